@@ -1,0 +1,67 @@
+# certchain - build, test, demo. GNU Make + pkg-config.
+PREFIX   ?= /usr/local
+CC       ?= cc
+PKGS      = libssl libcrypto
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation \
+            -Iinclude -Isrc/lib $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS))
+BUILD    ?= build
+
+LIB_SRC  := $(sort $(wildcard src/lib/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBA     := $(BUILD)/libcertchain.a
+BIN      := $(BUILD)/certchain
+
+.PHONY: all check unit e2e demo install clean check-asan check-valgrind
+all: $(BIN)
+
+$(BUILD)/%.o: %.c include/certchain.h src/lib/internal.h $(wildcard src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testpki.c tests/unit/testpki.h $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< tests/unit/testpki.c $(LIBA) \
+	    $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+unit: $(UNIT_BIN)
+	@bash tests/run-unit.sh $(UNIT_BIN)
+
+e2e: $(BIN)
+	@CERTCHAIN=$(abspath $(BIN)) bash tests/run-e2e.sh
+
+# The test command the README gives; .ci/run runs exactly this.
+check: $(BIN) $(UNIT_BIN)
+	@bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
+
+check-asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" check
+
+check-valgrind: $(BIN) $(UNIT_BIN)
+	@CERTCHAIN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	  bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
+
+demo: $(BIN)
+	@bash scripts/demo.sh "$(abspath $(BIN))"
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/certchain
+	install -D -m 0644 include/certchain.h $(DESTDIR)$(PREFIX)/include/certchain.h
+	install -D -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libcertchain.a
+	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(PREFIX)/share/man/man1/certchain.1
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,410 @@
+/*
+ * certchain.h - build, rank and check TLS certificate chains, above all chains
+ * that must run through a cross-signed certificate.
+ *
+ * This header is the manual. Every function states who owns each pointer it
+ * takes or returns. Conventions:
+ *   - Functions that can fail return int: 0 on success or a negative CC_E* code,
+ *     and fill the optional cc_error_t (may be NULL) with the code, a one-line
+ *     message and what it is about (a file, a host, a depth).
+ *   - Every *_new has a *_free that accepts NULL.
+ *   - The library never prints and never exits.
+ *   - OpenSSL types appear only where a caller needs them (cc_cert_x509()).
+ */
+#ifndef CERTCHAIN_H
+#define CERTCHAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CERTCHAIN_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ errors */
+
+/** Error codes. 0 is success; every failure is negative. */
+enum cc_code {
+	CC_OK = 0,
+	CC_EINVAL = -1,    /**< a bad argument or option value */
+	CC_ENOMEM = -2,    /**< out of memory */
+	CC_EIO = -3,       /**< a file could not be read or written */
+	CC_EPARSE = -4,    /**< input is not a certificate / is corrupt */
+	CC_ELIMIT = -5,    /**< a safety limit was reached (size, count, work) */
+	CC_ENOTFOUND = -6, /**< nothing matched */
+	CC_ECRYPTO = -7,   /**< OpenSSL failed */
+	CC_EAMBIGUOUS = -8 /**< a selector matched several objects */
+};
+
+/** Where an error happened and why. Filled by the library; plain data. */
+typedef struct cc_error {
+	int code;       /**< a CC_E* code, 0 if no error */
+	char where[512]; /**< file, host or object the error is about ("" if none) */
+	char msg[512];  /**< one line, no trailing newline */
+	int depth;      /**< chain depth the error is about, -1 if none */
+} cc_error_t;
+
+/** Resets *err to "no error". Accepts NULL. */
+void cc_error_clear(cc_error_t *err);
+
+/** Returns a static, human name of a CC_E* code ("parse error"). */
+const char *cc_strerror(int code);
+
+/**
+ * Writes "WHERE: MSG" (or just MSG when WHERE is empty) into buf, truncating
+ * to n bytes. Returns buf.
+ */
+char *cc_error_line(const cc_error_t *err, char *buf, size_t n);
+
+/* ------------------------------------------------------------ certificates */
+
+/**
+ * One certificate, as held by a pool. The DER bytes, fingerprint and the
+ * positions of subject, issuer, key and key identifiers are known from load
+ * time; the full OpenSSL decode happens on first need. Owned by its pool:
+ * valid until cc_pool_free().
+ */
+typedef struct cc_cert cc_cert_t;
+
+/** The certificate's DER encoding and its length. Borrowed from the cert. */
+const unsigned char *cc_cert_der(const cc_cert_t *c, size_t *len);
+
+/** The 32-byte SHA-256 of the DER encoding. Borrowed from the cert. */
+const unsigned char *cc_cert_sha256(const cc_cert_t *c);
+
+/** Writes the SHA-256 as 64 lower-case hex digits plus NUL into out. */
+void cc_cert_sha256_hex(const cc_cert_t *c, char out[65]);
+
+/** Where the certificate was first loaded from (file path), or "". Borrowed. */
+const char *cc_cert_source(const cc_cert_t *c);
+
+/**
+ * The decoded certificate, decoding it on first call. Borrowed: owned by the
+ * cert, do not free. NULL (with err filled) when OpenSSL rejects the DER.
+ */
+X509 *cc_cert_x509(cc_cert_t *c, cc_error_t *err);
+
+/** 1 if subject and issuer names are equal (a self-issued certificate). */
+int cc_cert_self_issued(const cc_cert_t *c);
+
+/** 1 if basicConstraints says CA:TRUE (needs the decode; 0 on failure). */
+int cc_cert_is_ca(cc_cert_t *c);
+
+/**
+ * Writes the subject (which=0) or issuer (which=1) Common Name into buf
+ * (UTF-8, control characters replaced by '?'); falls back to the whole name
+ * in RFC 2253 form when there is no CN. Returns buf.
+ */
+char *cc_cert_name(cc_cert_t *c, int which, char *buf, size_t n);
+
+/** Writes the whole subject or issuer name (RFC 2253, UTF-8). Returns buf. */
+char *cc_cert_dn(cc_cert_t *c, int which, char *buf, size_t n);
+
+/** Writes "RSA 2048", "EC P-256", "Ed25519", ... into buf. Returns buf. */
+char *cc_cert_key_desc(cc_cert_t *c, char *buf, size_t n);
+
+/** Signature algorithm name ("sha256WithRSAEncryption"). Static string. */
+const char *cc_cert_sig_name(cc_cert_t *c);
+
+/** 1 if the signature uses SHA-1 or MD5 (weak), else 0. */
+int cc_cert_weak_sig(cc_cert_t *c);
+
+/** notBefore / notAfter as Unix time. 0 on decode failure. */
+time_t cc_cert_not_before(cc_cert_t *c);
+time_t cc_cert_not_after(cc_cert_t *c);
+
+/* ---------------------------------------------------------- lists (chains) */
+
+/**
+ * An ordered, growable list of borrowed certificate pointers. Used for chains
+ * and for the certificates of one file in file order. The list owns only its
+ * array, never the certificates.
+ */
+typedef struct cc_certlist {
+	cc_cert_t **v; /**< the certificates, v[0] first */
+	size_t n;      /**< how many */
+	size_t cap;    /**< allocated slots */
+} cc_certlist_t;
+
+/** Appends c. Returns 0 or CC_ENOMEM. */
+int cc_certlist_push(cc_certlist_t *l, cc_cert_t *c);
+
+/** Frees the array (not the certificates) and zeroes the list. */
+void cc_certlist_clear(cc_certlist_t *l);
+
+/* ------------------------------------------------------------------- pools */
+
+/**
+ * A set of certificates deduplicated by SHA-256 and indexed by subject name,
+ * subject key identifier and fingerprint. A pool owns its certificates.
+ */
+typedef struct cc_pool cc_pool_t;
+
+/** A new empty pool, or NULL when out of memory. Caller frees with cc_pool_free(). */
+cc_pool_t *cc_pool_new(void);
+
+/** Frees the pool and every certificate in it. Accepts NULL. */
+void cc_pool_free(cc_pool_t *p);
+
+/** Number of distinct certificates in the pool. */
+size_t cc_pool_count(const cc_pool_t *p);
+
+/** The i-th certificate in insertion order (i < count). Owned by the pool. */
+cc_cert_t *cc_pool_get(const cc_pool_t *p, size_t i);
+
+/**
+ * Adds one DER certificate (the bytes are copied). Only the outer structure is
+ * checked here (a Certificate SEQUENCE with a tbsCertificate holding issuer,
+ * subject and key); the full decode is deferred. source names the origin for
+ * messages (may be NULL). On success *out (may be NULL) is the pool's cert,
+ * the existing one when the certificate was already present; *added (may be
+ * NULL) says whether it was new.
+ */
+int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
+		    const char *source, cc_cert_t **out, int *added,
+		    cc_error_t *err);
+
+/** Load flags for cc_pool_load(). */
+enum cc_load_flags {
+	CC_LOAD_ALLOW_EMPTY = 1 << 0 /**< a file with no certificate is not an error */
+};
+
+/**
+ * Loads every certificate from path into the pool: a PEM file (bundles, text
+ * between blocks ignored), a DER certificate, a PKCS#7 certs-only file (PEM or
+ * DER), or a directory (each regular file in name order; files holding no
+ * certificate are skipped). If order is non-NULL, the certificates of the
+ * path are appended to it in file order, duplicates included. Errors name the
+ * file and the cause: unreadable, empty, a private key where a certificate was
+ * expected, garbage, truncated DER, too large.
+ */
+int cc_pool_load(cc_pool_t *p, const char *path, unsigned flags,
+		 cc_certlist_t *order, cc_error_t *err);
+
+/** Same as cc_pool_load() for an in-memory buffer; name is used in messages. */
+int cc_pool_load_mem(cc_pool_t *p, const unsigned char *buf, size_t len,
+		     const char *name, unsigned flags, cc_certlist_t *order,
+		     cc_error_t *err);
+
+/** The certificate with this SHA-256, or NULL. Owned by the pool. */
+cc_cert_t *cc_pool_find_sha256(const cc_pool_t *p, const unsigned char fp[32]);
+
+/**
+ * Appends to out every certificate of p whose subject name equals the issuer
+ * name of child (RFC 5280 comparison: exact DER first, OpenSSL's canonical
+ * form when the exact encoding finds nothing). Returns how many were found,
+ * or a negative CC_E* code.
+ */
+int cc_pool_issuers_of(cc_pool_t *p, cc_cert_t *child, cc_certlist_t *out);
+
+/**
+ * The certificates whose thumbprint starts with the hex prefix (at least 8
+ * digits, case-insensitive, colons ignored) or whose subject CN or whole DN
+ * equals sel ("CN=..." or a bare name). Appends matches to out; returns their
+ * number or a negative code.
+ */
+int cc_pool_select(cc_pool_t *p, const char *sel, cc_certlist_t *out);
+
+/* ------------------------------------------------------------ path building */
+
+/** Limits and context for one build. Zero fields take the defaults below. */
+typedef struct cc_build_opts {
+	time_t at;          /**< validation time; 0 = now */
+	const char *host;   /**< hostname to check against the leaf, or NULL */
+	int purpose;        /**< OpenSSL X509_PURPOSE_*; 0 = TLS server */
+	unsigned max_depth; /**< certificates in a path, anchor included */
+	unsigned max_paths; /**< candidate paths kept */
+	unsigned max_sigchecks; /**< signature verifications per build */
+	int no_validate;    /**< 1: skip X509_verify_cert (structure only) */
+} cc_build_opts_t;
+
+/** Default limits: why these values is said in build.c. */
+#define CC_DEFAULT_MAX_DEPTH 16
+#define CC_DEFAULT_MAX_PATHS 256
+#define CC_DEFAULT_MAX_SIGCHECKS 20000
+
+/** One candidate path from the leaf to a trust anchor. */
+typedef struct cc_path {
+	cc_certlist_t certs; /**< certs.v[0] is the leaf; the last is the anchor */
+	int valid;           /**< 1 if OpenSSL accepted exactly this path */
+	int verify_error;    /**< X509_V_ERR_* when not valid, else 0 */
+	int error_depth;     /**< depth of that error, -1 if none */
+	char reason[256];    /**< why it is not valid, "" when valid */
+	/* Ranking inputs, filled by cc_paths_rank(). */
+	double trust_score;  /**< weighted share of profiles trusting it */
+	int time_bad;        /**< elements expired or not yet valid at 'at' */
+	int weak_sigs;       /**< SHA-1/MD5 signatures (anchor excluded) */
+	time_t min_expiry;   /**< earliest notAfter in the path */
+	char why[256];       /**< why this path ranks where it does */
+} cc_path_t;
+
+/** A certificate the search looked at and did not use, and why. */
+typedef struct cc_rejection {
+	cc_cert_t *child;  /**< the certificate whose issuer was sought */
+	cc_cert_t *cand;   /**< the candidate issuer that was refused */
+	char reason[128];  /**< "signature does not verify", "key identifier mismatch", ... */
+} cc_rejection_t;
+
+/** The result of a build: all candidate paths, ranked, and the rejections. */
+typedef struct cc_paths {
+	cc_path_t *v;        /**< paths; after ranking, valid ones first, best first */
+	size_t n;
+	size_t cap;
+	cc_rejection_t *rej; /**< refused candidate edges */
+	size_t nrej;
+	size_t caprej;
+	unsigned sigchecks;  /**< signature verifications done */
+	int truncated;       /**< 1 if a limit cut the search short */
+	char limit_hit[128]; /**< which limit, when truncated */
+} cc_paths_t;
+
+/**
+ * Finds every path from leaf to a certificate of anchors, through certificates
+ * of untrusted (either pool may be NULL). A certificate, and a subject+key
+ * pair, appears at most once in a path; the depth, number of paths and
+ * signature checks are bounded, so hostile pools end. Each path found is then
+ * validated with X509_verify_cert restricted to exactly that path (time,
+ * basicConstraints, path length, key usage, purpose, name constraints, host).
+ * Paths come out unranked; call cc_paths_rank(). *out is the caller's: free
+ * with cc_paths_free(). Returns 0 even when no path exists (then (*out)->n is 0).
+ */
+int cc_build(const cc_build_opts_t *opts, cc_cert_t *leaf, cc_pool_t *untrusted,
+	     cc_pool_t *anchors, cc_paths_t **out, cc_error_t *err);
+
+/** Frees a result. Accepts NULL. */
+void cc_paths_free(cc_paths_t *ps);
+
+/** Index of the best valid path after ranking, or -1 when none is valid. */
+int cc_paths_best(const cc_paths_t *ps);
+
+/**
+ * Scores a path against trust profiles. Returns the weighted share of
+ * profiles (0..1) that trust the path. Set by a caller that knows profiles;
+ * NULL means "every valid path is trusted by the given anchors" (score 1).
+ */
+typedef double (*cc_trust_fn)(const cc_path_t *path, void *arg);
+
+/**
+ * Ranks the paths in place: valid before invalid; among valid, higher trust
+ * score, then no element outside its validity period, then shorter, then
+ * fewer weak signatures, then the later earliest expiry, then the
+ * lexicographically smaller fingerprints (so the order is deterministic).
+ * Fills each path's ranking fields and 'why'.
+ */
+void cc_paths_rank(cc_paths_t *ps, time_t at, cc_trust_fn trust, void *arg);
+
+/**
+ * Validates one explicit path (v[0] leaf ... v[n-1] anchor) with OpenSSL,
+ * trusting only the last certificate. Fills path->valid and the error fields.
+ * Returns 0, or a negative code if OpenSSL could not run at all.
+ */
+int cc_path_validate(cc_path_t *path, const cc_build_opts_t *opts,
+		     cc_error_t *err);
+
+/* ---------------------------------------------------------- chain analysis */
+
+/** Severity of a finding. */
+enum cc_severity { CC_SEV_INFO = 0, CC_SEV_WARNING = 1, CC_SEV_ERROR = 2 };
+
+/** One problem with a served chain. The id is a stable interface string. */
+typedef struct cc_finding {
+	const char *id;    /**< "wrong-order", "incomplete-chain", ... static */
+	int severity;      /**< enum cc_severity */
+	int depth;         /**< position in the served chain, -1 if none */
+	char msg[384];     /**< one line for people */
+} cc_finding_t;
+
+/** A set of findings. */
+typedef struct cc_findings {
+	cc_finding_t *v;
+	size_t n;
+	size_t cap;
+} cc_findings_t;
+
+/** Appends a finding (printf-style message). Returns 0 or CC_ENOMEM. */
+int cc_findings_add(cc_findings_t *f, const char *id, int severity, int depth,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/** Frees the array. */
+void cc_findings_clear(cc_findings_t *f);
+
+/** Highest severity present, or -1 when there are none. */
+int cc_findings_max(const cc_findings_t *f);
+
+/** Options for cc_chain_analyze(). */
+typedef struct cc_analyze_opts {
+	time_t at;             /**< 0 = now */
+	const char *host;      /**< hostname to check, or NULL */
+	int expires_soon_days; /**< 0 = 30 */
+} cc_analyze_opts_t;
+
+/**
+ * Checks a chain exactly as a server would send it (served->v[0] is the
+ * leaf). pool must hold the served certificates (served's pointers are its
+ * certs) plus any intermediates the client could know; anchors may be NULL.
+ * Adds findings with ids: duplicate-cert, wrong-order, unrelated-cert,
+ * anchor-sent, incomplete-chain, expired, not-yet-valid, expires-soon,
+ * hostname-mismatch, weak-signature, untrusted. If best is non-NULL and a
+ * valid path exists, *best receives the ranked paths (its certificates belong
+ * to pool and anchors; caller frees with cc_paths_free()).
+ */
+int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
+		     cc_pool_t *anchors, const cc_analyze_opts_t *opts,
+		     cc_findings_t *out, cc_paths_t **best, cc_error_t *err);
+
+/* ------------------------------------------------------------------ output */
+
+/** A growable string buffer for reports. */
+typedef struct cc_buf {
+	char *s;   /**< NUL-terminated text */
+	size_t n;  /**< length without the NUL */
+	size_t cap;
+	int oom;   /**< set when an append failed; text is then truncated */
+} cc_buf_t;
+
+/** Appends printf-style text. */
+void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** Appends s as a JSON string literal (quotes and escapes included). */
+void cc_buf_json_str(cc_buf_t *b, const char *s);
+
+/** Frees the text and zeroes the buffer. */
+void cc_buf_clear(cc_buf_t *b);
+
+/**
+ * Appends one certificate as a JSON object: subject, issuer, subject_cn,
+ * issuer_cn, sha256, not_before, not_after (RFC 3339 UTC), key, sig_alg,
+ * self_signed, ca.
+ */
+void cc_json_cert(cc_buf_t *b, cc_cert_t *c);
+
+/** Formats t as RFC 3339 UTC ("2027-01-31T23:59:59Z") into out. Returns out. */
+char *cc_time_str(time_t t, char out[32]);
+
+/**
+ * Parses an RFC 3339 time ("2026-01-02T03:04:05Z", "+hh:mm" offsets, a bare
+ * date "2026-01-02") or "@UNIXSECONDS". Returns 0 and sets *out, or CC_EINVAL.
+ */
+int cc_time_parse(const char *s, time_t *out);
+
+/* ------------------------------------------------------------------- files */
+
+/**
+ * Writes data to path atomically: a temporary file in the same directory
+ * created with mode, written, fsync'd, renamed over path, then the directory
+ * fsync'd. On any failure the temporary file is removed and path is left as
+ * it was. Returns 0 or CC_EIO with err naming path and the cause.
+ */
+int cc_write_file_atomic(const char *path, const void *data, size_t len,
+			 unsigned mode, cc_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CERTCHAIN_H */

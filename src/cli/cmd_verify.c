@@ -1,0 +1,176 @@
+/* cmd_verify.c - certchain verify: judge a chain file as a server sends it. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: certchain verify [OPTIONS] CHAINFILE\n"
+	"\n"
+	"Checks CHAINFILE in the order a server would send it (leaf first):\n"
+	"order, duplicates, a sent anchor, missing intermediates, dates, host\n"
+	"name and weak signatures, then whether a client holding the trust\n"
+	"anchors can build a valid path from what is sent.\n"
+	"\n"
+	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
+	"  -I, --intermediates FILE|DIR  intermediates the client already has\n"
+	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
+	"      --host NAME               check the leaf is valid for NAME\n"
+	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
+	"      --json                    one JSON object on stdout\n"
+	"  -h, --help                    this text\n"
+	"\n"
+	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
+	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
+	"weak-signature untrusted\n"
+	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
+	"fail for some client), 2 usage or input error\n";
+
+static const char *sev_name(int s)
+{
+	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
+}
+
+static void report(cc_buf_t *b, const cc_certlist_t *served,
+		   const cc_findings_t *f, const cc_paths_t *best, int json,
+		   time_t at)
+{
+	int bad = cc_findings_max(f) == CC_SEV_ERROR;
+
+	if (json) {
+		cc_buf_printf(b, "{\"result\":\"%s\",\"valid_path\":%s,\"served\":[",
+			      bad ? "problems" : "ok", best ? "true" : "false");
+		for (size_t i = 0; i < served->n; i++) {
+			cc_buf_printf(b, "%s", i ? "," : "");
+			cc_json_cert(b, served->v[i]);
+		}
+		cc_buf_printf(b, "],\"findings\":[");
+		for (size_t i = 0; i < f->n; i++) {
+			cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
+					 "\"message\":", i ? "," : "", f->v[i].id,
+				      sev_name(f->v[i].severity), f->v[i].depth);
+			cc_buf_json_str(b, f->v[i].msg);
+			cc_buf_printf(b, "}");
+		}
+		cc_buf_printf(b, "],\"trusted_path\":[");
+		for (size_t i = 0; best && i < best->v[0].certs.n; i++) {
+			cc_buf_printf(b, "%s", i ? "," : "");
+			cc_json_cert(b, best->v[0].certs.v[i]);
+		}
+		cc_buf_printf(b, "]}\n");
+		return;
+	}
+	cc_buf_printf(b, "served chain (%zu certificate%s, as sent):\n", served->n,
+		      served->n == 1 ? "" : "s");
+	for (size_t i = 0; i < served->n; i++) {
+		char cn[256], iss[256], t[32];
+		cc_buf_printf(b, "  [%zu] %s\n      issued by %s, expires %.10s\n", i,
+			      cc_cert_name(served->v[i], 0, cn, sizeof(cn)),
+			      cc_cert_name(served->v[i], 1, iss, sizeof(iss)),
+			      cc_time_str(cc_cert_not_after(served->v[i]), t));
+	}
+	if (f->n)
+		cc_buf_printf(b, "findings:\n");
+	for (size_t i = 0; i < f->n; i++)
+		cc_buf_printf(b, "  %-7s %-18s %s\n", sev_name(f->v[i].severity),
+			      f->v[i].id, f->v[i].msg);
+	if (best) {
+		cc_buf_printf(b, "a client with these anchors builds:\n");
+		cli_tree(b, best->v[0].certs.v, best->v[0].certs.n,
+			 best->v[0].certs.n - 1, at);
+	}
+	cc_buf_printf(b, "verdict: %s\n", bad ? "PROBLEMS (see errors above)"
+					      : f->n ? "OK, with warnings" : "OK");
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "roots", required_argument, 0, 'r' },
+		{ "intermediates", required_argument, 0, 'I' },
+		{ "at", required_argument, 0, 1 },
+		{ "host", required_argument, 0, 2 },
+		{ "expires-soon", required_argument, 0, 3 },
+		{ "json", no_argument, 0, 4 },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	cc_pool_t *pool = cc_pool_new(), *anchors = cc_pool_new();
+	cc_certlist_t served = { 0 };
+	cc_findings_t f = { 0 };
+	cc_analyze_opts_t ao = { 0 };
+	cc_paths_t *best = NULL;
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	const char **roots = NULL, **inter = NULL, *sys;
+	size_t nroots = 0, ninter = 0;
+	int c, json = 0, rc = EXIT_USAGE;
+	char *end;
+
+	cc_error_clear(&err);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:I:h", lo, NULL)) != -1) {
+		const char ***v = c == 'r' ? &roots : &inter;
+		size_t *n = c == 'r' ? &nroots : &ninter;
+		switch (c) {
+		case 'r':
+		case 'I': {
+			const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+			if (!nv)
+				goto out;
+			nv[(*n)++] = optarg;
+			*v = nv;
+			break;
+		}
+		case 1:
+			if (cli_parse_time("verify", optarg, &ao.at))
+				goto out;
+			break;
+		case 2: ao.host = optarg; break;
+		case 3:
+			ao.expires_soon_days = (int)strtol(optarg, &end, 10);
+			if (*end || ao.expires_soon_days <= 0) {
+				cli_usage_error("verify", "--expires-soon: '%s' is not a "
+							  "positive number of days", optarg);
+				goto out;
+			}
+			break;
+		case 4: json = 1; break;
+		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
+		default: cli_usage_error("verify", "bad option"); goto out;
+		}
+	}
+	if (optind + 1 != argc) {
+		cli_usage_error("verify", "expected exactly one CHAINFILE");
+		goto out;
+	}
+	if (!pool || !anchors || cli_load(pool, argv[optind], 0, &served))
+		goto out;
+	for (size_t i = 0; i < ninter; i++)
+		if (cli_load(pool, inter[i], 0, NULL))
+			goto out;
+	for (size_t i = 0; i < nroots; i++)
+		if (cli_load(anchors, roots[i], 0, NULL))
+			goto out;
+	if (!nroots && cli_load_system_roots(anchors, &sys))
+		goto out;
+	if (!ao.at)
+		ao.at = time(NULL);
+	if (cc_chain_analyze(&served, pool, anchors, &ao, &f, &best, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	report(&b, &served, &f, best, json, ao.at);
+	cli_flush(&b);
+	rc = cc_findings_max(&f) == CC_SEV_ERROR ? EXIT_PROBLEM : EXIT_OK;
+out:
+	cc_paths_free(best);
+	cc_findings_clear(&f);
+	cc_certlist_clear(&served);
+	cc_pool_free(pool);
+	cc_pool_free(anchors);
+	free(roots);
+	free(inter);
+	return rc;
+}

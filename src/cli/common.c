@@ -1,0 +1,138 @@
+/* common.c - helpers every subcommand uses: loading, errors, PEM, trees. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/pem.h>
+
+int cli_fail(const cc_error_t *err)
+{
+	char line[1200];
+	fprintf(stderr, "certchain: %s\n", cc_error_line(err, line, sizeof(line)));
+	return EXIT_USAGE;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "certchain %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'certchain %s --help')\n", cmd);
+	return EXIT_USAGE;
+}
+
+int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
+	     cc_certlist_t *order)
+{
+	cc_error_t err;
+	cc_error_clear(&err);
+	if (cc_pool_load(pool, path, flags, order, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+int cli_load_system_roots(cc_pool_t *pool, const char **used)
+{
+	const char *f = getenv("SSL_CERT_FILE"), *d = getenv("SSL_CERT_DIR");
+	struct stat st;
+
+	if (!f && !d)
+		f = "/etc/ssl/certs/ca-certificates.crt";
+	*used = f ? f : d;
+	if (f && stat(f, &st)) {
+		fprintf(stderr, "certchain: %s: system trust store not found; "
+				"give trust anchors with -r/--roots\n", f);
+		return EXIT_USAGE;
+	}
+	if (f && cli_load(pool, f, 0, NULL))
+		return EXIT_USAGE;
+	if (d && cli_load(pool, d, CC_LOAD_ALLOW_EMPTY, NULL))
+		return EXIT_USAGE;
+	return 0;
+}
+
+int cli_parse_time(const char *cmd, const char *s, time_t *out)
+{
+	if (cc_time_parse(s, out))
+		return cli_usage_error(cmd, "--at: '%s' is not an RFC 3339 time "
+					    "or @unixseconds", s);
+	return 0;
+}
+
+void cli_pem(cc_buf_t *b, cc_cert_t *c)
+{
+	size_t len;
+	const unsigned char *der = cc_cert_der(c, &len);
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data;
+	long n;
+
+	if (!bio) {
+		b->oom = 1;
+		return;
+	}
+	/* PEM_write_bio writes the DER we hold, byte for byte. */
+	PEM_write_bio(bio, "CERTIFICATE", "", der, (long)len);
+	n = BIO_get_mem_data(bio, &data);
+	cc_buf_printf(b, "%.*s", (int)n, data);
+	BIO_free(bio);
+}
+
+int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n)
+{
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	int r;
+
+	cc_error_clear(&err);
+	for (size_t i = 0; i < n; i++)
+		cli_pem(&b, v[i]);
+	if (b.oom) {
+		cc_buf_clear(&b);
+		fprintf(stderr, "certchain: %s: out of memory\n", path);
+		return EXIT_USAGE;
+	}
+	r = cc_write_file_atomic(path, b.s, b.n, 0644, &err);
+	cc_buf_clear(&b);
+	return r ? cli_fail(&err) : 0;
+}
+
+void cli_flush(cc_buf_t *b)
+{
+	if (b->s)
+		fputs(b->s, stdout);
+	if (b->oom)
+		fprintf(stderr, "certchain: out of memory: output truncated\n");
+	cc_buf_clear(b);
+}
+
+void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
+	      time_t at)
+{
+	char cn[256], iss[256], key[64], t[32], fp[65];
+
+	for (size_t i = 0; i < n; i++) {
+		cc_cert_t *c = v[i];
+		time_t na = cc_cert_not_after(c);
+		int ind = (int)(i * 3);
+		const char *pad = i ? "   " : "";
+
+		cc_cert_sha256_hex(c, fp);
+		cc_buf_printf(b, "  %*s%s%s\n", ind, "", i ? "└─ " : "",
+			      cc_cert_name(c, 0, cn, sizeof(cn)));
+		cc_buf_printf(b, "  %*s%s   %s, %s %.10s, sha256 %.16s\n", ind, "",
+			      pad, cc_cert_key_desc(c, key, sizeof(key)),
+			      na < at ? "EXPIRED" : "expires", cc_time_str(na, t), fp);
+		cc_buf_printf(b, "  %*s%s   %s%s\n", ind, "", pad,
+			      cc_cert_self_issued(c) ? "self-signed" : "issued by ",
+			      cc_cert_self_issued(c) ? "" : cc_cert_name(c, 1, iss, sizeof(iss)));
+		if (i >= served)
+			cc_buf_printf(b, "  %*s%s   trust anchor: clients have it, not served\n",
+				      ind, "", pad);
+	}
+}

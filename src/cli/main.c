@@ -1,0 +1,51 @@
+/* main.c - the certchain command: dispatch to one file per subcommand. */
+#include "cli.h"
+
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+static const struct {
+	const char *name;
+	cmd_fn fn;
+	const char *summary;
+} cmds[] = {
+	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
+	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: certchain COMMAND [OPTIONS] ...\n\n"
+		   "Builds, checks and repairs TLS certificate chains, above all\n"
+		   "chains through a cross-signed certificate.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\n'certchain COMMAND --help' describes each command.\n"
+		   "exit codes: 0 ok, 1 problem found / no valid chain, 2 usage or\n"
+		   "input error, 3 connection failure.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("certchain %s (%s)\n", CERTCHAIN_VERSION,
+		       OpenSSL_version(OPENSSL_VERSION));
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "certchain: unknown command '%s' (see 'certchain --help')\n",
+		argv[1]);
+	return EXIT_USAGE;
+}

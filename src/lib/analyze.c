@@ -1,0 +1,199 @@
+/*
+ * analyze.c - findings about a chain exactly as a server sends it: order,
+ * duplicates, a sent anchor, missing issuers, dates, host name, weak
+ * signatures, and whether any valid path exists. Finding ids are a stable
+ * interface (documented in certchain.h and the man page).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/x509v3.h>
+
+int cc_findings_add(cc_findings_t *f, const char *id, int severity, int depth,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	cc_finding_t *x;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		cc_finding_t *v = realloc(f->v, cap * sizeof(*v));
+		if (!v)
+			return CC_ENOMEM;
+		f->v = v;
+		f->cap = cap;
+	}
+	x = &f->v[f->n++];
+	x->id = id;
+	x->severity = severity;
+	x->depth = depth;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof(x->msg), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+void cc_findings_clear(cc_findings_t *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+int cc_findings_max(const cc_findings_t *f)
+{
+	int m = -1;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].severity > m)
+			m = f->v[i].severity;
+	return m;
+}
+
+/* 1 if a issued b (names, key ids, signature). */
+static int issued(cc_cert_t *a, cc_cert_t *b)
+{
+	const char *why;
+	return cc_cert_issuer_name_match(a, b) && cc_edge_ok(b, a, &why);
+}
+
+static int self_signed(cc_cert_t *c)
+{
+	return cc_cert_self_issued(c) && issued(c, c);
+}
+
+static void order_findings(const cc_certlist_t *s, cc_pool_t *anchors,
+			   cc_findings_t *out)
+{
+	char a[256], b[256];
+	int order_bad = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		cc_cert_t *c = s->v[i];
+		for (size_t j = 0; j < i; j++)
+			if (s->v[j] == c) {
+				cc_findings_add(out, "duplicate-cert", CC_SEV_WARNING, (int)i,
+						"position %zu repeats position %zu (%s)", i, j,
+						cc_cert_name(c, 0, a, sizeof(a)));
+				goto next;
+			}
+		if (i > 0 && (self_signed(c) || cc_pool_find_sha256(anchors, c->fp)))
+			cc_findings_add(out, "anchor-sent", CC_SEV_WARNING, (int)i,
+					"position %zu is a trust anchor (%s); clients "
+					"ignore it, it only costs bytes", i,
+					cc_cert_name(c, 0, a, sizeof(a)));
+		if (i > 0 && !issued(c, s->v[i - 1])) {
+			int issues_some = 0;
+			for (size_t j = 0; j < s->n; j++)
+				if (j != i && s->v[j] != c && issued(c, s->v[j]))
+					issues_some = 1;
+			if (issues_some && !order_bad) {
+				order_bad = 1;
+				cc_findings_add(out, "wrong-order", CC_SEV_ERROR, (int)i,
+						"position %zu (%s) does not issue position "
+						"%zu (%s); each certificate must be followed "
+						"by its issuer", i,
+						cc_cert_name(c, 0, a, sizeof(a)), i - 1,
+						cc_cert_name(s->v[i - 1], 0, b, sizeof(b)));
+			} else if (!issues_some) {
+				cc_findings_add(out, "unrelated-cert", CC_SEV_WARNING,
+						(int)i, "position %zu (%s) issues nothing "
+						"in this chain", i,
+						cc_cert_name(c, 0, a, sizeof(a)));
+			}
+		}
+	next:;
+	}
+}
+
+static void cert_findings(const cc_certlist_t *s, const cc_analyze_opts_t *o,
+			  time_t at, cc_findings_t *out)
+{
+	int soon = o->expires_soon_days ? o->expires_soon_days : 30;
+	char a[256], t[32];
+
+	for (size_t i = 0; i < s->n; i++) {
+		cc_cert_t *c = s->v[i];
+		time_t nb = cc_cert_not_before(c), na = cc_cert_not_after(c);
+		cc_cert_name(c, 0, a, sizeof(a));
+		if (at > na)
+			cc_findings_add(out, "expired", CC_SEV_ERROR, (int)i,
+					"position %zu (%s) expired %s", i, a,
+					cc_time_str(na, t));
+		else if (at < nb)
+			cc_findings_add(out, "not-yet-valid", CC_SEV_ERROR, (int)i,
+					"position %zu (%s) is valid only from %s", i,
+					a, cc_time_str(nb, t));
+		else if (na - at < (time_t)soon * 86400)
+			cc_findings_add(out, "expires-soon", CC_SEV_WARNING, (int)i,
+					"position %zu (%s) expires %s (within %d days)",
+					i, a, cc_time_str(na, t), soon);
+		if (cc_cert_weak_sig(c) && !self_signed(c))
+			cc_findings_add(out, "weak-signature", CC_SEV_WARNING, (int)i,
+					"position %zu (%s) is signed with %s", i, a,
+					cc_cert_sig_name(c));
+	}
+	if (o->host && s->n) {
+		X509 *x = cc_cert_x509(s->v[0], NULL);
+		if (!x || X509_check_host(x, o->host, 0, 0, NULL) != 1)
+			cc_findings_add(out, "hostname-mismatch", CC_SEV_ERROR, 0,
+					"the leaf (%s) is not valid for %s",
+					cc_cert_name(s->v[0], 0, a, sizeof(a)), o->host);
+	}
+}
+
+int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
+		     cc_pool_t *anchors, const cc_analyze_opts_t *opts,
+		     cc_findings_t *out, cc_paths_t **best, cc_error_t *err)
+{
+	cc_analyze_opts_t none = { 0 };
+	cc_build_opts_t bo = { 0 };
+	cc_paths_t *ps = NULL;
+	cc_cert_t *top;
+	char a[256], b[256];
+	int r;
+
+	if (best)
+		*best = NULL;
+	if (!opts)
+		opts = &none;
+	if (!served->n)
+		return cc_err(err, CC_EINVAL, NULL, "empty chain");
+	bo.at = opts->at ? opts->at : time(NULL);
+	bo.host = opts->host;
+	order_findings(served, anchors, out);
+	cert_findings(served, opts, bo.at, out);
+	if ((r = cc_build(&bo, served->v[0], pool, anchors, &ps, err)))
+		return r;
+	cc_paths_rank(ps, bo.at, NULL, NULL);
+	if (cc_paths_best(ps) < 0) {
+		/* Which is it: a missing issuer, or a complete chain nobody trusts? */
+		top = served->v[served->n - 1];
+		for (size_t i = served->n; i-- > 0;)
+			if (!self_signed(served->v[i])) {
+				top = served->v[i];
+				break;
+			}
+		cc_certlist_t iss = { 0 };
+		int found = cc_pool_issuers_of(pool, top, &iss) +
+			    cc_pool_issuers_of(anchors, top, &iss);
+		cc_certlist_clear(&iss);
+		if (ps->n == 0 && found <= 0 && !self_signed(top))
+			cc_findings_add(out, "incomplete-chain", CC_SEV_ERROR, -1,
+					"the issuer of %s (%s) is neither sent nor a "
+					"trust anchor: intermediates are missing",
+					cc_cert_name(top, 0, a, sizeof(a)),
+					cc_cert_name(top, 1, b, sizeof(b)));
+		else
+			cc_findings_add(out, "untrusted", CC_SEV_ERROR, -1, "%s",
+					ps->n ? ps->v[0].reason
+					      : "no path to a trust anchor");
+	}
+	if (best && cc_paths_best(ps) == 0) {
+		*best = ps;
+		ps = NULL;
+	}
+	cc_paths_free(ps);
+	return 0;
+}

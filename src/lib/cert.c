@@ -1,0 +1,280 @@
+/* cert.c - one certificate: DER, fingerprint, lazy decode and accessors. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/sha.h>
+#include <openssl/x509v3.h>
+
+cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
+		       const cc_der_fields_t *f, const char *source)
+{
+	cc_cert_t *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->der = malloc(len);
+	c->source = strdup(source ? source : "");
+	if (!c->der || !c->source) {
+		free(c->der);
+		free(c->source);
+		free(c);
+		return NULL;
+	}
+	memcpy(c->der, der, len);
+	c->len = len;
+	SHA256(der, len, c->fp);
+	/* Rebase the spans from the caller's buffer onto our copy. */
+	c->f = *f;
+#define REBASE(s) \
+	if ((s).p)  \
+	(s).p = c->der + ((s).p - der)
+	REBASE(c->f.issuer);
+	REBASE(c->f.subject);
+	REBASE(c->f.spki);
+	REBASE(c->f.ski);
+	REBASE(c->f.aki);
+#undef REBASE
+	c->subj_hash = cc_hash64(c->f.subject.p, c->f.subject.n);
+	c->spki_hash = cc_hash64(c->f.spki.p, c->f.spki.n);
+	return c;
+}
+
+void cc_cert_free(cc_cert_t *c)
+{
+	if (!c)
+		return;
+	X509_free(c->x);
+	free(c->der);
+	free(c->source);
+	free(c);
+}
+
+const unsigned char *cc_cert_der(const cc_cert_t *c, size_t *len)
+{
+	if (len)
+		*len = c->len;
+	return c->der;
+}
+
+const unsigned char *cc_cert_sha256(const cc_cert_t *c)
+{
+	return c->fp;
+}
+
+void cc_cert_sha256_hex(const cc_cert_t *c, char out[65])
+{
+	static const char hx[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hx[c->fp[i] >> 4];
+		out[2 * i + 1] = hx[c->fp[i] & 15];
+	}
+	out[64] = 0;
+}
+
+const char *cc_cert_source(const cc_cert_t *c)
+{
+	return c->source;
+}
+
+X509 *cc_cert_x509(cc_cert_t *c, cc_error_t *err)
+{
+	const unsigned char *p;
+
+	if (c->x)
+		return c->x;
+	if (c->decode_failed) {
+		cc_err(err, CC_EPARSE, c->source, "certificate cannot be decoded");
+		return NULL;
+	}
+	p = c->der;
+	c->x = d2i_X509(NULL, &p, (long)c->len);
+	if (!c->x) {
+		c->decode_failed = 1;
+		cc_err_ssl(err, CC_EPARSE, c->source,
+			   "OpenSSL cannot decode the certificate");
+		return NULL;
+	}
+	return c->x;
+}
+
+int cc_cert_self_issued(const cc_cert_t *c)
+{
+	return c->f.subject.n == c->f.issuer.n &&
+	       !memcmp(c->f.subject.p, c->f.issuer.p, c->f.subject.n);
+}
+
+int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b)
+{
+	return a->spki_hash == b->spki_hash && a->f.spki.n == b->f.spki.n &&
+	       !memcmp(a->f.spki.p, b->f.spki.p, a->f.spki.n);
+}
+
+int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b)
+{
+	return a->subj_hash == b->subj_hash && a->f.subject.n == b->f.subject.n &&
+	       !memcmp(a->f.subject.p, b->f.subject.p, a->f.subject.n);
+}
+
+int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child)
+{
+	X509 *a, *b;
+
+	if (issuer->f.subject.n == child->f.issuer.n &&
+	    !memcmp(issuer->f.subject.p, child->f.issuer.p, child->f.issuer.n))
+		return 1;
+	a = cc_cert_x509(issuer, NULL);
+	b = cc_cert_x509(child, NULL);
+	return a && b &&
+	       !X509_NAME_cmp(X509_get_subject_name(a), X509_get_issuer_name(b));
+}
+
+int cc_cert_is_ca(cc_cert_t *c)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	return x && X509_check_ca(x) > 0;
+}
+
+/* Copies s into buf replacing control bytes, so a hostile name (embedded NUL,
+ * escape sequences) cannot garble a terminal or a log line. */
+static void clean_copy(char *buf, size_t n, const unsigned char *s, int len)
+{
+	size_t j = 0;
+	for (int i = 0; i < len && j + 1 < n; i++)
+		buf[j++] = (s[i] < 0x20 || s[i] == 0x7f) ? '?' : (char)s[i];
+	buf[j] = 0;
+}
+
+char *cc_cert_dn(cc_cert_t *c, int which, char *buf, size_t n)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	BIO *b;
+	char *data;
+	long len;
+
+	buf[0] = 0;
+	if (!x || !(b = BIO_new(BIO_s_mem())))
+		return buf;
+	X509_NAME_print_ex(b, which ? X509_get_issuer_name(x) : X509_get_subject_name(x),
+			   0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	len = BIO_get_mem_data(b, &data);
+	clean_copy(buf, n, (const unsigned char *)data, (int)len);
+	BIO_free(b);
+	return buf;
+}
+
+char *cc_cert_name(cc_cert_t *c, int which, char *buf, size_t n)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	X509_NAME *nm;
+	int i;
+	unsigned char *u = NULL;
+
+	buf[0] = 0;
+	if (!x)
+		return buf;
+	nm = which ? X509_get_issuer_name(x) : X509_get_subject_name(x);
+	i = X509_NAME_get_index_by_NID(nm, NID_commonName, -1);
+	if (i >= 0) {
+		ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(nm, i));
+		int len = ASN1_STRING_to_UTF8(&u, s);
+		if (len >= 0) {
+			clean_copy(buf, n, u, len);
+			OPENSSL_free(u);
+			return buf;
+		}
+	}
+	return cc_cert_dn(c, which, buf, n);
+}
+
+char *cc_cert_key_desc(cc_cert_t *c, char *buf, size_t n)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	EVP_PKEY *k = x ? X509_get0_pubkey(x) : NULL;
+	char grp[64] = "";
+
+	if (!k) {
+		snprintf(buf, n, "unknown key");
+		return buf;
+	}
+	switch (EVP_PKEY_get_base_id(k)) {
+	case EVP_PKEY_RSA:
+	case EVP_PKEY_RSA_PSS:
+		snprintf(buf, n, "RSA %d", EVP_PKEY_get_bits(k));
+		break;
+	case EVP_PKEY_EC:
+		if (EVP_PKEY_get_group_name(k, grp, sizeof(grp), NULL) == 1) {
+			int nid = OBJ_sn2nid(grp);
+			const char *nist = nid ? EC_curve_nid2nist(nid) : NULL;
+			snprintf(buf, n, "EC %s", nist ? nist : grp);
+		} else {
+			snprintf(buf, n, "EC %d", EVP_PKEY_get_bits(k));
+		}
+		break;
+	case EVP_PKEY_ED25519: snprintf(buf, n, "Ed25519"); break;
+	case EVP_PKEY_ED448: snprintf(buf, n, "Ed448"); break;
+	case EVP_PKEY_DSA: snprintf(buf, n, "DSA %d", EVP_PKEY_get_bits(k)); break;
+	default: snprintf(buf, n, "%s", OBJ_nid2sn(EVP_PKEY_get_base_id(k)));
+	}
+	return buf;
+}
+
+const char *cc_cert_sig_name(cc_cert_t *c)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	return x ? OBJ_nid2ln(X509_get_signature_nid(x)) : "unknown";
+}
+
+int cc_cert_weak_sig(cc_cert_t *c)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	int md = NID_undef, pk;
+
+	if (!x || !OBJ_find_sigid_algs(X509_get_signature_nid(x), &md, &pk))
+		return 0;
+	return md == NID_sha1 || md == NID_md5 || md == NID_md2 || md == NID_md4;
+}
+
+static time_t asn1_time(const ASN1_TIME *t)
+{
+	struct tm tm;
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+time_t cc_cert_not_before(cc_cert_t *c)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	return x ? asn1_time(X509_get0_notBefore(x)) : 0;
+}
+
+time_t cc_cert_not_after(cc_cert_t *c)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	return x ? asn1_time(X509_get0_notAfter(x)) : 0;
+}
+
+int cc_certlist_push(cc_certlist_t *l, cc_cert_t *c)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		cc_cert_t **v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return CC_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = c;
+	return 0;
+}
+
+void cc_certlist_clear(cc_certlist_t *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,80 @@
+/* internal.h - declarations shared by the library's files, not part of the API. */
+#ifndef CC_INTERNAL_H
+#define CC_INTERNAL_H
+
+#include "certchain.h"
+
+#include <stdarg.h>
+
+/*
+ * Largest file we read: the biggest real bundles (Windows' root program,
+ * cfssl's intermediates) are a few MB; 64 MiB leaves room for 10x that while
+ * bounding memory for a hostile input.
+ */
+#define CC_MAX_FILE_SIZE (64u * 1024 * 1024)
+/* Largest single certificate: real ones are < 10 KB; 1 MiB admits odd giants. */
+#define CC_MAX_CERT_SIZE (1u * 1024 * 1024)
+/* Certificates per pool: 30x the largest real pool we know (cfssl's 1,602). */
+#define CC_MAX_POOL_CERTS 500000u
+
+/* Where one field lives inside a certificate's DER: a pointer and a length. */
+typedef struct cc_span {
+	const unsigned char *p;
+	size_t n;
+} cc_span_t;
+
+/* The fields the path search needs, found without a full decode. */
+typedef struct cc_der_fields {
+	cc_span_t issuer;  /* whole Name TLV */
+	cc_span_t subject; /* whole Name TLV */
+	cc_span_t spki;    /* whole SubjectPublicKeyInfo TLV */
+	cc_span_t ski;     /* subjectKeyIdentifier key id bytes, or empty */
+	cc_span_t aki;     /* authorityKeyIdentifier keyIdentifier bytes, or empty */
+	size_t total;      /* bytes used by the outer Certificate TLV */
+} cc_der_fields_t;
+
+struct cc_cert {
+	unsigned char *der;
+	size_t len;
+	unsigned char fp[32];
+	cc_der_fields_t f; /* spans point into der */
+	uint64_t subj_hash;
+	uint64_t spki_hash;
+	char *source;
+	X509 *x;           /* decoded on demand; owned */
+	int decode_failed;
+	unsigned long canon_hash; /* OpenSSL canonical subject hash, lazy */
+	int canon_done;
+	struct cc_cert *next_fp;   /* fingerprint hash chain */
+	struct cc_cert *next_subj; /* exact-subject hash chain */
+	struct cc_cert *next_canon;/* canonical-subject hash chain */
+	size_t index;
+	void *user; /* owned by whoever set it (the store uses it) */
+};
+
+/* der.c */
+int cc_der_fields(const unsigned char *der, size_t len, cc_der_fields_t *f,
+		  const char **why);
+uint64_t cc_hash64(const unsigned char *p, size_t n);
+
+/* error.c */
+int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Appends OpenSSL's queued errors (and drains the queue) to err->msg. */
+int cc_err_ssl(cc_error_t *err, int code, const char *where, const char *what);
+
+/* cert.c */
+cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
+		       const cc_der_fields_t *f, const char *source);
+void cc_cert_free(cc_cert_t *c);
+int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b);
+int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b);
+/* 1 if a's subject equals b's issuer, exact or canonical */
+int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
+
+/* build.c helpers used by analyze.c */
+int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n);
+/* 1 if cand's key verifies child's signature and names/AKI agree; *why set on 0. */
+int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why);
+
+#endif

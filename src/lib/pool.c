@@ -1,0 +1,263 @@
+/*
+ * pool.c - a deduplicated set of certificates with three indexes: SHA-256,
+ * exact subject DER, and (built only when the exact index misses) OpenSSL's
+ * canonical subject form, so differently encoded but equal names still meet.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cc_pool {
+	cc_cert_t **v;
+	size_t n, cap;
+	cc_cert_t **by_fp; /* open hash, chained through next_fp */
+	cc_cert_t **by_subj;
+	cc_cert_t **by_canon; /* NULL until first needed */
+	size_t nbuckets;      /* power of two, shared by all three */
+};
+
+cc_pool_t *cc_pool_new(void)
+{
+	return calloc(1, sizeof(cc_pool_t));
+}
+
+void cc_pool_free(cc_pool_t *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		cc_cert_free(p->v[i]);
+	free(p->v);
+	free(p->by_fp);
+	free(p->by_subj);
+	free(p->by_canon);
+	free(p);
+}
+
+size_t cc_pool_count(const cc_pool_t *p)
+{
+	return p ? p->n : 0;
+}
+
+cc_cert_t *cc_pool_get(const cc_pool_t *p, size_t i)
+{
+	return i < p->n ? p->v[i] : NULL;
+}
+
+static uint64_t fp_key(const unsigned char fp[32])
+{
+	uint64_t k;
+	memcpy(&k, fp, sizeof(k)); /* SHA-256 bytes are already uniform */
+	return k;
+}
+
+static void index_one(cc_pool_t *p, cc_cert_t *c)
+{
+	size_t m = p->nbuckets - 1;
+	size_t a = fp_key(c->fp) & m, b = c->subj_hash & m;
+
+	c->next_fp = p->by_fp[a];
+	p->by_fp[a] = c;
+	c->next_subj = p->by_subj[b];
+	p->by_subj[b] = c;
+}
+
+static int grow(cc_pool_t *p)
+{
+	size_t nb = p->nbuckets ? p->nbuckets * 2 : 256;
+	cc_cert_t **f = calloc(nb, sizeof(*f)), **s = calloc(nb, sizeof(*s));
+
+	if (!f || !s) {
+		free(f);
+		free(s);
+		return CC_ENOMEM;
+	}
+	free(p->by_fp);
+	free(p->by_subj);
+	free(p->by_canon); /* rebuilt lazily at the new size */
+	p->by_canon = NULL;
+	p->by_fp = f;
+	p->by_subj = s;
+	p->nbuckets = nb;
+	for (size_t i = 0; i < p->n; i++)
+		index_one(p, p->v[i]);
+	return 0;
+}
+
+cc_cert_t *cc_pool_find_sha256(const cc_pool_t *p, const unsigned char fp[32])
+{
+	if (!p || !p->nbuckets)
+		return NULL;
+	for (cc_cert_t *c = p->by_fp[fp_key(fp) & (p->nbuckets - 1)]; c;
+	     c = c->next_fp)
+		if (!memcmp(c->fp, fp, 32))
+			return c;
+	return NULL;
+}
+
+int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
+		    const char *source, cc_cert_t **out, int *added,
+		    cc_error_t *err)
+{
+	cc_der_fields_t f;
+	const char *why = NULL;
+	cc_cert_t *c, *old;
+
+	if (added)
+		*added = 0;
+	if (len > CC_MAX_CERT_SIZE)
+		return cc_err(err, CC_ELIMIT, source,
+			      "certificate of %zu bytes exceeds the %u-byte limit",
+			      len, CC_MAX_CERT_SIZE);
+	if (cc_der_fields(der, len, &f, &why))
+		return cc_err(err, CC_EPARSE, source, "%s", why);
+	if (f.total != len)
+		return cc_err(err, CC_EPARSE, source,
+			      "%zu trailing bytes after the certificate", len - f.total);
+	if (p->n >= CC_MAX_POOL_CERTS)
+		return cc_err(err, CC_ELIMIT, source,
+			      "more than %u certificates", CC_MAX_POOL_CERTS);
+	if (!(c = cc_cert_new(der, len, &f, source)))
+		return cc_err(err, CC_ENOMEM, source, "out of memory");
+	if ((old = cc_pool_find_sha256(p, c->fp))) {
+		cc_cert_free(c);
+		if (out)
+			*out = old;
+		return 0;
+	}
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		cc_cert_t **v = realloc(p->v, cap * sizeof(*v));
+		if (!v) {
+			cc_cert_free(c);
+			return cc_err(err, CC_ENOMEM, source, "out of memory");
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	c->index = p->n;
+	p->v[p->n++] = c;
+	if (p->n * 2 > p->nbuckets) {
+		if (grow(p)) { /* grow() re-indexes everything, c included */
+			p->n--;
+			cc_cert_free(c);
+			return cc_err(err, CC_ENOMEM, source, "out of memory");
+		}
+	} else {
+		index_one(p, c);
+		if (p->by_canon) { /* keep the lazy index current once built */
+			free(p->by_canon);
+			p->by_canon = NULL;
+		}
+	}
+	if (out)
+		*out = c;
+	if (added)
+		*added = 1;
+	return 0;
+}
+
+static unsigned long canon_hash(cc_cert_t *c)
+{
+	if (!c->canon_done) {
+		X509 *x = cc_cert_x509(c, NULL);
+		int ok = 0;
+		c->canon_hash = x ? X509_NAME_hash_ex(X509_get_subject_name(x),
+						      NULL, NULL, &ok) : 0;
+		c->canon_done = 1;
+	}
+	return c->canon_hash;
+}
+
+static int build_canon(cc_pool_t *p)
+{
+	size_t m = p->nbuckets - 1;
+
+	p->by_canon = calloc(p->nbuckets, sizeof(*p->by_canon));
+	if (!p->by_canon)
+		return CC_ENOMEM;
+	for (size_t i = 0; i < p->n; i++) {
+		cc_cert_t *c = p->v[i];
+		size_t b = canon_hash(c) & m;
+		c->next_canon = p->by_canon[b];
+		p->by_canon[b] = c;
+	}
+	return 0;
+}
+
+int cc_pool_issuers_of(cc_pool_t *p, cc_cert_t *child, cc_certlist_t *out)
+{
+	uint64_t h = cc_hash64(child->f.issuer.p, child->f.issuer.n);
+	X509 *cx;
+	int found = 0;
+	unsigned long ch;
+	int ok = 0;
+
+	if (!p || !p->n)
+		return 0;
+	for (cc_cert_t *c = p->by_subj[h & (p->nbuckets - 1)]; c; c = c->next_subj)
+		if (c->subj_hash == h && c->f.subject.n == child->f.issuer.n &&
+		    !memcmp(c->f.subject.p, child->f.issuer.p, c->f.subject.n)) {
+			if (cc_certlist_push(out, c))
+				return CC_ENOMEM;
+			found++;
+		}
+	if (found)
+		return found;
+	/* No byte-identical subject: fall back to RFC 5280 name comparison. */
+	if (!(cx = cc_cert_x509(child, NULL)))
+		return 0;
+	if (!p->by_canon && build_canon(p))
+		return CC_ENOMEM;
+	ch = X509_NAME_hash_ex(X509_get_issuer_name(cx), NULL, NULL, &ok);
+	for (cc_cert_t *c = p->by_canon[ch & (p->nbuckets - 1)]; c; c = c->next_canon)
+		if (c->canon_hash == ch && cc_cert_issuer_name_match(c, child)) {
+			if (cc_certlist_push(out, c))
+				return CC_ENOMEM;
+			found++;
+		}
+	return found;
+}
+
+/* Parses a thumbprint prefix ("AB:CD:..." or "abcd...") into lower-case hex. */
+static int hex_prefix(const char *s, char *out, size_t n)
+{
+	size_t j = 0;
+	for (; *s; s++) {
+		if (*s == ':' || *s == ' ')
+			continue;
+		if (!isxdigit((unsigned char)*s) || j + 1 >= n)
+			return -1;
+		out[j++] = (char)tolower((unsigned char)*s);
+	}
+	out[j] = 0;
+	return j >= 8 ? 0 : -1;
+}
+
+int cc_pool_select(cc_pool_t *p, const char *sel, cc_certlist_t *out)
+{
+	char hex[65], fph[65], buf[1024];
+	int found = 0, by_hex = !hex_prefix(sel, hex, sizeof(hex));
+	const char *cn = !strncasecmp(sel, "CN=", 3) && !strchr(sel + 3, ',') ? sel + 3 : sel;
+
+	for (size_t i = 0; p && i < p->n; i++) {
+		cc_cert_t *c = p->v[i];
+		int hit = 0;
+		if (by_hex) {
+			cc_cert_sha256_hex(c, fph);
+			hit = !strncmp(fph, hex, strlen(hex));
+		}
+		if (!hit)
+			hit = !strcmp(cc_cert_name(c, 0, buf, sizeof(buf)), cn);
+		if (!hit)
+			hit = !strcasecmp(cc_cert_dn(c, 0, buf, sizeof(buf)), sel);
+		if (hit) {
+			if (cc_certlist_push(out, c))
+				return CC_ENOMEM;
+			found++;
+		}
+	}
+	return found;
+}

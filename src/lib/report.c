@@ -1,0 +1,89 @@
+/* report.c - text buffers and JSON rendering shared by every command. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(cc_buf_t *b, size_t more)
+{
+	size_t cap;
+	char *s;
+
+	if (b->oom)
+		return -1;
+	if (b->n + more + 1 <= b->cap)
+		return 0;
+	for (cap = b->cap ? b->cap : 256; cap < b->n + more + 1; cap *= 2)
+		;
+	if (!(s = realloc(b->s, cap))) {
+		b->oom = 1;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)n;
+}
+
+void cc_buf_json_str(cc_buf_t *b, const char *s)
+{
+	cc_buf_printf(b, "\"");
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			cc_buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			cc_buf_printf(b, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			cc_buf_printf(b, "\\u%04x", c);
+		else
+			cc_buf_printf(b, "%c", c);
+	}
+	cc_buf_printf(b, "\"");
+}
+
+void cc_buf_clear(cc_buf_t *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+void cc_json_cert(cc_buf_t *b, cc_cert_t *c)
+{
+	char s[1024], t[32], fp[65];
+
+	cc_cert_sha256_hex(c, fp);
+	cc_buf_printf(b, "{\"subject\":");
+	cc_buf_json_str(b, cc_cert_dn(c, 0, s, sizeof(s)));
+	cc_buf_printf(b, ",\"issuer\":");
+	cc_buf_json_str(b, cc_cert_dn(c, 1, s, sizeof(s)));
+	cc_buf_printf(b, ",\"subject_cn\":");
+	cc_buf_json_str(b, cc_cert_name(c, 0, s, sizeof(s)));
+	cc_buf_printf(b, ",\"issuer_cn\":");
+	cc_buf_json_str(b, cc_cert_name(c, 1, s, sizeof(s)));
+	cc_buf_printf(b, ",\"sha256\":\"%s\",\"not_before\":\"%s\"", fp,
+		      cc_time_str(cc_cert_not_before(c), t));
+	cc_buf_printf(b, ",\"not_after\":\"%s\",\"key\":", cc_time_str(cc_cert_not_after(c), t));
+	cc_buf_json_str(b, cc_cert_key_desc(c, s, sizeof(s)));
+	cc_buf_printf(b, ",\"sig_alg\":");
+	cc_buf_json_str(b, cc_cert_sig_name(c));
+	cc_buf_printf(b, ",\"self_signed\":%s,\"ca\":%s}",
+		      cc_cert_self_issued(c) ? "true" : "false",
+		      cc_cert_is_ca(c) ? "true" : "false");
+}

@@ -1,0 +1,101 @@
+/*
+ * validate.c - let OpenSSL judge exactly one path. The store holds only the
+ * path's anchor and the untrusted set only the path's intermediates, so
+ * X509_verify_cert cannot wander onto another path; we still compare the
+ * chain it built with ours and refuse a difference.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+static int same_chain(STACK_OF(X509) *got, const cc_path_t *p)
+{
+	if (!got || (size_t)sk_X509_num(got) != p->certs.n)
+		return 0;
+	for (size_t i = 0; i < p->certs.n; i++)
+		if (X509_cmp(sk_X509_value(got, (int)i), p->certs.v[i]->x))
+			return 0;
+	return 1;
+}
+
+int cc_path_validate(cc_path_t *path, const cc_build_opts_t *opts,
+		     cc_error_t *err)
+{
+	cc_build_opts_t none = { 0 };
+	X509_STORE *st = NULL;
+	X509_STORE_CTX *ctx = NULL;
+	STACK_OF(X509) *unt = NULL;
+	X509_VERIFY_PARAM *vp;
+	size_t n = path->certs.n;
+	int ok, r = 0;
+
+	if (!opts)
+		opts = &none;
+	path->valid = 0;
+	path->verify_error = 0;
+	path->error_depth = -1;
+	path->reason[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!cc_cert_x509(path->certs.v[i], NULL)) {
+			path->verify_error = X509_V_ERR_UNSPECIFIED;
+			path->error_depth = (int)i;
+			snprintf(path->reason, sizeof(path->reason),
+				 "certificate at depth %zu cannot be decoded", i);
+			return 0;
+		}
+	if (!(st = X509_STORE_new()) || !(unt = sk_X509_new_null()) ||
+	    !(ctx = X509_STORE_CTX_new()) ||
+	    !X509_STORE_add_cert(st, path->certs.v[n - 1]->x)) {
+		r = cc_err_ssl(err, CC_ECRYPTO, NULL, "cannot set up verification");
+		goto out;
+	}
+	for (size_t i = 1; i + 1 < n; i++)
+		if (!sk_X509_push(unt, path->certs.v[i]->x)) {
+			r = cc_err(err, CC_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+	if (!X509_STORE_CTX_init(ctx, st, path->certs.v[0]->x, unt)) {
+		r = cc_err_ssl(err, CC_ECRYPTO, NULL, "cannot set up verification");
+		goto out;
+	}
+	vp = X509_STORE_CTX_get0_param(ctx);
+	/* The anchor may be an intermediate the user chose to trust. */
+	X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_VERIFY_PARAM_set_time(vp, opts->at ? opts->at : time(NULL));
+	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
+	X509_STORE_CTX_set_purpose(ctx, opts->purpose ? opts->purpose
+						      : X509_PURPOSE_SSL_SERVER);
+	if (opts->host && !X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)) {
+		r = cc_err(err, CC_EINVAL, opts->host, "invalid host name");
+		goto out;
+	}
+	ok = X509_verify_cert(ctx);
+	if (ok == 1 && same_chain(X509_STORE_CTX_get0_chain(ctx), path)) {
+		path->valid = 1;
+	} else if (ok == 1) {
+		path->verify_error = X509_V_ERR_UNSPECIFIED;
+		snprintf(path->reason, sizeof(path->reason),
+			 "OpenSSL accepted a different path than this one");
+	} else {
+		int e = X509_STORE_CTX_get_error(ctx);
+		int d = X509_STORE_CTX_get_error_depth(ctx);
+		char cn[128] = "";
+		path->verify_error = e;
+		path->error_depth = d;
+		if (d >= 0 && (size_t)d < n)
+			cc_cert_name(path->certs.v[d], 0, cn, sizeof(cn));
+		snprintf(path->reason, sizeof(path->reason), "%s at depth %d (%s)",
+			 X509_verify_cert_error_string(e), d, cn);
+	}
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(unt);
+	X509_STORE_free(st);
+	return r;
+}
