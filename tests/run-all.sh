@@ -9,8 +9,8 @@ fail=0
 log=$(mktemp)
 tally() { # reads "N passed, N failed" lines and cmocka summaries from $log
 	local p f
-	p=$(grep -Eo '^\[  PASSED  \] [0-9]+' "$log" | awk '{s+=$4} END{print s+0}')
-	f=$(grep -Eo '^\[  FAILED  \] [0-9]+' "$log" | awk '{s+=$4} END{print s+0}')
+	p=$(grep -Eo '\[  PASSED  \] [0-9]+' "$log" | awk '{s+=$4} END{print s+0}')
+	f=$(grep -Eo '\[  FAILED  \] [0-9]+' "$log" | awk '{s+=$4} END{print s+0}')
 	pass=$((pass + p)); fail=$((fail + f))
 }
 for t in "$@"; do
@@ -20,7 +20,7 @@ for t in "$@"; do
 	rc=$?
 	cat "$log"
 	tally
-	if [ $rc -ne 0 ] && ! grep -q '^\[  FAILED  \]' "$log"; then
+	if [ $rc -ne 0 ] && ! grep -q '\[  FAILED  \]' "$log"; then
 		echo "FAIL - $(basename "$t") exited $rc"; fail=$((fail + 1))
 	fi
 done

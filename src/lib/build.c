@@ -174,11 +174,20 @@ static int in_stack(bctx_t *b, cc_cert_t *c)
 	return 0;
 }
 
+/* 1 when the search must end; records which limit ended it. */
 static int stop(bctx_t *b)
 {
-	return b->oom ||
-	       b->res->n >= lim(b->o->max_paths, CC_DEFAULT_MAX_PATHS) ||
-	       b->res->sigchecks >= lim(b->o->max_sigchecks, CC_DEFAULT_MAX_SIGCHECKS);
+	if (b->oom)
+		return 1;
+	if (b->res->n >= lim(b->o->max_paths, CC_DEFAULT_MAX_PATHS)) {
+		truncate_search(b, "path limit");
+		return 1;
+	}
+	if (b->res->sigchecks >= lim(b->o->max_sigchecks, CC_DEFAULT_MAX_SIGCHECKS)) {
+		truncate_search(b, "signature-check budget");
+		return 1;
+	}
+	return 0;
 }
 
 static void dfs(bctx_t *b, cc_cert_t *c);
