@@ -80,7 +80,8 @@ void cc_paths_rank(cc_paths_t *ps, time_t at, cc_trust_fn trust, void *arg)
 		at = time(NULL);
 	for (size_t i = 0; i < ps->n; i++)
 		score(&ps->v[i], at, trust, arg);
-	qsort(ps->v, ps->n, sizeof(*ps->v), by_rank);
+	if (ps->n > 1)
+		qsort(ps->v, ps->n, sizeof(*ps->v), by_rank);
 	for (size_t i = 0; i < ps->n; i++) {
 		cc_path_t *p = &ps->v[i];
 		if (!p->valid)
