@@ -19,8 +19,17 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libcertchain.a
 BIN      := $(BUILD)/certchain
 
-.PHONY: all check unit e2e demo install clean check-asan check-valgrind
+.PHONY: check-run all check demo install clean check-asan check-valgrind deps
 all: $(BIN)
+
+# On a fresh machine `make demo` / `make check` install what they need first
+# (as root, through scripts/install-deps); elsewhere they say what is missing.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || \
+	    ! pkg-config --exists $(PKGS) cmocka 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then bash scripts/install-deps; \
+	  else echo "missing build dependencies: run 'sudo scripts/install-deps'" >&2; exit 2; fi; \
+	fi
 
 $(BUILD)/%.o: %.c include/certchain.h src/lib/internal.h $(wildcard src/cli/*.h)
 	@mkdir -p $(dir $@)
@@ -37,14 +46,11 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testpki.c tests/unit/testpki.h $(LIB
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< tests/unit/testpki.c $(LIBA) \
 	    $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-unit: $(UNIT_BIN)
-	@bash tests/run-unit.sh $(UNIT_BIN)
-
-e2e: $(BIN)
-	@CERTCHAIN=$(abspath $(BIN)) bash tests/run-e2e.sh
-
 # The test command the README gives; .ci/run runs exactly this.
-check: $(BIN) $(UNIT_BIN)
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: $(BIN) $(UNIT_BIN)
 	@bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
 
 check-asan:
@@ -56,7 +62,8 @@ check-valgrind: $(BIN) $(UNIT_BIN)
 	@CERTCHAIN_TIME_SCALE=100 CERTCHAIN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 	  bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
 
-demo: $(BIN)
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
 	@bash scripts/demo.sh "$(abspath $(BIN))"
 
 install: $(BIN)
