@@ -122,15 +122,20 @@ int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b)
 
 int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child)
 {
-	X509 *a, *b;
+	const unsigned char *p = issuer->f.subject.p, *q = child->f.issuer.p;
+	X509_NAME *a, *b;
+	int r;
 
 	if (issuer->f.subject.n == child->f.issuer.n &&
 	    !memcmp(issuer->f.subject.p, child->f.issuer.p, child->f.issuer.n))
 		return 1;
-	a = cc_cert_x509(issuer, NULL);
-	b = cc_cert_x509(child, NULL);
-	return a && b &&
-	       !X509_NAME_cmp(X509_get_subject_name(a), X509_get_issuer_name(b));
+	/* RFC 5280 comparison on the Names alone (no key decode). */
+	a = d2i_X509_NAME(NULL, &p, (long)issuer->f.subject.n);
+	b = d2i_X509_NAME(NULL, &q, (long)child->f.issuer.n);
+	r = a && b && !X509_NAME_cmp(a, b);
+	X509_NAME_free(a);
+	X509_NAME_free(b);
+	return r;
 }
 
 int cc_cert_is_ca(cc_cert_t *c)

@@ -159,13 +159,28 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 	return 0;
 }
 
+/* OpenSSL's hash of a Name's canonical form, from the Name's DER alone: a
+ * full certificate decode would also decode the key, which is what makes
+ * OpenSSL 3 slow on big pools. */
+static unsigned long name_hash(cc_span_t name, int *ok)
+{
+	const unsigned char *p = name.p;
+	X509_NAME *n = d2i_X509_NAME(NULL, &p, (long)name.n);
+	unsigned long h = 0;
+
+	*ok = 0;
+	if (n)
+		h = X509_NAME_hash_ex(n, NULL, NULL, ok);
+	X509_NAME_free(n);
+	return h;
+}
+
 static unsigned long canon_hash(cc_cert_t *c)
 {
+	int ok;
+
 	if (!c->canon_done) {
-		X509 *x = cc_cert_x509(c, NULL);
-		int ok = 0;
-		c->canon_hash = x ? X509_NAME_hash_ex(X509_get_subject_name(x),
-						      NULL, NULL, &ok) : 0;
+		c->canon_hash = name_hash(c->f.subject, &ok);
 		c->canon_done = 1;
 	}
 	return c->canon_hash;
@@ -190,7 +205,6 @@ static int build_canon(cc_pool_t *p)
 int cc_pool_issuers_of(cc_pool_t *p, cc_cert_t *child, cc_certlist_t *out)
 {
 	uint64_t h = cc_hash64(child->f.issuer.p, child->f.issuer.n);
-	X509 *cx;
 	int found = 0;
 	unsigned long ch;
 	int ok = 0;
@@ -207,11 +221,11 @@ int cc_pool_issuers_of(cc_pool_t *p, cc_cert_t *child, cc_certlist_t *out)
 	if (found)
 		return found;
 	/* No byte-identical subject: fall back to RFC 5280 name comparison. */
-	if (!(cx = cc_cert_x509(child, NULL)))
+	ch = name_hash(child->f.issuer, &ok);
+	if (!ok)
 		return 0;
 	if (!p->by_canon && build_canon(p))
 		return CC_ENOMEM;
-	ch = X509_NAME_hash_ex(X509_get_issuer_name(cx), NULL, NULL, &ok);
 	for (cc_cert_t *c = p->by_canon[ch & (p->nbuckets - 1)]; c; c = c->next_canon)
 		if (c->canon_hash == ch && cc_cert_issuer_name_match(c, child)) {
 			if (cc_certlist_push(out, c))

@@ -326,6 +326,41 @@ static void depth_and_budget_limits(void **state)
 	cc_pool_free(ap);
 }
 
+/* The child names its issuer with other case and spacing: not the same DER,
+ * the same name under RFC 5280's comparison. The exact index misses; the
+ * canonical fallback must find the issuer. */
+static void issuer_name_differs_only_in_case(void **state)
+{
+	tp_opts_t ca = { .ca = 1, .no_kid = 1 }, lf = { .no_kid = 1 };
+	EVP_PKEY *kr = tp_key(1), *kl = tp_key(1);
+	X509 *r = tp_cert("Canon  ROOT", kr, NULL, NULL, &ca);
+	X509 *l = tp_cert("canon.test", kl, r, kr, &lf);
+	X509_NAME *n = X509_NAME_new();
+	cc_pool_t *pool = cc_pool_new(), *ap = cc_pool_new();
+	cc_cert_t *leaf;
+	cc_paths_t *ps;
+	cc_error_t e;
+
+	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"CERTCHAIN UNIT", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)"canon root", -1, -1, 0);
+	X509_set_issuer_name(l, n);
+	X509_NAME_free(n);
+	assert_true(X509_sign(l, kr, EVP_sha256()) > 0);
+	leaf = tp_add(pool, l);
+	tp_add(ap, r);
+	assert_int_equal(cc_build(NULL, leaf, pool, ap, &ps, &e), 0);
+	cc_paths_rank(ps, 0, NULL, NULL);
+	assert_int_equal(cc_paths_best(ps), 0);
+	assert_int_equal(ps->v[0].certs.n, 2);
+	cc_paths_free(ps);
+	cc_pool_free(pool);
+	cc_pool_free(ap);
+	X509_free(r);
+	X509_free(l);
+	EVP_PKEY_free(kr);
+	EVP_PKEY_free(kl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +372,7 @@ int main(void)
 		cmocka_unit_test(two_thousand_same_name),
 		cmocka_unit_test(two_thousand_same_key),
 		cmocka_unit_test(depth_and_budget_limits),
+		cmocka_unit_test(issuer_name_differs_only_in_case),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
