@@ -404,6 +404,42 @@ int cc_time_parse(const char *s, time_t *out);
 int cc_write_file_atomic(const char *path, const void *data, size_t len,
 			 unsigned mode, cc_error_t *err);
 
+/* ---------------------------------------------------------- profiles */
+/*
+ * Section: trust profiles and client behaviours (profile.c).
+ * (Declarations of this module go below this comment.)
+ */
+
+/* ------------------------------------------------------------- store */
+/*
+ * Section: the certificate store (store.c).
+ * (Declarations of this module go below this comment.)
+ */
+
+/* ------------------------------------------------------------ pkcs12 */
+/*
+ * Section: PKCS#12 / PFX export and import (pkcs12.c).
+ * (Declarations of this module go below this comment.)
+ */
+
+/* ------------------------------------------------------------- probe */
+/*
+ * Section: live TLS servers: capture the served chain (probe.c).
+ * (Declarations of this module go below this comment.)
+ */
+
+/* --------------------------------------------------------------- aia */
+/*
+ * Section: fetching missing issuers over AIA (aia.c).
+ * (Declarations of this module go below this comment.)
+ */
+
+/* ------------------------------------------------------------ deploy */
+/*
+ * Section: deploying to web servers (deploy_*.c).
+ * (Declarations of this module go below this comment.)
+ */
+
 #ifdef __cplusplus
 }
 #endif
