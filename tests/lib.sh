@@ -80,6 +80,8 @@ _ext() { # _ext FILE KIND [SAN] [KID]: extension file for a CA or a leaf
 			echo "subjectKeyIdentifier=none"
 			echo "authorityKeyIdentifier=none"
 		fi
+		# PKI_AIA="caIssuers;URI:http://..." adds an AIA extension (lib-aia.sh)
+		if [ -n "${PKI_AIA:-}" ]; then echo "authorityInfoAccess=$PKI_AIA"; fi
 	} >"$1"
 }
 

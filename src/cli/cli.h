@@ -19,6 +19,7 @@ typedef int (*cmd_fn)(int argc, char **argv);
 
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
@@ -45,5 +46,40 @@ void cli_flush(cc_buf_t *b);
 /* Draws a chain as an indented tree with CN, key, expiry, for people. */
 void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	      time_t at);
+
+/* AIA options shared by build and fix (aia_cli.c). Option values for getopt. */
+enum { CLI_AIA_ON = 0x200, CLI_AIA_OFF, CLI_AIA_CACHE, CLI_AIA_OFFLINE,
+       CLI_AIA_TIMEOUT, CLI_AIA_FETCHES };
+#define CLI_AIA_LONGOPTS                                                 \
+	{ "aia", no_argument, 0, CLI_AIA_ON },                           \
+	{ "no-aia", no_argument, 0, CLI_AIA_OFF },                       \
+	{ "aia-cache", required_argument, 0, CLI_AIA_CACHE },            \
+	{ "offline", no_argument, 0, CLI_AIA_OFFLINE },                  \
+	{ "aia-timeout", required_argument, 0, CLI_AIA_TIMEOUT },        \
+	{ "aia-max-fetches", required_argument, 0, CLI_AIA_FETCHES }
+#define CLI_AIA_USAGE                                                          \
+	"      --aia                     fetch missing issuers from the CA Issuers\n" \
+	"                                URLs in the certificates (HTTP/HTTPS)\n"     \
+	"      --aia-cache DIR           AIA cache (default $XDG_CACHE_HOME/\n"       \
+	"                                certchain/aia or ~/.cache/certchain/aia)\n"  \
+	"      --offline                 AIA from the cache only, no network\n"       \
+	"      --aia-timeout S           seconds per fetch (default 5; 4x for all)\n" \
+	"      --aia-max-fetches N       network fetches per run (default 8)\n"
+typedef struct cli_aia {
+	int on, offline;
+	const char *cache;
+	long timeout_ms;
+	unsigned max_fetches;
+	char dflt[4096]; /* the default cache directory, when used */
+} cli_aia_t;
+/* Handles one CLI_AIA_* option; EXIT_USAGE on a bad value. */
+int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a);
+/* Completes pool from AIA for leaf when a->on; EXIT_USAGE on error. */
+int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
+		cc_pool_t *anchors, cc_aia_result_t *res);
+/* One line per URL tried ("aia: URL (issuer of CN): ..."). */
+void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r);
+/* The result as a JSON object {"added":..,"fetches":..,"urls":[...]}. */
+void cli_aia_json(cc_buf_t *b, const cc_aia_result_t *r);
 
 #endif

@@ -23,6 +23,7 @@ static const char usage_text[] =
 	"  -o, --output FILE             write the chosen chain as PEM, leaf first\n"
 	"      --json                    one JSON object on stdout\n"
 	"      --max-sigchecks N         signature-check budget (default 20000)\n"
+	CLI_AIA_USAGE
 	"  -h, --help                    this text\n"
 	"\n"
 	"Ranking: valid; trusted by more profiles; no certificate outside its\n"
@@ -37,6 +38,7 @@ typedef struct bargs {
 	time_t at;
 	int all, json, include_root;
 	unsigned max_sig;
+	cli_aia_t aia;
 } bargs_t;
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -62,6 +64,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "json", no_argument, 0, 5 },
 		{ "max-sigchecks", required_argument, 0, 6 },
 		{ "help", no_argument, 0, 'h' },
+		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
 	int c;
@@ -94,6 +97,11 @@ static int parse(int argc, char **argv, bargs_t *a)
 								"is not a positive number", optarg);
 			break;
 		case 'h': fputs(usage_text, stdout); return -1;
+		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
+		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+			if (cli_aia_option("build", c, optarg, &a->aia))
+				return EXIT_USAGE;
+			break;
 		default: return cli_usage_error("build", "bad option");
 		}
 	}
@@ -121,7 +129,7 @@ static void json_path(cc_buf_t *b, const cc_path_t *p, size_t rank)
 }
 
 static void report_json(cc_buf_t *b, const cc_paths_t *ps, size_t nserve,
-			int include_root)
+			int include_root, const cc_aia_result_t *aia)
 {
 	int best = cc_paths_best(ps);
 	const cc_path_t *p = best >= 0 ? &ps->v[best] : NULL;
@@ -159,6 +167,10 @@ static void report_json(cc_buf_t *b, const cc_paths_t *ps, size_t nserve,
 	if (ps->truncated) {
 		cc_buf_printf(b, ",\"limit\":");
 		cc_buf_json_str(b, ps->limit_hit);
+	}
+	if (aia) {
+		cc_buf_printf(b, ",\"aia\":");
+		cli_aia_json(b, aia);
 	}
 	cc_buf_printf(b, "}\n");
 }
@@ -213,6 +225,7 @@ static int run(bargs_t *a, cc_pool_t *pool, cc_pool_t *anchors)
 	cc_certlist_t leafs = { 0 };
 	cc_build_opts_t bo = { 0 };
 	cc_paths_t *ps = NULL;
+	cc_aia_result_t aia = { 0 };
 	cc_buf_t b = { 0 };
 	cc_error_t err;
 	const char *sys;
@@ -228,6 +241,8 @@ static int run(bargs_t *a, cc_pool_t *pool, cc_pool_t *anchors)
 		if (cli_load(anchors, a->roots[i], 0, NULL))
 			goto out;
 	if (!a->nroots && cli_load_system_roots(anchors, &sys))
+		goto out;
+	if (cli_aia_run("build", &a->aia, leafs.v[0], pool, anchors, &aia))
 		goto out;
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;
@@ -246,8 +261,10 @@ static int run(bargs_t *a, cc_pool_t *pool, cc_pool_t *anchors)
 	}
 	if (a->json) {
 		size_t n = best < 0 ? 0 : ps->v[best].certs.n;
-		report_json(&b, ps, n - (a->include_root || n <= 1 ? 0 : 1), a->include_root);
+		report_json(&b, ps, n - (a->include_root || n <= 1 ? 0 : 1), a->include_root,
+			    a->aia.on ? &aia : NULL);
 	} else {
+		cli_aia_text(&b, &aia);
 		report_text(&b, ps, bo.at, a->all);
 		if (best >= 0 && a->out)
 			cc_buf_printf(&b, "wrote %s\n", a->out);
@@ -256,6 +273,7 @@ static int run(bargs_t *a, cc_pool_t *pool, cc_pool_t *anchors)
 	rc = best >= 0 ? EXIT_OK : EXIT_PROBLEM;
 out:
 	cc_paths_free(ps);
+	cc_aia_result_clear(&aia);
 	cc_certlist_clear(&leafs);
 	return rc;
 }

@@ -1,0 +1,101 @@
+/* aia_cli.c - the AIA options and report shared by build and fix. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a)
+{
+	char *end;
+	double d;
+	unsigned long n;
+
+	switch (c) {
+	case CLI_AIA_ON: a->on = 1; break;
+	case CLI_AIA_OFF: a->on = 0; break;
+	case CLI_AIA_CACHE: a->on = 1; a->cache = arg; break;
+	case CLI_AIA_OFFLINE: a->on = 1; a->offline = 1; break;
+	case CLI_AIA_TIMEOUT:
+		d = strtod(arg, &end);
+		if (*end || !(d > 0) || d > 3600)
+			return cli_usage_error(cmd, "--aia-timeout: '%s' is not a number "
+						    "of seconds (0 < S <= 3600)", arg);
+		a->timeout_ms = (long)(d * 1000 + 0.5);
+		if (a->timeout_ms < 1)
+			a->timeout_ms = 1;
+		break;
+	case CLI_AIA_FETCHES:
+		n = strtoul(arg, &end, 10);
+		if (*end || !n || n > 1000)
+			return cli_usage_error(cmd, "--aia-max-fetches: '%s' is not a "
+						    "number from 1 to 1000", arg);
+		a->max_fetches = (unsigned)n;
+		break;
+	default: return cli_usage_error(cmd, "bad option");
+	}
+	return 0;
+}
+
+int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
+		cc_pool_t *anchors, cc_aia_result_t *res)
+{
+	cc_aia_opts_t o = { 0 };
+	cc_error_t err;
+
+	if (!a->on)
+		return 0;
+	cc_error_clear(&err);
+	o.cache_dir = a->cache ? a->cache : cc_aia_default_cache(a->dflt, sizeof(a->dflt));
+	o.offline = a->offline;
+	o.timeout_ms = a->timeout_ms;
+	/* The whole chase may take a few single fetches, not one hostile
+	 * server's worth of stalls per certificate. */
+	o.total_ms = a->timeout_ms ? 4 * a->timeout_ms : 0;
+	o.max_fetches = a->max_fetches;
+	if (a->offline && !o.cache_dir)
+		return cli_usage_error(cmd, "--offline needs a cache: give --aia-cache "
+					    "DIR (HOME and XDG_CACHE_HOME are unset)");
+	if (cc_aia_complete(&o, leaf, pool, anchors, res, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const cc_aia_fetch_t *f = &r->v[i];
+		if (f->status == CC_AIA_OK)
+			cc_buf_printf(b, "aia: %s (issuer of %s): %s; %u certificate%s, "
+					 "%u new\n", f->url, f->for_cn, f->msg, f->ncerts,
+				      f->ncerts == 1 ? "" : "s", f->added);
+		else
+			cc_buf_printf(b, "aia: %s (issuer of %s): FAILED %s: %s\n", f->url,
+				      f->for_cn, cc_aia_status_id(f->status), f->msg);
+	}
+}
+
+void cli_aia_json(cc_buf_t *b, const cc_aia_result_t *r)
+{
+	char t[32];
+
+	cc_buf_printf(b, "{\"added\":%u,\"fetches\":%u,\"urls\":[", r->added, r->fetches);
+	for (size_t i = 0; i < r->n; i++) {
+		const cc_aia_fetch_t *f = &r->v[i];
+		cc_buf_printf(b, "%s{\"url\":", i ? "," : "");
+		cc_buf_json_str(b, f->url);
+		cc_buf_printf(b, ",\"for\":");
+		cc_buf_json_str(b, f->for_cn);
+		cc_buf_printf(b, ",\"status\":\"%s\",\"message\":", cc_aia_status_id(f->status));
+		cc_buf_json_str(b, f->msg);
+		cc_buf_printf(b, ",\"http_status\":%ld,\"bytes\":%zu,\"seconds\":%.3f,"
+				 "\"from_cache\":%s,\"fetched_at\":",
+			      f->http_code, f->bytes, f->seconds,
+			      f->from_cache ? "true" : "false");
+		if (f->fetched_at)
+			cc_buf_printf(b, "\"%s\"", cc_time_str(f->fetched_at, t));
+		else
+			cc_buf_printf(b, "null");
+		cc_buf_printf(b, ",\"certificates\":%u,\"added\":%u}", f->ncerts, f->added);
+	}
+	cc_buf_printf(b, "]}");
+}

@@ -1,0 +1,119 @@
+#!/bin/bash
+# End-to-end: build --aia completes a leaf-only chain from a real HTTP server on
+# 127.0.0.1 (DER, PEM, PKCS#7 and a redirect), each kind of bad answer fails
+# its fetch with its reason in bounded time, fetched certificates are never
+# trusted, and a second run works offline from the cache.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-aia.sh"
+
+scale=${CERTCHAIN_TIME_SCALE:-1}
+d=$T/pki; w=$T/www; mkdir -p "$d" "$w"
+aia_start "$w" || { bad "AIA test server did not start"; finish; exit 1; }
+
+# root <- ica1 <- ica2 <- ica3 <- leaf; each points at its issuer, published
+# as PKCS#7 (ica1), DER (ica2) and PEM (ica3). ica1 points at the root, which
+# is a trust anchor: it must never be fetched.
+export PKI_ALG=ec
+pki_root "$d" root "AIA Test Root" &&
+	PKI_AIA="caIssuers;URI:$AIA_URL/f/root.pem" pki_issue "$d" ica1 "AIA CA 1" ica1 root 3650 ca &&
+	PKI_AIA="caIssuers;URI:$AIA_URL/f/ica1.p7b" pki_issue "$d" ica2 "AIA CA 2" ica2 ica1 3650 ca &&
+	PKI_AIA="caIssuers;URI:$AIA_URL/f/ica2.der" pki_issue "$d" ica3 "AIA CA 3" ica3 ica2 3650 ca &&
+	PKI_AIA="caIssuers;URI:$AIA_URL/f/ica3.pem" pki_issue "$d" leaf "aia.test" leaf ica3 90 leaf aia.test ||
+	{ bad "PKI generation"; finish; exit 1; }
+cp "$d/root.pem" "$d/ica3.pem" "$w/"
+to_der "$d/ica2.pem" "$w/ica2.der"
+to_p7b "$w/ica1.p7b" "$d/ica1.pem"
+want="$(fp1 "$d/leaf.pem") $(fp1 "$d/ica3.pem") $(fp1 "$d/ica2.pem") $(fp1 "$d/ica1.pem") "
+
+# Without AIA the leaf alone leads nowhere.
+expect_rc 1 "leaf only, no --aia -> no path" cc build -r "$d/root.pem" "$d/leaf.pem"
+
+# With AIA: three hops (PEM, DER, PKCS#7), the anchor's URL left alone.
+expect_rc 0 "leaf only + --aia -> valid chain" \
+	cc build --aia --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/out.pem" "$d/leaf.pem"
+cp "$T/out" "$T/aia.txt"
+expect_eq "$(fps "$T/out.pem" | tr '\n' ' ')" "$want" "AIA chain is leaf, CA 3, CA 2, CA 1"
+expect_eq "$(grep -c '^aia: .*fetched, HTTP 200' "$T/aia.txt")" "3" "three fetches reported"
+expect_nogrep "/f/root.pem" "$T/aia.log" "the anchor's issuer URL is not fetched"
+expect_eq "$(ls "$T/cache" | grep -c '^[0-9a-f]\{64\}\.pem$')" "3" "three cache entries named by URL hash"
+expect_eq "$(ls -a "$T/cache" | grep -c tmp)" "0" "no temporary files left in the cache"
+expect_eq "$(grep -l "^# url: $AIA_URL/f/ica2.der\$" "$T"/cache/*.pem | wc -l)" "1" "cache entry names its URL"
+expect_grep "^# fetched: 20[0-9-]+T" "$(ls "$T"/cache/*.pem | head -1)" "cache entry has the fetch date"
+expect_eq "$(stat -c %a "$T/cache")" "700" "cache directory is private"
+
+cc build --aia --aia-cache "$T/cache-json" --json -r "$d/root.pem" "$d/leaf.pem" >"$T/j.json"
+python3 - "$T/j.json" <<'PY' && ok "--json carries the AIA report" || bad "--json AIA report"
+import json, sys
+j = json.load(open(sys.argv[1]))
+a = j["aia"]
+assert j["result"] == "ok" and len(j["chain"]) == 4, j["result"]
+assert a["fetches"] == 3 and a["added"] == 3, a
+assert [u["status"] for u in a["urls"]] == ["ok"] * 3, a
+assert all(u["http_status"] == 200 and not u["from_cache"] and u["fetched_at"] for u in a["urls"]), a
+PY
+
+# A bad URL first, a good one second: the fetch fails, the chain completes.
+PKI_AIA="caIssuers;URI:$AIA_URL/stall,caIssuers;URI:$AIA_URL/redir/ica3.pem" \
+	pki_issue "$d" leaf-mixed "mixed.aia.test" leaf ica3 90 leaf mixed.aia.test
+expect_rc 0 "stalled first URL, redirected second URL -> valid chain" \
+	timeout $((20 * scale)) $CC_WRAP "$CERTCHAIN" build --aia --aia-timeout 1 --aia-cache "$T/c-mixed" \
+	-r "$d/root.pem" "$d/leaf-mixed.pem"
+expect_grep "FAILED timeout" "$T/out" "the stalled URL is reported as a timeout"
+
+# Each bad answer: its own reason, bounded time, no path, no crash.
+for kind in slow:timeout stall:timeout huge:too-large huge-stream:too-large \
+	loop-a:redirect-loop ftp:scheme html:content-type garbage:not-a-certificate \
+	nothing-here:http-status; do
+	path=${kind%%:*}; id=${kind#*:}
+	PKI_AIA="caIssuers;URI:$AIA_URL/$path" pki_issue "$d" "leaf-$path" "$path.aia.test" leaf ica3 90 leaf
+	t0=$(date +%s%N)
+	expect_rc 1 "$path: no path, exit 1" timeout $((20 * scale)) $CC_WRAP "$CERTCHAIN" build --aia \
+		--aia-timeout 1 --aia-cache "$T/c-$path" --json -r "$d/root.pem" "$d/leaf-$path.pem"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	got=$(python3 -c 'import json,sys; print(" ".join(u["status"] for u in json.load(open(sys.argv[1]))["aia"]["urls"]))' "$T/out")
+	expect_eq "$got" "$id" "$path: fetch fails with '$id'"
+	[ "$ms" -lt $((4000 * scale)) ] && ok "$path: ended in $ms ms" || bad "$path: took $ms ms"
+	[ -z "$(ls -A "$T/c-$path" 2>/dev/null)" ] && ok "$path: nothing cached" || bad "$path: a failure was cached"
+done
+python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["aia"]["urls"][0]["message"])' "$T/out" >"$T/msg"
+expect_grep "HTTP 404" "$T/msg" "the HTTP status is in the message"
+cc build --aia --aia-timeout 1 --aia-cache "$T/c-x" -r "$d/root.pem" "$d/leaf-loop-a.pem" >"$T/out"
+expect_grep "redirect loop: /loop-a came back|redirect loop: .*loop-a" "$T/out" "the loop names the URL that came back"
+cc build --aia --aia-timeout 1 --aia-cache "$T/c-x" -r "$d/root.pem" "$d/leaf-huge.pem" >"$T/out"
+expect_grep "larger than the 65536-byte limit" "$T/out" "too-large names the limit"
+
+# The fetch budget.
+expect_rc 1 "--aia-max-fetches 1 stops after one hop" \
+	cc build --aia --aia-max-fetches 1 --aia-cache "$T/c-budget" --json -r "$d/root.pem" "$d/leaf.pem"
+expect_grep '"status":"budget"' "$T/out" "the next fetch says the budget is used up"
+
+# Fetched certificates are never trusted: a self-signed look-alike of the root
+# served at the leaf's URL joins the untrusted pool only.
+pki_root "$d" rogue "AIA Test Root"
+cp "$d/rogue.pem" "$w/rogue.pem"
+PKI_AIA="caIssuers;URI:$AIA_URL/f/rogue.pem" pki_issue "$d" leaf-rogue "rogue.aia.test" leaf rogue 90 leaf
+expect_rc 1 "a fetched self-signed root is not an anchor" \
+	cc build --aia --aia-cache "$T/c-rogue" --json -r "$d/root.pem" "$d/leaf-rogue.pem"
+expect_grep '"status":"ok"' "$T/out" "the rogue root was fetched"
+expect_grep '"result":"no-path"' "$T/out" "and still no path"
+
+# Offline: stop the server; the cache gives the same chain.
+aia_stop
+expect_rc 0 "--offline with the cache -> valid chain, server gone" \
+	cc build --offline --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/off.pem" "$d/leaf.pem"
+expect_eq "$(fps "$T/off.pem" | tr '\n' ' ')" "$want" "offline chain equals the online one"
+expect_eq "$(grep -c '^aia: .*from the cache (fetched 20' "$T/out")" "3" "all three from the cache, with the date"
+expect_rc 1 "--offline with an empty cache -> no path" \
+	cc build --offline --aia-cache "$T/empty" -r "$d/root.pem" "$d/leaf.pem"
+expect_grep "FAILED not-cached" "$T/out" "says the URL is not cached"
+expect_rc 0 "online cache hit needs no server" \
+	cc build --aia --aia-cache "$T/cache" -r "$d/root.pem" "$d/leaf.pem"
+expect_rc 0 "the cache directory also loads as a pool" \
+	cc build -I "$T/cache" -r "$d/root.pem" "$d/leaf.pem"
+
+# Usage errors.
+expect_rc 2 "bad --aia-timeout" cc build --aia --aia-timeout never -r "$d/root.pem" "$d/leaf.pem"
+expect_rc 2 "bad --aia-max-fetches" cc build --aia --aia-max-fetches 0 -r "$d/root.pem" "$d/leaf.pem"
+expect_rc 2 "--offline without HOME or a cache dir" \
+	env -u HOME -u XDG_CACHE_HOME $CC_WRAP "$CERTCHAIN" build --offline -r "$d/root.pem" "$d/leaf.pem"
+finish
