@@ -12,6 +12,7 @@ static const struct {
 } cmds[] = {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
+	{ "fix", cmd_fix, "complete and repair a chain (store, AIA), write it, say what changed" },
 };
 
 static void usage(FILE *f)

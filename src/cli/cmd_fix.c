@@ -1,0 +1,641 @@
+/* cmd_fix.c - certchain fix: check a chain, complete it (pools, store, AIA),
+ * write the best one, and say what changed and whom it helps. */
+#include "cli.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+static const char usage_text[] =
+	"usage: certchain fix [OPTIONS] LEAF|HOST[:PORT]\n"
+	"\n"
+	"Checks a chain as a server sends it - the LEAF file in file order (leaf\n"
+	"first, any further certificates as served), or what HOST sends - then\n"
+	"completes it from the -I pools, the certificate store, the AIA cache and\n"
+	"the certificates' CA Issuers URLs, picks the best valid chain, writes it\n"
+	"and says what changed and which clients it helps. Fetched certificates\n"
+	"are never trusted for where they came from: only -r, the store's roots\n"
+	"and the system store anchor a path.\n"
+	"\n"
+	"  -o, --output FILE             write the fixed chain as PEM (leaf first,\n"
+	"                                no anchor unless --include-root)\n"
+	"  -I, --intermediates FILE|DIR  more certificates to choose from (repeatable)\n"
+	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: the\n"
+	"                                store's roots and the system store)\n"
+	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"
+	"                                /var/lib/certchain for root, else\n"
+	"                                ~/.local/share/certchain)\n"
+	"      --no-store                do not use the store\n"
+	"      --include-root            also write the anchor\n"
+	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
+	"      --host NAME               check the leaf is valid for NAME (default\n"
+	"                                for HOST: HOST unless it is an address)\n"
+	"      --sni NAME                HOST form: SNI to send\n"
+	"      --connect ADDR            HOST form: dial ADDR instead of HOST\n"
+	"      --timeout S               HOST form: handshake deadline (default 10)\n"
+	"      --no-aia                  do not use AIA (on by default here)\n"
+	CLI_AIA_USAGE
+	"      --json                    one JSON object on stdout\n"
+	"  -h, --help                    this text\n"
+	"\n"
+	"exit: 0 the fixed (or unchanged) chain is valid, 1 no valid chain can be\n"
+	"built (nothing written), 2 usage or input error, 3 could not connect\n";
+
+typedef struct fargs {
+	const char **inter, **roots;
+	size_t ninter, nroots;
+	const char *target, *out, *host, *store, *sni, *connect;
+	int include_root, json, no_store, timeout_ms;
+	time_t at;
+	cli_aia_t aia;
+} fargs_t;
+
+/* Everything one run holds; freed in one place. */
+typedef struct fix {
+	cc_pool_t *spool;    /* the served certificates only */
+	cc_pool_t *cand;     /* served + -I + store + AIA */
+	cc_pool_t *use;      /* cand without the store's disabled certificates */
+	cc_pool_t *anchors, *disabled, *fpool;
+	cc_certlist_t served, fixed, fixed_f;
+	cc_findings_t before, after;
+	cc_paths_t *ps, *bbest, *abest;
+	cc_aia_result_t aia;
+	char port[16], hostbuf[256];
+	const char *label;   /* the file or host:port, for messages */
+} fix_t;
+
+static int push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+static int parse(int argc, char **argv, fargs_t *a)
+{
+	static const struct option lo[] = {
+		{ "output", required_argument, 0, 'o' },
+		{ "intermediates", required_argument, 0, 'I' },
+		{ "roots", required_argument, 0, 'r' },
+		{ "store", required_argument, 0, 1 },
+		{ "no-store", no_argument, 0, 2 },
+		{ "include-root", no_argument, 0, 3 },
+		{ "at", required_argument, 0, 4 },
+		{ "host", required_argument, 0, 5 },
+		{ "sni", required_argument, 0, 6 },
+		{ "connect", required_argument, 0, 7 },
+		{ "timeout", required_argument, 0, 8 },
+		{ "json", no_argument, 0, 9 },
+		{ "help", no_argument, 0, 'h' },
+		CLI_AIA_LONGOPTS,
+		{ 0, 0, 0, 0 }
+	};
+	int c;
+	char *end;
+	double d;
+
+	optind = 1;
+	a->aia.on = 1;
+	while ((c = getopt_long(argc, argv, "o:I:r:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': a->out = optarg; break;
+		case 'I':
+		case 'r':
+			if (push(c == 'I' ? &a->inter : &a->roots,
+				 c == 'I' ? &a->ninter : &a->nroots, optarg))
+				return EXIT_USAGE;
+			break;
+		case 1: a->store = optarg; break;
+		case 2: a->no_store = 1; break;
+		case 3: a->include_root = 1; break;
+		case 4:
+			if (cli_parse_time("fix", optarg, &a->at))
+				return EXIT_USAGE;
+			break;
+		case 5: a->host = optarg; break;
+		case 6: a->sni = optarg; break;
+		case 7: a->connect = optarg; break;
+		case 8:
+			d = strtod(optarg, &end);
+			if (*end || !(d > 0) || d > 600)
+				return cli_usage_error("fix", "--timeout: '%s' is not a number "
+							      "of seconds (0 < S <= 600)", optarg);
+			a->timeout_ms = (int)(d * 1000 + 0.5);
+			break;
+		case 9: a->json = 1; break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
+		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+			if (cli_aia_option("fix", c, optarg, &a->aia))
+				return EXIT_USAGE;
+			break;
+		default: return cli_usage_error("fix", "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("fix", "expected exactly one LEAF file or HOST[:PORT]");
+	a->target = argv[optind];
+	return 0;
+}
+
+/* Splits HOST[:PORT] / [V6]:PORT / bare V6 into f->hostbuf and f->port. */
+static int split_target(const char *t, fix_t *f)
+{
+	const char *colon = strrchr(t, ':');
+	size_t hl;
+
+	snprintf(f->port, sizeof(f->port), "443");
+	if (t[0] == '[') {
+		const char *e = strchr(t, ']');
+		if (!e || (e[1] && (e[1] != ':' || !e[2])))
+			return -1;
+		hl = (size_t)(e - t - 1);
+		t++;
+		colon = e[1] ? e + 1 : NULL;
+	} else if (colon && strchr(t, ':') != colon) {
+		colon = NULL; /* a bare IPv6 address */
+		hl = strlen(t);
+	} else {
+		hl = colon ? (size_t)(colon - t) : strlen(t);
+	}
+	if (!hl || hl >= sizeof(f->hostbuf) || (colon && strlen(colon + 1) >= sizeof(f->port)))
+		return -1;
+	memcpy(f->hostbuf, t, hl);
+	f->hostbuf[hl] = 0;
+	if (colon) {
+		char *end;
+		long p = strtol(colon + 1, &end, 10);
+		if (*end || p < 1 || p > 65535)
+			return -1;
+		snprintf(f->port, sizeof(f->port), "%ld", p);
+	}
+	return 0;
+}
+
+static int is_ip(const char *h)
+{
+	unsigned char b[16];
+	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
+}
+
+/* A name ending like a certificate file is a (missing) file, not a host. */
+static int looks_like_file(const char *t)
+{
+	static const char *const ext[] = { ".pem", ".crt", ".cer", ".der", ".p7b",
+					   ".p7c", ".chain" };
+	size_t n = strlen(t);
+
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (n > strlen(ext[i]) && !strcasecmp(t + n - strlen(ext[i]), ext[i]))
+			return 1;
+	return 0;
+}
+
+/* The served chain: the LEAF file, or a TLS handshake with HOST. */
+static int load_served(fargs_t *a, fix_t *f)
+{
+	struct stat st;
+	cc_probe_opts_t po = { 0 };
+	cc_probe_result_t res = { 0 };
+	cc_error_t err;
+
+	f->label = a->target;
+	if (!stat(a->target, &st) || strchr(a->target, '/') || looks_like_file(a->target))
+		return cli_load(f->spool, a->target, 0, &f->served);
+	if (split_target(a->target, f))
+		return cli_usage_error("fix", "'%s' is neither a file nor HOST[:PORT]",
+				       a->target);
+	cc_error_clear(&err);
+	po.host = f->hostbuf;
+	po.port = f->port;
+	po.sni = a->sni;
+	po.connect = a->connect;
+	po.timeout_ms = a->timeout_ms;
+	signal(SIGPIPE, SIG_IGN);
+	if (cc_probe_run(&po, f->spool, &res, &err))
+		return cli_fail(&err);
+	if (res.fail) {
+		fprintf(stderr, "certchain: %s: could not connect (%s): %s\n", a->target,
+			cc_probe_fail_name(res.fail), res.reason);
+		cc_probe_result_clear(&res);
+		return EXIT_CONNECT;
+	}
+	f->served = res.served; /* takes the array */
+	if (!a->host && !is_ip(f->hostbuf))
+		a->host = f->hostbuf;
+	return 0;
+}
+
+/* Adds every certificate of src to dst except those in skip (may be NULL). */
+static int copy_pool(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *skip)
+{
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	for (size_t i = 0; i < cc_pool_count(src); i++) {
+		cc_cert_t *c = cc_pool_get(src, i);
+		size_t len;
+		const unsigned char *der = cc_cert_der(c, &len);
+		if (skip && cc_pool_find_sha256(skip, cc_cert_sha256(c)))
+			continue;
+		if (cc_pool_add_der(dst, der, len, cc_cert_source(c), NULL, NULL, &err))
+			return cli_fail(&err);
+	}
+	return 0;
+}
+
+/* The candidate pool and the anchors: -I, -r, the store, the system store. */
+static int load_pools(fargs_t *a, fix_t *f)
+{
+	cc_pool_t *sroots = cc_pool_new(), *inter = cc_pool_new();
+	cc_store_t *st = NULL;
+	cc_error_t err;
+	const char *sys;
+	int rc = EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if (!sroots || !inter || copy_pool(f->cand, f->spool, NULL))
+		goto out;
+	for (size_t i = 0; i < a->ninter; i++)
+		if (cli_load(inter, a->inter[i], 0, NULL))
+			goto out;
+	if (!a->no_store && (cc_store_open(a->store, &st, &err) ||
+			     cc_store_load_pools(st, inter, sroots, f->disabled, &err))) {
+		cli_fail(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < a->nroots; i++)
+		if (cli_load(sroots, a->roots[i], 0, NULL))
+			goto out;
+	if (!a->nroots && cli_load_system_roots(sroots, &sys))
+		goto out;
+	/* A disabled certificate never anchors a path nor appears in one. */
+	if (copy_pool(f->cand, inter, f->disabled) ||
+	    copy_pool(f->anchors, sroots, f->disabled))
+		goto out;
+	rc = 0;
+out:
+	cc_store_close(st);
+	cc_pool_free(sroots);
+	cc_pool_free(inter);
+	return rc;
+}
+
+static int in_list(const cc_certlist_t *l, const cc_cert_t *c, size_t before)
+{
+	for (size_t i = 0; i < l->n && i < before; i++)
+		if (!memcmp(cc_cert_sha256(l->v[i]), cc_cert_sha256(c), 32))
+			return 1;
+	return 0;
+}
+
+static int has_finding(const cc_findings_t *fs, const char *id, int min_depth)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(fs->v[i].id, id) && fs->v[i].depth >= min_depth)
+			return 1;
+	return 0;
+}
+
+static const char *removed_why(fix_t *f, size_t i, time_t at)
+{
+	cc_cert_t *c = f->served.v[i];
+
+	if (in_list(&f->served, c, i))
+		return "a duplicate";
+	if (cc_pool_find_sha256(f->anchors, cc_cert_sha256(c)))
+		return "a trust anchor, clients already have it";
+	if (cc_cert_self_issued(c))
+		return "a self-signed root that is not among the trust anchors";
+	if (cc_cert_not_after(c) < at)
+		return "expired";
+	return "not on the chosen path";
+}
+
+/* 1 if the served certificates kept in the fixed chain changed their order. */
+static int reordered(fix_t *f)
+{
+	size_t last = 0;
+
+	for (size_t i = 0; i < f->served.n; i++)
+		for (size_t j = 0; j < f->fixed.n; j++)
+			if (!memcmp(cc_cert_sha256(f->served.v[i]),
+				    cc_cert_sha256(f->fixed.v[j]), 32)) {
+				if (j < last)
+					return 1;
+				last = j;
+			}
+	return 0;
+}
+
+static size_t chain_bytes(const cc_certlist_t *l)
+{
+	size_t n = 0, len;
+	for (size_t i = 0; i < l->n; i++) {
+		cc_cert_der(l->v[i], &len);
+		n += len;
+	}
+	return n;
+}
+
+/* Who gains, from the findings on the served chain (one line each). */
+static size_t helps(fix_t *f, const char *out[4])
+{
+	size_t n = 0;
+	int fixed_ok = f->abest != NULL;
+
+	if (fixed_ok && has_finding(&f->before, "incomplete-chain", -1))
+		out[n++] = "clients that do not fetch missing intermediates (OpenSSL and "
+			   "curl, Python, Java, Go, Node.js, Android apps, most API and "
+			   "IoT clients) failed on the served chain and accept the fixed "
+			   "one; browsers that fetch them over AIA accepted both";
+	else if (fixed_ok && has_finding(&f->before, "untrusted", -1))
+		out[n++] = "clients holding these trust anchors rejected the served chain "
+			   "and accept the fixed one";
+	if (fixed_ok && has_finding(&f->before, "wrong-order", -1))
+		out[n++] = "strict clients that need each certificate followed by its "
+			   "issuer (TLS 1.2, RFC 5246 section 7.4.2) now get that order";
+	if (fixed_ok && has_finding(&f->before, "expired", 1))
+		out[n++] = "clients that do not look for another path (OpenSSL 1.0.x, "
+			   "older GnuTLS and Android) no longer meet an expired "
+			   "intermediate";
+	if (has_finding(&f->before, "anchor-sent", -1) ||
+	    has_finding(&f->before, "duplicate-cert", -1) ||
+	    has_finding(&f->before, "unrelated-cert", -1))
+		out[n++] = "every client: certificates nobody needs are no longer sent";
+	return n;
+}
+
+static const char *sev(int s)
+{
+	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
+}
+
+static void text_findings(cc_buf_t *b, const char *title, const cc_findings_t *fs)
+{
+	cc_buf_printf(b, "%s:%s\n", title, fs->n ? "" : " none");
+	for (size_t i = 0; i < fs->n; i++)
+		cc_buf_printf(b, "  %-7s %-18s %s\n", sev(fs->v[i].severity), fs->v[i].id,
+			      fs->v[i].msg);
+}
+
+static void json_findings(cc_buf_t *b, const cc_findings_t *fs)
+{
+	cc_buf_printf(b, "[");
+	for (size_t i = 0; i < fs->n; i++) {
+		cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
+				 "\"message\":", i ? "," : "", fs->v[i].id,
+			      sev(fs->v[i].severity), fs->v[i].depth);
+		cc_buf_json_str(b, fs->v[i].msg);
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "]");
+}
+
+static void json_list(cc_buf_t *b, const cc_certlist_t *l)
+{
+	cc_buf_printf(b, "[");
+	for (size_t i = 0; i < l->n; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_json_cert(b, l->v[i]);
+	}
+	cc_buf_printf(b, "]");
+}
+
+static const char *verdict(const fix_t *f)
+{
+	if (!f->abest)
+		return "no-path";
+	if (f->served.n == f->fixed.n && !reordered((fix_t *)f)) {
+		for (size_t i = 0; i < f->fixed.n; i++)
+			if (!in_list(&f->served, f->fixed.v[i], f->served.n))
+				return "fixed";
+		return "unchanged";
+	}
+	return "fixed";
+}
+
+static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
+{
+	const char *h[4];
+	size_t nh = helps(f, h);
+	cc_path_t *p = f->ps && cc_paths_best(f->ps) >= 0 ? &f->ps->v[cc_paths_best(f->ps)] : NULL;
+	char fp[65];
+	int first = 1;
+
+	cc_buf_printf(b, "{\"target\":");
+	cc_buf_json_str(b, f->label);
+	cc_buf_printf(b, ",\"result\":\"%s\",\"served\":", verdict(f));
+	json_list(b, &f->served);
+	cc_buf_printf(b, ",\"before\":");
+	json_findings(b, &f->before);
+	cc_buf_printf(b, ",\"chain\":");
+	json_list(b, &f->fixed);
+	cc_buf_printf(b, ",\"anchor\":");
+	if (p)
+		cc_json_cert(b, p->certs.v[p->certs.n - 1]);
+	else
+		cc_buf_printf(b, "null");
+	cc_buf_printf(b, ",\"after\":");
+	json_findings(b, &f->after);
+	cc_buf_printf(b, ",\"added\":[");
+	for (size_t i = 0; i < f->fixed.n; i++) {
+		if (in_list(&f->served, f->fixed.v[i], f->served.n))
+			continue;
+		cc_cert_sha256_hex(f->fixed.v[i], fp);
+		cc_buf_printf(b, "%s{\"position\":%zu,\"sha256\":\"%s\",\"source\":",
+			      first ? "" : ",", i, fp);
+		cc_buf_json_str(b, cc_cert_source(f->fixed.v[i]));
+		cc_buf_printf(b, "}");
+		first = 0;
+	}
+	cc_buf_printf(b, "],\"removed\":[");
+	first = 1;
+	for (size_t i = 0; p && i < f->served.n; i++) {
+		if (in_list(&f->fixed, f->served.v[i], f->fixed.n) &&
+		    !in_list(&f->served, f->served.v[i], i))
+			continue;
+		cc_cert_sha256_hex(f->served.v[i], fp);
+		cc_buf_printf(b, "%s{\"position\":%zu,\"sha256\":\"%s\",\"reason\":",
+			      first ? "" : ",", i, fp);
+		cc_buf_json_str(b, removed_why(f, i, at));
+		cc_buf_printf(b, "}");
+		first = 0;
+	}
+	cc_buf_printf(b, "],\"reordered\":%s,\"helps\":[", p && reordered(f) ? "true" : "false");
+	for (size_t i = 0; i < nh; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_buf_json_str(b, h[i]);
+	}
+	cc_buf_printf(b, "],\"aia\":");
+	cli_aia_json(b, &f->aia);
+	cc_buf_printf(b, ",\"written\":");
+	if (p && a->out)
+		cc_buf_json_str(b, a->out);
+	else
+		cc_buf_printf(b, "null");
+	cc_buf_printf(b, "}\n");
+}
+
+static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
+{
+	const char *h[4], *v = verdict(f);
+	size_t nh = helps(f, h);
+	cc_path_t *p = f->ps && cc_paths_best(f->ps) >= 0 ? &f->ps->v[cc_paths_best(f->ps)] : NULL;
+	char cn[256], fp[65];
+
+	cc_buf_printf(b, "served by %s (%zu certificate%s):\n", f->label, f->served.n,
+		      f->served.n == 1 ? "" : "s");
+	for (size_t i = 0; i < f->served.n; i++)
+		cc_buf_printf(b, "  [%zu] %s\n", i, cc_cert_name(f->served.v[i], 0, cn, sizeof(cn)));
+	text_findings(b, "findings on the served chain", &f->before);
+	cli_aia_text(b, &f->aia);
+	if (!p) {
+		cc_buf_printf(b, "no valid chain to a trust anchor could be built%s%s\n",
+			      f->ps && f->ps->n ? ": " : "",
+			      f->ps && f->ps->n ? f->ps->v[0].reason : "");
+		return;
+	}
+	cc_buf_printf(b, "%s chain (%zu certificate%s, leaf first):\n",
+		      strcmp(v, "unchanged") ? "fixed" : "unchanged, already the best",
+		      f->fixed.n, f->fixed.n == 1 ? "" : "s");
+	cli_tree(b, p->certs.v, p->certs.n, f->fixed.n, at);
+	cc_buf_printf(b, "changes:%s\n", strcmp(v, "unchanged") ? "" : " none");
+	for (size_t i = 0; i < f->fixed.n; i++) {
+		if (in_list(&f->served, f->fixed.v[i], f->served.n))
+			continue;
+		cc_cert_sha256_hex(f->fixed.v[i], fp);
+		cc_buf_printf(b, "  + [%zu] %s (sha256 %.16s) from %s\n", i,
+			      cc_cert_name(f->fixed.v[i], 0, cn, sizeof(cn)), fp,
+			      cc_cert_source(f->fixed.v[i]));
+	}
+	for (size_t i = 0; i < f->served.n; i++) {
+		if (in_list(&f->fixed, f->served.v[i], f->fixed.n) &&
+		    !in_list(&f->served, f->served.v[i], i))
+			continue;
+		cc_buf_printf(b, "  - %s: %s\n", cc_cert_name(f->served.v[i], 0, cn, sizeof(cn)),
+			      removed_why(f, i, at));
+	}
+	if (reordered(f))
+		cc_buf_printf(b, "  ~ reordered: each certificate is now followed by its issuer\n");
+	if (chain_bytes(&f->served) != chain_bytes(&f->fixed))
+		cc_buf_printf(b, "  handshake certificates: %zu -> %zu bytes\n",
+			      chain_bytes(&f->served), chain_bytes(&f->fixed));
+	if (nh)
+		cc_buf_printf(b, "who it helps:\n");
+	for (size_t i = 0; i < nh; i++)
+		cc_buf_printf(b, "  - %s\n", h[i]);
+	text_findings(b, "findings on the fixed chain", &f->after);
+	if (a->out)
+		cc_buf_printf(b, "wrote %s\n", a->out);
+	else
+		cc_buf_printf(b, "(give -o FILE to write it)\n");
+}
+
+/* Checks, completes, builds and judges; fills f. */
+static int repair(fargs_t *a, fix_t *f, time_t at)
+{
+	cc_analyze_opts_t ao = { 0 };
+	cc_build_opts_t bo = { 0 };
+	cc_error_t err;
+	int best;
+
+	cc_error_clear(&err);
+	ao.at = bo.at = at;
+	ao.host = bo.host = a->host;
+	if (cc_chain_analyze(&f->served, f->spool, f->anchors, &ao, &f->before,
+			     &f->bbest, &err))
+		return cli_fail(&err);
+	if (cli_aia_run("fix", &a->aia, f->served.v[0], f->cand, f->anchors, &f->aia) ||
+	    copy_pool(f->use, f->cand, f->disabled))
+		return EXIT_USAGE;
+	if (cc_build(&bo, f->served.v[0], f->use, f->anchors, &f->ps, &err))
+		return cli_fail(&err);
+	cc_paths_rank(f->ps, at, NULL, NULL);
+	if ((best = cc_paths_best(f->ps)) < 0)
+		return 0;
+	{
+		cc_path_t *p = &f->ps->v[best];
+		size_t n = p->certs.n - (a->include_root || p->certs.n == 1 ? 0 : 1);
+		for (size_t i = 0; i < n; i++) {
+			size_t len;
+			const unsigned char *der = cc_cert_der(p->certs.v[i], &len);
+			cc_cert_t *c;
+			if (cc_certlist_push(&f->fixed, p->certs.v[i]) ||
+			    cc_pool_add_der(f->fpool, der, len, cc_cert_source(p->certs.v[i]),
+					    &c, NULL, &err) ||
+			    cc_certlist_push(&f->fixed_f, c))
+				return cli_fail(&err);
+		}
+	}
+	/* The fixed chain as a client without AIA would see it. */
+	if (cc_chain_analyze(&f->fixed_f, f->fpool, f->anchors, &ao, &f->after,
+			     &f->abest, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+int cmd_fix(int argc, char **argv)
+{
+	fargs_t a = { 0 };
+	fix_t f = { 0 };
+	cc_buf_t b = { 0 };
+	time_t at;
+	int rc = parse(argc, argv, &a);
+
+	if (rc)
+		goto out;
+	f.spool = cc_pool_new();
+	f.cand = cc_pool_new();
+	f.use = cc_pool_new();
+	f.anchors = cc_pool_new();
+	f.disabled = cc_pool_new();
+	f.fpool = cc_pool_new();
+	if (!f.spool || !f.cand || !f.use || !f.anchors || !f.disabled || !f.fpool) {
+		fprintf(stderr, "certchain: out of memory\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	at = a.at ? a.at : time(NULL);
+	if ((rc = load_served(&a, &f)) || (rc = load_pools(&a, &f)) ||
+	    (rc = repair(&a, &f, at)))
+		goto out;
+	if (f.abest && a.out && cli_write_pem(a.out, f.fixed.v, f.fixed.n)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (a.json)
+		report_json(&b, &f, &a, at);
+	else
+		report_text(&b, &f, &a, at);
+	cli_flush(&b);
+	rc = f.abest ? EXIT_OK : EXIT_PROBLEM;
+out:
+	if (rc < 0)
+		rc = EXIT_OK; /* --help */
+	cc_paths_free(f.ps);
+	cc_paths_free(f.bbest);
+	cc_paths_free(f.abest);
+	cc_findings_clear(&f.before);
+	cc_findings_clear(&f.after);
+	cc_aia_result_clear(&f.aia);
+	cc_certlist_clear(&f.served);
+	cc_certlist_clear(&f.fixed);
+	cc_certlist_clear(&f.fixed_f);
+	cc_pool_free(f.spool);
+	cc_pool_free(f.cand);
+	cc_pool_free(f.use);
+	cc_pool_free(f.anchors);
+	cc_pool_free(f.disabled);
+	cc_pool_free(f.fpool);
+	free(a.inter);
+	free(a.roots);
+	return rc;
+}
