@@ -1,0 +1,109 @@
+#!/bin/bash
+# End-to-end: certchain fix repairs chains - leaf only (completed over AIA
+# from a local HTTP server, or from the store), wrong order plus a sent
+# anchor, a chain that needs the cross-sign - writes the result, says what
+# changed and whom it helps; the HOST form repairs what a live
+# openssl s_server sends.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-aia.sh"
+
+export CERTCHAIN_STORE=$T/store   # never the user's store
+ids() { python3 -c 'import json,sys; print(" ".join(sorted(set(f["id"] for f in json.load(open(sys.argv[1]))[sys.argv[2]]))))' "$1" "$2"; }
+jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
+
+d=$T/pki; w=$T/www; mkdir -p "$d" "$w"
+aia_start "$w" || { bad "AIA test server did not start"; finish; exit 1; }
+export PKI_ALG=ec
+pki_root "$d" root "Fix Test Root" &&
+	pki_issue "$d" ica1 "Fix CA 1" ica1 root 3650 ca &&
+	PKI_AIA="caIssuers;URI:$AIA_URL/f/ica1.der" pki_issue "$d" ica2 "Fix CA 2" ica2 ica1 3650 ca &&
+	PKI_AIA="caIssuers;URI:$AIA_URL/f/ica2.pem" pki_issue "$d" leaf "fix.test" leaf ica2 90 leaf fix.test ||
+	{ bad "PKI generation"; finish; exit 1; }
+to_der "$d/ica1.pem" "$w/ica1.der"
+cp "$d/ica2.pem" "$w/"
+want="$(fp1 "$d/leaf.pem") $(fp1 "$d/ica2.pem") $(fp1 "$d/ica1.pem") "
+
+# 1. Leaf only: completed over AIA (on by default in fix).
+expect_rc 0 "leaf only -> fixed over AIA" \
+	cc fix --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/full.pem" "$d/leaf.pem"
+cp "$T/out" "$T/fix1.txt"
+expect_eq "$(fps "$T/full.pem" | tr '\n' ' ')" "$want" "written chain: leaf, CA 2, CA 1"
+expect_grep "^\+ \[1\] Fix CA 2 .*from $AIA_URL/f/ica2.pem|^  \+ \[1\] Fix CA 2 .*from $AIA_URL/f/ica2.pem" "$T/fix1.txt" "says CA 2 was added from its URL"
+expect_grep "do not fetch missing intermediates" "$T/fix1.txt" "says which clients it helps"
+expect_grep "findings on the fixed chain: none" "$T/fix1.txt" "the fixed chain has no findings"
+expect_rc 0 "the written chain verifies as served" cc verify -r "$d/root.pem" --host fix.test "$T/full.pem"
+cc fix --json --aia-cache "$T/cache" -r "$d/root.pem" "$d/leaf.pem" >"$T/j1"
+expect_eq "$(ids "$T/j1" before)" "incomplete-chain" "--json: before = incomplete-chain"
+expect_eq "$(ids "$T/j1" after)" "" "--json: after = no findings"
+expect_eq "$(jget "$T/j1" 'j["result"], len(j["added"]), j["added"][0]["source"].startswith("http://"), j["written"]')" \
+	"('fixed', 2, True, None)" "--json: fixed, 2 added with their URL, nothing written without -o"
+expect_eq "$(jget "$T/j1" 'j["aia"]["urls"][0]["from_cache"]')" "True" "second run reads the AIA cache"
+
+# 2. Offline from the cache, server stopped later; --no-aia finds nothing.
+expect_rc 1 "--no-aia: leaf only cannot be fixed -> exit 1" \
+	cc fix --no-aia -r "$d/root.pem" -o "$T/none.pem" "$d/leaf.pem"
+[ ! -e "$T/none.pem" ] && ok "nothing written when no chain exists" || bad "wrote a file without a chain"
+expect_grep "no valid chain" "$T/out" "says no valid chain"
+
+# 3. Wrong order and a sent anchor: reordered, anchor dropped, no fetch.
+cat "$d/leaf.pem" "$d/ica1.pem" "$d/ica2.pem" "$d/root.pem" >"$d/messy.pem"
+expect_rc 0 "wrong order + anchor -> fixed" \
+	cc fix --json --aia-cache "$T/cache2" -r "$d/root.pem" -o "$T/m.pem" "$d/messy.pem"
+expect_eq "$(fps "$T/m.pem" | tr '\n' ' ')" "$want" "messy chain -> leaf, CA 2, CA 1"
+expect_eq "$(ids "$T/out" before)" "anchor-sent wrong-order" "before: wrong-order, anchor-sent"
+expect_eq "$(jget "$T/out" 'j["reordered"], len(j["added"]), [r["reason"] for r in j["removed"]], j["aia"]["fetches"]')" \
+	"(True, 0, ['a trust anchor, clients already have it'], 0)" "reordered, anchor removed with its reason, nothing fetched"
+
+# 4. A good chain is left as it is.
+expect_rc 0 "good chain -> exit 0" cc fix --json -r "$d/root.pem" -o "$T/g.pem" "$T/full.pem"
+expect_eq "$(jget "$T/out" 'j["result"]')" "unchanged" "good chain -> unchanged"
+cmp -s "$T/g.pem" "$T/full.pem" && ok "unchanged chain written identically" || bad "unchanged chain differs"
+
+# 5. The store: intermediates from it, not from AIA; a disabled one is not used.
+mkdir -p "$T/store/intermediate"
+for c in ica1 ica2; do cp "$d/$c.pem" "$T/store/intermediate/$(fp1 "$d/$c.pem").pem"; done
+expect_rc 0 "leaf only + store intermediates (no AIA) -> fixed" \
+	cc fix --no-aia --json -r "$d/root.pem" -o "$T/s.pem" "$d/leaf.pem"
+expect_eq "$(fps "$T/s.pem" | tr '\n' ' ')" "$want" "store chain: leaf, CA 2, CA 1"
+expect_eq "$(jget "$T/out" 'all(a["source"].startswith(sys.argv[3]) for a in j["added"])' "$T/store/")" "True" \
+	"added certificates name their store file"
+printf 'disabled: yes\n' >"$T/store/intermediate/$(fp1 "$d/ica1.pem").meta"
+expect_rc 1 "a disabled store intermediate is not used" cc fix --no-aia -r "$d/root.pem" "$d/leaf.pem"
+expect_rc 1 "--no-store ignores the store" cc fix --no-aia --no-store -r "$d/root.pem" "$d/leaf.pem"
+rm -rf "$T/store"
+
+# 6. Cross-sign: the served chain ends at the new self-signed root; clients
+# with only the old root need the cross-sign, found in a -I pool.
+c=$T/cross; mkdir -p "$c"
+pki_crosssign "$c" ec || bad "cross-sign PKI"
+cat "$c/leaf.pem" "$c/ica.pem" "$c/new.pem" >"$c/served.pem"
+expect_rc 0 "new-root chain, old-root clients -> fixed with the cross-sign" \
+	cc fix --no-aia --json -I "$c/cross.pem" -r "$c/old.pem" -o "$c/out.pem" "$c/served.pem"
+expect_eq "$(fps "$c/out.pem" | tr '\n' ' ')" "$(fp1 "$c/leaf.pem") $(fp1 "$c/ica.pem") $(fp1 "$c/cross.pem") " \
+	"cross-sign replaces the self-signed root"
+expect_eq "$(jget "$T/out" 'j["removed"][0]["reason"]')" \
+	"a self-signed root that is not among the trust anchors" "the self-signed root is removed with its reason"
+
+# 7. HOST form: openssl s_server sends the leaf only.
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+openssl s_server -quiet -accept "127.0.0.1:$port" -cert "$d/leaf.pem" -key "$d/leaf.key" \
+	-naccept 20 </dev/null >/dev/null 2>&1 &
+srv=$!
+trap 'kill $srv 2>/dev/null; aia_stop; rm -rf "$T"' EXIT
+for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+expect_rc 0 "fix HOST:PORT -> fixed over AIA" \
+	cc fix --json --host fix.test --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/h.pem" "127.0.0.1:$port"
+expect_eq "$(fps "$T/h.pem" | tr '\n' ' ')" "$want" "HOST form writes leaf, CA 2, CA 1"
+expect_eq "$(ids "$T/out" before)" "incomplete-chain" "HOST form: served chain was incomplete"
+kill $srv 2>/dev/null; wait $srv 2>/dev/null
+expect_rc 3 "refused port -> exit 3" cc fix --timeout 2 -r "$d/root.pem" "127.0.0.1:$port"
+expect_grep "127.0.0.1:$port: could not connect \(refused\)" "$T/err" "says the connection was refused"
+
+# 8. Bad input.
+expect_rc 2 "missing LEAF file -> exit 2" cc fix -r "$d/root.pem" "$T/nope.pem"
+expect_grep "nope.pem" "$T/err" "names the file"
+expect_rc 2 "bad HOST:PORT -> exit 2" cc fix -r "$d/root.pem" "host:99999"
+expect_rc 2 "no target -> usage" cc fix
+expect_rc 0 "--help" cc fix --help
+expect_grep "usage: certchain fix" "$T/out" "--help prints usage"
+finish
