@@ -30,6 +30,10 @@ static const char usage_text[] =
 	"                                /var/lib/certchain for root, else\n"
 	"                                ~/.local/share/certchain)\n"
 	"      --no-store                do not use the store\n"
+	"      --profile SPEC            judge and rank for this client (repeatable;\n"
+	"                                NAME, NAME=ANCHORS[,behaviour=B][,weight=W];\n"
+	"                                default: the trust anchors as a modern,\n"
+	"                                an OpenSSL 1.0.x and an old Android client)\n"
 	"      --include-root            also write the anchor\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME (default\n"
@@ -46,8 +50,8 @@ static const char usage_text[] =
 	"built (nothing written), 2 usage or input error, 3 could not connect\n";
 
 typedef struct fargs {
-	const char **inter, **roots;
-	size_t ninter, nroots;
+	const char **inter, **roots, **profiles;
+	size_t ninter, nroots, nprof;
 	const char *target, *out, *host, *store, *sni, *connect;
 	int include_root, json, no_store, timeout_ms;
 	time_t at;
@@ -64,6 +68,9 @@ typedef struct fix {
 	cc_findings_t before, after;
 	cc_paths_t *ps, *bbest, *abest;
 	cc_aia_result_t aia;
+	cc_profiles_t *profs;
+	cc_verdicts_t vb, va; /* every profile's verdict before and after */
+	cc_matrix_t mx;
 	char port[16], hostbuf[256];
 	const char *label;   /* the file or host:port, for messages */
 } fix_t;
@@ -93,6 +100,7 @@ static int parse(int argc, char **argv, fargs_t *a)
 		{ "connect", required_argument, 0, 7 },
 		{ "timeout", required_argument, 0, 8 },
 		{ "json", no_argument, 0, 9 },
+		{ "profile", required_argument, 0, 10 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -130,6 +138,10 @@ static int parse(int argc, char **argv, fargs_t *a)
 			a->timeout_ms = (int)(d * 1000 + 0.5);
 			break;
 		case 9: a->json = 1; break;
+		case 10:
+			if (push(&a->profiles, &a->nprof, optarg))
+				return EXIT_USAGE;
+			break;
 		case 'h': fputs(usage_text, stdout); return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
@@ -251,17 +263,59 @@ static int copy_pool(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *skip)
 	return 0;
 }
 
+/*
+ * The client profiles: the --profile specs plus "roots" (-r) and "store"
+ * (its enabled roots); without --profile, the anchors as judged by three
+ * client behaviours. The anchors pool becomes every profile's anchors.
+ */
+static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *rroots, cc_pool_t *sroots)
+{
+	static const struct {
+		const char *name, *what;
+		cc_behaviour_t b;
+	} dflt[] = {
+		{ "modern", "path-building clients", CC_BEHAVIOUR_PATHBUILD },
+		{ "openssl-1.0", "served-order clients (OpenSSL 1.0.x)",
+		  CC_BEHAVIOUR_SERVED_ORDER },
+		{ "old-android", "clients ignoring the anchor's dates",
+		  CC_BEHAVIOUR_NO_EXPIRY_CHECK_ON_ANCHOR },
+	};
+	cc_error_t err;
+	int r = 0;
+
+	cc_error_clear(&err);
+	if (!(f->profs = cc_profiles_new())) {
+		fprintf(stderr, "certchain: out of memory\n");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; !r && !a->nprof && i < sizeof(dflt) / sizeof(dflt[0]); i++)
+		r = cc_profiles_add_pool(f->profs, dflt[i].name, f->anchors, dflt[i].b,
+					 CC_PROFILE_DEFAULT_WEIGHT, dflt[i].what, &err);
+	for (size_t i = 0; !r && i < a->nprof; i++)
+		r = cc_profiles_add_spec(f->profs, a->profiles[i],
+					 getenv("CERTCHAIN_DATA_DIR"), &err);
+	if (!r && a->nprof && a->nroots)
+		r = cc_profiles_add_pool(f->profs, "roots", rroots, CC_BEHAVIOUR_PATHBUILD,
+					 CC_PROFILE_DEFAULT_WEIGHT, "-r", &err);
+	if (!r && a->nprof && cc_pool_count(sroots))
+		r = cc_profiles_add_pool(f->profs, "store", sroots, CC_BEHAVIOUR_PATHBUILD,
+					 CC_PROFILE_DEFAULT_WEIGHT, "the store's roots", &err);
+	if (r)
+		return cli_fail(&err);
+	return a->nprof ? copy_pool(f->anchors, cc_profiles_pool(f->profs), f->disabled) : 0;
+}
+
 /* The candidate pool and the anchors: -I, -r, the store, the system store. */
 static int load_pools(fargs_t *a, fix_t *f)
 {
-	cc_pool_t *sroots = cc_pool_new(), *inter = cc_pool_new();
+	cc_pool_t *sroots = cc_pool_new(), *rroots = cc_pool_new(), *inter = cc_pool_new();
 	cc_store_t *st = NULL;
 	cc_error_t err;
 	const char *sys;
 	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
-	if (!sroots || !inter || copy_pool(f->cand, f->spool, NULL))
+	if (!sroots || !rroots || !inter || copy_pool(f->cand, f->spool, NULL))
 		goto out;
 	for (size_t i = 0; i < a->ninter; i++)
 		if (cli_load(inter, a->inter[i], 0, NULL))
@@ -272,18 +326,21 @@ static int load_pools(fargs_t *a, fix_t *f)
 		goto out;
 	}
 	for (size_t i = 0; i < a->nroots; i++)
-		if (cli_load(sroots, a->roots[i], 0, NULL))
+		if (cli_load(rroots, a->roots[i], 0, NULL))
 			goto out;
-	if (!a->nroots && cli_load_system_roots(sroots, &sys))
+	if (!a->nroots && !a->nprof && cli_load_system_roots(rroots, &sys))
 		goto out;
 	/* A disabled certificate never anchors a path nor appears in one. */
 	if (copy_pool(f->cand, inter, f->disabled) ||
-	    copy_pool(f->anchors, sroots, f->disabled))
+	    copy_pool(f->anchors, rroots, f->disabled) ||
+	    copy_pool(f->anchors, sroots, f->disabled) ||
+	    load_profiles(a, f, rroots, sroots))
 		goto out;
 	rc = 0;
 out:
 	cc_store_close(st);
 	cc_pool_free(sroots);
+	cc_pool_free(rroots);
 	cc_pool_free(inter);
 	return rc;
 }
@@ -474,7 +531,21 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_printf(b, "%s", i ? "," : "");
 		cc_buf_json_str(b, h[i]);
 	}
-	cc_buf_printf(b, "],\"aia\":");
+	cc_buf_printf(b, "],\"profiles\":[");
+	for (size_t i = 0; i < f->vb.n; i++) {
+		const cc_verdict_t *y = i < f->va.n ? &f->va.v[i] : NULL;
+		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
+		cc_buf_json_str(b, cc_profile_name(f->profs, i));
+		cc_buf_printf(b, ",\"before\":%s,\"before_reason\":",
+			      f->vb.v[i].trusted ? "true" : "false");
+		cc_buf_json_str(b, f->vb.v[i].reason);
+		cc_buf_printf(b, ",\"after\":%s,\"after_reason\":",
+			      y ? (y->trusted ? "true" : "false") : "null");
+		cc_buf_json_str(b, y ? y->reason : "");
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "],\"score_before\":%.3f,\"score_after\":%.3f,\"aia\":",
+		      f->vb.score, f->va.n ? f->va.score : 0.0);
 	cli_aia_json(b, &f->aia);
 	cc_buf_printf(b, ",\"written\":");
 	if (p && a->out)
@@ -482,6 +553,26 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	else
 		cc_buf_printf(b, "null");
 	cc_buf_printf(b, "}\n");
+}
+
+/* One line per client profile: its verdict on the served and the fixed chain. */
+static void text_profiles(cc_buf_t *b, fix_t *f)
+{
+	size_t gained = 0, lost = 0;
+
+	cc_buf_printf(b, "clients (trust profiles), served chain -> fixed chain:\n");
+	for (size_t i = 0; i < f->vb.n && i < f->va.n; i++) {
+		const cc_verdict_t *x = &f->vb.v[i], *y = &f->va.v[i];
+		gained += !x->trusted && y->trusted;
+		lost += x->trusted && !y->trusted;
+		const char *why = !y->trusted ? y->reason : !x->trusted ? x->reason : "";
+		cc_buf_printf(b, "  %-16s %-9s -> %s%s%s%s\n",
+			      cc_profile_name(f->profs, i), x->trusted ? "trusted" : "FAILS",
+			      y->trusted ? "trusted" : "FAILS", *why ? "  " : "",
+			      *why && y->trusted ? "was: " : "", why);
+	}
+	cc_buf_printf(b, "it helps %zu of %zu client profile%s%s\n", gained, f->va.n,
+		      f->va.n == 1 ? "" : "s", lost ? "; some LOSE trust (see above)" : "");
 }
 
 static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
@@ -528,8 +619,9 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	if (chain_bytes(&f->served) != chain_bytes(&f->fixed))
 		cc_buf_printf(b, "  handshake certificates: %zu -> %zu bytes\n",
 			      chain_bytes(&f->served), chain_bytes(&f->fixed));
+	text_profiles(b, f);
 	if (nh)
-		cc_buf_printf(b, "who it helps:\n");
+		cc_buf_printf(b, "why it matters:\n");
 	for (size_t i = 0; i < nh; i++)
 		cc_buf_printf(b, "  - %s\n", h[i]);
 	text_findings(b, "findings on the fixed chain", &f->after);
@@ -544,21 +636,25 @@ static int repair(fargs_t *a, fix_t *f, time_t at)
 {
 	cc_analyze_opts_t ao = { 0 };
 	cc_build_opts_t bo = { 0 };
+	cc_judge_opts_t jo = { 0 };
 	cc_error_t err;
 	int best;
 
 	cc_error_clear(&err);
-	ao.at = bo.at = at;
-	ao.host = bo.host = a->host;
+	ao.at = bo.at = jo.at = at;
+	ao.host = bo.host = jo.host = a->host;
 	if (cc_chain_analyze(&f->served, f->spool, f->anchors, &ao, &f->before,
-			     &f->bbest, &err))
+			     &f->bbest, &err) ||
+	    cc_profiles_judge(f->profs, &f->served, NULL, &jo, &f->vb, &err))
 		return cli_fail(&err);
 	if (cli_aia_run("fix", &a->aia, f->served.v[0], f->cand, f->anchors, &f->aia) ||
 	    copy_pool(f->use, f->cand, f->disabled))
 		return EXIT_USAGE;
 	if (cc_build(&bo, f->served.v[0], f->use, f->anchors, &f->ps, &err))
 		return cli_fail(&err);
-	cc_paths_rank(f->ps, at, NULL, NULL);
+	/* Best across the profiles: trusted by the most client weight. */
+	if (cc_ubiquity_rank(f->profs, f->ps, &jo, &f->mx, &err))
+		return cli_fail(&err);
 	if ((best = cc_paths_best(f->ps)) < 0)
 		return 0;
 	{
@@ -577,7 +673,8 @@ static int repair(fargs_t *a, fix_t *f, time_t at)
 	}
 	/* The fixed chain as a client without AIA would see it. */
 	if (cc_chain_analyze(&f->fixed_f, f->fpool, f->anchors, &ao, &f->after,
-			     &f->abest, &err))
+			     &f->abest, &err) ||
+	    cc_profiles_judge(f->profs, &f->fixed_f, NULL, &jo, &f->va, &err))
 		return cli_fail(&err);
 	return 0;
 }
@@ -626,6 +723,10 @@ out:
 	cc_findings_clear(&f.before);
 	cc_findings_clear(&f.after);
 	cc_aia_result_clear(&f.aia);
+	cc_verdicts_clear(&f.vb);
+	cc_verdicts_clear(&f.va);
+	cc_matrix_clear(&f.mx);
+	cc_profiles_free(f.profs);
 	cc_certlist_clear(&f.served);
 	cc_certlist_clear(&f.fixed);
 	cc_certlist_clear(&f.fixed_f);
@@ -637,5 +738,6 @@ out:
 	cc_pool_free(f.fpool);
 	free(a.inter);
 	free(a.roots);
+	free(a.profiles);
 	return rc;
 }

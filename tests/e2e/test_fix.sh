@@ -38,6 +38,8 @@ expect_eq "$(ids "$T/j1" after)" "" "--json: after = no findings"
 expect_eq "$(jget "$T/j1" 'j["result"], len(j["added"]), j["added"][0]["source"].startswith("http://"), j["written"]')" \
 	"('fixed', 2, True, None)" "--json: fixed, 2 added with their URL, nothing written without -o"
 expect_eq "$(jget "$T/j1" 'j["aia"]["urls"][0]["from_cache"]')" "True" "second run reads the AIA cache"
+expect_eq "$(jget "$T/j1" '[(p["before"], p["after"]) for p in j["profiles"]]')" \
+	"[(False, True), (False, True), (False, True)]" "--json: every client profile fails before, trusts after"
 
 # 2. Offline from the cache, server stopped later; --no-aia finds nothing.
 expect_rc 1 "--no-aia: leaf only cannot be fixed -> exit 1" \
@@ -83,6 +85,27 @@ expect_eq "$(fps "$c/out.pem" | tr '\n' ' ')" "$(fp1 "$c/leaf.pem") $(fp1 "$c/ic
 	"cross-sign replaces the self-signed root"
 expect_eq "$(jget "$T/out" 'j["removed"][0]["reason"]')" \
 	"a self-signed root that is not among the trust anchors" "the self-signed root is removed with its reason"
+
+# 6b. An expired cross-sign served after the issuing CA: path-building
+# clients find the new root, served-order clients (OpenSSL 1.0.x) fail.
+later=$(( $(date +%s) + 30 * 86400 ))
+cat "$c/leaf.pem" "$c/ica.pem" "$c/cross-short.pem" >"$c/served-exp.pem"
+expect_rc 0 "expired cross-sign served -> fixed" \
+	cc fix --no-aia --json --at "@$later" -r "$c/old.pem" -r "$c/new.pem" -o "$c/out2.pem" "$c/served-exp.pem"
+expect_eq "$(jget "$T/out" '[(p["name"], p["before"], p["after"]) for p in j["profiles"]]')" \
+	"[('modern', True, True), ('openssl-1.0', False, True), ('old-android', True, True)]" \
+	"verdicts: only the served-order client was failing, and is helped"
+expect_eq "$(fps "$c/out2.pem" | tr '\n' ' ')" "$(fp1 "$c/leaf.pem") $(fp1 "$c/ica.pem") " \
+	"the expired cross-sign is dropped"
+cc fix --no-aia --at "@$later" -r "$c/old.pem" -r "$c/new.pem" "$c/served-exp.pem" >"$T/t6"
+expect_grep "^  openssl-1.0 +FAILS +-> trusted  was: " "$T/t6" "text names the client that gains and why it failed"
+expect_grep "it helps 1 of 3 client profiles" "$T/t6" "text counts the clients helped"
+# --profile: the client set is the user's.
+expect_rc 0 "--profile NAME=ANCHORS" cc fix --no-aia --json --at "@$later" \
+	-I "$c/cross.pem" --profile "legacy=$c/old.pem,behaviour=served-order" --profile "current=$c/new.pem" "$c/served-exp.pem"
+expect_eq "$(jget "$T/out" '[(p["name"], p["before"], p["after"]) for p in j["profiles"]]')" \
+	"[('legacy', False, True), ('current', True, True)]" "--profile: legacy client helped, current unchanged"
+expect_eq "$(jget "$T/out" 'len(j["chain"])')" "3" "--profile: the chain both trust goes through the valid cross-sign"
 
 # 7. HOST form: openssl s_server sends the leaf only.
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
