@@ -518,6 +518,11 @@ static cc_pool_t *get_url(chase_t *x, const char *url, cc_aia_fetch_t *f)
 	cc_error_t e;
 
 	cc_error_clear(&e);
+	if (!http_url(url)) {
+		setfail(f, CC_AIA_BAD_SCHEME, "%.200s refused: only http and https URLs "
+			"are followed", url);
+		return NULL;
+	}
 	if (x->o->cache_dir && !cache_path(x->o->cache_dir, url, path, sizeof(path)))
 		cached = from_cache(url, path, &cached_at, &clen);
 	if (cached && (x->o->offline || now - cached_at < x->max_age)) {
