@@ -12,6 +12,8 @@ static const struct {
 } cmds[] = {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
+	{ "explain", cmd_explain, "say in plain words which chain to serve and why" },
+	{ "profiles", cmd_profiles, "list the trust profiles (client root stores)" },
 };
 
 static void usage(FILE *f)
