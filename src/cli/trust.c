@@ -195,7 +195,7 @@ void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 		const cc_verdicts_t *v = &m->v[i].verdicts;
 		cc_buf_printf(b, "#%-4zu %3zu/%-3zu", i + 1, v->ntrusted, v->n);
 		for (size_t p = 0; p < np; p++) {
-			int w = (int)strlen(cc_profile_name(ps, p));
+			int w = p + 1 < np ? (int)strlen(cc_profile_name(ps, p)) : 0;
 			cc_buf_printf(b, " %-*s", w, v->v[p].trusted ? "yes" : "NO");
 		}
 		cc_buf_printf(b, "\n");
@@ -223,12 +223,12 @@ static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
 			more++;
 			continue;
 		}
-		cc_buf_printf(b, "%s%s (%s)", named ? ", " : "",
+		cc_buf_printf(b, "%s%s: %s", named ? "; " : "",
 			      cc_profile_name(ps, p), alt->v[p].reason);
 		named++;
 	}
 	if (more)
-		cc_buf_printf(b, " and %zu more", more);
+		cc_buf_printf(b, "; and %zu more", more);
 	if (!named)
 		cc_buf_printf(b, "no profile that the chosen chain satisfies");
 }
