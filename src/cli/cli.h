@@ -20,6 +20,8 @@ typedef int (*cmd_fn)(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_profiles(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
@@ -81,5 +83,23 @@ int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r);
 /* The result as a JSON object {"added":..,"fetches":..,"urls":[...]}. */
 void cli_aia_json(cc_buf_t *b, const cc_aia_result_t *r);
+/* trust.c: trust profiles for build, explain, profiles and check. */
+/* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,
+ * PREFIX/share/certchain next to the binary, or the source tree's data/. */
+const char *cli_data_dir(void);
+/* Fills ps from --profile specs and -r files (the latter become the profile
+ * "roots"); with neither, every built-in profile plus "system". Prints the
+ * error and returns EXIT_USAGE on failure. */
+int cli_profiles(cc_profiles_t *ps, const char *const *specs, size_t nspecs,
+		 const char *const *roots, size_t nroots);
+void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps);
+void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v);
+void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
+		       const char *indent);
+void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+/* build and explain share one implementation; explain=1 for 'explain'. */
+int cli_build_main(int argc, char **argv, int explain);
 
 #endif

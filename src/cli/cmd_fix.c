@@ -24,16 +24,17 @@ static const char usage_text[] =
 	"  -o, --output FILE             write the fixed chain as PEM (leaf first,\n"
 	"                                no anchor unless --include-root)\n"
 	"  -I, --intermediates FILE|DIR  more certificates to choose from (repeatable)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: the\n"
-	"                                store's roots and the system store)\n"
+	"  -r, --roots FILE|DIR          trust anchors (repeatable); alone, they and\n"
+	"                                the store's roots are judged as a modern,\n"
+	"                                an OpenSSL 1.0.x and an old Android client\n"
 	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"
 	"                                /var/lib/certchain for root, else\n"
 	"                                ~/.local/share/certchain)\n"
 	"      --no-store                do not use the store\n"
-	"      --profile SPEC            judge and rank for this client (repeatable;\n"
-	"                                NAME, NAME=ANCHORS[,behaviour=B][,weight=W];\n"
-	"                                default: the trust anchors as a modern,\n"
-	"                                an OpenSSL 1.0.x and an old Android client)\n"
+	"  -p, --profile SPEC            trust profile (repeatable), as for build;\n"
+	"                                -r then becomes the profile 'roots'.\n"
+	"                                Without -p and -r: every built-in profile,\n"
+	"                                'system' and the store's roots ('store')\n"
 	"      --include-root            also write the anchor\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME (default\n"
@@ -100,7 +101,7 @@ static int parse(int argc, char **argv, fargs_t *a)
 		{ "connect", required_argument, 0, 7 },
 		{ "timeout", required_argument, 0, 8 },
 		{ "json", no_argument, 0, 9 },
-		{ "profile", required_argument, 0, 10 },
+		{ "profile", required_argument, 0, 'p' },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -111,7 +112,7 @@ static int parse(int argc, char **argv, fargs_t *a)
 
 	optind = 1;
 	a->aia.on = 1;
-	while ((c = getopt_long(argc, argv, "o:I:r:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:I:r:p:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->out = optarg; break;
 		case 'I':
@@ -138,7 +139,7 @@ static int parse(int argc, char **argv, fargs_t *a)
 			a->timeout_ms = (int)(d * 1000 + 0.5);
 			break;
 		case 9: a->json = 1; break;
-		case 10:
+		case 'p':
 			if (push(&a->profiles, &a->nprof, optarg))
 				return EXIT_USAGE;
 			break;
@@ -264,11 +265,12 @@ static int copy_pool(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *skip)
 }
 
 /*
- * The client profiles: the --profile specs plus "roots" (-r) and "store"
- * (its enabled roots); without --profile, the anchors as judged by three
- * client behaviours. The anchors pool becomes every profile's anchors.
+ * The client profiles. With -r alone: those anchors (plus the store's roots)
+ * judged as three client behaviours. Otherwise what build uses (--profile,
+ * -r as "roots", else every built-in profile and "system"), plus "store" for
+ * the store's enabled roots. The anchors pool becomes every profile's anchors.
  */
-static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *rroots, cc_pool_t *sroots)
+static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *sroots)
 {
 	static const struct {
 		const char *name, *what;
@@ -280,6 +282,7 @@ static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *rroots, cc_pool_t *sro
 		{ "old-android", "clients ignoring the anchor's dates",
 		  CC_BEHAVIOUR_NO_EXPIRY_CHECK_ON_ANCHOR },
 	};
+	int by_roots = a->nroots && !a->nprof;
 	cc_error_t err;
 	int r = 0;
 
@@ -288,30 +291,28 @@ static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *rroots, cc_pool_t *sro
 		fprintf(stderr, "certchain: out of memory\n");
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; !r && !a->nprof && i < sizeof(dflt) / sizeof(dflt[0]); i++)
+	for (size_t i = 0; by_roots && !r && i < sizeof(dflt) / sizeof(dflt[0]); i++)
 		r = cc_profiles_add_pool(f->profs, dflt[i].name, f->anchors, dflt[i].b,
 					 CC_PROFILE_DEFAULT_WEIGHT, dflt[i].what, &err);
-	for (size_t i = 0; !r && i < a->nprof; i++)
-		r = cc_profiles_add_spec(f->profs, a->profiles[i],
-					 getenv("CERTCHAIN_DATA_DIR"), &err);
-	if (!r && a->nprof && a->nroots)
-		r = cc_profiles_add_pool(f->profs, "roots", rroots, CC_BEHAVIOUR_PATHBUILD,
-					 CC_PROFILE_DEFAULT_WEIGHT, "-r", &err);
-	if (!r && a->nprof && cc_pool_count(sroots))
-		r = cc_profiles_add_pool(f->profs, "store", sroots, CC_BEHAVIOUR_PATHBUILD,
-					 CC_PROFILE_DEFAULT_WEIGHT, "the store's roots", &err);
 	if (r)
 		return cli_fail(&err);
-	return a->nprof ? copy_pool(f->anchors, cc_profiles_pool(f->profs), f->disabled) : 0;
+	if (by_roots)
+		return 0;
+	if (cli_profiles(f->profs, a->profiles, a->nprof, a->roots, a->nroots))
+		return EXIT_USAGE;
+	if (cc_pool_count(sroots) &&
+	    cc_profiles_add_pool(f->profs, "store", sroots, CC_BEHAVIOUR_PATHBUILD,
+				 CC_PROFILE_DEFAULT_WEIGHT, "the store's roots", &err))
+		return cli_fail(&err);
+	return copy_pool(f->anchors, cc_profiles_pool(f->profs), f->disabled);
 }
 
-/* The candidate pool and the anchors: -I, -r, the store, the system store. */
+/* The candidate pool and the anchors: -I, -r, the store, the profiles. */
 static int load_pools(fargs_t *a, fix_t *f)
 {
 	cc_pool_t *sroots = cc_pool_new(), *rroots = cc_pool_new(), *inter = cc_pool_new();
 	cc_store_t *st = NULL;
 	cc_error_t err;
-	const char *sys;
 	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
@@ -328,13 +329,11 @@ static int load_pools(fargs_t *a, fix_t *f)
 	for (size_t i = 0; i < a->nroots; i++)
 		if (cli_load(rroots, a->roots[i], 0, NULL))
 			goto out;
-	if (!a->nroots && !a->nprof && cli_load_system_roots(rroots, &sys))
-		goto out;
 	/* A disabled certificate never anchors a path nor appears in one. */
 	if (copy_pool(f->cand, inter, f->disabled) ||
 	    copy_pool(f->anchors, rroots, f->disabled) ||
 	    copy_pool(f->anchors, sroots, f->disabled) ||
-	    load_profiles(a, f, rroots, sroots))
+	    load_profiles(a, f, sroots))
 		goto out;
 	rc = 0;
 out:
