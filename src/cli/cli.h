@@ -42,6 +42,12 @@ int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n);
 /* Appends one certificate as PEM to b. */
 void cli_pem(cc_buf_t *b, cc_cert_t *c);
 
+/* Appends s to the argument list *v of *n entries; -1 when out of memory. */
+int cli_push_arg(const char ***v, size_t *n, const char *s);
+/* Findings: one line each ("  error   wrong-order   ..."), or a JSON array. */
+void cli_findings_text(cc_buf_t *b, const cc_findings_t *f);
+void cli_findings_json(cc_buf_t *b, const cc_findings_t *f);
+
 /* Prints the buffer to stdout and frees it. */
 void cli_flush(cc_buf_t *b);
 

@@ -76,16 +76,6 @@ typedef struct fix {
 	const char *label;   /* the file or host:port, for messages */
 } fix_t;
 
-static int push(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 static int parse(int argc, char **argv, fargs_t *a)
 {
 	static const struct option lo[] = {
@@ -117,7 +107,7 @@ static int parse(int argc, char **argv, fargs_t *a)
 		case 'o': a->out = optarg; break;
 		case 'I':
 		case 'r':
-			if (push(c == 'I' ? &a->inter : &a->roots,
+			if (cli_push_arg(c == 'I' ? &a->inter : &a->roots,
 				 c == 'I' ? &a->ninter : &a->nroots, optarg))
 				return EXIT_USAGE;
 			break;
@@ -140,7 +130,7 @@ static int parse(int argc, char **argv, fargs_t *a)
 			break;
 		case 9: a->json = 1; break;
 		case 'p':
-			if (push(&a->profiles, &a->nprof, optarg))
+			if (cli_push_arg(&a->profiles, &a->nprof, optarg))
 				return EXIT_USAGE;
 			break;
 		case 'h': fputs(usage_text, stdout); return -1;
@@ -429,30 +419,10 @@ static size_t helps(fix_t *f, const char *out[4])
 	return n;
 }
 
-static const char *sev(int s)
-{
-	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
-}
-
 static void text_findings(cc_buf_t *b, const char *title, const cc_findings_t *fs)
 {
 	cc_buf_printf(b, "%s:%s\n", title, fs->n ? "" : " none");
-	for (size_t i = 0; i < fs->n; i++)
-		cc_buf_printf(b, "  %-7s %-18s %s\n", sev(fs->v[i].severity), fs->v[i].id,
-			      fs->v[i].msg);
-}
-
-static void json_findings(cc_buf_t *b, const cc_findings_t *fs)
-{
-	cc_buf_printf(b, "[");
-	for (size_t i = 0; i < fs->n; i++) {
-		cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
-				 "\"message\":", i ? "," : "", fs->v[i].id,
-			      sev(fs->v[i].severity), fs->v[i].depth);
-		cc_buf_json_str(b, fs->v[i].msg);
-		cc_buf_printf(b, "}");
-	}
-	cc_buf_printf(b, "]");
+	cli_findings_text(b, fs);
 }
 
 static void json_list(cc_buf_t *b, const cc_certlist_t *l)
@@ -491,7 +461,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	cc_buf_printf(b, ",\"result\":\"%s\",\"served\":", verdict(f));
 	json_list(b, &f->served);
 	cc_buf_printf(b, ",\"before\":");
-	json_findings(b, &f->before);
+	cli_findings_json(b, &f->before);
 	cc_buf_printf(b, ",\"chain\":");
 	json_list(b, &f->fixed);
 	cc_buf_printf(b, ",\"anchor\":");
@@ -500,7 +470,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	else
 		cc_buf_printf(b, "null");
 	cc_buf_printf(b, ",\"after\":");
-	json_findings(b, &f->after);
+	cli_findings_json(b, &f->after);
 	cc_buf_printf(b, ",\"added\":[");
 	for (size_t i = 0; i < f->fixed.n; i++) {
 		if (in_list(&f->served, f->fixed.v[i], f->served.n))

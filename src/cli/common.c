@@ -102,6 +102,41 @@ int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n)
 	return r ? cli_fail(&err) : 0;
 }
 
+int cli_push_arg(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+static const char *sev_name(int s)
+{
+	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
+}
+
+void cli_findings_text(cc_buf_t *b, const cc_findings_t *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		cc_buf_printf(b, "  %-7s %-18s %s\n", sev_name(f->v[i].severity),
+			      f->v[i].id, f->v[i].msg);
+}
+
+void cli_findings_json(cc_buf_t *b, const cc_findings_t *f)
+{
+	cc_buf_printf(b, "[");
+	for (size_t i = 0; i < f->n; i++) {
+		cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
+				 "\"message\":", i ? "," : "", f->v[i].id,
+			      sev_name(f->v[i].severity), f->v[i].depth);
+		cc_buf_json_str(b, f->v[i].msg);
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "]");
+}
+
 void cli_flush(cc_buf_t *b)
 {
 	if (b->s)

@@ -24,13 +24,11 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -43,8 +41,6 @@
 #define MAX_URL_LEN 511
 /* Redirect hops we can ever be asked to allow (bounds the seen[] list). */
 #define REDIRECT_CAP 10
-/* A cache file holds at most the PEM of a max-size answer plus a header. */
-#define CACHE_FILE_MAX (4u * 1024 * 1024)
 
 static const char *const ids[] = {
 	[CC_AIA_OK] = "ok",
@@ -162,52 +158,31 @@ static int mkdirs(const char *dir, unsigned mode)
 	return mkdir(p, mode) && errno != EEXIST ? -1 : 0;
 }
 
-/* Reads a cache entry; 0 and *buf (caller frees) on a hit for this URL. */
-static int cache_read(const char *path, const char *url, unsigned char **buf,
-		      size_t *len, time_t *fetched)
+/*
+ * Reads a cache entry's header: 0 when it is for this URL, with the fetch
+ * date. The header names the URL: a different one means a (theoretical)
+ * hash collision or a file put there by hand.
+ */
+static int cache_header(const char *path, const char *url, time_t *fetched,
+			size_t *size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	FILE *f = fopen(path, "re");
+	char line[MAX_URL_LEN + 32], t[40];
+	int url_ok = 0, date_ok = 0;
 	struct stat st;
-	unsigned char *b;
-	size_t got = 0;
-	char want[MAX_URL_LEN + 16], *line;
 
-	if (fd < 0)
+	if (!f)
 		return -1;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > CACHE_FILE_MAX ||
-	    !(b = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return -1;
+	for (int i = 0; i < 4 && fgets(line, sizeof(line), f); i++) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "# url: ", 7))
+			url_ok = !strcmp(line + 7, url);
+		else if (sscanf(line, "# fetched: %39s", t) == 1)
+			date_ok = !cc_time_parse(t, fetched);
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	b[got] = 0;
-	/* The header names the URL: a different one means a (theoretical) hash
-	 * collision or a file put there by hand. */
-	snprintf(want, sizeof(want), "# url: %s\n", url);
-	line = strstr((char *)b, "# fetched: ");
-	if (!strstr((char *)b, want) || !line) {
-		free(b);
-		return -1;
-	}
-	{
-		char t[40];
-		sscanf(line + 11, "%39s", t);
-		if (cc_time_parse(t, fetched)) {
-			free(b);
-			return -1;
-		}
-	}
-	*buf = b;
-	*len = got;
-	return 0;
+	*size = fstat(fileno(f), &st) ? 0 : (size_t)st.st_size;
+	fclose(f);
+	return url_ok && date_ok ? 0 : -1;
 }
 
 static int cache_write(const char *dir, const char *path, const char *url,
@@ -490,20 +465,15 @@ static cc_aia_fetch_t *new_entry(chase_t *x, const char *url, cc_cert_t *c)
 static cc_pool_t *from_cache(const char *url, const char *path,
 			     time_t *at, size_t *len)
 {
-	unsigned char *buf;
 	cc_pool_t *certs = cc_pool_new();
 	cc_error_t e;
 
 	cc_error_clear(&e);
-	if (!certs || cache_read(path, url, &buf, len, at)) {
+	if (!certs || cache_header(path, url, at, len) ||
+	    cc_pool_load(certs, path, 0, NULL, &e)) {
 		cc_pool_free(certs);
 		return NULL;
 	}
-	if (cc_pool_load_mem(certs, buf, *len, path, 0, NULL, &e)) {
-		cc_pool_free(certs);
-		certs = NULL;
-	}
-	free(buf);
 	return certs;
 }
 
