@@ -1000,6 +1000,9 @@ typedef struct cc_aia_opts {
 	long total_ms;         /**< the whole call */
 	long max_age;          /**< seconds a cache entry is used online before
 				    it is fetched again (offline: any age) */
+	const char *ca_file;   /**< HTTPS: CA bundle to verify servers with,
+				    NULL = libcurl's default */
+	const char *ca_dir;    /**< HTTPS: hashed CA directory, or NULL */
 } cc_aia_opts_t;
 
 /** Outcome of one URL. The id strings are a stable interface. */

@@ -52,6 +52,10 @@ int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 	 * server's worth of stalls per certificate. */
 	o.total_ms = a->timeout_ms ? 4 * a->timeout_ms : 0;
 	o.max_fetches = a->max_fetches;
+	/* HTTPS AIA servers are verified against the same system store
+	 * certchain uses, SSL_CERT_FILE/SSL_CERT_DIR included. */
+	o.ca_file = getenv("SSL_CERT_FILE");
+	o.ca_dir = getenv("SSL_CERT_DIR");
 	if (a->offline && !o.cache_dir)
 		return cli_usage_error(cmd, "--offline needs a cache: give --aia-cache "
 					    "DIR (HOME and XDG_CACHE_HOME are unset)");

@@ -352,6 +352,10 @@ static int fetch(chase_t *x, const char *url, cc_aia_fetch_t *f, body_t *b,
 		curl_easy_setopt(x->h, CURLOPT_WRITEDATA, b);
 		curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, errbuf);
 		curl_easy_setopt(x->h, CURLOPT_USERAGENT, "certchain/" CERTCHAIN_VERSION);
+		if (x->o->ca_file)
+			curl_easy_setopt(x->h, CURLOPT_CAINFO, x->o->ca_file);
+		if (x->o->ca_dir)
+			curl_easy_setopt(x->h, CURLOPT_CAPATH, x->o->ca_dir);
 		cr = curl_easy_perform(x->h);
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
 		f->http_code = code;

@@ -97,6 +97,28 @@ expect_rc 1 "a fetched self-signed root is not an anchor" \
 expect_grep '"status":"ok"' "$T/out" "the rogue root was fetched"
 expect_grep '"result":"no-path"' "$T/out" "and still no path"
 
+# HTTPS: openssl s_server -WWW serves the issuer over TLS; the server is
+# verified against SSL_CERT_FILE, and refused without it.
+h=$T/https; mkdir -p "$h"
+pki_root "$h" tlsca "AIA HTTPS Test CA" && pki_issue "$h" tls "localhost" tls tlsca 30 leaf localhost &&
+	cp "$d/ica3.pem" "$h/ica3.pem" || bad "HTTPS PKI"
+hport=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+(cd "$h" && exec openssl s_server -quiet -WWW -accept "127.0.0.1:$hport" -cert tls.pem -key tls.key \
+	</dev/null >/dev/null 2>&1) &
+hpid=$!
+trap 'kill $hpid 2>/dev/null; aia_stop; rm -rf "$T"' EXIT
+for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$hport) 2>/dev/null && break; sleep 0.1; done
+PKI_AIA="caIssuers;URI:https://localhost:$hport/ica3.pem" pki_issue "$d" leaf-https "https.aia.test" leaf ica3 90 leaf
+expect_rc 0 "HTTPS AIA URL, server verified with SSL_CERT_FILE -> valid chain" \
+	env SSL_CERT_FILE="$h/tlsca.pem" $CC_WRAP "$CERTCHAIN" build --aia --aia-timeout 5 --aia-cache "$T/c-https" \
+	-I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" "$d/leaf-https.pem"
+expect_grep "^aia: https://localhost:$hport/ica3.pem .*fetched, HTTP 200" "$T/out" "fetched over HTTPS"
+expect_rc 1 "HTTPS AIA server with an unknown CA -> fetch refused" \
+	env SSL_CERT_FILE="$d/root.pem" $CC_WRAP "$CERTCHAIN" build --aia --aia-timeout 5 --aia-cache "$T/c-https2" \
+	-I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" "$d/leaf-https.pem"
+expect_grep "FAILED connect: .*(SSL|certificate)" "$T/out" "says the TLS certificate check failed"
+kill $hpid 2>/dev/null; wait $hpid 2>/dev/null
+
 # Offline: stop the server; the cache gives the same chain.
 aia_stop
 expect_rc 0 "--offline with the cache -> valid chain, server gone" \
