@@ -11,6 +11,8 @@ LOG, and serves:
   /huge-stream     a 4 MiB body without Content-Length (closes the connection)
   /loop-a, /loop-b redirect to each other
   /redir/NAME      redirects to /f/NAME
+  /hop/N/NAME      N redirects, then /f/NAME
+  /longredir       redirects to a 600-character path
   /ftp             redirects to an ftp:// URL
   /html            a 200 text/html error page
   /garbage         2000 random bytes typed application/pkix-cert
@@ -95,6 +97,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.redirect("/loop-a")
         elif p.startswith("/redir/"):
             return self.redirect("/f/" + p[7:])
+        elif p.startswith("/hop/"):
+            n, _, name = p[5:].partition("/")
+            if int(n) <= 0:
+                return self.redirect("/f/" + name)
+            return self.redirect("/hop/%d/%s" % (int(n) - 1, name))
+        elif p == "/longredir":
+            return self.redirect("/f/" + "x" * 600 + ".pem")
         elif p == "/ftp":
             return self.redirect("ftp://127.0.0.1/issuer.der")
         elif p == "/html":

@@ -387,6 +387,12 @@ static int fetch(chase_t *x, const char *url, cc_aia_fetch_t *f, body_t *b,
 					    "Location", code);
 				break;
 			}
+			if (strlen(loc) > MAX_URL_LEN) {
+				r = setfail(f, CC_AIA_BAD_SCHEME, "redirect to a URL of %zu "
+					    "characters refused (limit %d)", strlen(loc),
+					    MAX_URL_LEN);
+				break;
+			}
 			for (int i = 0; i <= hops; i++)
 				if (!strcmp(seen[i], loc)) {
 					r = setfail(f, CC_AIA_REDIRECT_LOOP, "redirect loop: "

@@ -82,6 +82,19 @@ expect_grep "redirect loop: /loop-a came back|redirect loop: .*loop-a" "$T/out" 
 cc build --aia --aia-timeout 1 --aia-cache "$T/c-x" -r "$d/root.pem" "$d/leaf-huge.pem" >"$T/out"
 expect_grep "larger than the 65536-byte limit" "$T/out" "too-large names the limit"
 
+# Redirect chains: within the limit they work, past it they fail.
+PKI_AIA="caIssuers;URI:$AIA_URL/hop/2/ica3.pem" pki_issue "$d" leaf-hop2 "hop2.aia.test" leaf ica3 90 leaf
+expect_rc 0 "3 redirects (the limit) -> followed" cc build --aia --aia-cache "$T/c-hop2" \
+	-I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" "$d/leaf-hop2.pem"
+PKI_AIA="caIssuers;URI:$AIA_URL/hop/5/ica3.pem" pki_issue "$d" leaf-hop5 "hop5.aia.test" leaf ica3 90 leaf
+expect_rc 1 "6 redirects -> refused" cc build --aia --aia-cache "$T/c-hop5" \
+	-I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" "$d/leaf-hop5.pem"
+expect_grep "FAILED redirect-loop: more than 3 redirects" "$T/out" "says more than 3 redirects"
+PKI_AIA="caIssuers;URI:$AIA_URL/longredir" pki_issue "$d" leaf-long "long.aia.test" leaf ica3 90 leaf
+expect_rc 1 "redirect to an over-long URL -> refused" cc build --aia --aia-cache "$T/c-long" \
+	-r "$d/root.pem" "$d/leaf-long.pem"
+expect_grep "FAILED scheme: redirect to a URL of [0-9]+ characters refused" "$T/out" "says the redirect URL is too long"
+
 # The fetch budget.
 expect_rc 1 "--aia-max-fetches 1 stops after one hop" \
 	cc build --aia --aia-max-fetches 1 --aia-cache "$T/c-budget" --json -r "$d/root.pem" "$d/leaf.pem"
