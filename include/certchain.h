@@ -1003,6 +1003,9 @@ typedef struct cc_aia_opts {
 	const char *ca_file;   /**< HTTPS: CA bundle to verify servers with,
 				    NULL = libcurl's default */
 	const char *ca_dir;    /**< HTTPS: hashed CA directory, or NULL */
+	time_t at;             /**< validation time; 0 = now. An untrusted
+				    issuer outside its dates then does not
+				    stop the chase. */
 } cc_aia_opts_t;
 
 /** Outcome of one URL. The id strings are a stable interface. */
@@ -1060,8 +1063,8 @@ int cc_aia_ca_issuers(cc_cert_t *c, char **urls, size_t max);
 
 /**
  * Walks up from leaf: for each certificate whose issuer (name match and a
- * verifying signature) is in neither untrusted nor anchors (anchors may be
- * NULL), follows its caIssuers URLs, adds the certificates
+ * verifying signature) is in neither untrusted (valid at opts->at) nor
+ * anchors (anchors may be NULL), follows its caIssuers URLs, adds the certificates
  * fetched to untrusted, and continues from them. Self-issued certificates
  * end a branch. Failures of single URLs are recorded in res (never an
  * error); returns non-zero only for bad arguments or out of memory. res is

@@ -37,7 +37,7 @@ int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a)
 }
 
 int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
-		cc_pool_t *anchors, cc_aia_result_t *res)
+		cc_pool_t *anchors, time_t at, cc_aia_result_t *res)
 {
 	cc_aia_opts_t o = { 0 };
 	cc_error_t err;
@@ -47,6 +47,7 @@ int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 	cc_error_clear(&err);
 	o.cache_dir = a->cache ? a->cache : cc_aia_default_cache(a->dflt, sizeof(a->dflt));
 	o.offline = a->offline;
+	o.at = at;
 	o.timeout_ms = a->timeout_ms;
 	/* The whole chase may take a few single fetches, not one hostile
 	 * server's worth of stalls per certificate. */

@@ -84,7 +84,7 @@ typedef struct cli_aia {
 int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a);
 /* Completes pool from AIA for leaf when a->on; EXIT_USAGE on error. */
 int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
-		cc_pool_t *anchors, cc_aia_result_t *res);
+		cc_pool_t *anchors, time_t at, cc_aia_result_t *res);
 /* One line per URL tried ("aia: URL (issuer of CN): ..."). */
 void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r);
 /* The result as a JSON object {"added":..,"fetches":..,"urls":[...]}. */

@@ -334,7 +334,7 @@ static int run(bargs_t *a, cc_pool_t *pool, result_t *r)
 	if (cli_profiles(r->profs, a->specs, a->nspecs, a->roots, a->nroots))
 		goto out;
 	if (cli_aia_run(a->cmd, &a->aia, leafs.v[0], pool, cc_profiles_pool(r->profs),
-			&aia))
+			a->at, &aia))
 		goto out;
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;

@@ -616,7 +616,7 @@ static int repair(fargs_t *a, fix_t *f, time_t at)
 			     &f->bbest, &err) ||
 	    cc_profiles_judge(f->profs, &f->served, NULL, &jo, &f->vb, &err))
 		return cli_fail(&err);
-	if (cli_aia_run("fix", &a->aia, f->served.v[0], f->cand, f->anchors, &f->aia) ||
+	if (cli_aia_run("fix", &a->aia, f->served.v[0], f->cand, f->anchors, at, &f->aia) ||
 	    copy_pool(f->use, f->cand, f->disabled))
 		return EXIT_USAGE;
 	if (cc_build(&bo, f->served.v[0], f->use, f->anchors, &f->ps, &err))

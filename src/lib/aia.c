@@ -293,6 +293,7 @@ typedef struct chase {
 	unsigned max_fetches;
 	int max_redirects;
 	long timeout_ms, total_ms, max_age;
+	time_t at;
 } chase_t;
 
 static int setfail(cc_aia_fetch_t *f, int status, const char *fmt, ...)
@@ -590,8 +591,12 @@ static int in_list(const cc_certlist_t *l, const cc_cert_t *c)
 	return 0;
 }
 
-/* Queues the verifying issuers of c found in the untrusted pool; returns 1
- * if c has any verifying issuer in either pool. */
+/*
+ * Queues the verifying issuers of c found in the untrusted pool; returns 1
+ * if c has a verifying issuer among the anchors or one in the untrusted pool
+ * that is valid at the chase's time. An expired intermediate does not count:
+ * its URL may give the renewed one (the usual stale cross-sign).
+ */
 static int known_issuers(chase_t *x, cc_cert_t *c, cc_certlist_t *queue)
 {
 	cc_certlist_t iss = { 0 };
@@ -600,12 +605,17 @@ static int known_issuers(chase_t *x, cc_cert_t *c, cc_certlist_t *queue)
 
 	if (cc_pool_issuers_of(x->untrusted, c, &iss) < 0)
 		return -1;
-	for (size_t i = 0; i < iss.n; i++)
-		if (cc_edge_ok(c, iss.v[i], &why)) {
-			found = 1;
-			if (cc_certlist_push(queue, iss.v[i]))
-				found = -1;
+	for (size_t i = 0; i < iss.n; i++) {
+		cc_cert_t *u = iss.v[i];
+		if (!cc_edge_ok(c, u, &why))
+			continue;
+		if (cc_certlist_push(queue, u)) {
+			cc_certlist_clear(&iss);
+			return -1;
 		}
+		if (cc_cert_not_before(u) <= x->at && x->at <= cc_cert_not_after(u))
+			found = 1;
+	}
 	cc_certlist_clear(&iss);
 	if (!found && x->anchors && cc_pool_issuers_of(x->anchors, c, &iss) > 0)
 		for (size_t i = 0; i < iss.n; i++)
@@ -676,6 +686,7 @@ int cc_aia_complete(const cc_aia_opts_t *opts, cc_cert_t *leaf,
 	x.timeout_ms = x.o->timeout_ms > 0 ? x.o->timeout_ms : CC_AIA_DEFAULT_TIMEOUT_MS;
 	x.total_ms = x.o->total_ms > 0 ? x.o->total_ms : CC_AIA_DEFAULT_TOTAL_MS;
 	x.max_age = x.o->max_age > 0 ? x.o->max_age : CC_AIA_DEFAULT_MAX_AGE;
+	x.at = x.o->at ? x.o->at : time(NULL);
 
 	if (cc_certlist_push(&queue, leaf))
 		return cc_err(err, CC_ENOMEM, NULL, "out of memory");

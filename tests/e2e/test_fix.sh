@@ -56,6 +56,19 @@ expect_eq "$(ids "$T/out" before)" "anchor-sent wrong-order" "before: wrong-orde
 expect_eq "$(jget "$T/out" 'j["reordered"], len(j["added"]), [r["reason"] for r in j["removed"]], j["aia"]["fetches"]')" \
 	"(True, 0, ['a trust anchor, clients already have it'], 0)" "reordered, anchor removed with its reason, nothing fetched"
 
+# 3b. An expired intermediate is served; its renewal (same name and key) is
+# at the leaf's AIA URL: the chase does not stop at the stale copy.
+later=$(( $(date +%s) + 30 * 86400 ))
+pki_issue "$d" ica2-short "Fix CA 2" ica2 ica1 5 ca || bad "short-lived CA 2"
+cat "$d/leaf.pem" "$d/ica2-short.pem" >"$d/stale.pem"
+expect_rc 0 "expired intermediate served -> renewed one fetched" \
+	cc fix --json --at "@$later" --aia-cache "$T/cache3" -I "$d/ica1.pem" -r "$d/root.pem" \
+	-o "$T/st.pem" "$d/stale.pem"
+expect_eq "$(fps "$T/st.pem" | tr '\n' ' ')" "$want" "stale chain -> leaf, renewed CA 2, CA 1"
+expect_grep '"id":"expired","severity":"error","depth":1' "$T/out" "before: the intermediate is expired"
+expect_eq "$(jget "$T/out" '[r["reason"] for r in j["removed"]], j["aia"]["fetches"]')" "(['expired'], 1)" \
+	"the expired copy is removed as expired; one fetch"
+
 # 4. A good chain is left as it is.
 expect_rc 0 "good chain -> exit 0" cc fix --json -r "$d/root.pem" -o "$T/g.pem" "$T/full.pem"
 expect_eq "$(jget "$T/out" 'j["result"]')" "unchanged" "good chain -> unchanged"
