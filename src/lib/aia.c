@@ -452,6 +452,14 @@ static int parse_answer(const unsigned char *buf, size_t len, const char *url,
 	return 0;
 }
 
+/* URLs and server-chosen text end up on terminals: no control bytes. */
+static void clean(char *s)
+{
+	for (unsigned char *q = (unsigned char *)s; *q; q++)
+		if (*q < 0x20 || *q == 0x7f)
+			*q = '?';
+}
+
 static cc_aia_fetch_t *new_entry(chase_t *x, const char *url, cc_cert_t *c)
 {
 	cc_aia_result_t *r = x->res;
@@ -468,6 +476,7 @@ static cc_aia_fetch_t *new_entry(chase_t *x, const char *url, cc_cert_t *c)
 	f = &r->v[r->n++];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->url, sizeof(f->url), "%s", url);
+	clean(f->url);
 	cc_cert_name(c, 0, f->for_cn, sizeof(f->for_cn));
 	return f;
 }
@@ -654,6 +663,7 @@ static int chase_one(chase_t *x, cc_cert_t *c, cc_certlist_t *queue,
 			}
 			cc_pool_free(certs);
 		}
+		clean(f->msg);
 	}
 	for (int i = 0; i < n; i++)
 		free(urls[i]);
