@@ -231,6 +231,10 @@ static int load_served(fargs_t *a, fix_t *f)
 		return EXIT_CONNECT;
 	}
 	f->served = res.served; /* takes the array */
+	if (!f->served.n) {
+		fprintf(stderr, "certchain: %s: the server sent no certificate\n", a->target);
+		return EXIT_CONNECT;
+	}
 	if (!a->host && !is_ip(f->hostbuf))
 		a->host = f->hostbuf;
 	return 0;
