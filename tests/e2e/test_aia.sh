@@ -146,6 +146,26 @@ expect_rc 0 "online cache hit needs no server" \
 expect_rc 0 "the cache directory also loads as a pool" \
 	cc build -I "$T/cache" -r "$d/root.pem" "$d/leaf.pem"
 
+# Real certificates: the URL in Sectigo DV R36 is read and keyed as the cache
+# expects; a cache entry for it (written here, as a fetch would) completes the
+# chain to USERTrust offline through the R46 cross-sign.
+R=$DATA/real-certs
+if [ -d "$R" ]; then
+	url=$(openssl x509 -in "$R/sectigo-dv-r36.pem" -noout -ext authorityInfoAccess | grep -o 'http://[^ ]*p7c')
+	expect_rc 1 "real R36, empty cache, offline -> no path" cc build --offline --aia-cache "$T/real" \
+		--at 2026-06-01T00:00:00Z -r "$R/usertrust-rsa-root.pem" "$R/sectigo-dv-r36.pem"
+	expect_grep "^aia: $url \(issuer of Sectigo Public Server Authentication CA DV R36\): FAILED not-cached" \
+		"$T/out" "real R36: its caIssuers URL is found and looked up"
+	mkdir -p "$T/real"
+	{ printf '# certchain AIA cache entry\n# url: %s\n# fetched: 2026-05-01T00:00:00Z\n' "$url"
+	  cat "$R/sectigo-r46-cross-by-usertrust-rsa.pem"; } >"$T/real/$(printf %s "$url" | sha256sum | cut -d' ' -f1).pem"
+	expect_rc 0 "real R36 + cached R46 cross-sign -> chain to USERTrust offline" cc build --offline \
+		--aia-cache "$T/real" --at 2026-06-01T00:00:00Z -r "$R/usertrust-rsa-root.pem" -o "$T/real.pem" \
+		"$R/sectigo-dv-r36.pem"
+	expect_eq "$(fps "$T/real.pem" | tail -1)" "$(fp1 "$R/sectigo-r46-cross-by-usertrust-rsa.pem")" \
+		"real: the chain ends with the cross-sign from the cache"
+fi
+
 # Usage errors.
 expect_rc 2 "bad --aia-timeout" cc build --aia --aia-timeout never -r "$d/root.pem" "$d/leaf.pem"
 expect_rc 2 "bad --aia-max-fetches" cc build --aia --aia-max-fetches 0 -r "$d/root.pem" "$d/leaf.pem"
