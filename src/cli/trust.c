@@ -239,15 +239,16 @@ static void anchor_note(cc_buf_t *b, const cc_paths_t *paths,
 			const cc_matrix_row_t *r)
 {
 	const cc_path_t *p;
-	char cn[256];
 
 	if (!paths || r->path >= paths->n)
 		return;
 	p = &paths->v[r->path];
-	if (p->certs.n > r->served.n)
+	if (p->certs.n > r->served.n) {
+		char cn[256];
 		cc_buf_printf(b, " (to %s%s)", cc_cert_self_issued(p->certs.v[p->certs.n - 1])
 							 ? "the self-signed " : "",
 			      cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+	}
 }
 
 void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
