@@ -12,6 +12,7 @@ static const struct {
 } cmds[] = {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
+	{ "store", cmd_store, "the certificate store: import, list, disable, remove" },
 };
 
 static void usage(FILE *f)
