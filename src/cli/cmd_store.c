@@ -203,7 +203,7 @@ static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l
 		cc_buf_json_str(&b, keyline);
 		cc_buf_printf(&b, "}\n");
 		cli_flush(&b);
-		return err.code ? EXIT_USAGE : EXIT_OK;
+		return err.code ? cli_fail(&err) : EXIT_OK;
 	}
 	cc_buf_printf(&b, "subject:       %s\n", cc_cert_dn(e->cert, 0, s, sizeof(s)));
 	cc_buf_printf(&b, "issuer:        %s\n", cc_cert_dn(e->cert, 1, s, sizeof(s)));
@@ -221,7 +221,7 @@ static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l
 	cc_buf_printf(&b, "file:          %s\n", cc_cert_source(e->cert));
 	cc_buf_printf(&b, "private key:   %s\n", keyline);
 	cli_flush(&b);
-	return err.code ? EXIT_USAGE : EXIT_OK;
+	return err.code ? cli_fail(&err) : EXIT_OK;
 }
 
 static int do_change(cc_store_t *st, const char *cmd, const cli_store_args_t *a,
