@@ -230,12 +230,11 @@ static int do_change(cc_store_t *st, const char *cmd, const cli_store_args_t *a,
 	const cc_store_entry_t *e = &l->v[0];
 	cc_error_t err;
 	char cn[256];
-	int r;
 
 	cc_error_clear(&err);
 	cc_cert_name(e->cert, 0, cn, sizeof(cn));
 	if (!strcmp(cmd, "remove")) {
-		if ((r = cc_store_remove(st, e->sha256, &err)))
+		if (cc_store_remove(st, e->sha256, &err))
 			return cli_fail(&err);
 		printf("removed from %s: %s (sha256 %.16s)\n", cc_store_kind_name(e->kind),
 		       cn, e->sha256);
