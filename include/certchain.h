@@ -492,7 +492,10 @@ const char *cc_store_dir(const cc_store_t *st);
  * CC_STORE_LOCK_TIMEOUT_S. Recursive within one cc_store_t: every
  * cc_store_lock() needs one cc_store_unlock(). Every writing function below
  * takes it itself; hold it yourself to make several changes one step (read,
- * decide, write) against other processes. Readers need not lock.
+ * decide, write) against other processes. Readers need not lock. While
+ * you hold it, imports, removals and disables of roots defer refreshing the
+ * hashed links to your last cc_store_unlock() (call cc_store_rehash() before
+ * it to see any error).
  */
 int cc_store_lock(cc_store_t *st, cc_error_t *err);
 

@@ -41,7 +41,10 @@ struct cc_store {
 	char *dir;
 	int lockfd;
 	int depth; /* recursion level of cc_store_lock() */
+	int links_stale; /* a root changed while an outer lock holder batches */
 };
+
+static int roots_changed(cc_store_t *st, cc_error_t *err);
 
 static const char *const kind_dirs[] = { "auto", "intermediate", "root", "personal" };
 #define NKINDS 3
@@ -243,7 +246,11 @@ int cc_store_lock(cc_store_t *st, cc_error_t *err)
 
 void cc_store_unlock(cc_store_t *st)
 {
-	if (!st || !st->depth || --st->depth)
+	if (!st || !st->depth)
+		return;
+	if (st->depth == 1 && st->links_stale)
+		cc_store_rehash(st, NULL); /* best effort; 'store rehash' repairs */
+	if (--st->depth)
 		return;
 	close(st->lockfd);
 	st->lockfd = -1;
@@ -745,7 +752,7 @@ static int import_locked(cc_store_t *st, cc_cert_t *c, EVP_PKEY *key,
 		return r;
 	res->added = 1;
 	test_pause("after-commit");
-	return kind == CC_STORE_ROOT ? cc_store_rehash(st, err) : 0;
+	return kind == CC_STORE_ROOT ? roots_changed(st, err) : 0;
 }
 
 int cc_store_import(cc_store_t *st, const unsigned char *der, size_t len,
@@ -829,7 +836,7 @@ int cc_store_remove(cc_store_t *st, const char *sha, cc_error_t *err)
 	if (!path_of(p, sizeof(p), st, "keys", sha, ".key"))
 		unlink(p);
 	if (kind == CC_STORE_ROOT)
-		r = cc_store_rehash(st, err);
+		r = roots_changed(st, err);
 out:
 	cc_store_unlock(st);
 	return r;
@@ -852,7 +859,7 @@ int cc_store_set_disabled(cc_store_t *st, const char *sha, int disabled,
 			goto out; /* already so */
 		r = meta_write(st, kind, sha, l->v[i].cert, l->v[i].name, !!disabled, err);
 		if (!r && kind == CC_STORE_ROOT)
-			r = cc_store_rehash(st, err);
+			r = roots_changed(st, err);
 		goto out;
 	}
 	r = cc_err(err, CC_ENOTFOUND, sha, "not in the store");
@@ -860,6 +867,15 @@ out:
 	cc_store_list_free(l);
 	cc_store_unlock(st);
 	return r;
+}
+
+/* Refreshes the root links now, or, when a caller holds the lock around a
+ * batch of changes, once at its last unlock (a bundle of 150 roots would
+ * otherwise rehash 150 times). */
+static int roots_changed(cc_store_t *st, cc_error_t *err)
+{
+	st->links_stale = 1;
+	return st->depth > 1 ? 0 : cc_store_rehash(st, err);
 }
 
 /* "HHHHHHHH.N": OpenSSL's hashed-directory name for a certificate. */
@@ -947,6 +963,7 @@ int cc_store_rehash(cc_store_t *st, cc_error_t *err)
 			unlink(lp);
 	}
 	fsync_path(dir);
+	st->links_stale = 0;
 out:
 	if (d)
 		closedir(d);
