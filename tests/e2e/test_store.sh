@@ -154,6 +154,18 @@ one_line "$T/err" "too short a thumbprint"
 expect_rc 2 "unknown store command" cc store frobnicate
 expect_rc 0 "store --help" cc store --help
 expect_grep "^usage: certchain store" "$T/out" "help text"
+echo "--- PKCS#7 and DER files, store roots with the default anchors"
+S4=$T/store4
+openssl crl2pkcs7 -nocrl -certfile "$P/fullchain.pem" -certfile "$P/ca.pem" -outform DER -out "$P/chain.p7b"
+expect_rc 0 "import a DER PKCS#7 bundle with the leaf's key" cc store import --store "$S4" --key "$P/leaf.key" "$P/chain.p7b"
+expect_eq "$(ls "$S4"/personal/*.pem "$S4"/intermediate/*.pem "$S4"/root/*.pem | wc -l)" 3 "leaf, ICA and root each in its store"
+openssl x509 -in "$P/ica.pem" -outform DER -out "$P/ica.der"
+expect_rc 0 "import a DER certificate" cc store import --store "$S4" "$P/ica.der"
+expect_grep "^already in intermediate" "$T/out" "the DER copy is the same certificate"
+expect_rc 0 "build with the store's root and the system store (SSL_CERT_FILE)" \
+	env SSL_CERT_FILE="$R/isrg-root-x1.pem" $CC_WRAP "$CERTCHAIN" build --store "$S4" --json "$P/leaf.pem"
+expect_eq "$(json "$T/out" "d['anchor']['subject_cn']")" "Store Test CA" "the store's root anchors it"
+
 rm "$S/keys/$LEAF.key"
 expect_rc 0 "re-import restores a lost key" cc store import "$P/leaf.pem" --key "$P/leaf.key"
 expect_eq "$(stat -c %a "$S/keys/$LEAF.key" 2>&1)" 600 "the key is back, 0600"
