@@ -53,8 +53,8 @@ static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
 	       cc_certlist_t *certs, EVP_PKEY *key)
 {
 	const char *file = a->args[0];
-	cc_store_imported_t *res = calloc(certs->n, sizeof(*res));
-	int *kinds = calloc(certs->n, sizeof(*kinds)), *keyed = calloc(certs->n, sizeof(int));
+	cc_store_imported_t *res = calloc(certs->n + 1, sizeof(*res));
+	int *kinds = calloc(certs->n + 1, sizeof(*kinds)), *keyed = calloc(certs->n + 1, sizeof(int));
 	size_t nkeyed = 0, roots = 0;
 	cc_buf_t b = { 0 };
 	cc_error_t err;

@@ -51,7 +51,8 @@ expect_rc 0 "...unless --no-store" \
 cc store list >"$T/list"
 expect_grep "R46 self-signed\"  \[DISABLED\]" "$T/list" "list shows the disabled flag and friendly name"
 
-expect_rc 0 "enable it" cc store enable "R46 self-signed"
+expect_rc 0 "enable it" cc store enable "R46 self-signed" --json
+expect_eq "$(json "$T/out" "(d['action'], d['changed'], d['store'], d['sha256'])")" "('enabled', True, 'root', '$S46')" "enable --json"
 build_json -r "$R/usertrust-rsa-root.pem"
 expect_eq "$(best | cut -d' ' -f1)" "$S46" "enabled again: the self-signed path is back"
 expect_rc 0 "remove it" cc store remove "R46 self-signed"
