@@ -437,7 +437,10 @@ int cc_write_file_atomic(const char *path, const void *data, size_t len,
  * Readers take no lock and never see a half-written file; stray .meta/.key
  * files without a certificate are ignored and swept by the next import.
  * Writers serialise on DIR/.lock. A certificate lives in one store only.
- * Files in DIR/KIND not named SHA256.pem are ignored (not loaded).
+ * Files in DIR/KIND not named SHA256.pem are ignored (not loaded). Other
+ * modules keep their own records under other names (cc_store_write_file()).
+ * Code: store.c (layout, lock, reading), store_write.c (import, remove,
+ * disable, export), store_links.c (hashed links), key.c (private keys).
  */
 
 /** Which store a certificate is in. */
@@ -457,7 +460,7 @@ int cc_store_kind_parse(const char *s);
 /** An open store: a directory plus this process's lock state. */
 typedef struct cc_store cc_store_t;
 
-/** Flags for cc_store_open(), cc_store_import() and cc_store_key(). */
+/** Flags for cc_store_key(). */
 enum cc_store_flags {
 	CC_STORE_INSECURE_KEY_PERMS = 1 << 0 /**< cc_store_key(): accept a
 						  group/world-readable key file */
@@ -490,7 +493,8 @@ const char *cc_store_dir(const cc_store_t *st);
  * Takes the store's writer lock (an exclusive flock on DIR/.lock, creating
  * the directory and lock file when needed), waiting at most
  * CC_STORE_LOCK_TIMEOUT_S. Recursive within one cc_store_t: every
- * cc_store_lock() needs one cc_store_unlock(). Every writing function below
+ * cc_store_lock() needs one cc_store_unlock(); two cc_store_t of the same
+ * directory exclude each other like two processes, so use one per process. Every writing function below
  * takes it itself; hold it yourself to make several changes one step (read,
  * decide, write) against other processes. Readers need not lock. While
  * you hold it, imports, removals and disables of roots defer refreshing the
@@ -508,7 +512,9 @@ void cc_store_unlock(cc_store_t *st);
  * parent directories (mode 0700 when mode has no group/other bits, else
  * 0755). rel must be relative, without "." or ".." components, and must not
  * start with one of the store's own directories (intermediate, root,
- * personal, keys). For modules that keep their own records in the store.
+ * personal, keys). For modules that keep their own records in the store;
+ * read them back with cc_store_file_path() and ordinary file reads (a file
+ * is always whole: old or new content, never a mix).
  */
 int cc_store_write_file(cc_store_t *st, const char *rel, const void *data,
 			size_t len, unsigned mode, cc_error_t *err);
