@@ -65,6 +65,7 @@ int cli_store_args(int argc, char **argv, cli_store_args_t *a)
 	int c;
 
 	optind = 1;
+	opterr = 0; /* one line of our own instead of getopt's */
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 1: a->dir = optarg; break;
@@ -81,7 +82,9 @@ int cli_store_args(int argc, char **argv, cli_store_args_t *a)
 		case 6: a->der = 1; break;
 		case 7: a->insecure = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
-		default: return cli_usage_error("store", "bad option");
+		default:
+			return cli_usage_error("store", "%s: unknown option or missing "
+					       "value '%s'", cmd, argv[optind - 1]);
 		}
 	}
 	if ((a->to || a->key || a->name) && strcmp(cmd, "import"))

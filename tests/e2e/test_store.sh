@@ -153,6 +153,9 @@ expect_rc 2 "export without -o" cc store export "my site"
 expect_rc 1 "a 7-digit thumbprint is no selector, and matches nothing (exit 1)" cc store show "${LEAF:0:7}"
 one_line "$T/err" "too short a thumbprint"
 expect_rc 2 "unknown store command" cc store frobnicate
+one_line "$T/err" "unknown store command"
+expect_rc 2 "unknown option" cc store list --frobnicate
+one_line "$T/err" "unknown option"
 expect_rc 0 "store --help" cc store --help
 expect_grep "^usage: certchain store" "$T/out" "help text"
 echo "--- PKCS#7 and DER files, store roots with the default anchors"
