@@ -55,14 +55,13 @@ typedef struct cli_store_opts {
 	const char *dir; /* --store DIR, NULL = default */
 	int no_store;    /* --no-store */
 } cli_store_opts_t;
-/* Unless o->no_store: replaces *anchors by (*anchors minus the store's
- * disabled certificates) plus its enabled roots, and adds its enabled
- * intermediates to *pool. With filter_pool, *pool is also replaced by one
- * without the disabled certificates, except keep->v[0] (the leaf); keep's
- * entries are re-pointed into the new pool (NULL when dropped). Old pools
- * are freed. Prints the error and returns EXIT_USAGE on failure. */
-int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
-		    cc_pool_t **anchors, cc_certlist_t *keep, int filter_pool);
+/* For verify: unless o->no_store, replaces *anchors by (*anchors minus the
+ * store's disabled certificates) plus its enabled roots (the old pool is
+ * freed) and adds its enabled intermediates to pool (what the client knows;
+ * the served certificates in pool stay as sent). Prints the error and
+ * returns EXIT_USAGE on failure. */
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
+		    cc_pool_t **anchors);
 /* For build with trust profiles: unless o->no_store, adds the store's
  * enabled roots as the profile "store" (when it has any), rebuilds *pool
  * without the store's disabled certificates (keep->v[0], the leaf, stays;
