@@ -86,7 +86,9 @@ void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 		       const char *indent);
 void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
 void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
-void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+/* paths (may be NULL): the ranked build, to name each row's anchor. */
+void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
+		 const cc_paths_t *paths);
 /* build and explain share one implementation; explain=1 for 'explain'. */
 int cli_build_main(int argc, char **argv, int explain);
 
