@@ -70,6 +70,8 @@ int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
  * anchors to search with (caller frees). With no_store, *anchors = NULL. */
 int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
+/* For 'profiles': only adds the profile "store" (as build does). */
+int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
 
 /* trust.c: trust profiles for build, explain, profiles and check. */
 /* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,

@@ -61,6 +61,30 @@ static int copy_except(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *drop,
 	return 0;
 }
 
+/* The store's enabled roots as the profile "store", when it has any. */
+static int add_profile(cc_profiles_t *profs, const contrib_t *c, cc_error_t *err)
+{
+	if (!cc_pool_count(c->roots))
+		return 0;
+	return cc_profiles_add_pool(profs, "store", c->roots, CC_BEHAVIOUR_PATHBUILD,
+				    CC_PROFILE_DEFAULT_WEIGHT, c->src, err);
+}
+
+int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs)
+{
+	contrib_t c = { 0 };
+	cc_error_t err;
+	int r;
+
+	if (o->no_store)
+		return 0;
+	cc_error_clear(&err);
+	if ((r = contrib_load(o, &c, &err)) || (r = add_profile(profs, &c, &err)))
+		cli_fail(&err);
+	contrib_free(&c);
+	return r ? EXIT_USAGE : 0;
+}
+
 int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors)
 {
@@ -81,9 +105,7 @@ int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 		r = oom(&err);
 		goto out;
 	}
-	if (cc_pool_count(c.roots) &&
-	    (r = cc_profiles_add_pool(profs, "store", c.roots, CC_BEHAVIOUR_PATHBUILD,
-				      CC_PROFILE_DEFAULT_WEIGHT, c.src, &err)))
+	if ((r = add_profile(profs, &c, &err)))
 		goto out;
 	/* The search's anchors: every profile's, less the disabled ones. */
 	if ((r = copy_except(na, cc_profiles_pool(profs), c.dis, &err)))
