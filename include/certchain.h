@@ -634,7 +634,10 @@ char *cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served,
  * Readers take no lock and never see a half-written file; stray .meta/.key
  * files without a certificate are ignored and swept by the next import.
  * Writers serialise on DIR/.lock. A certificate lives in one store only.
- * Files in DIR/KIND not named SHA256.pem are ignored (not loaded).
+ * Files in DIR/KIND not named SHA256.pem are ignored (not loaded). Other
+ * modules keep their own records under other names (cc_store_write_file()).
+ * Code: store.c (layout, lock, reading), store_write.c (import, remove,
+ * disable, export), store_links.c (hashed links), key.c (private keys).
  */
 
 /** Which store a certificate is in. */
@@ -654,7 +657,7 @@ int cc_store_kind_parse(const char *s);
 /** An open store: a directory plus this process's lock state. */
 typedef struct cc_store cc_store_t;
 
-/** Flags for cc_store_open(), cc_store_import() and cc_store_key(). */
+/** Flags for cc_store_key(). */
 enum cc_store_flags {
 	CC_STORE_INSECURE_KEY_PERMS = 1 << 0 /**< cc_store_key(): accept a
 						  group/world-readable key file */
@@ -687,9 +690,13 @@ const char *cc_store_dir(const cc_store_t *st);
  * Takes the store's writer lock (an exclusive flock on DIR/.lock, creating
  * the directory and lock file when needed), waiting at most
  * CC_STORE_LOCK_TIMEOUT_S. Recursive within one cc_store_t: every
- * cc_store_lock() needs one cc_store_unlock(). Every writing function below
+ * cc_store_lock() needs one cc_store_unlock(); two cc_store_t of the same
+ * directory exclude each other like two processes, so use one per process. Every writing function below
  * takes it itself; hold it yourself to make several changes one step (read,
- * decide, write) against other processes. Readers need not lock.
+ * decide, write) against other processes. Readers need not lock. While
+ * you hold it, imports, removals and disables of roots defer refreshing the
+ * hashed links to your last cc_store_unlock() (call cc_store_rehash() before
+ * it to see any error).
  */
 int cc_store_lock(cc_store_t *st, cc_error_t *err);
 
@@ -702,7 +709,9 @@ void cc_store_unlock(cc_store_t *st);
  * parent directories (mode 0700 when mode has no group/other bits, else
  * 0755). rel must be relative, without "." or ".." components, and must not
  * start with one of the store's own directories (intermediate, root,
- * personal, keys). For modules that keep their own records in the store.
+ * personal, keys). For modules that keep their own records in the store;
+ * read them back with cc_store_file_path() and ordinary file reads (a file
+ * is always whole: old or new content, never a mix).
  */
 int cc_store_write_file(cc_store_t *st, const char *rel, const void *data,
 			size_t len, unsigned mode, cc_error_t *err);
@@ -779,6 +788,14 @@ typedef struct cc_store_imported {
 int cc_store_import(cc_store_t *st, const unsigned char *der, size_t len,
 		    EVP_PKEY *key, const char *name, int kind,
 		    cc_store_imported_t *res, cc_error_t *err);
+
+/**
+ * The import rules alone, without writing: which store cc_store_import()
+ * would put c in for this key (may be NULL; not checked against c here) and
+ * requested kind. Returns the kind (> 0) or CC_EINVAL with the reason. Use it
+ * to check a whole bundle before importing any of it.
+ */
+int cc_store_decide_kind(cc_cert_t *c, const EVP_PKEY *key, int kind, cc_error_t *err);
 
 /** Removes the certificate with this SHA-256 (hex) and its key and metadata.
  * CC_ENOTFOUND when it is not in the store. */

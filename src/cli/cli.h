@@ -20,6 +20,8 @@ typedef int (*cmd_fn)(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
+int cmd_store(int argc, char **argv);
+
 int cmd_explain(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 
@@ -89,6 +91,29 @@ int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r);
 /* The result as a JSON object {"added":..,"fetches":..,"urls":[...]}. */
 void cli_aia_json(cc_buf_t *b, const cc_aia_result_t *r);
+/* The certificate store in build/verify (store_use.c). */
+typedef struct cli_store_opts {
+	const char *dir; /* --store DIR, NULL = default */
+	int no_store;    /* --no-store */
+} cli_store_opts_t;
+/* For verify: unless o->no_store, replaces *anchors by (*anchors minus the
+ * store's disabled certificates) plus its enabled roots (the old pool is
+ * freed) and adds its enabled intermediates to pool (what the client knows;
+ * the served certificates in pool stay as sent). Prints the error and
+ * returns EXIT_USAGE on failure. */
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
+		    cc_pool_t **anchors);
+/* For build with trust profiles: unless o->no_store, adds the store's
+ * enabled roots as the profile "store" (when it has any), rebuilds *pool
+ * without the store's disabled certificates (keep->v[0], the leaf, stays;
+ * keep is re-pointed) plus its enabled intermediates, and sets *anchors to
+ * a copy of the profiles' pool without the disabled certificates: the
+ * anchors to search with (caller frees). With no_store, *anchors = NULL. */
+int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
+		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
+/* For 'profiles': only adds the profile "store" (as build does). */
+int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
+
 /* trust.c: trust profiles for build, explain, profiles and check. */
 /* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,
  * PREFIX/share/certchain next to the binary, or the source tree's data/. */

@@ -33,6 +33,11 @@ static const char usage_text[] =
 	"  -o, --output FILE             write the chosen chain as PEM, leaf first\n"
 	"      --json                    one JSON object on stdout\n"
 	"      --max-sigchecks N         signature-check budget (default 20000)\n"
+	"      --store DIR               certificate store to use (see certchain store)\n"
+	"      --no-store                ignore the store (default: its intermediates\n"
+	"                                join the search, its enabled roots are the\n"
+	"                                profile 'store', its disabled certificates\n"
+	"                                are never used in a path)\n"
 	CLI_AIA_USAGE
 	"  -h, --help                    this text\n"
 	"\n"
@@ -50,6 +55,7 @@ typedef struct bargs {
 	time_t at;
 	int all, json, include_root;
 	unsigned max_sig;
+	cli_store_opts_t store;
 	cli_aia_t aia;
 } bargs_t;
 
@@ -77,6 +83,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "output", required_argument, 0, 'o' },
 		{ "json", no_argument, 0, 5 },
 		{ "max-sigchecks", required_argument, 0, 6 },
+		{ "store", required_argument, 0, 8 },
+		{ "no-store", no_argument, 0, 9 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -115,6 +123,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 				return cli_usage_error(a->cmd, "--max-sigchecks: '%s' "
 								"is not a positive number", optarg);
 			break;
+		case 8: a->store.dir = optarg; break;
+		case 9: a->store.no_store = 1; break;
 		case 'h':
 			printf(usage_text, a->cmd, a->explain ? "\nexplain is build "
 			       "--explain: what to serve, and what each\nalternative "
@@ -315,8 +325,9 @@ static int write_out(const bargs_t *a, const result_t *r)
 	return rc;
 }
 
-static int run(bargs_t *a, cc_pool_t *pool, result_t *r)
+static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 {
+	cc_pool_t *pool = *pp, *anchors = NULL;
 	cc_certlist_t leafs = { 0 };
 	cc_build_opts_t bo = { 0 };
 	cc_judge_opts_t jo = { 0 };
@@ -333,15 +344,21 @@ static int run(bargs_t *a, cc_pool_t *pool, result_t *r)
 			goto out;
 	if (cli_profiles(r->profs, a->specs, a->nspecs, a->roots, a->nroots))
 		goto out;
+	/* AIA before the store, so the store's filter also drops a fetched
+	 * certificate the store has disabled. */
 	if (cli_aia_run(a->cmd, &a->aia, leafs.v[0], pool, cc_profiles_pool(r->profs),
 			a->at, &aia))
 		goto out;
+	if (cli_store_profile(&a->store, r->profs, pp, &leafs, &anchors))
+		goto out;
+	pool = *pp;
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;
 	bo.max_sigchecks = a->max_sig;
 	jo.at = bo.at;
 	jo.host = bo.host;
-	if (cc_build(&bo, leafs.v[0], pool, cc_profiles_pool(r->profs), &r->ps, &err) ||
+	if (cc_build(&bo, leafs.v[0], pool, anchors ? anchors : cc_profiles_pool(r->profs),
+		     &r->ps, &err) ||
 	    cc_ubiquity_rank(r->profs, r->ps, &jo, &r->m, &err)) {
 		cli_fail(&err);
 		goto out;
@@ -365,6 +382,7 @@ static int run(bargs_t *a, cc_pool_t *pool, result_t *r)
 out:
 	cc_aia_result_clear(&aia);
 	cc_certlist_clear(&leafs);
+	cc_pool_free(anchors); /* r's paths only borrow these until reported */
 	return rc;
 }
 
@@ -380,7 +398,7 @@ int cli_build_main(int argc, char **argv, int explain)
 		fprintf(stderr, "certchain: out of memory\n");
 		rc = EXIT_USAGE;
 	} else if (rc == 0) {
-		rc = run(&a, pool, &r);
+		rc = run(&a, &pool, &r);
 	} else if (rc < 0) {
 		rc = EXIT_OK; /* --help */
 	}
