@@ -75,14 +75,18 @@ expect_eq "$(jget "$T/out" 'j["result"]')" "unchanged" "good chain -> unchanged"
 cmp -s "$T/g.pem" "$T/full.pem" && ok "unchanged chain written identically" || bad "unchanged chain differs"
 
 # 5. The store: intermediates from it, not from AIA; a disabled one is not used.
-mkdir -p "$T/store/intermediate"
-for c in ica1 ica2; do cp "$d/$c.pem" "$T/store/intermediate/$(fp1 "$d/$c.pem").pem"; done
+for c in ica1 ica2; do cc store import "$d/$c.pem" >/dev/null || bad "store import $c"; done
 expect_rc 0 "leaf only + store intermediates (no AIA) -> fixed" \
 	cc fix --no-aia --json -r "$d/root.pem" -o "$T/s.pem" "$d/leaf.pem"
 expect_eq "$(fps "$T/s.pem" | tr '\n' ' ')" "$want" "store chain: leaf, CA 2, CA 1"
 expect_eq "$(jget "$T/out" 'all(a["source"].startswith(sys.argv[3]) for a in j["added"])' "$T/store/")" "True" \
 	"added certificates name their store file"
-printf 'disabled: yes\n' >"$T/store/intermediate/$(fp1 "$d/ica1.pem").meta"
+cc store import "$d/root.pem" >/dev/null || bad "store import root"
+expect_rc 0 "the store's root is the profile 'store'" \
+	cc fix --no-aia --json -p "other=$d/ica1.pem" "$d/leaf.pem"
+expect_eq "$(jget "$T/out" '[(p["name"], p["before"], p["after"]) for p in j["profiles"]]')" \
+	"[('other', False, True), ('store', False, True)]" "profiles: -p plus the store's roots"
+cc store disable "$(fp1 "$d/ica1.pem")" >/dev/null || bad "store disable"
 expect_rc 1 "a disabled store intermediate is not used" cc fix --no-aia -r "$d/root.pem" "$d/leaf.pem"
 expect_rc 1 "--no-store ignores the store" cc fix --no-aia --no-store -r "$d/root.pem" "$d/leaf.pem"
 rm -rf "$T/store"
