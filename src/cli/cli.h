@@ -19,6 +19,8 @@ typedef int (*cmd_fn)(int argc, char **argv);
 
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
@@ -45,5 +47,13 @@ void cli_flush(cc_buf_t *b);
 /* Draws a chain as an indented tree with CN, key, expiry, for people. */
 void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	      time_t at);
+
+/* password.c: a password from file (first line; warns when group/world
+ * readable), env var, or /dev/tty without echo (twice when confirm; confirm
+ * also refuses an empty one). what names the file in the prompt. *out is
+ * freed with cli_password_free(). Returns 0 or EXIT_USAGE (message printed). */
+int cli_password(const char *cmd, const char *file, const char *env,
+		 const char *what, int confirm, char **out);
+void cli_password_free(char *p);
 
 #endif
