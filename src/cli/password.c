@@ -64,14 +64,19 @@ static char *ask(int fd, const char *prompt)
 	int echo_off;
 	char c, *out;
 
-	if (write(fd, prompt, strlen(prompt)) < 0)
-		return NULL;
+	/* Echo goes off before the prompt shows, so nothing typed after seeing
+	 * it can be echoed. */
 	echo_off = !tcgetattr(fd, &old);
 	if (echo_off) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		quiet.c_lflag |= ECHONL;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		if (echo_off)
+			tcsetattr(fd, TCSAFLUSH, &old);
+		return NULL;
 	}
 	while (n < sizeof(buf) - 1) {
 		ssize_t r = read(fd, &c, 1);
