@@ -260,7 +260,7 @@ out:
 	return rc;
 }
 
-static int write_pem(const eargs_t *a, const cc_key_t *key, cc_cert_t *leaf,
+static int write_pem(const eargs_t *a, EVP_PKEY *key, cc_cert_t *leaf,
 		     const cc_certlist_t *chain)
 {
 	cc_buf_t b = { 0 };
@@ -286,7 +286,7 @@ static int write_pem(const eargs_t *a, const cc_key_t *key, cc_cert_t *leaf,
 	return r ? cli_fail(&err) : 0;
 }
 
-static int write_pfx(eargs_t *a, const cc_key_t *key, cc_cert_t *leaf,
+static int write_pfx(eargs_t *a, EVP_PKEY *key, cc_cert_t *leaf,
 		     const cc_certlist_t *chain)
 {
 	unsigned char *der = NULL;
@@ -320,7 +320,7 @@ static const char *fmt_desc(const eargs_t *a)
 		       : "PFX modern: AES-256-CBC/PBKDF2-SHA256, SHA-256 MAC";
 }
 
-static void report(const eargs_t *a, const cc_key_t *key, cc_cert_t *leaf,
+static void report(const eargs_t *a, EVP_PKEY *key, cc_cert_t *leaf,
 		   const cc_certlist_t *chain)
 {
 	cc_buf_t b = { 0 };
@@ -365,7 +365,7 @@ static void report(const eargs_t *a, const cc_key_t *key, cc_cert_t *leaf,
 static int run(eargs_t *a, cc_pool_t *pool)
 {
 	cc_certlist_t leafs = { 0 }, chain = { 0 };
-	cc_key_t *key = NULL;
+	EVP_PKEY *key = NULL;
 	cc_error_t err;
 	char cn[256];
 	int rc = EXIT_USAGE;
@@ -377,7 +377,7 @@ static int run(eargs_t *a, cc_pool_t *pool)
 		cli_fail(&err);
 		goto out;
 	}
-	if (!cc_key_matches(key, leafs.v[0])) {
+	if (!cc_key_matches(leafs.v[0], key)) {
 		fprintf(stderr, "certchain: %s: the private key does not match the "
 				"certificate '%s' in %s\n", a->key,
 			cc_cert_name(leafs.v[0], 0, cn, sizeof(cn)), a->cert);
@@ -393,7 +393,7 @@ static int run(eargs_t *a, cc_pool_t *pool)
 	if (!rc)
 		report(a, key, leafs.v[0], &chain);
 out:
-	cc_key_free(key);
+	EVP_PKEY_free(key);
 	cc_certlist_clear(&chain);
 	cc_certlist_clear(&leafs);
 	return rc;

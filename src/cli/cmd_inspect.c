@@ -65,7 +65,7 @@ static void hex(cc_buf_t *b, const unsigned char *p, size_t n)
 static long key_of(const cc_pfx_t *p, size_t i)
 {
 	for (size_t j = 0; j < p->n; j++)
-		if (p->bags[j].key && cc_key_matches(p->bags[j].key, p->bags[i].cert))
+		if (p->bags[j].key && cc_key_matches(p->bags[i].cert, p->bags[j].key))
 			return (long)j;
 	return -1;
 }
@@ -73,7 +73,7 @@ static long key_of(const cc_pfx_t *p, size_t i)
 static long cert_of(const cc_pfx_t *p, size_t j)
 {
 	for (size_t i = 0; i < p->n; i++)
-		if (p->bags[i].cert && cc_key_matches(p->bags[j].key, p->bags[i].cert))
+		if (p->bags[i].cert && cc_key_matches(p->bags[i].cert, p->bags[j].key))
 			return (long)i;
 	return -1;
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int push_bag(cc_pfx_t *p, cc_cert_t *c, cc_key_t *k)
+static int push_bag(cc_pfx_t *p, cc_cert_t *c, EVP_PKEY *k)
 {
 	cc_pfx_bag_t *nv = realloc(p->bags, (p->n + 1) * sizeof(*nv));
 
@@ -26,7 +26,7 @@ static int plain(const unsigned char *buf, size_t len, const char *name,
 		 cc_pfx_t *p, cc_error_t *err)
 {
 	cc_certlist_t order = { 0 };
-	cc_key_t **keys = NULL;
+	EVP_PKEY **keys = NULL;
 	size_t nkeys = 0;
 	int pem = memmem(buf, len, "-----BEGIN ", 11) != NULL, r;
 
@@ -48,7 +48,7 @@ static int plain(const unsigned char *buf, size_t len, const char *name,
 		r = cc_err(err, CC_EPARSE, name, "holds no certificate or private key");
 done:
 	for (size_t i = 0; i < nkeys; i++)
-		cc_key_free(keys[i]);
+		EVP_PKEY_free(keys[i]);
 	free(keys);
 	cc_certlist_clear(&order);
 	return r;

@@ -84,12 +84,15 @@ int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n);
 /* 1 if cand's key verifies child's signature and names/AKI agree; *why set on 0. */
 int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why);
 
-/* key.c: wraps k (ownership moves to the result; NULL when out of memory). */
-cc_key_t *cc_key_wrap(EVP_PKEY *k);
-/* Every unencrypted private key in a PEM bundle or one DER key; *encrypted
- * counts the encrypted ones skipped. *out (n keys) is the caller's: free each
- * with cc_key_free() and the array with free(). 0 keys is not an error. */
+/* key.c: keys from memory or an open file (name is for messages). */
+int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
+		    EVP_PKEY **out, cc_error_t *err);
+int cc_key_load_fd(int fd, const char *name, EVP_PKEY **out, cc_error_t *err);
+
+/* key.c (pkcs12): every unencrypted private key in a PEM bundle, or one DER
+ * key; *encrypted counts the encrypted ones skipped. *out (n keys) is the
+ * caller's: EVP_PKEY_free() each, free() the array. 0 keys is not an error. */
 int cc_keys_from_mem(const unsigned char *buf, size_t len, const char *name,
-		     cc_key_t ***out, size_t *n, int *encrypted, cc_error_t *err);
+		     EVP_PKEY ***out, size_t *n, int *encrypted, cc_error_t *err);
 
 #endif

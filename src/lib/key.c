@@ -1,67 +1,129 @@
-/*
- * key.c - private keys: load (PEM/DER, unencrypted), describe, match against
- * a certificate, and write as PEM for 0600 files. Key material never leaves
- * this file except through cc_key_pem(), and every buffer that held it is
- * cleansed before it is freed.
- */
+/* key.c - read private keys (PEM PKCS#8 / traditional, or DER) and match
+ * them to certificates. The library never prompts: encrypted keys are
+ * refused with a message saying so. */
 #include "internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-/* Keys in one file: a PEM bundle with more than this is not a key file. */
-#define CC_MAX_KEYS_PER_FILE 64
+/* A key file is a few KB at most (RSA 16384 is ~13 KB of PEM). */
+#define CC_MAX_KEY_FILE (256u * 1024)
 
-struct cc_key {
-	EVP_PKEY *k;
-};
-
-cc_key_t *cc_key_wrap(EVP_PKEY *k)
+/* Never prompt: a passphrase can only come from the caller. */
+static int no_password(char *buf, int size, int rw, void *u)
 {
-	cc_key_t *key = calloc(1, sizeof(*key));
-	if (key)
-		key->k = k;
-	return key;
+	return -1;
 }
 
-void cc_key_free(cc_key_t *k)
+int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
+		    EVP_PKEY **out, cc_error_t *err)
 {
-	if (!k)
-		return;
-	EVP_PKEY_free(k->k);
-	free(k);
+	EVP_PKEY *k = NULL;
+
+	*out = NULL;
+	if (memmem(buf, len, "-----BEGIN", 10)) {
+		BIO *b = BIO_new_mem_buf(buf, (int)len);
+		if (!b)
+			return cc_err(err, CC_ENOMEM, name, "out of memory");
+		k = PEM_read_bio_PrivateKey(b, NULL, no_password, NULL);
+		BIO_free(b);
+		if (!k && (memmem(buf, len, "ENCRYPTED", 9))) {
+			ERR_clear_error();
+			return cc_err(err, CC_EPARSE, name,
+				      "the private key is encrypted; decrypt it first "
+				      "(e.g. openssl pkey -in KEY -out PLAIN)");
+		}
+	} else {
+		const unsigned char *p = buf;
+		k = d2i_AutoPrivateKey(NULL, &p, (long)len);
+	}
+	if (!k) {
+		ERR_clear_error();
+		return cc_err(err, CC_EPARSE, name, "no private key found");
+	}
+	*out = k;
+	return 0;
 }
 
-EVP_PKEY *cc_key_evp(const cc_key_t *k)
+int cc_key_load_fd(int fd, const char *name, EVP_PKEY **out, cc_error_t *err)
 {
-	return k->k;
+	unsigned char *buf = malloc(CC_MAX_KEY_FILE);
+	size_t n = 0;
+	int r;
+
+	*out = NULL;
+	if (!buf)
+		return cc_err(err, CC_ENOMEM, name, "out of memory");
+	for (;;) {
+		ssize_t got = read(fd, buf + n, CC_MAX_KEY_FILE - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			r = cc_err(err, CC_EIO, name, "cannot read: %s", strerror(errno));
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n == CC_MAX_KEY_FILE) {
+			r = cc_err(err, CC_ELIMIT, name, "too large for a private key");
+			goto out;
+		}
+	}
+	r = n ? cc_key_load_mem(buf, n, name, out, err)
+	      : cc_err(err, CC_EPARSE, name, "empty file, no private key");
+out:
+	OPENSSL_cleanse(buf, n);
+	free(buf);
+	return r;
 }
 
-char *cc_key_desc(const cc_key_t *k, char *buf, size_t n)
+int cc_key_load(const char *path, EVP_PKEY **out, cc_error_t *err)
 {
-	return cc_pkey_desc(k->k, buf, n);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	*out = NULL;
+	if (fd < 0)
+		return cc_err(err, CC_EIO, path, "cannot open private key: %s",
+			      strerror(errno));
+	r = cc_key_load_fd(fd, path, out, err);
+	close(fd);
+	return r;
 }
 
-int cc_key_matches(const cc_key_t *k, cc_cert_t *c)
+int cc_key_matches(cc_cert_t *c, EVP_PKEY *key)
 {
 	X509 *x = cc_cert_x509(c, NULL);
-	EVP_PKEY *pub = x ? X509_get0_pubkey(x) : NULL;
-	int r = pub && EVP_PKEY_eq(k->k, pub) == 1;
+	int r = x && key && X509_check_private_key(x, key) == 1;
 
 	ERR_clear_error();
 	return r;
 }
 
-int cc_key_pem(const cc_key_t *k, cc_buf_t *b, cc_error_t *err)
+/* ----------------------------------------------- pkcs12: inspect, export */
+
+/* Keys in one file: a PEM bundle with more than this is not a key file. */
+#define CC_MAX_KEYS_PER_FILE 64
+
+char *cc_key_desc(const EVP_PKEY *k, char *buf, size_t n)
+{
+	return cc_pkey_desc(k, buf, n);
+}
+
+int cc_key_pem(EVP_PKEY *k, cc_buf_t *b, cc_error_t *err)
 {
 	BIO *bio = BIO_new(BIO_s_secmem());
 	char *data;
 	long n;
 
-	if (!bio || !PEM_write_bio_PrivateKey(bio, k->k, NULL, NULL, 0, NULL, NULL)) {
+	if (!bio || !PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL)) {
 		BIO_free(bio);
 		return cc_err_ssl(err, CC_ECRYPTO, "", "cannot encode the private key");
 	}
@@ -71,17 +133,13 @@ int cc_key_pem(const cc_key_t *k, cc_buf_t *b, cc_error_t *err)
 	return b->oom ? cc_err(err, CC_ENOMEM, "", "out of memory") : 0;
 }
 
-static int push_key(cc_key_t ***v, size_t *n, EVP_PKEY *k)
+static int push_key(EVP_PKEY ***v, size_t *n, EVP_PKEY *k)
 {
-	cc_key_t **nv, *key;
+	EVP_PKEY **nv;
 
-	if (*n >= CC_MAX_KEYS_PER_FILE || !(key = cc_key_wrap(k)))
+	if (*n >= CC_MAX_KEYS_PER_FILE || !(nv = realloc(*v, (*n + 1) * sizeof(*nv))))
 		return -1;
-	if (!(nv = realloc(*v, (*n + 1) * sizeof(*nv)))) {
-		free(key);
-		return -1;
-	}
-	nv[(*n)++] = key;
+	nv[(*n)++] = k;
 	*v = nv;
 	return 0;
 }
@@ -94,7 +152,7 @@ static int is_key_label(const char *label)
 
 /* PEM: every "... PRIVATE KEY" block; encrypted ones are only counted. */
 static int keys_pem(const unsigned char *buf, size_t len, const char *name,
-		    cc_key_t ***v, size_t *n, int *encrypted, cc_error_t *err)
+		    EVP_PKEY ***v, size_t *n, int *encrypted, cc_error_t *err)
 {
 	BIO *bio = BIO_new_mem_buf(buf, (int)len);
 	char *label = NULL, *hdr = NULL;
@@ -130,7 +188,7 @@ static int keys_pem(const unsigned char *buf, size_t len, const char *name,
 }
 
 int cc_keys_from_mem(const unsigned char *buf, size_t len, const char *name,
-		     cc_key_t ***out, size_t *n, int *encrypted, cc_error_t *err)
+		     EVP_PKEY ***out, size_t *n, int *encrypted, cc_error_t *err)
 {
 	const unsigned char *q = buf;
 	EVP_PKEY *k;
@@ -157,36 +215,4 @@ int cc_keys_from_mem(const unsigned char *buf, size_t len, const char *name,
 	}
 	ERR_clear_error();
 	return 0;
-}
-
-int cc_key_load(const char *path, cc_key_t **out, cc_error_t *err)
-{
-	unsigned char *buf;
-	size_t len, n = 0;
-	cc_key_t **v = NULL;
-	int enc = 0, r;
-
-	*out = NULL;
-	if ((r = cc_slurp(path, &buf, &len, err)))
-		return r;
-	r = cc_keys_from_mem(buf, len, path, &v, &n, &enc, err);
-	OPENSSL_cleanse(buf, len);
-	free(buf);
-	if (!r && n == 0 && enc)
-		r = cc_err(err, CC_EINVAL, path,
-			   "the private key is encrypted: decrypt it first "
-			   "(openssl pkey -in KEY -out PLAIN)");
-	else if (!r && n == 0)
-		r = cc_err(err, CC_EPARSE, path, "holds no private key");
-	else if (!r && n > 1)
-		r = cc_err(err, CC_EINVAL, path, "holds %zu private keys; give a "
-						 "file with exactly one", n);
-	if (!r) {
-		*out = v[0];
-		v[0] = NULL;
-	}
-	for (size_t i = 0; i < n; i++)
-		cc_key_free(v[i]);
-	free(v);
-	return r;
 }

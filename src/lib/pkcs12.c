@@ -24,7 +24,7 @@
 
 /* ------------------------------------------------------------------ write */
 
-int cc_pfx_write(const cc_pfx_opts_t *o, const char *pass, const cc_key_t *key,
+int cc_pfx_write(const cc_pfx_opts_t *o, const char *pass, EVP_PKEY *key,
 		 cc_cert_t *leaf, cc_cert_t *const *chain, size_t nchain,
 		 unsigned char **out, size_t *outlen, cc_error_t *err)
 {
@@ -45,7 +45,7 @@ int cc_pfx_write(const cc_pfx_opts_t *o, const char *pass, const cc_key_t *key,
 	if (iter < 1 || iter > CC_PFX_MAX_ITER)
 		return cc_err(err, CC_EINVAL, "", "iteration count %d out of range "
 						  "(1..%d)", iter, CC_PFX_MAX_ITER);
-	if (!cc_key_matches(key, leaf))
+	if (!cc_key_matches(leaf, key))
 		return cc_err(err, CC_EINVAL, cc_cert_source(leaf),
 			      "the private key does not match the certificate '%s'",
 			      cc_cert_name(leaf, 0, cn, sizeof(cn)));
@@ -70,7 +70,7 @@ int cc_pfx_write(const cc_pfx_opts_t *o, const char *pass, const cc_key_t *key,
 	}
 	/* mac_iter -1: no MAC here, so that the MAC digest can be chosen below
 	 * (PKCS12_create's own MAC would be SHA-1 whatever the profile). */
-	p12 = PKCS12_create_ex(pass, o->name, cc_key_evp(key), x, ca, nid_key,
+	p12 = PKCS12_create_ex(pass, o->name, key, x, ca, nid_key,
 			       nid_cert, iter, -1, 0, NULL, NULL);
 	if (!p12) {
 		r = cc_err_ssl(err, CC_ECRYPTO, "", "cannot create the PFX");
@@ -244,11 +244,11 @@ static int key_bag(rd_t *r, const PKCS12_SAFEBAG *bag, const char *enc)
 	PKCS8_PRIV_KEY_INFO_free(dec); /* cleanses the key bytes */
 	if (!k)
 		return cc_err_ssl(r->err, CC_EPARSE, r->name, "corrupt private key");
-	if (!(b = new_bag(r, bag, alg[0] ? alg : enc)) || !(b->key = cc_key_wrap(k))) {
+	if (!(b = new_bag(r, bag, alg[0] ? alg : enc))) {
 		EVP_PKEY_free(k);
-		return r->err && r->err->code ? r->err->code
-					      : cc_err(r->err, CC_ENOMEM, r->name, "out of memory");
+		return r->err ? r->err->code : CC_ENOMEM;
 	}
+	b->key = k;
 	return 0;
 }
 
@@ -460,7 +460,7 @@ void cc_pfx_free(cc_pfx_t *p)
 		return;
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->bags[i].name);
-		cc_key_free(p->bags[i].key);
+		EVP_PKEY_free(p->bags[i].key);
 	}
 	free(p->bags);
 	cc_pool_free(p->pool);
