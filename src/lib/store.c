@@ -680,7 +680,7 @@ static int check_name(const char *name, cc_error_t *err)
 	return 0;
 }
 
-static int decide_kind(cc_cert_t *c, EVP_PKEY *key, int kind, cc_error_t *err)
+int cc_store_decide_kind(cc_cert_t *c, EVP_PKEY *key, int kind, cc_error_t *err)
 {
 	char cn[256];
 	X509 *x = cc_cert_x509(c, NULL);
@@ -717,6 +717,13 @@ static int import_locked(cc_store_t *st, cc_cert_t *c, EVP_PKEY *key,
 	if ((have = where_is(st, sha))) {
 		char cn[256];
 		res->kind = have;
+		/* A personal entry whose key file was lost gets it back. */
+		if (have == kind && key && !path_of(p, sizeof(p), st, "keys", sha, ".key") &&
+		    access(p, F_OK) && errno == ENOENT) {
+			if ((r = ensure_layout(st, err)) || (r = write_key(p, key, err)))
+				return r;
+			res->added = 1;
+		}
 		if (have == kind)
 			return 0;
 		return cc_err(err, CC_EINVAL, cc_cert_name(c, 0, cn, sizeof(cn)),
@@ -768,7 +775,7 @@ int cc_store_import(cc_store_t *st, const unsigned char *der, size_t len,
 			   "the private key does not match this certificate");
 		goto out;
 	}
-	if ((r = decide_kind(c, key, kind, err)) < 0)
+	if ((r = cc_store_decide_kind(c, key, kind, err)) < 0)
 		goto out;
 	kind = r;
 	if ((r = cc_store_lock(st, err)))
