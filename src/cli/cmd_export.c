@@ -10,10 +10,13 @@
 
 static const char usage_text[] =
 	"usage: certchain export --cert FILE --key FILE [OPTIONS] -o OUT\n"
+	"       certchain export SELECTOR [OPTIONS] -o OUT\n"
 	"\n"
 	"Writes the private key, the certificate and the chain certchain chooses\n"
-	"(the same search and ranking as 'build') as a password-protected PFX, or\n"
-	"as PEM for nginx/HAProxy.\n"
+	"(the same search and ranking as 'build', store included) as a\n"
+	"password-protected PFX, or as PEM for nginx/HAProxy. SELECTOR picks a\n"
+	"certificate with its key from the store's personal certificates (CN=...,\n"
+	"a friendly name, or >= 8 hex digits of the SHA-256).\n"
 	"\n"
 	"  -c, --cert FILE               the certificate (first in FILE; further\n"
 	"                                certificates in FILE join the pool)\n"
@@ -24,7 +27,8 @@ static const char usage_text[] =
 	"      --chain FILE              ship exactly these certificates as the chain\n"
 	"      --no-chain                ship no chain, only the certificate\n"
 	"      --at TIME                 choose the chain valid at TIME\n"
-	"  -n, --name NAME               friendly name (default: the certificate's CN)\n"
+	"  -n, --name NAME               friendly name (default: the store's friendly\n"
+	"                                name, else the certificate's CN)\n"
 	"  -o, --output FILE             where to write (.pfx/.p12: PFX; .pem/.crt:\n"
 	"                                pem-fullchain)\n"
 	"      --format F                pfx | pem-fullchain (certificate + chain) |\n"
@@ -40,21 +44,26 @@ static const char usage_text[] =
 	"      --password-env VAR        PFX password: environment variable VAR\n"
 	"                                (default: asked twice on the terminal)\n"
 	"      --json                    report what was written as JSON\n"
+	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"
+	"                                else ~/.local/share/certchain)\n"
+	"      --no-store                do not use the store for the chain\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"The key is never printed. PFX and key-bearing files are written 0600.\n"
-	"exit: 0 written, 1 no valid chain to a trust anchor, 2 usage or input\n"
-	"error (key does not match, unreadable file, ...)\n";
+	"exit: 0 written, 1 no valid chain to a trust anchor or no such certificate\n"
+	"in the store, 2 usage or input error (key does not match, ambiguous\n"
+	"selector, unreadable file, ...)\n";
 
 enum fmt { FMT_AUTO, FMT_PFX, FMT_FULLCHAIN, FMT_BUNDLE_KEY };
 
 typedef struct eargs {
 	const char **inter, **roots;
 	size_t ninter, nroots;
-	const char *cert, *key, *chain, *name, *out, *pwfile, *pwenv;
+	const char *cert, *key, *chain, *name, *out, *pwfile, *pwenv, *sel;
 	int no_chain, json, fmt;
 	cc_pfx_opts_t pfx;
 	time_t at;
+	cli_store_opts_t store;
 } eargs_t;
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -106,6 +115,8 @@ static int parse(int argc, char **argv, eargs_t *a)
 		{ "json", no_argument, 0, 8 },
 		{ "at", required_argument, 0, 9 },
 		{ "iter", required_argument, 0, 10 },
+		{ "store", required_argument, 0, 11 },
+		{ "no-store", no_argument, 0, 12 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -157,14 +168,22 @@ static int parse(int argc, char **argv, eargs_t *a)
 						       CC_PFX_MAX_ITER);
 			a->pfx.iter = (int)v;
 			break;
+		case 11: a->store.dir = optarg; break;
+		case 12: a->store.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
 		default: return cli_usage_error("export", "bad option");
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
-	if (!a->cert || !a->key)
-		return cli_usage_error("export", "--cert and --key are required");
+	if (optind + 1 < argc)
+		return cli_usage_error("export", "unexpected argument '%s'", argv[optind + 1]);
+	if (optind < argc)
+		a->sel = argv[optind];
+	if (a->sel && (a->cert || a->key))
+		return cli_usage_error("export", "give a SELECTOR or --cert/--key, not both");
+	if (a->sel && a->store.no_store)
+		return cli_usage_error("export", "a SELECTOR needs the store (drop --no-store)");
+	if (!a->sel && (!a->cert || !a->key))
+		return cli_usage_error("export", "give a SELECTOR, or --cert and --key");
 	if (!a->out)
 		return cli_usage_error("export", "-o/--output is required");
 	if (a->chain && a->no_chain)
@@ -204,11 +223,14 @@ static int forced_chain(const eargs_t *a, cc_pool_t *pool, cc_cert_t *leaf,
 	return 0;
 }
 
-/* The chain to ship: forced, none, or chosen like 'build' (cc_chain_choose). */
-static int choose(const eargs_t *a, cc_pool_t *pool, cc_cert_t *leaf,
+/* The chain to ship: forced, none, or chosen like 'build' (the store's
+ * certificates joining as there, then cc_chain_choose). leafs->v[0] is the
+ * certificate; it is re-pointed when the store rebuilds *pp. */
+static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 		  cc_certlist_t *chain)
 {
-	cc_pool_t *anchors;
+	cc_pool_t *anchors, *pool = *pp;
+	cc_cert_t *leaf = leafs->v[0];
 	cc_certlist_t full = { 0 };
 	cc_build_opts_t bo = { 0 };
 	cc_error_t err;
@@ -230,6 +252,10 @@ static int choose(const eargs_t *a, cc_pool_t *pool, cc_cert_t *leaf,
 			goto out;
 	if (!a->nroots && cli_load_system_roots(anchors, &sys))
 		goto out;
+	if (cli_store_apply(&a->store, pp, &anchors, leafs, 1))
+		goto out;
+	pool = *pp;
+	leaf = leafs->v[0];
 	bo.at = a->at ? a->at : time(NULL);
 	r = cc_chain_choose(&bo, leaf, pool, anchors, NULL, NULL, &full, NULL, &err);
 	if (r == CC_ENOTFOUND) {
@@ -362,31 +388,76 @@ static void report(const eargs_t *a, EVP_PKEY *key, cc_cert_t *leaf,
 	cli_flush(&b);
 }
 
-static int run(eargs_t *a, cc_pool_t *pool)
+/* SELECTOR: a personal certificate of the store, its key and friendly name. */
+static int from_store(const eargs_t *a, cc_pool_t *pool, cc_certlist_t *leafs,
+		      EVP_PKEY **key, char *name, size_t n)
+{
+	cc_store_t *st = NULL;
+	cc_store_list_t *l = NULL;
+	cc_cert_t *c = NULL;
+	cc_error_t err;
+	const unsigned char *der;
+	size_t len;
+	int r, rc = EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if ((r = cc_store_open(a->store.dir, &st, &err)))
+		goto out;
+	if ((r = cc_store_select(st, a->sel, CC_STORE_PERSONAL, &l, &err))) {
+		if (r == CC_ENOTFOUND)
+			rc = EXIT_PROBLEM;
+		goto out;
+	}
+	if ((r = cc_store_key(st, &l->v[0], 0, key, &err)))
+		goto out;
+	der = cc_cert_der(l->v[0].cert, &len);
+	if ((r = cc_pool_add_der(pool, der, len, cc_store_dir(st), &c, NULL, &err)))
+		goto out;
+	if (cc_certlist_push(leafs, c)) {
+		r = CC_ENOMEM;
+		snprintf(err.msg, sizeof(err.msg), "out of memory");
+		goto out;
+	}
+	snprintf(name, n, "%s", l->v[0].name);
+	rc = 0;
+out:
+	if (rc)
+		cli_fail(&err);
+	cc_store_list_free(l);
+	cc_store_close(st);
+	return rc;
+}
+
+static int run(eargs_t *a, cc_pool_t **pp)
 {
 	cc_certlist_t leafs = { 0 }, chain = { 0 };
 	EVP_PKEY *key = NULL;
 	cc_error_t err;
-	char cn[256];
+	char cn[256], stname[256] = "";
 	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
-	if (cli_load(pool, a->cert, 0, &leafs))
+	if (a->sel) {
+		if ((rc = from_store(a, *pp, &leafs, &key, stname, sizeof(stname))))
+			goto out;
+		rc = EXIT_USAGE;
+	} else if (cli_load(*pp, a->cert, 0, &leafs)) {
 		goto out;
-	if (cc_key_load(a->key, &key, &err)) {
+	} else if (cc_key_load(a->key, &key, &err)) {
 		cli_fail(&err);
 		goto out;
 	}
 	if (!cc_key_matches(leafs.v[0], key)) {
 		fprintf(stderr, "certchain: %s: the private key does not match the "
-				"certificate '%s' in %s\n", a->key,
-			cc_cert_name(leafs.v[0], 0, cn, sizeof(cn)), a->cert);
+				"certificate '%s' in %s\n", a->sel ? a->sel : a->key,
+			cc_cert_name(leafs.v[0], 0, cn, sizeof(cn)),
+			a->sel ? "the store" : a->cert);
 		goto out;
 	}
-	if ((rc = choose(a, pool, leafs.v[0], &chain)))
+	if ((rc = choose(a, pp, &leafs, &chain)))
 		goto out;
 	if (!a->name)
-		a->name = cc_cert_name(leafs.v[0], 0, cn, sizeof(cn));
+		a->name = stname[0] ? stname : cc_cert_name(leafs.v[0], 0, cn, sizeof(cn));
 	a->pfx.name = a->name[0] ? a->name : NULL;
 	rc = a->fmt == FMT_PFX ? write_pfx(a, key, leafs.v[0], &chain)
 			       : write_pem(a, key, leafs.v[0], &chain);
@@ -409,7 +480,7 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "certchain: out of memory\n");
 		rc = EXIT_USAGE;
 	} else if (rc == 0) {
-		rc = run(&a, pool);
+		rc = run(&a, &pool);
 	} else if (rc < 0) {
 		rc = EXIT_OK; /* --help */
 	}
