@@ -100,6 +100,7 @@ typedef struct rd {
 	int passlen;
 	int mac_ok;        /* the password was proven right by the MAC */
 	OSSL_LIB_CTX *lib; /* default + legacy providers, for decryption */
+	OSSL_PROVIDER *prov[2];
 	cc_pfx_t *p;
 	cc_error_t *err;
 } rd_t;
@@ -385,21 +386,26 @@ static int mac(rd_t *r, PKCS12 *p12)
 	return cc_err(r->err, CC_EPASSWORD, "", "wrong password for %s", r->name);
 }
 
-static OSSL_LIB_CTX *decrypt_ctx(void)
+static void decrypt_ctx_free(rd_t *r)
 {
-	OSSL_LIB_CTX *lib = OSSL_LIB_CTX_new();
+	/* Each provider handle holds a reference the context's free does not drop. */
+	for (int i = 0; i < 2; i++)
+		if (r->prov[i])
+			OSSL_PROVIDER_unload(r->prov[i]);
+	OSSL_LIB_CTX_free(r->lib);
+}
 
-	if (!lib)
-		return NULL;
+static int decrypt_ctx(rd_t *r)
+{
+	if (!(r->lib = OSSL_LIB_CTX_new()))
+		return -1;
 	/* Loading any provider turns off the implicit default: load both. The
 	 * legacy one may be absent; then RC2/DES files say so when read. */
-	if (!OSSL_PROVIDER_load(lib, "default")) {
-		OSSL_LIB_CTX_free(lib);
-		return NULL;
-	}
-	OSSL_PROVIDER_load(lib, "legacy");
+	if (!(r->prov[0] = OSSL_PROVIDER_load(r->lib, "default")))
+		return -1;
+	r->prov[1] = OSSL_PROVIDER_load(r->lib, "legacy");
 	ERR_clear_error();
-	return lib;
+	return 0;
 }
 
 int cc_pfx_sniff(const unsigned char *buf, size_t len)
@@ -438,14 +444,14 @@ int cc_pfx_read(const unsigned char *der, size_t len, const char *name,
 		goto done;
 	if (!r.pass)
 		r.passlen = 0;
-	if (!(r.lib = decrypt_ctx())) {
+	if (decrypt_ctx(&r)) {
 		rc = cc_err_ssl(err, CC_ECRYPTO, r.name, "cannot set up OpenSSL providers");
 		goto done;
 	}
 	rc = safes(&r, p12);
 done:
 	PKCS12_free(p12);
-	OSSL_LIB_CTX_free(r.lib); /* unloads its providers */
+	decrypt_ctx_free(&r);
 	ERR_clear_error();
 	if (rc)
 		cc_pfx_free(r.p);
