@@ -71,5 +71,10 @@ int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
 int cli_password(const char *cmd, const char *file, const char *env,
 		 const char *what, int confirm, char **out);
 void cli_password_free(char *p);
+/* Reads what file holds (cc_contents_read), asking for the password (as
+ * cli_password) only when it is a PFX; with pfx_only anything else is
+ * refused. *out is freed with cc_pfx_free(). 0 or EXIT_USAGE (printed). */
+int cli_read_contents(const char *cmd, const char *file, const char *pwfile,
+		      const char *pwenv, int pfx_only, cc_pfx_t **out);
 
 #endif

@@ -6,16 +6,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-pkcs12.sh"
 
-LOG=$T/all-output.log   # every stdout/stderr of certchain, grepped for the key
-run() { cc "$@" >"$T/out" 2>"$T/err"; local rc=$?; cat "$T/out" "$T/err" >>"$LOG"; return $rc; }
-expect_run() { # expect_run RC DESC ARGS...
-	local want=$1 desc=$2 got
-	shift 2
-	run "$@"
-	got=$?
-	if [ "$got" = "$want" ]; then ok "$desc"; else
-		bad "$desc" "exit $got, wanted $want: $(head -c 400 "$T/err")"; fi
-}
 
 printf 'correct horse battery\n' >"$T/pw"
 chmod 600 "$T/pw"
