@@ -89,6 +89,35 @@ int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
 		    EVP_PKEY **out, cc_error_t *err);
 int cc_key_load_fd(int fd, const char *name, EVP_PKEY **out, cc_error_t *err);
 
+/* store.c, store_write.c, store_links.c */
+#define CC_STORE_NKINDS 3
+struct cc_store {
+	char *dir;
+	int lockfd;
+	int depth;       /* recursion level of cc_store_lock() */
+	int links_stale; /* a root changed while an outer lock holder batches */
+};
+/* "DIR/A[/B][EXT]" into buf; -1 when too long. */
+int cc_store_path_of(char *buf, size_t n, const cc_store_t *st, const char *a,
+		     const char *b, const char *ext);
+/* Creates the store's directories (keys/ 0700). Under the lock. */
+int cc_store_layout(cc_store_t *st, cc_error_t *err);
+/* 1 if name is 64 lower-case hex digits followed by ext. */
+int cc_store_sha_name(const char *name, const char *ext);
+int cc_is_lower_hex(const char *s, size_t n);
+void cc_fsync_dir(const char *dir);
+/* A root changed: refresh the links now, or at the outer unlock. */
+int cc_store_roots_changed(cc_store_t *st, cc_error_t *err);
+
+/* validate.c: cc_path_validate with flags (profiles use them). */
+#define CC_VALIDATE_IGNORE_ANCHOR_TIME 1u /* the anchor's dates are not checked */
+int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
+			   unsigned flags, cc_error_t *err);
+
+/* behaviour.c: 1 if c is a cross-sign: not self-issued, and a self-signed
+ * certificate of the set's pool or of l has its subject and key. */
+int cc_cert_is_cross_sign(cc_profiles_t *ps, const cc_certlist_t *l, cc_cert_t *c);
+
 /* key.c (pkcs12): every unencrypted private key in a PEM bundle, or one DER
  * key; *encrypted counts the encrypted ones skipped. *out (n keys) is the
  * caller's: EVP_PKEY_free() each, free() the array. 0 keys is not an error. */
