@@ -100,6 +100,13 @@ for alg in ec rsa; do
 		-I "$d/pool.pem" -r "$d/new.pem" --password-file "$T/pw" -o "$d/short.pfx"
 	expect_eq "$(p12_fps "$d/short.pfx" "$T/pw" | tr '\n' ' ')" "$(fp1 "$d/leaf.pem") $(fp1 "$d/ica.pem") " \
 		"$alg: chain follows the anchors, like build"
+	# trust profiles, as build: old and new clients both trust the cross-sign chain
+	expect_run 0 "$alg: export with two profiles" export --cert "$d/leaf.pem" --key "$d/leaf.key" \
+		-I "$d/pool.pem" -p "old=$d/old.pem" -p "new=$d/new.pem" --password-file "$T/pw" -o "$d/prof.pfx"
+	cc build -I "$d/pool.pem" -p "old=$d/old.pem" -p "new=$d/new.pem" -o "$d/prof-build.pem" "$d/leaf.pem" >/dev/null 2>&1
+	expect_eq "$(p12_fps "$d/prof.pfx" "$T/pw" | tr '\n' ' ')" "$(fps "$d/prof-build.pem" | tr '\n' ' ')" \
+		"$alg: export ships the chain build chooses for the same profiles"
+	expect_eq "$(p12_fps "$d/prof.pfx" "$T/pw" | tr '\n' ' ')" "$want" "$alg: with old+new profiles that is the cross-sign chain"
 	expect_run 1 "$alg: no valid chain -> exit 1" export --cert "$d/leaf.pem" --key "$d/leaf.key" \
 		-I "$d/pool.pem" -r "$d/decoy.pem" --password-file "$T/pw" -o "$d/none.pfx"
 	[ -e "$d/none.pfx" ] && bad "$alg: nothing written without a chain" || ok "$alg: nothing written without a chain"
