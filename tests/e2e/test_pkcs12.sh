@@ -215,6 +215,28 @@ tty_run "$T/tty3.out" "tty secret" -- "$CERTCHAIN" inspect "$T/tty.pfx"
 expect_eq "$?" 0 "inspect asks once on the terminal"
 expect_grep "1 certificate, 1 private key" "$T/tty3.out" "inspect with a prompted password reads the PFX"
 
+# export --json reports what went in, without the key
+expect_run 0 "export --json" export --cert "$d/leaf.pem" --key "$d/leaf.key" -I "$d/pool.pem" -r "$d/old.pem" \
+	--password-file "$T/pw" --json -o "$T/j.pfx"
+python3 - "$T/out" "$(fp1 "$d/leaf.pem")" <<'EOF2' && ok "export --json: output, friendly name, key type, certificates in order" || bad "export --json" "$(head -c 300 "$T/out")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["output"].endswith("j.pfx") and j["friendly_name"] == "www.example.test"
+assert j["key"] == "EC P-256" and len(j["certificates"]) == 3
+assert j["certificates"][0]["sha256"] == sys.argv[2]
+EOF2
+# inspect a single DER certificate, and real bundles (counts against grep)
+openssl x509 -in "$d/leaf.pem" -outform DER -out "$T/leaf.der"
+expect_run 0 "inspect a DER certificate" inspect --json "$T/leaf.der"
+expect_eq "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(len(j["certificates"]), len(j["keys"]), j["certificates"][0]["sha256"])' "$T/out")" \
+	"1 0 $(fp1 "$d/leaf.pem")" "DER certificate: one certificate, its fingerprint"
+for f in "$DATA/pools/cfssl-int-bundle.crt" "$DATA/trust-stores/windows.pem"; do
+	[ -f "$f" ] || { echo "skip - $f not found"; continue; }
+	expect_run 0 "inspect real bundle $(basename "$f")" inspect --json "$f"
+	expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["certificates"]))' "$T/out")" \
+		"$(grep -c 'BEGIN CERTIFICATE' "$f")" "$(basename "$f"): every certificate listed"
+done
+
 # encrypted key file: refused with a hint
 openssl pkey -in "$d/leaf.key" -aes256 -passout pass:x -out "$T/enc.key" 2>/dev/null
 expect_run 2 "encrypted --key refused" export --cert "$d/leaf.pem" --key "$T/enc.key" --no-chain --password-file "$T/pw" -o "$T/e.pfx"
