@@ -303,6 +303,41 @@ static void bad_input(void **s)
 	fix_free(&f);
 }
 
+/* A hostile MAC iteration count is refused before any work (the check runs
+ * first: without it this test would take hours). */
+static void hostile_iterations(void **s)
+{
+	fix_t f;
+	cc_pfx_opts_t o = { .iter = 2 };
+	unsigned char *der = NULL, *der2 = NULL;
+	const unsigned char *q;
+	const ASN1_INTEGER *iter = NULL;
+	size_t len;
+	PKCS12 *p12;
+	cc_pfx_t *p = NULL;
+	cc_error_t e;
+	int n;
+
+	fix_make(&f, 1);
+	cc_error_clear(&e);
+	assert_int_equal(cc_pfx_write(&o, "pw", f.kl, f.leaf, NULL, 0, &der, &len, &e), 0);
+	q = der;
+	p12 = d2i_PKCS12(NULL, &q, (long)len);
+	assert_non_null(p12);
+	PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
+	assert_non_null(iter);
+	ASN1_INTEGER_set((ASN1_INTEGER *)iter, 2000000000L);
+	n = i2d_PKCS12(p12, &der2);
+	assert_true(n > 0);
+	assert_int_equal(cc_pfx_read(der2, (size_t)n, "hostile.pfx", "pw", &p, &e), CC_ELIMIT);
+	assert_null(p);
+	assert_non_null(strstr(e.msg, "2000000000 iterations"));
+	PKCS12_free(p12);
+	OPENSSL_free(der);
+	OPENSSL_free(der2);
+	fix_free(&f);
+}
+
 static void contents_of_pem_bundle(void **s)
 {
 	fix_t f;
@@ -414,6 +449,7 @@ int main(void)
 		cmocka_unit_test(no_mac),
 		cmocka_unit_test(empty_password),
 		cmocka_unit_test(bad_input),
+		cmocka_unit_test(hostile_iterations),
 		cmocka_unit_test(contents_of_pem_bundle),
 		cmocka_unit_test(chain_choice),
 		cmocka_unit_test(chain_choice_follows_profiles),
