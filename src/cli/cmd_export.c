@@ -269,8 +269,8 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 	r = cc_chain_choose(&bo, leaf, pool, anchors, profs, &full, &err);
 	if (r == CC_ENOTFOUND) {
 		char line[1200];
-		fprintf(stderr, "certchain: %s\n(give the chain with --chain FILE, or "
-				"--no-chain)\n", cc_error_line(&err, line, sizeof(line)));
+		fprintf(stderr, "certchain: %s; give the chain with --chain FILE, or "
+				"--no-chain\n", cc_error_line(&err, line, sizeof(line)));
 		rc = EXIT_PROBLEM;
 		goto out;
 	}

@@ -110,6 +110,8 @@ for alg in ec rsa; do
 	expect_run 1 "$alg: no valid chain -> exit 1" export --cert "$d/leaf.pem" --key "$d/leaf.key" \
 		-I "$d/pool.pem" -r "$d/decoy.pem" --password-file "$T/pw" -o "$d/none.pfx"
 	[ -e "$d/none.pfx" ] && bad "$alg: nothing written without a chain" || ok "$alg: nothing written without a chain"
+	expect_eq "$(wc -l <"$T/err")" 1 "$alg: no-chain message is one line"
+	expect_grep "no trusted chain from 'www.example.test'.*--chain FILE" "$T/err" "$alg: says no chain is trusted and what to do"
 
 	# --- refusals
 	expect_run 2 "$alg: mismatched key refused" export --cert "$d/leaf.pem" --key "$d/ica.key" \
