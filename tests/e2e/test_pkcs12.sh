@@ -169,6 +169,11 @@ assert any(sys.argv[5] in c["encryption"] for c in j["certificates"]), [c["encry
 EOF
 	done
 	expect_run 2 "$alg: wrong password on openssl -legacy file" inspect --password-file "$T/wpw" "$d/o-legacy.pfx"
+	# without OpenSSL's legacy module, RC2 is named as the cause, not the password
+	OPENSSL_MODULES=$T/no-modules expect_run 2 "$alg: RC2 file without the legacy module" \
+		inspect --password-file "$T/pw" "$d/o-legacy.pfx"
+	expect_grep "cannot decrypt the certificates: this OpenSSL does not support pbeWithSHA1And40BitRC2-CBC" "$T/err" \
+		"$alg: says RC2 is unsupported, not 'wrong password'"
 
 	# --- inspect plain files: PEM bundle with key, P7B, DER key
 	cat "$d/leaf.pem" "$d/leaf.key" "$d/ica.pem" >"$d/bundle.pem"
