@@ -177,6 +177,11 @@ expect_rc 0 "build with the store's root and the system store (SSL_CERT_FILE)" \
 	env SSL_CERT_FILE="$R/isrg-root-x1.pem" $CC_WRAP "$CERTCHAIN" build --store "$S4" --json "$P/leaf.pem"
 expect_eq "$(json "$T/out" "d['anchor']['subject_cn']")" "Store Test CA" "the store's root anchors it"
 
+cat "$P/leaf.pem" "$P/ica.pem" "$P/leaf.key" >"$P/combined.pem"
+expect_rc 0 "a combined PEM (certificates + key) needs no --key" cc store import --store "$T/store5" "$P/combined.pem"
+expect_grep "^added to personal: site.store.test" "$T/out" "the key inside the file makes the leaf personal"
+expect_eq "$(stat -c %a "$T/store5/keys/$LEAF.key")" 600 "and is stored 0600"
+
 rm "$S/keys/$LEAF.key"
 expect_rc 0 "re-import restores a lost key" cc store import "$P/leaf.pem" --key "$P/leaf.key"
 expect_eq "$(stat -c %a "$S/keys/$LEAF.key" 2>&1)" 600 "the key is back, 0600"
