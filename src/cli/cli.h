@@ -21,6 +21,9 @@ int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_import_pfx(int argc, char **argv);
 
 int cmd_explain(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
@@ -134,5 +137,18 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		 const cc_paths_t *paths);
 /* build and explain share one implementation; explain=1 for 'explain'. */
 int cli_build_main(int argc, char **argv, int explain);
+
+/* password.c: a password from file (first line; warns when group/world
+ * readable), env var, or /dev/tty without echo (twice when confirm; confirm
+ * also refuses an empty one). what names the file in the prompt. *out is
+ * freed with cli_password_free(). Returns 0 or EXIT_USAGE (message printed). */
+int cli_password(const char *cmd, const char *file, const char *env,
+		 const char *what, int confirm, char **out);
+void cli_password_free(char *p);
+/* Reads what file holds (cc_contents_read), asking for the password (as
+ * cli_password) only when it is a PFX; with pfx_only anything else is
+ * refused. *out is freed with cc_pfx_free(). 0 or EXIT_USAGE (printed). */
+int cli_read_contents(const char *cmd, const char *file, const char *pwfile,
+		      const char *pwenv, int pfx_only, cc_pfx_t **out);
 
 #endif
