@@ -90,6 +90,28 @@ int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a);
 /* Completes pool from AIA for leaf when a->on; EXIT_USAGE on error. */
 int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 		cc_pool_t *anchors, time_t at, cc_aia_result_t *res);
+/* fix --pfx (pfx_out.c): the leaf's key from a file or the store's personal
+ * entry, a password (cli_password), then the PFX written 0600. */
+typedef struct cli_pfx_out {
+	const char *path;           /* --pfx FILE, NULL = no PFX */
+	const char *key;            /* --key FILE, NULL = the store's entry */
+	const char *pwfile, *pwenv; /* --password-file / --password-env */
+	const char *store;          /* --store DIR */
+	int no_store;
+	cc_pfx_opts_t o;            /* --compat, --name */
+	EVP_PKEY *k;
+	char *pass;
+	char store_name[256], cn[256];
+} cli_pfx_out_t;
+/* Loads and checks the key and reads the password; EXIT_USAGE (printed). */
+int cli_pfx_prepare(const char *cmd, cli_pfx_out_t *p, cc_cert_t *leaf);
+/* Writes leaf + chain + key; EXIT_USAGE (printed) on failure. */
+int cli_pfx_write(cli_pfx_out_t *p, cc_cert_t *leaf, cc_cert_t *const *chain,
+		  size_t n);
+const char *cli_pfx_desc(const cli_pfx_out_t *p);
+/* Frees the key and the password. */
+void cli_pfx_done(cli_pfx_out_t *p);
+
 /* One line per URL tried ("aia: URL (issuer of CN): ..."). */
 void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r);
 /* The result as a JSON object {"added":..,"fetches":..,"urls":[...]}. */

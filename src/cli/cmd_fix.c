@@ -36,6 +36,17 @@ static const char usage_text[] =
 	"                                Without -p and -r: every built-in profile,\n"
 	"                                'system' and the store's roots ('store')\n"
 	"      --include-root            also write the anchor\n"
+	"      --pfx FILE                also write a PFX (mode 0600): the leaf, its\n"
+	"                                key and the fixed chain\n"
+	"      --key FILE                the leaf's private key for --pfx (default:\n"
+	"                                the store's personal entry for the leaf)\n"
+	"      --password-file F, --password-env VAR\n"
+	"                                the PFX password (default: asked twice on\n"
+	"                                the terminal; never on the command line)\n"
+	"      --compat modern|legacy    PFX encryption: AES-256/PBKDF2/SHA-256\n"
+	"                                (default) or 3DES/SHA-1 for Windows <= 2016\n"
+	"      --name NAME               PFX friendly name (default: the store's, or\n"
+	"                                the CN)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME (default\n"
 	"                                for HOST: HOST unless it is an address)\n"
@@ -57,6 +68,7 @@ typedef struct fargs {
 	int include_root, json, no_store, timeout_ms;
 	time_t at;
 	cli_aia_t aia;
+	cli_pfx_out_t pfx;
 } fargs_t;
 
 /* Everything one run holds; freed in one place. */
@@ -92,6 +104,12 @@ static int parse(int argc, char **argv, fargs_t *a)
 		{ "timeout", required_argument, 0, 8 },
 		{ "json", no_argument, 0, 9 },
 		{ "profile", required_argument, 0, 'p' },
+		{ "pfx", required_argument, 0, 20 },
+		{ "key", required_argument, 0, 21 },
+		{ "password-file", required_argument, 0, 22 },
+		{ "password-env", required_argument, 0, 23 },
+		{ "compat", required_argument, 0, 24 },
+		{ "name", required_argument, 0, 25 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -133,6 +151,19 @@ static int parse(int argc, char **argv, fargs_t *a)
 			if (cli_push_arg(&a->profiles, &a->nprof, optarg))
 				return EXIT_USAGE;
 			break;
+		case 20: a->pfx.path = optarg; break;
+		case 21: a->pfx.key = optarg; break;
+		case 22: a->pfx.pwfile = optarg; break;
+		case 23: a->pfx.pwenv = optarg; break;
+		case 24:
+			if (!strcmp(optarg, "modern") || !strcmp(optarg, "legacy"))
+				a->pfx.o.compat = optarg[0] == 'l' ? CC_PFX_LEGACY
+								   : CC_PFX_MODERN;
+			else
+				return cli_usage_error("fix", "--compat: '%s' is not "
+							      "modern or legacy", optarg);
+			break;
+		case 25: a->pfx.o.name = optarg; break;
 		case 'h': fputs(usage_text, stdout); return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
@@ -144,6 +175,10 @@ static int parse(int argc, char **argv, fargs_t *a)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("fix", "expected exactly one LEAF file or HOST[:PORT]");
+	if (!a->pfx.path && (a->pfx.key || a->pfx.pwfile || a->pfx.pwenv || a->pfx.o.name))
+		return cli_usage_error("fix", "--key, --password-*, --name go with --pfx");
+	a->pfx.store = a->store;
+	a->pfx.no_store = a->no_store;
 	a->target = argv[optind];
 	return 0;
 }
@@ -525,6 +560,11 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_json_str(b, a->out);
 	else
 		cc_buf_printf(b, "null");
+	cc_buf_printf(b, ",\"pfx\":");
+	if (p && a->pfx.path)
+		cc_buf_json_str(b, a->pfx.path);
+	else
+		cc_buf_printf(b, "null");
 	cc_buf_printf(b, "}\n");
 }
 
@@ -600,7 +640,12 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	text_findings(b, "findings on the fixed chain", &f->after);
 	if (a->out)
 		cc_buf_printf(b, "wrote %s\n", a->out);
-	else
+	if (a->pfx.path)
+		cc_buf_printf(b, "wrote %s (%s, friendly name \"%s\", the leaf's key "
+				 "and %zu chain certificate%s)\n", a->pfx.path,
+			      cli_pfx_desc(&a->pfx), a->pfx.o.name, f->fixed.n - 1,
+			      f->fixed.n == 2 ? "" : "s");
+	if (!a->out && !a->pfx.path)
 		cc_buf_printf(b, "(give -o FILE to write it)\n");
 }
 
@@ -677,7 +722,13 @@ int cmd_fix(int argc, char **argv)
 	if ((rc = load_served(&a, &f)) || (rc = load_pools(&a, &f)) ||
 	    (rc = repair(&a, &f, at)))
 		goto out;
-	if (f.abest && a.out && cli_write_pem(a.out, f.fixed.v, f.fixed.n)) {
+	/* Key and password first: a bad one leaves no file written. */
+	if (f.abest && a.pfx.path &&
+	    (rc = cli_pfx_prepare("fix", &a.pfx, f.fixed.v[0])))
+		goto out;
+	if (f.abest && ((a.out && cli_write_pem(a.out, f.fixed.v, f.fixed.n)) ||
+			(a.pfx.path && cli_pfx_write(&a.pfx, f.fixed.v[0], f.fixed.v + 1,
+						     f.fixed.n - 1)))) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -712,5 +763,6 @@ out:
 	free(a.inter);
 	free(a.roots);
 	free(a.profiles);
+	cli_pfx_done(&a.pfx);
 	return rc;
 }

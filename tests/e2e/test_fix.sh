@@ -139,6 +139,40 @@ kill $srv 2>/dev/null; wait $srv 2>/dev/null
 expect_rc 3 "refused port -> exit 3" cc fix --timeout 2 -r "$d/root.pem" "127.0.0.1:$port"
 expect_grep "127.0.0.1:$port: could not connect \(refused\)" "$T/err" "says the connection was refused"
 
+# 7b. --pfx: the leaf, its key and the fixed chain, password from a file.
+printf 'fix-test-pw\n' >"$T/pw"; chmod 600 "$T/pw"
+expect_rc 0 "--pfx with --key" cc fix --no-aia -I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" \
+	--key "$d/leaf.key" --password-file "$T/pw" --pfx "$T/f.pfx" -o "$T/f.pem" "$d/leaf.pem"
+expect_grep "wrote $T/f.pfx \(PFX modern" "$T/out" "says the PFX was written"
+expect_eq "$(stat -c %a "$T/f.pfx")" "600" "PFX is mode 0600"
+openssl pkcs12 -in "$T/f.pfx" -passin file:"$T/pw" -nokeys -out "$T/pfx-certs.pem" 2>/dev/null
+expect_eq "$(fps "$T/pfx-certs.pem" | tr '\n' ' ')" "$want" "openssl reads the PFX: leaf, CA 2, CA 1 in order"
+openssl pkcs12 -in "$T/f.pfx" -passin file:"$T/pw" -nocerts -nodes -out "$T/pfx-key.pem" 2>/dev/null
+expect_eq "$(openssl pkey -in "$T/pfx-key.pem" -pubout 2>/dev/null | sha256sum)" \
+	"$(openssl pkey -in "$d/leaf.key" -pubout | sha256sum)" "the PFX key is the leaf's"
+expect_nogrep "PRIVATE KEY" "$T/out" "no key material in the report"
+expect_rc 0 "--pfx --compat legacy, password from the environment" env FIXPW=fix-test-pw \
+	$CC_WRAP "$CERTCHAIN" fix --no-aia -I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" \
+	--key "$d/leaf.key" --password-env FIXPW --compat legacy --pfx "$T/l.pfx" "$d/leaf.pem"
+openssl pkcs12 -in "$T/l.pfx" -passin pass:fix-test-pw -info -nokeys -noout >"$T/l.info" 2>&1
+expect_grep "pbeWithSHA1And3-KeyTripleDES-CBC" "$T/l.info" "legacy PFX uses 3DES"
+# A key that is not the leaf's: nothing is written at all.
+expect_rc 2 "--key of another certificate -> exit 2" cc fix --no-aia -I "$d/ica2.pem" -I "$d/ica1.pem" \
+	-r "$d/root.pem" --key "$d/ica1.key" --password-file "$T/pw" --pfx "$T/bad.pfx" -o "$T/bad.pem" "$d/leaf.pem"
+expect_grep "does not match" "$T/err" "says the key does not match"
+[ ! -e "$T/bad.pfx" ] && [ ! -e "$T/bad.pem" ] && ok "no file written on a key mismatch" || bad "files written despite the mismatch"
+# The key and friendly name from the store's personal entry.
+cc store import "$d/leaf.pem" --key "$d/leaf.key" --name "Fix Site" >/dev/null || bad "store import personal"
+expect_rc 0 "--pfx with the store's key" cc fix --no-aia -I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" \
+	--password-file "$T/pw" --pfx "$T/s.pfx" "$d/leaf.pem"
+openssl pkcs12 -in "$T/s.pfx" -passin file:"$T/pw" -info -nodes >"$T/s.info" 2>&1
+expect_grep "friendlyName: Fix Site" "$T/s.info" "friendly name from the store"
+rm -rf "$T/store"
+expect_rc 2 "--pfx without a key anywhere -> exit 2" cc fix --no-aia -I "$d/ica2.pem" -I "$d/ica1.pem" \
+	-r "$d/root.pem" --password-file "$T/pw" --pfx "$T/n.pfx" "$d/leaf.pem"
+expect_grep "needs the private key" "$T/err" "says the key is needed"
+expect_rc 2 "--key without --pfx -> usage" cc fix --key "$d/leaf.key" "$d/leaf.pem"
+
 # 8. Bad input.
 expect_rc 2 "missing LEAF file -> exit 2" cc fix -r "$d/root.pem" "$T/nope.pem"
 expect_grep "nope.pem" "$T/err" "names the file"
