@@ -48,6 +48,7 @@ static const char usage_text[] =
 	"      --password-env VAR        PFX password: environment variable VAR\n"
 	"                                (default: asked twice on the terminal)\n"
 	"      --json                    report what was written as JSON\n"
+	CLI_AIA_USAGE
 	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"
 	"                                else ~/.local/share/certchain)\n"
 	"      --no-store                do not use the store for the chain\n"
@@ -68,6 +69,7 @@ typedef struct eargs {
 	cc_pfx_opts_t pfx;
 	time_t at;
 	cli_store_opts_t store;
+	cli_aia_t aia;
 } eargs_t;
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -124,6 +126,7 @@ static int parse(int argc, char **argv, eargs_t *a)
 		{ "store", required_argument, 0, 11 },
 		{ "no-store", no_argument, 0, 12 },
 		{ "help", no_argument, 0, 'h' },
+		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
 	int c;
@@ -182,6 +185,11 @@ static int parse(int argc, char **argv, eargs_t *a)
 		case 11: a->store.dir = optarg; break;
 		case 12: a->store.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
+		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
+		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+			if (cli_aia_option("export", c, optarg, &a->aia))
+				return EXIT_USAGE;
+			break;
 		default: return cli_usage_error("export", "bad option");
 		}
 	}
@@ -237,6 +245,24 @@ static int forced_chain(const eargs_t *a, cc_pool_t *pool, cc_cert_t *leaf,
 /* The chain to ship: forced, none, or chosen like 'build' (the store's
  * certificates joining as there, then cc_chain_choose). leafs->v[0] is the
  * certificate; it is re-pointed when the store rebuilds *pp. */
+/* --aia: completes pool; what was fetched goes to stderr as notes. */
+static int aia_notes(const eargs_t *a, cc_cert_t *leaf, cc_pool_t *pool,
+		     cc_profiles_t *profs)
+{
+	cli_aia_t aia = a->aia;
+	cc_aia_result_t res = { 0 };
+	cc_buf_t b = { 0 };
+	int rc = cli_aia_run("export", &aia, leaf, pool, cc_profiles_pool(profs),
+			     a->at, &res);
+
+	cli_aia_text(&b, &res);
+	if (b.s)
+		fputs(b.s, stderr);
+	cc_buf_clear(&b);
+	cc_aia_result_clear(&res);
+	return rc;
+}
+
 static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 		  cc_certlist_t *chain)
 {
@@ -258,8 +284,9 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 	for (size_t i = 0; i < a->ninter; i++)
 		if (cli_load(pool, a->inter[i], 0, NULL))
 			goto out;
-	/* Trust exactly as 'build' sets it up: profiles, then the store's. */
+	/* Trust exactly as 'build' sets it up: profiles, (AIA,) then the store's. */
 	if (cli_profiles(profs, a->specs, a->nspecs, a->roots, a->nroots) ||
+	    aia_notes(a, leaf, pool, profs) ||
 	    cli_store_profile(&a->store, profs, pp, leafs, &anchors))
 		goto out;
 	pool = *pp;

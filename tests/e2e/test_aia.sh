@@ -110,6 +110,16 @@ expect_rc 1 "a fetched self-signed root is not an anchor" \
 expect_grep '"status":"ok"' "$T/out" "the rogue root was fetched"
 expect_grep '"result":"no-path"' "$T/out" "and still no path"
 
+# export --aia: the PFX carries the chain completed over AIA.
+printf 'aia-pw\n' >"$T/pw"; chmod 600 "$T/pw"
+expect_rc 1 "export of a leaf-only chain without --aia -> no chain" cc export --cert "$d/leaf.pem" \
+	--key "$d/leaf.key" -r "$d/root.pem" --password-file "$T/pw" -o "$T/x.pfx"
+expect_rc 0 "export --aia -> PFX" cc export --aia --aia-cache "$T/c-export" --cert "$d/leaf.pem" \
+	--key "$d/leaf.key" -r "$d/root.pem" --password-file "$T/pw" -o "$T/x.pfx"
+expect_grep "^aia: .*fetched, HTTP 200" "$T/err" "export reports the fetches on stderr"
+openssl pkcs12 -in "$T/x.pfx" -passin file:"$T/pw" -nokeys -out "$T/x-certs.pem" 2>/dev/null
+expect_eq "$(fps "$T/x-certs.pem" | tr '\n' ' ')" "$want" "the PFX holds leaf, CA 3, CA 2, CA 1"
+
 # HTTPS: openssl s_server -WWW serves the issuer over TLS; the server is
 # verified against SSL_CERT_FILE, and refused without it.
 h=$T/https; mkdir -p "$h"
