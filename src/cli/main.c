@@ -12,6 +12,7 @@ static const struct {
 } cmds[] = {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
+	{ "check", cmd_check, "check the chain a live TLS server sends, and how to fix it" },
 };
 
 static void usage(FILE *f)
