@@ -27,6 +27,9 @@ static const char usage_text[] =
 	"      --timeout SECONDS         deadline per target (10)\n"
 	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
 	"  -I, --intermediates FILE|DIR  certificates that may repair the chain\n"
+	"  -p, --profile SPEC            judge per trust profile (repeatable): system,\n"
+	"                                NAME=PATH[,behaviour=B][,weight=W]; adds the\n"
+	"                                verdict matrix; default anchors: their union\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
@@ -41,9 +44,9 @@ static const char usage_text[] =
 	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
 	"connection failures: refused timeout closed tls-alert not-tls resolve\n"
 	"unreachable starttls-refused tls-error\n"
-	"exit: 0 no error finding, 1 an error finding (some client fails), 2 usage\n"
-	"or input error, 3 could not connect or handshake; with -f the highest\n"
-	"exit code of any target\n";
+	"exit: 0 no error finding, 1 an error finding (some client or profile fails),\n"
+	"2 usage or input error, 3 could not connect or handshake; with -f the\n"
+	"highest exit code of any target\n";
 
 /*
  * Targets in one -f run: 1,000,000 lines is far beyond any inventory we
@@ -60,6 +63,7 @@ struct copts {
 	int timeout_ms, json, starttls, concurrency;
 	cc_analyze_opts_t ao;
 	cc_pool_t *inter, *anchors;
+	cc_profiles_t *profs; /* NULL without --profile */
 };
 
 struct target {
@@ -192,6 +196,35 @@ static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size
 	cc_buf_printf(b, "]");
 }
 
+static void json_verdicts(cc_buf_t *b, const struct copts *o,
+			  const cc_verdicts_t *vs, const char *key)
+{
+	char fp[65];
+
+	cc_buf_printf(b, ",\"%s_trusted\":%zu,\"%s_score\":%.4g,\"%s\":[", key,
+		      vs->ntrusted, key, vs->score, key);
+	for (size_t i = 0; i < vs->n; i++) {
+		const cc_verdict_t *x = &vs->v[i];
+		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
+		cc_buf_json_str(b, cc_profile_name(o->profs, x->profile));
+		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"weight\":%.4g,\"trusted\":%s,"
+				 "\"anchor\":",
+			      cc_behaviour_name(cc_profile_behaviour(o->profs, x->profile)),
+			      cc_profile_weight(o->profs, x->profile),
+			      x->trusted ? "true" : "false");
+		if (x->anchor) {
+			cc_cert_sha256_hex(x->anchor, fp);
+			cc_buf_printf(b, "\"%s\"", fp);
+		} else {
+			cc_buf_printf(b, "null");
+		}
+		cc_buf_printf(b, ",\"reason\":");
+		cc_buf_json_str(b, x->reason);
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "]");
+}
+
 struct verdict {
 	const struct target *t;
 	const char *checked_name; /* host name judged, NULL when none */
@@ -202,6 +235,8 @@ struct verdict {
 	struct change ch;
 	const char *written;
 	int rc;
+	cc_verdicts_t verd; /* the served chain, per profile */
+	cc_matrix_t mx;     /* candidate chains to serve, per profile */
 };
 
 static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict *v)
@@ -243,6 +278,8 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 		json_list(b, "trusted_path", &v->best->v[0].certs, v->best->v[0].certs.n);
 	else
 		cc_buf_printf(b, ",\"trusted_path\":[]");
+	if (o->profs)
+		json_verdicts(b, o, &v->verd, "profiles");
 	if (v->fixidx < 0) {
 		cc_buf_printf(b, ",\"fix\":null}\n");
 		return;
@@ -250,6 +287,8 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 	cc_buf_printf(b, ",\"fix\":{\"changed\":%s,\"reordered\":%s",
 		      v->ch.added.n || v->ch.removed.n || v->ch.reordered ? "true" : "false",
 		      v->ch.reordered ? "true" : "false");
+	if (o->profs && v->mx.n)
+		json_verdicts(b, o, &v->mx.v[0].verdicts, "profiles");
 	json_list(b, "chain", &v->fix->v[0].certs, v->fix->v[0].certs.n - 1);
 	json_list(b, "added", &v->ch.added, v->ch.added.n);
 	json_list(b, "removed", &v->ch.removed, v->ch.removed.n);
@@ -290,6 +329,34 @@ static void report_changes(cc_buf_t *b, const struct verdict *v)
 		cc_buf_printf(b, "  ~ reorder so that each certificate is followed by its issuer\n");
 }
 
+static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict *v)
+{
+	const cc_verdicts_t *fx = v->mx.n ? &v->mx.v[0].verdicts : NULL;
+	char cn[256];
+
+	cc_buf_printf(b, "per profile, judged as each client would:\n"
+			 "  %-18s %-26s %-10s %s\n", "profile", "behaviour",
+		      "served", fx ? "chain to serve" : "");
+	for (size_t i = 0; i < v->verd.n; i++) {
+		const cc_verdict_t *x = &v->verd.v[i];
+		const cc_verdict_t *y = fx && i < fx->n ? &fx->v[i] : NULL;
+		cc_buf_printf(b, "  %-18s %-26s %-10s %s\n",
+			      cc_profile_name(o->profs, x->profile),
+			      cc_behaviour_name(cc_profile_behaviour(o->profs, x->profile)),
+			      x->trusted ? "trusted" : "UNTRUSTED",
+			      y ? (y->trusted ? "trusted" : "UNTRUSTED") : "");
+		if (x->trusted && x->anchor)
+			cc_buf_printf(b, "  %-18s via %s\n", "", cc_cert_name(x->anchor, 0, cn, sizeof(cn)));
+		else if (!x->trusted)
+			cc_buf_printf(b, "  %-18s %s\n", "", x->reason);
+	}
+	cc_buf_printf(b, "served chain trusted by %zu/%zu profiles", v->verd.ntrusted,
+		      v->verd.n);
+	if (fx)
+		cc_buf_printf(b, "; the chain to serve: %zu/%zu", fx->ntrusted, fx->n);
+	cc_buf_printf(b, "\n");
+}
+
 static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict *v)
 {
 	const cc_probe_result_t *pr = v->pr;
@@ -311,6 +378,8 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 	for (size_t i = 0; i < v->f.n; i++)
 		cc_buf_printf(b, "  %-7s %-26s %s\n", sev_name(v->f.v[i].severity),
 			      v->f.v[i].id, v->f.v[i].msg);
+	if (o->profs)
+		text_matrix(b, o, v);
 	if (v->best) {
 		cc_buf_printf(b, "a client with these anchors builds:\n");
 		cli_tree(b, v->best->v[0].certs.v, v->best->v[0].certs.n,
@@ -336,7 +405,10 @@ static void report_line(cc_buf_t *b, const struct verdict *v)
 	cc_buf_printf(b, "%-30s %-9s", v->t->spec,
 		      v->rc ? "PROBLEMS" : v->f.n ? "WARNINGS" : "OK");
 	for (size_t i = 0; i < v->f.n; i++)
-		cc_buf_printf(b, " %s", v->f.v[i].id);
+		if (!i || strcmp(v->f.v[i].id, v->f.v[i - 1].id))
+			cc_buf_printf(b, " %s", v->f.v[i].id);
+	if (v->verd.n)
+		cc_buf_printf(b, " (profiles %zu/%zu)", v->verd.ntrusted, v->verd.n);
 	cc_buf_printf(b, "\n");
 }
 
@@ -351,6 +423,50 @@ static int pool_merge(cc_pool_t *dst, cc_pool_t *src, cc_error_t *err)
 		if (r)
 			return r;
 	}
+	return 0;
+}
+
+/*
+ * Per profile: each client's verdict on the served chain (an "untrusted"
+ * finding per profile that rejects it), "self-signed-root-preferred" when a
+ * rejecting profile lacks the self-signed root that ends the chain, and the
+ * chain to serve ranked by how many profiles accept it.
+ */
+static int profile_review(const struct copts *o, const cc_certlist_t *served,
+			  const cc_analyze_opts_t *ao, struct verdict *v,
+			  cc_error_t *err)
+{
+	cc_judge_opts_t jo = { .at = ao->at, .host = ao->host };
+	cc_cert_t *root = served->v[served->n - 1];
+	int ssrp = 0, r;
+	char cn[256];
+
+	for (size_t i = 0; i < v->f.n; i++)
+		ssrp |= !strcmp(v->f.v[i].id, "self-signed-root-preferred");
+	if ((r = cc_profiles_judge(o->profs, served, NULL, &jo, &v->verd, err)))
+		return r;
+	for (size_t i = 0; i < v->verd.n; i++) {
+		const cc_verdict_t *x = &v->verd.v[i];
+		const char *name = cc_profile_name(o->profs, x->profile);
+		if (x->trusted)
+			continue;
+		cc_findings_add(&v->f, "untrusted", CC_SEV_ERROR, x->depth,
+				"profile %s (%s) rejects the served chain: %s", name,
+				cc_behaviour_name(cc_profile_behaviour(o->profs, x->profile)),
+				x->reason);
+		if (!ssrp && served->n > 1 && cc_cert_self_issued(root) &&
+		    !cc_profile_has_anchor(o->profs, x->profile, root)) {
+			ssrp = 1;
+			cc_findings_add(&v->f, "self-signed-root-preferred", CC_SEV_WARNING,
+					(int)served->n - 1, "the chain ends at the self-signed "
+					"%s, which profile %s lacks",
+					cc_cert_name(root, 0, cn, sizeof(cn)), name);
+		}
+	}
+	/* The chain to serve: no host, a name mismatch is no chain's fault. */
+	jo.host = NULL;
+	if ((r = cc_ubiquity_rank(o->profs, v->fix, &jo, &v->mx, err)))
+		return r;
 	return 0;
 }
 
@@ -376,6 +492,13 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	    cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
 	    cc_served_review(&pr->served, pool, o->anchors, &ao, NULL, NULL, &v.f,
 			     &v.fix, &err)) {
+		char line[1200];
+		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
+			cc_error_line(&err, line, sizeof(line)));
+		v.rc = EXIT_USAGE;
+		goto done;
+	}
+	if (o->profs && profile_review(o, &pr->served, &ao, &v, &err)) {
 		char line[1200];
 		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
 			cc_error_line(&err, line, sizeof(line)));
@@ -413,6 +536,8 @@ done:
 	cc_paths_free(v.fix);
 	cc_certlist_clear(&v.ch.added);
 	cc_certlist_clear(&v.ch.removed);
+	cc_verdicts_clear(&v.verd);
+	cc_matrix_clear(&v.mx);
 	return v.rc;
 }
 
@@ -661,12 +786,14 @@ int cmd_check(int argc, char **argv)
 		{ "starttls", required_argument, 0, 7 },
 		{ "concurrency", required_argument, 0, 8 },
 		{ "expires-soon", required_argument, 0, 9 },
+		{ "profile", required_argument, 0, 'p' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
-	const char **roots = NULL, **inter = NULL, *sys;
-	size_t nroots = 0, ninter = 0;
+	const char **roots = NULL, **inter = NULL, **profs = NULL, *sys;
+	size_t nroots = 0, ninter = 0, nprofs = 0;
+	cc_error_t err;
 	int c, rc = EXIT_USAGE;
 	char *end;
 	double d;
@@ -674,7 +801,8 @@ int cmd_check(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN); /* a peer closing mid-handshake must not kill us */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:I:f:h", lo, NULL)) != -1) {
+	cc_error_clear(&err);
+	while ((c = getopt_long(argc, argv, "r:I:f:p:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (add_path(&roots, &nroots, optarg))
@@ -682,6 +810,10 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'I':
 			if (add_path(&inter, &ninter, optarg))
+				goto out;
+			break;
+		case 'p':
+			if (add_path(&profs, &nprofs, optarg))
 				goto out;
 			break;
 		case 'f': o.targets = optarg; break;
@@ -751,7 +883,19 @@ int cmd_check(int argc, char **argv)
 	for (size_t i = 0; i < nroots; i++)
 		if (cli_load(o.anchors, roots[i], 0, NULL))
 			goto out;
-	if (!nroots && cli_load_system_roots(o.anchors, &sys))
+	if (nprofs && !(o.profs = cc_profiles_new()))
+		goto out;
+	for (size_t i = 0; i < nprofs; i++)
+		if (cc_profiles_add_spec(o.profs, profs[i], NULL, &err)) {
+			cli_fail(&err);
+			goto out;
+		}
+	/* Without -r, the anchors are those of the profiles, or the system's. */
+	if (!nroots && nprofs && pool_merge(o.anchors, cc_profiles_pool(o.profs), &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (!nroots && !nprofs && cli_load_system_roots(o.anchors, &sys))
 		goto out;
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
@@ -759,6 +903,8 @@ int cmd_check(int argc, char **argv)
 out:
 	cc_pool_free(o.inter);
 	cc_pool_free(o.anchors);
+	cc_profiles_free(o.profs);
+	free(profs);
 	free(roots);
 	free(inter);
 	return rc;

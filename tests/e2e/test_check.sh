@@ -55,6 +55,26 @@ for alg in rsa ec; do
 	expect_eq "$(jget "$d/j" 'd["served"][2]["sha256"]')" "$(fp1 "$d/cross.pem")" "$alg: the cross-sign captured as sent"
 	expect_grep '"tls_version":"TLSv1.3"' "$d/j" "$alg: TLS 1.3 negotiated with nginx"
 
+	# ... and per profile: an old-root client and a new-root client both trust it
+	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port good)" >"$d/j"
+	expect_eq "$(ids "$d/j"):$(jget "$d/j" 'd["profiles_trusted"]'):$(jget "$d/j" 'd["exit"]')" ":2:0" \
+		"$alg: complete chain -> no findings, trusted by both profiles"
+	chk -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port good)" >"$d/out"
+	expect_grep "served chain trusted by 2/2 profiles" "$d/out" "$alg: text matrix says 2/2"
+	# the self-signed root ending the chain: legacy lacks it
+	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port anchor)" >"$d/j"
+	expect_eq "$(ids "$d/j")" "anchor-sent self-signed-root-preferred untrusted" \
+		"$alg: self-signed root, per profile -> anchor-sent, self-signed-root-preferred, untrusted"
+	expect_eq "$(jget "$d/j" '[p["name"] for p in d["profiles"] if not p["trusted"]]')" "['legacy']" \
+		"$alg: the legacy profile is the one that rejects it"
+	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" -I "$d/cross.pem" "$NAME:$(port anchor)" >"$d/j"
+	expect_eq "$(jget "$d/j" 'd["fix"]["profiles_trusted"]')" 2 "$alg: the proposed chain (with the cross-sign) is trusted by both"
+	# served-order (OpenSSL 1.0.x) on a chain ending in the expired cross-sign
+	chk --json -p new-only="$d/new.pem",behaviour=served-order -p new-pb="$d/new.pem" \
+		--at "$LATER" "$NAME:$(port expired)" >"$d/j"
+	expect_eq "$(jget "$d/j" '[p["trusted"] for p in d["profiles"]]')" "[False, True]" \
+		"$alg: expired cross-sign: served-order rejects, pathbuild accepts"
+
 	# leaf only
 	expect_rc 1 "$alg: leaf only -> exit 1" chk -r "$d/old.pem" "$NAME:$(port leafonly)"
 	chk --json -r "$d/old.pem" "$NAME:$(port leafonly)" >"$d/j"
