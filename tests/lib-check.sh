@@ -108,3 +108,56 @@ NGX
 nginx_server() {
 	printf 'server { listen 127.0.0.1:%s ssl; ssl_certificate %s; ssl_certificate_key %s; return 204; }\n' "$1" "$2" "$3"
 }
+
+# starttls_serve PROTO PORT FULLCHAIN KEY [refuse]: a minimal SMTP or
+# PostgreSQL server (python3) that upgrades to TLS with Python's ssl module,
+# serving FULLCHAIN; with "refuse" it declines the upgrade.
+starttls_serve() {
+	python3 - "$@" <<'PY' >/dev/null 2>&1 &
+import socket, ssl, sys, time
+proto, port, chain, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+refuse = len(sys.argv) > 5
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(chain, key)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen(8)
+s.settimeout(1)
+end = time.time() + 120
+def lines(f):
+    return f.readline().decode()
+while time.time() < end:
+    try:
+        c, _ = s.accept()
+    except socket.timeout:
+        continue
+    c.settimeout(5)
+    try:
+        if proto == "smtp":
+            f = c.makefile("rb")
+            c.sendall(b"220 mx.test ESMTP ready\r\n")
+            lines(f)  # EHLO
+            c.sendall(b"250-mx.test\r\n250-PIPELINING\r\n" +
+                      (b"" if refuse else b"250-STARTTLS\r\n") + b"250 8BITMIME\r\n")
+            lines(f)  # STARTTLS
+            if refuse:
+                c.sendall(b"454 4.7.0 TLS not available\r\n")
+                c.close()
+                continue
+            c.sendall(b"220 2.0.0 Ready to start TLS\r\n")
+        else:
+            req = c.recv(8)
+            if refuse:
+                c.sendall(b"N")
+                c.close()
+                continue
+            c.sendall(b"S")
+        t = ctx.wrap_socket(c, server_side=True)
+        t.close()
+    except Exception:
+        c.close()
+PY
+	CHECK_PIDS="$CHECK_PIDS $!"
+	wait_port "$2"
+}

@@ -177,6 +177,17 @@ expect_rc 3 "nothing listening -> exit 3" cc check --timeout 2 -r "$T/ec/old.pem
 expect_grep "refused" "$T/err" "-> refused reason"
 expect_rc 3 "IPv6 literal [::1]:port, nothing listening -> exit 3" cc check --timeout 2 -r "$T/ec/old.pem" "[::1]:$p"
 
+# STARTTLS: SMTP and PostgreSQL upgrade, then the chain as served.
+d=$T/ec
+for proto in smtp postgres; do
+	p=$(free_port); starttls_serve $proto "$p" "$d/good.pem" "$d/leaf.key"
+	cc check --json --starttls $proto --connect 127.0.0.1 --timeout 5 -r "$d/old.pem" "$NAME:$p" >"$T/j" 2>"$T/err"
+	expect_eq "$(jget "$T/j" 'd["result"]+" "+str(len(d["served"]))')" "ok 3" "starttls $proto: upgraded, 3 certificates, no problem"
+	p=$(free_port); starttls_serve $proto "$p" "$d/good.pem" "$d/leaf.key" refuse
+	expect_rc 3 "starttls $proto refused -> exit 3" cc check --starttls $proto --connect 127.0.0.1 --timeout 5 -r "$d/old.pem" "$NAME:$p"
+	expect_grep "\[starttls-refused\]" "$T/err" "starttls $proto refused -> reason"
+done
+
 # Usage errors.
 expect_rc 2 "no target -> 2" cc check
 expect_rc 2 "bad port -> 2" cc check "example.test:99999"
