@@ -94,9 +94,13 @@ static int split_hostport(const char *s, char *host, size_t hn, char *port,
 		len = (size_t)(rb - h);
 		colon = rb[1] ? rb + 1 : NULL;
 	} else {
+		unsigned char a6[16];
 		colon = strrchr(s, ':');
-		if (colon && strchr(s, ':') != colon)
-			colon = NULL; /* a bare IPv6 literal */
+		if (colon && strchr(s, ':') != colon) {
+			if (inet_pton(AF_INET6, s, a6) != 1)
+				return -1; /* several colons, yet not an IPv6 literal */
+			colon = NULL;
+		}
 		len = colon ? (size_t)(colon - s) : strlen(s);
 	}
 	if (!len || len >= hn)

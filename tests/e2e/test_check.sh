@@ -191,6 +191,8 @@ done
 # Usage errors.
 expect_rc 2 "no target -> 2" cc check
 expect_rc 2 "bad port -> 2" cc check "example.test:99999"
+expect_rc 2 "several colons, not IPv6 -> 2" cc check "a:b:c"
+expect_rc 2 "unclosed [ -> 2" cc check "[::1:443"
 expect_rc 2 "bad --timeout -> 2" cc check --timeout 0 example.test
 expect_rc 2 "bad --starttls -> 2" cc check --starttls gopher example.test
 expect_rc 2 "-f with --fix-out -> 2" cc check -f "$T/targets" --fix-out "$T/x.pem"
@@ -216,6 +218,12 @@ print(" ".join("%s=%d" % kv for kv in sorted(r.items())))
 PY
 expect_eq "$(cat "$T/bsum")" "connect-failed=1 ok=4 problems=6" "batch: good/anchor ok, leaf-only/reversed/expired... problems, refused failed"
 expect_nogrep "checked" "$T/berr" "batch: no progress line when stderr is not a terminal"
+if command -v script >/dev/null 2>&1; then
+	# On a terminal (script(1) gives one), a progress line on stderr.
+	script -qec "$CERTCHAIN check -f $T/targets --json --timeout 3 -r $T/rsa/old.pem -r $T/ec/old.pem >$T/bj2" /dev/null >"$T/tty" 2>&1
+	expect_grep "checked $n/$n targets" "$T/tty" "batch: progress line on a terminal"
+	expect_eq "$(wc -l <"$T/bj2")" "$n" "batch: stdout stays one JSON object per line with a progress line on the terminal"
+fi
 cc check -f - --timeout 3 -r "$T/rsa/old.pem" -r "$T/ec/old.pem" <"$T/targets" >"$T/bt"
 expect_eq "$(grep -cE '^www.example.test:[0-9]+ +(OK|WARNINGS)' "$T/bt"):$(grep -cE '^www.example.test:[0-9]+ +PROBLEMS' "$T/bt")" "4:6" "batch from stdin, text: one line per target"
 expect_grep '^www.example.test:[0-9]+ +PROBLEMS +incomplete-chain$' "$T/bt" "batch text line lists the finding ids"
