@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"\n"
 	"      --sni NAME                SNI and host name to check (default HOST)\n"
 	"      --connect ADDR[:PORT]     dial ADDR instead of resolving HOST\n"
-	"      --starttls smtp|postgres  upgrade a plain-text session first\n"
+	"      --starttls PROTO          upgrade first: smtp imap pop3 ftp xmpp postgres\n"
 	"      --timeout SECONDS         deadline per target (10)\n"
 	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
 	"  -I, --intermediates FILE|DIR  certificates that may repair the chain\n"
@@ -841,8 +841,9 @@ int cmd_check(int argc, char **argv)
 		case 6: o.fix_out = optarg; break;
 		case 7:
 			if (cc_starttls_parse(optarg, &o.starttls)) {
-				cli_usage_error("check", "--starttls: '%s' is not smtp or "
-							 "postgres", optarg);
+				cli_usage_error("check", "--starttls: '%s' is not smtp, "
+							 "imap, pop3, ftp, xmpp or postgres",
+						optarg);
 				goto out;
 			}
 			break;

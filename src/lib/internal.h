@@ -86,4 +86,25 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
  * certificate of the set's pool or of l has its subject and key. */
 int cc_cert_is_cross_sign(cc_profiles_t *ps, const cc_certlist_t *l, cc_cert_t *c);
 
+/* starttls.c: the plain-text dialogue before a TLS handshake; probe.c does
+ * the I/O. Longest exchange buffered: an SMTP EHLO answer or XMPP features
+ * list is < 2 KB in practice; 8 KB bounds a server that talks on. */
+#define CC_STARTTLS_MAX 8192
+typedef struct cc_starttls_dialogue {
+	int proto;                 /* enum cc_starttls */
+	int phase;                 /* which exchange of the dialogue */
+	char out[512];             /* to send now: out[off..nout) */
+	size_t nout, off;
+	char in[CC_STARTTLS_MAX];  /* the current reply, NUL-terminated */
+	size_t nin;
+	char why[256];             /* the refusal, when cc_starttls_got() < 0 */
+} cc_starttls_t;
+/* Resets s for proto; s->nout > 0 when the client speaks first. */
+void cc_starttls_begin(cc_starttls_t *s, int proto, const char *host);
+/* How many bytes may be read into s->in + s->nin now. */
+size_t cc_starttls_room(const cc_starttls_t *s);
+/* n more bytes were read: 1 start TLS now, 0 go on (send s->out if nout),
+ * -1 refused (s->why). */
+int cc_starttls_got(cc_starttls_t *s, size_t n);
+
 #endif

@@ -177,9 +177,9 @@ expect_rc 3 "nothing listening -> exit 3" cc check --timeout 2 -r "$T/ec/old.pem
 expect_grep "refused" "$T/err" "-> refused reason"
 expect_rc 3 "IPv6 literal [::1]:port, nothing listening -> exit 3" cc check --timeout 2 -r "$T/ec/old.pem" "[::1]:$p"
 
-# STARTTLS: SMTP and PostgreSQL upgrade, then the chain as served.
+# STARTTLS: each protocol upgrades, then the chain is captured as served.
 d=$T/ec
-for proto in smtp postgres; do
+for proto in smtp imap pop3 ftp xmpp postgres; do
 	p=$(free_port); starttls_serve $proto "$p" "$d/good.pem" "$d/leaf.key"
 	cc check --json --starttls $proto --connect 127.0.0.1 --timeout 5 -r "$d/old.pem" "$NAME:$p" >"$T/j" 2>"$T/err"
 	expect_eq "$(jget "$T/j" 'd["result"]+" "+str(len(d["served"]))')" "ok 3" "starttls $proto: upgraded, 3 certificates, no problem"
