@@ -325,10 +325,15 @@ static void report_changes(cc_buf_t *b, const struct verdict *v)
 		cc_buf_printf(b, "  + add     %s (issued by %s)\n",
 			      cc_cert_name(v->ch.added.v[i], 0, cn, sizeof(cn)),
 			      cc_cert_name(v->ch.added.v[i], 1, iss, sizeof(iss)));
-	for (size_t i = 0; i < v->ch.removed.n; i++)
-		cc_buf_printf(b, "  - remove  %s (issued by %s)\n",
-			      cc_cert_name(v->ch.removed.v[i], 0, cn, sizeof(cn)),
-			      cc_cert_name(v->ch.removed.v[i], 1, iss, sizeof(iss)));
+	for (size_t i = 0; i < v->ch.removed.n; i++) {
+		cc_cert_t *c = v->ch.removed.v[i];
+		cc_buf_printf(b, "  - remove  %s (issued by %s)%s\n",
+			      cc_cert_name(c, 0, cn, sizeof(cn)),
+			      cc_cert_name(c, 1, iss, sizeof(iss)),
+			      in(&p->certs, p->certs.n - 1, c) ? ": a duplicate"
+			      : cc_cert_self_issued(c) ? ": a root, clients have it or not"
+			      : "");
+	}
 	if (v->ch.reordered)
 		cc_buf_printf(b, "  ~ reorder so that each certificate is followed by its issuer\n");
 }

@@ -155,6 +155,8 @@ for alg in rsa ec; do
 	cc check --json --connect 127.0.0.1 -r "$d/old.pem" "$NAME:$p2" >"$d/j"
 	expect_grep '"tls_version":"TLSv1.2"' "$d/j" "$alg s_server: TLS 1.2"
 	expect_eq "$(ids "$d/j")" "duplicate-cert" "$alg s_server: leaf sent twice (cert + chain file) -> duplicate-cert, captured as sent"
+	cc check --connect 127.0.0.1 -r "$d/old.pem" "$NAME:$p2" >"$d/out"
+	expect_grep "remove  www.example.test \(issued by Issuing CA 1\): a duplicate" "$d/out" "$alg s_server: the fix drops the duplicate leaf"
 done
 
 # Connection failures: each ends within --timeout with exit 3 and a reason.
