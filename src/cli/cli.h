@@ -20,6 +20,8 @@ typedef int (*cmd_fn)(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_profiles(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
@@ -46,5 +48,26 @@ void cli_flush(cc_buf_t *b);
 /* Draws a chain as an indented tree with CN, key, expiry, for people. */
 void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	      time_t at);
+
+/* trust.c: trust profiles for build, explain, profiles and check. */
+/* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,
+ * PREFIX/share/certchain next to the binary, or the source tree's data/. */
+const char *cli_data_dir(void);
+/* Fills ps from --profile specs and -r files (the latter become the profile
+ * "roots"); with neither, every built-in profile plus "system". Prints the
+ * error and returns EXIT_USAGE on failure. */
+int cli_profiles(cc_profiles_t *ps, const char *const *specs, size_t nspecs,
+		 const char *const *roots, size_t nroots);
+void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps);
+void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v);
+void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
+		       const char *indent);
+void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+/* paths (may be NULL): the ranked build, to name each row's anchor. */
+void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
+		 const cc_paths_t *paths);
+/* build and explain share one implementation; explain=1 for 'explain'. */
+int cli_build_main(int argc, char **argv, int explain);
 
 #endif

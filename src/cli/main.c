@@ -13,6 +13,8 @@ static const struct {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
 	{ "check", cmd_check, "check the chain a live TLS server sends, and how to fix it" },
+	{ "explain", cmd_explain, "say in plain words which chain to serve and why" },
+	{ "profiles", cmd_profiles, "list the trust profiles (client root stores)" },
 };
 
 static void usage(FILE *f)
