@@ -25,11 +25,12 @@ static const char usage_text[] =
 	"      --connect ADDR[:PORT]     dial ADDR instead of resolving HOST\n"
 	"      --starttls PROTO          upgrade first: smtp imap pop3 ftp xmpp postgres\n"
 	"      --timeout SECONDS         deadline per target (10)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
+	"  -r, --roots FILE|DIR          trust anchors (repeatable; they become the\n"
+	"                                profile \"roots\"; default: the profiles')\n"
 	"  -I, --intermediates FILE|DIR  certificates that may repair the chain\n"
-	"  -p, --profile SPEC            judge per trust profile (repeatable): system,\n"
-	"                                NAME=PATH[,behaviour=B][,weight=W]; adds the\n"
-	"                                verdict matrix; default anchors: their union\n"
+	"  -p, --profile SPEC            judge per trust profile (repeatable): a built-in\n"
+	"                                name, system, NAME=PATH[,behaviour=B][,weight=W]\n"
+	"                                (default without -r: every built-in + system)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
@@ -55,6 +56,8 @@ static const char usage_text[] =
 #define CHECK_MAX_TARGETS 1000000u
 /* Probes in flight: each holds one descriptor; stays under the usual 1024 limit. */
 #define CHECK_MAX_CONCURRENCY 512
+/* Rejecting profiles named in the "untrusted" finding before "and N more". */
+#define CHECK_NAMED_PROFILES 4
 /* Longest --timeout: an hour is already useless for a checker. */
 #define CHECK_MAX_TIMEOUT_S 3600.0
 
@@ -62,8 +65,8 @@ struct copts {
 	const char *sni, *connect, *fix_out, *targets;
 	int timeout_ms, json, starttls, concurrency;
 	cc_analyze_opts_t ao;
-	cc_pool_t *inter, *anchors;
-	cc_profiles_t *profs; /* NULL without --profile */
+	cc_pool_t *inter, *anchors; /* anchors: -r, or the profiles' union (borrowed) */
+	cc_profiles_t *profs;
 };
 
 struct target {
@@ -200,35 +203,6 @@ static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size
 	cc_buf_printf(b, "]");
 }
 
-static void json_verdicts(cc_buf_t *b, const struct copts *o,
-			  const cc_verdicts_t *vs, const char *key)
-{
-	char fp[65];
-
-	cc_buf_printf(b, ",\"%s_trusted\":%zu,\"%s_score\":%.4g,\"%s\":[", key,
-		      vs->ntrusted, key, vs->score, key);
-	for (size_t i = 0; i < vs->n; i++) {
-		const cc_verdict_t *x = &vs->v[i];
-		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
-		cc_buf_json_str(b, cc_profile_name(o->profs, x->profile));
-		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"weight\":%.4g,\"trusted\":%s,"
-				 "\"anchor\":",
-			      cc_behaviour_name(cc_profile_behaviour(o->profs, x->profile)),
-			      cc_profile_weight(o->profs, x->profile),
-			      x->trusted ? "true" : "false");
-		if (x->anchor) {
-			cc_cert_sha256_hex(x->anchor, fp);
-			cc_buf_printf(b, "\"%s\"", fp);
-		} else {
-			cc_buf_printf(b, "null");
-		}
-		cc_buf_printf(b, ",\"reason\":");
-		cc_buf_json_str(b, x->reason);
-		cc_buf_printf(b, "}");
-	}
-	cc_buf_printf(b, "]");
-}
-
 struct verdict {
 	const struct target *t;
 	const char *checked_name; /* host name judged, NULL when none */
@@ -241,6 +215,7 @@ struct verdict {
 	int rc;
 	cc_verdicts_t verd; /* the served chain, per profile */
 	cc_matrix_t mx;     /* candidate chains to serve, per profile */
+	const cc_matrix_row_t *fixrow; /* mx's row for the chain to serve */
 };
 
 static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict *v)
@@ -282,8 +257,8 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 		json_list(b, "trusted_path", &v->best->v[0].certs, v->best->v[0].certs.n);
 	else
 		cc_buf_printf(b, ",\"trusted_path\":[]");
-	if (o->profs)
-		json_verdicts(b, o, &v->verd, "profiles");
+	cc_buf_printf(b, ",\"trust\":");
+	cli_verdicts_json(b, o->profs, &v->verd);
 	if (v->fixidx < 0) {
 		cc_buf_printf(b, ",\"fix\":null}\n");
 		return;
@@ -291,8 +266,10 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 	cc_buf_printf(b, ",\"fix\":{\"changed\":%s,\"reordered\":%s",
 		      v->ch.added.n || v->ch.removed.n || v->ch.reordered ? "true" : "false",
 		      v->ch.reordered ? "true" : "false");
-	if (o->profs && v->mx.n)
-		json_verdicts(b, o, &v->mx.v[0].verdicts, "profiles");
+	if (v->fixrow) {
+		cc_buf_printf(b, ",\"trust\":");
+		cli_verdicts_json(b, o->profs, &v->fixrow->verdicts);
+	}
 	json_list(b, "chain", &v->fix->v[0].certs, v->fix->v[0].certs.n - 1);
 	json_list(b, "added", &v->ch.added, v->ch.added.n);
 	json_list(b, "removed", &v->ch.removed, v->ch.removed.n);
@@ -340,7 +317,7 @@ static void report_changes(cc_buf_t *b, const struct verdict *v)
 
 static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict *v)
 {
-	const cc_verdicts_t *fx = v->mx.n ? &v->mx.v[0].verdicts : NULL;
+	const cc_verdicts_t *fx = v->fixrow ? &v->fixrow->verdicts : NULL;
 	char cn[256];
 
 	cc_buf_printf(b, "per profile, judged as each client would:\n"
@@ -387,8 +364,7 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 	for (size_t i = 0; i < v->f.n; i++)
 		cc_buf_printf(b, "  %-7s %-26s %s\n", sev_name(v->f.v[i].severity),
 			      v->f.v[i].id, v->f.v[i].msg);
-	if (o->profs)
-		text_matrix(b, o, v);
+	text_matrix(b, o, v);
 	if (v->best) {
 		cc_buf_printf(b, "a client with these anchors builds:\n");
 		cli_tree(b, v->best->v[0].certs.v, v->best->v[0].certs.n,
@@ -441,41 +417,87 @@ static int pool_merge(cc_pool_t *dst, cc_pool_t *src, cc_error_t *err)
  * rejecting profile lacks the self-signed root that ends the chain, and the
  * chain to serve ranked by how many profiles accept it.
  */
+/* The matrix row whose served chain is path p without its anchor, or NULL. */
+static const cc_matrix_row_t *row_of(const cc_matrix_t *m, const cc_path_t *p)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const cc_certlist_t *l = &m->v[i].served;
+		size_t k;
+		if (l->n + 1 != p->certs.n)
+			continue;
+		for (k = 0; k < l->n && l->v[k] == p->certs.v[k]; k++)
+			;
+		if (k == l->n)
+			return &m->v[i];
+	}
+	return NULL;
+}
+
+/* Profiles' weighted share first; the anchors reached only break ties. */
+static double ubiquity_then_reach(const cc_path_t *p, void *arg)
+{
+	const struct verdict *v = arg;
+	const cc_matrix_row_t *row = row_of(&v->mx, p);
+
+	/* reach is at most 1, so 1e-3 of it never outweighs one profile's share */
+	return (row ? row->verdicts.score : 0) + 1e-3 * cc_trust_reach(p, v->fix);
+}
+
 static int profile_review(const struct copts *o, const cc_certlist_t *served,
 			  const cc_analyze_opts_t *ao, struct verdict *v,
 			  cc_error_t *err)
 {
 	cc_judge_opts_t jo = { .at = ao->at, .host = ao->host };
 	cc_cert_t *root = served->v[served->n - 1];
-	int ssrp = 0, r;
+	const cc_verdict_t *first = NULL;
+	const char *lacks = NULL;
+	int ssrp = 0, already = 0, r;
+	cc_buf_t names = { 0 };
+	size_t nrej = 0;
 	char cn[256];
 
-	for (size_t i = 0; i < v->f.n; i++)
+	for (size_t i = 0; i < v->f.n; i++) {
 		ssrp |= !strcmp(v->f.v[i].id, "self-signed-root-preferred");
+		already |= !strcmp(v->f.v[i].id, "untrusted") ||
+			   !strcmp(v->f.v[i].id, "incomplete-chain");
+	}
 	if ((r = cc_profiles_judge(o->profs, served, NULL, &jo, &v->verd, err)))
 		return r;
 	for (size_t i = 0; i < v->verd.n; i++) {
 		const cc_verdict_t *x = &v->verd.v[i];
-		const char *name = cc_profile_name(o->profs, x->profile);
 		if (x->trusted)
 			continue;
-		cc_findings_add(&v->f, "untrusted", CC_SEV_ERROR, x->depth,
-				"profile %s (%s) rejects the served chain: %s", name,
-				cc_behaviour_name(cc_profile_behaviour(o->profs, x->profile)),
-				x->reason);
-		if (!ssrp && served->n > 1 && cc_cert_self_issued(root) &&
-		    !cc_profile_has_anchor(o->profs, x->profile, root)) {
-			ssrp = 1;
-			cc_findings_add(&v->f, "self-signed-root-preferred", CC_SEV_WARNING,
-					(int)served->n - 1, "the chain ends at the self-signed "
-					"%s, which profile %s lacks",
-					cc_cert_name(root, 0, cn, sizeof(cn)), name);
-		}
+		if (!first)
+			first = x;
+		if (nrej++ < CHECK_NAMED_PROFILES)
+			cc_buf_printf(&names, "%s%s", nrej > 1 ? ", " : "",
+				      cc_profile_name(o->profs, x->profile));
+		if (!lacks && served->n > 1 && cc_cert_self_issued(root) &&
+		    !cc_profile_has_anchor(o->profs, x->profile, root))
+			lacks = cc_profile_name(o->profs, x->profile);
 	}
+	if (nrej > CHECK_NAMED_PROFILES)
+		cc_buf_printf(&names, " and %zu more", nrej - CHECK_NAMED_PROFILES);
+	/* When no profile trusts it, the analysis has said why already. */
+	if (first && !(already && !v->verd.ntrusted))
+		cc_findings_add(&v->f, "untrusted", CC_SEV_ERROR, first->depth,
+				"rejected by %zu of %zu profiles (%s); %s: %s", nrej,
+				v->verd.n, names.s ? names.s : "",
+				cc_profile_name(o->profs, first->profile), first->reason);
+	if (lacks && !ssrp)
+		cc_findings_add(&v->f, "self-signed-root-preferred", CC_SEV_WARNING,
+				(int)served->n - 1, "the chain ends at the self-signed "
+				"%s, which profile %s lacks",
+				cc_cert_name(root, 0, cn, sizeof(cn)), lacks);
+	cc_buf_clear(&names);
 	/* The chain to serve: no host, a name mismatch is no chain's fault. */
 	jo.host = NULL;
 	if ((r = cc_ubiquity_rank(o->profs, v->fix, &jo, &v->mx, err)))
 		return r;
+	/* Ties between profiles (one "roots" profile holding old and new
+	 * roots) go to the chain that reaches more anchors. */
+	cc_paths_rank(v->fix, ao->at, ubiquity_then_reach, v);
+	v->fixrow = row_of(&v->mx, &v->fix->v[0]);
 	return 0;
 }
 
@@ -507,7 +529,7 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		v.rc = EXIT_USAGE;
 		goto done;
 	}
-	if (o->profs && profile_review(o, &pr->served, &ao, &v, &err)) {
+	if (profile_review(o, &pr->served, &ao, &v, &err)) {
 		char line[1200];
 		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
 			cc_error_line(&err, line, sizeof(line)));
@@ -800,7 +822,7 @@ int cmd_check(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
-	const char **roots = NULL, **inter = NULL, **profs = NULL, *sys;
+	const char **roots = NULL, **inter = NULL, **profs = NULL;
 	size_t nroots = 0, ninter = 0, nprofs = 0;
 	cc_error_t err;
 	int c, rc = EXIT_USAGE;
@@ -884,8 +906,8 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	o.inter = cc_pool_new();
-	o.anchors = cc_pool_new();
-	if (!o.inter || !o.anchors)
+	o.profs = cc_profiles_new();
+	if (!o.inter || !o.profs || (nroots && !(o.anchors = cc_pool_new())))
 		goto out;
 	for (size_t i = 0; i < ninter; i++)
 		if (cli_load(o.inter, inter[i], 0, NULL))
@@ -893,26 +915,17 @@ int cmd_check(int argc, char **argv)
 	for (size_t i = 0; i < nroots; i++)
 		if (cli_load(o.anchors, roots[i], 0, NULL))
 			goto out;
-	if (nprofs && !(o.profs = cc_profiles_new()))
+	if (cli_profiles(o.profs, profs, nprofs, roots, nroots))
 		goto out;
-	for (size_t i = 0; i < nprofs; i++)
-		if (cc_profiles_add_spec(o.profs, profs[i], NULL, &err)) {
-			cli_fail(&err);
-			goto out;
-		}
-	/* Without -r, the anchors are those of the profiles, or the system's. */
-	if (!nroots && nprofs && pool_merge(o.anchors, cc_profiles_pool(o.profs), &err)) {
-		cli_fail(&err);
-		goto out;
-	}
-	if (!nroots && !nprofs && cli_load_system_roots(o.anchors, &sys))
-		goto out;
+	if (!nroots)
+		o.anchors = cc_profiles_pool(o.profs);
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
 	rc = o.targets ? check_batch(&o) : check_one(&o, argv[optind]);
 out:
 	cc_pool_free(o.inter);
-	cc_pool_free(o.anchors);
+	if (nroots)
+		cc_pool_free(o.anchors);
 	cc_profiles_free(o.profs);
 	free(profs);
 	free(roots);

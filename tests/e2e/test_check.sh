@@ -57,7 +57,7 @@ for alg in rsa ec; do
 
 	# ... and per profile: an old-root client and a new-root client both trust it
 	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port good)" >"$d/j"
-	expect_eq "$(ids "$d/j"):$(jget "$d/j" 'd["profiles_trusted"]'):$(jget "$d/j" 'd["exit"]')" ":2:0" \
+	expect_eq "$(ids "$d/j"):$(jget "$d/j" 'd["trust"]["trusted_by"]'):$(jget "$d/j" 'd["exit"]')" ":2:0" \
 		"$alg: complete chain -> no findings, trusted by both profiles"
 	chk -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port good)" >"$d/out"
 	expect_grep "served chain trusted by 2/2 profiles" "$d/out" "$alg: text matrix says 2/2"
@@ -65,15 +65,21 @@ for alg in rsa ec; do
 	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port anchor)" >"$d/j"
 	expect_eq "$(ids "$d/j")" "anchor-sent self-signed-root-preferred untrusted" \
 		"$alg: self-signed root, per profile -> anchor-sent, self-signed-root-preferred, untrusted"
-	expect_eq "$(jget "$d/j" '[p["name"] for p in d["profiles"] if not p["trusted"]]')" "['legacy']" \
+	expect_eq "$(jget "$d/j" '[p["profile"] for p in d["trust"]["verdicts"] if not p["trusted"]]')" "['legacy']" \
 		"$alg: the legacy profile is the one that rejects it"
 	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" -I "$d/cross.pem" "$NAME:$(port anchor)" >"$d/j"
-	expect_eq "$(jget "$d/j" 'd["fix"]["profiles_trusted"]')" 2 "$alg: the proposed chain (with the cross-sign) is trusted by both"
+	expect_eq "$(jget "$d/j" 'd["fix"]["trust"]["trusted_by"]')" 2 "$alg: the proposed chain (with the cross-sign) is trusted by both"
 	# served-order (OpenSSL 1.0.x) on a chain ending in the expired cross-sign
 	chk --json -p new-only="$d/new.pem",behaviour=served-order -p new-pb="$d/new.pem" \
 		--at "$LATER" "$NAME:$(port expired)" >"$d/j"
-	expect_eq "$(jget "$d/j" '[p["trusted"] for p in d["profiles"]]')" "[False, True]" \
+	expect_eq "$(jget "$d/j" '[p["trusted"] for p in d["trust"]["verdicts"]]')" "[False, True]" \
 		"$alg: expired cross-sign: served-order rejects, pathbuild accepts"
+
+	# default profiles: the built-in stores + system (here SSL_CERT_FILE = the old root)
+	SSL_CERT_FILE="$d/old.pem" cc check --json --connect 127.0.0.1 "$NAME:$(port good)" >"$d/j"
+	expect_eq "$(jget "$d/j" '[v["profile"] for v in d["trust"]["verdicts"] if v["trusted"]]'):$(jget "$d/j" 'd["trust"]["profiles"] > 5')" \
+		"['system']:True" "$alg: default profiles: the built-ins reject a private PKI, system trusts it"
+	expect_eq "$(ids "$d/j")" "untrusted" "$alg: default profiles: one untrusted finding naming the rejecting profiles"
 
 	# leaf only
 	expect_rc 1 "$alg: leaf only -> exit 1" chk -r "$d/old.pem" "$NAME:$(port leafonly)"
@@ -228,5 +234,5 @@ if command -v script >/dev/null 2>&1; then
 fi
 cc check -f - --timeout 3 -r "$T/rsa/old.pem" -r "$T/ec/old.pem" <"$T/targets" >"$T/bt"
 expect_eq "$(grep -cE '^www.example.test:[0-9]+ +(OK|WARNINGS)' "$T/bt"):$(grep -cE '^www.example.test:[0-9]+ +PROBLEMS' "$T/bt")" "4:6" "batch from stdin, text: one line per target"
-expect_grep '^www.example.test:[0-9]+ +PROBLEMS +incomplete-chain$' "$T/bt" "batch text line lists the finding ids"
+expect_grep '^www.example.test:[0-9]+ +PROBLEMS +incomplete-chain \(profiles 0/1\)$' "$T/bt" "batch text line lists the finding ids"
 finish
