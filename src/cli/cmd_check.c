@@ -792,16 +792,6 @@ out:
 	return worst;
 }
 
-static int add_path(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 int cmd_check(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -836,15 +826,15 @@ int cmd_check(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "r:I:f:p:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if (add_path(&roots, &nroots, optarg))
+			if (cli_push_arg(&roots, &nroots, optarg))
 				goto out;
 			break;
 		case 'I':
-			if (add_path(&inter, &ninter, optarg))
+			if (cli_push_arg(&inter, &ninter, optarg))
 				goto out;
 			break;
 		case 'p':
-			if (add_path(&profs, &nprofs, optarg))
+			if (cli_push_arg(&profs, &nprofs, optarg))
 				goto out;
 			break;
 		case 'f': o.targets = optarg; break;
