@@ -497,7 +497,7 @@ static int profile_review(const struct copts *o, const cc_certlist_t *served,
 	/* Ties between profiles (one "roots" profile holding old and new
 	 * roots) go to the chain that reaches more anchors. */
 	cc_paths_rank(v->fix, ao->at, ubiquity_then_reach, v);
-	v->fixrow = row_of(&v->mx, &v->fix->v[0]);
+	v->fixrow = v->fix->n ? row_of(&v->mx, &v->fix->v[0]) : NULL;
 	return 0;
 }
 
