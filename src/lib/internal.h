@@ -69,6 +69,10 @@ cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 void cc_cert_free(cc_cert_t *c);
 int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b);
 int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b);
+/* Gives c (not decoded yet) the decode x of the same DER (reference taken):
+ * OpenSSL 3 decodes keys slowly, and a served certificate is already decoded
+ * by the handshake or by another pool. */
+void cc_cert_adopt_x509(cc_cert_t *c, X509 *x);
 /* 1 if a's subject equals b's issuer, exact or canonical */
 int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
 

@@ -419,6 +419,8 @@ int cc_probe_result(cc_probe_t *p, cc_pool_t *pool, cc_probe_result_t *res,
 		r = cc_pool_add_der(pool, der, (size_t)n, where, &c, NULL, err);
 		OPENSSL_free(der);
 		if (!r)
+			cc_cert_adopt_x509(c, sk_X509_value(sk, i));
+		if (!r)
 			r = cc_certlist_push(&res->served, c);
 		if (r) {
 			res->fail = CC_PROBE_TLS;

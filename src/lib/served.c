@@ -110,6 +110,7 @@ static int build_served(const cc_build_opts_t *bo, const cc_certlist_t *served,
 		if ((r = cc_pool_add_der(*sp, der, len, cc_cert_source(served->v[i]), &c,
 					 NULL, err)))
 			return r;
+		cc_cert_adopt_x509(c, served->v[i]->x);
 		if (!i)
 			leaf = c;
 	}
