@@ -122,5 +122,5 @@ else
 	echo "| \`testssl.sh\` | - | not installed | | | |"
 fi
 echo
-echo "Medians of $RUNS runs (batch) and 3 runs (loops); testssl.sh: 1 run. $(nproc) cores, $(date -u +%Y-%m-%d)."
+echo "Medians of $RUNS runs (batch) and 3 runs (loops); testssl.sh: 1 run. $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the end, $(date -u +%Y-%m-%d)."
 echo "s_client only prints the certificates; certchain also analyses each chain and proposes a fix."
