@@ -614,14 +614,13 @@ static int read_targets(const char *path, char ***out, size_t *n)
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char *line = NULL, **v = NULL;
 	size_t cap = 0, vcap = 0;
-	ssize_t len;
 
 	*n = 0;
 	if (!f) {
 		fprintf(stderr, "certchain: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while (getline(&line, &cap, f) >= 0) {
 		char *s = line, *e;
 		while (isspace((unsigned char)*s))
 			s++;

@@ -418,10 +418,10 @@ int cc_probe_result(cc_probe_t *p, cc_pool_t *pool, cc_probe_result_t *res,
 		}
 		r = cc_pool_add_der(pool, der, (size_t)n, where, &c, NULL, err);
 		OPENSSL_free(der);
-		if (!r)
+		if (!r) {
 			cc_cert_adopt_x509(c, sk_X509_value(sk, i));
-		if (!r)
 			r = cc_certlist_push(&res->served, c);
+		}
 		if (r) {
 			res->fail = CC_PROBE_TLS;
 			snprintf(res->reason, sizeof(res->reason),
@@ -461,8 +461,8 @@ int cc_probe_run(const cc_probe_opts_t *opts, cc_pool_t *pool,
 	struct pollfd pfd;
 	int r, fd, tmo;
 
-	if ((r = cc_probe_new(opts, &p, err)))
-		return r;
+	if ((r = cc_probe_new(opts, &p, err)) || !p)
+		return r ? r : CC_EINVAL;
 	while ((fd = cc_probe_fd(p, &pfd.events, &tmo)) >= 0) {
 		pfd.fd = fd;
 		pfd.revents = 0;
