@@ -699,6 +699,21 @@ static int collect(const struct copts *o, struct slot *s)
 	return rc;
 }
 
+/* A target line that cannot be parsed: stderr, and a JSON line with --json. */
+static void bad_line(const struct copts *o, const char *spec)
+{
+	cc_buf_t b = { 0 };
+
+	fprintf(stderr, "certchain check: %s: not HOST[:PORT] [CONNECT-ADDR]\n", spec);
+	if (!o->json)
+		return;
+	cc_buf_printf(&b, "{\"target\":");
+	cc_buf_json_str(&b, spec);
+	cc_buf_printf(&b, ",\"exit\":%d,\"result\":\"bad-target\",\"reason\":"
+			  "\"not HOST[:PORT] [CONNECT-ADDR]\"}\n", EXIT_USAGE);
+	cli_flush(&b);
+}
+
 static int check_batch(const struct copts *o)
 {
 	char **lines = NULL;
@@ -734,8 +749,7 @@ static int check_batch(const struct copts *o)
 				const char *spec = lines[next++];
 				cc_error_clear(&err);
 				if (parse_target(o, spec, &slots[i].t)) {
-					fprintf(stderr, "certchain check: %s: not HOST[:PORT] "
-							"[CONNECT-ADDR]\n", spec);
+					bad_line(o, spec);
 					worst = worse(worst, EXIT_USAGE);
 					done++;
 					failing++;

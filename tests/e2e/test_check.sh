@@ -209,12 +209,12 @@ expect_rc 0 "check --help" cc check --help
 
 # Batch: every nginx endpoint plus the failing ones, concurrently.
 p=$(free_port)
-{ cat "$T/targets"; echo "# a comment"; echo; echo "127.0.0.1:$p"; } >"$T/batch"
+{ cat "$T/targets"; echo "# a comment"; echo; echo "127.0.0.1:$p"; echo "no:such:target"; } >"$T/batch"
 n=$(grep -c . "$T/targets")
 cc check -f "$T/batch" --json --concurrency 4 --timeout 3 -r "$T/rsa/old.pem" -r "$T/ec/old.pem" >"$T/bj" 2>"$T/berr"
 rc=$?
 expect_eq "$rc" 3 "batch: a refused target -> exit 3 overall"
-expect_eq "$(wc -l <"$T/bj")" "$((n + 1))" "batch: one JSON line per target"
+expect_eq "$(wc -l <"$T/bj")" "$((n + 2))" "batch: one JSON line per target"
 python3 - "$T/bj" >"$T/bsum" <<'PY'
 import json, sys
 r = {}
@@ -224,7 +224,7 @@ for line in open(sys.argv[1]):
     r[d["result"]] += 1
 print(" ".join("%s=%d" % kv for kv in sorted(r.items())))
 PY
-expect_eq "$(cat "$T/bsum")" "connect-failed=1 ok=4 problems=6" "batch: good/anchor ok, leaf-only/reversed/expired... problems, refused failed"
+expect_eq "$(cat "$T/bsum")" "bad-target=1 connect-failed=1 ok=4 problems=6" "batch: good/anchor ok, leaf-only/reversed/expired... problems, refused failed"
 expect_nogrep "checked" "$T/berr" "batch: no progress line when stderr is not a terminal"
 if command -v script >/dev/null 2>&1; then
 	# On a terminal (script(1) gives one), a progress line on stderr.
