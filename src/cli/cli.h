@@ -20,6 +20,11 @@ typedef int (*cmd_fn)(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_store(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_import_pfx(int argc, char **argv);
+
 int cmd_explain(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 
@@ -51,6 +56,29 @@ void cli_flush(cc_buf_t *b);
 void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	      time_t at);
 
+/* The certificate store in build/verify (store_use.c). */
+typedef struct cli_store_opts {
+	const char *dir; /* --store DIR, NULL = default */
+	int no_store;    /* --no-store */
+} cli_store_opts_t;
+/* For verify: unless o->no_store, replaces *anchors by (*anchors minus the
+ * store's disabled certificates) plus its enabled roots (the old pool is
+ * freed) and adds its enabled intermediates to pool (what the client knows;
+ * the served certificates in pool stay as sent). Prints the error and
+ * returns EXIT_USAGE on failure. */
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
+		    cc_pool_t **anchors);
+/* For build with trust profiles: unless o->no_store, adds the store's
+ * enabled roots as the profile "store" (when it has any), rebuilds *pool
+ * without the store's disabled certificates (keep->v[0], the leaf, stays;
+ * keep is re-pointed) plus its enabled intermediates, and sets *anchors to
+ * a copy of the profiles' pool without the disabled certificates: the
+ * anchors to search with (caller frees). With no_store, *anchors = NULL. */
+int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
+		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
+/* For 'profiles': only adds the profile "store" (as build does). */
+int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
+
 /* trust.c: trust profiles for build, explain, profiles and check. */
 /* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,
  * PREFIX/share/certchain next to the binary, or the source tree's data/. */
@@ -71,5 +99,18 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		 const cc_paths_t *paths);
 /* build and explain share one implementation; explain=1 for 'explain'. */
 int cli_build_main(int argc, char **argv, int explain);
+
+/* password.c: a password from file (first line; warns when group/world
+ * readable), env var, or /dev/tty without echo (twice when confirm; confirm
+ * also refuses an empty one). what names the file in the prompt. *out is
+ * freed with cli_password_free(). Returns 0 or EXIT_USAGE (message printed). */
+int cli_password(const char *cmd, const char *file, const char *env,
+		 const char *what, int confirm, char **out);
+void cli_password_free(char *p);
+/* Reads what file holds (cc_contents_read), asking for the password (as
+ * cli_password) only when it is a PFX; with pfx_only anything else is
+ * refused. *out is freed with cc_pfx_free(). 0 or EXIT_USAGE (printed). */
+int cli_read_contents(const char *cmd, const char *file, const char *pwfile,
+		      const char *pwenv, int pfx_only, cc_pfx_t **out);
 
 #endif

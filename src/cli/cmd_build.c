@@ -33,6 +33,11 @@ static const char usage_text[] =
 	"  -o, --output FILE             write the chosen chain as PEM, leaf first\n"
 	"      --json                    one JSON object on stdout\n"
 	"      --max-sigchecks N         signature-check budget (default 20000)\n"
+	"      --store DIR               certificate store to use (see certchain store)\n"
+	"      --no-store                ignore the store (default: its intermediates\n"
+	"                                join the search, its enabled roots are the\n"
+	"                                profile 'store', its disabled certificates\n"
+	"                                are never used in a path)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"Ranking: valid; trusted by more profiles; no certificate outside its\n"
@@ -49,6 +54,7 @@ typedef struct bargs {
 	time_t at;
 	int all, json, include_root;
 	unsigned max_sig;
+	cli_store_opts_t store;
 } bargs_t;
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -75,6 +81,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "output", required_argument, 0, 'o' },
 		{ "json", no_argument, 0, 5 },
 		{ "max-sigchecks", required_argument, 0, 6 },
+		{ "store", required_argument, 0, 8 },
+		{ "no-store", no_argument, 0, 9 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -112,6 +120,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 				return cli_usage_error(a->cmd, "--max-sigchecks: '%s' "
 								"is not a positive number", optarg);
 			break;
+		case 8: a->store.dir = optarg; break;
+		case 9: a->store.no_store = 1; break;
 		case 'h':
 			printf(usage_text, a->cmd, a->explain ? "\nexplain is build "
 			       "--explain: what to serve, and what each\nalternative "
@@ -302,8 +312,9 @@ static int write_out(const bargs_t *a, const result_t *r)
 	return rc;
 }
 
-static int run(bargs_t *a, cc_pool_t *pool, result_t *r)
+static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 {
+	cc_pool_t *pool = *pp, *anchors = NULL;
 	cc_certlist_t leafs = { 0 };
 	cc_build_opts_t bo = { 0 };
 	cc_judge_opts_t jo = { 0 };
@@ -319,12 +330,16 @@ static int run(bargs_t *a, cc_pool_t *pool, result_t *r)
 			goto out;
 	if (cli_profiles(r->profs, a->specs, a->nspecs, a->roots, a->nroots))
 		goto out;
+	if (cli_store_profile(&a->store, r->profs, pp, &leafs, &anchors))
+		goto out;
+	pool = *pp;
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;
 	bo.max_sigchecks = a->max_sig;
 	jo.at = bo.at;
 	jo.host = bo.host;
-	if (cc_build(&bo, leafs.v[0], pool, cc_profiles_pool(r->profs), &r->ps, &err) ||
+	if (cc_build(&bo, leafs.v[0], pool, anchors ? anchors : cc_profiles_pool(r->profs),
+		     &r->ps, &err) ||
 	    cc_ubiquity_rank(r->profs, r->ps, &jo, &r->m, &err)) {
 		cli_fail(&err);
 		goto out;
@@ -346,6 +361,7 @@ static int run(bargs_t *a, cc_pool_t *pool, result_t *r)
 	rc = r->row ? EXIT_OK : EXIT_PROBLEM;
 out:
 	cc_certlist_clear(&leafs);
+	cc_pool_free(anchors); /* r's paths only borrow these until reported */
 	return rc;
 }
 
@@ -361,7 +377,7 @@ int cli_build_main(int argc, char **argv, int explain)
 		fprintf(stderr, "certchain: out of memory\n");
 		rc = EXIT_USAGE;
 	} else if (rc == 0) {
-		rc = run(&a, pool, &r);
+		rc = run(&a, &pool, &r);
 	} else if (rc < 0) {
 		rc = EXIT_OK; /* --help */
 	}

@@ -31,6 +31,10 @@ static const char usage_text[] =
 	"  -p, --profile SPEC            judge per trust profile (repeatable): a built-in\n"
 	"                                name, system, NAME=PATH[,behaviour=B][,weight=W]\n"
 	"                                (default without -r: every built-in + system)\n"
+	"      --store DIR               certificate store to use (see certchain store)\n"
+	"      --no-store                ignore the store (default: its intermediates\n"
+	"                                repair chains, its roots are the profile\n"
+	"                                \"store\", its disabled certificates are unused)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
@@ -65,7 +69,7 @@ struct copts {
 	const char *sni, *connect, *fix_out, *targets;
 	int timeout_ms, json, starttls, concurrency;
 	cc_analyze_opts_t ao;
-	cc_pool_t *inter, *anchors; /* anchors: -r, or the profiles' union (borrowed) */
+	cc_pool_t *inter, *anchors; /* anchors: -r or the profiles' union, + store */
 	cc_profiles_t *profs;
 };
 
@@ -519,8 +523,9 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	}
 	v.checked_name = o->sni ? o->sni : is_ip(t->host) ? NULL : t->host;
 	ao.host = v.checked_name;
-	if (pool_merge(pool, o->inter, &err) ||
-	    cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
+	/* A client knows only what is sent: -I and the store only repair. */
+	if (cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
+	    pool_merge(pool, o->inter, &err) ||
 	    cc_served_review(&pr->served, pool, o->anchors, &ao, NULL, NULL, &v.f,
 			     &v.fix, &err)) {
 		char line[1200];
@@ -821,12 +826,15 @@ int cmd_check(int argc, char **argv)
 		{ "concurrency", required_argument, 0, 8 },
 		{ "expires-soon", required_argument, 0, 9 },
 		{ "profile", required_argument, 0, 'p' },
+		{ "store", required_argument, 0, 10 },
+		{ "no-store", no_argument, 0, 11 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
 	const char **roots = NULL, **inter = NULL, **profs = NULL;
 	size_t nroots = 0, ninter = 0, nprofs = 0;
+	cli_store_opts_t so = { 0 };
 	cc_error_t err;
 	int c, rc = EXIT_USAGE;
 	char *end;
@@ -895,6 +903,8 @@ int cmd_check(int argc, char **argv)
 			}
 			o.ao.expires_soon_days = (int)l;
 			break;
+		case 10: so.dir = optarg; break;
+		case 11: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		default: cli_usage_error("check", "bad option"); goto out;
 		}
@@ -910,7 +920,8 @@ int cmd_check(int argc, char **argv)
 	}
 	o.inter = cc_pool_new();
 	o.profs = cc_profiles_new();
-	if (!o.inter || !o.profs || (nroots && !(o.anchors = cc_pool_new())))
+	o.anchors = cc_pool_new();
+	if (!o.inter || !o.profs || !o.anchors)
 		goto out;
 	for (size_t i = 0; i < ninter; i++)
 		if (cli_load(o.inter, inter[i], 0, NULL))
@@ -920,15 +931,21 @@ int cmd_check(int argc, char **argv)
 			goto out;
 	if (cli_profiles(o.profs, profs, nprofs, roots, nroots))
 		goto out;
-	if (!nroots)
-		o.anchors = cc_profiles_pool(o.profs);
+	if (!nroots && pool_merge(o.anchors, cc_profiles_pool(o.profs), &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	/* As build and verify: the store's intermediates repair, its roots
+	 * trust (the profile "store"), its disabled certificates are dropped. */
+	if (cli_store_add_profile(&so, o.profs) ||
+	    cli_store_apply(&so, o.inter, &o.anchors))
+		goto out;
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
 	rc = o.targets ? check_batch(&o) : check_one(&o, argv[optind]);
 out:
 	cc_pool_free(o.inter);
-	if (nroots)
-		cc_pool_free(o.anchors);
+	cc_pool_free(o.anchors);
 	cc_profiles_free(o.profs);
 	free(profs);
 	free(roots);

@@ -91,6 +91,18 @@ for alg in rsa ec; do
 	expect_eq "$(ids "$d/j")" "anchor-sent self-signed-root-preferred" \
 		"$alg: self-signed root sent -> anchor-sent, self-signed-root-preferred"
 
+	# -I and the certificate store repair, they do not hide a missing intermediate
+	chk --json -r "$d/old.pem" -I "$d/ica.pem" -I "$d/cross.pem" "$NAME:$(port leafonly)" >"$d/j"
+	expect_eq "$(ids "$d/j"):$(jget "$d/j" 'len(d["fix"]["added"])')" "incomplete-chain:2" \
+		"$alg: leaf only with -I -> still incomplete-chain; the fix adds 2"
+	cc store import "$d/ica.pem" >/dev/null && cc store import "$d/cross.pem" >/dev/null
+	chk --json -r "$d/old.pem" "$NAME:$(port leafonly)" >"$d/j"
+	expect_eq "$(ids "$d/j"):$(jget "$d/j" 'len(d["fix"]["added"])')" "incomplete-chain:2" \
+		"$alg: the store's intermediates repair the chain"
+	chk --json --no-store -r "$d/old.pem" "$NAME:$(port leafonly)" >"$d/j"
+	expect_eq "$(jget "$d/j" 'd["fix"]')" "None" "$alg: --no-store: nothing to repair with"
+	rm -rf "$CERTCHAIN_STORE"
+
 	# reversed
 	expect_rc 1 "$alg: reversed -> exit 1" chk -r "$d/old.pem" "$NAME:$(port reversed)"
 	chk --json -r "$d/old.pem" "$NAME:$(port reversed)" >"$d/j"
