@@ -177,6 +177,20 @@ for alg in rsa ec; do
 	expect_grep "remove  www.example.test \(issued by Issuing CA 1\): a duplicate" "$d/out" "$alg s_server: the fix drops the duplicate leaf"
 done
 
+# SNI reaches the server: s_server answers other.test with another certificate.
+d=$T/ec
+pki_issue "$d" other "other.test" other ica 90 leaf other.test
+p=$(free_port)
+openssl s_server -quiet -accept "127.0.0.1:$p" -cert "$d/leaf.pem" -key "$d/leaf.key" \
+	-servername other.test -cert2 "$d/other.pem" -key2 "$d/other.key" </dev/null >/dev/null 2>&1 &
+CHECK_PIDS="$CHECK_PIDS $!"
+wait_port "$p"
+cc check --json --connect 127.0.0.1 --sni other.test -r "$d/new.pem" "$NAME:$p" >"$T/j"
+expect_eq "$(jget "$T/j" 'd["served"][0]["subject_cn"]+" "+str(d["exit"])')" "other.test 1" \
+	"--sni other.test: the server sends other.test's certificate (and ICA missing -> exit 1)"
+cc check --json --connect 127.0.0.1 -r "$d/new.pem" "$NAME:$p" >"$T/j"
+expect_eq "$(jget "$T/j" 'd["served"][0]["subject_cn"]')" "$NAME" "no --sni: SNI is the host name"
+
 # Connection failures: each ends within --timeout with exit 3 and a reason.
 p=$(free_port); bad_serve silent "$p"
 start=$(date +%s%N)
