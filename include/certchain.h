@@ -989,13 +989,17 @@ void cc_file_free(unsigned char *buf, size_t len);
 /** Plain-text protocols that upgrade to TLS before the handshake. */
 enum cc_starttls {
 	CC_STARTTLS_NONE = 0,
-	CC_STARTTLS_SMTP,    /**< 220 greeting, EHLO, STARTTLS, 220 */
-	CC_STARTTLS_POSTGRES /**< SSLRequest, 'S' */
+	CC_STARTTLS_SMTP,     /**< 220 greeting, EHLO, STARTTLS, 220 */
+	CC_STARTTLS_POSTGRES, /**< SSLRequest, 'S' */
+	CC_STARTTLS_IMAP,     /**< "* OK" greeting, STARTTLS, tagged OK */
+	CC_STARTTLS_POP3,     /**< "+OK" greeting, STLS, "+OK" */
+	CC_STARTTLS_FTP,      /**< 220 greeting, AUTH TLS, 234 */
+	CC_STARTTLS_XMPP      /**< stream header, features with starttls, proceed */
 };
 
 /**
- * Parses "smtp" / "postgres" into *out. Returns 0 or CC_EINVAL for a
- * protocol certchain does not speak.
+ * Parses "smtp", "postgres", "imap", "pop3", "ftp" or "xmpp" into *out.
+ * Returns 0 or CC_EINVAL for a protocol certchain does not speak.
  */
 int cc_starttls_parse(const char *name, int *out);
 
@@ -1104,6 +1108,42 @@ void cc_probe_result_clear(cc_probe_result_t *res);
  */
 int cc_probe_run(const cc_probe_opts_t *opts, cc_pool_t *pool,
 		 cc_probe_result_t *res, cc_error_t *err);
+
+/*
+ * Judging a served chain beyond cc_chain_analyze(), and the chain to serve
+ * instead (served.c).
+ */
+
+/**
+ * A cc_trust_fn for chains to serve when no trust profiles are given:
+ * arg is the cc_paths_t being ranked. A path scores the share of the
+ * distinct anchors (of all valid paths) that a path-building client holding
+ * only that anchor reaches from the path's certificates. So a chain carrying
+ * a cross-sign, which reaches both the new and the old root, beats the
+ * shorter chain that only reaches the new one.
+ */
+double cc_trust_reach(const cc_path_t *path, void *arg);
+
+/**
+ * Adds the findings that need the whole pool, not just the served chain:
+ *   cross-sign-available: the served chain is trusted through one anchor, and
+ *     a cross-signed certificate it does not send would let clients holding
+ *     another anchor trust it too;
+ *   self-signed-root-preferred: the served chain ends at a self-signed root
+ *     while a cross-signed version of that root exists, so clients lacking
+ *     the self-signed root (legacy stores) fail.
+ * served->v[] must be certificates of pool; pool holds the served
+ * certificates plus every intermediate that may be used to repair the chain.
+ * If fix is non-NULL, *fix receives every path from the leaf through pool to
+ * anchors ranked by trust/arg (cc_trust_reach with *fix itself when trust is
+ * NULL); the best one minus its anchor is the chain to serve. Caller frees
+ * with cc_paths_free(); it is set even when no path is valid. opts->host is
+ * not used: no chain fixes a host name mismatch.
+ */
+int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
+		     cc_pool_t *anchors, const cc_analyze_opts_t *opts,
+		     cc_trust_fn trust, void *arg, cc_findings_t *out,
+		     cc_paths_t **fix, cc_error_t *err);
 
 /* --------------------------------------------------------------- aia */
 /*

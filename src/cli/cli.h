@@ -20,6 +20,7 @@ typedef int (*cmd_fn)(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
@@ -39,6 +40,8 @@ int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 	     cc_certlist_t *order);
 /* Loads the default system trust store into pool; EXIT_USAGE when missing. */
 int cli_load_system_roots(cc_pool_t *pool, const char **used);
+/* Appends s to the growable array *v of *n option values; -1 when out of memory. */
+int cli_push_arg(const char ***v, size_t *n, const char *s);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
 
@@ -47,8 +50,6 @@ int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n);
 /* Appends one certificate as PEM to b. */
 void cli_pem(cc_buf_t *b, cc_cert_t *c);
 
-/* Appends s to the argument list *v of *n entries; -1 when out of memory. */
-int cli_push_arg(const char ***v, size_t *n, const char *s);
 /* Findings: one line each ("  error   wrong-order   ..."), or a JSON array. */
 void cli_findings_text(cc_buf_t *b, const cc_findings_t *f);
 void cli_findings_json(cc_buf_t *b, const cc_findings_t *f);

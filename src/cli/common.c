@@ -102,16 +102,6 @@ int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n)
 	return r ? cli_fail(&err) : 0;
 }
 
-int cli_push_arg(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 static const char *sev_name(int s)
 {
 	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
@@ -170,4 +160,14 @@ void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 			cc_buf_printf(b, "  %*s%s   trust anchor: clients have it, not served\n",
 				      ind, "", pad);
 	}
+}
+
+int cli_push_arg(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
 }

@@ -13,6 +13,7 @@ static const struct {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
 	{ "fix", cmd_fix, "complete and repair a chain (store, AIA), write it, say what changed" },
+	{ "check", cmd_check, "check the chain a live TLS server sends, and how to fix it" },
 	{ "store", cmd_store, "the certificate store: import, list, disable, remove" },
 	{ "explain", cmd_explain, "say in plain words which chain to serve and why" },
 	{ "profiles", cmd_profiles, "list the trust profiles (client root stores)" },
