@@ -36,27 +36,33 @@ int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a)
 	return 0;
 }
 
+void cli_aia_fill(cli_aia_t *a, time_t at, cc_aia_opts_t *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cache_dir = a->cache ? a->cache : cc_aia_default_cache(a->dflt, sizeof(a->dflt));
+	o->offline = a->offline;
+	o->at = at;
+	o->timeout_ms = a->timeout_ms;
+	/* The whole chase may take a few single fetches, not one hostile
+	 * server's worth of stalls per certificate. */
+	o->total_ms = a->timeout_ms ? 4 * a->timeout_ms : 0;
+	o->max_fetches = a->max_fetches;
+	/* HTTPS AIA servers are verified against the same system store
+	 * certchain uses, SSL_CERT_FILE/SSL_CERT_DIR included. */
+	o->ca_file = getenv("SSL_CERT_FILE");
+	o->ca_dir = getenv("SSL_CERT_DIR");
+}
+
 int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 		cc_pool_t *anchors, time_t at, cc_aia_result_t *res)
 {
-	cc_aia_opts_t o = { 0 };
+	cc_aia_opts_t o;
 	cc_error_t err;
 
 	if (!a->on)
 		return 0;
 	cc_error_clear(&err);
-	o.cache_dir = a->cache ? a->cache : cc_aia_default_cache(a->dflt, sizeof(a->dflt));
-	o.offline = a->offline;
-	o.at = at;
-	o.timeout_ms = a->timeout_ms;
-	/* The whole chase may take a few single fetches, not one hostile
-	 * server's worth of stalls per certificate. */
-	o.total_ms = a->timeout_ms ? 4 * a->timeout_ms : 0;
-	o.max_fetches = a->max_fetches;
-	/* HTTPS AIA servers are verified against the same system store
-	 * certchain uses, SSL_CERT_FILE/SSL_CERT_DIR included. */
-	o.ca_file = getenv("SSL_CERT_FILE");
-	o.ca_dir = getenv("SSL_CERT_DIR");
+	cli_aia_fill(a, at, &o);
 	if (a->offline && !o.cache_dir)
 		return cli_usage_error(cmd, "--offline needs a cache: give --aia-cache "
 					    "DIR (HOME and XDG_CACHE_HOME are unset)");

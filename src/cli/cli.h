@@ -88,6 +88,8 @@ typedef struct cli_aia {
 } cli_aia_t;
 /* Handles one CLI_AIA_* option; EXIT_USAGE on a bad value. */
 int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a);
+/* The library options the CLI options stand for (at: validation time). */
+void cli_aia_fill(cli_aia_t *a, time_t at, cc_aia_opts_t *o);
 /* Completes pool from AIA for leaf when a->on; EXIT_USAGE on error. */
 int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 		cc_pool_t *anchors, time_t at, cc_aia_result_t *res);

@@ -38,6 +38,9 @@ static const char usage_text[] =
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
+	"                                completed over AIA unless --no-aia\n"
+	CLI_AIA_USAGE
+	"      --no-aia                  no AIA, not even for --fix-out\n"
 	"      --json                    JSON (one object per target and line)\n"
 	"  -f, --targets FILE|-          check every target of FILE (one per line:\n"
 	"                                HOST[:PORT] [CONNECT-ADDR]; # comments)\n"
@@ -71,6 +74,7 @@ struct copts {
 	cc_analyze_opts_t ao;
 	cc_pool_t *inter, *anchors; /* anchors: -r or the profiles' union, + store */
 	cc_profiles_t *profs;
+	cli_aia_t aia;
 };
 
 struct target {
@@ -505,6 +509,31 @@ static int profile_review(const struct copts *o, const cc_certlist_t *served,
 	return 0;
 }
 
+/* --aia (and --fix-out): missing issuers of the leaf join pool; the
+ * fetches are reported in b for people, on stderr otherwise. */
+static int aia_repair(const struct copts *o, const cc_certlist_t *served,
+		      cc_pool_t *pool, time_t at, int quiet, cc_buf_t *b,
+		      cc_error_t *err)
+{
+	cli_aia_t aia = o->aia;
+	cc_aia_opts_t ao;
+	cc_aia_result_t res = { 0 };
+	cc_buf_t notes = { 0 };
+	int rc;
+
+	if (!aia.on)
+		return 0;
+	cli_aia_fill(&aia, at, &ao);
+	rc = cc_aia_complete(&ao, served->v[0], pool, o->anchors, &res, err);
+
+	cli_aia_text(quiet ? &notes : b, &res);
+	if (notes.s)
+		fputs(notes.s, stderr);
+	cc_buf_clear(&notes);
+	cc_aia_result_clear(&res);
+	return rc;
+}
+
 /*
  * Judges one finished probe whose certificates are in pool, and appends the
  * report to b. Returns the target's exit code.
@@ -526,6 +555,7 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	/* A client knows only what is sent: -I and the store only repair. */
 	if (cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
 	    pool_merge(pool, o->inter, &err) ||
+	    aia_repair(o, &pr->served, pool, ao.at, batch || o->json, b, &err) ||
 	    cc_served_review(&pr->served, pool, o->anchors, &ao, NULL, NULL, &v.f,
 			     &v.fix, &err)) {
 		char line[1200];
@@ -829,6 +859,7 @@ int cmd_check(int argc, char **argv)
 		{ "store", required_argument, 0, 10 },
 		{ "no-store", no_argument, 0, 11 },
 		{ "help", no_argument, 0, 'h' },
+		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
 	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
@@ -836,7 +867,7 @@ int cmd_check(int argc, char **argv)
 	size_t nroots = 0, ninter = 0, nprofs = 0;
 	cli_store_opts_t so = { 0 };
 	cc_error_t err;
-	int c, rc = EXIT_USAGE;
+	int c, rc = EXIT_USAGE, no_aia = 0;
 	char *end;
 	double d;
 	long l;
@@ -906,6 +937,12 @@ int cmd_check(int argc, char **argv)
 		case 10: so.dir = optarg; break;
 		case 11: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
+		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
+		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+			no_aia |= c == CLI_AIA_OFF;
+			if (cli_aia_option("check", c, optarg, &o.aia))
+				goto out;
+			break;
 		default: cli_usage_error("check", "bad option"); goto out;
 		}
 	}
@@ -918,6 +955,8 @@ int cmd_check(int argc, char **argv)
 		cli_usage_error("check", "--fix-out works on one target, not with -f");
 		goto out;
 	}
+	if (o.fix_out && !no_aia)
+		o.aia.on = 1; /* the chain to write may need issuers nobody sent */
 	o.inter = cc_pool_new();
 	o.profs = cc_profiles_new();
 	o.anchors = cc_pool_new();

@@ -135,6 +135,16 @@ expect_rc 0 "fix HOST:PORT -> fixed over AIA" \
 	cc fix --json --host fix.test --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/h.pem" "127.0.0.1:$port"
 expect_eq "$(fps "$T/h.pem" | tr '\n' ' ')" "$want" "HOST form writes leaf, CA 2, CA 1"
 expect_eq "$(ids "$T/out" before)" "incomplete-chain" "HOST form: served chain was incomplete"
+# check --fix-out completes over AIA by default; the findings still judge
+# what was sent.
+expect_rc 1 "check --fix-out on a leaf-only server -> problem found" \
+	cc check --timeout 5 -r "$d/root.pem" --aia-cache "$T/cache-check" --fix-out "$T/cf.pem" "127.0.0.1:$port"
+expect_grep "incomplete-chain" "$T/out" "check still reports what was sent"
+expect_grep "^aia: .*fetched" "$T/out" "check reports the AIA fetches"
+expect_eq "$(fps "$T/cf.pem" | tr '\n' ' ')" "$want" "check --fix-out writes leaf, CA 2, CA 1"
+rm -f "$T/cf2.pem"
+cc check --timeout 5 --no-aia -r "$d/root.pem" --fix-out "$T/cf2.pem" "127.0.0.1:$port" >/dev/null 2>"$T/err"
+[ ! -e "$T/cf2.pem" ] && ok "check --fix-out --no-aia: nothing to write" || bad "check --no-aia wrote a chain"
 kill $srv 2>/dev/null; wait $srv 2>/dev/null
 expect_rc 3 "refused port -> exit 3" cc fix --timeout 2 -r "$d/root.pem" "127.0.0.1:$port"
 expect_grep "127.0.0.1:$port: could not connect \(refused\)" "$T/err" "says the connection was refused"
