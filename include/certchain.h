@@ -428,6 +428,125 @@ int cc_write_file_atomic(const char *path, const void *data, size_t len,
  * (Declarations of this module go below this comment.)
  */
 
+/** Plain-text protocols that upgrade to TLS before the handshake. */
+enum cc_starttls {
+	CC_STARTTLS_NONE = 0,
+	CC_STARTTLS_SMTP,    /**< 220 greeting, EHLO, STARTTLS, 220 */
+	CC_STARTTLS_POSTGRES /**< SSLRequest, 'S' */
+};
+
+/**
+ * Parses "smtp" / "postgres" into *out. Returns 0 or CC_EINVAL for a
+ * protocol certchain does not speak.
+ */
+int cc_starttls_parse(const char *name, int *out);
+
+/** Options of one probe. Strings are borrowed for the probe's lifetime. */
+typedef struct cc_probe_opts {
+	const char *host;    /**< the server's name (also the default SNI) */
+	const char *port;    /**< service or port number; NULL = "443" */
+	const char *sni;     /**< SNI to send; NULL = host unless host is an IP literal */
+	const char *connect; /**< address or name to dial instead of host, or NULL */
+	int timeout_ms;      /**< deadline for the whole probe; 0 = CC_PROBE_TIMEOUT_MS */
+	int starttls;        /**< enum cc_starttls */
+} cc_probe_opts_t;
+
+/*
+ * Default deadline: a healthy server on another continent completes
+ * TCP + TLS 1.2 in well under 2 s; 10 s leaves room for a slow one without
+ * letting a black-holed target hold a batch slot for long.
+ */
+#define CC_PROBE_TIMEOUT_MS 10000
+
+/** Why a probe failed: the exit-3 reasons. */
+enum cc_probe_fail {
+	CC_PROBE_OK = 0,
+	CC_PROBE_RESOLVE,  /**< the name did not resolve */
+	CC_PROBE_REFUSED,  /**< TCP connection refused */
+	CC_PROBE_UNREACH,  /**< network/host unreachable, other socket errors */
+	CC_PROBE_TIMEOUT,  /**< the deadline passed (connect, STARTTLS or handshake) */
+	CC_PROBE_CLOSED,   /**< the peer closed or reset the connection */
+	CC_PROBE_ALERT,    /**< the server sent a TLS alert */
+	CC_PROBE_NOT_TLS,  /**< the server answered with something that is not TLS */
+	CC_PROBE_STARTTLS, /**< the plain-text upgrade was refused */
+	CC_PROBE_TLS       /**< another handshake failure (see reason) */
+};
+
+/** Short stable name of a failure: "refused", "timeout", "tls-alert", ... */
+const char *cc_probe_fail_name(int fail);
+
+/** The outcome of one probe. Plain data except 'served'. */
+typedef struct cc_probe_result {
+	int fail;            /**< enum cc_probe_fail; CC_PROBE_OK on success */
+	char reason[256];    /**< one line, "" on success */
+	int alert;           /**< TLS alert description number when fail == ALERT, else -1 */
+	char peer[80];       /**< address actually connected ("127.0.0.1:443"), or "" */
+	char version[16];    /**< "TLSv1.3", "" on failure */
+	char cipher[64];     /**< negotiated cipher suite, "" on failure */
+	double ms;           /**< time spent, milliseconds */
+	/**
+	 * The certificates exactly as the server sent them (order and
+	 * duplicates preserved, leaf first); pointers into the pool given to
+	 * cc_probe_result(). Free the array with cc_certlist_clear() (or
+	 * cc_probe_result_clear()).
+	 */
+	cc_certlist_t served;
+} cc_probe_result_t;
+
+/**
+ * One probe in flight: a non-blocking connection and handshake driven by the
+ * caller's poll loop, so one process can run many at once. Lifecycle:
+ * cc_probe_new(), then while cc_probe_fd() >= 0, poll that fd for the events
+ * it asks for (no longer than its timeout) and call cc_probe_step() with the
+ * returned events (0 on a poll timeout); then cc_probe_result() and
+ * cc_probe_free(). Name resolution (getaddrinfo) happens in cc_probe_new()
+ * and blocks; give numeric addresses to --connect for fully parallel work.
+ * Uses TLS 1.2 and 1.3, RSA and ECDSA; the certificates are captured, not
+ * verified (verification is the analysis' job). A peer that closes early
+ * can raise SIGPIPE on a write: programs should ignore SIGPIPE.
+ */
+typedef struct cc_probe cc_probe_t;
+
+/**
+ * Starts a probe. *out is the caller's: free with cc_probe_free(). Returns 0
+ * (even when the connection already failed: that is a result, not an error),
+ * or CC_EINVAL / CC_ENOMEM / CC_ECRYPTO.
+ */
+int cc_probe_new(const cc_probe_opts_t *opts, cc_probe_t **out, cc_error_t *err);
+
+/**
+ * The descriptor to poll and, in *events, POLLIN/POLLOUT; in *timeout_ms the
+ * milliseconds left before the deadline (>= 0). Returns -1 when the probe is
+ * finished.
+ */
+int cc_probe_fd(cc_probe_t *p, short *events, int *timeout_ms);
+
+/** Advances the probe after poll (revents from poll, 0 when it timed out). */
+void cc_probe_step(cc_probe_t *p, short revents);
+
+/**
+ * Fills *res (which the caller zeroes first) once the probe is finished:
+ * on success, adds the served certificates to pool (deduplicated there) and
+ * lists them in res->served as sent. Returns 0, or a negative code when the
+ * certificates could not be stored (then res->fail says CC_PROBE_TLS).
+ */
+int cc_probe_result(cc_probe_t *p, cc_pool_t *pool, cc_probe_result_t *res,
+		    cc_error_t *err);
+
+/** Closes the connection and frees the probe. Accepts NULL. */
+void cc_probe_free(cc_probe_t *p);
+
+/** Frees res->served's array. */
+void cc_probe_result_clear(cc_probe_result_t *res);
+
+/**
+ * One probe from start to finish, blocking up to opts->timeout_ms: the
+ * convenience form of the calls above. Returns 0 with res->fail set (a
+ * connection failure is a result), or a negative code for bad arguments.
+ */
+int cc_probe_run(const cc_probe_opts_t *opts, cc_pool_t *pool,
+		 cc_probe_result_t *res, cc_error_t *err);
+
 /* --------------------------------------------------------------- aia */
 /*
  * Section: fetching missing issuers over AIA (aia.c).
