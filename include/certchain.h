@@ -714,6 +714,34 @@ int cc_deploy_rollback(cc_deploy_t *d, cc_error_t *err);
 /** The bindings of this deployment's server, as last written. Borrowed from d, valid until the next call on d. */
 const cc_binding_t *cc_deploy_bindings(const cc_deploy_t *d, size_t *n);
 
+/** What a binding serves for one SNI name, compared with what was deployed. */
+typedef struct cc_served {
+	char sni[256];        /**< the name sent ("*." becomes "certchain-check.") */
+	int fail;             /**< enum cc_probe_fail of the last attempt */
+	char reason[256];     /**< connection failure or the difference; "" when equal */
+	int match;            /**< 1: the served chain equals the deployed one */
+	size_t nserved;       /**< certificates served */
+	char leaf[65];        /**< SHA-256 of the served leaf, "" if none */
+} cc_served_t;
+
+/*
+ * How long cc_deploy_check() waits for a reload to show: nginx and HAProxy
+ * start new workers within a second or two; 15 s covers a loaded machine
+ * without hanging a deployment on a server that ignored the reload.
+ */
+#define CC_DEPLOY_CHECK_WAIT_MS 15000
+
+/**
+ * Connects to b's address and port (loopback for "*") once per host name,
+ * with that name as SNI, and compares the certificates served, in order,
+ * with b->chain. Reloads are asynchronous, so it retries every 250 ms until
+ * every name serves the deployed chain or wait_ms (0 = the default above)
+ * has passed. res receives b->nhosts entries. Returns 1 when every name
+ * serves exactly the deployed chain, 0 when one does not, or a negative code.
+ */
+int cc_deploy_check(const cc_binding_t *b, int wait_ms,
+		    cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,4 +46,43 @@ void cli_flush(cc_buf_t *b);
 void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	      time_t at);
 
+/* Deployment (deploy_opts.c): options shared by bind, unbind, bindings, reload. */
+#define CLI_DEPLOY_OPT 0x400 /* getopt codes CLI_DEPLOY_OPT..+11 */
+#define CLI_DEPLOY_LONGOPTS                                                    \
+	{ "store", required_argument, 0, CLI_DEPLOY_OPT },                     \
+	{ "config", required_argument, 0, CLI_DEPLOY_OPT + 1 },                \
+	{ "conf-dir", required_argument, 0, CLI_DEPLOY_OPT + 2 },              \
+	{ "deploy-dir", required_argument, 0, CLI_DEPLOY_OPT + 3 },            \
+	{ "nginx-prefix", required_argument, 0, CLI_DEPLOY_OPT + 4 },          \
+	{ "nginx-conf", required_argument, 0, CLI_DEPLOY_OPT + 5 },            \
+	{ "nginx-bin", required_argument, 0, CLI_DEPLOY_OPT + 6 },             \
+	{ "haproxy-conf", required_argument, 0, CLI_DEPLOY_OPT + 7 },          \
+	{ "haproxy-pidfile", required_argument, 0, CLI_DEPLOY_OPT + 8 },       \
+	{ "haproxy-bin", required_argument, 0, CLI_DEPLOY_OPT + 9 },           \
+	{ "validate-cmd", required_argument, 0, CLI_DEPLOY_OPT + 10 },         \
+	{ "reload-cmd", required_argument, 0, CLI_DEPLOY_OPT + 11 }
+#define CLI_DEPLOY_MAX_SET 16
+typedef struct cli_deploy {
+	const char *store, *config;
+	struct {
+		const char *key, *val;
+		int server;
+	} set[CLI_DEPLOY_MAX_SET];
+	size_t nset;
+} cli_deploy_t;
+extern const char cli_deploy_help[];
+/* 1 if code was a deployment option (recorded in o), else 0. */
+int cli_deploy_opt(cli_deploy_t *o, int code, const char *arg);
+/* The state directory: --store, $CERTCHAIN_STORE, or the default. Static buffer. */
+const char *cli_state_dir(const cli_deploy_t *o);
+/* Settings for server: defaults, saved ones, --config, options; saved back when save. */
+int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, int server,
+		   cc_deploy_cfg_t *cfg, int save);
+/* mkdir -p with mode 0700; EXIT_USAGE (message printed) on failure. */
+int cli_mkdirs(const char *path);
+int cmd_bind(int argc, char **argv);
+int cmd_bindings(int argc, char **argv);
+int cmd_unbind(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
+
 #endif

@@ -1,0 +1,132 @@
+/* deploy_opts.c - the deployment options bind, unbind, bindings and reload
+ * share: where the state lives and how each server is configured. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char cli_deploy_help[] =
+	"deployment settings (saved per server by 'bind', used by later commands):\n"
+	"      --store DIR             state directory (default $CERTCHAIN_STORE, else\n"
+	"                              ~/.local/share/certchain; /var/lib/certchain as root)\n"
+	"      --config FILE           read settings from FILE ('key = value' lines)\n"
+	"      --conf-dir DIR          where the generated include goes (nginx:\n"
+	"                              /etc/nginx/conf.d; haproxy: /etc/haproxy/conf.d)\n"
+	"      --deploy-dir DIR        where certificates and keys go (/etc/ssl/certchain)\n"
+	"      --nginx-prefix DIR      nginx -p DIR\n"
+	"      --nginx-conf FILE       nginx -c FILE\n"
+	"      --nginx-bin PATH        the nginx executable (nginx)\n"
+	"      --haproxy-conf FILE     haproxy's main -f file (/etc/haproxy/haproxy.cfg)\n"
+	"      --haproxy-pidfile FILE  haproxy -p file, read for -sf (/run/haproxy.pid)\n"
+	"      --haproxy-bin PATH      the haproxy executable (haproxy)\n"
+	"      --validate-cmd CMD      replaces the built-in check (run by /bin/sh -c)\n"
+	"      --reload-cmd CMD        replaces the built-in reload (run by /bin/sh -c)\n";
+
+/* Which settings key an option sets, and the server it belongs to (0: any). */
+static const struct {
+	int code;
+	const char *key;
+	int server;
+} map[] = {
+	{ CLI_DEPLOY_OPT + 2, "conf_dir", 0 },
+	{ CLI_DEPLOY_OPT + 3, "deploy_dir", 0 },
+	{ CLI_DEPLOY_OPT + 4, "prefix", CC_SERVER_NGINX },
+	{ CLI_DEPLOY_OPT + 5, "conf", CC_SERVER_NGINX },
+	{ CLI_DEPLOY_OPT + 6, "bin", CC_SERVER_NGINX },
+	{ CLI_DEPLOY_OPT + 7, "conf", CC_SERVER_HAPROXY },
+	{ CLI_DEPLOY_OPT + 8, "pidfile", CC_SERVER_HAPROXY },
+	{ CLI_DEPLOY_OPT + 9, "bin", CC_SERVER_HAPROXY },
+	{ CLI_DEPLOY_OPT + 10, "validate_cmd", 0 },
+	{ CLI_DEPLOY_OPT + 11, "reload_cmd", 0 },
+};
+
+int cli_deploy_opt(cli_deploy_t *o, int code, const char *arg)
+{
+	if (code == CLI_DEPLOY_OPT) {
+		o->store = arg;
+		return 1;
+	}
+	if (code == CLI_DEPLOY_OPT + 1) {
+		o->config = arg;
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].code != code || o->nset == CLI_DEPLOY_MAX_SET)
+			continue;
+		o->set[o->nset].key = map[i].key;
+		o->set[o->nset].server = map[i].server;
+		o->set[o->nset++].val = arg;
+		return 1;
+	}
+	return 0;
+}
+
+const char *cli_state_dir(const cli_deploy_t *o)
+{
+	static char buf[CC_DEPLOY_PATH];
+	const char *env = getenv("CERTCHAIN_STORE"), *home = getenv("HOME");
+
+	if (o->store)
+		snprintf(buf, sizeof(buf), "%s", o->store);
+	else if (env && *env)
+		snprintf(buf, sizeof(buf), "%s", env);
+	else if (geteuid() == 0 || !home)
+		snprintf(buf, sizeof(buf), "/var/lib/certchain");
+	else
+		snprintf(buf, sizeof(buf), "%s/.local/share/certchain", home);
+	return buf;
+}
+
+int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, int server,
+		   cc_deploy_cfg_t *cfg, int save)
+{
+	char saved[CC_DEPLOY_PATH + 64];
+	cc_error_t err;
+	int r;
+
+	cc_error_clear(&err);
+	cc_deploy_cfg_defaults(cfg, server);
+	snprintf(saved, sizeof(saved), "%s/deploy/%s.conf", cli_state_dir(o),
+		 cc_server_name(server));
+	r = cc_deploy_cfg_load(cfg, saved, &err);
+	if (r && r != CC_ENOTFOUND)
+		return cli_fail(&err);
+	cc_error_clear(&err);
+	if (o->config && cc_deploy_cfg_load(cfg, o->config, &err))
+		return cli_fail(&err);
+	for (size_t i = 0; i < o->nset; i++) {
+		if (o->set[i].server && o->set[i].server != server)
+			continue; /* another server's setting: applies when that one is used */
+		if (cc_deploy_cfg_set(cfg, o->set[i].key, o->set[i].val, &err))
+			return cli_usage_error(cmd, "%s: %s", err.where, err.msg);
+	}
+	if (save) {
+		char dir[CC_DEPLOY_PATH + 16];
+		snprintf(dir, sizeof(dir), "%s/deploy", cli_state_dir(o));
+		if (cli_mkdirs(dir) || cc_deploy_cfg_save(cfg, saved, &err))
+			return err.code ? cli_fail(&err) : EXIT_USAGE;
+	}
+	return 0;
+}
+
+int cli_mkdirs(const char *path)
+{
+	char tmp[CC_DEPLOY_PATH + 64];
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1;; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+			*p = 0;
+			if (access(tmp, F_OK) && mkdir(tmp, 0700)) {
+				fprintf(stderr, "certchain: %s: cannot create directory\n", tmp);
+				return EXIT_USAGE;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
