@@ -77,4 +77,9 @@ int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n);
 /* 1 if cand's key verifies child's signature and names/AKI agree; *why set on 0. */
 int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why);
 
+/* key.c: keys from memory or an open file (name is for messages). */
+int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
+		    EVP_PKEY **out, cc_error_t *err);
+int cc_key_load_fd(int fd, const char *name, EVP_PKEY **out, cc_error_t *err);
+
 #endif
