@@ -861,26 +861,28 @@ typedef struct cc_binding {
 int cc_site_name_ok(const char *name);
 
 /**
- * Every binding recorded under state_dir (its "bindings" directory), sorted
- * by site name. *v is the caller's: free() it. A missing directory gives 0
- * bindings.
+ * Every binding recorded in the store (its "bindings" directory, one
+ * "key = value" file per site), sorted by site name. *v is the caller's:
+ * free() it. No bindings yet gives *n = 0.
  */
-int cc_bindings_load(const char *state_dir, cc_binding_t **v, size_t *n,
+int cc_bindings_load(cc_store_t *st, cc_binding_t **v, size_t *n,
 		     cc_error_t *err);
 
 /**
  * An open deployment for one server: its settings, the bindings state and
- * the journal of changes not yet confirmed by a reload. Opening takes an
- * exclusive lock on state_dir's deploy lock file, held until
- * cc_deploy_free(), so bind, unbind and reload never interleave.
+ * the journal of changes not yet confirmed by a reload. Opening takes the
+ * store's writer lock (cc_store_lock), held until cc_deploy_free(), so bind,
+ * unbind and reload never interleave with each other or with store writes.
+ * State lives in the store directory: bindings/SITE.binding,
+ * deploy/SERVER.journal, and FILE.prev beside every file replaced.
  */
 typedef struct cc_deploy cc_deploy_t;
 
 /**
- * Opens the deployment of cfg->server under state_dir (created 0700 if
- * missing). cfg is copied. *out is the caller's: free with cc_deploy_free().
+ * Opens the deployment of cfg->server in st (borrowed: must outlive the
+ * deployment). cfg is copied. *out is the caller's: free with cc_deploy_free().
  */
-int cc_deploy_open(const char *state_dir, const cc_deploy_cfg_t *cfg,
+int cc_deploy_open(cc_store_t *st, const cc_deploy_cfg_t *cfg,
 		   cc_deploy_t **out, cc_error_t *err);
 
 /** Releases the lock and frees d. Pending changes stay pending. Accepts NULL. */

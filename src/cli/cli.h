@@ -73,13 +73,16 @@ typedef struct cli_deploy {
 extern const char cli_deploy_help[];
 /* 1 if code was a deployment option (recorded in o), else 0. */
 int cli_deploy_opt(cli_deploy_t *o, int code, const char *arg);
-/* The state directory: --store, $CERTCHAIN_STORE, or the default. Static buffer. */
-const char *cli_state_dir(const cli_deploy_t *o);
-/* Settings for server: defaults, saved ones, --config, options; saved back when save. */
-int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, int server,
-		   cc_deploy_cfg_t *cfg, int save);
-/* mkdir -p with mode 0700; EXIT_USAGE (message printed) on failure. */
-int cli_mkdirs(const char *path);
+/* Opens the store (--store or the default); EXIT_USAGE printed on failure. */
+int cli_deploy_store(const cli_deploy_t *o, cc_store_t **st);
+/* Settings for server: defaults, the store's saved ones (deploy/SERVER.conf),
+ * --config, options; saved back when save. */
+int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, cc_store_t *st,
+		   int server, cc_deploy_cfg_t *cfg, int save);
+/* Appends the binding as one JSON object (the fields 'bindings --json' documents). */
+void cli_binding_json(cc_buf_t *b, const cc_binding_t *x);
+/* 1 if bind has saved settings for server in st. */
+int cli_deploy_configured(cc_store_t *st, int server);
 int cmd_bind(int argc, char **argv);
 int cmd_bindings(int argc, char **argv);
 int cmd_unbind(int argc, char **argv);

@@ -17,31 +17,6 @@ static const char usage_text[] =
 	"  -h, --help          this text\n"
 	"exit: 0 listed (also when there is none), 2 usage or unreadable state\n";
 
-static void json_one(cc_buf_t *b, const cc_binding_t *x)
-{
-	char t[32];
-	cc_buf_printf(b, "{\"site\":");
-	cc_buf_json_str(b, x->site);
-	cc_buf_printf(b, ",\"server\":\"%s\",\"ip\":", cc_server_name(x->server));
-	cc_buf_json_str(b, x->ip);
-	cc_buf_printf(b, ",\"port\":%u,\"hostnames\":[", x->port);
-	for (size_t i = 0; i < x->nhosts; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_buf_json_str(b, x->hosts[i]);
-	}
-	cc_buf_printf(b, "],\"certificate\":");
-	cc_buf_json_str(b, x->cert);
-	cc_buf_printf(b, ",\"chain\":[");
-	for (size_t i = 0; i < x->nchain; i++)
-		cc_buf_printf(b, "%s\"%s\"", i ? "," : "", x->chain[i]);
-	cc_buf_printf(b, "],\"files\":[");
-	for (size_t i = 0; i < x->nfiles; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_buf_json_str(b, x->files[i]);
-	}
-	cc_buf_printf(b, "],\"deployed\":\"%s\"}", cc_time_str(x->deployed, t));
-}
-
 static void text_one(cc_buf_t *b, const cc_binding_t *x)
 {
 	cc_buf_printf(b, "%s  (%s)\n  listen:      %s%s%s:%u\n  hostnames:  ", x->site,
@@ -66,6 +41,7 @@ int cmd_bindings(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	cli_deploy_t dopt = { 0 };
+	cc_store_t *st = NULL;
 	cc_binding_t *v = NULL;
 	cc_buf_t b = { 0 };
 	cc_error_t err;
@@ -88,12 +64,16 @@ int cmd_bindings(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error("bindings", "unexpected argument '%s'", argv[optind]);
 	cc_error_clear(&err);
-	if (cc_bindings_load(cli_state_dir(&dopt), &v, &n, &err))
+	if (cli_deploy_store(&dopt, &st))
+		return EXIT_USAGE;
+	if (cc_bindings_load(st, &v, &n, &err)) {
+		cc_store_close(st);
 		return cli_fail(&err);
+	}
 	if (json)
 		cc_buf_printf(&b, "{\"store\":");
 	if (json)
-		cc_buf_json_str(&b, cli_state_dir(&dopt));
+		cc_buf_json_str(&b, cc_store_dir(st));
 	if (json)
 		cc_buf_printf(&b, ",\"bindings\":[");
 	for (size_t i = 0; i < n; i++) {
@@ -102,7 +82,7 @@ int cmd_bindings(int argc, char **argv)
 		if (json)
 			cc_buf_printf(&b, "%s", shown ? "," : "");
 		if (json)
-			json_one(&b, &v[i]);
+			cli_binding_json(&b, &v[i]);
 		else
 			text_one(&b, &v[i]);
 		shown++;
@@ -110,8 +90,9 @@ int cmd_bindings(int argc, char **argv)
 	if (json)
 		cc_buf_printf(&b, "]}\n");
 	else if (!shown)
-		cc_buf_printf(&b, "no bindings in %s\n", cli_state_dir(&dopt));
+		cc_buf_printf(&b, "no bindings in %s\n", cc_store_dir(st));
 	cli_flush(&b);
 	free(v);
+	cc_store_close(st);
 	return EXIT_OK;
 }

@@ -124,7 +124,8 @@ static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int relo
 	cc_buf_printf(js, "}");
 }
 
-static int reload_one(const rargs_t *a, int server, cc_buf_t *txt, cc_buf_t *js)
+static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *txt,
+		      cc_buf_t *js)
 {
 	const char *name = cc_server_name(server);
 	cc_deploy_cfg_t cfg;
@@ -133,10 +134,10 @@ static int reload_one(const rargs_t *a, int server, cc_buf_t *txt, cc_buf_t *js)
 	char line[1200];
 	int rc, reloaded = 0;
 
-	if ((rc = cli_deploy_cfg("reload", &a->dopt, server, &cfg, 0)))
+	if ((rc = cli_deploy_cfg("reload", &a->dopt, st, server, &cfg, 0)))
 		return rc;
 	cc_error_clear(&err);
-	if (cc_deploy_open(cli_state_dir(&a->dopt), &cfg, &d, &err))
+	if (cc_deploy_open(st, &cfg, &d, &err))
 		return cli_fail(&err);
 	cc_buf_printf(js, "{\"server\":\"%s\",\"pending\":%s", name,
 		      cc_deploy_pending(d) ? "true" : "false");
@@ -219,25 +220,26 @@ int cmd_reload(int argc, char **argv)
 	static const int servers[] = { CC_SERVER_NGINX, CC_SERVER_HAPROXY };
 	rargs_t a = { 0 };
 	cc_buf_t txt = { 0 }, js = { 0 };
+	cc_store_t *st = NULL;
 	int rc = parse(argc, argv, &a), worst = EXIT_OK, done = 0;
 
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if (cli_deploy_store(&a.dopt, &st))
+		return EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN); /* a server closing mid-handshake must not kill us */
 	cc_buf_printf(&js, "{\"servers\":[");
 	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++) {
-		char saved[CC_DEPLOY_PATH + 64];
 		if (a.server && servers[i] != a.server)
 			continue;
-		snprintf(saved, sizeof(saved), "%s/deploy/%s.conf", cli_state_dir(&a.dopt),
-			 cc_server_name(servers[i]));
-		if (!a.server && access(saved, F_OK))
+		if (!a.server && !cli_deploy_configured(st, servers[i]))
 			continue; /* never configured by bind */
 		cc_buf_printf(&js, "%s", done++ ? "," : "");
-		rc = reload_one(&a, servers[i], &txt, &js);
+		rc = reload_one(&a, st, servers[i], &txt, &js);
 		if (rc == EXIT_USAGE) {
 			cc_buf_clear(&txt);
 			cc_buf_clear(&js);
+			cc_store_close(st);
 			return rc;
 		}
 		if (rc > worst)
@@ -248,11 +250,13 @@ int cmd_reload(int argc, char **argv)
 		cc_buf_clear(&txt);
 		cc_buf_clear(&js);
 		fprintf(stderr, "certchain: %s: no server configured; bind a site first\n",
-			cli_state_dir(&a.dopt));
+			cc_store_dir(st));
+		cc_store_close(st);
 		return EXIT_USAGE;
 	}
 	cli_flush(a.json ? &js : &txt);
 	cc_buf_clear(&txt);
 	cc_buf_clear(&js);
+	cc_store_close(st);
 	return worst;
 }

@@ -25,6 +25,7 @@ int cmd_unbind(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	cli_deploy_t dopt = { 0 };
+	cc_store_t *st = NULL;
 	const char *site = NULL;
 	cc_binding_t *v = NULL;
 	cc_deploy_cfg_t cfg;
@@ -46,25 +47,32 @@ int cmd_unbind(int argc, char **argv)
 	if (!site || optind != argc)
 		return cli_usage_error("unbind", "expected --site NAME and nothing else");
 	cc_error_clear(&err);
-	if (cc_bindings_load(cli_state_dir(&dopt), &v, &n, &err))
-		return cli_fail(&err);
+	if (cli_deploy_store(&dopt, &st))
+		return EXIT_USAGE;
+	if (cc_bindings_load(st, &v, &n, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(v[i].site, site))
 			server = v[i].server;
-	free(v);
 	if (!server) {
-		fprintf(stderr, "certchain: %s: no such site in %s\n", site, cli_state_dir(&dopt));
-		return EXIT_USAGE;
+		fprintf(stderr, "certchain: %s: no such site in %s\n", site, cc_store_dir(st));
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	if ((rc = cli_deploy_cfg("unbind", &dopt, server, &cfg, 0)))
-		return rc;
-	if (cc_deploy_open(cli_state_dir(&dopt), &cfg, &d, &err) ||
-	    cc_deploy_unbind(d, site, &err)) {
-		cc_deploy_free(d);
-		return cli_fail(&err);
+	if ((rc = cli_deploy_cfg("unbind", &dopt, st, server, &cfg, 0)))
+		goto out;
+	if (cc_deploy_open(st, &cfg, &d, &err) || cc_deploy_unbind(d, site, &err)) {
+		rc = cli_fail(&err);
+		goto out;
 	}
-	cc_deploy_free(d);
 	printf("unbound %s from %s; run 'certchain reload --server %s' to apply\n", site,
 	       cc_server_name(server), cc_server_name(server));
-	return EXIT_OK;
+	rc = EXIT_OK;
+out:
+	cc_deploy_free(d);
+	free(v);
+	cc_store_close(st);
+	return rc;
 }

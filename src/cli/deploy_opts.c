@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 const char cli_deploy_help[] =
@@ -63,33 +62,27 @@ int cli_deploy_opt(cli_deploy_t *o, int code, const char *arg)
 	return 0;
 }
 
-const char *cli_state_dir(const cli_deploy_t *o)
+int cli_deploy_store(const cli_deploy_t *o, cc_store_t **st)
 {
-	static char buf[CC_DEPLOY_PATH];
-	const char *env = getenv("CERTCHAIN_STORE"), *home = getenv("HOME");
-
-	if (o->store)
-		snprintf(buf, sizeof(buf), "%s", o->store);
-	else if (env && *env)
-		snprintf(buf, sizeof(buf), "%s", env);
-	else if (geteuid() == 0 || !home)
-		snprintf(buf, sizeof(buf), "/var/lib/certchain");
-	else
-		snprintf(buf, sizeof(buf), "%s/.local/share/certchain", home);
-	return buf;
+	cc_error_t err;
+	cc_error_clear(&err);
+	if (cc_store_open(o->store, st, &err))
+		return cli_fail(&err);
+	return 0;
 }
 
-int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, int server,
-		   cc_deploy_cfg_t *cfg, int save)
+int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, cc_store_t *st,
+		   int server, cc_deploy_cfg_t *cfg, int save)
 {
-	char saved[CC_DEPLOY_PATH + 64];
+	char rel[64], saved[CC_DEPLOY_PATH + 64];
 	cc_error_t err;
 	int r;
 
 	cc_error_clear(&err);
 	cc_deploy_cfg_defaults(cfg, server);
-	snprintf(saved, sizeof(saved), "%s/deploy/%s.conf", cli_state_dir(o),
-		 cc_server_name(server));
+	snprintf(rel, sizeof(rel), "deploy/%s.conf", cc_server_name(server));
+	if (cc_store_file_path(st, rel, saved, sizeof(saved), &err))
+		return cli_fail(&err);
 	r = cc_deploy_cfg_load(cfg, saved, &err);
 	if (r && r != CC_ENOTFOUND)
 		return cli_fail(&err);
@@ -98,35 +91,43 @@ int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, int server,
 		return cli_fail(&err);
 	for (size_t i = 0; i < o->nset; i++) {
 		if (o->set[i].server && o->set[i].server != server)
-			continue; /* another server's setting: applies when that one is used */
+			continue; /* another server's setting */
 		if (cc_deploy_cfg_set(cfg, o->set[i].key, o->set[i].val, &err))
 			return cli_usage_error(cmd, "%s: %s", err.where, err.msg);
 	}
-	if (save) {
-		char dir[CC_DEPLOY_PATH + 16];
-		snprintf(dir, sizeof(dir), "%s/deploy", cli_state_dir(o));
-		if (cli_mkdirs(dir) || cc_deploy_cfg_save(cfg, saved, &err))
-			return err.code ? cli_fail(&err) : EXIT_USAGE;
-	}
+	if (save && cc_deploy_cfg_save(cfg, saved, &err))
+		return cli_fail(&err);
 	return 0;
 }
 
-int cli_mkdirs(const char *path)
+int cli_deploy_configured(cc_store_t *st, int server)
 {
-	char tmp[CC_DEPLOY_PATH + 64];
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1;; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
-			*p = 0;
-			if (access(tmp, F_OK) && mkdir(tmp, 0700)) {
-				fprintf(stderr, "certchain: %s: cannot create directory\n", tmp);
-				return EXIT_USAGE;
-			}
-			*p = c;
-			if (!c)
-				break;
-		}
+	char rel[64], path[CC_DEPLOY_PATH + 64];
+	snprintf(rel, sizeof(rel), "deploy/%s.conf", cc_server_name(server));
+	return !cc_store_file_path(st, rel, path, sizeof(path), NULL) && !access(path, F_OK);
+}
+
+void cli_binding_json(cc_buf_t *b, const cc_binding_t *x)
+{
+	char t[32];
+	cc_buf_printf(b, "{\"site\":");
+	cc_buf_json_str(b, x->site);
+	cc_buf_printf(b, ",\"server\":\"%s\",\"ip\":", cc_server_name(x->server));
+	cc_buf_json_str(b, x->ip);
+	cc_buf_printf(b, ",\"port\":%u,\"hostnames\":[", x->port);
+	for (size_t i = 0; i < x->nhosts; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_buf_json_str(b, x->hosts[i]);
 	}
-	return 0;
+	cc_buf_printf(b, "],\"certificate\":");
+	cc_buf_json_str(b, x->cert);
+	cc_buf_printf(b, ",\"chain\":[");
+	for (size_t i = 0; i < x->nchain; i++)
+		cc_buf_printf(b, "%s\"%s\"", i ? "," : "", x->chain[i]);
+	cc_buf_printf(b, "],\"files\":[");
+	for (size_t i = 0; i < x->nfiles; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_buf_json_str(b, x->files[i]);
+	}
+	cc_buf_printf(b, "],\"deployed\":\"%s\"}", cc_time_str(x->deployed, t));
 }

@@ -18,11 +18,6 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-/*
- * How long bind/unbind/reload wait for another certchain holding the deploy
- * lock: a reload with its TLS checks takes seconds; a minute means a stuck peer.
- */
-#define LOCK_WAIT_MS 60000
 /* Largest settings file or binding record we read: real ones are < 4 KB. */
 #define RECORD_MAX (256u * 1024)
 /* Journal entries: a few files per binding, for every binding at most. */
@@ -314,8 +309,8 @@ static int cmp_site(const void *a, const void *b)
 	return strcmp(((const cc_binding_t *)a)->site, ((const cc_binding_t *)b)->site);
 }
 
-int cc_bindings_load(const char *state_dir, cc_binding_t **v, size_t *n,
-		     cc_error_t *err)
+static int bindings_load(const char *state_dir, cc_binding_t **v, size_t *n,
+			 cc_error_t *err)
 {
 	char dir[CC_DEPLOY_PATH + 16], path[CC_DEPLOY_PATH + 128];
 	cc_binding_t *out = NULL;
@@ -363,6 +358,11 @@ int cc_bindings_load(const char *state_dir, cc_binding_t **v, size_t *n,
 	return 0;
 }
 
+int cc_bindings_load(cc_store_t *st, cc_binding_t **v, size_t *n, cc_error_t *err)
+{
+	return bindings_load(cc_store_dir(st), v, n, err);
+}
+
 /* -------------------------------------------------------------- journal */
 
 struct cc_deploy {
@@ -370,7 +370,8 @@ struct cc_deploy {
 	const cc_deploy_ops_t *ops;
 	char state[CC_DEPLOY_PATH];
 	char journal[CC_DEPLOY_PATH + 64];
-	int lockfd;
+	cc_store_t *st; /* borrowed; its writer lock is held while d is open */
+	int locked;
 	cc_binding_t *all; /* every binding, all servers */
 	size_t nall;
 	cc_binding_t *mine; /* this server's, rebuilt by refresh() */
@@ -544,7 +545,7 @@ static int refresh(cc_deploy_t *d, cc_error_t *err)
 	free(d->mine);
 	d->all = d->mine = NULL;
 	d->nall = d->nmine = 0;
-	if ((r = cc_bindings_load(d->state, &d->all, &d->nall, err)))
+	if ((r = bindings_load(d->state, &d->all, &d->nall, err)))
 		return r;
 	if (d->nall && !(d->mine = malloc(d->nall * sizeof(*d->mine))))
 		return cc_err(err, CC_ENOMEM, d->state, "out of memory");
@@ -560,25 +561,10 @@ const cc_binding_t *cc_deploy_bindings(const cc_deploy_t *d, size_t *n)
 	return d->mine;
 }
 
-static int take_lock(cc_deploy_t *d, cc_error_t *err)
-{
-	char path[CC_DEPLOY_PATH + 32];
-	snprintf(path, sizeof(path), "%s/deploy/lock", d->state);
-	d->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (d->lockfd < 0)
-		return cc_err(err, CC_EIO, path, "cannot open lock: %s", strerror(errno));
-	for (int waited = 0; flock(d->lockfd, LOCK_EX | LOCK_NB); waited += 50) {
-		if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS)
-			return cc_err(err, CC_EIO, path, "another certchain holds the deploy "
-				      "lock (waited %d s)", LOCK_WAIT_MS / 1000);
-		usleep(50 * 1000);
-	}
-	return 0;
-}
-
-int cc_deploy_open(const char *state_dir, const cc_deploy_cfg_t *cfg,
+int cc_deploy_open(cc_store_t *st, const cc_deploy_cfg_t *cfg,
 		   cc_deploy_t **out, cc_error_t *err)
 {
+	const char *state_dir = cc_store_dir(st);
 	char sub[CC_DEPLOY_PATH + 32];
 	cc_deploy_t *d;
 	int r;
@@ -590,8 +576,8 @@ int cc_deploy_open(const char *state_dir, const cc_deploy_cfg_t *cfg,
 		return cc_err(err, CC_EINVAL, state_dir, "path too long");
 	if (!(d = calloc(1, sizeof(*d))))
 		return cc_err(err, CC_ENOMEM, state_dir, "out of memory");
-	d->lockfd = -1;
 	d->cfg = *cfg;
+	d->st = st;
 	d->ops = ops_of(cfg->server);
 	snprintf(d->state, sizeof(d->state), "%s", state_dir);
 	snprintf(d->journal, sizeof(d->journal), "%s/deploy/%s.journal", state_dir,
@@ -601,8 +587,8 @@ int cc_deploy_open(const char *state_dir, const cc_deploy_cfg_t *cfg,
 		snprintf(sub, sizeof(sub), "%s/bindings", state_dir);
 		r = mkdir_p(sub, 0700, err);
 	}
-	if (!r)
-		r = take_lock(d, err);
+	if (!r && !(r = cc_store_lock(st, err)))
+		d->locked = 1;
 	if (!r)
 		r = journal_load(d, err);
 	if (!r)
@@ -619,8 +605,8 @@ void cc_deploy_free(cc_deploy_t *d)
 {
 	if (!d)
 		return;
-	if (d->lockfd >= 0)
-		close(d->lockfd);
+	if (d->locked)
+		cc_store_unlock(d->st);
 	free(d->all);
 	free(d->mine);
 	free(d->jpath);
