@@ -19,6 +19,7 @@ typedef int (*cmd_fn)(int argc, char **argv);
 
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
@@ -87,5 +88,18 @@ int cmd_bind(int argc, char **argv);
 int cmd_bindings(int argc, char **argv);
 int cmd_unbind(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
+/* The certificate store in build/verify (store_use.c). */
+typedef struct cli_store_opts {
+	const char *dir; /* --store DIR, NULL = default */
+	int no_store;    /* --no-store */
+} cli_store_opts_t;
+/* Unless o->no_store: replaces *anchors by (*anchors minus the store's
+ * disabled certificates) plus its enabled roots, and adds its enabled
+ * intermediates to *pool. With filter_pool, *pool is also replaced by one
+ * without the disabled certificates, except keep->v[0] (the leaf); keep's
+ * entries are re-pointed into the new pool (NULL when dropped). Old pools
+ * are freed. Prints the error and returns EXIT_USAGE on failure. */
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
+		    cc_pool_t **anchors, cc_certlist_t *keep, int filter_pool);
 
 #endif

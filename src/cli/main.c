@@ -16,6 +16,7 @@ static const struct {
 	{ "bindings", cmd_bindings, "list the sites bound on web servers" },
 	{ "unbind", cmd_unbind, "remove a site's binding and deployed files" },
 	{ "reload", cmd_reload, "check, reload and prove what each bound site serves" },
+	{ "store", cmd_store, "the certificate store: import, list, disable, remove" },
 };
 
 static void usage(FILE *f)
