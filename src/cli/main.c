@@ -17,6 +17,7 @@ static const struct {
 	{ "unbind", cmd_unbind, "remove a site's binding and deployed files" },
 	{ "reload", cmd_reload, "check, reload and prove what each bound site serves" },
 	{ "store", cmd_store, "the certificate store: import, list, disable, remove" },
+	{ "check", cmd_check, "check the chain a live TLS server sends, and how to fix it" },
 };
 
 static void usage(FILE *f)

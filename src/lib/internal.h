@@ -81,5 +81,13 @@ int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why);
 int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
 		    EVP_PKEY **out, cc_error_t *err);
 int cc_key_load_fd(int fd, const char *name, EVP_PKEY **out, cc_error_t *err);
+/* validate.c: cc_path_validate with flags (profiles use them). */
+#define CC_VALIDATE_IGNORE_ANCHOR_TIME 1u /* the anchor's dates are not checked */
+int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
+			   unsigned flags, cc_error_t *err);
+
+/* behaviour.c: 1 if c is a cross-sign: not self-issued, and a self-signed
+ * certificate of the set's pool or of l has its subject and key. */
+int cc_cert_is_cross_sign(cc_profiles_t *ps, const cc_certlist_t *l, cc_cert_t *c);
 
 #endif

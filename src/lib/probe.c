@@ -143,7 +143,7 @@ static void info_cb(const SSL *ssl, int where, int ret)
 {
 	cc_probe_t *p = SSL_get_app_data(ssl);
 
-	if ((where & SSL_CB_READ_ALERT) && p->alert < 0) {
+	if ((where & SSL_CB_ALERT) && (where & SSL_CB_READ) && p->alert < 0) {
 		p->alert = ret & 0xff;
 		snprintf(p->alert_name, sizeof(p->alert_name), "%s",
 			 SSL_alert_desc_string_long(ret));
