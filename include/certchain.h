@@ -1188,9 +1188,10 @@ typedef struct cc_served {
 /**
  * Connects to b's address and port (loopback for "*") once per host name,
  * with that name as SNI, and compares the certificates served, in order,
- * with b->chain. Reloads are asynchronous, so it retries every 250 ms until
- * every name serves the deployed chain or wait_ms (0 = the default above)
- * has passed. res receives b->nhosts entries. Returns 1 when every name
+ * with b->chain. Reloads are asynchronous and old workers keep accepting
+ * for a moment, so it retries every 250 ms until every name has served the
+ * deployed chain on every attempt for one second, or wait_ms (0 = the
+ * default above) has passed (then the last attempt decides). res receives b->nhosts entries. Returns 1 when every name
  * serves exactly the deployed chain, 0 when one does not, or a negative code.
  */
 int cc_deploy_check(const cc_binding_t *b, int wait_ms,

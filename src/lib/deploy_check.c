@@ -13,6 +13,13 @@
 #define RETRY_MS 250
 /* One handshake on loopback takes milliseconds; 5 s is a hung server. */
 #define ATTEMPT_TIMEOUT_MS 5000
+/*
+ * A graceful reload leaves old workers accepting on the shared socket until
+ * they see the signal, so one good handshake proves little: a name counts as
+ * switched once it has served the deployed chain on every attempt for this
+ * long (old nginx/HAProxy workers stop accepting within milliseconds).
+ */
+#define STABLE_MS 1000
 
 static long now_ms(void)
 {
@@ -78,10 +85,12 @@ int cc_deploy_check(const cc_binding_t *b, int wait_ms,
 		    cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err)
 {
 	long deadline = now_ms() + (wait_ms > 0 ? wait_ms : CC_DEPLOY_CHECK_WAIT_MS);
-	int all;
+	long since[CC_BIND_MAX_HOSTS]; /* start of each name's matching streak, 0: none */
+	int all, stable;
 
 	for (size_t i = 0; i < b->nhosts; i++) {
 		memset(&res[i], 0, sizeof(res[i]));
+		since[i] = 0;
 		if (!strncmp(b->hosts[i], "*.", 2))
 			snprintf(res[i].sni, sizeof(res[i].sni), "certchain-check.%s", b->hosts[i] + 2);
 		else
@@ -89,18 +98,21 @@ int cc_deploy_check(const cc_binding_t *b, int wait_ms,
 	}
 	for (;;) {
 		long left = deadline - now_ms();
-		all = 1;
+		all = stable = 1;
 		for (size_t i = 0; i < b->nhosts; i++) {
-			int r;
-			if (res[i].match)
-				continue;
-			r = probe_one(b, &res[i], left < ATTEMPT_TIMEOUT_MS && left > 0 ?
-						     (int)left : ATTEMPT_TIMEOUT_MS, err);
+			int r = probe_one(b, &res[i], left < ATTEMPT_TIMEOUT_MS && left > 0 ?
+							  (int)left : ATTEMPT_TIMEOUT_MS, err);
 			if (r < 0)
 				return r;
+			if (!r)
+				since[i] = 0;
+			else if (!since[i])
+				since[i] = now_ms();
 			all &= r;
+			stable &= r && now_ms() - since[i] >= STABLE_MS;
 		}
-		if (all || now_ms() + RETRY_MS >= deadline)
+		/* At the deadline the last attempt decides. */
+		if (stable || now_ms() + RETRY_MS >= deadline)
 			return all;
 		usleep(RETRY_MS * 1000);
 	}
