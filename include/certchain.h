@@ -780,6 +780,14 @@ int cc_store_import(cc_store_t *st, const unsigned char *der, size_t len,
 		    EVP_PKEY *key, const char *name, int kind,
 		    cc_store_imported_t *res, cc_error_t *err);
 
+/**
+ * The import rules alone, without writing: which store cc_store_import()
+ * would put c in for this key (may be NULL; not checked against c here) and
+ * requested kind. Returns the kind (> 0) or CC_EINVAL with the reason. Use it
+ * to check a whole bundle before importing any of it.
+ */
+int cc_store_decide_kind(cc_cert_t *c, const EVP_PKEY *key, int kind, cc_error_t *err);
+
 /** Removes the certificate with this SHA-256 (hex) and its key and metadata.
  * CC_ENOTFOUND when it is not in the store. */
 int cc_store_remove(cc_store_t *st, const char *sha256, cc_error_t *err);

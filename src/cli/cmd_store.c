@@ -203,7 +203,7 @@ static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l
 		cc_buf_json_str(&b, keyline);
 		cc_buf_printf(&b, "}\n");
 		cli_flush(&b);
-		return err.code ? EXIT_USAGE : EXIT_OK;
+		return err.code ? cli_fail(&err) : EXIT_OK;
 	}
 	cc_buf_printf(&b, "subject:       %s\n", cc_cert_dn(e->cert, 0, s, sizeof(s)));
 	cc_buf_printf(&b, "issuer:        %s\n", cc_cert_dn(e->cert, 1, s, sizeof(s)));
@@ -221,7 +221,7 @@ static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l
 	cc_buf_printf(&b, "file:          %s\n", cc_cert_source(e->cert));
 	cc_buf_printf(&b, "private key:   %s\n", keyline);
 	cli_flush(&b);
-	return err.code ? EXIT_USAGE : EXIT_OK;
+	return err.code ? cli_fail(&err) : EXIT_OK;
 }
 
 static int do_change(cc_store_t *st, const char *cmd, const cli_store_args_t *a,
@@ -230,12 +230,11 @@ static int do_change(cc_store_t *st, const char *cmd, const cli_store_args_t *a,
 	const cc_store_entry_t *e = &l->v[0];
 	cc_error_t err;
 	char cn[256];
-	int r;
 
 	cc_error_clear(&err);
 	cc_cert_name(e->cert, 0, cn, sizeof(cn));
 	if (!strcmp(cmd, "remove")) {
-		if ((r = cc_store_remove(st, e->sha256, &err)))
+		if (cc_store_remove(st, e->sha256, &err))
 			return cli_fail(&err);
 		printf("removed from %s: %s (sha256 %.16s)\n", cc_store_kind_name(e->kind),
 		       cn, e->sha256);

@@ -559,10 +559,10 @@ int cc_store_select(cc_store_t *st, const char *sel, int kind,
 	if (keep == 1)
 		return 0;
 	cc_err(err, CC_EAMBIGUOUS, sel, "matches %zu certificates:", keep);
-	for (size_t i = 0; i < keep; i++) {
+	for (size_t i = 0; err && i < keep; i++) {
+		size_t m = strlen(err->msg);
 		char cn[128];
-		size_t m = strlen(err ? err->msg : "");
-		if (err && m < sizeof(err->msg))
+		if (m < sizeof(err->msg) - 1)
 			snprintf(err->msg + m, sizeof(err->msg) - m, "%s %s (%s, sha256 %.16s)",
 				 i ? ";" : "", cc_cert_name(l->v[i].cert, 0, cn, sizeof(cn)),
 				 kind_dirs[l->v[i].kind], l->v[i].sha256);
@@ -600,9 +600,9 @@ static void sweep(cc_store_t *st)
 		while ((de = readdir(d))) {
 			const char *n = de->d_name;
 			int stale = strstr(n, ".tmp.") != NULL;
-			char sha[65];
 
 			if (!stale && (sha_name(n, ".meta") || sha_name(n, ".key"))) {
+				char sha[65];
 				memcpy(sha, n, 64);
 				sha[64] = 0;
 				stale = i == 3 ? where_is(st, sha) != CC_STORE_PERSONAL
@@ -680,7 +680,7 @@ static int check_name(const char *name, cc_error_t *err)
 	return 0;
 }
 
-static int decide_kind(cc_cert_t *c, EVP_PKEY *key, int kind, cc_error_t *err)
+int cc_store_decide_kind(cc_cert_t *c, const EVP_PKEY *key, int kind, cc_error_t *err)
 {
 	char cn[256];
 	X509 *x = cc_cert_x509(c, NULL);
@@ -717,6 +717,13 @@ static int import_locked(cc_store_t *st, cc_cert_t *c, EVP_PKEY *key,
 	if ((have = where_is(st, sha))) {
 		char cn[256];
 		res->kind = have;
+		/* A personal entry whose key file was lost gets it back. */
+		if (have == kind && key && !path_of(p, sizeof(p), st, "keys", sha, ".key") &&
+		    access(p, F_OK) && errno == ENOENT) {
+			if ((r = ensure_layout(st, err)) || (r = write_key(p, key, err)))
+				return r;
+			res->added = 1;
+		}
 		if (have == kind)
 			return 0;
 		return cc_err(err, CC_EINVAL, cc_cert_name(c, 0, cn, sizeof(cn)),
@@ -768,7 +775,7 @@ int cc_store_import(cc_store_t *st, const unsigned char *der, size_t len,
 			   "the private key does not match this certificate");
 		goto out;
 	}
-	if ((r = decide_kind(c, key, kind, err)) < 0)
+	if ((r = cc_store_decide_kind(c, key, kind, err)) < 0)
 		goto out;
 	kind = r;
 	if ((r = cc_store_lock(st, err)))
@@ -788,17 +795,28 @@ static int check_sha(const char *sha, cc_error_t *err)
 	return 0;
 }
 
+/* Takes the lock and finds which store holds sha; on failure the lock is
+ * not held. */
+static int lock_find(cc_store_t *st, const char *sha, int *kind, cc_error_t *err)
+{
+	int r;
+
+	if ((r = check_sha(sha, err)) || (r = cc_store_lock(st, err)))
+		return r;
+	if (!(*kind = where_is(st, sha))) {
+		cc_store_unlock(st);
+		return cc_err(err, CC_ENOTFOUND, sha, "not in the store");
+	}
+	return 0;
+}
+
 int cc_store_remove(cc_store_t *st, const char *sha, cc_error_t *err)
 {
 	char p[4096];
 	int r, kind;
 
-	if ((r = check_sha(sha, err)) || (r = cc_store_lock(st, err)))
+	if ((r = lock_find(st, sha, &kind, err)))
 		return r;
-	if (!(kind = where_is(st, sha))) {
-		r = cc_err(err, CC_ENOTFOUND, sha, "not in the store");
-		goto out;
-	}
 	/* The certificate first: from here on the entry is gone for readers. */
 	if (path_of(p, sizeof(p), st, kind_dirs[kind], sha, ".pem") || unlink(p)) {
 		r = cc_err(err, CC_EIO, p, "cannot remove: %s", strerror(errno));
@@ -823,12 +841,8 @@ int cc_store_set_disabled(cc_store_t *st, const char *sha, int disabled,
 	cc_store_list_t *l = NULL;
 	int r, kind;
 
-	if ((r = check_sha(sha, err)) || (r = cc_store_lock(st, err)))
+	if ((r = lock_find(st, sha, &kind, err)))
 		return r;
-	if (!(kind = where_is(st, sha))) {
-		r = cc_err(err, CC_ENOTFOUND, sha, "not in the store");
-		goto out;
-	}
 	if ((r = cc_store_list(st, kind, &l, err)))
 		goto out;
 	for (size_t i = 0; i < l->n; i++) {

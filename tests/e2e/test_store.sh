@@ -133,7 +133,8 @@ expect_grep "private key: +present, matches" "$T/out" "show checks the key"
 expect_nogrep "BEGIN|PRIVATE KEY-" "$T/out" "show never prints key material"
 chmod 644 "$S/keys/$LEAF.key"
 expect_rc 2 "a world-readable stored key is refused" cc store show "my site"
-expect_grep "0644" "$T/out" "show names the mode"
+expect_grep "0644" "$T/err" "show names the mode on stderr"
+one_line "$T/err" "insecure key"
 expect_rc 0 "...unless --insecure-key-perms" cc store show --insecure-key-perms "my site"
 chmod 600 "$S/keys/$LEAF.key"
 expect_rc 0 "list --json" cc store list --json
@@ -153,6 +154,9 @@ one_line "$T/err" "too short a thumbprint"
 expect_rc 2 "unknown store command" cc store frobnicate
 expect_rc 0 "store --help" cc store --help
 expect_grep "^usage: certchain store" "$T/out" "help text"
+rm "$S/keys/$LEAF.key"
+expect_rc 0 "re-import restores a lost key" cc store import "$P/leaf.pem" --key "$P/leaf.key"
+expect_eq "$(stat -c %a "$S/keys/$LEAF.key" 2>&1)" 600 "the key is back, 0600"
 expect_rc 0 "remove the personal certificate" cc store remove "my site"
 expect_eq "$(ls "$S/keys" | wc -l)" 0 "its key is gone too"
 
