@@ -1020,9 +1020,9 @@ int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
  */
 
 /** The web servers certchain deploys to. */
-enum cc_server { CC_SERVER_NGINX = 1, CC_SERVER_HAPROXY = 2 };
+enum cc_server { CC_SERVER_NGINX = 1, CC_SERVER_HAPROXY = 2, CC_SERVER_APACHE = 3 };
 
-/** "nginx" / "haproxy" to a CC_SERVER_* value; 0 when unknown. */
+/** "nginx" / "haproxy" / "apache" to a CC_SERVER_* value; 0 when unknown. */
 int cc_server_parse(const char *name);
 
 /** The server's name ("nginx"); "?" when unknown. Static string. */
@@ -1043,24 +1043,26 @@ const char *cc_server_name(int server);
  * Where one server's files go and how it is validated and reloaded. Plain
  * data; every string is "" when unset. Settings are stored as "key = value"
  * lines (keys: conf_dir, deploy_dir, bin, prefix, conf, pidfile,
- * validate_cmd, reload_cmd) by cc_deploy_cfg_save().
+ * validate_cmd, reload_cmd, listen) by cc_deploy_cfg_save().
  */
 typedef struct cc_deploy_cfg {
 	int server;                           /**< CC_SERVER_* */
 	char conf_dir[CC_DEPLOY_PATH];        /**< where the generated include goes */
 	char deploy_dir[CC_DEPLOY_PATH];      /**< where certificates and keys go */
-	char bin[CC_DEPLOY_PATH];             /**< the nginx / haproxy executable */
+	char bin[CC_DEPLOY_PATH];             /**< the nginx / haproxy / apache2ctl executable */
 	char prefix[CC_DEPLOY_PATH];          /**< nginx -p PREFIX ("" = built in) */
-	char conf[CC_DEPLOY_PATH];            /**< nginx -c / haproxy's main -f file */
+	char conf[CC_DEPLOY_PATH];            /**< nginx -c / haproxy's main -f / apache -f file */
 	char pidfile[CC_DEPLOY_PATH];         /**< haproxy -p (reload with -sf) */
 	char validate_cmd[CC_DEPLOY_PATH];    /**< replaces the built-in check; /bin/sh -c */
 	char reload_cmd[CC_DEPLOY_PATH];      /**< replaces the built-in reload; /bin/sh -c */
+	char listen[8];                       /**< apache: "no" = the main config has the Listen lines */
 } cc_deploy_cfg_t;
 
 /**
  * The system defaults for server: Debian's paths (/etc/nginx/conf.d,
- * /etc/haproxy/conf.d with /etc/haproxy/haproxy.cfg and /run/haproxy.pid),
- * certificates in /etc/ssl/certchain.
+ * /etc/haproxy/conf.d with /etc/haproxy/haproxy.cfg and /run/haproxy.pid,
+ * /etc/apache2/sites-enabled with apache2ctl), certificates in
+ * /etc/ssl/certchain.
  */
 void cc_deploy_cfg_defaults(cc_deploy_cfg_t *cfg, int server);
 
@@ -1150,7 +1152,7 @@ int cc_deploy_unbind(cc_deploy_t *d, const char *site, cc_error_t *err);
 int cc_deploy_pending(const cc_deploy_t *d);
 
 /**
- * Runs the server's configuration check (nginx -t, haproxy -c, or
+ * Runs the server's configuration check (nginx -t, haproxy -c, apache -t, or
  * validate_cmd). The command's output is appended to out (may be NULL).
  * Returns 0 when it passes; CC_EINVAL with err naming the command and the
  * first error line when it fails; CC_EIO when it could not run.
@@ -1158,7 +1160,8 @@ int cc_deploy_pending(const cc_deploy_t *d);
 int cc_deploy_validate(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err);
 
 /**
- * Reloads gracefully (nginx -s reload; haproxy -sf with the pid file; or
+ * Reloads gracefully (nginx -s reload; haproxy -sf with the pid file;
+ * apache -k graceful; or
  * reload_cmd). Output appended to out. Returns 0 or a negative code as
  * cc_deploy_validate(). Reloads are asynchronous: check what is served.
  */

@@ -40,3 +40,40 @@ served_fps() {
 	fps "$out"
 	rm -f "$out"
 }
+
+# apache_start DIR PORT: a private Apache httpd (Debian's apache2 binary)
+# with mod_ssl, ServerRoot DIR, including DIR/conf.d/*.conf, a plain-HTTP
+# Listen on PORT so it can start before any binding. Pid file DIR/apache.pid.
+apache_start() {
+	local d=$1 m=/usr/lib/apache2/modules
+	mkdir -p "$d/conf.d" "$d/logs"
+	cat >"$d/apache.conf" <<APA
+ServerRoot $d
+PidFile $d/apache.pid
+DefaultRuntimeDir $d/logs
+ErrorLog $d/logs/error.log
+LogLevel warn
+LoadModule mpm_event_module $m/mod_mpm_event.so
+LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule ssl_module $m/mod_ssl.so
+User nobody
+Group nogroup
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 8
+MinSpareThreads 1
+MaxSpareThreads 16
+MaxRequestWorkers 16
+ServerName localhost
+Listen 127.0.0.1:$2
+IncludeOptional $d/conf.d/*.conf
+APA
+	apache2 -f "$d/apache.conf" -k start || return 1
+	wait_port "$2"
+}
+
+# apache_stop DIR: the parent named in the pid file (it stops its children).
+apache_stop() {
+	[ -f "$1/apache.pid" ] && kill "$(cat "$1/apache.pid")" 2>/dev/null
+	return 0
+}

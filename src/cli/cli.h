@@ -49,7 +49,7 @@ void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	      time_t at);
 
 /* Deployment (deploy_opts.c): options shared by bind, unbind, bindings, reload. */
-#define CLI_DEPLOY_OPT 0x400 /* getopt codes CLI_DEPLOY_OPT..+11 */
+#define CLI_DEPLOY_OPT 0x400 /* getopt codes CLI_DEPLOY_OPT..+15 */
 #define CLI_DEPLOY_LONGOPTS                                                    \
 	{ "store", required_argument, 0, CLI_DEPLOY_OPT },                     \
 	{ "config", required_argument, 0, CLI_DEPLOY_OPT + 1 },                \
@@ -62,7 +62,11 @@ void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	{ "haproxy-pidfile", required_argument, 0, CLI_DEPLOY_OPT + 8 },       \
 	{ "haproxy-bin", required_argument, 0, CLI_DEPLOY_OPT + 9 },           \
 	{ "validate-cmd", required_argument, 0, CLI_DEPLOY_OPT + 10 },         \
-	{ "reload-cmd", required_argument, 0, CLI_DEPLOY_OPT + 11 }
+	{ "reload-cmd", required_argument, 0, CLI_DEPLOY_OPT + 11 },          \
+	{ "apache-conf", required_argument, 0, CLI_DEPLOY_OPT + 12 },          \
+	{ "apache-root", required_argument, 0, CLI_DEPLOY_OPT + 13 },          \
+	{ "apache-bin", required_argument, 0, CLI_DEPLOY_OPT + 14 },           \
+	{ "apache-listen", required_argument, 0, CLI_DEPLOY_OPT + 15 }
 #define CLI_DEPLOY_MAX_SET 16
 typedef struct cli_deploy {
 	const char *store, *config;

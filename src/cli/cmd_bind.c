@@ -9,7 +9,7 @@
 #include <openssl/x509v3.h>
 
 static const char usage_text[] =
-	"usage: certchain bind --server nginx|haproxy --site NAME --cert SELECTOR\n"
+	"usage: certchain bind --server nginx|haproxy|apache --site NAME --cert SELECTOR\n"
 	"                      [--ip ADDR|*] [--port PORT] [--hostname NAME]...\n"
 	"                      [--json] [deployment settings]\n"
 	"\n"
@@ -19,11 +19,13 @@ static const char usage_text[] =
 	"roots; the system roots when the store has none; disabled certificates\n"
 	"never used): nginx gets SITE.fullchain.pem (leaf first) + SITE.key (0600)\n"
 	"and a server block in CONF_DIR/certchain.conf; haproxy gets SITE.pem\n"
-	"(chain + key, 0600), SITE.crtlist and a frontend in CONF_DIR/certchain.cfg.\n"
+	"(chain + key, 0600), SITE.crtlist and a frontend in CONF_DIR/certchain.cfg;\n"
+	"apache gets SITE.fullchain.pem + SITE.key and a <VirtualHost> (and a Listen\n"
+	"line unless --apache-listen no) in CONF_DIR/certchain.conf (needs mod_ssl).\n"
 	"Re-binding a site replaces it; the previous files are kept (FILE.prev)\n"
 	"until 'certchain reload' has proved the new ones are served.\n"
 	"\n"
-	"      --server NAME     nginx or haproxy\n"
+	"      --server NAME     nginx, haproxy or apache\n"
 	"      --site NAME       the site (1-64 of A-Z a-z 0-9 . _ -)\n"
 	"      --cert SELECTOR   a certificate of the personal store\n"
 	"      --ip ADDR         listen address; '*' (default) = all unassigned\n"
@@ -67,8 +69,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 		switch (c) {
 		case 1:
 			if (!(b->server = cc_server_parse(optarg)))
-				return cli_usage_error("bind", "--server: '%s' is not nginx or "
-							       "haproxy", optarg);
+				return cli_usage_error("bind", "--server: '%s' is not nginx, "
+							       "haproxy or apache", optarg);
 			break;
 		case 2:
 			if (!cc_site_name_ok(optarg))

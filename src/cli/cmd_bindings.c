@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: certchain bindings [--server nginx|haproxy] [--json] [--store DIR]\n"
+	"usage: certchain bindings [--server nginx|haproxy|apache] [--json] [--store DIR]\n"
 	"\n"
 	"Lists every site bound with 'certchain bind': server, address and port,\n"
 	"SNI host names, certificate, the deployed chain and files.\n"
@@ -51,7 +51,7 @@ int cmd_bindings(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		if (c == 1 && !(server = cc_server_parse(optarg)))
-			return cli_usage_error("bindings", "--server: '%s' is not nginx or haproxy",
+			return cli_usage_error("bindings", "--server: '%s' is not nginx, haproxy or apache",
 					       optarg);
 		else if (c == 2)
 			json = 1;

@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-	"usage: certchain reload [--server nginx|haproxy] [--wait SECONDS] [--json]\n"
+	"usage: certchain reload [--server nginx|haproxy|apache] [--wait SECONDS] [--json]\n"
 	"                        [deployment settings]\n"
 	"\n"
 	"For each server (default: every server 'certchain bind' has configured):\n"
-	"  1. validates its configuration (nginx -t / haproxy -c, or --validate-cmd);\n"
-	"  2. reloads it gracefully (nginx -s reload / haproxy -sf, or --reload-cmd);\n"
+	"  1. validates its configuration (nginx -t / haproxy -c / apache -t, or\n"
+	"     --validate-cmd);\n"
+	"  2. reloads it gracefully (nginx -s reload / haproxy -sf / apache -k\n"
+	"     graceful, or --reload-cmd);\n"
 	"  3. connects to every binding's address and port once per host name (SNI)\n"
 	"     and compares the served chain with the deployed one, retrying while the\n"
 	"     reload takes effect (up to --wait, default 15 s).\n"
@@ -193,8 +195,8 @@ static int parse(int argc, char **argv, rargs_t *a)
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		if (c == 1) {
 			if (!(a->server = cc_server_parse(optarg)))
-				return cli_usage_error("reload", "--server: '%s' is not nginx "
-								 "or haproxy", optarg);
+				return cli_usage_error("reload", "--server: '%s' is not nginx, "
+								 "haproxy or apache", optarg);
 		} else if (c == 2) {
 			w = strtod(optarg, &end);
 			if (*end || w <= 0 || w > 3600)
@@ -217,7 +219,7 @@ static int parse(int argc, char **argv, rargs_t *a)
 
 int cmd_reload(int argc, char **argv)
 {
-	static const int servers[] = { CC_SERVER_NGINX, CC_SERVER_HAPROXY };
+	static const int servers[] = { CC_SERVER_NGINX, CC_SERVER_HAPROXY, CC_SERVER_APACHE };
 	rargs_t a = { 0 };
 	cc_buf_t txt = { 0 }, js = { 0 };
 	cc_store_t *st = NULL;

@@ -12,7 +12,8 @@ const char cli_deploy_help[] =
 	"                              ~/.local/share/certchain; /var/lib/certchain as root)\n"
 	"      --config FILE           read settings from FILE ('key = value' lines)\n"
 	"      --conf-dir DIR          where the generated include goes (nginx:\n"
-	"                              /etc/nginx/conf.d; haproxy: /etc/haproxy/conf.d)\n"
+	"                              /etc/nginx/conf.d; haproxy: /etc/haproxy/conf.d;\n"
+	"                              apache: /etc/apache2/sites-enabled)\n"
 	"      --deploy-dir DIR        where certificates and keys go (/etc/ssl/certchain)\n"
 	"      --nginx-prefix DIR      nginx -p DIR\n"
 	"      --nginx-conf FILE       nginx -c FILE\n"
@@ -20,6 +21,10 @@ const char cli_deploy_help[] =
 	"      --haproxy-conf FILE     haproxy's main -f file (/etc/haproxy/haproxy.cfg)\n"
 	"      --haproxy-pidfile FILE  haproxy -p file, read for -sf (/run/haproxy.pid)\n"
 	"      --haproxy-bin PATH      the haproxy executable (haproxy)\n"
+	"      --apache-conf FILE      apache -f FILE (default: apache2ctl's own)\n"
+	"      --apache-root DIR       apache -d DIR (ServerRoot)\n"
+	"      --apache-bin PATH       apache2ctl or apache2 (apache2ctl)\n"
+	"      --apache-listen yes|no  write Listen lines (no: the main config has them)\n"
 	"      --validate-cmd CMD      replaces the built-in check (run by /bin/sh -c)\n"
 	"      --reload-cmd CMD        replaces the built-in reload (run by /bin/sh -c)\n";
 
@@ -39,6 +44,10 @@ static const struct {
 	{ CLI_DEPLOY_OPT + 9, "bin", CC_SERVER_HAPROXY },
 	{ CLI_DEPLOY_OPT + 10, "validate_cmd", 0 },
 	{ CLI_DEPLOY_OPT + 11, "reload_cmd", 0 },
+	{ CLI_DEPLOY_OPT + 12, "conf", CC_SERVER_APACHE },
+	{ CLI_DEPLOY_OPT + 13, "prefix", CC_SERVER_APACHE },
+	{ CLI_DEPLOY_OPT + 14, "bin", CC_SERVER_APACHE },
+	{ CLI_DEPLOY_OPT + 15, "listen", CC_SERVER_APACHE },
 };
 
 int cli_deploy_opt(cli_deploy_t *o, int code, const char *arg)

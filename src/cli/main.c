@@ -12,7 +12,7 @@ static const struct {
 } cmds[] = {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
-	{ "bind", cmd_bind, "deploy a personal certificate and its chain to an nginx/haproxy site" },
+	{ "bind", cmd_bind, "deploy a personal certificate and its chain to a web server site" },
 	{ "bindings", cmd_bindings, "list the sites bound on web servers" },
 	{ "unbind", cmd_unbind, "remove a site's binding and deployed files" },
 	{ "reload", cmd_reload, "check, reload and prove what each bound site serves" },

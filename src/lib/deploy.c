@@ -29,6 +29,8 @@ int cc_server_parse(const char *name)
 		return CC_SERVER_NGINX;
 	if (name && !strcmp(name, "haproxy"))
 		return CC_SERVER_HAPROXY;
+	if (name && !strcmp(name, "apache"))
+		return CC_SERVER_APACHE;
 	return 0;
 }
 
@@ -37,6 +39,7 @@ const char *cc_server_name(int server)
 	switch (server) {
 	case CC_SERVER_NGINX: return "nginx";
 	case CC_SERVER_HAPROXY: return "haproxy";
+	case CC_SERVER_APACHE: return "apache";
 	default: return "?";
 	}
 }
@@ -46,6 +49,7 @@ static const cc_deploy_ops_t *ops_of(int server)
 	switch (server) {
 	case CC_SERVER_NGINX: return &cc_deploy_nginx_ops;
 	case CC_SERVER_HAPROXY: return &cc_deploy_haproxy_ops;
+	case CC_SERVER_APACHE: return &cc_deploy_apache_ops;
 	default: return NULL;
 	}
 }
@@ -94,6 +98,9 @@ void cc_deploy_cfg_defaults(cc_deploy_cfg_t *cfg, int server)
 		snprintf(cfg->bin, sizeof(cfg->bin), "haproxy");
 		snprintf(cfg->conf, sizeof(cfg->conf), "/etc/haproxy/haproxy.cfg");
 		snprintf(cfg->pidfile, sizeof(cfg->pidfile), "/run/haproxy.pid");
+	} else if (server == CC_SERVER_APACHE) {
+		snprintf(cfg->conf_dir, sizeof(cfg->conf_dir), "/etc/apache2/sites-enabled");
+		snprintf(cfg->bin, sizeof(cfg->bin), "apache2ctl");
 	}
 }
 
@@ -111,6 +118,7 @@ static char *cfg_field(cc_deploy_cfg_t *cfg, const char *key)
 		{ "pidfile", offsetof(cc_deploy_cfg_t, pidfile) },
 		{ "validate_cmd", offsetof(cc_deploy_cfg_t, validate_cmd) },
 		{ "reload_cmd", offsetof(cc_deploy_cfg_t, reload_cmd) },
+		{ "listen", offsetof(cc_deploy_cfg_t, listen) },
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!strcmp(key, f[i].key))
@@ -135,6 +143,12 @@ int cc_deploy_cfg_set(cc_deploy_cfg_t *cfg, const char *key, const char *value,
 		return cc_err(err, CC_EINVAL, key, "unknown deployment setting");
 	if (has_ctl(value) || strlen(value) >= CC_DEPLOY_PATH)
 		return cc_err(err, CC_EINVAL, key, "value has control characters or is too long");
+	if (!strcmp(key, "listen")) {
+		if (strcmp(value, "yes") && strcmp(value, "no") && value[0])
+			return cc_err(err, CC_EINVAL, key, "'%s' is not yes or no", value);
+		snprintf(dst, sizeof(cfg->listen), "%s", value);
+		return 0;
+	}
 	/* Paths go into server configs; relative ones would depend on cwd. */
 	if (value[0] && value[0] != '/' && strcmp(key, "bin") &&
 	    !strstr(key, "_cmd"))
@@ -228,8 +242,8 @@ int cc_deploy_cfg_load(cc_deploy_cfg_t *cfg, const char *path, cc_error_t *err)
 int cc_deploy_cfg_save(const cc_deploy_cfg_t *cfg, const char *path,
 		       cc_error_t *err)
 {
-	static const char *keys[] = { "conf_dir", "deploy_dir", "bin", "prefix",
-				      "conf", "pidfile", "validate_cmd", "reload_cmd" };
+	static const char *keys[] = { "conf_dir", "deploy_dir", "bin", "prefix", "conf",
+				      "pidfile", "validate_cmd", "reload_cmd", "listen" };
 	cc_buf_t b = { 0 };
 	int r;
 
@@ -674,6 +688,21 @@ static int write_record(cc_deploy_t *d, const cc_binding_t *b, int remove,
 		  : cc_deploy_stage_write(d, path, o.s, o.n, 0600, err);
 	cc_buf_clear(&o);
 	return r;
+}
+
+int cc_deploy_write_pair(cc_deploy_t *d, cc_binding_t *b, const cc_buf_t *chain,
+			 const cc_buf_t *key, cc_error_t *err)
+{
+	int r;
+
+	snprintf(b->files[0], sizeof(b->files[0]), "%s/%s.fullchain.pem", d->cfg.deploy_dir,
+		 b->site);
+	snprintf(b->files[1], sizeof(b->files[1]), "%s/%s.key", d->cfg.deploy_dir, b->site);
+	b->nfiles = 2;
+	/* The key first: the certificate must never point at a stale key. */
+	if ((r = cc_deploy_stage_write(d, b->files[1], key->s, key->n, 0600, err)))
+		return r;
+	return cc_deploy_stage_write(d, b->files[0], chain->s, chain->n, 0644, err);
 }
 
 static const cc_binding_t *find_site(const cc_deploy_t *d, const char *site)

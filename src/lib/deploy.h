@@ -28,6 +28,7 @@ typedef struct cc_deploy_ops {
 
 extern const cc_deploy_ops_t cc_deploy_nginx_ops;
 extern const cc_deploy_ops_t cc_deploy_haproxy_ops;
+extern const cc_deploy_ops_t cc_deploy_apache_ops;
 
 /* deploy.c */
 const cc_deploy_cfg_t *cc_deploy_cfg_of(const cc_deploy_t *d);
@@ -35,6 +36,10 @@ const cc_deploy_cfg_t *cc_deploy_cfg_of(const cc_deploy_t *d);
 int cc_deploy_stage_write(cc_deploy_t *d, const char *path, const void *data,
 			  size_t len, unsigned mode, cc_error_t *err);
 int cc_deploy_stage_unlink(cc_deploy_t *d, const char *path, cc_error_t *err);
+/* write_files for servers that take a fullchain PEM (leaf first) and a
+ * separate key file (0600): DEPLOY_DIR/SITE.fullchain.pem and SITE.key. */
+int cc_deploy_write_pair(cc_deploy_t *d, cc_binding_t *b, const cc_buf_t *chain,
+			 const cc_buf_t *key, cc_error_t *err);
 /* 1 if s may appear in a server config as a host name / listen address. */
 int cc_deploy_host_ok(const char *s);
 int cc_deploy_ip_ok(const char *s);

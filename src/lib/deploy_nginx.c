@@ -9,21 +9,6 @@
 /* Name of the include certchain owns in conf_dir (nginx includes conf.d/NAME.conf). */
 #define NGINX_INCLUDE "certchain.conf"
 
-static int write_files(cc_deploy_t *d, cc_binding_t *b, const cc_buf_t *chain,
-		       const cc_buf_t *key, cc_error_t *err)
-{
-	const cc_deploy_cfg_t *cfg = cc_deploy_cfg_of(d);
-	int r;
-
-	snprintf(b->files[0], sizeof(b->files[0]), "%s/%s.fullchain.pem", cfg->deploy_dir, b->site);
-	snprintf(b->files[1], sizeof(b->files[1]), "%s/%s.key", cfg->deploy_dir, b->site);
-	b->nfiles = 2;
-	/* The key first: the certificate must never point at a stale key. */
-	if ((r = cc_deploy_stage_write(d, b->files[1], key->s, key->n, 0600, err)))
-		return r;
-	return cc_deploy_stage_write(d, b->files[0], chain->s, chain->n, 0644, err);
-}
-
 /* "listen" argument: PORT for every address, [v6]:PORT, v4:PORT. */
 static void listen_addr(cc_buf_t *o, const cc_binding_t *b)
 {
@@ -100,7 +85,7 @@ static int reload_argv(const cc_deploy_cfg_t *cfg, const char **argv,
 }
 
 const cc_deploy_ops_t cc_deploy_nginx_ops = {
-	.write_files = write_files,
+	.write_files = cc_deploy_write_pair,
 	.write_conf = write_conf,
 	.validate_argv = validate_argv,
 	.reload_argv = reload_argv,

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-check.sh"
 . "$(dirname "$0")/../lib-bind.sh"
-trap 'check_stop_all; for h in "$T"/hap-*; do haproxy_stop "$h"; done; rm -rf "$T"' EXIT
+trap 'check_stop_all; for h in "$T"/hap-*; do haproxy_stop "$h"; done; apache_stop "$T/apa"; rm -rf "$T"' EXIT
 
 for tool in nginx haproxy; do
 	command -v $tool >/dev/null || { bad "$tool is not installed (scripts/install-deps)"; finish; exit 1; }
@@ -147,6 +147,42 @@ haproxy_scenario() {
 	expect_eq "$(served_fps "$port" www.example.test | head -1)" "$(fp1 "$d/leaf2.pem")" "haproxy: the renewed certificate is served"
 }
 
+apache_scenario() {
+	local d=$T/ec a=$T/apa port plain want
+	export CERTCHAIN_STORE=$d/store
+	port=$(free_port)
+	plain=$(free_port)
+	apache_start "$a" "$plain" || { bad "apache: private instance did not start"; return; }
+	local opts=(--conf-dir "$a/conf.d" --deploy-dir "$a/certs" --apache-bin apache2 --apache-conf "$a/apache.conf")
+	expect_rc 0 "apache: bind by friendly name" \
+		cc bind --server apache --site blog --cert "Example ec" --ip 127.0.0.1 --port "$port" \
+		--hostname www.example.test --hostname alias.example.test "${opts[@]}"
+	want="$(fp1 "$d/leaf.pem") $(fp1 "$d/ica.pem") $(fp1 "$d/cross.pem") "
+	expect_grep "^Listen 127.0.0.1:$port https" "$a/conf.d/certchain.conf" "apache: one Listen line for the address"
+	expect_grep "ServerAlias alias.example.test" "$a/conf.d/certchain.conf" "apache: further names are ServerAlias"
+	expect_rc 0 "apache: reload (-k graceful) and confirm for both names" cc reload --server apache
+	expect_grep "ok +blog .*SNI alias.example.test: serves the deployed chain \(3 certificates" "$T/out" \
+		"apache: the second SNI name was checked too"
+	expect_eq "$(served_fps "$port" www.example.test | tr '\n' ' ')" "$want" "apache: s_client sees the cross-signed chain"
+	expect_rc 0 "apache: certchain check confirms" cc check --sni www.example.test -r "$d/old.pem" "127.0.0.1:$port"
+
+	cc bind --server apache --site blog --cert "Example ec renewed" --ip 127.0.0.1 --port "$port" \
+		--hostname www.example.test --hostname alias.example.test >/dev/null
+	echo "NotADirective on" >"$a/conf.d/zz-broken.conf"
+	expect_rc 1 "apache: reload refuses a broken configuration" cc reload --server apache
+	expect_grep "configuration check FAILED" "$T/out" "apache: says the check failed"
+	expect_eq "$(served_fps "$port" www.example.test | tr '\n' ' ')" "$want" "apache: the old certificate is still served"
+	rm -f "$a/conf.d/zz-broken.conf"
+	cc bind --server apache --site blog --cert "Example ec renewed" --ip 127.0.0.1 --port "$port" \
+		--hostname www.example.test --hostname alias.example.test >/dev/null
+	expect_rc 0 "apache: reload with the renewed certificate" cc reload --server apache
+	expect_eq "$(served_fps "$port" alias.example.test | head -1)" "$(fp1 "$d/leaf2.pem")" "apache: the renewed certificate is served"
+	# every configured server at once: nginx has nothing left, haproxy and apache serve
+	expect_rc 0 "reload without --server: every configured server checks out" cc reload --json
+	python3 -c 'import json,sys; s={x["server"]:x["result"] for x in json.load(open(sys.argv[1]))["servers"]}; assert s=={"nginx":"ok","haproxy":"ok","apache":"ok"}, s' "$T/out" \
+		&& ok "reload --json: one result per server" || bad "reload --json per server" "$(head -c 300 "$T/out")"
+}
+
 bad_usage() {
 	export CERTCHAIN_STORE=$T/ec/store
 	expect_rc 2 "bind: unknown selector -> exit 2" \
@@ -167,5 +203,6 @@ seed rsa || bad "rsa: seed PKI and store"
 nginx_scenario ec
 nginx_scenario rsa
 haproxy_scenario
+if command -v apache2 >/dev/null; then apache_scenario; else bad "apache2 is not installed (scripts/install-deps)"; fi
 bad_usage
 finish

@@ -285,6 +285,48 @@ static void haproxy_frontends(void **state)
 	cc_store_close(st);
 }
 
+static void apache_vhosts(void **state)
+{
+	cc_store_t *st;
+	cc_deploy_t *d = open_dep(&st, CC_SERVER_APACHE);
+	cc_binding_t b;
+	char path[512], *cfg;
+	cc_error_t e;
+
+	binding(&b, "a", CC_SERVER_APACHE, "127.0.0.1");
+	snprintf(b.hosts[1], sizeof(b.hosts[1]), "alias.deploy.test");
+	b.nhosts = 2;
+	assert_int_equal(cc_deploy_bind(d, &b, &chain1, kleaf, &e), 0);
+	assert_int_equal(mode_of(b.files[1]), 0600);
+	binding(&b, "b", CC_SERVER_APACHE, "127.0.0.1");
+	assert_int_equal(cc_deploy_bind(d, &b, &chain2, kleaf2, &e), 0);
+	binding(&b, "c", CC_SERVER_APACHE, "*");
+	assert_int_equal(cc_deploy_bind(d, &b, &chain2, kleaf2, &e), 0);
+	snprintf(path, sizeof(path), "%s/certchain.conf", conf);
+	cfg = slurp(path);
+	/* one Listen per address (Apache refuses duplicates), a vhost per site */
+	assert_non_null(strstr(cfg, "Listen 127.0.0.1:8443 https\n"));
+	assert_null(strstr(strstr(cfg, "Listen 127.0.0.1:8443") + 1, "Listen 127.0.0.1:8443"));
+	assert_non_null(strstr(cfg, "Listen 8443 https\n"));
+	assert_non_null(strstr(cfg, "<VirtualHost *:8443>"));
+	assert_non_null(strstr(cfg, "ServerName www.deploy.test\n    ServerAlias alias.deploy.test"));
+	cc_deploy_free(d);
+	/* listen = no: the main configuration has the Listen lines */
+	{
+		cc_deploy_cfg_t c;
+		cc_deploy_cfg_defaults(&c, CC_SERVER_APACHE);
+		cc_deploy_cfg_set(&c, "conf_dir", conf, &e);
+		cc_deploy_cfg_set(&c, "deploy_dir", depl, &e);
+		assert_int_equal(cc_deploy_cfg_set(&c, "listen", "maybe", &e), CC_EINVAL);
+		assert_int_equal(cc_deploy_cfg_set(&c, "listen", "no", &e), 0);
+		assert_int_equal(cc_deploy_open(st, &c, &d, &e), 0);
+		assert_int_equal(cc_deploy_unbind(d, "c", &e), 0);
+		assert_null(strstr(slurp(path), "Listen"));
+		cc_deploy_free(d);
+	}
+	cc_store_close(st);
+}
+
 static void bad_input(void **state)
 {
 	cc_store_t *st;
@@ -368,6 +410,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wrong_key_writes_nothing, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(rollback_restores_commit_forgets, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(haproxy_frontends, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(apache_vhosts, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(bad_input, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(commands, fresh, cleanup),
 	};
