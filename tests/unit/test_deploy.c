@@ -224,6 +224,7 @@ static void rollback_restores_commit_forgets(void **state)
 	file_fps(b.files[0], fps, 4);
 	assert_string_equal(fps[0], want2);
 	cc_deploy_free(d);
+	cc_store_close(st);
 	/* the journal survives the process: a later reload can still undo */
 	d = open_dep(&st, CC_SERVER_NGINX);
 	assert_int_equal(cc_deploy_pending(d), 1);
@@ -278,6 +279,7 @@ static void haproxy_frontends(void **state)
 	assert_non_null(strstr(cfg, "a.crtlist crt-list"));
 	/* a site bound on haproxy cannot be rebound on nginx by accident */
 	cc_deploy_free(d);
+	cc_store_close(st);
 	d = open_dep(&st, CC_SERVER_NGINX);
 	binding(&b, "a", CC_SERVER_NGINX, "127.0.0.1");
 	assert_int_equal(cc_deploy_bind(d, &b, &chain1, kleaf, &e), CC_EINVAL);
