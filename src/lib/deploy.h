@@ -11,18 +11,22 @@
 
 /* What one web server adds to the shared deployment logic. */
 typedef struct cc_deploy_ops {
+	const char *include; /* the file certchain owns in conf_dir */
 	/* Writes b's certificate files (via cc_deploy_stage_write) and lists
 	 * them in b->files. chain_pem is leaf first; key_pem the key. */
 	int (*write_files)(cc_deploy_t *d, cc_binding_t *b, const cc_buf_t *chain_pem,
 			   const cc_buf_t *key_pem, cc_error_t *err);
-	/* Writes the include binding every one of v[0..n) (via stage). */
-	int (*write_conf)(cc_deploy_t *d, const cc_binding_t *v, size_t n,
-			  cc_error_t *err);
-	/* Fill argv (NULL-terminated) for the check / the graceful reload;
-	 * store gives room for built strings. */
-	int (*validate_argv)(const cc_deploy_cfg_t *cfg, const char **argv,
-			     char store[][CC_DEPLOY_PATH], cc_error_t *err);
-	int (*reload_argv)(const cc_deploy_cfg_t *cfg, const char **argv,
+	/* Appends the include's configuration binding every one of v[0..n). */
+	void (*render)(const cc_deploy_cfg_t *cfg, const cc_binding_t *v, size_t n,
+		       cc_buf_t *o);
+	/* Fills argv with the executable and the options naming the
+	 * configuration; returns how many. */
+	size_t (*base_argv)(const cc_deploy_cfg_t *cfg, const char **argv);
+	const char *check_args[3];  /* then these for the check (NULL-ended) */
+	const char *reload_args[3]; /* or these for the graceful reload */
+	/* Optional: appends more reload arguments at argv[*n] (haproxy's old
+	 * pids); store gives room for built strings. */
+	int (*reload_more)(const cc_deploy_cfg_t *cfg, const char **argv, size_t *n,
 			   char store[][CC_DEPLOY_PATH], cc_error_t *err);
 } cc_deploy_ops_t;
 
@@ -40,6 +44,12 @@ int cc_deploy_stage_unlink(cc_deploy_t *d, const char *path, cc_error_t *err);
  * separate key file (0600): DEPLOY_DIR/SITE.fullchain.pem and SITE.key. */
 int cc_deploy_write_pair(cc_deploy_t *d, cc_binding_t *b, const cc_buf_t *chain,
 			 const cc_buf_t *key, cc_error_t *err);
+/* Appends b's address: "*" as ANY then the port, IPv6 as V6OPEN ADDR V6CLOSE
+ * ":" PORT, IPv4 as ADDR ":" PORT. */
+void cc_deploy_addr(cc_buf_t *o, const cc_binding_t *b, const char *any,
+		    const char *v6open, const char *v6close);
+/* 1 if no binding before v[i] has its address and port. */
+int cc_deploy_first_at(const cc_binding_t *v, size_t i);
 /* 1 if s may appear in a server config as a host name / listen address. */
 int cc_deploy_host_ok(const char *s);
 int cc_deploy_ip_ok(const char *s);
