@@ -861,7 +861,19 @@ static int run_step(cc_deploy_t *d, const char *custom, int reload,
 		argv[n++] = "-c";
 		argv[n++] = custom;
 	} else {
-		n = d->ops->base_argv(&d->cfg, argv);
+		argv[n++] = d->cfg.bin;
+		if (d->ops->prefix_opt && d->cfg.prefix[0]) {
+			argv[n++] = d->ops->prefix_opt;
+			argv[n++] = d->cfg.prefix;
+		}
+		if (d->cfg.conf[0]) {
+			argv[n++] = d->ops->conf_opt;
+			argv[n++] = d->cfg.conf;
+		}
+		if (d->ops->dir_opt) {
+			argv[n++] = d->ops->dir_opt;
+			argv[n++] = d->cfg.conf_dir;
+		}
 		for (size_t i = 0; more[i]; i++)
 			argv[n++] = more[i];
 		if (reload && d->ops->reload_more &&

@@ -19,9 +19,9 @@ typedef struct cc_deploy_ops {
 	/* Appends the include's configuration binding every one of v[0..n). */
 	void (*render)(const cc_deploy_cfg_t *cfg, const cc_binding_t *v, size_t n,
 		       cc_buf_t *o);
-	/* Fills argv with the executable and the options naming the
-	 * configuration; returns how many. */
-	size_t (*base_argv)(const cc_deploy_cfg_t *cfg, const char **argv);
+	/* Command lines: BIN [PREFIX_OPT prefix] [CONF_OPT conf] [DIR_OPT
+	 * conf_dir] (each when set), then the check or reload arguments. */
+	const char *prefix_opt, *conf_opt, *dir_opt;
 	const char *check_args[3];  /* then these for the check (NULL-ended) */
 	const char *reload_args[3]; /* or these for the graceful reload */
 	/* Optional: appends more reload arguments at argv[*n] (haproxy's old

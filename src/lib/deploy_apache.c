@@ -31,27 +31,12 @@ static void render(const cc_deploy_cfg_t *cfg, const cc_binding_t *v, size_t n,
 	}
 }
 
-/* apache2ctl|apache2 [-d SERVERROOT] [-f CONF] */
-static size_t base_argv(const cc_deploy_cfg_t *cfg, const char **argv)
-{
-	size_t n = 0;
-	argv[n++] = cfg->bin;
-	if (cfg->prefix[0]) {
-		argv[n++] = "-d";
-		argv[n++] = cfg->prefix;
-	}
-	if (cfg->conf[0]) {
-		argv[n++] = "-f";
-		argv[n++] = cfg->conf;
-	}
-	return n;
-}
-
 const cc_deploy_ops_t cc_deploy_apache_ops = {
 	.include = "certchain.conf", /* in sites-enabled on Debian */
 	.write_files = cc_deploy_write_pair,
 	.render = render,
-	.base_argv = base_argv,
+	.prefix_opt = "-d",
+	.conf_opt = "-f",
 	.check_args = { "-t", NULL },
 	/* the parent re-reads the configuration; children finish their requests */
 	.reload_args = { "-k", "graceful", NULL },

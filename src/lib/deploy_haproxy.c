@@ -61,20 +61,6 @@ static void render(const cc_deploy_cfg_t *cfg, const cc_binding_t *v, size_t n,
 	}
 }
 
-/* haproxy -f CONF -f CONF_DIR: the main file, then every *.cfg of conf_dir. */
-static size_t base_argv(const cc_deploy_cfg_t *cfg, const char **argv)
-{
-	size_t n = 0;
-	argv[n++] = cfg->bin;
-	if (cfg->conf[0]) {
-		argv[n++] = "-f";
-		argv[n++] = cfg->conf;
-	}
-	argv[n++] = "-f";
-	argv[n++] = cfg->conf_dir;
-	return n;
-}
-
 /* The new process takes over the listeners and tells the old ones (-sf) to
  * finish their connections and leave: HAProxy's graceful reload. */
 static int reload_more(const cc_deploy_cfg_t *cfg, const char **argv, size_t *np,
@@ -114,7 +100,9 @@ const cc_deploy_ops_t cc_deploy_haproxy_ops = {
 	.include = "certchain.cfg", /* haproxy -f CONF_DIR loads its *.cfg */
 	.write_files = write_files,
 	.render = render,
-	.base_argv = base_argv,
+	.prefix_opt = NULL,
+	.conf_opt = "-f",
+	.dir_opt = "-f", /* the main file, then every *.cfg of conf_dir */
 	.check_args = { "-c", "-q", NULL },
 	.reload_args = { NULL },
 	.reload_more = reload_more,

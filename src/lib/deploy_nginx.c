@@ -19,27 +19,12 @@ static void render(const cc_deploy_cfg_t *cfg, const cc_binding_t *v, size_t n,
 	}
 }
 
-/* nginx [-p PREFIX] [-c CONF] */
-static size_t base_argv(const cc_deploy_cfg_t *cfg, const char **argv)
-{
-	size_t n = 0;
-	argv[n++] = cfg->bin;
-	if (cfg->prefix[0]) {
-		argv[n++] = "-p";
-		argv[n++] = cfg->prefix;
-	}
-	if (cfg->conf[0]) {
-		argv[n++] = "-c";
-		argv[n++] = cfg->conf;
-	}
-	return n;
-}
-
 const cc_deploy_ops_t cc_deploy_nginx_ops = {
 	.include = "certchain.conf", /* what conf.d/NAME.conf includes pick up */
 	.write_files = cc_deploy_write_pair,
 	.render = render,
-	.base_argv = base_argv,
+	.prefix_opt = "-p",
+	.conf_opt = "-c",
 	.check_args = { "-t", "-q", NULL },
 	.reload_args = { "-s", "reload", NULL },
 };
