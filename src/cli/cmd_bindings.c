@@ -70,21 +70,20 @@ int cmd_bindings(int argc, char **argv)
 		cc_store_close(st);
 		return cli_fail(&err);
 	}
-	if (json)
+	if (json) {
 		cc_buf_printf(&b, "{\"store\":");
-	if (json)
 		cc_buf_json_str(&b, cc_store_dir(st));
-	if (json)
 		cc_buf_printf(&b, ",\"bindings\":[");
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (server && v[i].server != server)
 			continue;
-		if (json)
+		if (json) {
 			cc_buf_printf(&b, "%s", shown ? "," : "");
-		if (json)
 			cli_binding_json(&b, &v[i]);
-		else
+		} else {
 			text_one(&b, &v[i]);
+		}
 		shown++;
 	}
 	if (json)

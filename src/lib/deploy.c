@@ -213,8 +213,8 @@ static int each_kv(const char *path, int (*fn)(void *, const char *, const char 
 		for (e = v + strlen(v); e > v && isspace((unsigned char)e[-1]); e--)
 			e[-1] = 0;
 		if ((r = fn(arg, k, v, err))) {
-			char msg[sizeof(err->msg)];
 			if (err) {
+				char msg[sizeof(err->msg)];
 				snprintf(msg, sizeof(msg), "line %d: %s: %s", lineno, err->where, err->msg);
 				cc_err(err, r, path, "%s", msg);
 			}
