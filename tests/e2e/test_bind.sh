@@ -108,8 +108,13 @@ PY
 		"$alg nginx: the renewed certificate is served, through the cross-sign"
 
 	# unbind: the site goes, the server keeps running
-	expect_rc 0 "$alg nginx: unbind" cc unbind --site www
+	expect_rc 0 "$alg nginx: unbind" cc unbind --site www --json
+	python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["unbound"]; assert b["site"]=="www" and b["server"]=="nginx", b' "$T/out" \
+		&& ok "$alg nginx: unbind --json names the removed binding" || bad "$alg nginx: unbind --json" "$(head -c 300 "$T/out")"
+	[ ! -e "$n/certs/www.key" ] && [ -e "$n/certs/www.key.prev" ] && ok "$alg nginx: unbind removes the key, keeps .prev until reload" ||
+		bad "$alg nginx: unbind files"
 	expect_rc 0 "$alg nginx: reload after unbind" cc reload --server nginx
+	[ ! -e "$n/certs/www.key.prev" ] && ok "$alg nginx: .prev gone after the reload" || bad "$alg nginx: .prev left after reload"
 	# the reload is asynchronous: give nginx a bounded moment to drop the port
 	for _ in $(seq 50); do [ "$(served_fps "$port" www.example.test | wc -l)" = 0 ] && break; sleep 0.1; done
 	expect_eq "$(served_fps "$port" www.example.test | wc -l)" 0 "$alg nginx: nothing served on the port any more"
