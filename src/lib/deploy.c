@@ -149,10 +149,14 @@ int cc_deploy_cfg_set(cc_deploy_cfg_t *cfg, const char *key, const char *value,
 		snprintf(dst, sizeof(cfg->listen), "%s", value);
 		return 0;
 	}
-	/* Paths go into server configs; relative ones would depend on cwd. */
+	/* Paths go into server configs; relative ones would depend on cwd, and
+	 * blanks or syntax characters would change the configuration's meaning. */
 	if (value[0] && value[0] != '/' && strcmp(key, "bin") &&
 	    !strstr(key, "_cmd"))
 		return cc_err(err, CC_EINVAL, key, "'%s' must be an absolute path", value);
+	if (!strstr(key, "_cmd") && value[strcspn(value, " \t;#'\"{}\\")])
+		return cc_err(err, CC_EINVAL, key, "'%s': blanks and ; # ' \" { } \\ are "
+			      "not allowed in paths", value);
 	snprintf(dst, CC_DEPLOY_PATH, "%s", value);
 	return 0;
 }

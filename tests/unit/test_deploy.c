@@ -351,6 +351,8 @@ static void bad_input(void **state)
 	cc_deploy_cfg_defaults(&cfg, CC_SERVER_NGINX);
 	assert_int_equal(cc_deploy_cfg_set(&cfg, "conf_dir", "relative/dir", &e), CC_EINVAL);
 	assert_int_equal(cc_deploy_cfg_set(&cfg, "nope", "/x", &e), CC_EINVAL);
+	assert_int_equal(cc_deploy_cfg_set(&cfg, "deploy_dir", "/srv/my certs", &e), CC_EINVAL);
+	assert_int_equal(cc_deploy_cfg_set(&cfg, "conf_dir", "/etc/x;include", &e), CC_EINVAL);
 	assert_int_equal(cc_deploy_cfg_set(&cfg, "prefix", "/srv/nginx", &e), 0);
 	assert_int_equal(cc_deploy_cfg_set(&cfg, "reload_cmd", "systemctl reload nginx", &e), 0);
 	snprintf(path, sizeof(path), "%s/settings.conf", dir);
