@@ -634,7 +634,10 @@ char *cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served,
  * Readers take no lock and never see a half-written file; stray .meta/.key
  * files without a certificate are ignored and swept by the next import.
  * Writers serialise on DIR/.lock. A certificate lives in one store only.
- * Files in DIR/KIND not named SHA256.pem are ignored (not loaded).
+ * Files in DIR/KIND not named SHA256.pem are ignored (not loaded). Other
+ * modules keep their own records under other names (cc_store_write_file()).
+ * Code: store.c (layout, lock, reading), store_write.c (import, remove,
+ * disable, export), store_links.c (hashed links), key.c (private keys).
  */
 
 /** Which store a certificate is in. */
@@ -654,7 +657,7 @@ int cc_store_kind_parse(const char *s);
 /** An open store: a directory plus this process's lock state. */
 typedef struct cc_store cc_store_t;
 
-/** Flags for cc_store_open(), cc_store_import() and cc_store_key(). */
+/** Flags for cc_store_key(). */
 enum cc_store_flags {
 	CC_STORE_INSECURE_KEY_PERMS = 1 << 0 /**< cc_store_key(): accept a
 						  group/world-readable key file */
@@ -687,9 +690,13 @@ const char *cc_store_dir(const cc_store_t *st);
  * Takes the store's writer lock (an exclusive flock on DIR/.lock, creating
  * the directory and lock file when needed), waiting at most
  * CC_STORE_LOCK_TIMEOUT_S. Recursive within one cc_store_t: every
- * cc_store_lock() needs one cc_store_unlock(). Every writing function below
+ * cc_store_lock() needs one cc_store_unlock(); two cc_store_t of the same
+ * directory exclude each other like two processes, so use one per process. Every writing function below
  * takes it itself; hold it yourself to make several changes one step (read,
- * decide, write) against other processes. Readers need not lock.
+ * decide, write) against other processes. Readers need not lock. While
+ * you hold it, imports, removals and disables of roots defer refreshing the
+ * hashed links to your last cc_store_unlock() (call cc_store_rehash() before
+ * it to see any error).
  */
 int cc_store_lock(cc_store_t *st, cc_error_t *err);
 
@@ -702,7 +709,9 @@ void cc_store_unlock(cc_store_t *st);
  * parent directories (mode 0700 when mode has no group/other bits, else
  * 0755). rel must be relative, without "." or ".." components, and must not
  * start with one of the store's own directories (intermediate, root,
- * personal, keys). For modules that keep their own records in the store.
+ * personal, keys). For modules that keep their own records in the store;
+ * read them back with cc_store_file_path() and ordinary file reads (a file
+ * is always whole: old or new content, never a mix).
  */
 int cc_store_write_file(cc_store_t *st, const char *rel, const void *data,
 			size_t len, unsigned mode, cc_error_t *err);
@@ -845,6 +854,130 @@ int cc_key_matches(cc_cert_t *c, EVP_PKEY *key);
  * Section: PKCS#12 / PFX export and import (pkcs12.c).
  * (Declarations of this module go below this comment.)
  */
+
+/** A wrong PFX password (or a PFX whose MAC/encryption does not open). */
+#define CC_EPASSWORD (-20)
+
+/**
+ * Chooses the chain to ship with leaf: builds every path (cc_build), ranks
+ * them with trust/trust_arg (cc_paths_rank; NULL = every valid path scores 1,
+ * as 'certchain build' does without profiles) and appends the best valid
+ * path to out, leaf first and anchor left out (a self-signed leaf alone).
+ * Returns 0, CC_ENOTFOUND (err says why the closest path fails) when no path
+ * is valid, or another negative code. If paths is non-NULL it receives the
+ * ranked result (caller frees with cc_paths_free()). The certificates in out
+ * belong to the pools.
+ */
+int cc_chain_choose(const cc_build_opts_t *opts, cc_cert_t *leaf,
+		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_trust_fn trust,
+		    void *trust_arg, cc_certlist_t *out, cc_paths_t **paths,
+		    cc_error_t *err);
+
+/** Writes "RSA 2048", "EC P-256", "Ed25519", ... for a key into buf. Returns buf. */
+char *cc_key_desc(const EVP_PKEY *k, char *buf, size_t n);
+
+/**
+ * Appends k as an unencrypted PKCS#8 PEM block to b: the one call of this
+ * module that exposes key material, for files written 0600. Returns 0 or
+ * CC_ECRYPTO / CC_ENOMEM.
+ */
+int cc_key_pem(EVP_PKEY *k, cc_buf_t *b, cc_error_t *err);
+
+/** Encryption profile of a written PFX. */
+enum cc_pfx_compat {
+	/** AES-256-CBC under PBES2/PBKDF2-HMAC-SHA256, HMAC-SHA256 MAC. */
+	CC_PFX_MODERN = 0,
+	/** pbeWithSHA1And3-KeyTripleDES-CBC for keys and certificates and a
+	 * SHA-1 MAC: what Windows Server 2016 and older and old Java read. */
+	CC_PFX_LEGACY = 1
+};
+
+/**
+ * PBKDF/MAC iterations of a written PFX: OpenSSL's and Windows' default;
+ * legacy readers (Windows <= 2016) reject nothing at this count and each
+ * open stays well under 10 ms.
+ */
+#define CC_PFX_DEFAULT_ITER 2048
+/** Largest iteration count we write or accept to read: bounds the work a
+ * hostile file can demand (a count of 2^31 would take hours). */
+#define CC_PFX_MAX_ITER 10000000
+
+/** Options for cc_pfx_write(). Zero fields take the defaults. */
+typedef struct cc_pfx_opts {
+	int compat;           /**< enum cc_pfx_compat */
+	int no_encrypt_certs; /**< 1: certificates in a plain bag ("privacy" off) */
+	int iter;             /**< 0 = CC_PFX_DEFAULT_ITER */
+	const char *name;     /**< friendly name on the leaf and key bags, or NULL */
+} cc_pfx_opts_t;
+
+/**
+ * Writes a PFX holding key, leaf and chain (nchain certificates, in that
+ * order, anchor normally absent) protected by pass (UTF-8). The friendly name
+ * goes on the leaf and key bags only, and a localKeyID (SHA-1 of the leaf)
+ * links them. The key must be the leaf's (else CC_EINVAL, "does not match").
+ * *out (DER, *outlen bytes) is the caller's: free with OPENSSL_free().
+ */
+int cc_pfx_write(const cc_pfx_opts_t *o, const char *pass, EVP_PKEY *key,
+		 cc_cert_t *leaf, cc_cert_t *const *chain, size_t nchain,
+		 unsigned char **out, size_t *outlen, cc_error_t *err);
+
+/** One bag of a PFX, in file order. */
+typedef struct cc_pfx_bag {
+	cc_cert_t *cert;        /**< a certificate bag: owned by the PFX's pool */
+	EVP_PKEY *key;          /**< a key bag: owned by the PFX */
+	char *name;             /**< friendly name (UTF-8, control bytes '?'), or NULL */
+	unsigned char kid[64];  /**< localKeyID bytes */
+	size_t kidlen;          /**< 0 when absent */
+	char enc[192];          /**< how the bag was encrypted, "" if not */
+} cc_pfx_bag_t;
+
+/** What a PFX holds. */
+typedef struct cc_pfx {
+	cc_pool_t *pool;     /**< the certificates (owned) */
+	cc_pfx_bag_t *bags;  /**< certificate and key bags in file order */
+	size_t n;
+	int has_mac;         /**< 0 when the file has no integrity MAC */
+	char mac[64];        /**< MAC digest ("SHA256") */
+	long mac_iter;       /**< MAC iterations */
+	int is_pfx;          /**< 1 for a PFX; 0 for cc_contents_read() of PEM/DER/P7B */
+	int encrypted_keys;  /**< encrypted PEM/DER keys seen and not opened */
+} cc_pfx_t;
+
+/**
+ * Reads a PFX (DER; name is used in messages) with pass, modern and legacy
+ * alike (RC2-40 needs OpenSSL's legacy provider, loaded into a private
+ * library context for the call). A wrong password gives CC_EPASSWORD and
+ * "wrong password for NAME". *out is the caller's: free with cc_pfx_free().
+ */
+int cc_pfx_read(const unsigned char *der, size_t len, const char *name,
+		const char *pass, cc_pfx_t **out, cc_error_t *err);
+
+/** 1 if buf looks like a PFX (a DER PKCS12 structure), else 0. */
+int cc_pfx_sniff(const unsigned char *buf, size_t len);
+
+/** Frees a PFX read by cc_pfx_read(), its keys and certificates. Accepts NULL. */
+void cc_pfx_free(cc_pfx_t *p);
+
+/**
+ * What any certificate/key file holds, as a cc_pfx_t: a PFX is read with
+ * pass (cc_pfx_read()); a PEM bundle, DER certificate or key, or PKCS#7 file
+ * gives its certificates in file order, then its unencrypted keys, with no
+ * names (pass unused). A file with neither certificate nor key is an error.
+ * *out is the caller's: free with cc_pfx_free().
+ */
+int cc_contents_read(const unsigned char *buf, size_t len, const char *name,
+		     const char *pass, cc_pfx_t **out, cc_error_t *err);
+
+/**
+ * Reads a whole regular file (at most 64 MiB). *out (NUL-terminated, *len
+ * bytes) is the caller's: free with cc_file_free(), which cleanses it first
+ * since such files may hold keys.
+ */
+int cc_file_read(const char *path, unsigned char **out, size_t *len,
+		 cc_error_t *err);
+
+/** Cleanses and frees a buffer from cc_file_read(). Accepts NULL. */
+void cc_file_free(unsigned char *buf, size_t len);
 
 /* ------------------------------------------------------------- probe */
 /*

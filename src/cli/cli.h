@@ -21,6 +21,12 @@ int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_import_pfx(int argc, char **argv);
+
+int cmd_explain(int argc, char **argv);
+int cmd_profiles(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
@@ -106,5 +112,45 @@ typedef struct cli_store_opts {
  * are freed. Prints the error and returns EXIT_USAGE on failure. */
 int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
 		    cc_pool_t **anchors, cc_certlist_t *keep, int filter_pool);
+/* For build with trust profiles: unless o->no_store, adds the store's
+ * enabled roots as the profile "store" (when it has any), rebuilds *pool
+ * without the store's disabled certificates (keep->v[0], the leaf, stays;
+ * keep is re-pointed) plus its enabled intermediates, and sets *anchors to
+ * a copy of the profiles' pool without the disabled certificates: the
+ * anchors to search with (caller frees). With no_store, *anchors = NULL. */
+int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
+		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
+
+/* trust.c: trust profiles for build, explain, profiles and check. */
+/* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,
+ * PREFIX/share/certchain next to the binary, or the source tree's data/. */
+const char *cli_data_dir(void);
+/* Fills ps from --profile specs and -r files (the latter become the profile
+ * "roots"); with neither, every built-in profile plus "system". Prints the
+ * error and returns EXIT_USAGE on failure. */
+int cli_profiles(cc_profiles_t *ps, const char *const *specs, size_t nspecs,
+		 const char *const *roots, size_t nroots);
+void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps);
+void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v);
+void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
+		       const char *indent);
+void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+/* build and explain share one implementation; explain=1 for 'explain'. */
+int cli_build_main(int argc, char **argv, int explain);
+
+/* password.c: a password from file (first line; warns when group/world
+ * readable), env var, or /dev/tty without echo (twice when confirm; confirm
+ * also refuses an empty one). what names the file in the prompt. *out is
+ * freed with cli_password_free(). Returns 0 or EXIT_USAGE (message printed). */
+int cli_password(const char *cmd, const char *file, const char *env,
+		 const char *what, int confirm, char **out);
+void cli_password_free(char *p);
+/* Reads what file holds (cc_contents_read), asking for the password (as
+ * cli_password) only when it is a PFX; with pfx_only anything else is
+ * refused. *out is freed with cc_pfx_free(). 0 or EXIT_USAGE (printed). */
+int cli_read_contents(const char *cmd, const char *file, const char *pwfile,
+		      const char *pwenv, int pfx_only, cc_pfx_t **out);
 
 #endif

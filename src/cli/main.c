@@ -18,6 +18,11 @@ static const struct {
 	{ "reload", cmd_reload, "check, reload and prove what each bound site serves" },
 	{ "store", cmd_store, "the certificate store: import, list, disable, remove" },
 	{ "check", cmd_check, "check the chain a live TLS server sends, and how to fix it" },
+	{ "explain", cmd_explain, "say in plain words which chain to serve and why" },
+	{ "profiles", cmd_profiles, "list the trust profiles (client root stores)" },
+	{ "export", cmd_export, "write key + certificate + chosen chain as PFX or PEM" },
+	{ "inspect", cmd_inspect, "show what a cert/PFX/PEM/P7B/key file holds" },
+	{ "import-pfx", cmd_import_pfx, "import a PFX's key, certificate and CAs into the store" },
 };
 
 static void usage(FILE *f)

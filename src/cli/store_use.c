@@ -1,6 +1,7 @@
 /* store_use.c - how build and verify use the certificate store: its enabled
- * intermediates and roots join the pools, its disabled certificates leave
- * them whatever their source (system store, -r, -I). */
+ * intermediates join the pool, its enabled roots the anchors (for build: the
+ * trust profile "store"), its disabled certificates leave the search
+ * whatever their source (system store, profiles, -r, -I). */
 #include "cli.h"
 
 #include <stdio.h>
@@ -21,6 +22,64 @@ static int copy_except(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *drop,
 			return r;
 	}
 	return 0;
+}
+
+int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
+		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors)
+{
+	cc_store_t *st = NULL;
+	cc_pool_t *inter = cc_pool_new(), *roots = cc_pool_new(), *dis = cc_pool_new();
+	cc_pool_t *na = cc_pool_new(), *np = cc_pool_new();
+	cc_error_t err;
+	char src[600];
+	size_t len;
+	const unsigned char *der;
+	int r = 0;
+
+	*anchors = NULL;
+	if (o->no_store)
+		goto out;
+	cc_error_clear(&err);
+	if (!inter || !roots || !dis || !na || !np) {
+		snprintf(err.msg, sizeof(err.msg), "out of memory");
+		r = err.code = CC_ENOMEM;
+		goto out;
+	}
+	if ((r = cc_store_open(o->dir, &st, &err)) ||
+	    (r = cc_store_load_pools(st, inter, roots, dis, &err)))
+		goto out;
+	snprintf(src, sizeof(src), "certificate store %s", cc_store_dir(st));
+	if (cc_pool_count(roots) &&
+	    (r = cc_profiles_add_pool(profs, "store", roots, CC_BEHAVIOUR_PATHBUILD,
+				      CC_PROFILE_DEFAULT_WEIGHT, src, &err)))
+		goto out;
+	/* The search's anchors: every profile's, less the disabled ones. */
+	if ((r = copy_except(na, cc_profiles_pool(profs), dis, &err)))
+		goto out;
+	/* The certificate asked about stays, even when disabled. */
+	der = cc_cert_der(keep->v[0], &len);
+	if ((r = cc_pool_add_der(np, der, len, cc_cert_source(keep->v[0]), NULL, NULL,
+				 &err)) ||
+	    (r = copy_except(np, *pool, dis, &err)) ||
+	    (r = copy_except(np, inter, NULL, &err)))
+		goto out;
+	for (size_t i = 0; i < keep->n; i++)
+		keep->v[i] = cc_pool_find_sha256(np, cc_cert_sha256(keep->v[i]));
+	cc_pool_free(*pool);
+	*pool = np;
+	np = NULL;
+	*anchors = na;
+	na = NULL;
+out:
+	if (r)
+		cli_fail(&err);
+	cc_store_close(st);
+	cc_pool_free(inter);
+	cc_pool_free(roots);
+	cc_pool_free(dis);
+	cc_pool_free(na);
+	cc_pool_free(np);
+	return r ? EXIT_USAGE : 0;
 }
 
 int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,

@@ -63,10 +63,17 @@ int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
 /* Appends OpenSSL's queued errors (and drains the queue) to err->msg. */
 int cc_err_ssl(cc_error_t *err, int code, const char *where, const char *what);
 
+/* load.c: reads a whole regular file (bounded by CC_MAX_FILE_SIZE); *out
+ * (NUL-terminated, *len bytes) is the caller's to free(). */
+int cc_slurp(const char *path, unsigned char **out, size_t *len,
+	     cc_error_t *err);
+
 /* cert.c */
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 		       const cc_der_fields_t *f, const char *source);
 void cc_cert_free(cc_cert_t *c);
+/* "RSA 2048", "EC P-256", ... for any key (cc_cert_key_desc, cc_key_desc). */
+char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n);
 int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b);
 int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b);
 /* 1 if a's subject equals b's issuer, exact or canonical */
@@ -81,6 +88,27 @@ int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why);
 int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
 		    EVP_PKEY **out, cc_error_t *err);
 int cc_key_load_fd(int fd, const char *name, EVP_PKEY **out, cc_error_t *err);
+
+/* store.c, store_write.c, store_links.c */
+#define CC_STORE_NKINDS 3
+struct cc_store {
+	char *dir;
+	int lockfd;
+	int depth;       /* recursion level of cc_store_lock() */
+	int links_stale; /* a root changed while an outer lock holder batches */
+};
+/* "DIR/A[/B][EXT]" into buf; -1 when too long. */
+int cc_store_path_of(char *buf, size_t n, const cc_store_t *st, const char *a,
+		     const char *b, const char *ext);
+/* Creates the store's directories (keys/ 0700). Under the lock. */
+int cc_store_layout(cc_store_t *st, cc_error_t *err);
+/* 1 if name is 64 lower-case hex digits followed by ext. */
+int cc_store_sha_name(const char *name, const char *ext);
+int cc_is_lower_hex(const char *s, size_t n);
+void cc_fsync_dir(const char *dir);
+/* A root changed: refresh the links now, or at the outer unlock. */
+int cc_store_roots_changed(cc_store_t *st, cc_error_t *err);
+
 /* validate.c: cc_path_validate with flags (profiles use them). */
 #define CC_VALIDATE_IGNORE_ANCHOR_TIME 1u /* the anchor's dates are not checked */
 int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
@@ -89,5 +117,11 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 /* behaviour.c: 1 if c is a cross-sign: not self-issued, and a self-signed
  * certificate of the set's pool or of l has its subject and key. */
 int cc_cert_is_cross_sign(cc_profiles_t *ps, const cc_certlist_t *l, cc_cert_t *c);
+
+/* key.c (pkcs12): every unencrypted private key in a PEM bundle, or one DER
+ * key; *encrypted counts the encrypted ones skipped. *out (n keys) is the
+ * caller's: EVP_PKEY_free() each, free() the array. 0 keys is not an error. */
+int cc_keys_from_mem(const unsigned char *buf, size_t len, const char *name,
+		     EVP_PKEY ***out, size_t *n, int *encrypted, cc_error_t *err);
 
 #endif

@@ -106,3 +106,113 @@ int cc_key_matches(cc_cert_t *c, EVP_PKEY *key)
 	ERR_clear_error();
 	return r;
 }
+
+/* ----------------------------------------------- pkcs12: inspect, export */
+
+/* Keys in one file: a PEM bundle with more than this is not a key file. */
+#define CC_MAX_KEYS_PER_FILE 64
+
+char *cc_key_desc(const EVP_PKEY *k, char *buf, size_t n)
+{
+	return cc_pkey_desc(k, buf, n);
+}
+
+int cc_key_pem(EVP_PKEY *k, cc_buf_t *b, cc_error_t *err)
+{
+	BIO *bio = BIO_new(BIO_s_secmem());
+	char *data;
+	long n;
+
+	if (!bio || !PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL)) {
+		BIO_free(bio);
+		return cc_err_ssl(err, CC_ECRYPTO, "", "cannot encode the private key");
+	}
+	n = BIO_get_mem_data(bio, &data);
+	cc_buf_printf(b, "%.*s", (int)n, data);
+	BIO_free(bio); /* a secure-memory BIO cleanses on free */
+	return b->oom ? cc_err(err, CC_ENOMEM, "", "out of memory") : 0;
+}
+
+static int push_key(EVP_PKEY ***v, size_t *n, EVP_PKEY *k)
+{
+	EVP_PKEY **nv;
+
+	if (*n >= CC_MAX_KEYS_PER_FILE || !(nv = realloc(*v, (*n + 1) * sizeof(*nv))))
+		return -1;
+	nv[(*n)++] = k;
+	*v = nv;
+	return 0;
+}
+
+static int is_key_label(const char *label)
+{
+	size_t n = strlen(label);
+	return n >= 11 && !strcmp(label + n - 11, "PRIVATE KEY");
+}
+
+/* PEM: every "... PRIVATE KEY" block; encrypted ones are only counted. */
+static int keys_pem(const unsigned char *buf, size_t len, const char *name,
+		    EVP_PKEY ***v, size_t *n, int *encrypted, cc_error_t *err)
+{
+	BIO *bio = BIO_new_mem_buf(buf, (int)len);
+	char *label = NULL, *hdr = NULL;
+	unsigned char *data = NULL;
+	long dlen;
+	int r = 0;
+
+	if (!bio)
+		return cc_err(err, CC_ENOMEM, name, "out of memory");
+	while (!r && PEM_read_bio(bio, &label, &hdr, &data, &dlen)) {
+		if (is_key_label(label)) {
+			const unsigned char *q = data;
+			EVP_PKEY *k;
+			if (!strcmp(label, "ENCRYPTED PRIVATE KEY") || strstr(hdr, "ENCRYPTED")) {
+				(*encrypted)++;
+			} else if (!(k = d2i_AutoPrivateKey(NULL, &q, dlen))) {
+				r = cc_err_ssl(err, CC_EPARSE, name, "corrupt private key");
+			} else if (push_key(v, n, k)) {
+				EVP_PKEY_free(k);
+				r = cc_err(err, CC_ELIMIT, name, "more than %d private keys",
+					   CC_MAX_KEYS_PER_FILE);
+			}
+		}
+		OPENSSL_free(label);
+		OPENSSL_free(hdr);
+		OPENSSL_clear_free(data, (size_t)dlen);
+		label = hdr = NULL;
+		data = NULL;
+	}
+	ERR_clear_error(); /* the loop ends on "no start line" */
+	BIO_free(bio);
+	return r;
+}
+
+int cc_keys_from_mem(const unsigned char *buf, size_t len, const char *name,
+		     EVP_PKEY ***out, size_t *n, int *encrypted, cc_error_t *err)
+{
+	const unsigned char *q = buf;
+	EVP_PKEY *k;
+	X509_SIG *p8;
+
+	*out = NULL;
+	*n = 0;
+	*encrypted = 0;
+	if (len > 11 && memmem(buf, len, "-----BEGIN ", 11))
+		return keys_pem(buf, len, name, out, n, encrypted, err);
+	if (!len || buf[0] != 0x30)
+		return 0;
+	if ((k = d2i_AutoPrivateKey(NULL, &q, (long)len))) {
+		if (push_key(out, n, k)) {
+			EVP_PKEY_free(k);
+			return cc_err(err, CC_ENOMEM, name, "out of memory");
+		}
+	} else {
+		q = buf;
+		if ((p8 = d2i_X509_SIG(NULL, &q, (long)len))) {
+			(*encrypted)++; /* DER EncryptedPrivateKeyInfo */
+			X509_SIG_free(p8);
+		}
+	}
+	ERR_clear_error();
+	return 0;
+}

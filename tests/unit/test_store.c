@@ -273,6 +273,27 @@ static void disable_enable_remove(void **state)
 	cc_store_close(st);
 }
 
+static void batch_under_caller_lock(void **state)
+{
+	cc_store_t *st = open_store();
+	cc_store_imported_t r1, r2;
+	cc_error_t e;
+
+	assert_int_equal(cc_store_lock(st, &e), 0);
+	assert_int_equal(import(st, root, NULL, NULL, 0, &r1, &e), 0);
+	assert_int_equal(import(st, ica, NULL, NULL, CC_STORE_ROOT, &r2, &e), 0);
+	assert_int_equal(count_links(), 0); /* deferred to the last unlock */
+	cc_store_unlock(st);
+	assert_int_equal(count_links(), 2);
+	assert_int_equal(cc_store_lock(st, &e), 0);
+	assert_int_equal(cc_store_set_disabled(st, r1.sha256, 1, &e), 0);
+	assert_int_equal(cc_store_rehash(st, &e), 0); /* explicit, inside the batch */
+	assert_int_equal(count_links(), 1);
+	cc_store_unlock(st);
+	assert_int_equal(count_links(), 1);
+	cc_store_close(st);
+}
+
 static void corrupt_and_stray_files(void **state)
 {
 	cc_store_t *st = open_store();
@@ -414,6 +435,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(key_perms_and_reading, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(selectors, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(disable_enable_remove, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(batch_under_caller_lock, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(corrupt_and_stray_files, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(extra_records_and_lock, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(key_files, fresh, cleanup),
