@@ -15,9 +15,9 @@ static const char usage_text[] =
 	"\n"
 	"Deploys the personal certificate SELECTOR (friendly name, CN=..., or a\n"
 	"thumbprint prefix of at least 8 hex digits) with its private key and the\n"
-	"chain certchain builds from the store (its intermediates and enabled\n"
-	"roots; the system roots when the store has none; disabled certificates\n"
-	"never used): nginx gets SITE.fullchain.pem (leaf first) + SITE.key (0600)\n"
+	"chain 'certchain build' would choose (the store's intermediates; the\n"
+	"trust profiles plus the store's enabled roots; disabled certificates\n"
+	"never used; ranked by how many profiles trust it): nginx gets SITE.fullchain.pem (leaf first) + SITE.key (0600)\n"
 	"and a server block in CONF_DIR/certchain.conf; haproxy gets SITE.pem\n"
 	"(chain + key, 0600), SITE.crtlist and a frontend in CONF_DIR/certchain.cfg;\n"
 	"apache gets SITE.fullchain.pem + SITE.key and a <VirtualHost> (and a Listen\n"
@@ -31,16 +31,24 @@ static const char usage_text[] =
 	"      --ip ADDR         listen address; '*' (default) = all unassigned\n"
 	"      --port PORT       default 443\n"
 	"      --hostname NAME   SNI name to serve (repeatable; default: the\n"
-	"                        certificate's DNS names)\n"
+	"                        certificate's DNS names); the certificate must\n"
+	"                        be valid for each\n"
+	"  -p, --profile SPEC    trust profiles to rank chains with (as build;\n"
+	"                        default every built-in one plus the system store)\n"
 	"      --json            one JSON object on stdout\n"
 	"  -h, --help            this text\n"
 	"exit: 0 bound (run 'certchain reload'), 1 no valid chain for the\n"
-	"certificate, 2 usage or input error (unknown or ambiguous selector, no key)\n\n";
+	"certificate or it does not cover a host name, 2 usage or input error (unknown or ambiguous selector, no key)\n\n";
+
+/* --profile specs: the built-in set has about a dozen; 64 is plenty. */
+#define BIND_MAX_PROFILES 64
 
 typedef struct bargs {
 	cli_deploy_t dopt;
 	cc_binding_t b;
 	const char *sel;
+	const char *specs[BIND_MAX_PROFILES];
+	size_t nspecs;
 	int json;
 } bargs_t;
 
@@ -54,6 +62,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "port", required_argument, 0, 5 },
 		{ "hostname", required_argument, 0, 6 },
 		{ "json", no_argument, 0, 7 },
+		{ "profile", required_argument, 0, 'p' },
 		{ "help", no_argument, 0, 'h' },
 		CLI_DEPLOY_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -65,8 +74,14 @@ static int parse(int argc, char **argv, bargs_t *a)
 	snprintf(b->ip, sizeof(b->ip), "*");
 	b->port = 443;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hp:", lo, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			if (a->nspecs == BIND_MAX_PROFILES)
+				return cli_usage_error("bind", "--profile: at most %d",
+						       BIND_MAX_PROFILES);
+			a->specs[a->nspecs++] = optarg;
+			break;
 		case 1:
 			if (!(b->server = cc_server_parse(optarg)))
 				return cli_usage_error("bind", "--server: '%s' is not nginx, "
@@ -133,66 +148,91 @@ static void default_hosts(cc_binding_t *b, cc_cert_t *leaf)
 		cc_cert_name(leaf, 0, b->hosts[b->nhosts++], sizeof(b->hosts[0]));
 }
 
-/* Anchors: the store's enabled roots; the system's when the store has none,
- * minus every certificate the store disabled. */
-static int load_pools(cc_store_t *st, cc_pool_t *inter, cc_pool_t *roots)
+/* Refuses a binding whose names the certificate does not cover: clients
+ * would fail with a name mismatch however good the chain is. */
+static int names_ok(const cc_binding_t *b, cc_cert_t *leaf)
 {
-	cc_pool_t *disabled = cc_pool_new(), *sys = NULL;
-	const char *used;
+	X509 *x = cc_cert_x509(leaf, NULL);
+
+	for (size_t i = 0; x && i < b->nhosts; i++) {
+		if (b->hosts[i][0] == '*')
+			continue; /* a wildcard server_name, not a client's name */
+		if (X509_check_host(x, b->hosts[i], 0, 0, NULL) != 1) {
+			fprintf(stderr, "certchain: %s: the certificate \"%s\" is not valid "
+					"for this host name\n", b->hosts[i], b->cert);
+			return EXIT_PROBLEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The chain to serve, chosen as 'build' chooses it: the trust profiles
+ * (--profile, default every built-in one plus the system store) plus the
+ * store's enabled roots as the profile "store", the store's intermediates,
+ * its disabled certificates never used; ubiquity ranking. chain borrows
+ * from *pool and r.
+ */
+typedef struct choice {
+	cc_profiles_t *profs;
+	cc_pool_t *pool, *anchors;
+	cc_paths_t *ps;
+	cc_matrix_t m;
+} choice_t;
+
+static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
+		  cc_certlist_t *chain)
+{
+	cli_store_opts_t so = { .dir = a->dopt.store };
+	cc_certlist_t keep = { 0 };
+	cc_build_opts_t bo = { 0 };
+	cc_judge_opts_t jo = { 0 };
+	const unsigned char *der;
 	cc_error_t err;
+	size_t len;
 	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
-	if (!disabled || cc_store_load_pools(st, inter, roots, disabled, &err)) {
-		err.code ? cli_fail(&err) : fprintf(stderr, "certchain: out of memory\n");
+	der = cc_cert_der(leaf, &len);
+	if (!(r->profs = cc_profiles_new()) || !(r->pool = cc_pool_new()) ||
+	    cc_pool_add_der(r->pool, der, len, cc_cert_source(leaf), &leaf, NULL, &err) ||
+	    cc_certlist_push(&keep, leaf)) {
+		fprintf(stderr, "certchain: out of memory\n");
 		goto out;
 	}
-	if (!cc_pool_count(roots)) {
-		if (!(sys = cc_pool_new()) || cli_load_system_roots(sys, &used))
-			goto out;
-		for (size_t i = 0; i < cc_pool_count(sys); i++) {
-			cc_cert_t *c = cc_pool_get(sys, i);
-			size_t len;
-			const unsigned char *der = cc_cert_der(c, &len);
-			if (cc_pool_find_sha256(disabled, cc_cert_sha256(c)))
-				continue;
-			if (cc_pool_add_der(roots, der, len, cc_cert_source(c), NULL, NULL, &err)) {
-				cli_fail(&err);
-				goto out;
-			}
-		}
+	if (cli_profiles(r->profs, a->specs, a->nspecs, NULL, 0) ||
+	    cli_store_profile(&so, r->profs, &r->pool, &keep, &r->anchors))
+		goto out;
+	bo.at = jo.at = time(NULL);
+	if (cc_build(&bo, keep.v[0], r->pool, r->anchors ? r->anchors : cc_profiles_pool(r->profs),
+		     &r->ps, &err) ||
+	    cc_ubiquity_rank(r->profs, r->ps, &jo, &r->m, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (!r->m.n || !r->m.v[0].verdicts.ntrusted) {
+		fprintf(stderr, "certchain: %s: no valid chain to a trust anchor%s%s; import "
+				"the missing intermediates or roots into the store\n",
+			a->sel, r->ps->n ? ": " : "", r->ps->n ? r->ps->v[0].reason : "");
+		rc = EXIT_PROBLEM;
+		goto out;
 	}
 	rc = 0;
+	for (size_t i = 0; !rc && i < r->m.v[0].served.n; i++)
+		if (cc_certlist_push(chain, r->m.v[0].served.v[i]))
+			rc = EXIT_USAGE;
 out:
-	cc_pool_free(disabled);
-	cc_pool_free(sys);
+	cc_certlist_clear(&keep);
 	return rc;
 }
 
-/* The chain to serve for leaf: the best valid path, anchor left out. */
-static int choose(cc_cert_t *leaf, cc_pool_t *inter, cc_pool_t *roots,
-		  cc_paths_t **ps, cc_certlist_t *chain, const char *what)
+static void choice_free(choice_t *r)
 {
-	cc_build_opts_t bo = { 0 };
-	cc_error_t err;
-	int best;
-
-	cc_error_clear(&err);
-	bo.at = time(NULL);
-	if (cc_build(&bo, leaf, inter, roots, ps, &err))
-		return cli_fail(&err);
-	cc_paths_rank(*ps, bo.at, NULL, NULL);
-	if ((best = cc_paths_best(*ps)) < 0) {
-		fprintf(stderr, "certchain: %s: no valid chain to a trust anchor%s%s; import "
-				"the missing intermediates or roots into the store\n",
-			what, (*ps)->n ? ": " : "", (*ps)->n ? (*ps)->v[0].reason : "");
-		return EXIT_PROBLEM;
-	}
-	for (size_t i = 0; i < (*ps)->v[best].certs.n; i++)
-		if (i + 1 < (*ps)->v[best].certs.n || i == 0)
-			if (cc_certlist_push(chain, (*ps)->v[best].certs.v[i]))
-				return EXIT_USAGE;
-	return 0;
+	cc_matrix_clear(&r->m);
+	cc_paths_free(r->ps);
+	cc_profiles_free(r->profs);
+	cc_pool_free(r->anchors);
+	cc_pool_free(r->pool);
 }
 
 static void report(const bargs_t *a, const cc_certlist_t *chain)
@@ -222,10 +262,9 @@ static void report(const bargs_t *a, const cc_certlist_t *chain)
 
 static int run(bargs_t *a, cc_store_t *st)
 {
-	cc_pool_t *inter = cc_pool_new(), *roots = cc_pool_new();
+	choice_t ch = { 0 };
 	cc_store_list_t *sel = NULL;
 	cc_certlist_t chain = { 0 };
-	cc_paths_t *ps = NULL;
 	cc_deploy_cfg_t cfg;
 	cc_deploy_t *d = NULL;
 	EVP_PKEY *key = NULL;
@@ -234,8 +273,6 @@ static int run(bargs_t *a, cc_store_t *st)
 	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
-	if (!inter || !roots)
-		goto out;
 	if (cc_store_select(st, a->sel, CC_STORE_PERSONAL, &sel, &err)) {
 		cli_fail(&err);
 		goto out;
@@ -251,8 +288,7 @@ static int run(bargs_t *a, cc_store_t *st)
 		cc_cert_name(e->cert, 0, a->b.cert, sizeof(a->b.cert));
 	if (!a->b.nhosts)
 		default_hosts(&a->b, e->cert);
-	if ((rc = load_pools(st, inter, roots)) ||
-	    (rc = choose(e->cert, inter, roots, &ps, &chain, a->sel)))
+	if ((rc = names_ok(&a->b, e->cert)) || (rc = choose(a, e->cert, &ch, &chain)))
 		goto out;
 	rc = EXIT_USAGE;
 	if (cli_deploy_cfg("bind", &a->dopt, st, a->b.server, &cfg, 0))
@@ -268,11 +304,9 @@ static int run(bargs_t *a, cc_store_t *st)
 out:
 	cc_deploy_free(d);
 	EVP_PKEY_free(key);
-	cc_paths_free(ps);
 	cc_certlist_clear(&chain);
+	choice_free(&ch);
 	cc_store_list_free(sel);
-	cc_pool_free(inter);
-	cc_pool_free(roots);
 	return rc;
 }
 

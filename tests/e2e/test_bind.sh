@@ -22,13 +22,18 @@ seed() {
 	mkdir -p "$d"
 	pki_crosssign "$d" "$1" || return 1
 	pki_issue "$d" leaf2 "www.example.test" leaf2 ica 90 leaf www.example.test || return 1
+	# two names per certificate (SAN DNS:www..., DNS:alias...) for the apache case
+	pki_issue "$d" multi "www.example.test" multi ica 90 leaf "www.example.test,DNS:alias.example.test" &&
+		pki_issue "$d" multi2 "www.example.test" multi2 ica 90 leaf "www.example.test,DNS:alias.example.test" || return 1
 	export CERTCHAIN_STORE=$d/store
 	cc store import "$d/old.pem" >/dev/null &&
 		cc store import "$d/new.pem" >/dev/null &&
 		cc store import "$d/cross.pem" >/dev/null &&
 		cc store import "$d/ica.pem" >/dev/null &&
 		cc store import "$d/leaf.pem" --key "$d/leaf.key" --name "Example $1" >/dev/null &&
-		cc store import "$d/leaf2.pem" --key "$d/leaf2.key" --name "Example $1 renewed" >/dev/null
+		cc store import "$d/leaf2.pem" --key "$d/leaf2.key" --name "Example $1 renewed" >/dev/null &&
+		cc store import "$d/multi.pem" --key "$d/multi.key" --name "Multi $1" >/dev/null &&
+		cc store import "$d/multi2.pem" --key "$d/multi2.key" --name "Multi $1 renewed" >/dev/null
 }
 
 nginx_scenario() {
@@ -159,10 +164,14 @@ apache_scenario() {
 	plain=$(free_port)
 	apache_start "$a" "$plain" || { bad "apache: private instance did not start"; return; }
 	local opts=(--conf-dir "$a/conf.d" --deploy-dir "$a/certs" --apache-bin apache2 --apache-conf "$a/apache.conf")
-	expect_rc 0 "apache: bind by friendly name" \
+	expect_rc 1 "apache: a certificate that does not cover a host name is refused" \
 		cc bind --server apache --site blog --cert "Example ec" --ip 127.0.0.1 --port "$port" \
 		--hostname www.example.test --hostname alias.example.test "${opts[@]}"
-	want="$(fp1 "$d/leaf.pem") $(fp1 "$d/ica.pem") $(fp1 "$d/cross.pem") "
+	expect_grep "alias.example.test: the certificate \"Example ec\" is not valid" "$T/err" "apache: says which name is not covered"
+	expect_rc 0 "apache: bind by friendly name" \
+		cc bind --server apache --site blog --cert "Multi ec" --ip 127.0.0.1 --port "$port" \
+		--hostname www.example.test --hostname alias.example.test "${opts[@]}"
+	want="$(fp1 "$d/multi.pem") $(fp1 "$d/ica.pem") $(fp1 "$d/cross.pem") "
 	expect_grep "^Listen 127.0.0.1:$port https" "$a/conf.d/certchain.conf" "apache: one Listen line for the address"
 	expect_grep "ServerAlias alias.example.test" "$a/conf.d/certchain.conf" "apache: further names are ServerAlias"
 	expect_rc 0 "apache: reload (-k graceful) and confirm for both names" cc reload --server apache
@@ -171,17 +180,17 @@ apache_scenario() {
 	expect_eq "$(served_fps "$port" www.example.test | tr '\n' ' ')" "$want" "apache: s_client sees the cross-signed chain"
 	expect_rc 0 "apache: certchain check confirms" cc check --sni www.example.test -r "$d/old.pem" "127.0.0.1:$port"
 
-	cc bind --server apache --site blog --cert "Example ec renewed" --ip 127.0.0.1 --port "$port" \
+	cc bind --server apache --site blog --cert "Multi ec renewed" --ip 127.0.0.1 --port "$port" \
 		--hostname www.example.test --hostname alias.example.test >/dev/null
 	echo "NotADirective on" >"$a/conf.d/zz-broken.conf"
 	expect_rc 1 "apache: reload refuses a broken configuration" cc reload --server apache
 	expect_grep "configuration check FAILED" "$T/out" "apache: says the check failed"
 	expect_eq "$(served_fps "$port" www.example.test | tr '\n' ' ')" "$want" "apache: the old certificate is still served"
 	rm -f "$a/conf.d/zz-broken.conf"
-	cc bind --server apache --site blog --cert "Example ec renewed" --ip 127.0.0.1 --port "$port" \
+	cc bind --server apache --site blog --cert "Multi ec renewed" --ip 127.0.0.1 --port "$port" \
 		--hostname www.example.test --hostname alias.example.test >/dev/null
 	expect_rc 0 "apache: reload with the renewed certificate" cc reload --server apache
-	expect_eq "$(served_fps "$port" alias.example.test | head -1)" "$(fp1 "$d/leaf2.pem")" "apache: the renewed certificate is served"
+	expect_eq "$(served_fps "$port" alias.example.test | head -1)" "$(fp1 "$d/multi2.pem")" "apache: the renewed certificate is served"
 	# every configured server at once: nginx has nothing left, haproxy and apache serve
 	expect_rc 0 "reload without --server: every configured server checks out" cc reload --json
 	python3 -c 'import json,sys; s={x["server"]:x["result"] for x in json.load(open(sys.argv[1]))["servers"]}; assert s=={"nginx":"ok","haproxy":"ok","apache":"ok"}, s' "$T/out" \
@@ -198,6 +207,7 @@ bad_usage() {
 	expect_rc 2 "bind: bad address -> exit 2" cc bind --server nginx --site x --cert "Example ec" --ip 1.2.3 --conf-dir "$T/x" --deploy-dir "$T/x"
 	expect_rc 2 "bind: relative --conf-dir -> exit 2" cc bind --server nginx --site x --cert "Example ec" --conf-dir rel
 	expect_rc 2 "unbind: unknown site -> exit 2" cc unbind --site nope
+	expect_rc 2 "bind: unknown trust profile -> exit 2" cc bind --server nginx --site x --cert "Example ec" -p no-such-profile
 	expect_rc 0 "bind --help" cc bind --help
 	expect_grep "usage: certchain bind" "$T/out" "bind --help prints usage"
 	expect_rc 2 "reload with nothing configured -> exit 2" env CERTCHAIN_STORE="$T/empty" "$CERTCHAIN" reload
