@@ -1,7 +1,8 @@
 #!/bin/bash
 # End-to-end: the seed scenario on real web servers on 127.0.0.1. Import the
 # cross-sign, disable the self-signed root, import the leaf + key with a
-# friendly name, bind it by that name on a private nginx / HAProxy, reload,
+# friendly name (store import, or import-pfx of an openssl-made PFX), bind it
+# by that name on a private nginx / HAProxy / Apache, reload,
 # and prove (certchain's own check, certchain check, openssl s_client) that
 # the cross-signed chain is served. Then: a broken config makes reload refuse
 # and the old certificate keeps serving; a reload that silently keeps the old
@@ -15,6 +16,20 @@ trap 'check_stop_all; for h in "$T"/hap-*; do haproxy_stop "$h"; done; apache_st
 for tool in nginx haproxy; do
 	command -v $tool >/dev/null || { bad "$tool is not installed (scripts/install-deps)"; finish; exit 1; }
 done
+
+# The leaf and its key into 'personal' as "Example ALG": for RSA the way a
+# Windows export arrives (a PFX made by openssl with the issuing CA, its
+# friendly name inside), for EC with store import --key.
+seed_leaf() {
+	local d=$T/$1
+	if [ "$1" = rsa ]; then
+		openssl pkcs12 -export -in "$d/leaf.pem" -inkey "$d/leaf.key" -certfile "$d/ica.pem" \
+			-name "Example $1" -passout pass:bind-test -out "$d/leaf.pfx" 2>/dev/null &&
+			BIND_PW=bind-test cc import-pfx --password-env BIND_PW "$d/leaf.pfx" >/dev/null
+	else
+		cc store import "$d/leaf.pem" --key "$d/leaf.key" --name "Example $1" >/dev/null
+	fi
+}
 
 # seed PKI + store for ALG in $T/ALG; the store in $T/ALG/store.
 seed() {
@@ -30,7 +45,7 @@ seed() {
 		cc store import "$d/new.pem" >/dev/null &&
 		cc store import "$d/cross.pem" >/dev/null &&
 		cc store import "$d/ica.pem" >/dev/null &&
-		cc store import "$d/leaf.pem" --key "$d/leaf.key" --name "Example $1" >/dev/null &&
+		seed_leaf "$1" &&
 		cc store import "$d/leaf2.pem" --key "$d/leaf2.key" --name "Example $1 renewed" >/dev/null &&
 		cc store import "$d/multi.pem" --key "$d/multi.key" --name "Multi $1" >/dev/null &&
 		cc store import "$d/multi2.pem" --key "$d/multi2.key" --name "Multi $1 renewed" >/dev/null
