@@ -859,19 +859,20 @@ int cc_key_matches(cc_cert_t *c, EVP_PKEY *key);
 #define CC_EPASSWORD (-20)
 
 /**
- * Chooses the chain to ship with leaf: builds every path (cc_build), ranks
- * them with trust/trust_arg (cc_paths_rank; NULL = every valid path scores 1,
- * as 'certchain build' does without profiles) and appends the best valid
- * path to out, leaf first and anchor left out (a self-signed leaf alone).
- * Returns 0, CC_ENOTFOUND (err says why the closest path fails) when no path
- * is valid, or another negative code. If paths is non-NULL it receives the
- * ranked result (caller frees with cc_paths_free()). The certificates in out
- * belong to the pools.
+ * Chooses the chain to ship with leaf, as 'certchain build' does: builds
+ * every path from leaf through untrusted to anchors (NULL: the profiles'
+ * pool), then, with profs, ranks them by ubiquity (cc_ubiquity_rank: the
+ * served chain the largest weighted share of profiles trusts) and takes the
+ * best row's served chain when some profile trusts it; without profs, ranks
+ * the paths (cc_paths_rank, no trust hook) and takes the best valid path
+ * without its anchor (a self-signed leaf alone). Appends that chain to out,
+ * leaf first; its certificates belong to untrusted (or to anchors). Returns
+ * 0, CC_ENOTFOUND (err says why the closest path fails) when nothing is
+ * trusted, or another negative code.
  */
 int cc_chain_choose(const cc_build_opts_t *opts, cc_cert_t *leaf,
-		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_trust_fn trust,
-		    void *trust_arg, cc_certlist_t *out, cc_paths_t **paths,
-		    cc_error_t *err);
+		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_profiles_t *profs,
+		    cc_certlist_t *out, cc_error_t *err);
 
 /** Writes "RSA 2048", "EC P-256", "Ed25519", ... for a key into buf. Returns buf. */
 char *cc_key_desc(const EVP_PKEY *k, char *buf, size_t n);

@@ -104,14 +104,13 @@ typedef struct cli_store_opts {
 	const char *dir; /* --store DIR, NULL = default */
 	int no_store;    /* --no-store */
 } cli_store_opts_t;
-/* Unless o->no_store: replaces *anchors by (*anchors minus the store's
- * disabled certificates) plus its enabled roots, and adds its enabled
- * intermediates to *pool. With filter_pool, *pool is also replaced by one
- * without the disabled certificates, except keep->v[0] (the leaf); keep's
- * entries are re-pointed into the new pool (NULL when dropped). Old pools
- * are freed. Prints the error and returns EXIT_USAGE on failure. */
-int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
-		    cc_pool_t **anchors, cc_certlist_t *keep, int filter_pool);
+/* For verify: unless o->no_store, replaces *anchors by (*anchors minus the
+ * store's disabled certificates) plus its enabled roots (the old pool is
+ * freed) and adds its enabled intermediates to pool (what the client knows;
+ * the served certificates in pool stay as sent). Prints the error and
+ * returns EXIT_USAGE on failure. */
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
+		    cc_pool_t **anchors);
 /* For build with trust profiles: unless o->no_store, adds the store's
  * enabled roots as the profile "store" (when it has any), rebuilds *pool
  * without the store's disabled certificates (keep->v[0], the leaf, stays;
@@ -120,6 +119,8 @@ int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
  * anchors to search with (caller frees). With no_store, *anchors = NULL. */
 int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
+/* For 'profiles': only adds the profile "store" (as build does). */
+int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
 
 /* trust.c: trust profiles for build, explain, profiles and check. */
 /* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,
@@ -136,7 +137,9 @@ void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 		       const char *indent);
 void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
 void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
-void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+/* paths (may be NULL): the ranked build, to name each row's anchor. */
+void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
+		 const cc_paths_t *paths);
 /* build and explain share one implementation; explain=1 for 'explain'. */
 int cli_build_main(int argc, char **argv, int explain);
 

@@ -250,7 +250,7 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 	for (size_t i = 0; i < ps->n; i++)
 		nvalid += ps->v[i].valid;
 	if (explain) {
-		cli_explain(b, r->profs, &r->m);
+		cli_explain(b, r->profs, &r->m, r->ps);
 	} else if (r->row) {
 		const cc_path_t *p = r->path;
 		size_t n = r->row->served.n;

@@ -193,7 +193,6 @@ static void text(cc_buf_t *b, const char *file, const cc_pfx_t *p)
 			      p->encrypted_keys, p->encrypted_keys == 1 ? "" : "s");
 	for (size_t i = 0; i < p->n; i++) {
 		const cc_pfx_bag_t *bag = &p->bags[i];
-		char kd[64];
 		long m;
 		if (bag->cert) {
 			cc_buf_printf(b, "certificate #%zu:\n", ordinal(p, i));
@@ -203,6 +202,7 @@ static void text(cc_buf_t *b, const char *file, const cc_pfx_t *p)
 			if (m >= 0)
 				cc_buf_printf(b, "      private key: key #%zu\n", ordinal(p, (size_t)m));
 		} else {
+			char kd[64];
 			cc_buf_printf(b, "key #%zu: %s\n", ordinal(p, i),
 				      cc_key_desc(bag->key, kd, sizeof(kd)));
 			text_attrs(b, bag);

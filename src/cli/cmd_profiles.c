@@ -17,6 +17,9 @@ static const char usage_text[] =
 	"  -p, --profile SPEC   NAME, 'system' or NAME=PATH, with optional\n"
 	"                       ,behaviour=B and ,weight=W (repeatable)\n"
 	"  -r, --roots FILE|DIR explicit anchors, as the profile 'roots'\n"
+	"      --store DIR      certificate store whose enabled roots are the\n"
+	"                       profile 'store' (default: the usual store)\n"
+	"      --no-store       leave the store out\n"
 	"      --json           one JSON object on stdout\n"
 	"  -h, --help           this text\n"
 	"\n"
@@ -28,7 +31,7 @@ static const char usage_text[] =
 	"exit: 0 listed, 2 usage or input error\n";
 
 static int list(const char **specs, size_t ns, const char **roots, size_t nr,
-		int json)
+		int json, const cli_store_opts_t *so)
 {
 	cc_profiles_t *ps = cc_profiles_new();
 	cc_buf_t b = { 0 };
@@ -39,6 +42,8 @@ static int list(const char **specs, size_t ns, const char **roots, size_t nr,
 		return EXIT_USAGE;
 	}
 	rc = cli_profiles(ps, specs, ns, roots, nr);
+	if (!rc)
+		rc = cli_store_add_profile(so, ps);
 	if (!rc && json) {
 		cc_buf_printf(&b, "{\"data_dir\":");
 		cc_buf_json_str(&b, cli_data_dir());
@@ -69,11 +74,14 @@ int cmd_profiles(int argc, char **argv)
 		{ "profile", required_argument, 0, 'p' },
 		{ "roots", required_argument, 0, 'r' },
 		{ "json", no_argument, 0, 1 },
+		{ "store", required_argument, 0, 2 },
+		{ "no-store", no_argument, 0, 3 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	const char **specs = calloc((size_t)argc, sizeof(*specs));
 	const char **roots = calloc((size_t)argc, sizeof(*roots));
+	cli_store_opts_t so = { 0 };
 	size_t ns = 0, nr = 0;
 	int c, json = 0, rc = -1;
 
@@ -87,6 +95,8 @@ int cmd_profiles(int argc, char **argv)
 		case 'p': specs[ns++] = optarg; break;
 		case 'r': roots[nr++] = optarg; break;
 		case 1: json = 1; break;
+		case 2: so.dir = optarg; break;
+		case 3: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; break;
 		default: rc = cli_usage_error("profiles", "bad option");
 		}
@@ -94,7 +104,7 @@ int cmd_profiles(int argc, char **argv)
 	if (rc < 0 && optind != argc)
 		rc = cli_usage_error("profiles", "unexpected argument '%s'", argv[optind]);
 	if (rc < 0)
-		rc = list(specs, ns, roots, nr, json);
+		rc = list(specs, ns, roots, nr, json, &so);
 	free(specs);
 	free(roots);
 	return rc;

@@ -152,6 +152,10 @@ int cmd_store_import(int argc, char **argv)
 		cli_fail(&err);
 		goto out;
 	}
+	/* A combined file (HAProxy style) carries its own key. */
+	if (!a.key && !cc_key_load(a.args[0], &key, &err))
+		a.key = a.args[0];
+	cc_error_clear(&err);
 	if (cli_store_open(&a, &st))
 		goto out;
 	rc = run(&a, st, pool, &certs, key);

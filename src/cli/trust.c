@@ -233,7 +233,26 @@ static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
 		cc_buf_printf(b, "no profile that the chosen chain satisfies");
 }
 
-void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
+/* " (the path through the cross-sign to X)" style note: the anchor the row's
+ * best path ends at, so "serving R36 alone" reads as "to the self-signed R46". */
+static void anchor_note(cc_buf_t *b, const cc_paths_t *paths,
+			const cc_matrix_row_t *r)
+{
+	const cc_path_t *p;
+
+	if (!paths || r->path >= paths->n)
+		return;
+	p = &paths->v[r->path];
+	if (p->certs.n > r->served.n) {
+		char cn[256];
+		cc_buf_printf(b, " (to %s%s)", cc_cert_self_issued(p->certs.v[p->certs.n - 1])
+							 ? "the self-signed " : "",
+			      cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+	}
+}
+
+void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
+		 const cc_paths_t *paths)
 {
 	char d[1024];
 	const cc_matrix_row_t *best;
@@ -246,9 +265,10 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 		return;
 	}
 	best = &m->v[0];
-	cc_buf_printf(b, "serve %s: trusted by %zu/%zu profiles (%.1f%% of the "
+	cc_buf_printf(b, "serve %s", cc_chain_describe(ps, &best->served, d, sizeof(d)));
+	anchor_note(b, paths, best);
+	cc_buf_printf(b, ": trusted by %zu/%zu profiles (%.1f%% of the "
 			 "clients by weight)\n",
-		      cc_chain_describe(ps, &best->served, d, sizeof(d)),
 		      best->verdicts.ntrusted, best->verdicts.n,
 		      100.0 * best->verdicts.score);
 	for (size_t p = 0; p < best->verdicts.n; p++)
@@ -258,8 +278,10 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 				      best->verdicts.v[p].reason);
 	for (size_t i = 1; i < m->n && i <= EXPLAIN_MAX_ALTERNATIVES; i++) {
 		const cc_matrix_row_t *r = &m->v[i];
-		cc_buf_printf(b, "serving %s instead: trusted by %zu/%zu; it fails on ",
-			      cc_chain_describe(ps, &r->served, d, sizeof(d)),
+		cc_buf_printf(b, "serving %s",
+			      cc_chain_describe(ps, &r->served, d, sizeof(d)));
+		anchor_note(b, paths, r);
+		cc_buf_printf(b, " instead: trusted by %zu/%zu; it fails on ",
 			      r->verdicts.ntrusted, r->verdicts.n);
 		losses(b, ps, &best->verdicts, &r->verdicts);
 		cc_buf_printf(b, "\n");

@@ -22,7 +22,6 @@
 typedef struct jctx {
 	cc_profiles_t *ps;
 	const cc_certlist_t *served;
-	cc_pool_t *extra;
 	cc_build_opts_t bo;
 	cc_pool_t *known; /* copies of the served and extra certificates */
 	cc_paths_t *all;  /* paths to any anchor of the set, lazy */
@@ -188,6 +187,8 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 
 	if ((r = search_all(j)))
 		return r;
+	if (!j->all)
+		return cc_err(j->err, CC_ENOMEM, NULL, "out of memory");
 	for (size_t k = 0; k < j->all->n; k++) {
 		cc_path_t *p = &j->all->v[k];
 		if (!usable(j, i, p))
@@ -199,22 +200,23 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 	}
 	for (size_t k = 0; lax_anchor && k < j->all->n; k++) {
 		cc_path_t *p = &j->all->v[k], q = { 0 };
-		char cn[160], t[32];
-		int ok;
+		char cn[160], t1[32], t2[32];
+		cc_cert_t *a = p->certs.v[p->certs.n - 1];
 		if (!usable(j, i, p) || p->error_depth != (int)p->certs.n - 1)
 			continue;
 		q.certs = p->certs;
 		if ((r = cc_path_validate_flags(&q, &j->bo,
 						CC_VALIDATE_IGNORE_ANCHOR_TIME, j->err)))
 			return r;
-		if (!(ok = q.valid))
+		if (!q.valid)
 			continue;
 		if ((r = set_path(j, v, p, 1)))
 			return r;
-		snprintf(v->reason, sizeof(v->reason), "anchor %s outside its dates "
-			 "(until %.10s); this client ignores an anchor's dates",
-			 cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)),
-			 cc_time_str(cc_cert_not_after(p->certs.v[p->certs.n - 1]), t));
+		snprintf(v->reason, sizeof(v->reason), "anchor %s is outside its "
+			 "validity period (%.10s to %.10s); this client ignores an "
+			 "anchor's dates", cc_cert_name(a, 0, cn, sizeof(cn)),
+			 cc_time_str(cc_cert_not_before(a), t1),
+			 cc_time_str(cc_cert_not_after(a), t2));
 		return 0;
 	}
 	if (first) {
@@ -331,7 +333,7 @@ int cc_profiles_judge(cc_profiles_t *ps, const cc_certlist_t *served,
 		      cc_pool_t *extra, const cc_judge_opts_t *opts,
 		      cc_verdicts_t *out, cc_error_t *err)
 {
-	jctx_t j = { .ps = ps, .served = served, .extra = extra, .err = err };
+	jctx_t j = { .ps = ps, .served = served, .err = err };
 	size_t n = cc_profiles_count(ps);
 	double tw = 0, w = 0;
 	int r = 0;

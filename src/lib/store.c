@@ -549,7 +549,7 @@ int cc_store_load_pools(cc_store_t *st, cc_pool_t *inter, cc_pool_t *roots,
 	cc_store_list_t *l;
 	int r = cc_store_list(st, 0, &l, err);
 
-	if (r)
+	if (r || !l)
 		return r;
 	for (size_t i = 0; !r && i < l->n; i++) {
 		cc_store_entry_t *e = &l->v[i];

@@ -63,9 +63,9 @@ for alg in rsa ec; do
 
 	# explain
 	expect_rc 0 "$alg: explain" cc explain $P -I "$d/pool.pem" "$d/leaf.pem"
-	expect_grep "^serve www.example.test \+ Issuing CA 1 \+ New Root CA cross-signed by Old Root CA: trusted by 2/2" \
+	expect_grep "^serve www.example.test \+ Issuing CA 1 \+ New Root CA cross-signed by Old Root CA \(to the self-signed Old Root CA\): trusted by 2/2" \
 		"$T/out" "$alg: explain says what to serve, in words"
-	expect_grep "^serving www.example.test \+ Issuing CA 1 instead: trusted by 1/2; it fails on legacy: anchor not in store" \
+	expect_grep "^serving www.example.test \+ Issuing CA 1 \(to the self-signed New Root CA\) instead: trusted by 1/2; it fails on legacy: anchor not in store" \
 		"$T/out" "$alg: explain says what the alternative costs"
 	cc build --explain $P -I "$d/pool.pem" "$d/leaf.pem" >"$d/ex2.txt"
 	expect_eq "$(cat "$d/ex2.txt")" "$(cat "$T/out")" "$alg: build --explain == explain"
@@ -143,6 +143,15 @@ cp "$d/oldroot.pem" "$T/dd/trust-stores/" &&
 	echo "lab oldroot.pem served-order 3 A lab device" >"$T/dd/trust-stores/profiles.conf"
 expect_rc 0 "CERTCHAIN_DATA_DIR selects the data" env CERTCHAIN_DATA_DIR=$T/dd "$CERTCHAIN" profiles
 expect_grep "^lab +1 +served-order +3 +A lab device" "$T/out" "... and its profiles"
+# an installed copy elsewhere finds PREFIX/share/certchain beside its bin/
+# (skipped when the compiled-in install path exists: it comes first)
+if [ ! -e /usr/local/share/certchain/trust-stores/profiles.conf ]; then
+	mkdir -p "$T/inst/bin" "$T/inst/share/certchain" && cp "$CERTCHAIN" "$T/inst/bin/" &&
+		cp -r "$T/dd/trust-stores" "$T/inst/share/certchain/"
+	expect_rc 0 "installed copy: finds share/certchain beside bin/" \
+		env -u CERTCHAIN_DATA_DIR $CC_WRAP "$T/inst/bin/certchain" profiles --json
+	expect_grep '"name":"lab"' "$T/out" "... and reads its profiles"
+fi
 # -r with -p: roots is one more profile
 expect_rc 0 "-r and -p together" cc profiles -r "$d/oldroot.pem" -p "x=$d/ica.pem"
 expect_grep "^roots +1 +pathbuild" "$T/out" "-r becomes the profile 'roots'"
@@ -160,7 +169,7 @@ if [ -d "$R" ]; then
 		"real: serve R36 + R46 by USERTrust + USERTrust by AAA (Android 4.4 has only AAA)"
 	expect_grep "trusted by 3/3 profiles" "$T/out" "real: trusted by all three"
 	cc explain --at $at $P -I "$R" "$R/sectigo-dv-r36.pem" >"$T/rx.txt"
-	expect_grep "^serving Sectigo Public Server Authentication CA DV R36 \+ Sectigo Public Server Authentication Root R46 cross-signed by USERTrust RSA Certification Authority instead: trusted by 2/3; it fails on android-4.4: anchor not in store \(it has no USERTrust RSA" \
+	expect_grep "^serving Sectigo Public Server Authentication CA DV R36 \+ Sectigo Public Server Authentication Root R46 cross-signed by USERTrust RSA Certification Authority \(to the self-signed USERTrust RSA Certification Authority\) instead: trusted by 2/3; it fails on android-4.4: anchor not in store \(it has no USERTrust RSA" \
 		"$T/rx.txt" "real: explain: without the AAA cross-sign Android 4.4 fails"
 	# the cross-signs removed: only the modern store trusts R36
 	mkdir -p "$T/nocross" && cp "$R/sectigo-r46-root.pem" "$R/usertrust-rsa-root.pem" "$T/nocross/"

@@ -39,6 +39,10 @@ expect_eq "$(profiles)" "roots store" "the store's enabled roots are the trust p
 expect_rc 2 "CN selector matching the cross-sign and the root" cc store disable "CN=Sectigo Public Server Authentication Root R46"
 one_line "$T/err" "ambiguous selector"
 expect_grep "matches 2 certificates.*intermediate.*root|matches 2 certificates.*root.*intermediate" "$T/err" "the refusal lists both matches"
+expect_rc 0 "profiles lists the store's roots as the profile 'store'" cc profiles -r "$R/usertrust-rsa-root.pem"
+expect_grep "^store +1 +pathbuild" "$T/out" "profile 'store' with 1 anchor"
+expect_rc 0 "profiles --no-store" cc profiles --no-store -r "$R/usertrust-rsa-root.pem"
+expect_nogrep "^store " "$T/out" "no 'store' profile with --no-store"
 expect_rc 0 "disable the self-signed R46 by thumbprint" cc store disable "${S46:0:12}"
 expect_rc 0 "disable again" cc store disable "R46 self-signed"
 expect_grep "^already disabled" "$T/out" "disabling twice says so"
@@ -172,6 +176,11 @@ expect_grep "^already in intermediate" "$T/out" "the DER copy is the same certif
 expect_rc 0 "build with the store's root and the system store (SSL_CERT_FILE)" \
 	env SSL_CERT_FILE="$R/isrg-root-x1.pem" $CC_WRAP "$CERTCHAIN" build --store "$S4" --json "$P/leaf.pem"
 expect_eq "$(json "$T/out" "d['anchor']['subject_cn']")" "Store Test CA" "the store's root anchors it"
+
+cat "$P/leaf.pem" "$P/ica.pem" "$P/leaf.key" >"$P/combined.pem"
+expect_rc 0 "a combined PEM (certificates + key) needs no --key" cc store import --store "$T/store5" "$P/combined.pem"
+expect_grep "^added to personal: site.store.test" "$T/out" "the key inside the file makes the leaf personal"
+expect_eq "$(stat -c %a "$T/store5/keys/$LEAF.key")" 600 "and is stored 0600"
 
 rm "$S/keys/$LEAF.key"
 expect_rc 0 "re-import restores a lost key" cc store import "$P/leaf.pem" --key "$P/leaf.key"

@@ -210,6 +210,90 @@ static void no_expiry_check_on_anchor_forgives_the_root_only(void **state)
 	pki_free(&k);
 }
 
+/* Every behaviour checks the host name; weights make the score. */
+static void host_and_weights(void **state)
+{
+	pki_t k;
+	cc_profiles_t *ps = cc_profiles_new();
+	cc_pool_t *ap = cc_pool_new();
+	cc_judge_opts_t o = { .host = "other.test" };
+	cc_verdicts_t v;
+	cc_error_t e;
+
+	pki_make(&k, 3650 * DAY, 3000 * DAY);
+	tp_add(ap, k.old);
+	assert_int_equal(cc_profiles_add_pool(ps, "heavy", ap, CC_BEHAVIOUR_PATHBUILD, 3, NULL, &e), 0);
+	assert_int_equal(cc_profiles_add_pool(ps, "light", ap, CC_BEHAVIOUR_SERVED_ORDER, 1, NULL, &e), 0);
+	add_profile(ps, "ica-only", CC_BEHAVIOUR_PATHBUILD, k.ica, NULL); /* weight 1 */
+	assert_int_equal(cc_profiles_judge(ps, &k.served, NULL, NULL, &v, &e), 0);
+	assert_int_equal(v.ntrusted, 3); /* ica-only anchors at the ICA itself */
+	cc_verdicts_clear(&v);
+	assert_int_equal(cc_profiles_judge(ps, &k.served, NULL, &o, &v, &e), 0);
+	assert_int_equal(v.ntrusted, 0);
+	for (size_t i = 0; i < v.n; i++)
+		assert_string_equal(v.v[i].reason, "leaf not valid for other.test");
+	cc_verdicts_clear(&v);
+	cc_profiles_free(ps);
+	/* weights: heavy (3, old root) cannot finish leaf + ICA, light (1, new
+	 * root) can -> 1/4 */
+	ps = cc_profiles_new();
+	assert_int_equal(cc_profiles_add_pool(ps, "heavy", ap, CC_BEHAVIOUR_PATHBUILD, 3, NULL, &e), 0);
+	add_profile(ps, "light", CC_BEHAVIOUR_PATHBUILD, k.nw, NULL);
+	k.served.n = 2; /* leaf + ICA: only the new root's holder can finish it */
+	assert_int_equal(cc_profiles_judge(ps, &k.served, NULL, NULL, &v, &e), 0);
+	k.served.n = 3;
+	assert_false(v.v[0].trusted);
+	assert_true(v.v[1].trusted);
+	assert_true(v.score > 0.2499 && v.score < 0.2501);
+	cc_verdicts_clear(&v);
+	cc_profiles_free(ps);
+	cc_pool_free(ap);
+	pki_free(&k);
+}
+
+/* What servers really send: wrong order, duplicates, the root itself. */
+static void messy_served_chains(void **state)
+{
+	pki_t k;
+	cc_profiles_t *ps = cc_profiles_new();
+	cc_certlist_t l = { 0 };
+	cc_pool_t *extra = cc_pool_new();
+	cc_cert_t *nw;
+	cc_verdicts_t v;
+	cc_error_t e;
+
+	pki_make(&k, 3650 * DAY, 3000 * DAY);
+	add_profile(ps, "legacy-order", CC_BEHAVIOUR_SERVED_ORDER, k.old, NULL);
+	add_profile(ps, "legacy-build", CC_BEHAVIOUR_PATHBUILD, k.old, NULL);
+	/* leaf, cross, ica, ica: out of order with a duplicate */
+	cc_certlist_push(&l, k.served.v[0]);
+	cc_certlist_push(&l, k.served.v[2]);
+	cc_certlist_push(&l, k.served.v[1]);
+	cc_certlist_push(&l, k.served.v[1]);
+	assert_int_equal(cc_profiles_judge(ps, &l, NULL, NULL, &v, &e), 0);
+	assert_true(v.v[0].trusted); /* OpenSSL 1.0.x searched all served certs */
+	assert_true(v.v[1].trusted);
+	assert_int_equal(v.v[0].path.n, 4);
+	cc_verdicts_clear(&v);
+	/* leaf, ica, the self-signed new root: neither has it */
+	nw = tp_add(extra, k.nw);
+	l.n = 0;
+	cc_certlist_push(&l, k.served.v[0]);
+	cc_certlist_push(&l, k.served.v[1]);
+	cc_certlist_push(&l, nw);
+	assert_int_equal(cc_profiles_judge(ps, &l, NULL, NULL, &v, &e), 0);
+	assert_false(v.v[0].trusted);
+	assert_string_equal(v.v[0].reason, "anchor not in store (Behaviour New "
+					   "Root is served but not trusted)");
+	assert_false(v.v[1].trusted);
+	assert_non_null(strstr(v.v[1].reason, "anchor not in store"));
+	cc_verdicts_clear(&v);
+	cc_certlist_clear(&l);
+	cc_pool_free(extra);
+	cc_profiles_free(ps);
+	pki_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +301,8 @@ int main(void)
 		cmocka_unit_test(served_order_never_backtracks),
 		cmocka_unit_test(pathbuild_uses_only_served_certificates),
 		cmocka_unit_test(no_expiry_check_on_anchor_forgives_the_root_only),
+		cmocka_unit_test(host_and_weights),
+		cmocka_unit_test(messy_served_chains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

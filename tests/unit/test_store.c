@@ -300,16 +300,19 @@ static void corrupt_and_stray_files(void **state)
 	cc_store_imported_t rr, ri;
 	cc_store_list_t *l = NULL;
 	cc_error_t e;
-	char p[400], q[400];
+	char p[400], q[400], k[400];
 	FILE *f;
 
 	assert_int_equal(import(st, root, NULL, NULL, 0, &rr, &e), 0);
 	/* an interrupted import left a temp file and an orphan .meta */
 	snprintf(p, sizeof(p), "%s/intermediate/%s.pem.tmp.999999", dir, rr.sha256);
 	snprintf(q, sizeof(q), "%s/intermediate/%064d.meta", dir, 0);
+	snprintf(k, sizeof(k), "%s/keys/%064d.key", dir, 0);
 	assert_non_null(f = fopen(p, "w"));
 	fclose(f);
 	assert_non_null(f = fopen(q, "w"));
+	fclose(f);
+	assert_non_null(f = fopen(k, "w"));
 	fclose(f);
 	assert_int_equal(cc_store_list(st, 0, &l, &e), 0); /* readers ignore them */
 	assert_int_equal(l->n, 1);
@@ -317,6 +320,7 @@ static void corrupt_and_stray_files(void **state)
 	assert_int_equal(import(st, ica, NULL, NULL, 0, &ri, &e), 0);
 	assert_int_equal(access(p, F_OK), -1); /* the next writer swept them */
 	assert_int_equal(access(q, F_OK), -1);
+	assert_int_equal(access(k, F_OK), -1); /* an orphan key too */
 	/* a certificate file whose content is not its name */
 	snprintf(p, sizeof(p), "%s/root/%s.pem", dir, rr.sha256);
 	snprintf(q, sizeof(q), "%s/root/%s.pem", dir, ri.sha256);
