@@ -31,7 +31,8 @@ static const char usage_text[] =
 	"      --json          one JSON object on stdout\n"
 	"  -h, --help          this text\n"
 	"exit: 0 every binding serves its deployed chain, 1 refused / mismatch\n"
-	"(previous files restored), 2 usage or I/O error\n\n";
+	"(previous files restored), 2 usage or I/O error, or a server never\n"
+	"configured by 'certchain bind' in this store\n\n";
 
 typedef struct rargs {
 	cli_deploy_t dopt;
@@ -234,8 +235,19 @@ int cmd_reload(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++) {
 		if (a.server && servers[i] != a.server)
 			continue;
-		if (!a.server && !cli_deploy_configured(st, servers[i]))
-			continue; /* never configured by bind */
+		/* Never configured by bind: nothing of ours to reload, and the
+		 * built-in defaults would touch (even start) the system's server. */
+		if (!cli_deploy_configured(st, servers[i])) {
+			if (!a.server)
+				continue;
+			fprintf(stderr, "certchain: %s: no site was bound on %s with this "
+					"store; nothing to reload\n", cc_store_dir(st),
+				cc_server_name(a.server));
+			cc_buf_clear(&txt);
+			cc_buf_clear(&js);
+			cc_store_close(st);
+			return EXIT_USAGE;
+		}
 		cc_buf_printf(&js, "%s", done++ ? "," : "");
 		rc = reload_one(&a, st, servers[i], &txt, &js);
 		if (rc == EXIT_USAGE) {

@@ -226,6 +226,10 @@ bad_usage() {
 	expect_rc 0 "bind --help" cc bind --help
 	expect_grep "usage: certchain bind" "$T/out" "bind --help prints usage"
 	expect_rc 2 "reload with nothing configured -> exit 2" env CERTCHAIN_STORE="$T/empty" "$CERTCHAIN" reload
+	# never the system's server by accident (apache2ctl -k graceful would start it)
+	expect_rc 2 "reload --server for a server never bound -> exit 2" \
+		env CERTCHAIN_STORE="$T/empty" "$CERTCHAIN" reload --server apache
+	expect_grep "no site was bound on apache" "$T/err" "reload says the server was never bound"
 }
 
 seed ec || bad "ec: seed PKI and store"
