@@ -34,7 +34,7 @@ deps:
 	  else echo "missing build dependencies: run 'sudo scripts/install-deps'" >&2; exit 2; fi; \
 	fi
 
-$(BUILD)/%.o: %.c include/certchain.h src/lib/internal.h $(wildcard src/cli/*.h)
+$(BUILD)/%.o: %.c include/certchain.h $(wildcard src/lib/*.h) $(wildcard src/cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -20,8 +20,8 @@ typedef int (*cmd_fn)(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
-int cmd_check(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_import_pfx(int argc, char **argv);
@@ -119,6 +119,51 @@ void cli_pfx_done(cli_pfx_out_t *p);
 void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r);
 /* The result as a JSON object {"added":..,"fetches":..,"urls":[...]}. */
 void cli_aia_json(cc_buf_t *b, const cc_aia_result_t *r);
+/* Deployment (deploy_opts.c): options shared by bind, unbind, bindings, reload. */
+#define CLI_DEPLOY_OPT 0x400 /* getopt codes CLI_DEPLOY_OPT..+15 */
+#define CLI_DEPLOY_LONGOPTS                                                    \
+	{ "store", required_argument, 0, CLI_DEPLOY_OPT },                     \
+	{ "config", required_argument, 0, CLI_DEPLOY_OPT + 1 },                \
+	{ "conf-dir", required_argument, 0, CLI_DEPLOY_OPT + 2 },              \
+	{ "deploy-dir", required_argument, 0, CLI_DEPLOY_OPT + 3 },            \
+	{ "nginx-prefix", required_argument, 0, CLI_DEPLOY_OPT + 4 },          \
+	{ "nginx-conf", required_argument, 0, CLI_DEPLOY_OPT + 5 },            \
+	{ "nginx-bin", required_argument, 0, CLI_DEPLOY_OPT + 6 },             \
+	{ "haproxy-conf", required_argument, 0, CLI_DEPLOY_OPT + 7 },          \
+	{ "haproxy-pidfile", required_argument, 0, CLI_DEPLOY_OPT + 8 },       \
+	{ "haproxy-bin", required_argument, 0, CLI_DEPLOY_OPT + 9 },           \
+	{ "validate-cmd", required_argument, 0, CLI_DEPLOY_OPT + 10 },         \
+	{ "reload-cmd", required_argument, 0, CLI_DEPLOY_OPT + 11 },          \
+	{ "apache-conf", required_argument, 0, CLI_DEPLOY_OPT + 12 },          \
+	{ "apache-root", required_argument, 0, CLI_DEPLOY_OPT + 13 },          \
+	{ "apache-bin", required_argument, 0, CLI_DEPLOY_OPT + 14 },           \
+	{ "apache-listen", required_argument, 0, CLI_DEPLOY_OPT + 15 }
+#define CLI_DEPLOY_MAX_SET 16
+typedef struct cli_deploy {
+	const char *store, *config;
+	struct {
+		const char *key, *val;
+		int server;
+	} set[CLI_DEPLOY_MAX_SET];
+	size_t nset;
+} cli_deploy_t;
+extern const char cli_deploy_help[];
+/* 1 if code was a deployment option (recorded in o), else 0. */
+int cli_deploy_opt(cli_deploy_t *o, int code, const char *arg);
+/* Opens the store (--store or the default); EXIT_USAGE printed on failure. */
+int cli_deploy_store(const cli_deploy_t *o, cc_store_t **st);
+/* Settings for server: defaults, the store's saved ones (deploy/SERVER.conf),
+ * --config, options; saved back when save. */
+int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, cc_store_t *st,
+		   int server, cc_deploy_cfg_t *cfg, int save);
+/* Appends the binding as one JSON object (the fields 'bindings --json' documents). */
+void cli_binding_json(cc_buf_t *b, const cc_binding_t *x);
+/* 1 if bind has saved settings for server in st. */
+int cli_deploy_configured(cc_store_t *st, int server);
+int cmd_bind(int argc, char **argv);
+int cmd_bindings(int argc, char **argv);
+int cmd_unbind(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
 /* The certificate store in build/verify (store_use.c). */
 typedef struct cli_store_opts {
 	const char *dir; /* --store DIR, NULL = default */
