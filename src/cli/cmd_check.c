@@ -527,14 +527,8 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	if (cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
 	    pool_merge(pool, o->inter, &err) ||
 	    cc_served_review(&pr->served, pool, o->anchors, &ao, NULL, NULL, &v.f,
-			     &v.fix, &err)) {
-		char line[1200];
-		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
-			cc_error_line(&err, line, sizeof(line)));
-		v.rc = EXIT_USAGE;
-		goto done;
-	}
-	if (profile_review(o, &pr->served, &ao, &v, &err)) {
+			     &v.fix, &err) ||
+	    profile_review(o, &pr->served, &ao, &v, &err)) {
 		char line[1200];
 		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
 			cc_error_line(&err, line, sizeof(line)));
