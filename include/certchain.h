@@ -989,13 +989,17 @@ void cc_file_free(unsigned char *buf, size_t len);
 /** Plain-text protocols that upgrade to TLS before the handshake. */
 enum cc_starttls {
 	CC_STARTTLS_NONE = 0,
-	CC_STARTTLS_SMTP,    /**< 220 greeting, EHLO, STARTTLS, 220 */
-	CC_STARTTLS_POSTGRES /**< SSLRequest, 'S' */
+	CC_STARTTLS_SMTP,     /**< 220 greeting, EHLO, STARTTLS, 220 */
+	CC_STARTTLS_POSTGRES, /**< SSLRequest, 'S' */
+	CC_STARTTLS_IMAP,     /**< "* OK" greeting, STARTTLS, tagged OK */
+	CC_STARTTLS_POP3,     /**< "+OK" greeting, STLS, "+OK" */
+	CC_STARTTLS_FTP,      /**< 220 greeting, AUTH TLS, 234 */
+	CC_STARTTLS_XMPP      /**< stream header, features with starttls, proceed */
 };
 
 /**
- * Parses "smtp" / "postgres" into *out. Returns 0 or CC_EINVAL for a
- * protocol certchain does not speak.
+ * Parses "smtp", "postgres", "imap", "pop3", "ftp" or "xmpp" into *out.
+ * Returns 0 or CC_EINVAL for a protocol certchain does not speak.
  */
 int cc_starttls_parse(const char *name, int *out);
 

@@ -108,3 +108,78 @@ NGX
 nginx_server() {
 	printf 'server { listen 127.0.0.1:%s ssl; ssl_certificate %s; ssl_certificate_key %s; return 204; }\n' "$1" "$2" "$3"
 }
+
+# starttls_serve PROTO PORT FULLCHAIN KEY [refuse]: a minimal SMTP, IMAP,
+# POP3, FTP, XMPP or PostgreSQL server (python3) that upgrades to TLS with
+# Python's ssl module, serving FULLCHAIN; with "refuse" it declines the upgrade.
+starttls_serve() {
+	python3 - "$@" <<'PY' >/dev/null 2>&1 &
+import socket, ssl, sys, time
+proto, port, chain, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+refuse = len(sys.argv) > 5
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(chain, key)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen(8)
+s.settimeout(1)
+end = time.time() + 120
+def recv(c):
+    b = c.recv(4096)
+    if not b:
+        raise EOFError  # e.g. wait_port's probe connection
+    return b
+def dialogue(c, f):
+    """Returns True when the client may start TLS now."""
+    if proto == "smtp":
+        c.sendall(b"220 mx.test ESMTP ready\r\n"); f.readline()
+        c.sendall(b"250-mx.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n"); f.readline()
+        c.sendall(b"454 4.7.0 TLS not available\r\n" if refuse else b"220 2.0.0 go ahead\r\n")
+    elif proto == "ftp":
+        c.sendall(b"220-welcome\r\n220 ftp.test ready\r\n"); f.readline()
+        c.sendall(b"534 no TLS here\r\n" if refuse else b"234 AUTH TLS ok\r\n")
+    elif proto == "pop3":
+        c.sendall(b"+OK pop.test ready\r\n"); f.readline()
+        c.sendall(b"-ERR no STLS\r\n" if refuse else b"+OK begin TLS\r\n")
+    elif proto == "imap":
+        c.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
+        tag = f.readline().split(b" ")[0]
+        c.sendall(b"* an untagged line first\r\n" + tag +
+                  (b" BAD no TLS\r\n" if refuse else b" OK begin TLS\r\n"))
+    elif proto == "xmpp":
+        buf = b""
+        while b">" not in buf.split(b"stream:stream", 1)[-1]:
+            buf += recv(c)
+        feats = b"<stream:features><mechanisms/></stream:features>" if refuse else \
+            b"<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>"
+        c.sendall(b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                  b"xmlns:stream='http://etherx.jabber.org/streams' id='1' version='1.0'>" + feats)
+        if refuse:
+            return False
+        buf = b""
+        while b"/>" not in buf:
+            buf += recv(c)
+        c.sendall(b"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+    else:
+        c.recv(8)
+        c.sendall(b"N" if refuse else b"S")
+    return not refuse
+while time.time() < end:
+    try:
+        c, _ = s.accept()
+    except socket.timeout:
+        continue
+    c.settimeout(5)
+    try:
+        if dialogue(c, c.makefile("rb")):
+            ctx.wrap_socket(c, server_side=True).close()
+        else:
+            time.sleep(0.2)
+            c.close()
+    except Exception:
+        c.close()
+PY
+	CHECK_PIDS="$CHECK_PIDS $!"
+	wait_port "$2"
+}

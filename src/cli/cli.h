@@ -39,6 +39,8 @@ int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 	     cc_certlist_t *order);
 /* Loads the default system trust store into pool; EXIT_USAGE when missing. */
 int cli_load_system_roots(cc_pool_t *pool, const char **used);
+/* Appends s to the growable array *v of *n option values; -1 when out of memory. */
+int cli_push_arg(const char ***v, size_t *n, const char *s);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
 

@@ -23,10 +23,18 @@ static const char usage_text[] =
 	"\n"
 	"      --sni NAME                SNI and host name to check (default HOST)\n"
 	"      --connect ADDR[:PORT]     dial ADDR instead of resolving HOST\n"
-	"      --starttls smtp|postgres  upgrade a plain-text session first\n"
+	"      --starttls PROTO          upgrade first: smtp imap pop3 ftp xmpp postgres\n"
 	"      --timeout SECONDS         deadline per target (10)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
+	"  -r, --roots FILE|DIR          trust anchors (repeatable; they become the\n"
+	"                                profile \"roots\"; default: the profiles')\n"
 	"  -I, --intermediates FILE|DIR  certificates that may repair the chain\n"
+	"  -p, --profile SPEC            judge per trust profile (repeatable): a built-in\n"
+	"                                name, system, NAME=PATH[,behaviour=B][,weight=W]\n"
+	"                                (default without -r: every built-in + system)\n"
+	"      --store DIR               certificate store to use (see certchain store)\n"
+	"      --no-store                ignore the store (default: its intermediates\n"
+	"                                repair chains, its roots are the profile\n"
+	"                                \"store\", its disabled certificates are unused)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
@@ -41,9 +49,9 @@ static const char usage_text[] =
 	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
 	"connection failures: refused timeout closed tls-alert not-tls resolve\n"
 	"unreachable starttls-refused tls-error\n"
-	"exit: 0 no error finding, 1 an error finding (some client fails), 2 usage\n"
-	"or input error, 3 could not connect or handshake; with -f the highest\n"
-	"exit code of any target\n";
+	"exit: 0 no error finding, 1 an error finding (some client or profile fails),\n"
+	"2 usage or input error, 3 could not connect or handshake; with -f the\n"
+	"highest exit code of any target\n";
 
 /*
  * Targets in one -f run: 1,000,000 lines is far beyond any inventory we
@@ -52,6 +60,8 @@ static const char usage_text[] =
 #define CHECK_MAX_TARGETS 1000000u
 /* Probes in flight: each holds one descriptor; stays under the usual 1024 limit. */
 #define CHECK_MAX_CONCURRENCY 512
+/* Rejecting profiles named in the "untrusted" finding before "and N more". */
+#define CHECK_NAMED_PROFILES 4
 /* Longest --timeout: an hour is already useless for a checker. */
 #define CHECK_MAX_TIMEOUT_S 3600.0
 
@@ -59,7 +69,8 @@ struct copts {
 	const char *sni, *connect, *fix_out, *targets;
 	int timeout_ms, json, starttls, concurrency;
 	cc_analyze_opts_t ao;
-	cc_pool_t *inter, *anchors;
+	cc_pool_t *inter, *anchors; /* anchors: -r or the profiles' union, + store */
+	cc_profiles_t *profs;
 };
 
 struct target {
@@ -90,9 +101,13 @@ static int split_hostport(const char *s, char *host, size_t hn, char *port,
 		len = (size_t)(rb - h);
 		colon = rb[1] ? rb + 1 : NULL;
 	} else {
+		unsigned char a6[16];
 		colon = strrchr(s, ':');
-		if (colon && strchr(s, ':') != colon)
-			colon = NULL; /* a bare IPv6 literal */
+		if (colon && strchr(s, ':') != colon) {
+			if (inet_pton(AF_INET6, s, a6) != 1)
+				return -1; /* several colons, yet not an IPv6 literal */
+			colon = NULL;
+		}
 		len = colon ? (size_t)(colon - s) : strlen(s);
 	}
 	if (!len || len >= hn)
@@ -202,6 +217,9 @@ struct verdict {
 	struct change ch;
 	const char *written;
 	int rc;
+	cc_verdicts_t verd; /* the served chain, per profile */
+	cc_matrix_t mx;     /* candidate chains to serve, per profile */
+	const cc_matrix_row_t *fixrow; /* mx's row for the chain to serve */
 };
 
 static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict *v)
@@ -243,6 +261,8 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 		json_list(b, "trusted_path", &v->best->v[0].certs, v->best->v[0].certs.n);
 	else
 		cc_buf_printf(b, ",\"trusted_path\":[]");
+	cc_buf_printf(b, ",\"trust\":");
+	cli_verdicts_json(b, o->profs, &v->verd);
 	if (v->fixidx < 0) {
 		cc_buf_printf(b, ",\"fix\":null}\n");
 		return;
@@ -250,6 +270,10 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 	cc_buf_printf(b, ",\"fix\":{\"changed\":%s,\"reordered\":%s",
 		      v->ch.added.n || v->ch.removed.n || v->ch.reordered ? "true" : "false",
 		      v->ch.reordered ? "true" : "false");
+	if (v->fixrow) {
+		cc_buf_printf(b, ",\"trust\":");
+		cli_verdicts_json(b, o->profs, &v->fixrow->verdicts);
+	}
 	json_list(b, "chain", &v->fix->v[0].certs, v->fix->v[0].certs.n - 1);
 	json_list(b, "added", &v->ch.added, v->ch.added.n);
 	json_list(b, "removed", &v->ch.removed, v->ch.removed.n);
@@ -282,12 +306,45 @@ static void report_changes(cc_buf_t *b, const struct verdict *v)
 		cc_buf_printf(b, "  + add     %s (issued by %s)\n",
 			      cc_cert_name(v->ch.added.v[i], 0, cn, sizeof(cn)),
 			      cc_cert_name(v->ch.added.v[i], 1, iss, sizeof(iss)));
-	for (size_t i = 0; i < v->ch.removed.n; i++)
-		cc_buf_printf(b, "  - remove  %s (issued by %s)\n",
-			      cc_cert_name(v->ch.removed.v[i], 0, cn, sizeof(cn)),
-			      cc_cert_name(v->ch.removed.v[i], 1, iss, sizeof(iss)));
+	for (size_t i = 0; i < v->ch.removed.n; i++) {
+		cc_cert_t *c = v->ch.removed.v[i];
+		cc_buf_printf(b, "  - remove  %s (issued by %s)%s\n",
+			      cc_cert_name(c, 0, cn, sizeof(cn)),
+			      cc_cert_name(c, 1, iss, sizeof(iss)),
+			      in(&p->certs, p->certs.n - 1, c) ? ": a duplicate"
+			      : cc_cert_self_issued(c) ? ": a root, clients have it or not"
+			      : "");
+	}
 	if (v->ch.reordered)
 		cc_buf_printf(b, "  ~ reorder so that each certificate is followed by its issuer\n");
+}
+
+static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict *v)
+{
+	const cc_verdicts_t *fx = v->fixrow ? &v->fixrow->verdicts : NULL;
+	char cn[256];
+
+	cc_buf_printf(b, "per profile, judged as each client would:\n"
+			 "  %-18s %-26s %-10s %s\n", "profile", "behaviour",
+		      "served", fx ? "chain to serve" : "");
+	for (size_t i = 0; i < v->verd.n; i++) {
+		const cc_verdict_t *x = &v->verd.v[i];
+		const cc_verdict_t *y = fx && i < fx->n ? &fx->v[i] : NULL;
+		cc_buf_printf(b, "  %-18s %-26s %-10s %s\n",
+			      cc_profile_name(o->profs, x->profile),
+			      cc_behaviour_name(cc_profile_behaviour(o->profs, x->profile)),
+			      x->trusted ? "trusted" : "UNTRUSTED",
+			      y ? (y->trusted ? "trusted" : "UNTRUSTED") : "");
+		if (x->trusted && x->anchor)
+			cc_buf_printf(b, "  %-18s via %s\n", "", cc_cert_name(x->anchor, 0, cn, sizeof(cn)));
+		else if (!x->trusted)
+			cc_buf_printf(b, "  %-18s %s\n", "", x->reason);
+	}
+	cc_buf_printf(b, "served chain trusted by %zu/%zu profiles", v->verd.ntrusted,
+		      v->verd.n);
+	if (fx)
+		cc_buf_printf(b, "; the chain to serve: %zu/%zu", fx->ntrusted, fx->n);
+	cc_buf_printf(b, "\n");
 }
 
 static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict *v)
@@ -311,6 +368,7 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 	for (size_t i = 0; i < v->f.n; i++)
 		cc_buf_printf(b, "  %-7s %-26s %s\n", sev_name(v->f.v[i].severity),
 			      v->f.v[i].id, v->f.v[i].msg);
+	text_matrix(b, o, v);
 	if (v->best) {
 		cc_buf_printf(b, "a client with these anchors builds:\n");
 		cli_tree(b, v->best->v[0].certs.v, v->best->v[0].certs.n,
@@ -336,7 +394,10 @@ static void report_line(cc_buf_t *b, const struct verdict *v)
 	cc_buf_printf(b, "%-30s %-9s", v->t->spec,
 		      v->rc ? "PROBLEMS" : v->f.n ? "WARNINGS" : "OK");
 	for (size_t i = 0; i < v->f.n; i++)
-		cc_buf_printf(b, " %s", v->f.v[i].id);
+		if (!i || strcmp(v->f.v[i].id, v->f.v[i - 1].id))
+			cc_buf_printf(b, " %s", v->f.v[i].id);
+	if (v->verd.n)
+		cc_buf_printf(b, " (profiles %zu/%zu)", v->verd.ntrusted, v->verd.n);
 	cc_buf_printf(b, "\n");
 }
 
@@ -351,6 +412,96 @@ static int pool_merge(cc_pool_t *dst, cc_pool_t *src, cc_error_t *err)
 		if (r)
 			return r;
 	}
+	return 0;
+}
+
+/*
+ * Per profile: each client's verdict on the served chain (an "untrusted"
+ * finding per profile that rejects it), "self-signed-root-preferred" when a
+ * rejecting profile lacks the self-signed root that ends the chain, and the
+ * chain to serve ranked by how many profiles accept it.
+ */
+/* The matrix row whose served chain is path p without its anchor, or NULL. */
+static const cc_matrix_row_t *row_of(const cc_matrix_t *m, const cc_path_t *p)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const cc_certlist_t *l = &m->v[i].served;
+		size_t k;
+		if (l->n + 1 != p->certs.n)
+			continue;
+		for (k = 0; k < l->n && l->v[k] == p->certs.v[k]; k++)
+			;
+		if (k == l->n)
+			return &m->v[i];
+	}
+	return NULL;
+}
+
+/* Profiles' weighted share first; the anchors reached only break ties. */
+static double ubiquity_then_reach(const cc_path_t *p, void *arg)
+{
+	const struct verdict *v = arg;
+	const cc_matrix_row_t *row = row_of(&v->mx, p);
+
+	/* reach is at most 1, so 1e-3 of it never outweighs one profile's share */
+	return (row ? row->verdicts.score : 0) + 1e-3 * cc_trust_reach(p, v->fix);
+}
+
+static int profile_review(const struct copts *o, const cc_certlist_t *served,
+			  const cc_analyze_opts_t *ao, struct verdict *v,
+			  cc_error_t *err)
+{
+	cc_judge_opts_t jo = { .at = ao->at, .host = ao->host };
+	cc_cert_t *root = served->v[served->n - 1];
+	const cc_verdict_t *first = NULL;
+	const char *lacks = NULL;
+	int ssrp = 0, already = 0, r;
+	cc_buf_t names = { 0 };
+	size_t nrej = 0;
+	char cn[256];
+
+	for (size_t i = 0; i < v->f.n; i++) {
+		ssrp |= !strcmp(v->f.v[i].id, "self-signed-root-preferred");
+		already |= !strcmp(v->f.v[i].id, "untrusted") ||
+			   !strcmp(v->f.v[i].id, "incomplete-chain");
+	}
+	if ((r = cc_profiles_judge(o->profs, served, NULL, &jo, &v->verd, err)))
+		return r;
+	for (size_t i = 0; i < v->verd.n; i++) {
+		const cc_verdict_t *x = &v->verd.v[i];
+		if (x->trusted)
+			continue;
+		if (!first)
+			first = x;
+		if (nrej++ < CHECK_NAMED_PROFILES)
+			cc_buf_printf(&names, "%s%s", nrej > 1 ? ", " : "",
+				      cc_profile_name(o->profs, x->profile));
+		if (!lacks && served->n > 1 && cc_cert_self_issued(root) &&
+		    !cc_profile_has_anchor(o->profs, x->profile, root))
+			lacks = cc_profile_name(o->profs, x->profile);
+	}
+	if (nrej > CHECK_NAMED_PROFILES)
+		cc_buf_printf(&names, " and %zu more", nrej - CHECK_NAMED_PROFILES);
+	/* When no profile trusts it, the analysis has said why already. */
+	if (first && !(already && !v->verd.ntrusted))
+		cc_findings_add(&v->f, "untrusted", CC_SEV_ERROR, first->depth,
+				"rejected by %zu of %zu profiles (%s); %s: %s", nrej,
+				v->verd.n, names.s ? names.s : "",
+				cc_profile_name(o->profs, first->profile), first->reason);
+	if (lacks && !ssrp)
+		cc_findings_add(&v->f, "self-signed-root-preferred", CC_SEV_WARNING,
+				(int)served->n - 1, "the chain ends at the self-signed "
+				"%s, which profile %s lacks",
+				cc_cert_name(root, 0, cn, sizeof(cn)), lacks);
+	cc_buf_clear(&names);
+	/* The chain to serve: no host, a name mismatch is no chain's fault. */
+	jo.host = NULL;
+	if ((r = cc_ubiquity_rank(o->profs, v->fix, &jo, &v->mx, err)))
+		return r;
+	/* Ties between profiles (one "roots" profile holding old and new
+	 * roots) go to the chain that reaches more anchors. */
+	cc_paths_rank(v->fix, ao->at, ubiquity_then_reach, v);
+	v->fixrow = v->fix->n ? row_of(&v->mx, &v->fix->v[0]) : NULL;
 	return 0;
 }
 
@@ -372,10 +523,12 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	}
 	v.checked_name = o->sni ? o->sni : is_ip(t->host) ? NULL : t->host;
 	ao.host = v.checked_name;
-	if (pool_merge(pool, o->inter, &err) ||
-	    cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
+	/* A client knows only what is sent: -I and the store only repair. */
+	if (cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
+	    pool_merge(pool, o->inter, &err) ||
 	    cc_served_review(&pr->served, pool, o->anchors, &ao, NULL, NULL, &v.f,
-			     &v.fix, &err)) {
+			     &v.fix, &err) ||
+	    profile_review(o, &pr->served, &ao, &v, &err)) {
 		char line[1200];
 		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
 			cc_error_line(&err, line, sizeof(line)));
@@ -413,6 +566,8 @@ done:
 	cc_paths_free(v.fix);
 	cc_certlist_clear(&v.ch.added);
 	cc_certlist_clear(&v.ch.removed);
+	cc_verdicts_clear(&v.verd);
+	cc_matrix_clear(&v.mx);
 	return v.rc;
 }
 
@@ -458,14 +613,13 @@ static int read_targets(const char *path, char ***out, size_t *n)
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char *line = NULL, **v = NULL;
 	size_t cap = 0, vcap = 0;
-	ssize_t len;
 
 	*n = 0;
 	if (!f) {
 		fprintf(stderr, "certchain: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while (getline(&line, &cap, f) >= 0) {
 		char *s = line, *e;
 		while (isspace((unsigned char)*s))
 			s++;
@@ -544,6 +698,21 @@ static int collect(const struct copts *o, struct slot *s)
 	return rc;
 }
 
+/* A target line that cannot be parsed: stderr, and a JSON line with --json. */
+static void bad_line(const struct copts *o, const char *spec)
+{
+	cc_buf_t b = { 0 };
+
+	fprintf(stderr, "certchain check: %s: not HOST[:PORT] [CONNECT-ADDR]\n", spec);
+	if (!o->json)
+		return;
+	cc_buf_printf(&b, "{\"target\":");
+	cc_buf_json_str(&b, spec);
+	cc_buf_printf(&b, ",\"exit\":%d,\"result\":\"bad-target\",\"reason\":"
+			  "\"not HOST[:PORT] [CONNECT-ADDR]\"}\n", EXIT_USAGE);
+	cli_flush(&b);
+}
+
 static int check_batch(const struct copts *o)
 {
 	char **lines = NULL;
@@ -579,8 +748,7 @@ static int check_batch(const struct copts *o)
 				const char *spec = lines[next++];
 				cc_error_clear(&err);
 				if (parse_target(o, spec, &slots[i].t)) {
-					fprintf(stderr, "certchain check: %s: not HOST[:PORT] "
-							"[CONNECT-ADDR]\n", spec);
+					bad_line(o, spec);
 					worst = worse(worst, EXIT_USAGE);
 					done++;
 					failing++;
@@ -636,16 +804,6 @@ out:
 	return worst;
 }
 
-static int add_path(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 int cmd_check(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -661,12 +819,17 @@ int cmd_check(int argc, char **argv)
 		{ "starttls", required_argument, 0, 7 },
 		{ "concurrency", required_argument, 0, 8 },
 		{ "expires-soon", required_argument, 0, 9 },
+		{ "profile", required_argument, 0, 'p' },
+		{ "store", required_argument, 0, 10 },
+		{ "no-store", no_argument, 0, 11 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
-	const char **roots = NULL, **inter = NULL, *sys;
-	size_t nroots = 0, ninter = 0;
+	const char **roots = NULL, **inter = NULL, **profs = NULL;
+	size_t nroots = 0, ninter = 0, nprofs = 0;
+	cli_store_opts_t so = { 0 };
+	cc_error_t err;
 	int c, rc = EXIT_USAGE;
 	char *end;
 	double d;
@@ -674,14 +837,19 @@ int cmd_check(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN); /* a peer closing mid-handshake must not kill us */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:I:f:h", lo, NULL)) != -1) {
+	cc_error_clear(&err);
+	while ((c = getopt_long(argc, argv, "r:I:f:p:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if (add_path(&roots, &nroots, optarg))
+			if (cli_push_arg(&roots, &nroots, optarg))
 				goto out;
 			break;
 		case 'I':
-			if (add_path(&inter, &ninter, optarg))
+			if (cli_push_arg(&inter, &ninter, optarg))
+				goto out;
+			break;
+		case 'p':
+			if (cli_push_arg(&profs, &nprofs, optarg))
 				goto out;
 			break;
 		case 'f': o.targets = optarg; break;
@@ -705,8 +873,9 @@ int cmd_check(int argc, char **argv)
 		case 6: o.fix_out = optarg; break;
 		case 7:
 			if (cc_starttls_parse(optarg, &o.starttls)) {
-				cli_usage_error("check", "--starttls: '%s' is not smtp or "
-							 "postgres", optarg);
+				cli_usage_error("check", "--starttls: '%s' is not smtp, "
+							 "imap, pop3, ftp, xmpp or postgres",
+						optarg);
 				goto out;
 			}
 			break;
@@ -728,6 +897,8 @@ int cmd_check(int argc, char **argv)
 			}
 			o.ao.expires_soon_days = (int)l;
 			break;
+		case 10: so.dir = optarg; break;
+		case 11: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		default: cli_usage_error("check", "bad option"); goto out;
 		}
@@ -742,8 +913,9 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	o.inter = cc_pool_new();
+	o.profs = cc_profiles_new();
 	o.anchors = cc_pool_new();
-	if (!o.inter || !o.anchors)
+	if (!o.inter || !o.profs || !o.anchors)
 		goto out;
 	for (size_t i = 0; i < ninter; i++)
 		if (cli_load(o.inter, inter[i], 0, NULL))
@@ -751,7 +923,16 @@ int cmd_check(int argc, char **argv)
 	for (size_t i = 0; i < nroots; i++)
 		if (cli_load(o.anchors, roots[i], 0, NULL))
 			goto out;
-	if (!nroots && cli_load_system_roots(o.anchors, &sys))
+	if (cli_profiles(o.profs, profs, nprofs, roots, nroots))
+		goto out;
+	if (!nroots && pool_merge(o.anchors, cc_profiles_pool(o.profs), &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	/* As build and verify: the store's intermediates repair, its roots
+	 * trust (the profile "store"), its disabled certificates are dropped. */
+	if (cli_store_add_profile(&so, o.profs) ||
+	    cli_store_apply(&so, o.inter, &o.anchors))
 		goto out;
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
@@ -759,6 +940,8 @@ int cmd_check(int argc, char **argv)
 out:
 	cc_pool_free(o.inter);
 	cc_pool_free(o.anchors);
+	cc_profiles_free(o.profs);
+	free(profs);
 	free(roots);
 	free(inter);
 	return rc;

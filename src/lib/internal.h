@@ -76,6 +76,10 @@ void cc_cert_free(cc_cert_t *c);
 char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n);
 int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b);
 int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b);
+/* Gives c (not decoded yet) the decode x of the same DER (reference taken):
+ * OpenSSL 3 decodes keys slowly, and a served certificate is already decoded
+ * by the handshake or by another pool. */
+void cc_cert_adopt_x509(cc_cert_t *c, X509 *x);
 /* 1 if a's subject equals b's issuer, exact or canonical */
 int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
 
@@ -118,6 +122,26 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
  * certificate of the set's pool or of l has its subject and key. */
 int cc_cert_is_cross_sign(cc_profiles_t *ps, const cc_certlist_t *l, cc_cert_t *c);
 
+/* starttls.c: the plain-text dialogue before a TLS handshake; probe.c does
+ * the I/O. Longest exchange buffered: an SMTP EHLO answer or XMPP features
+ * list is < 2 KB in practice; 8 KB bounds a server that talks on. */
+#define CC_STARTTLS_MAX 8192
+typedef struct cc_starttls_dialogue {
+	int proto;                 /* enum cc_starttls */
+	int phase;                 /* which exchange of the dialogue */
+	char out[512];             /* to send now: out[off..nout) */
+	size_t nout, off;
+	char in[CC_STARTTLS_MAX];  /* the current reply, NUL-terminated */
+	size_t nin;
+	char why[256];             /* the refusal, when cc_starttls_got() < 0 */
+} cc_starttls_t;
+/* Resets s for proto; s->nout > 0 when the client speaks first. */
+void cc_starttls_begin(cc_starttls_t *s, int proto, const char *host);
+/* How many bytes may be read into s->in + s->nin now. */
+size_t cc_starttls_room(const cc_starttls_t *s);
+/* n more bytes were read: 1 start TLS now, 0 go on (send s->out if nout),
+ * -1 refused (s->why). */
+int cc_starttls_got(cc_starttls_t *s, size_t n);
 /* key.c (pkcs12): every unencrypted private key in a PEM bundle, or one DER
  * key; *encrypted counts the encrypted ones skipped. *out (n keys) is the
  * caller's: EVP_PKEY_free() each, free() the array. 0 keys is not an error. */

@@ -21,12 +21,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-/*
- * Longest STARTTLS line exchange we buffer: an SMTP EHLO answer lists a few
- * dozen extensions (< 1 KB in practice); 8 KB bounds a server that talks on.
- */
-#define PROBE_STARTTLS_MAX 8192
-
 enum state { ST_CONNECT, ST_STARTTLS, ST_HANDSHAKE, ST_DONE };
 
 struct cc_probe {
@@ -44,12 +38,7 @@ struct cc_probe {
 	char alert_name[64];
 	int got_handshake; /* a TLS handshake message arrived: the peer speaks TLS */
 	char peer[80];
-	/* STARTTLS: one pending write and one read buffer. */
-	int phase;
-	const char *out;
-	size_t nout;
-	char in[PROBE_STARTTLS_MAX];
-	size_t nin;
+	cc_starttls_t st; /* the plain-text dialogue, with --starttls */
 };
 
 static long long now_ms(void)
@@ -73,17 +62,6 @@ const char *cc_probe_fail_name(int fail)
 	case CC_PROBE_STARTTLS: return "starttls-refused";
 	default: return "tls-error";
 	}
-}
-
-int cc_starttls_parse(const char *name, int *out)
-{
-	if (!strcmp(name, "smtp"))
-		*out = CC_STARTTLS_SMTP;
-	else if (!strcmp(name, "postgres"))
-		*out = CC_STARTTLS_POSTGRES;
-	else
-		return CC_EINVAL;
-	return 0;
 }
 
 static void finish(cc_probe_t *p, int fail, const char *fmt, ...)
@@ -301,80 +279,16 @@ static void start_tls(cc_probe_t *p)
 	handshake(p);
 }
 
-/* --- STARTTLS: a few plain-text lines before the handshake. */
-
-static void st_send(cc_probe_t *p, const char *s, size_t n)
-{
-	p->out = s;
-	p->nout = n;
-	p->nin = 0;
-	p->want = POLLOUT;
-}
-
-/*
- * For SMTP: the 3-digit code of the last line of a complete reply (a line
- * "NNN " or "NNN\r\n"), 0 when the reply is not complete yet.
- */
-static int smtp_reply(cc_probe_t *p)
-{
-	size_t i = 0;
-
-	while (i < p->nin) {
-		char *nl = memchr(p->in + i, '\n', p->nin - i);
-		size_t len;
-		if (!nl)
-			return 0;
-		len = (size_t)(nl - (p->in + i));
-		if (len >= 3 && (len == 3 || p->in[i + 3] != '-'))
-			return atoi(p->in + i) ? atoi(p->in + i) : -1;
-		i += len + 1;
-	}
-	return 0;
-}
-
-static void starttls_got(cc_probe_t *p)
-{
-	static const char ehlo[] = "EHLO certchain.invalid\r\n", stls[] = "STARTTLS\r\n";
-	int code;
-
-	if (p->o.starttls == CC_STARTTLS_POSTGRES) {
-		if (p->in[0] == 'S')
-			start_tls(p);
-		else
-			finish(p, CC_PROBE_STARTTLS, "%s: the PostgreSQL server refused "
-			       "SSL (answered '%c')", p->peer, p->in[0]);
-		return;
-	}
-	if (!(code = smtp_reply(p))) {
-		p->want = POLLIN;
-		return;
-	}
-	/* phase 0: greeting; 1: EHLO answer; 2: STARTTLS answer */
-	if (code != (p->phase == 1 ? 250 : 220)) {
-		p->in[p->nin < sizeof(p->in) ? p->nin : sizeof(p->in) - 1] = 0;
-		p->in[strcspn(p->in, "\r\n")] = 0;
-		finish(p, CC_PROBE_STARTTLS, "%s: SMTP %s answered: %.120s", p->peer,
-		       p->phase == 0 ? "greeting" : p->phase == 1 ? "EHLO" : "STARTTLS",
-		       p->in);
-		return;
-	}
-	if (p->phase == 2) {
-		start_tls(p);
-		return;
-	}
-	p->phase++;
-	if (p->phase == 1)
-		st_send(p, ehlo, sizeof(ehlo) - 1);
-	else
-		st_send(p, stls, sizeof(stls) - 1);
-}
+/* --- STARTTLS: the dialogue is starttls.c's; the I/O is here. */
 
 static void starttls_io(cc_probe_t *p)
 {
+	cc_starttls_t *st = &p->st;
 	ssize_t n;
+	int r;
 
-	if (p->nout) {
-		n = send(p->fd, p->out, p->nout, MSG_NOSIGNAL);
+	if (st->off < st->nout) {
+		n = send(p->fd, st->out + st->off, st->nout - st->off, MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n < 0) {
@@ -382,14 +296,11 @@ static void starttls_io(cc_probe_t *p)
 			       "STARTTLS: %s", p->peer, strerror(errno));
 			return;
 		}
-		p->out += n;
-		p->nout -= (size_t)n;
-		p->want = p->nout ? POLLOUT : POLLIN;
+		st->off += (size_t)n;
+		p->want = st->off < st->nout ? POLLOUT : POLLIN;
 		return;
 	}
-	/* Read one byte at a time for postgres (the TLS hello follows at once). */
-	n = recv(p->fd, p->in + p->nin,
-		 p->o.starttls == CC_STARTTLS_POSTGRES ? 1 : sizeof(p->in) - 1 - p->nin, 0);
+	n = recv(p->fd, st->in + st->nin, cc_starttls_room(st), 0);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -397,29 +308,24 @@ static void starttls_io(cc_probe_t *p)
 		       p->peer);
 		return;
 	}
-	p->nin += (size_t)n;
-	if (p->nin >= sizeof(p->in) - 1) {
-		finish(p, CC_PROBE_STARTTLS, "%s: STARTTLS answer longer than %d bytes",
-		       p->peer, PROBE_STARTTLS_MAX);
-		return;
-	}
-	starttls_got(p);
+	r = cc_starttls_got(st, (size_t)n);
+	if (r > 0)
+		start_tls(p);
+	else if (r < 0)
+		finish(p, CC_PROBE_STARTTLS, "%s: %s", p->peer, st->why);
+	else
+		p->want = st->off < st->nout ? POLLOUT : POLLIN;
 }
 
 static void connected(cc_probe_t *p)
 {
-	static const unsigned char pg[8] = { 0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f };
-
 	if (p->o.starttls == CC_STARTTLS_NONE) {
 		start_tls(p);
 		return;
 	}
 	p->state = ST_STARTTLS;
-	p->phase = 0;
-	if (p->o.starttls == CC_STARTTLS_POSTGRES)
-		st_send(p, (const char *)pg, sizeof(pg));
-	else
-		p->want = POLLIN; /* the SMTP server speaks first */
+	cc_starttls_begin(&p->st, p->o.starttls, p->o.sni ? p->o.sni : p->o.host);
+	p->want = p->st.nout ? POLLOUT : POLLIN;
 }
 
 static void timed_out(cc_probe_t *p)
@@ -512,8 +418,10 @@ int cc_probe_result(cc_probe_t *p, cc_pool_t *pool, cc_probe_result_t *res,
 		}
 		r = cc_pool_add_der(pool, der, (size_t)n, where, &c, NULL, err);
 		OPENSSL_free(der);
-		if (!r)
+		if (!r) {
+			cc_cert_adopt_x509(c, sk_X509_value(sk, i));
 			r = cc_certlist_push(&res->served, c);
+		}
 		if (r) {
 			res->fail = CC_PROBE_TLS;
 			snprintf(res->reason, sizeof(res->reason),
@@ -553,8 +461,8 @@ int cc_probe_run(const cc_probe_opts_t *opts, cc_pool_t *pool,
 	struct pollfd pfd;
 	int r, fd, tmo;
 
-	if ((r = cc_probe_new(opts, &p, err)))
-		return r;
+	if ((r = cc_probe_new(opts, &p, err)) || !p)
+		return r ? r : CC_EINVAL;
 	while ((fd = cc_probe_fd(p, &pfd.events, &tmo)) >= 0) {
 		pfd.fd = fd;
 		pfd.revents = 0;

@@ -110,6 +110,7 @@ static int build_served(const cc_build_opts_t *bo, const cc_certlist_t *served,
 		if ((r = cc_pool_add_der(*sp, der, len, cc_cert_source(served->v[i]), &c,
 					 NULL, err)))
 			return r;
+		cc_cert_adopt_x509(c, served->v[i]->x);
 		if (!i)
 			leaf = c;
 	}
@@ -143,7 +144,7 @@ int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
 	cc_paths_rank(full, bo.at, trust ? trust : cc_trust_reach, trust ? arg : full);
 	if ((r = build_served(&bo, served, anchors, &sp, &sv, err)))
 		goto out;
-	sbest = cc_paths_best(sv);
+	sbest = sv ? cc_paths_best(sv) : -1;
 
 	root = served->v[served->n - 1];
 	if (served->n > 1 && self_signed(root) &&

@@ -55,6 +55,32 @@ for alg in rsa ec; do
 	expect_eq "$(jget "$d/j" 'd["served"][2]["sha256"]')" "$(fp1 "$d/cross.pem")" "$alg: the cross-sign captured as sent"
 	expect_grep '"tls_version":"TLSv1.3"' "$d/j" "$alg: TLS 1.3 negotiated with nginx"
 
+	# ... and per profile: an old-root client and a new-root client both trust it
+	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port good)" >"$d/j"
+	expect_eq "$(ids "$d/j"):$(jget "$d/j" 'd["trust"]["trusted_by"]'):$(jget "$d/j" 'd["exit"]')" ":2:0" \
+		"$alg: complete chain -> no findings, trusted by both profiles"
+	chk -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port good)" >"$d/out"
+	expect_grep "served chain trusted by 2/2 profiles" "$d/out" "$alg: text matrix says 2/2"
+	# the self-signed root ending the chain: legacy lacks it
+	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" "$NAME:$(port anchor)" >"$d/j"
+	expect_eq "$(ids "$d/j")" "anchor-sent self-signed-root-preferred untrusted" \
+		"$alg: self-signed root, per profile -> anchor-sent, self-signed-root-preferred, untrusted"
+	expect_eq "$(jget "$d/j" '[p["profile"] for p in d["trust"]["verdicts"] if not p["trusted"]]')" "['legacy']" \
+		"$alg: the legacy profile is the one that rejects it"
+	chk --json -p legacy="$d/old.pem" -p modern="$d/new.pem" -I "$d/cross.pem" "$NAME:$(port anchor)" >"$d/j"
+	expect_eq "$(jget "$d/j" 'd["fix"]["trust"]["trusted_by"]')" 2 "$alg: the proposed chain (with the cross-sign) is trusted by both"
+	# served-order (OpenSSL 1.0.x) on a chain ending in the expired cross-sign
+	chk --json -p new-only="$d/new.pem",behaviour=served-order -p new-pb="$d/new.pem" \
+		--at "$LATER" "$NAME:$(port expired)" >"$d/j"
+	expect_eq "$(jget "$d/j" '[p["trusted"] for p in d["trust"]["verdicts"]]')" "[False, True]" \
+		"$alg: expired cross-sign: served-order rejects, pathbuild accepts"
+
+	# default profiles: the built-in stores + system (here SSL_CERT_FILE = the old root)
+	SSL_CERT_FILE="$d/old.pem" cc check --json --connect 127.0.0.1 "$NAME:$(port good)" >"$d/j"
+	expect_eq "$(jget "$d/j" '[v["profile"] for v in d["trust"]["verdicts"] if v["trusted"]]'):$(jget "$d/j" 'd["trust"]["profiles"] > 5')" \
+		"['system']:True" "$alg: default profiles: the built-ins reject a private PKI, system trusts it"
+	expect_eq "$(ids "$d/j")" "untrusted" "$alg: default profiles: one untrusted finding naming the rejecting profiles"
+
 	# leaf only
 	expect_rc 1 "$alg: leaf only -> exit 1" chk -r "$d/old.pem" "$NAME:$(port leafonly)"
 	chk --json -r "$d/old.pem" "$NAME:$(port leafonly)" >"$d/j"
@@ -64,6 +90,18 @@ for alg in rsa ec; do
 	chk --json -r "$d/old.pem" -r "$d/new.pem" -I "$d/cross.pem" "$NAME:$(port anchor)" >"$d/j"
 	expect_eq "$(ids "$d/j")" "anchor-sent self-signed-root-preferred" \
 		"$alg: self-signed root sent -> anchor-sent, self-signed-root-preferred"
+
+	# -I and the certificate store repair, they do not hide a missing intermediate
+	chk --json -r "$d/old.pem" -I "$d/ica.pem" -I "$d/cross.pem" "$NAME:$(port leafonly)" >"$d/j"
+	expect_eq "$(ids "$d/j"):$(jget "$d/j" 'len(d["fix"]["added"])')" "incomplete-chain:2" \
+		"$alg: leaf only with -I -> still incomplete-chain; the fix adds 2"
+	cc store import "$d/ica.pem" >/dev/null && cc store import "$d/cross.pem" >/dev/null
+	chk --json -r "$d/old.pem" "$NAME:$(port leafonly)" >"$d/j"
+	expect_eq "$(ids "$d/j"):$(jget "$d/j" 'len(d["fix"]["added"])')" "incomplete-chain:2" \
+		"$alg: the store's intermediates repair the chain"
+	chk --json --no-store -r "$d/old.pem" "$NAME:$(port leafonly)" >"$d/j"
+	expect_eq "$(jget "$d/j" 'd["fix"]')" "None" "$alg: --no-store: nothing to repair with"
+	rm -rf "$CERTCHAIN_STORE"
 
 	# reversed
 	expect_rc 1 "$alg: reversed -> exit 1" chk -r "$d/old.pem" "$NAME:$(port reversed)"
@@ -135,7 +173,23 @@ for alg in rsa ec; do
 	cc check --json --connect 127.0.0.1 -r "$d/old.pem" "$NAME:$p2" >"$d/j"
 	expect_grep '"tls_version":"TLSv1.2"' "$d/j" "$alg s_server: TLS 1.2"
 	expect_eq "$(ids "$d/j")" "duplicate-cert" "$alg s_server: leaf sent twice (cert + chain file) -> duplicate-cert, captured as sent"
+	cc check --connect 127.0.0.1 -r "$d/old.pem" "$NAME:$p2" >"$d/out"
+	expect_grep "remove  www.example.test \(issued by Issuing CA 1\): a duplicate" "$d/out" "$alg s_server: the fix drops the duplicate leaf"
 done
+
+# SNI reaches the server: s_server answers other.test with another certificate.
+d=$T/ec
+pki_issue "$d" other "other.test" other ica 90 leaf other.test
+p=$(free_port)
+openssl s_server -quiet -accept "127.0.0.1:$p" -cert "$d/leaf.pem" -key "$d/leaf.key" \
+	-servername other.test -cert2 "$d/other.pem" -key2 "$d/other.key" </dev/null >/dev/null 2>&1 &
+CHECK_PIDS="$CHECK_PIDS $!"
+wait_port "$p"
+cc check --json --connect 127.0.0.1 --sni other.test -r "$d/new.pem" "$NAME:$p" >"$T/j"
+expect_eq "$(jget "$T/j" 'd["served"][0]["subject_cn"]+" "+str(d["exit"])')" "other.test 1" \
+	"--sni other.test: the server sends other.test's certificate (and ICA missing -> exit 1)"
+cc check --json --connect 127.0.0.1 -r "$d/new.pem" "$NAME:$p" >"$T/j"
+expect_eq "$(jget "$T/j" 'd["served"][0]["subject_cn"]')" "$NAME" "no --sni: SNI is the host name"
 
 # Connection failures: each ends within --timeout with exit 3 and a reason.
 p=$(free_port); bad_serve silent "$p"
@@ -157,9 +211,22 @@ expect_rc 3 "nothing listening -> exit 3" cc check --timeout 2 -r "$T/ec/old.pem
 expect_grep "refused" "$T/err" "-> refused reason"
 expect_rc 3 "IPv6 literal [::1]:port, nothing listening -> exit 3" cc check --timeout 2 -r "$T/ec/old.pem" "[::1]:$p"
 
+# STARTTLS: each protocol upgrades, then the chain is captured as served.
+d=$T/ec
+for proto in smtp imap pop3 ftp xmpp postgres; do
+	p=$(free_port); starttls_serve $proto "$p" "$d/good.pem" "$d/leaf.key"
+	cc check --json --starttls $proto --connect 127.0.0.1 --timeout 5 -r "$d/old.pem" "$NAME:$p" >"$T/j" 2>"$T/err"
+	expect_eq "$(jget "$T/j" 'd["result"]+" "+str(len(d["served"]))')" "ok 3" "starttls $proto: upgraded, 3 certificates, no problem"
+	p=$(free_port); starttls_serve $proto "$p" "$d/good.pem" "$d/leaf.key" refuse
+	expect_rc 3 "starttls $proto refused -> exit 3" cc check --starttls $proto --connect 127.0.0.1 --timeout 5 -r "$d/old.pem" "$NAME:$p"
+	expect_grep "\[starttls-refused\]" "$T/err" "starttls $proto refused -> reason"
+done
+
 # Usage errors.
 expect_rc 2 "no target -> 2" cc check
 expect_rc 2 "bad port -> 2" cc check "example.test:99999"
+expect_rc 2 "several colons, not IPv6 -> 2" cc check "a:b:c"
+expect_rc 2 "unclosed [ -> 2" cc check "[::1:443"
 expect_rc 2 "bad --timeout -> 2" cc check --timeout 0 example.test
 expect_rc 2 "bad --starttls -> 2" cc check --starttls gopher example.test
 expect_rc 2 "-f with --fix-out -> 2" cc check -f "$T/targets" --fix-out "$T/x.pem"
@@ -168,12 +235,12 @@ expect_rc 0 "check --help" cc check --help
 
 # Batch: every nginx endpoint plus the failing ones, concurrently.
 p=$(free_port)
-{ cat "$T/targets"; echo "# a comment"; echo; echo "127.0.0.1:$p"; } >"$T/batch"
+{ cat "$T/targets"; echo "# a comment"; echo; echo "127.0.0.1:$p"; echo "no:such:target"; } >"$T/batch"
 n=$(grep -c . "$T/targets")
 cc check -f "$T/batch" --json --concurrency 4 --timeout 3 -r "$T/rsa/old.pem" -r "$T/ec/old.pem" >"$T/bj" 2>"$T/berr"
 rc=$?
 expect_eq "$rc" 3 "batch: a refused target -> exit 3 overall"
-expect_eq "$(wc -l <"$T/bj")" "$((n + 1))" "batch: one JSON line per target"
+expect_eq "$(wc -l <"$T/bj")" "$((n + 2))" "batch: one JSON line per target"
 python3 - "$T/bj" >"$T/bsum" <<'PY'
 import json, sys
 r = {}
@@ -183,9 +250,15 @@ for line in open(sys.argv[1]):
     r[d["result"]] += 1
 print(" ".join("%s=%d" % kv for kv in sorted(r.items())))
 PY
-expect_eq "$(cat "$T/bsum")" "connect-failed=1 ok=4 problems=6" "batch: good/anchor ok, leaf-only/reversed/expired... problems, refused failed"
+expect_eq "$(cat "$T/bsum")" "bad-target=1 connect-failed=1 ok=4 problems=6" "batch: good/anchor ok, leaf-only/reversed/expired... problems, refused failed"
 expect_nogrep "checked" "$T/berr" "batch: no progress line when stderr is not a terminal"
+if command -v script >/dev/null 2>&1; then
+	# On a terminal (script(1) gives one), a progress line on stderr.
+	script -qec "$CERTCHAIN check -f $T/targets --json --timeout 3 -r $T/rsa/old.pem -r $T/ec/old.pem >$T/bj2" /dev/null >"$T/tty" 2>&1
+	expect_grep "checked $n/$n targets" "$T/tty" "batch: progress line on a terminal"
+	expect_eq "$(wc -l <"$T/bj2")" "$n" "batch: stdout stays one JSON object per line with a progress line on the terminal"
+fi
 cc check -f - --timeout 3 -r "$T/rsa/old.pem" -r "$T/ec/old.pem" <"$T/targets" >"$T/bt"
 expect_eq "$(grep -cE '^www.example.test:[0-9]+ +(OK|WARNINGS)' "$T/bt"):$(grep -cE '^www.example.test:[0-9]+ +PROBLEMS' "$T/bt")" "4:6" "batch from stdin, text: one line per target"
-expect_grep '^www.example.test:[0-9]+ +PROBLEMS +incomplete-chain$' "$T/bt" "batch text line lists the finding ids"
+expect_grep '^www.example.test:[0-9]+ +PROBLEMS +incomplete-chain \(profiles 0/1\)$' "$T/bt" "batch text line lists the finding ids"
 finish
