@@ -557,14 +557,8 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	    pool_merge(pool, o->inter, &err) ||
 	    aia_repair(o, &pr->served, pool, ao.at, batch || o->json, b, &err) ||
 	    cc_served_review(&pr->served, pool, o->anchors, &ao, NULL, NULL, &v.f,
-			     &v.fix, &err)) {
-		char line[1200];
-		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
-			cc_error_line(&err, line, sizeof(line)));
-		v.rc = EXIT_USAGE;
-		goto done;
-	}
-	if (profile_review(o, &pr->served, &ao, &v, &err)) {
+			     &v.fix, &err) ||
+	    profile_review(o, &pr->served, &ao, &v, &err)) {
 		char line[1200];
 		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
 			cc_error_line(&err, line, sizeof(line)));
