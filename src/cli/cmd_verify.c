@@ -31,11 +31,6 @@ static const char usage_text[] =
 	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
 	"fail for some client), 2 usage or input error\n";
 
-static const char *sev_name(int s)
-{
-	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
-}
-
 static void report(cc_buf_t *b, const cc_certlist_t *served,
 		   const cc_findings_t *f, const cc_paths_t *best, int json,
 		   time_t at)
@@ -49,15 +44,9 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 			cc_buf_printf(b, "%s", i ? "," : "");
 			cc_json_cert(b, served->v[i]);
 		}
-		cc_buf_printf(b, "],\"findings\":[");
-		for (size_t i = 0; i < f->n; i++) {
-			cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
-					 "\"message\":", i ? "," : "", f->v[i].id,
-				      sev_name(f->v[i].severity), f->v[i].depth);
-			cc_buf_json_str(b, f->v[i].msg);
-			cc_buf_printf(b, "}");
-		}
-		cc_buf_printf(b, "],\"trusted_path\":[");
+		cc_buf_printf(b, "],\"findings\":");
+		cli_findings_json(b, f);
+		cc_buf_printf(b, ",\"trusted_path\":[");
 		for (size_t i = 0; best && i < best->v[0].certs.n; i++) {
 			cc_buf_printf(b, "%s", i ? "," : "");
 			cc_json_cert(b, best->v[0].certs.v[i]);
@@ -76,9 +65,7 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 	}
 	if (f->n)
 		cc_buf_printf(b, "findings:\n");
-	for (size_t i = 0; i < f->n; i++)
-		cc_buf_printf(b, "  %-7s %-18s %s\n", sev_name(f->v[i].severity),
-			      f->v[i].id, f->v[i].msg);
+	cli_findings_text(b, f);
 	if (best) {
 		cc_buf_printf(b, "a client with these anchors builds:\n");
 		cli_tree(b, best->v[0].certs.v, best->v[0].certs.n,
