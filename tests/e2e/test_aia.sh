@@ -52,6 +52,20 @@ assert [u["status"] for u in a["urls"]] == ["ok"] * 3, a
 assert all(u["http_status"] == 200 and not u["from_cache"] and u["fetched_at"] for u in a["urls"]), a
 PY
 
+# Four runs at once on one empty cache: every run completes, every entry is
+# whole (written atomically), no temporary file is left.
+for i in 1 2 3 4; do
+	$CC_WRAP "$CERTCHAIN" build --aia --aia-cache "$T/c-par" -r "$d/root.pem" -o "$T/par$i.pem" \
+		"$d/leaf.pem" >/dev/null 2>&1 &
+done
+wait_ok=1
+for j in $(jobs -p); do [ "$j" = "$AIA_PID" ] || wait "$j" || wait_ok=0; done
+[ "$wait_ok" = 1 ] && ok "4 concurrent runs all succeed" || bad "a concurrent run failed"
+for i in 1 2 3 4; do [ "$(fps "$T/par$i.pem" | tr '\n' ' ')" = "$want" ] || bad "concurrent run $i chain"; done
+expect_eq "$(ls -a "$T/c-par" | grep -c tmp)" "0" "concurrent runs leave no temporary file"
+expect_rc 0 "the concurrently written cache works offline" \
+	cc build --offline --aia-cache "$T/c-par" -r "$d/root.pem" "$d/leaf.pem"
+
 # A bad URL first, a good one second: the fetch fails, the chain completes.
 PKI_AIA="caIssuers;URI:$AIA_URL/stall,caIssuers;URI:$AIA_URL/redir/ica3.pem" \
 	pki_issue "$d" leaf-mixed "mixed.aia.test" leaf ica3 90 leaf mixed.aia.test
