@@ -56,6 +56,10 @@ struct cc_cert {
 int cc_der_fields(const unsigned char *der, size_t len, cc_der_fields_t *f,
 		  const char **why);
 uint64_t cc_hash64(const unsigned char *p, size_t n);
+/* A hash of a Name's DER equal for names X509_NAME_cmp calls equal (a
+ * filter: equal hashes still need X509_NAME_cmp). *ok = 0 when the DER is
+ * not a Name this walker understands. */
+uint64_t cc_der_name_canon_hash(const unsigned char *der, size_t len, int *ok);
 
 /* error.c */
 int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
