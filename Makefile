@@ -49,12 +49,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testpki.c tests/unit/testpki.h $(LIB
 # The test command the README gives; .ci/run runs exactly this.
 check: deps
 	@$(MAKE) --no-print-directory check-run
+	@if [ "$(FUZZ_SMOKE)" != no ]; then $(MAKE) --no-print-directory fuzz-smoke; fi
 
 check-run: $(BIN) $(UNIT_BIN)
 	@bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
 
 check-asan:
-	CERTCHAIN_TIME_SCALE=10 $(MAKE) BUILD=build-asan CC=clang \
+	CERTCHAIN_TIME_SCALE=10 $(MAKE) BUILD=build-asan CC=clang FUZZ_SMOKE=no \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
@@ -73,4 +74,6 @@ install: $(BIN)
 	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(PREFIX)/share/man/man1/certchain.1
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
+
+include fuzz/fuzz.mk

@@ -33,8 +33,8 @@ typedef struct bctx {
 	cc_paths_t *res;
 	cc_cert_t *stack[64];
 	size_t depth;
-	sigent_t *cache; /* open addressing, 2x the signature budget */
-	size_t ncache;
+	sigent_t *cache; /* open addressing, grown to stay at most half full */
+	size_t ncache, nused;
 	int oom;
 } bctx_t;
 
@@ -113,6 +113,8 @@ int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why)
 		*why = "key identifier mismatch (AKI != SKI)";
 		return 0;
 	}
+	if (cc_cert_sig_known(child, cand))
+		return 1; /* verified by an earlier build with this very key */
 	if (!(cx = cc_cert_x509(child, NULL)) || !(ix = cc_cert_x509(cand, NULL))) {
 		*why = "cannot be decoded";
 		return 0;
@@ -128,17 +130,51 @@ int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why)
 		*why = "signature does not verify with this key";
 		return 0;
 	}
+	cc_cert_sig_remember(child, cand);
 	return 1;
+}
+
+static size_t sig_slot(const bctx_t *b, const cc_cert_t *child, const cc_cert_t *key)
+{
+	return (size_t)(((uintptr_t)child >> 4) * 31 + key->spki_hash) & (b->ncache - 1);
+}
+
+/* Doubles the cache. Entries are counted, not only signature checks, since
+ * key identifier mismatches are cached without spending the budget: a pool
+ * of many same-name certificates must not fill a fixed table. */
+static int sig_grow(bctx_t *b)
+{
+	size_t old = b->ncache;
+	sigent_t *oc = b->cache, *nc = calloc(old ? old * 2 : 256, sizeof(*nc));
+
+	if (!nc)
+		return -1;
+	b->cache = nc;
+	b->ncache = old ? old * 2 : 256;
+	for (size_t i = 0; i < old; i++) {
+		size_t j;
+		if (!oc[i].used)
+			continue;
+		for (j = sig_slot(b, oc[i].child, oc[i].key); nc[j].used;
+		     j = (j + 1) & (b->ncache - 1))
+			;
+		nc[j] = oc[i];
+	}
+	free(oc);
+	return 0;
 }
 
 /* Signature check with the per-build cache keyed by (child, issuer key). */
 static int sig_ok(bctx_t *b, cc_cert_t *child, cc_cert_t *cand, const char **why)
 {
-	size_t m = b->ncache - 1;
-	size_t h = (size_t)(((uintptr_t)child >> 4) * 31 + cand->spki_hash) & m;
 	unsigned max = lim(b->o->max_sigchecks, CC_DEFAULT_MAX_SIGCHECKS);
 
-	for (size_t i = h;; i = (i + 1) & m) {
+	if (2 * (b->nused + 1) > b->ncache && sig_grow(b)) {
+		b->oom = 1;
+		*why = "out of memory";
+		return -1;
+	}
+	for (size_t i = sig_slot(b, child, cand);; i = (i + 1) & (b->ncache - 1)) {
 		sigent_t *e = &b->cache[i];
 		if (!e->used) {
 			if (b->res->sigchecks >= max) {
@@ -147,6 +183,7 @@ static int sig_ok(bctx_t *b, cc_cert_t *child, cc_cert_t *cand, const char **why
 				return -1;
 			}
 			b->res->sigchecks++;
+			b->nused++;
 			e->used = 1;
 			e->child = child;
 			e->key = cand;
@@ -263,7 +300,6 @@ int cc_build(const cc_build_opts_t *opts, cc_cert_t *leaf, cc_pool_t *untrusted,
 {
 	cc_build_opts_t defaults = { 0 };
 	bctx_t b = { 0 };
-	size_t want;
 
 	*out = NULL;
 	if (!opts)
@@ -273,13 +309,6 @@ int cc_build(const cc_build_opts_t *opts, cc_cert_t *leaf, cc_pool_t *untrusted,
 	b.anchors = anchors;
 	if (!(b.res = calloc(1, sizeof(*b.res))))
 		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
-	want = 2 * (size_t)lim(opts->max_sigchecks, CC_DEFAULT_MAX_SIGCHECKS);
-	for (b.ncache = 64; b.ncache < want; b.ncache *= 2)
-		;
-	if (!(b.cache = calloc(b.ncache, sizeof(*b.cache)))) {
-		free(b.res);
-		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
-	}
 	dfs(&b, leaf);
 	free(b.cache);
 	if (b.oom) {

@@ -49,6 +49,7 @@ void cc_cert_free(cc_cert_t *c)
 	if (!c)
 		return;
 	X509_free(c->x);
+	free(c->sig_key);
 	free(c->der);
 	free(c->source);
 	free(c);
@@ -112,6 +113,24 @@ int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b)
 {
 	return a->spki_hash == b->spki_hash && a->f.spki.n == b->f.spki.n &&
 	       !memcmp(a->f.spki.p, b->f.spki.p, a->f.spki.n);
+}
+
+int cc_cert_sig_known(const cc_cert_t *child, const cc_cert_t *issuer)
+{
+	return child->sig_key && child->sig_key_len == issuer->f.spki.n &&
+	       !memcmp(child->sig_key, issuer->f.spki.p, issuer->f.spki.n);
+}
+
+void cc_cert_sig_remember(cc_cert_t *child, const cc_cert_t *issuer)
+{
+	unsigned char *k;
+
+	if (cc_cert_sig_known(child, issuer) || !(k = malloc(issuer->f.spki.n)))
+		return; /* out of memory only costs a later re-verification */
+	memcpy(k, issuer->f.spki.p, issuer->f.spki.n);
+	free(child->sig_key);
+	child->sig_key = k;
+	child->sig_key_len = issuer->f.spki.n;
 }
 
 int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b)

@@ -50,6 +50,11 @@ struct cc_cert {
 	struct cc_cert *next_canon;/* canonical-subject hash chain */
 	size_t index;
 	void *user; /* owned by whoever set it (the store uses it) */
+	/* The SubjectPublicKeyInfo DER that verified this certificate's
+	 * signature (owned copy), so the search and validation of later builds
+	 * never verify the same signature twice. NULL until one verified. */
+	unsigned char *sig_key;
+	size_t sig_key_len;
 };
 
 /* der.c */
@@ -73,6 +78,10 @@ cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 void cc_cert_free(cc_cert_t *c);
 int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b);
 int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b);
+/* 1 if issuer's key is known to verify child's signature (see sig_key). */
+int cc_cert_sig_known(const cc_cert_t *child, const cc_cert_t *issuer);
+/* Records that issuer's key verified child's signature. */
+void cc_cert_sig_remember(cc_cert_t *child, const cc_cert_t *issuer);
 /* 1 if a's subject equals b's issuer, exact or canonical */
 int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
 
