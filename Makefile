@@ -77,3 +77,4 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 include fuzz/fuzz.mk
+include bench/bench.mk
