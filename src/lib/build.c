@@ -10,7 +10,11 @@
  *     with results cached per (child, issuer key) so a cross-sign sharing a
  *     key with its self-signed twin is verified once.
  * A certificate, and a subject+key pair, appears at most once in a path, so
- * mutual cross-signs (A signs B, B signs A) cannot loop.
+ * mutual cross-signs (A signs B, B signs A) cannot loop. Candidates refused
+ * without a signature check (loops, key identifier mismatches) cost no
+ * budget, so candidates looked at are bounded too: CAND_PER_SIGCHECK per
+ * signature check of the budget (10,000 re-issues of one root, each refusing
+ * the other 9,999 as a loop, would otherwise take 10^8 steps).
  */
 #include "internal.h"
 
@@ -19,6 +23,10 @@
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+
+/* Candidates examined per unit of the signature budget: a real build looks
+ * at a few per signature check; 8 leaves room for big same-name crowds. */
+#define CAND_PER_SIGCHECK 8
 
 typedef struct sigent {
 	const cc_cert_t *child;
@@ -35,6 +43,7 @@ typedef struct bctx {
 	size_t depth;
 	sigent_t *cache; /* open addressing, grown to stay at most half full */
 	size_t ncache, nused;
+	size_t cands; /* candidate issuers examined */
 	int oom;
 } bctx_t;
 
@@ -224,6 +233,11 @@ static int stop(bctx_t *b)
 		truncate_search(b, "signature-check budget");
 		return 1;
 	}
+	if (b->cands >= (size_t)CAND_PER_SIGCHECK *
+				lim(b->o->max_sigchecks, CC_DEFAULT_MAX_SIGCHECKS)) {
+		truncate_search(b, "candidate budget");
+		return 1;
+	}
 	return 0;
 }
 
@@ -253,6 +267,7 @@ static void try_issuers(bctx_t *b, cc_cert_t *c)
 		cc_cert_t *k = ordered.v[i];
 		const char *why = "";
 		int r;
+		b->cands++;
 		/* The same certificate in both pools: use only the anchor's copy. */
 		if (cc_pool_find_sha256(b->anchors, k->fp) &&
 		    cc_pool_find_sha256(b->anchors, k->fp) != k)
