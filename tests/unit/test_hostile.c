@@ -114,7 +114,7 @@ static void cross_sign_cycle_of_50_roots(void **state)
 		int j = (i + 1) % N;
 		cross[i] = tp_cert("x", k[i], self[j], k[j], &ca);
 		X509_set_subject_name(cross[i], X509_get_subject_name(self[i]));
-		X509_delete_ext(cross[i], X509_get_ext_by_NID(cross[i], NID_subject_key_identifier, -1));
+		X509_EXTENSION_free(X509_delete_ext(cross[i], X509_get_ext_by_NID(cross[i], NID_subject_key_identifier, -1)));
 		assert_true(X509_sign(cross[i], k[j], EVP_sha256()) > 0);
 		tp_add(pool, cross[i]);
 	}
@@ -312,7 +312,7 @@ static void names_with_embedded_nul(void **state)
 	ASN1_STRING_set(ia5, evil, sizeof(evil) - 1);
 	GENERAL_NAME_set0_value(gn, GEN_DNS, ia5);
 	sk_GENERAL_NAME_push(gens, gn);
-	X509_delete_ext(l, X509_get_ext_by_NID(l, NID_subject_alt_name, -1));
+	X509_EXTENSION_free(X509_delete_ext(l, X509_get_ext_by_NID(l, NID_subject_alt_name, -1)));
 	assert_true(X509_add1_ext_i2d(l, NID_subject_alt_name, gens, 0, 0));
 	assert_true(X509_sign(l, kr, EVP_sha256()) > 0);
 	leaf = tp_add(pool, l);

@@ -120,7 +120,7 @@ static void issuer_without_keycertsign(void **state)
 	int d, r0;
 
 	/* CA:TRUE but keyUsage digitalSignature only */
-	X509_delete_ext(i, X509_get_ext_by_NID(i, NID_basic_constraints, -1));
+	X509_EXTENSION_free(X509_delete_ext(i, X509_get_ext_by_NID(i, NID_basic_constraints, -1)));
 	ext = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints, "critical,CA:TRUE");
 	X509_add_ext(i, ext, -1);
 	X509_EXTENSION_free(ext);
