@@ -416,11 +416,354 @@ int cc_write_file_atomic(const char *path, const void *data, size_t len,
  * (Declarations of this module go below this comment.)
  */
 
+/*
+ * A persistent certificate store, like the Windows certificate manager's
+ * "Intermediate Certification Authorities", "Trusted Root Certification
+ * Authorities" and "Personal" stores. On disk (human-inspectable, OpenSSL
+ * native):
+ *
+ *   DIR/.lock                        writers' advisory lock (flock)
+ *   DIR/intermediate/SHA256.pem      one PEM certificate, named by its SHA-256
+ *   DIR/root/SHA256.pem              trust anchors
+ *   DIR/root/HHHHHHHH.N -> SHA.pem   hashed links of the ENABLED roots, so
+ *                                    DIR/root works as `openssl verify -CApath`
+ *   DIR/personal/SHA256.pem          certificates that have a private key
+ *   DIR/KIND/SHA256.meta             "friendly-name: ..." / "disabled: yes|no"
+ *   DIR/keys/SHA256.key              PEM PKCS#8 key, 0600, directory 0700
+ *
+ * A certificate is in the store exactly when its SHA256.pem exists: an import
+ * writes the key, then the metadata, then the certificate (the commit point),
+ * each with cc_write_file_atomic(); a removal deletes the certificate first.
+ * Readers take no lock and never see a half-written file; stray .meta/.key
+ * files without a certificate are ignored and swept by the next import.
+ * Writers serialise on DIR/.lock. A certificate lives in one store only.
+ * Files in DIR/KIND not named SHA256.pem are ignored (not loaded).
+ */
+
+/** Which store a certificate is in. */
+enum cc_store_kind {
+	CC_STORE_AUTO = 0,         /**< import: decide from the certificate */
+	CC_STORE_INTERMEDIATE = 1, /**< untrusted CA certificates */
+	CC_STORE_ROOT = 2,         /**< trust anchors */
+	CC_STORE_PERSONAL = 3      /**< certificates with their private key */
+};
+
+/** "intermediate", "root", "personal" ("auto" for 0). Static string. */
+const char *cc_store_kind_name(int kind);
+
+/** Parses a kind name; returns the kind or CC_EINVAL. */
+int cc_store_kind_parse(const char *s);
+
+/** An open store: a directory plus this process's lock state. */
+typedef struct cc_store cc_store_t;
+
+/** Flags for cc_store_open(), cc_store_import() and cc_store_key(). */
+enum cc_store_flags {
+	CC_STORE_INSECURE_KEY_PERMS = 1 << 0 /**< cc_store_key(): accept a
+						  group/world-readable key file */
+};
+
+/**
+ * Writes the default store directory into buf: $CERTCHAIN_STORE, else
+ * /var/lib/certchain for root (uid 0), else $HOME/.local/share/certchain.
+ * Returns 0, or CC_EINVAL when none can be found or buf is too small.
+ */
+int cc_store_default_dir(char *buf, size_t n, cc_error_t *err);
+
+/**
+ * Opens the store in dir (NULL: cc_store_default_dir()). Nothing is created
+ * until the first write, so opening a store that does not exist yet is not an
+ * error: it is empty. *out is the caller's: close with cc_store_close().
+ */
+int cc_store_open(const char *dir, cc_store_t **out, cc_error_t *err);
+
+/** Releases the lock if held and frees the store. Accepts NULL. */
+void cc_store_close(cc_store_t *st);
+
+/** The store's directory. Borrowed: valid until cc_store_close(). */
+const char *cc_store_dir(const cc_store_t *st);
+
+/** Longest time a writer waits for the lock before giving up (CC_ELIMIT). */
+#define CC_STORE_LOCK_TIMEOUT_S 30
+
+/**
+ * Takes the store's writer lock (an exclusive flock on DIR/.lock, creating
+ * the directory and lock file when needed), waiting at most
+ * CC_STORE_LOCK_TIMEOUT_S. Recursive within one cc_store_t: every
+ * cc_store_lock() needs one cc_store_unlock(). Every writing function below
+ * takes it itself; hold it yourself to make several changes one step (read,
+ * decide, write) against other processes. Readers need not lock.
+ */
+int cc_store_lock(cc_store_t *st, cc_error_t *err);
+
+/** Releases one level of the lock. */
+void cc_store_unlock(cc_store_t *st);
+
+/**
+ * Writes data to the store-relative path rel ("bindings/site.conf")
+ * atomically (cc_write_file_atomic) under the writer lock, creating missing
+ * parent directories (mode 0700 when mode has no group/other bits, else
+ * 0755). rel must be relative, without "." or ".." components, and must not
+ * start with one of the store's own directories (intermediate, root,
+ * personal, keys). For modules that keep their own records in the store.
+ */
+int cc_store_write_file(cc_store_t *st, const char *rel, const void *data,
+			size_t len, unsigned mode, cc_error_t *err);
+
+/** Removes the store-relative file rel under the lock (same rules as above).
+ * A file already absent is not an error. */
+int cc_store_remove_file(cc_store_t *st, const char *rel, cc_error_t *err);
+
+/** Writes the absolute path of store-relative rel into buf. Returns 0 or
+ * CC_EINVAL (bad rel or too long). */
+int cc_store_file_path(const cc_store_t *st, const char *rel, char *buf,
+		       size_t n, cc_error_t *err);
+
+/** One certificate of the store. */
+typedef struct cc_store_entry {
+	cc_cert_t *cert;   /**< owned by the list's pool */
+	int kind;          /**< enum cc_store_kind */
+	int disabled;      /**< 1: kept but never used in a path */
+	int has_key;       /**< 1: DIR/keys/SHA256.key exists */
+	char sha256[65];   /**< lower-case hex */
+	char name[256];    /**< friendly name, "" when none */
+} cc_store_entry_t;
+
+/** Entries plus the pool that owns their certificates. */
+typedef struct cc_store_list {
+	cc_store_entry_t *v; /**< sorted by kind, then subject CN, then sha256 */
+	size_t n;
+	size_t cap;
+	cc_pool_t *pool;     /**< owns every entry's cert */
+} cc_store_list_t;
+
+/** Frees the list, its entries and its pool. Accepts NULL. */
+void cc_store_list_free(cc_store_list_t *l);
+
+/**
+ * Reads the store's entries of one kind (0 = all kinds) into a new list;
+ * *out is the caller's, free with cc_store_list_free(). A missing store is
+ * empty. A certificate file whose content does not match its name, or a
+ * file that is not one certificate, is CC_EPARSE naming the file.
+ */
+int cc_store_list(cc_store_t *st, int kind, cc_store_list_t **out,
+		  cc_error_t *err);
+
+/**
+ * Finds the entries (of kind, 0 = any) selected by sel: a thumbprint prefix
+ * (>= 8 hex digits, colons ignored), "CN=name", the whole subject DN, or a
+ * friendly name. Returns 0 with exactly one entry in *out; CC_ENOTFOUND when
+ * nothing matches; CC_EAMBIGUOUS when several do, with err->msg listing
+ * them and *out holding all of them (never a silent pick). *out is set in
+ * every case but CC_ENOTFOUND/other errors (then NULL); free it with
+ * cc_store_list_free().
+ */
+int cc_store_select(cc_store_t *st, const char *sel, int kind,
+		    cc_store_list_t **out, cc_error_t *err);
+
+/** What cc_store_import() did with one certificate. */
+typedef struct cc_store_imported {
+	char sha256[65];
+	int kind;    /**< where the certificate is (now or already) */
+	int added;   /**< 1: newly written; 0: it was already there (a no-op) */
+} cc_store_imported_t;
+
+/**
+ * Imports one certificate (DER, copied) with an optional private key
+ * (borrowed; must match the certificate, else CC_EINVAL "key does not match")
+ * and friendly name (may be NULL; one line, at most 255 bytes). kind
+ * CC_STORE_AUTO decides: with a key -> personal; self-signed CA -> root;
+ * other CA -> intermediate; an end-entity certificate without a key is
+ * CC_EINVAL. CC_STORE_PERSONAL needs a key. A certificate already in the
+ * store is left as it is (res->added = 0), unless it is asked into another
+ * store, which is CC_EINVAL (remove it first). Root changes refresh the
+ * hashed links. res may be NULL.
+ */
+int cc_store_import(cc_store_t *st, const unsigned char *der, size_t len,
+		    EVP_PKEY *key, const char *name, int kind,
+		    cc_store_imported_t *res, cc_error_t *err);
+
+/** Removes the certificate with this SHA-256 (hex) and its key and metadata.
+ * CC_ENOTFOUND when it is not in the store. */
+int cc_store_remove(cc_store_t *st, const char *sha256, cc_error_t *err);
+
+/** Sets or clears the disabled flag. CC_ENOTFOUND when absent. */
+int cc_store_set_disabled(cc_store_t *st, const char *sha256, int disabled,
+			  cc_error_t *err);
+
+/** Recomputes DIR/root's hashed links (HHHHHHHH.N, OpenSSL's subject hash)
+ * for the enabled roots and removes stale ones. Writers do this themselves;
+ * useful after editing the directory by hand. */
+int cc_store_rehash(cc_store_t *st, cc_error_t *err);
+
+/** Export formats. */
+enum cc_store_format { CC_STORE_PEM = 0, CC_STORE_DER = 1 };
+
+/** Writes the entry's certificate (never its key) to path atomically, mode
+ * 0644, as PEM or DER. */
+int cc_store_export(const cc_store_entry_t *e, const char *path, int format,
+		    cc_error_t *err);
+
+/**
+ * Adds the store's ENABLED intermediates to inter, its ENABLED roots to
+ * roots and every DISABLED certificate (any kind) to disabled; any pool may
+ * be NULL. The certificates are copied into those pools (owned by them).
+ * Callers drop certificates found in 'disabled' from what they got elsewhere
+ * (system roots, -I files), so a disabled root never anchors a path and a
+ * disabled intermediate never appears in one.
+ */
+int cc_store_load_pools(cc_store_t *st, cc_pool_t *inter, cc_pool_t *roots,
+			cc_pool_t *disabled, cc_error_t *err);
+
+/**
+ * Reads the private key of a personal entry (e from this store). The key
+ * file must not be group/world-accessible unless flags has
+ * CC_STORE_INSECURE_KEY_PERMS (else CC_EINVAL naming the file and its mode).
+ * CC_ENOTFOUND when the entry has no key. *out is the caller's: free with
+ * EVP_PKEY_free(). The key material is never put in err.
+ */
+int cc_store_key(cc_store_t *st, const cc_store_entry_t *e, unsigned flags,
+		 EVP_PKEY **out, cc_error_t *err);
+
+/**
+ * Reads a private key file (PEM: PKCS#8, traditional RSA/EC; or DER), not
+ * encrypted. *out is the caller's (EVP_PKEY_free). CC_EPARSE naming the file
+ * when it holds no usable key or an encrypted one. Checks no permissions.
+ */
+int cc_key_load(const char *path, EVP_PKEY **out, cc_error_t *err);
+
+/** 1 if key is the private key of certificate c, else 0. */
+int cc_key_matches(cc_cert_t *c, EVP_PKEY *key);
+
 /* ------------------------------------------------------------ pkcs12 */
 /*
  * Section: PKCS#12 / PFX export and import (pkcs12.c).
  * (Declarations of this module go below this comment.)
  */
+
+/** A wrong PFX password (or a PFX whose MAC/encryption does not open). */
+#define CC_EPASSWORD (-20)
+
+/**
+ * Chooses the chain to ship with leaf: builds every path (cc_build), ranks
+ * them with trust/trust_arg (cc_paths_rank; NULL = every valid path scores 1,
+ * as 'certchain build' does without profiles) and appends the best valid
+ * path to out, leaf first and anchor left out (a self-signed leaf alone).
+ * Returns 0, CC_ENOTFOUND (err says why the closest path fails) when no path
+ * is valid, or another negative code. If paths is non-NULL it receives the
+ * ranked result (caller frees with cc_paths_free()). The certificates in out
+ * belong to the pools.
+ */
+int cc_chain_choose(const cc_build_opts_t *opts, cc_cert_t *leaf,
+		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_trust_fn trust,
+		    void *trust_arg, cc_certlist_t *out, cc_paths_t **paths,
+		    cc_error_t *err);
+
+/** Writes "RSA 2048", "EC P-256", "Ed25519", ... for a key into buf. Returns buf. */
+char *cc_key_desc(const EVP_PKEY *k, char *buf, size_t n);
+
+/**
+ * Appends k as an unencrypted PKCS#8 PEM block to b: the one call of this
+ * module that exposes key material, for files written 0600. Returns 0 or
+ * CC_ECRYPTO / CC_ENOMEM.
+ */
+int cc_key_pem(EVP_PKEY *k, cc_buf_t *b, cc_error_t *err);
+
+/** Encryption profile of a written PFX. */
+enum cc_pfx_compat {
+	/** AES-256-CBC under PBES2/PBKDF2-HMAC-SHA256, HMAC-SHA256 MAC. */
+	CC_PFX_MODERN = 0,
+	/** pbeWithSHA1And3-KeyTripleDES-CBC for keys and certificates and a
+	 * SHA-1 MAC: what Windows Server 2016 and older and old Java read. */
+	CC_PFX_LEGACY = 1
+};
+
+/**
+ * PBKDF/MAC iterations of a written PFX: OpenSSL's and Windows' default;
+ * legacy readers (Windows <= 2016) reject nothing at this count and each
+ * open stays well under 10 ms.
+ */
+#define CC_PFX_DEFAULT_ITER 2048
+/** Largest iteration count we write or accept to read: bounds the work a
+ * hostile file can demand (a count of 2^31 would take hours). */
+#define CC_PFX_MAX_ITER 10000000
+
+/** Options for cc_pfx_write(). Zero fields take the defaults. */
+typedef struct cc_pfx_opts {
+	int compat;           /**< enum cc_pfx_compat */
+	int no_encrypt_certs; /**< 1: certificates in a plain bag ("privacy" off) */
+	int iter;             /**< 0 = CC_PFX_DEFAULT_ITER */
+	const char *name;     /**< friendly name on the leaf and key bags, or NULL */
+} cc_pfx_opts_t;
+
+/**
+ * Writes a PFX holding key, leaf and chain (nchain certificates, in that
+ * order, anchor normally absent) protected by pass (UTF-8). The friendly name
+ * goes on the leaf and key bags only, and a localKeyID (SHA-1 of the leaf)
+ * links them. The key must be the leaf's (else CC_EINVAL, "does not match").
+ * *out (DER, *outlen bytes) is the caller's: free with OPENSSL_free().
+ */
+int cc_pfx_write(const cc_pfx_opts_t *o, const char *pass, EVP_PKEY *key,
+		 cc_cert_t *leaf, cc_cert_t *const *chain, size_t nchain,
+		 unsigned char **out, size_t *outlen, cc_error_t *err);
+
+/** One bag of a PFX, in file order. */
+typedef struct cc_pfx_bag {
+	cc_cert_t *cert;        /**< a certificate bag: owned by the PFX's pool */
+	EVP_PKEY *key;          /**< a key bag: owned by the PFX */
+	char *name;             /**< friendly name (UTF-8, control bytes '?'), or NULL */
+	unsigned char kid[64];  /**< localKeyID bytes */
+	size_t kidlen;          /**< 0 when absent */
+	char enc[192];          /**< how the bag was encrypted, "" if not */
+} cc_pfx_bag_t;
+
+/** What a PFX holds. */
+typedef struct cc_pfx {
+	cc_pool_t *pool;     /**< the certificates (owned) */
+	cc_pfx_bag_t *bags;  /**< certificate and key bags in file order */
+	size_t n;
+	int has_mac;         /**< 0 when the file has no integrity MAC */
+	char mac[64];        /**< MAC digest ("SHA256") */
+	long mac_iter;       /**< MAC iterations */
+	int is_pfx;          /**< 1 for a PFX; 0 for cc_contents_read() of PEM/DER/P7B */
+	int encrypted_keys;  /**< encrypted PEM/DER keys seen and not opened */
+} cc_pfx_t;
+
+/**
+ * Reads a PFX (DER; name is used in messages) with pass, modern and legacy
+ * alike (RC2-40 needs OpenSSL's legacy provider, loaded into a private
+ * library context for the call). A wrong password gives CC_EPASSWORD and
+ * "wrong password for NAME". *out is the caller's: free with cc_pfx_free().
+ */
+int cc_pfx_read(const unsigned char *der, size_t len, const char *name,
+		const char *pass, cc_pfx_t **out, cc_error_t *err);
+
+/** 1 if buf looks like a PFX (a DER PKCS12 structure), else 0. */
+int cc_pfx_sniff(const unsigned char *buf, size_t len);
+
+/** Frees a PFX read by cc_pfx_read(), its keys and certificates. Accepts NULL. */
+void cc_pfx_free(cc_pfx_t *p);
+
+/**
+ * What any certificate/key file holds, as a cc_pfx_t: a PFX is read with
+ * pass (cc_pfx_read()); a PEM bundle, DER certificate or key, or PKCS#7 file
+ * gives its certificates in file order, then its unencrypted keys, with no
+ * names (pass unused). A file with neither certificate nor key is an error.
+ * *out is the caller's: free with cc_pfx_free().
+ */
+int cc_contents_read(const unsigned char *buf, size_t len, const char *name,
+		     const char *pass, cc_pfx_t **out, cc_error_t *err);
+
+/**
+ * Reads a whole regular file (at most 64 MiB). *out (NUL-terminated, *len
+ * bytes) is the caller's: free with cc_file_free(), which cleanses it first
+ * since such files may hold keys.
+ */
+int cc_file_read(const char *path, unsigned char **out, size_t *len,
+		 cc_error_t *err);
+
+/** Cleanses and frees a buffer from cc_file_read(). Accepts NULL. */
+void cc_file_free(unsigned char *buf, size_t len);
 
 /* ------------------------------------------------------------- probe */
 /*

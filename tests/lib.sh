@@ -9,6 +9,8 @@ PASS=0
 FAIL=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/certchain-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# Hermetic: a developer's own certificate store never changes test results.
+export CERTCHAIN_STORE="$T/store"
 
 cc() { $CC_WRAP "$CERTCHAIN" "$@"; }
 

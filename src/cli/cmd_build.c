@@ -23,6 +23,10 @@ static const char usage_text[] =
 	"  -o, --output FILE             write the chosen chain as PEM, leaf first\n"
 	"      --json                    one JSON object on stdout\n"
 	"      --max-sigchecks N         signature-check budget (default 20000)\n"
+	"      --store DIR               certificate store to use (see certchain store)\n"
+	"      --no-store                ignore the store (default: its intermediates\n"
+	"                                and enabled roots join the search; its\n"
+	"                                disabled certificates are never used)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"Ranking: valid; trusted by more profiles; no certificate outside its\n"
@@ -37,6 +41,7 @@ typedef struct bargs {
 	time_t at;
 	int all, json, include_root;
 	unsigned max_sig;
+	cli_store_opts_t store;
 } bargs_t;
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -61,6 +66,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "output", required_argument, 0, 'o' },
 		{ "json", no_argument, 0, 5 },
 		{ "max-sigchecks", required_argument, 0, 6 },
+		{ "store", required_argument, 0, 7 },
+		{ "no-store", no_argument, 0, 8 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -93,6 +100,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 				return cli_usage_error("build", "--max-sigchecks: '%s' "
 								"is not a positive number", optarg);
 			break;
+		case 7: a->store.dir = optarg; break;
+		case 8: a->store.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
 		default: return cli_usage_error("build", "bad option");
 		}
@@ -208,8 +217,9 @@ static void report_text(cc_buf_t *b, const cc_paths_t *ps, time_t at, int all)
 	}
 }
 
-static int run(bargs_t *a, cc_pool_t *pool, cc_pool_t *anchors)
+static int run(bargs_t *a, cc_pool_t **pp, cc_pool_t **ap)
 {
+	cc_pool_t *pool = *pp, *anchors = *ap;
 	cc_certlist_t leafs = { 0 };
 	cc_build_opts_t bo = { 0 };
 	cc_paths_t *ps = NULL;
@@ -229,6 +239,10 @@ static int run(bargs_t *a, cc_pool_t *pool, cc_pool_t *anchors)
 			goto out;
 	if (!a->nroots && cli_load_system_roots(anchors, &sys))
 		goto out;
+	if (cli_store_apply(&a->store, pp, ap, &leafs, 1))
+		goto out;
+	pool = *pp;
+	anchors = *ap;
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;
 	bo.max_sigchecks = a->max_sig;
@@ -270,7 +284,7 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "certchain: out of memory\n");
 		rc = EXIT_USAGE;
 	} else if (rc == 0) {
-		rc = run(&a, pool, anchors);
+		rc = run(&a, &pool, &anchors);
 	} else if (rc < 0) {
 		rc = EXIT_OK; /* --help */
 	}

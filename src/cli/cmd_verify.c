@@ -19,6 +19,10 @@ static const char usage_text[] =
 	"      --host NAME               check the leaf is valid for NAME\n"
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --json                    one JSON object on stdout\n"
+	"      --store DIR               certificate store to use (see certchain store)\n"
+	"      --no-store                ignore the store (default: its intermediates\n"
+	"                                and enabled roots are the client's too; its\n"
+	"                                disabled roots never anchor a path)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
@@ -93,6 +97,8 @@ int cmd_verify(int argc, char **argv)
 		{ "host", required_argument, 0, 2 },
 		{ "expires-soon", required_argument, 0, 3 },
 		{ "json", no_argument, 0, 4 },
+		{ "store", required_argument, 0, 5 },
+		{ "no-store", no_argument, 0, 6 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -103,6 +109,7 @@ int cmd_verify(int argc, char **argv)
 	cc_paths_t *best = NULL;
 	cc_buf_t b = { 0 };
 	cc_error_t err;
+	cli_store_opts_t so = { 0 };
 	const char **roots = NULL, **inter = NULL, *sys;
 	size_t nroots = 0, ninter = 0;
 	int c, json = 0, rc = EXIT_USAGE;
@@ -137,6 +144,8 @@ int cmd_verify(int argc, char **argv)
 			}
 			break;
 		case 4: json = 1; break;
+		case 5: so.dir = optarg; break;
+		case 6: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		default: cli_usage_error("verify", "bad option"); goto out;
 		}
@@ -154,6 +163,8 @@ int cmd_verify(int argc, char **argv)
 		if (cli_load(anchors, roots[i], 0, NULL))
 			goto out;
 	if (!nroots && cli_load_system_roots(anchors, &sys))
+		goto out;
+	if (cli_store_apply(&so, &pool, &anchors, &served, 0))
 		goto out;
 	if (!ao.at)
 		ao.at = time(NULL);

@@ -12,6 +12,10 @@ static const struct {
 } cmds[] = {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
+	{ "store", cmd_store, "the certificate store: import, list, disable, remove" },
+	{ "export", cmd_export, "write key + certificate + chosen chain as PFX or PEM" },
+	{ "inspect", cmd_inspect, "show what a cert/PFX/PEM/P7B/key file holds" },
+	{ "import-pfx", cmd_import_pfx, "import a PFX's key, certificate and CAs into the store" },
 };
 
 static void usage(FILE *f)

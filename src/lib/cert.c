@@ -218,7 +218,11 @@ char *cc_cert_name(cc_cert_t *c, int which, char *buf, size_t n)
 char *cc_cert_key_desc(cc_cert_t *c, char *buf, size_t n)
 {
 	X509 *x = cc_cert_x509(c, NULL);
-	EVP_PKEY *k = x ? X509_get0_pubkey(x) : NULL;
+	return cc_pkey_desc(x ? X509_get0_pubkey(x) : NULL, buf, n);
+}
+
+char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n)
+{
 	char grp[64] = "";
 
 	if (!k) {

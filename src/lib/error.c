@@ -26,6 +26,7 @@ const char *cc_strerror(int code)
 	case CC_ENOTFOUND: return "not found";
 	case CC_ECRYPTO: return "cryptographic error";
 	case CC_EAMBIGUOUS: return "ambiguous";
+	case CC_EPASSWORD: return "wrong password";
 	default: return "unknown error";
 	}
 }

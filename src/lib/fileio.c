@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 static int fsync_dir(const char *path)
 {
 	char *copy = strdup(path);
@@ -70,4 +72,18 @@ fail:
 		unlink(tmp);
 		return cc_err(err, CC_EIO, path, "cannot write: %s", strerror(e));
 	}
+}
+
+int cc_file_read(const char *path, unsigned char **out, size_t *len,
+		 cc_error_t *err)
+{
+	return cc_slurp(path, out, len, err);
+}
+
+void cc_file_free(unsigned char *buf, size_t len)
+{
+	if (!buf)
+		return;
+	OPENSSL_cleanse(buf, len);
+	free(buf);
 }

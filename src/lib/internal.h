@@ -72,10 +72,17 @@ int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
 /* Appends OpenSSL's queued errors (and drains the queue) to err->msg. */
 int cc_err_ssl(cc_error_t *err, int code, const char *where, const char *what);
 
+/* load.c: reads a whole regular file (bounded by CC_MAX_FILE_SIZE); *out
+ * (NUL-terminated, *len bytes) is the caller's to free(). */
+int cc_slurp(const char *path, unsigned char **out, size_t *len,
+	     cc_error_t *err);
+
 /* cert.c */
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 		       const cc_der_fields_t *f, const char *source);
 void cc_cert_free(cc_cert_t *c);
+/* "RSA 2048", "EC P-256", ... for any key (cc_cert_key_desc, cc_key_desc). */
+char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n);
 int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b);
 int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b);
 /* 1 if issuer's key is known to verify child's signature (see sig_key). */
@@ -89,5 +96,16 @@ int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
 int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n);
 /* 1 if cand's key verifies child's signature and names/AKI agree; *why set on 0. */
 int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why);
+
+/* key.c: keys from memory or an open file (name is for messages). */
+int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
+		    EVP_PKEY **out, cc_error_t *err);
+int cc_key_load_fd(int fd, const char *name, EVP_PKEY **out, cc_error_t *err);
+
+/* key.c (pkcs12): every unencrypted private key in a PEM bundle, or one DER
+ * key; *encrypted counts the encrypted ones skipped. *out (n keys) is the
+ * caller's: EVP_PKEY_free() each, free() the array. 0 keys is not an error. */
+int cc_keys_from_mem(const unsigned char *buf, size_t len, const char *name,
+		     EVP_PKEY ***out, size_t *n, int *encrypted, cc_error_t *err);
 
 #endif

@@ -328,7 +328,7 @@ int cc_pool_load_mem(cc_pool_t *p, const unsigned char *buf, size_t len,
 }
 
 /* Reads a whole regular file, bounded by CC_MAX_FILE_SIZE. */
-static int slurp(const char *path, unsigned char **out, size_t *len,
+int cc_slurp(const char *path, unsigned char **out, size_t *len,
 		 cc_error_t *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -412,7 +412,7 @@ static int load_dir(cc_pool_t *p, const char *path, cc_certlist_t *order,
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
 		if (stat(full, &st) || !S_ISREG(st.st_mode))
 			continue;
-		if ((r = slurp(full, &buf, &len, err)))
+		if ((r = cc_slurp(full, &buf, &len, err)))
 			break;
 		r = cc_pool_load_mem(p, buf, len, full, CC_LOAD_ALLOW_EMPTY, order, err);
 		free(buf);
@@ -435,7 +435,7 @@ int cc_pool_load(cc_pool_t *p, const char *path, unsigned flags,
 		return cc_err(err, CC_EIO, path, "cannot open: %s", strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return load_dir(p, path, order, err);
-	if ((r = slurp(path, &buf, &len, err)))
+	if ((r = cc_slurp(path, &buf, &len, err)))
 		return r;
 	r = cc_pool_load_mem(p, buf, len, path, flags, order, err);
 	free(buf);

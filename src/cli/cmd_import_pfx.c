@@ -1,0 +1,255 @@
+/* cmd_import_pfx.c - certchain import-pfx: a PFX's key + certificate into the
+ * store's personal certificates, its CA certificates into intermediate/root,
+ * by the store's import rules. The whole file is read and checked before
+ * anything is written; a wrong password writes nothing. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: certchain import-pfx [OPTIONS] FILE.pfx\n"
+	"\n"
+	"Imports a PFX/PKCS#12 file (modern or legacy, from Windows, openssl,\n"
+	"GnuTLS, NSS, certchain) into the certificate store: each private key with\n"
+	"its certificate into 'personal', CA certificates into 'intermediate'\n"
+	"(or 'root' when self-signed). Certificates already there are left as they\n"
+	"are.\n"
+	"\n"
+	"  -n, --name NAME           friendly name of the personal certificate\n"
+	"                            (default: the PFX's friendly name)\n"
+	"      --store DIR           certificate store (default $CERTCHAIN_STORE,\n"
+	"                            else ~/.local/share/certchain)\n"
+	"      --password-file F     PFX password: first line of F\n"
+	"      --password-env VAR    PFX password: environment variable VAR\n"
+	"                            (default: asked on the terminal)\n"
+	"      --json                report what was imported as JSON\n"
+	"  -h, --help                this text\n"
+	"\n"
+	"exit: 0 imported, 2 usage or input error (wrong password, a key without\n"
+	"its certificate, an end-entity certificate without its key, ...);\n"
+	"nothing is written on error\n";
+
+typedef struct pargs {
+	const char *file, *name, *dir, *pwfile, *pwenv;
+	int json;
+} pargs_t;
+
+static int parse(int argc, char **argv, pargs_t *a)
+{
+	static const struct option lo[] = {
+		{ "name", required_argument, 0, 'n' },
+		{ "store", required_argument, 0, 1 },
+		{ "password-file", required_argument, 0, 2 },
+		{ "password-env", required_argument, 0, 3 },
+		{ "json", no_argument, 0, 4 },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "n:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': a->name = optarg; break;
+		case 1: a->dir = optarg; break;
+		case 2: a->pwfile = optarg; break;
+		case 3: a->pwenv = optarg; break;
+		case 4: a->json = 1; break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		default: return cli_usage_error("import-pfx", "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("import-pfx", "expected exactly one FILE");
+	a->file = argv[optind];
+	return 0;
+}
+
+/* What to do with each certificate bag: its key (or NULL) and its name. */
+typedef struct plan {
+	cc_cert_t *cert;
+	EVP_PKEY *key;
+	const char *name;
+	int kind;
+	cc_store_imported_t res;
+} plan_t;
+
+static int planned(const plan_t *v, size_t n, const cc_cert_t *c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].cert == c)
+			return 1;
+	return 0;
+}
+
+/* Pairs keys with certificates and applies the store's rules to the rest,
+ * before anything is written. */
+static int make_plan(const pargs_t *a, const cc_pfx_t *p, plan_t *v, size_t *n)
+{
+	char cn[256];
+
+	*n = 0;
+	for (size_t j = 0; j < p->n; j++) { /* keys first: their certificates */
+		const cc_pfx_bag_t *kb = &p->bags[j];
+		size_t i = 0;
+		if (!kb->key)
+			continue;
+		while (i < p->n && !(p->bags[i].cert && cc_key_matches(p->bags[i].cert, kb->key)))
+			i++;
+		if (i == p->n) {
+			fprintf(stderr, "certchain: %s: private key #%zu matches no "
+					"certificate in the file\n", a->file, j + 1);
+			return EXIT_USAGE;
+		}
+		if (planned(v, *n, p->bags[i].cert))
+			continue;
+		v[*n].cert = p->bags[i].cert;
+		v[*n].key = kb->key;
+		v[*n].name = a->name ? a->name : p->bags[i].name ? p->bags[i].name : kb->name;
+		v[(*n)++].kind = CC_STORE_PERSONAL;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		cc_cert_t *c = p->bags[i].cert;
+		if (!c || planned(v, *n, c))
+			continue;
+		if (!cc_cert_is_ca(c)) {
+			fprintf(stderr, "certchain: %s: the end-entity certificate '%s' comes "
+					"without its private key; the store keeps those "
+					"only with their key\n", a->file,
+				cc_cert_name(c, 0, cn, sizeof(cn)));
+			return EXIT_USAGE;
+		}
+		v[*n].cert = c;
+		v[*n].kind = cc_cert_self_issued(c) ? CC_STORE_ROOT : CC_STORE_INTERMEDIATE;
+		(*n)++;
+	}
+	if (!*n) {
+		fprintf(stderr, "certchain: %s: holds no certificate\n", a->file);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int apply(const pargs_t *a, cc_store_t *st, plan_t *v, size_t n)
+{
+	cc_error_t err;
+	char cn[256];
+
+	cc_error_clear(&err);
+	if (cc_store_lock(st, &err))
+		return cli_fail(&err);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const unsigned char *der = cc_cert_der(v[i].cert, &len);
+		if (cc_store_import(st, der, len, v[i].key, v[i].name, CC_STORE_AUTO,
+				    &v[i].res, &err)) {
+			cc_store_unlock(st);
+			fprintf(stderr, "certchain: %s: '%s': %s\n", a->file,
+				cc_cert_name(v[i].cert, 0, cn, sizeof(cn)), err.msg);
+			return EXIT_USAGE;
+		}
+	}
+	cc_store_unlock(st);
+	return 0;
+}
+
+static void report(const pargs_t *a, cc_store_t *st, const plan_t *v, size_t n)
+{
+	cc_buf_t b = { 0 };
+	char cn[256];
+
+	if (a->json) {
+		cc_buf_printf(&b, "{\"store\":");
+		cc_buf_json_str(&b, cc_store_dir(st));
+		cc_buf_printf(&b, ",\"imported\":[");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const cc_store_imported_t *r = &v[i].res;
+		/* A certificate already there keeps its name: say only what was set. */
+		const char *name = r->added ? v[i].name : NULL;
+		cc_cert_name(v[i].cert, 0, cn, sizeof(cn));
+		if (a->json) {
+			cc_buf_printf(&b, "%s{\"sha256\":\"%s\",\"store\":\"%s\",\"added\":%s,"
+					  "\"with_key\":%s,\"friendly_name\":", i ? "," : "",
+				      r->sha256, cc_store_kind_name(r->kind),
+				      r->added ? "true" : "false", v[i].key ? "true" : "false");
+			if (name)
+				cc_buf_json_str(&b, name);
+			else
+				cc_buf_printf(&b, "null");
+			cc_buf_printf(&b, ",\"subject_cn\":");
+			cc_buf_json_str(&b, cn);
+			cc_buf_printf(&b, "}");
+		} else {
+			cc_buf_printf(&b, "%s %s: %s%s%s%s (sha256 %.16s)\n",
+				      r->added ? "added to" : "already in",
+				      cc_store_kind_name(r->kind), cn,
+				      v[i].key ? " with its private key" : "",
+				      name ? ", friendly name " : "", name ? name : "",
+				      r->sha256);
+		}
+	}
+	if (a->json)
+		cc_buf_printf(&b, "]}\n");
+	cli_flush(&b);
+}
+
+static int run(const pargs_t *a)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0, n = 0;
+	char *pass = NULL;
+	cc_pfx_t *p = NULL;
+	cc_store_t *st = NULL;
+	plan_t *v = NULL;
+	cc_error_t err;
+	int rc = EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if (cc_file_read(a->file, &buf, &len, &err))
+		return cli_fail(&err);
+	if (!cc_pfx_sniff(buf, len)) {
+		fprintf(stderr, "certchain: %s: not a PKCS#12/PFX file (use 'certchain "
+				"store import' for PEM/DER/P7B)\n", a->file);
+		goto out;
+	}
+	if (cli_password("import-pfx", a->pwfile, a->pwenv, a->file, 0, &pass))
+		goto out;
+	if (cc_pfx_read(buf, len, a->file, pass, &p, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (!(v = calloc(p->n ? p->n : 1, sizeof(*v)))) {
+		fprintf(stderr, "certchain: out of memory\n");
+		goto out;
+	}
+	if ((rc = make_plan(a, p, v, &n)))
+		goto out;
+	rc = EXIT_USAGE;
+	if (cc_store_open(a->dir, &st, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if ((rc = apply(a, st, v, n)))
+		goto out;
+	report(a, st, v, n);
+out:
+	cc_store_close(st);
+	free(v);
+	cc_pfx_free(p);
+	cli_password_free(pass);
+	cc_file_free(buf, len);
+	return rc;
+}
+
+int cmd_import_pfx(int argc, char **argv)
+{
+	pargs_t a = { 0 };
+	int rc = parse(argc, argv, &a);
+
+	if (rc < 0)
+		return EXIT_OK; /* --help */
+	return rc ? rc : run(&a);
+}

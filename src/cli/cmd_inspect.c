@@ -1,0 +1,263 @@
+/* cmd_inspect.c - certchain inspect: what a certificate, PFX, PEM bundle,
+ * PKCS#7 or key file holds, without ever printing key material. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: certchain inspect [OPTIONS] FILE\n"
+	"\n"
+	"Shows what FILE holds: certificates (subject, issuer, key, expiry,\n"
+	"SHA-256), private keys (type and size only, never the key), friendly\n"
+	"names and local key ids, which key belongs to which certificate, and for\n"
+	"a PFX how it is protected (MAC, encryption, iterations). FILE may be a\n"
+	"PFX/PKCS#12, PEM bundle, DER certificate or key, or PKCS#7 (.p7b).\n"
+	"\n"
+	"      --password-file F   PFX password: first line of F\n"
+	"      --password-env VAR  PFX password: environment variable VAR\n"
+	"                          (default for a PFX: asked on the terminal)\n"
+	"      --json              one JSON object on stdout\n"
+	"  -h, --help              this text\n"
+	"\n"
+	"exit: 0 shown, 2 usage or input error (unreadable file, wrong password)\n";
+
+typedef struct iargs {
+	const char *file, *pwfile, *pwenv;
+	int json;
+} iargs_t;
+
+static int parse(int argc, char **argv, iargs_t *a)
+{
+	static const struct option lo[] = {
+		{ "password-file", required_argument, 0, 1 },
+		{ "password-env", required_argument, 0, 2 },
+		{ "json", no_argument, 0, 3 },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 1: a->pwfile = optarg; break;
+		case 2: a->pwenv = optarg; break;
+		case 3: a->json = 1; break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		default: return cli_usage_error("inspect", "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("inspect", "expected exactly one FILE");
+	a->file = argv[optind];
+	return 0;
+}
+
+static void hex(cc_buf_t *b, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cc_buf_printf(b, "%02x", p[i]);
+}
+
+/* Index (0-based) of the key bag matching cert bag i, or -1; and back. */
+static long key_of(const cc_pfx_t *p, size_t i)
+{
+	for (size_t j = 0; j < p->n; j++)
+		if (p->bags[j].key && cc_key_matches(p->bags[i].cert, p->bags[j].key))
+			return (long)j;
+	return -1;
+}
+
+static long cert_of(const cc_pfx_t *p, size_t j)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->bags[i].cert && cc_key_matches(p->bags[i].cert, p->bags[j].key))
+			return (long)i;
+	return -1;
+}
+
+/* Numbers for people: certificate #k and key #k count their own kind. */
+static size_t ordinal(const cc_pfx_t *p, size_t i)
+{
+	size_t k = 0;
+	for (size_t j = 0; j <= i; j++)
+		k += p->bags[i].cert ? p->bags[j].cert != NULL : p->bags[j].key != NULL;
+	return k;
+}
+
+static void json_attrs(cc_buf_t *b, const cc_pfx_bag_t *bag)
+{
+	cc_buf_printf(b, ",\"friendly_name\":");
+	if (bag->name)
+		cc_buf_json_str(b, bag->name);
+	else
+		cc_buf_printf(b, "null");
+	cc_buf_printf(b, ",\"local_key_id\":");
+	if (bag->kidlen) {
+		cc_buf_printf(b, "\"");
+		hex(b, bag->kid, bag->kidlen);
+		cc_buf_printf(b, "\"");
+	} else {
+		cc_buf_printf(b, "null");
+	}
+	cc_buf_printf(b, ",\"encryption\":");
+	if (bag->enc[0])
+		cc_buf_json_str(b, bag->enc);
+	else
+		cc_buf_printf(b, "null");
+}
+
+static void json(cc_buf_t *b, const char *file, const cc_pfx_t *p)
+{
+	size_t k = 0;
+
+	cc_buf_printf(b, "{\"file\":");
+	cc_buf_json_str(b, file);
+	cc_buf_printf(b, ",\"format\":\"%s\",\"mac\":", p->is_pfx ? "pfx" : "plain");
+	if (p->has_mac) {
+		cc_buf_printf(b, "{\"digest\":");
+		cc_buf_json_str(b, p->mac);
+		cc_buf_printf(b, ",\"iterations\":%ld}", p->mac_iter);
+	} else {
+		cc_buf_printf(b, "null");
+	}
+	cc_buf_printf(b, ",\"certificates\":[");
+	for (size_t i = 0; i < p->n; i++) {
+		long m;
+		if (!p->bags[i].cert)
+			continue;
+		cc_buf_printf(b, "%s", k++ ? "," : "");
+		cc_json_cert(b, p->bags[i].cert);
+		if (b->s && b->n && b->s[b->n - 1] == '}')
+			b->s[--b->n] = 0; /* reopen the object to add fields */
+		json_attrs(b, &p->bags[i]);
+		m = key_of(p, i);
+		if (m >= 0)
+			cc_buf_printf(b, ",\"private_key\":%zu}", ordinal(p, (size_t)m) - 1);
+		else
+			cc_buf_printf(b, ",\"private_key\":null}");
+	}
+	cc_buf_printf(b, "],\"keys\":[");
+	k = 0;
+	for (size_t j = 0; j < p->n; j++) {
+		char kd[64];
+		long m;
+		if (!p->bags[j].key)
+			continue;
+		cc_buf_printf(b, "%s{\"type\":", k++ ? "," : "");
+		cc_buf_json_str(b, cc_key_desc(p->bags[j].key, kd, sizeof(kd)));
+		json_attrs(b, &p->bags[j]);
+		m = cert_of(p, j);
+		if (m >= 0)
+			cc_buf_printf(b, ",\"certificate\":%zu}", ordinal(p, (size_t)m) - 1);
+		else
+			cc_buf_printf(b, ",\"certificate\":null}");
+	}
+	cc_buf_printf(b, "],\"encrypted_keys_not_opened\":%d}\n", p->encrypted_keys);
+}
+
+static void text_attrs(cc_buf_t *b, const cc_pfx_bag_t *bag)
+{
+	if (bag->name)
+		cc_buf_printf(b, "      friendly name: %s\n", bag->name);
+	if (bag->kidlen) {
+		cc_buf_printf(b, "      local key id: ");
+		hex(b, bag->kid, bag->kidlen);
+		cc_buf_printf(b, "\n");
+	}
+	if (bag->enc[0])
+		cc_buf_printf(b, "      encrypted with %s\n", bag->enc);
+}
+
+static void text(cc_buf_t *b, const char *file, const cc_pfx_t *p)
+{
+	size_t nc = 0, nk = 0;
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < p->n; i++) {
+		nc += p->bags[i].cert != NULL;
+		nk += p->bags[i].key != NULL;
+	}
+	cc_buf_printf(b, "%s: %s, %zu certificate%s, %zu private key%s\n", file,
+		      p->is_pfx ? "PKCS#12/PFX" : "certificate/key file", nc,
+		      nc == 1 ? "" : "s", nk, nk == 1 ? "" : "s");
+	if (p->is_pfx && p->has_mac)
+		cc_buf_printf(b, "  integrity: %s MAC, %ld iteration%s\n", p->mac,
+			      p->mac_iter, p->mac_iter == 1 ? "" : "s");
+	else if (p->is_pfx)
+		cc_buf_printf(b, "  integrity: no MAC\n");
+	if (p->encrypted_keys)
+		cc_buf_printf(b, "  %d encrypted private key%s (not opened)\n",
+			      p->encrypted_keys, p->encrypted_keys == 1 ? "" : "s");
+	for (size_t i = 0; i < p->n; i++) {
+		const cc_pfx_bag_t *bag = &p->bags[i];
+		char kd[64];
+		long m;
+		if (bag->cert) {
+			cc_buf_printf(b, "certificate #%zu:\n", ordinal(p, i));
+			cli_tree(b, &p->bags[i].cert, 1, 1, now);
+			text_attrs(b, bag);
+			m = key_of(p, i);
+			if (m >= 0)
+				cc_buf_printf(b, "      private key: key #%zu\n", ordinal(p, (size_t)m));
+		} else {
+			cc_buf_printf(b, "key #%zu: %s\n", ordinal(p, i),
+				      cc_key_desc(bag->key, kd, sizeof(kd)));
+			text_attrs(b, bag);
+			m = cert_of(p, i);
+			if (m >= 0) {
+				char cn[256];
+				cc_buf_printf(b, "      matches certificate #%zu (%s)\n",
+					      ordinal(p, (size_t)m),
+					      cc_cert_name(p->bags[m].cert, 0, cn, sizeof(cn)));
+			} else {
+				cc_buf_printf(b, "      matches no certificate in this file\n");
+			}
+		}
+	}
+}
+
+static int run(const iargs_t *a)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char *pass = NULL;
+	cc_pfx_t *p = NULL;
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	int rc = EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if (cc_file_read(a->file, &buf, &len, &err))
+		return cli_fail(&err);
+	if (cc_pfx_sniff(buf, len) &&
+	    cli_password("inspect", a->pwfile, a->pwenv, a->file, 0, &pass))
+		goto out;
+	if (cc_contents_read(buf, len, a->file, pass, &p, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (a->json)
+		json(&b, a->file, p);
+	else
+		text(&b, a->file, p);
+	cli_flush(&b);
+	rc = EXIT_OK;
+out:
+	cli_password_free(pass);
+	cc_pfx_free(p);
+	cc_file_free(buf, len);
+	return rc;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	iargs_t a = { 0 };
+	int rc = parse(argc, argv, &a);
+
+	if (rc < 0)
+		return EXIT_OK; /* --help */
+	return rc ? rc : run(&a);
+}

@@ -1,0 +1,325 @@
+/* cmd_store.c - certchain store: list, show, remove, disable, enable,
+ * export and rehash; options shared by every store command; dispatch
+ * (import is in cmd_store_import.c). */
+#include "cli.h"
+#include "cli_store.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: certchain store COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"A persistent certificate store, like the Windows certificate manager:\n"
+	"'intermediate' (CA certificates to build paths through), 'root' (trust\n"
+	"anchors) and 'personal' (your certificates with their private keys).\n"
+	"Any certificate can be disabled: it is kept but never used in a path.\n"
+	"build and verify use the store's intermediates and enabled roots\n"
+	"unless --no-store.\n"
+	"\n"
+	"commands:\n"
+	"  list [intermediate|root|personal]  the certificates, by store\n"
+	"  import FILE [--to STORE] [--key KEYFILE] [--name NAME]\n"
+	"                                     add every certificate of FILE (PEM,\n"
+	"                                     DER, PKCS#7); without --to: key ->\n"
+	"                                     personal, self-signed CA -> root,\n"
+	"                                     other CA -> intermediate\n"
+	"  show SELECTOR                      one certificate in detail\n"
+	"  remove SELECTOR                    delete it (and its key)\n"
+	"  disable SELECTOR                   keep it, never use it in a path\n"
+	"  enable SELECTOR                    undo disable\n"
+	"  export SELECTOR -o FILE [--der]    write the certificate (not the key)\n"
+	"  rehash                             refresh DIR/root's hashed links for\n"
+	"                                     openssl verify -CApath DIR/root\n"
+	"\n"
+	"options:\n"
+	"      --store DIR            the store (default $CERTCHAIN_STORE, else\n"
+	"                             ~/.local/share/certchain; root: /var/lib/certchain)\n"
+	"      --json                 one JSON object on stdout (list, show, import)\n"
+	"      --insecure-key-perms   show: accept a group/world-readable key file\n"
+	"  -h, --help                 this text\n"
+	"\n"
+	"SELECTOR: CN=NAME, a subject DN, a friendly name, or >= 8 hex digits of\n"
+	"the SHA-256 thumbprint; one that matches several certificates is\n"
+	"refused with the list of matches.\n"
+	"exit: 0 ok (also: already imported / already disabled), 1 nothing\n"
+	"matches SELECTOR, 2 usage or input error (bad file, ambiguous selector,\n"
+	"missing or wrong private key, unreadable store)\n";
+
+int cli_store_args(int argc, char **argv, cli_store_args_t *a)
+{
+	static const struct option lo[] = {
+		{ "store", required_argument, 0, 1 },
+		{ "json", no_argument, 0, 2 },
+		{ "to", required_argument, 0, 3 },
+		{ "key", required_argument, 0, 4 },
+		{ "name", required_argument, 0, 5 },
+		{ "output", required_argument, 0, 'o' },
+		{ "der", no_argument, 0, 6 },
+		{ "insecure-key-perms", no_argument, 0, 7 },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *cmd = argv[0];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 1: a->dir = optarg; break;
+		case 2: a->json = 1; break;
+		case 3:
+			a->to = cc_store_kind_parse(optarg);
+			if (a->to <= 0)
+				return cli_usage_error("store", "--to: '%s' is not "
+						       "intermediate, root or personal", optarg);
+			break;
+		case 4: a->key = optarg; break;
+		case 5: a->name = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 6: a->der = 1; break;
+		case 7: a->insecure = 1; break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		default: return cli_usage_error("store", "bad option");
+		}
+	}
+	if ((a->to || a->key || a->name) && strcmp(cmd, "import"))
+		return cli_usage_error("store", "--to, --key and --name go with import");
+	if ((a->out || a->der) && strcmp(cmd, "export"))
+		return cli_usage_error("store", "-o and --der go with export");
+	a->args = argv + optind;
+	a->nargs = (size_t)(argc - optind);
+	return 0;
+}
+
+int cli_store_open(const cli_store_args_t *a, cc_store_t **st)
+{
+	cc_error_t err;
+	cc_error_clear(&err);
+	if (cc_store_open(a->dir, st, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+/* Selects exactly one entry; prints why not and returns the exit code. */
+static int select_one(cc_store_t *st, const char *sel, cc_store_list_t **l)
+{
+	cc_error_t err;
+	int r;
+
+	cc_error_clear(&err);
+	r = cc_store_select(st, sel, 0, l, &err);
+	if (r == 0)
+		return 0;
+	cli_fail(&err);
+	cc_store_list_free(*l);
+	*l = NULL;
+	return r == CC_ENOTFOUND ? EXIT_PROBLEM : EXIT_USAGE;
+}
+
+static void json_entry(cc_buf_t *b, const cc_store_entry_t *e)
+{
+	cc_buf_printf(b, "{\"store\":\"%s\",\"disabled\":%s,\"has_key\":%s,"
+			 "\"friendly_name\":", cc_store_kind_name(e->kind),
+		      e->disabled ? "true" : "false", e->has_key ? "true" : "false");
+	cc_buf_json_str(b, e->name);
+	cc_buf_printf(b, ",\"file\":");
+	cc_buf_json_str(b, cc_cert_source(e->cert));
+	cc_buf_printf(b, ",\"certificate\":");
+	cc_json_cert(b, e->cert);
+	cc_buf_printf(b, "}");
+}
+
+static int do_list(cc_store_t *st, const cli_store_args_t *a)
+{
+	cc_store_list_t *l = NULL;
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	int kind = 0, last = -1;
+
+	cc_error_clear(&err);
+	if (a->nargs > 1 || (a->nargs && (kind = cc_store_kind_parse(a->args[0])) <= 0))
+		return cli_usage_error("store", "list takes at most one of "
+					       "intermediate, root, personal");
+	if (cc_store_list(st, kind, &l, &err))
+		return cli_fail(&err);
+	if (a->json) {
+		cc_buf_printf(&b, "{\"store\":");
+		cc_buf_json_str(&b, cc_store_dir(st));
+		cc_buf_printf(&b, ",\"certificates\":[");
+		for (size_t i = 0; i < l->n; i++) {
+			cc_buf_printf(&b, "%s", i ? "," : "");
+			json_entry(&b, &l->v[i]);
+		}
+		cc_buf_printf(&b, "]}\n");
+	} else {
+		cc_buf_printf(&b, "store %s: %zu certificate%s\n", cc_store_dir(st), l->n,
+			      l->n == 1 ? "" : "s");
+	}
+	for (size_t i = 0; !a->json && i < l->n; i++) {
+		const cc_store_entry_t *e = &l->v[i];
+		char cn[256], iss[256], key[64], t[32];
+		if (e->kind != last)
+			cc_buf_printf(&b, "\n%s:\n", cc_store_kind_name(e->kind));
+		last = e->kind;
+		cc_buf_printf(&b, "  %s%s%s%s%s\n", cc_cert_name(e->cert, 0, cn, sizeof(cn)),
+			      e->name[0] ? "  \"" : "", e->name, e->name[0] ? "\"" : "",
+			      e->disabled ? "  [DISABLED]" : "");
+		cc_buf_printf(&b, "     issued by %s, %s, expires %.10s, sha256 %.16s%s\n",
+			      cc_cert_self_issued(e->cert) ? "itself"
+							   : cc_cert_name(e->cert, 1, iss, sizeof(iss)),
+			      cc_cert_key_desc(e->cert, key, sizeof(key)),
+			      cc_time_str(cc_cert_not_after(e->cert), t), e->sha256,
+			      e->has_key ? ", private key" : "");
+	}
+	cli_flush(&b);
+	cc_store_list_free(l);
+	return EXIT_OK;
+}
+
+static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l)
+{
+	const cc_store_entry_t *e = &l->v[0];
+	cc_buf_t b = { 0 };
+	char s[1024], key[64], t1[32], t2[32], keyline[1300] = "none";
+	EVP_PKEY *k = NULL;
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	if (e->has_key) {
+		if (cc_store_key(st, e, a->insecure ? CC_STORE_INSECURE_KEY_PERMS : 0, &k,
+				 &err))
+			snprintf(keyline, sizeof(keyline), "UNUSABLE: %s",
+				 cc_error_line(&err, s, sizeof(s)));
+		else
+			snprintf(keyline, sizeof(keyline), "present, matches the certificate");
+		EVP_PKEY_free(k);
+	}
+	if (a->json) {
+		cc_buf_printf(&b, "{\"entry\":");
+		json_entry(&b, e);
+		cc_buf_printf(&b, ",\"key\":");
+		cc_buf_json_str(&b, keyline);
+		cc_buf_printf(&b, "}\n");
+		cli_flush(&b);
+		return err.code ? cli_fail(&err) : EXIT_OK;
+	}
+	cc_buf_printf(&b, "subject:       %s\n", cc_cert_dn(e->cert, 0, s, sizeof(s)));
+	cc_buf_printf(&b, "issuer:        %s\n", cc_cert_dn(e->cert, 1, s, sizeof(s)));
+	cc_buf_printf(&b, "store:         %s%s\n", cc_store_kind_name(e->kind),
+		      e->disabled ? " (DISABLED: never used in a path)" : "");
+	cc_buf_printf(&b, "friendly name: %s\n", e->name[0] ? e->name : "(none)");
+	cc_buf_printf(&b, "valid:         %s .. %s\n",
+		      cc_time_str(cc_cert_not_before(e->cert), t1),
+		      cc_time_str(cc_cert_not_after(e->cert), t2));
+	cc_buf_printf(&b, "key:           %s\n", cc_cert_key_desc(e->cert, key, sizeof(key)));
+	cc_buf_printf(&b, "signature:     %s\n", cc_cert_sig_name(e->cert));
+	cc_buf_printf(&b, "CA:            %s%s\n", cc_cert_is_ca(e->cert) ? "yes" : "no",
+		      cc_cert_self_issued(e->cert) ? ", self-issued" : "");
+	cc_buf_printf(&b, "sha256:        %s\n", e->sha256);
+	cc_buf_printf(&b, "file:          %s\n", cc_cert_source(e->cert));
+	cc_buf_printf(&b, "private key:   %s\n", keyline);
+	cli_flush(&b);
+	return err.code ? cli_fail(&err) : EXIT_OK;
+}
+
+static int do_change(cc_store_t *st, const char *cmd, const cli_store_args_t *a,
+		     cc_store_list_t *l)
+{
+	const cc_store_entry_t *e = &l->v[0];
+	cc_error_t err;
+	char cn[256];
+	int r;
+
+	cc_error_clear(&err);
+	cc_cert_name(e->cert, 0, cn, sizeof(cn));
+	if (!strcmp(cmd, "remove")) {
+		if ((r = cc_store_remove(st, e->sha256, &err)))
+			return cli_fail(&err);
+		printf("removed from %s: %s (sha256 %.16s)\n", cc_store_kind_name(e->kind),
+		       cn, e->sha256);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "export")) {
+		if (!a->out)
+			return cli_usage_error("store", "export needs -o FILE");
+		if (cc_store_export(e, a->out, a->der ? CC_STORE_DER : CC_STORE_PEM, &err))
+			return cli_fail(&err);
+		printf("wrote %s: %s (sha256 %.16s)\n", a->out, cn, e->sha256);
+		return EXIT_OK;
+	}
+	/* disable / enable */
+	{
+		int dis = !strcmp(cmd, "disable");
+		if (e->disabled == dis) {
+			printf("already %s: %s (%s, sha256 %.16s)\n", dis ? "disabled" : "enabled",
+			       cn, cc_store_kind_name(e->kind), e->sha256);
+			return EXIT_OK;
+		}
+		if (cc_store_set_disabled(st, e->sha256, dis, &err))
+			return cli_fail(&err);
+		printf("%s: %s (%s, sha256 %.16s)\n", dis ? "disabled" : "enabled", cn,
+		       cc_store_kind_name(e->kind), e->sha256);
+	}
+	return EXIT_OK;
+}
+
+static int do_rehash(cc_store_t *st)
+{
+	cc_error_t err;
+	cc_store_list_t *l = NULL;
+	size_t n = 0;
+
+	cc_error_clear(&err);
+	if (cc_store_rehash(st, &err) || cc_store_list(st, CC_STORE_ROOT, &l, &err))
+		return cli_fail(&err);
+	for (size_t i = 0; i < l->n; i++)
+		n += !l->v[i].disabled;
+	printf("%s/root: %zu hashed link%s (enabled roots) for openssl verify "
+	       "-CApath\n", cc_store_dir(st), n, n == 1 ? "" : "s");
+	cc_store_list_free(l);
+	return EXIT_OK;
+}
+
+static const char *const with_selector[] = { "show", "remove", "disable",
+					      "enable", "export" };
+
+int cmd_store(int argc, char **argv)
+{
+	cli_store_args_t a = { 0 };
+	cc_store_t *st = NULL;
+	cc_store_list_t *l = NULL;
+	const char *cmd;
+	int rc, sel = 0;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "import"))
+		return cmd_store_import(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(with_selector) / sizeof(with_selector[0]); i++)
+		sel |= !strcmp(cmd, with_selector[i]);
+	if (!sel && strcmp(cmd, "list") && strcmp(cmd, "rehash"))
+		return cli_usage_error("store", "unknown store command '%s'", cmd);
+	rc = cli_store_args(argc - 1, argv + 1, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (sel && a.nargs != 1)
+		return cli_usage_error("store", "%s takes exactly one SELECTOR", cmd);
+	if (!strcmp(cmd, "rehash") && a.nargs)
+		return cli_usage_error("store", "rehash takes no argument");
+	if ((rc = cli_store_open(&a, &st)))
+		return rc;
+	if (!strcmp(cmd, "list"))
+		rc = do_list(st, &a);
+	else if (!strcmp(cmd, "rehash"))
+		rc = do_rehash(st);
+	else if (!(rc = select_one(st, a.args[0], &l)))
+		rc = !strcmp(cmd, "show") ? do_show(st, &a, l) : do_change(st, cmd, &a, l);
+	cc_store_list_free(l);
+	cc_store_close(st);
+	return rc;
+}

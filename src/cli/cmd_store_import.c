@@ -1,0 +1,158 @@
+/* cmd_store_import.c - certchain store import: every certificate of a file,
+ * with an optional private key, into the store; the whole file is checked
+ * against the import rules before anything is written. */
+#include "cli.h"
+#include "cli_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Unique certificates of the file, in file order. */
+static int unique(const cc_certlist_t *in, cc_certlist_t *out)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		size_t j = 0;
+		while (j < out->n && out->v[j] != in->v[i])
+			j++;
+		if (j == out->n && cc_certlist_push(out, in->v[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int fail_cert(const char *file, const cc_error_t *err)
+{
+	fprintf(stderr, "certchain: %s: %s%s%s\n", file, err->where,
+		err->where[0] ? ": " : "", err->msg);
+	return EXIT_USAGE;
+}
+
+static void report(cc_buf_t *b, int json, cc_cert_t *c,
+		   const cc_store_imported_t *r, size_t i)
+{
+	char cn[256];
+
+	cc_cert_name(c, 0, cn, sizeof(cn));
+	if (!json) {
+		if (r->added)
+			cc_buf_printf(b, "added to %s: %s (sha256 %.16s)\n",
+				      cc_store_kind_name(r->kind), cn, r->sha256);
+		else
+			cc_buf_printf(b, "already in %s, nothing to do: %s (sha256 %.16s)\n",
+				      cc_store_kind_name(r->kind), cn, r->sha256);
+		return;
+	}
+	cc_buf_printf(b, "%s{\"sha256\":\"%s\",\"store\":\"%s\",\"added\":%s,"
+			 "\"subject_cn\":", i ? "," : "", r->sha256,
+		      cc_store_kind_name(r->kind), r->added ? "true" : "false");
+	cc_buf_json_str(b, cn);
+	cc_buf_printf(b, "}");
+}
+
+static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
+	       cc_certlist_t *certs, EVP_PKEY *key)
+{
+	const char *file = a->args[0];
+	cc_store_imported_t *res = calloc(certs->n, sizeof(*res));
+	int *kinds = calloc(certs->n, sizeof(*kinds)), *keyed = calloc(certs->n, sizeof(int));
+	size_t nkeyed = 0;
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	int rc = EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if (!res || !kinds || !keyed) {
+		fprintf(stderr, "certchain: out of memory\n");
+		goto out;
+	}
+	for (size_t i = 0; key && i < certs->n; i++)
+		nkeyed += keyed[i] = cc_key_matches(certs->v[i], key);
+	if (key && !nkeyed) {
+		fprintf(stderr, "certchain: %s: the private key matches no certificate "
+				"in %s\n", a->key, file);
+		goto out;
+	}
+	if (a->name && !key && certs->n > 1) {
+		cli_usage_error("store", "--name: %s holds %zu certificates; give --key "
+					 "to name the one it belongs to", file, certs->n);
+		goto out;
+	}
+	/* The whole file against the rules first: all of it or none of it. */
+	for (size_t i = 0; i < certs->n; i++) {
+		kinds[i] = cc_store_decide_kind(certs->v[i], keyed[i] ? key : NULL, a->to, &err);
+		if (kinds[i] < 0) {
+			fail_cert(file, &err);
+			goto out;
+		}
+	}
+	if (cc_store_lock(st, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < certs->n; i++) {
+		size_t len;
+		const unsigned char *der = cc_cert_der(certs->v[i], &len);
+		const char *name = keyed[i] || !key ? a->name : NULL;
+		if (cc_store_import(st, der, len, keyed[i] ? key : NULL, name, kinds[i],
+				    &res[i], &err)) {
+			cc_store_unlock(st);
+			fail_cert(file, &err);
+			goto out;
+		}
+	}
+	cc_store_unlock(st);
+	if (a->json) {
+		cc_buf_printf(&b, "{\"store\":");
+		cc_buf_json_str(&b, cc_store_dir(st));
+		cc_buf_printf(&b, ",\"imported\":[");
+	}
+	for (size_t i = 0; i < certs->n; i++)
+		report(&b, a->json, certs->v[i], &res[i], i);
+	if (a->json)
+		cc_buf_printf(&b, "]}\n");
+	cli_flush(&b);
+	rc = EXIT_OK;
+out:
+	free(res);
+	free(kinds);
+	free(keyed);
+	return rc;
+}
+
+int cmd_store_import(int argc, char **argv)
+{
+	cli_store_args_t a = { 0 };
+	cc_pool_t *pool = NULL;
+	cc_certlist_t order = { 0 }, certs = { 0 };
+	cc_store_t *st = NULL;
+	EVP_PKEY *key = NULL;
+	cc_error_t err;
+	int rc = cli_store_args(argc, argv, &a);
+
+	cc_error_clear(&err);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (a.nargs != 1)
+		return cli_usage_error("store", "import takes exactly one FILE");
+	rc = EXIT_USAGE;
+	if (!(pool = cc_pool_new()) || cli_load(pool, a.args[0], 0, &order))
+		goto out;
+	if (unique(&order, &certs)) {
+		fprintf(stderr, "certchain: out of memory\n");
+		goto out;
+	}
+	if (a.key && cc_key_load(a.key, &key, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (cli_store_open(&a, &st))
+		goto out;
+	rc = run(&a, st, pool, &certs, key);
+out:
+	EVP_PKEY_free(key);
+	cc_store_close(st);
+	cc_certlist_clear(&order);
+	cc_certlist_clear(&certs);
+	cc_pool_free(pool);
+	return rc;
+}
