@@ -13,6 +13,8 @@
 : "${CERTCHAIN:?run through 'make bench'}"
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/certchain-bench.XXXXXX")
 trap 'rm -rf "$BENCH_TMP"' EXIT
+# An empty certificate store: the user's own must not change what is measured.
+export CERTCHAIN_STORE="$BENCH_TMP/store"
 
 say() { echo "$*" >&2; }
 row() { echo "row|$1|$2|$3|$4|$5|$6"; }
