@@ -8,6 +8,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
              $(if $(findstring clang,$(CC)),,-Wno-format-truncation) -Iinclude -Isrc/lib \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
+# Where `make install` puts the built-in trust profiles (data/trust-stores).
+DATADIR  ?= $(PREFIX)/share/certchain
+ALL_CFLAGS += -DCC_DATADIR='"$(DATADIR)"'
 BUILD    ?= build
 
 LIB_SRC  := $(sort $(wildcard src/lib/*.c))
@@ -31,7 +34,7 @@ deps:
 	  else echo "missing build dependencies: run 'sudo scripts/install-deps'" >&2; exit 2; fi; \
 	fi
 
-$(BUILD)/%.o: %.c include/certchain.h src/lib/internal.h $(wildcard src/cli/*.h)
+$(BUILD)/%.o: %.c include/certchain.h $(wildcard src/lib/*.h) $(wildcard src/cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -72,6 +75,8 @@ install: $(BIN)
 	install -D -m 0644 include/certchain.h $(DESTDIR)$(PREFIX)/include/certchain.h
 	install -D -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libcertchain.a
 	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(PREFIX)/share/man/man1/certchain.1
+	install -d $(DESTDIR)$(DATADIR)/trust-stores
+	install -m 0644 data/trust-stores/* $(DESTDIR)$(DATADIR)/trust-stores/
 
 clean:
 	rm -rf build build-asan build-fuzz

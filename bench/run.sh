@@ -1,19 +1,24 @@
 #!/bin/bash
-# run.sh - `make bench`: runs every bench/bench-*.sh (each prints row/ratio/
-# note lines, see lib.sh), then prints one table and writes bench/results.md.
-# A new benchmark is a new bench/bench-NAME.sh; nothing here changes.
+# run.sh - `make bench`: runs every bench/bench-*.sh, then prints one table
+# and writes bench/results.md. A script prints row/ratio/note lines (see
+# lib.sh), which become tables here, or its own markdown, which is copied
+# under a heading named after the script. A new benchmark is a new
+# bench/bench-NAME.sh; nothing here changes.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 out=${BENCH_RESULTS:-$dir/results.md}
 lines=$(mktemp)
-trap 'rm -f "$lines"' EXIT
+raw=$(mktemp -d)
+trap 'rm -rf "$lines" "$raw"' EXIT
 export CERTCHAIN BENCH_BUILD BENCH_TOOLS SHARED_DATA
 start=$SECONDS
 for s in "$dir"/bench-*.sh; do
 	[ -n "${BENCH_ONLY:-}" ] && [[ "$(basename "$s")" != *"$BENCH_ONLY"* ]] && continue
-	echo "== $(basename "$s")" >&2
-	bash "$s" | grep -E '^(row|ratio|note)\|' >>"$lines" ||
-		echo "bench: $(basename "$s") failed" >&2
+	name=$(basename "$s" .sh)
+	echo "== $name" >&2
+	bash "$s" >"$raw/$name.out" || echo "bench: $name exited $?" >&2
+	grep -E '^(row|ratio|note)\|' "$raw/$name.out" >>"$lines"
+	grep -vE '^(row|ratio|note)\|' "$raw/$name.out" >"$raw/$name.md"
 done
 took=$((SECONDS - start))
 render() {
@@ -43,6 +48,13 @@ render() {
 			echo
 			grep -F "note|$sec|" "$lines" | cut -d'|' -f3- | sed 's/^/- /'
 		fi
+	done
+	for f in "$raw"/*.md; do
+		[ -s "$f" ] || continue
+		echo
+		echo "## $(basename "$f" .md)"
+		echo
+		cat "$f"
 	done
 }
 render >"$out.tmp" && mv "$out.tmp" "$out"

@@ -410,6 +410,203 @@ int cc_write_file_atomic(const char *path, const void *data, size_t len,
  * (Declarations of this module go below this comment.)
  */
 
+/**
+ * How a client builds and checks the chain a server sends. Each is a small
+ * strategy (behaviour.c), judged on its own:
+ *   CC_BEHAVIOUR_PATHBUILD: full path building with backtracking over the
+ *     served certificates and the client's anchors (modern OpenSSL, Go,
+ *     Windows, macOS, NSS). Trusted when any path validates.
+ *   CC_BEHAVIOUR_SERVED_ORDER: OpenSSL 1.0.x. Walks the served chain in
+ *     order, taking each certificate's issuer from the served certificates
+ *     first and from the store only when none was served, and stops at the
+ *     first certificate it trusts; it never backtracks. A chain ending in an
+ *     expired cross-sign fails although the newer root is in the store (the
+ *     2021 DST Root CA X3 failure).
+ *   CC_BEHAVIOUR_NO_EXPIRY_CHECK_ON_ANCHOR: old Android: path building, but
+ *     the anchor's own validity dates are ignored.
+ */
+typedef enum cc_behaviour {
+	CC_BEHAVIOUR_PATHBUILD = 0,
+	CC_BEHAVIOUR_SERVED_ORDER = 1,
+	CC_BEHAVIOUR_NO_EXPIRY_CHECK_ON_ANCHOR = 2
+} cc_behaviour_t;
+
+/** "pathbuild", "served-order", "no-expiry-check-on-anchor". Static. */
+const char *cc_behaviour_name(cc_behaviour_t b);
+
+/** Parses a behaviour name into *out. Returns 0 or CC_EINVAL. */
+int cc_behaviour_parse(const char *s, cc_behaviour_t *out);
+
+/**
+ * A set of trust profiles. A profile is a named set of anchors plus a client
+ * behaviour and a weight (its share of clients, used in ranking). All the
+ * profiles of a set keep their anchors in ONE shared pool (a root held by
+ * ten stores is loaded and decoded once); each profile records which of the
+ * pool's certificates are its anchors. Caller frees with cc_profiles_free().
+ */
+typedef struct cc_profiles cc_profiles_t;
+
+/** Default weight of a profile given without weight=. */
+#define CC_PROFILE_DEFAULT_WEIGHT 1.0
+/** Most profiles in one set: far above the ~12 real client families. */
+#define CC_MAX_PROFILES 64
+
+/** A new empty set, or NULL when out of memory. */
+cc_profiles_t *cc_profiles_new(void);
+
+/** Frees the set, its pool and every certificate in it. Accepts NULL. */
+void cc_profiles_free(cc_profiles_t *ps);
+
+/** Number of profiles. */
+size_t cc_profiles_count(const cc_profiles_t *ps);
+
+/** The shared pool holding every anchor of every profile. Owned by the set. */
+cc_pool_t *cc_profiles_pool(cc_profiles_t *ps);
+
+/** Profile i's name, behaviour, weight, source ("path" or description). */
+const char *cc_profile_name(const cc_profiles_t *ps, size_t i);
+cc_behaviour_t cc_profile_behaviour(const cc_profiles_t *ps, size_t i);
+double cc_profile_weight(const cc_profiles_t *ps, size_t i);
+const char *cc_profile_source(const cc_profiles_t *ps, size_t i);
+/** Number of distinct anchors of profile i. */
+size_t cc_profile_anchor_count(const cc_profiles_t *ps, size_t i);
+/** 1 if c (compared by SHA-256, from any pool) is an anchor of profile i. */
+int cc_profile_has_anchor(const cc_profiles_t *ps, size_t i, const cc_cert_t *c);
+/** Index of the profile called name, or -1. */
+int cc_profiles_find(const cc_profiles_t *ps, const char *name);
+
+/**
+ * Adds a profile whose anchors are every certificate of path (a PEM bundle,
+ * DER, P7B or a directory; see cc_pool_load). source is shown by listings
+ * (NULL: path). Names are 1-64 characters of [A-Za-z0-9._-] and unique in
+ * the set. weight must be >= 0. Returns 0 or a CC_E* code (a duplicate or bad
+ * name, an unreadable file, a file without certificates).
+ */
+int cc_profiles_add_file(cc_profiles_t *ps, const char *name, const char *path,
+			 cc_behaviour_t b, double weight, const char *source,
+			 cc_error_t *err);
+
+/**
+ * Adds a profile whose anchors are every certificate of anchors (copied into
+ * the set's pool: anchors stays the caller's). This is how an existing set of
+ * anchors becomes a profile, e.g. the store's enabled roots as the profile
+ * "store". An empty pool gives a profile that trusts nothing.
+ */
+int cc_profiles_add_pool(cc_profiles_t *ps, const char *name, cc_pool_t *anchors,
+			 cc_behaviour_t b, double weight, const char *source,
+			 cc_error_t *err);
+
+/**
+ * Adds the profile "system": the OS bundle /etc/ssl/certs/ca-certificates.crt,
+ * or SSL_CERT_FILE and/or SSL_CERT_DIR when set. Behaviour pathbuild.
+ */
+int cc_profiles_add_system(cc_profiles_t *ps, double weight, cc_error_t *err);
+
+/**
+ * Adds built-in profiles from datadir/trust-stores/profiles.conf (installed
+ * with the tool; format in data/trust-stores/README.md). only == NULL adds
+ * them all; otherwise only the one called only (CC_ENOTFOUND if none).
+ */
+int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
+			    const char *only, cc_error_t *err);
+
+/**
+ * Adds a profile from a specification, the syntax of --profile:
+ *   NAME                         a built-in profile or "system"
+ *   NAME=PATH                    anchors from a file or directory
+ *   ...[,behaviour=B][,weight=W] trailing options (either form)
+ * Options are peeled from the right, so a PATH may itself contain commas.
+ * datadir may be NULL when no built-in is referred to.
+ */
+int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
+			 const char *datadir, cc_error_t *err);
+
+/** Options for cc_profiles_judge(). */
+typedef struct cc_judge_opts {
+	time_t at;        /**< 0 = now */
+	const char *host; /**< hostname every client checks, or NULL */
+} cc_judge_opts_t;
+
+/** One profile's verdict on a served chain. */
+typedef struct cc_verdict {
+	size_t profile;      /**< index in the profile set */
+	int trusted;         /**< 1 if that client accepts the served chain */
+	cc_cert_t *anchor;   /**< the anchor it used (owned by the profile set,
+				  valid until cc_profiles_free), or NULL */
+	cc_certlist_t path;  /**< the path the client built, leaf first, anchor
+				  last when trusted; certs are the caller's served
+				  ones or the set's anchors. Array owned here. */
+	int depth;           /**< depth the failure is about, -1 if none */
+	char reason[256];    /**< plain words: "anchor not in store (...)",
+				  "expired cross-sign at depth 2 (...)"; when
+				  trusted, a note or "" */
+} cc_verdict_t;
+
+/** The verdicts of every profile of a set on one served chain. */
+typedef struct cc_verdicts {
+	cc_verdict_t *v;     /**< v[i] is profile i's verdict */
+	size_t n;
+	size_t ntrusted;     /**< how many profiles trust it */
+	double score;        /**< trusted weight / total weight (0..1); with all
+				  weights 0, the trusted share by count */
+} cc_verdicts_t;
+
+/**
+ * Judges a chain exactly as a server sends it (served->v[0] the leaf, the
+ * others in the order sent; any pool may own them) for every profile, as
+ * that profile's client behaviour would. A client knows only the served
+ * certificates and its anchors, plus, when extra is non-NULL, extra's
+ * certificates (intermediates a client is assumed to have cached). Fills out
+ * (caller clears with cc_verdicts_clear()). Returns 0 or a negative code
+ * (out of memory, OpenSSL failure); an untrusted chain is not an error.
+ */
+int cc_profiles_judge(cc_profiles_t *ps, const cc_certlist_t *served,
+		      cc_pool_t *extra, const cc_judge_opts_t *opts,
+		      cc_verdicts_t *out, cc_error_t *err);
+
+/** Frees the verdicts' arrays and zeroes *v. Accepts an empty one. */
+void cc_verdicts_clear(cc_verdicts_t *v);
+
+/** One candidate served chain and how every profile judges it. */
+typedef struct cc_matrix_row {
+	cc_certlist_t served;   /**< leaf first, no anchor; certs borrowed from
+				     the build's pools */
+	size_t path;            /**< index (in the ranked cc_paths_t) of the best
+				     path that serves exactly these certificates */
+	cc_verdicts_t verdicts; /**< one per profile */
+} cc_matrix_row_t;
+
+/** Rows best first: higher score, then the core ranking of their paths. */
+typedef struct cc_matrix {
+	cc_matrix_row_t *v;
+	size_t n;
+} cc_matrix_t;
+
+/**
+ * Ubiquity ranking. For every path of ps (from cc_build against
+ * cc_profiles_pool(profs) or any anchors), the served chain is the path
+ * without its anchor; each distinct served chain is judged by every profile
+ * (cc_profiles_judge, extra = NULL). Then ranks ps through the cc_trust_fn
+ * hook (a path's score is its served chain's) and fills out with the rows,
+ * best first. out->v[0] is the chain to serve when its score is > 0.
+ * Caller clears out with cc_matrix_clear().
+ */
+int cc_ubiquity_rank(cc_profiles_t *profs, cc_paths_t *ps,
+		     const cc_judge_opts_t *opts, cc_matrix_t *out,
+		     cc_error_t *err);
+
+/** Frees the rows. Accepts an empty matrix. */
+void cc_matrix_clear(cc_matrix_t *m);
+
+/**
+ * Describes a served chain in plain words into buf: "Leaf CN + ICA CN + R46
+ * CN cross-signed by USERTrust CN". A certificate is called a cross-sign when
+ * its subject and key also belong to a self-signed certificate of profs'
+ * pool or of the chain. Returns buf.
+ */
+char *cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served,
+			char *buf, size_t n);
+
 /* ------------------------------------------------------------- store */
 /*
  * Section: the certificate store (store.c).
@@ -437,7 +634,10 @@ int cc_write_file_atomic(const char *path, const void *data, size_t len,
  * Readers take no lock and never see a half-written file; stray .meta/.key
  * files without a certificate are ignored and swept by the next import.
  * Writers serialise on DIR/.lock. A certificate lives in one store only.
- * Files in DIR/KIND not named SHA256.pem are ignored (not loaded).
+ * Files in DIR/KIND not named SHA256.pem are ignored (not loaded). Other
+ * modules keep their own records under other names (cc_store_write_file()).
+ * Code: store.c (layout, lock, reading), store_write.c (import, remove,
+ * disable, export), store_links.c (hashed links), key.c (private keys).
  */
 
 /** Which store a certificate is in. */
@@ -457,7 +657,7 @@ int cc_store_kind_parse(const char *s);
 /** An open store: a directory plus this process's lock state. */
 typedef struct cc_store cc_store_t;
 
-/** Flags for cc_store_open(), cc_store_import() and cc_store_key(). */
+/** Flags for cc_store_key(). */
 enum cc_store_flags {
 	CC_STORE_INSECURE_KEY_PERMS = 1 << 0 /**< cc_store_key(): accept a
 						  group/world-readable key file */
@@ -490,9 +690,13 @@ const char *cc_store_dir(const cc_store_t *st);
  * Takes the store's writer lock (an exclusive flock on DIR/.lock, creating
  * the directory and lock file when needed), waiting at most
  * CC_STORE_LOCK_TIMEOUT_S. Recursive within one cc_store_t: every
- * cc_store_lock() needs one cc_store_unlock(). Every writing function below
+ * cc_store_lock() needs one cc_store_unlock(); two cc_store_t of the same
+ * directory exclude each other like two processes, so use one per process. Every writing function below
  * takes it itself; hold it yourself to make several changes one step (read,
- * decide, write) against other processes. Readers need not lock.
+ * decide, write) against other processes. Readers need not lock. While
+ * you hold it, imports, removals and disables of roots defer refreshing the
+ * hashed links to your last cc_store_unlock() (call cc_store_rehash() before
+ * it to see any error).
  */
 int cc_store_lock(cc_store_t *st, cc_error_t *err);
 
@@ -505,7 +709,9 @@ void cc_store_unlock(cc_store_t *st);
  * parent directories (mode 0700 when mode has no group/other bits, else
  * 0755). rel must be relative, without "." or ".." components, and must not
  * start with one of the store's own directories (intermediate, root,
- * personal, keys). For modules that keep their own records in the store.
+ * personal, keys). For modules that keep their own records in the store;
+ * read them back with cc_store_file_path() and ordinary file reads (a file
+ * is always whole: old or new content, never a mix).
  */
 int cc_store_write_file(cc_store_t *st, const char *rel, const void *data,
 			size_t len, unsigned mode, cc_error_t *err);
@@ -583,6 +789,14 @@ int cc_store_import(cc_store_t *st, const unsigned char *der, size_t len,
 		    EVP_PKEY *key, const char *name, int kind,
 		    cc_store_imported_t *res, cc_error_t *err);
 
+/**
+ * The import rules alone, without writing: which store cc_store_import()
+ * would put c in for this key (may be NULL; not checked against c here) and
+ * requested kind. Returns the kind (> 0) or CC_EINVAL with the reason. Use it
+ * to check a whole bundle before importing any of it.
+ */
+int cc_store_decide_kind(cc_cert_t *c, const EVP_PKEY *key, int kind, cc_error_t *err);
+
 /** Removes the certificate with this SHA-256 (hex) and its key and metadata.
  * CC_ENOTFOUND when it is not in the store. */
 int cc_store_remove(cc_store_t *st, const char *sha256, cc_error_t *err);
@@ -645,19 +859,20 @@ int cc_key_matches(cc_cert_t *c, EVP_PKEY *key);
 #define CC_EPASSWORD (-20)
 
 /**
- * Chooses the chain to ship with leaf: builds every path (cc_build), ranks
- * them with trust/trust_arg (cc_paths_rank; NULL = every valid path scores 1,
- * as 'certchain build' does without profiles) and appends the best valid
- * path to out, leaf first and anchor left out (a self-signed leaf alone).
- * Returns 0, CC_ENOTFOUND (err says why the closest path fails) when no path
- * is valid, or another negative code. If paths is non-NULL it receives the
- * ranked result (caller frees with cc_paths_free()). The certificates in out
- * belong to the pools.
+ * Chooses the chain to ship with leaf, as 'certchain build' does: builds
+ * every path from leaf through untrusted to anchors (NULL: the profiles'
+ * pool), then, with profs, ranks them by ubiquity (cc_ubiquity_rank: the
+ * served chain the largest weighted share of profiles trusts) and takes the
+ * best row's served chain when some profile trusts it; without profs, ranks
+ * the paths (cc_paths_rank, no trust hook) and takes the best valid path
+ * without its anchor (a self-signed leaf alone). Appends that chain to out,
+ * leaf first; its certificates belong to untrusted (or to anchors). Returns
+ * 0, CC_ENOTFOUND (err says why the closest path fails) when nothing is
+ * trusted, or another negative code.
  */
 int cc_chain_choose(const cc_build_opts_t *opts, cc_cert_t *leaf,
-		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_trust_fn trust,
-		    void *trust_arg, cc_certlist_t *out, cc_paths_t **paths,
-		    cc_error_t *err);
+		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_profiles_t *profs,
+		    cc_certlist_t *out, cc_error_t *err);
 
 /** Writes "RSA 2048", "EC P-256", "Ed25519", ... for a key into buf. Returns buf. */
 char *cc_key_desc(const EVP_PKEY *k, char *buf, size_t n);
@@ -771,6 +986,165 @@ void cc_file_free(unsigned char *buf, size_t len);
  * (Declarations of this module go below this comment.)
  */
 
+/** Plain-text protocols that upgrade to TLS before the handshake. */
+enum cc_starttls {
+	CC_STARTTLS_NONE = 0,
+	CC_STARTTLS_SMTP,     /**< 220 greeting, EHLO, STARTTLS, 220 */
+	CC_STARTTLS_POSTGRES, /**< SSLRequest, 'S' */
+	CC_STARTTLS_IMAP,     /**< "* OK" greeting, STARTTLS, tagged OK */
+	CC_STARTTLS_POP3,     /**< "+OK" greeting, STLS, "+OK" */
+	CC_STARTTLS_FTP,      /**< 220 greeting, AUTH TLS, 234 */
+	CC_STARTTLS_XMPP      /**< stream header, features with starttls, proceed */
+};
+
+/**
+ * Parses "smtp", "postgres", "imap", "pop3", "ftp" or "xmpp" into *out.
+ * Returns 0 or CC_EINVAL for a protocol certchain does not speak.
+ */
+int cc_starttls_parse(const char *name, int *out);
+
+/** Options of one probe. Strings are borrowed for the probe's lifetime. */
+typedef struct cc_probe_opts {
+	const char *host;    /**< the server's name (also the default SNI) */
+	const char *port;    /**< service or port number; NULL = "443" */
+	const char *sni;     /**< SNI to send; NULL = host unless host is an IP literal */
+	const char *connect; /**< address or name to dial instead of host, or NULL */
+	int timeout_ms;      /**< deadline for the whole probe; 0 = CC_PROBE_TIMEOUT_MS */
+	int starttls;        /**< enum cc_starttls */
+} cc_probe_opts_t;
+
+/*
+ * Default deadline: a healthy server on another continent completes
+ * TCP + TLS 1.2 in well under 2 s; 10 s leaves room for a slow one without
+ * letting a black-holed target hold a batch slot for long.
+ */
+#define CC_PROBE_TIMEOUT_MS 10000
+
+/** Why a probe failed: the exit-3 reasons. */
+enum cc_probe_fail {
+	CC_PROBE_OK = 0,
+	CC_PROBE_RESOLVE,  /**< the name did not resolve */
+	CC_PROBE_REFUSED,  /**< TCP connection refused */
+	CC_PROBE_UNREACH,  /**< network/host unreachable, other socket errors */
+	CC_PROBE_TIMEOUT,  /**< the deadline passed (connect, STARTTLS or handshake) */
+	CC_PROBE_CLOSED,   /**< the peer closed or reset the connection */
+	CC_PROBE_ALERT,    /**< the server sent a TLS alert */
+	CC_PROBE_NOT_TLS,  /**< the server answered with something that is not TLS */
+	CC_PROBE_STARTTLS, /**< the plain-text upgrade was refused */
+	CC_PROBE_TLS       /**< another handshake failure (see reason) */
+};
+
+/** Short stable name of a failure: "refused", "timeout", "tls-alert", ... */
+const char *cc_probe_fail_name(int fail);
+
+/** The outcome of one probe. Plain data except 'served'. */
+typedef struct cc_probe_result {
+	int fail;            /**< enum cc_probe_fail; CC_PROBE_OK on success */
+	char reason[256];    /**< one line, "" on success */
+	int alert;           /**< TLS alert description number when fail == ALERT, else -1 */
+	char peer[80];       /**< address actually connected ("127.0.0.1:443"), or "" */
+	char version[16];    /**< "TLSv1.3", "" on failure */
+	char cipher[64];     /**< negotiated cipher suite, "" on failure */
+	double ms;           /**< time spent, milliseconds */
+	/**
+	 * The certificates exactly as the server sent them (order and
+	 * duplicates preserved, leaf first); pointers into the pool given to
+	 * cc_probe_result(). Free the array with cc_certlist_clear() (or
+	 * cc_probe_result_clear()).
+	 */
+	cc_certlist_t served;
+} cc_probe_result_t;
+
+/**
+ * One probe in flight: a non-blocking connection and handshake driven by the
+ * caller's poll loop, so one process can run many at once. Lifecycle:
+ * cc_probe_new(), then while cc_probe_fd() >= 0, poll that fd for the events
+ * it asks for (no longer than its timeout) and call cc_probe_step() with the
+ * returned events (0 on a poll timeout); then cc_probe_result() and
+ * cc_probe_free(). Name resolution (getaddrinfo) happens in cc_probe_new()
+ * and blocks; give numeric addresses to --connect for fully parallel work.
+ * Uses TLS 1.2 and 1.3, RSA and ECDSA; the certificates are captured, not
+ * verified (verification is the analysis' job). A peer that closes early
+ * can raise SIGPIPE on a write: programs should ignore SIGPIPE.
+ */
+typedef struct cc_probe cc_probe_t;
+
+/**
+ * Starts a probe. *out is the caller's: free with cc_probe_free(). Returns 0
+ * (even when the connection already failed: that is a result, not an error),
+ * or CC_EINVAL / CC_ENOMEM / CC_ECRYPTO.
+ */
+int cc_probe_new(const cc_probe_opts_t *opts, cc_probe_t **out, cc_error_t *err);
+
+/**
+ * The descriptor to poll and, in *events, POLLIN/POLLOUT; in *timeout_ms the
+ * milliseconds left before the deadline (>= 0). Returns -1 when the probe is
+ * finished.
+ */
+int cc_probe_fd(cc_probe_t *p, short *events, int *timeout_ms);
+
+/** Advances the probe after poll (revents from poll, 0 when it timed out). */
+void cc_probe_step(cc_probe_t *p, short revents);
+
+/**
+ * Fills *res (which the caller zeroes first) once the probe is finished:
+ * on success, adds the served certificates to pool (deduplicated there) and
+ * lists them in res->served as sent. Returns 0, or a negative code when the
+ * certificates could not be stored (then res->fail says CC_PROBE_TLS).
+ */
+int cc_probe_result(cc_probe_t *p, cc_pool_t *pool, cc_probe_result_t *res,
+		    cc_error_t *err);
+
+/** Closes the connection and frees the probe. Accepts NULL. */
+void cc_probe_free(cc_probe_t *p);
+
+/** Frees res->served's array. */
+void cc_probe_result_clear(cc_probe_result_t *res);
+
+/**
+ * One probe from start to finish, blocking up to opts->timeout_ms: the
+ * convenience form of the calls above. Returns 0 with res->fail set (a
+ * connection failure is a result), or a negative code for bad arguments.
+ */
+int cc_probe_run(const cc_probe_opts_t *opts, cc_pool_t *pool,
+		 cc_probe_result_t *res, cc_error_t *err);
+
+/*
+ * Judging a served chain beyond cc_chain_analyze(), and the chain to serve
+ * instead (served.c).
+ */
+
+/**
+ * A cc_trust_fn for chains to serve when no trust profiles are given:
+ * arg is the cc_paths_t being ranked. A path scores the share of the
+ * distinct anchors (of all valid paths) that a path-building client holding
+ * only that anchor reaches from the path's certificates. So a chain carrying
+ * a cross-sign, which reaches both the new and the old root, beats the
+ * shorter chain that only reaches the new one.
+ */
+double cc_trust_reach(const cc_path_t *path, void *arg);
+
+/**
+ * Adds the findings that need the whole pool, not just the served chain:
+ *   cross-sign-available: the served chain is trusted through one anchor, and
+ *     a cross-signed certificate it does not send would let clients holding
+ *     another anchor trust it too;
+ *   self-signed-root-preferred: the served chain ends at a self-signed root
+ *     while a cross-signed version of that root exists, so clients lacking
+ *     the self-signed root (legacy stores) fail.
+ * served->v[] must be certificates of pool; pool holds the served
+ * certificates plus every intermediate that may be used to repair the chain.
+ * If fix is non-NULL, *fix receives every path from the leaf through pool to
+ * anchors ranked by trust/arg (cc_trust_reach with *fix itself when trust is
+ * NULL); the best one minus its anchor is the chain to serve. Caller frees
+ * with cc_paths_free(); it is set even when no path is valid. opts->host is
+ * not used: no chain fixes a host name mismatch.
+ */
+int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
+		     cc_pool_t *anchors, const cc_analyze_opts_t *opts,
+		     cc_trust_fn trust, void *arg, cc_findings_t *out,
+		     cc_paths_t **fix, cc_error_t *err);
+
 /* --------------------------------------------------------------- aia */
 /*
  * Section: fetching missing issuers over AIA (aia.c).
@@ -782,6 +1156,195 @@ void cc_file_free(unsigned char *buf, size_t len);
  * Section: deploying to web servers (deploy_*.c).
  * (Declarations of this module go below this comment.)
  */
+
+/** The web servers certchain deploys to. */
+enum cc_server { CC_SERVER_NGINX = 1, CC_SERVER_HAPROXY = 2, CC_SERVER_APACHE = 3 };
+
+/** "nginx" / "haproxy" / "apache" to a CC_SERVER_* value; 0 when unknown. */
+int cc_server_parse(const char *name);
+
+/** The server's name ("nginx"); "?" when unknown. Static string. */
+const char *cc_server_name(int server);
+
+/* SNI names per binding: a SAN list of a real certificate rarely exceeds 20. */
+#define CC_BIND_MAX_HOSTS 32
+/* Served certificates per binding: real chains have 2-4; 10 leaves room. */
+#define CC_BIND_MAX_CHAIN 10
+/* Files deployed per binding: fullchain + key (nginx) or one combined PEM. */
+#define CC_BIND_MAX_FILES 4
+/* Bindings per state directory: far above one machine's sites, bounds memory. */
+#define CC_BIND_MAX_SITES 2000
+/* Path lengths in deployment settings and records. */
+#define CC_DEPLOY_PATH 1024
+
+/**
+ * Where one server's files go and how it is validated and reloaded. Plain
+ * data; every string is "" when unset. Settings are stored as "key = value"
+ * lines (keys: conf_dir, deploy_dir, bin, prefix, conf, pidfile,
+ * validate_cmd, reload_cmd, listen) by cc_deploy_cfg_save().
+ */
+typedef struct cc_deploy_cfg {
+	int server;                           /**< CC_SERVER_* */
+	char conf_dir[CC_DEPLOY_PATH];        /**< where the generated include goes */
+	char deploy_dir[CC_DEPLOY_PATH];      /**< where certificates and keys go */
+	char bin[CC_DEPLOY_PATH];             /**< the nginx / haproxy / apache2ctl executable */
+	char prefix[CC_DEPLOY_PATH];          /**< nginx -p PREFIX ("" = built in) */
+	char conf[CC_DEPLOY_PATH];            /**< nginx -c / haproxy's main -f / apache -f file */
+	char pidfile[CC_DEPLOY_PATH];         /**< haproxy -p (reload with -sf) */
+	char validate_cmd[CC_DEPLOY_PATH];    /**< replaces the built-in check; /bin/sh -c */
+	char reload_cmd[CC_DEPLOY_PATH];      /**< replaces the built-in reload; /bin/sh -c */
+	char listen[8];                       /**< apache: "no" = the main config has the Listen lines */
+} cc_deploy_cfg_t;
+
+/**
+ * The system defaults for server: Debian's paths (/etc/nginx/conf.d,
+ * /etc/haproxy/conf.d with /etc/haproxy/haproxy.cfg and /run/haproxy.pid,
+ * /etc/apache2/sites-enabled with apache2ctl), certificates in
+ * /etc/ssl/certchain.
+ */
+void cc_deploy_cfg_defaults(cc_deploy_cfg_t *cfg, int server);
+
+/** Sets one setting by its key (see cc_deploy_cfg_t). CC_EINVAL on an unknown key or a value with control characters or too long. */
+int cc_deploy_cfg_set(cc_deploy_cfg_t *cfg, const char *key, const char *value,
+		      cc_error_t *err);
+
+/**
+ * Reads "key = value" lines from path over cfg ('#' starts a comment). A
+ * missing file is CC_ENOTFOUND (cfg unchanged); an unknown key is CC_EINVAL
+ * naming the file and line.
+ */
+int cc_deploy_cfg_load(cc_deploy_cfg_t *cfg, const char *path, cc_error_t *err);
+
+/** Writes cfg to path atomically. */
+int cc_deploy_cfg_save(const cc_deploy_cfg_t *cfg, const char *path,
+		       cc_error_t *err);
+
+/**
+ * One site bound on a server: where it listens, for which names, which
+ * certificate and what was deployed. Plain data.
+ */
+typedef struct cc_binding {
+	char site[65];                        /**< [A-Za-z0-9._-], not starting with '.' */
+	int server;                           /**< CC_SERVER_* */
+	char ip[64];                          /**< an address, or "*" for every address */
+	unsigned port;                        /**< 1..65535 */
+	char hosts[CC_BIND_MAX_HOSTS][256];   /**< SNI names (server_name / crt-list filters) */
+	size_t nhosts;
+	char cert[256];                       /**< the certificate's friendly name or CN */
+	char chain[CC_BIND_MAX_CHAIN][65];    /**< SHA-256 of each deployed certificate, leaf first */
+	size_t nchain;
+	char files[CC_BIND_MAX_FILES][CC_DEPLOY_PATH]; /**< deployed files */
+	size_t nfiles;
+	time_t deployed;                      /**< when it was deployed */
+} cc_binding_t;
+
+/** 1 if name is a valid site name (1-64 of [A-Za-z0-9._-], no leading '.'). */
+int cc_site_name_ok(const char *name);
+
+/**
+ * Every binding recorded in the store (its "bindings" directory, one
+ * "key = value" file per site), sorted by site name. *v is the caller's:
+ * free() it. No bindings yet gives *n = 0.
+ */
+int cc_bindings_load(cc_store_t *st, cc_binding_t **v, size_t *n,
+		     cc_error_t *err);
+
+/**
+ * An open deployment for one server: its settings, the bindings state and
+ * the journal of changes not yet confirmed by a reload. Opening takes the
+ * store's writer lock (cc_store_lock), held until cc_deploy_free(), so bind,
+ * unbind and reload never interleave with each other or with store writes.
+ * State lives in the store directory: bindings/SITE.binding,
+ * deploy/SERVER.journal, and FILE.prev beside every file replaced.
+ */
+typedef struct cc_deploy cc_deploy_t;
+
+/**
+ * Opens the deployment of cfg->server in st (borrowed: must outlive the
+ * deployment). cfg is copied. *out is the caller's: free with cc_deploy_free().
+ */
+int cc_deploy_open(cc_store_t *st, const cc_deploy_cfg_t *cfg,
+		   cc_deploy_t **out, cc_error_t *err);
+
+/** Releases the lock and frees d. Pending changes stay pending. Accepts NULL. */
+void cc_deploy_free(cc_deploy_t *d);
+
+/**
+ * Deploys chain (leaf first, anchor left out; certificates borrowed) and key
+ * for binding b: the certificate files into the deploy directory (key files
+ * 0600), the binding record, and the server's regenerated include holding
+ * every binding of this server. b->server must be the deployment's server;
+ * b->chain, b->files and b->deployed are filled. The key must match the leaf
+ * (CC_EINVAL otherwise). Every file replaced is kept as FILE.prev and every
+ * change journaled until cc_deploy_commit() or cc_deploy_rollback(); a
+ * binding with the same site is replaced. Binding a site that belongs to
+ * another server is CC_EINVAL.
+ */
+int cc_deploy_bind(cc_deploy_t *d, cc_binding_t *b, const cc_certlist_t *chain,
+		   EVP_PKEY *key, cc_error_t *err);
+
+/** Removes the site's binding, files and include entry (journaled). CC_ENOTFOUND if unknown. */
+int cc_deploy_unbind(cc_deploy_t *d, const char *site, cc_error_t *err);
+
+/** 1 when changes await a reload (a journal exists), else 0. */
+int cc_deploy_pending(const cc_deploy_t *d);
+
+/**
+ * Runs the server's configuration check (nginx -t, haproxy -c, apache -t, or
+ * validate_cmd). The command's output is appended to out (may be NULL).
+ * Returns 0 when it passes; CC_EINVAL with err naming the command and the
+ * first error line when it fails; CC_EIO when it could not run.
+ */
+int cc_deploy_validate(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err);
+
+/**
+ * Reloads gracefully (nginx -s reload; haproxy -sf with the pid file;
+ * apache -k graceful; or
+ * reload_cmd). Output appended to out. Returns 0 or a negative code as
+ * cc_deploy_validate(). Reloads are asynchronous: check what is served.
+ */
+int cc_deploy_reload(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err);
+
+/** Confirms the journaled changes: deletes the .prev copies and the journal. */
+int cc_deploy_commit(cc_deploy_t *d, cc_error_t *err);
+
+/**
+ * Undoes the journaled changes: every replaced or removed file gets its
+ * .prev content back, every new file is removed. The server is not reloaded.
+ */
+int cc_deploy_rollback(cc_deploy_t *d, cc_error_t *err);
+
+/** The bindings of this deployment's server, as last written. Borrowed from d, valid until the next call on d. */
+const cc_binding_t *cc_deploy_bindings(const cc_deploy_t *d, size_t *n);
+
+/** What a binding serves for one SNI name, compared with what was deployed. */
+typedef struct cc_served {
+	char sni[256];        /**< the name sent ("*." becomes "certchain-check.") */
+	int fail;             /**< enum cc_probe_fail of the last attempt */
+	char reason[256];     /**< connection failure or the difference; "" when equal */
+	int match;            /**< 1: the served chain equals the deployed one */
+	size_t nserved;       /**< certificates served */
+	char leaf[65];        /**< SHA-256 of the served leaf, "" if none */
+} cc_served_t;
+
+/*
+ * How long cc_deploy_check() waits for a reload to show: nginx and HAProxy
+ * start new workers within a second or two; 15 s covers a loaded machine
+ * without hanging a deployment on a server that ignored the reload.
+ */
+#define CC_DEPLOY_CHECK_WAIT_MS 15000
+
+/**
+ * Connects to b's address and port (loopback for "*") once per host name,
+ * with that name as SNI, and compares the certificates served, in order,
+ * with b->chain. Reloads are asynchronous and old workers keep accepting
+ * for a moment, so it retries every 250 ms until every name has served the
+ * deployed chain on every attempt for one second, or wait_ms (0 = the
+ * default above) has passed (then the last attempt decides). res receives b->nhosts entries. Returns 1 when every name
+ * serves exactly the deployed chain, 0 when one does not, or a negative code.
+ */
+int cc_deploy_check(const cc_binding_t *b, int wait_ms,
+		    cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -22,3 +22,47 @@ run "$BIN" verify -r "$R/usertrust-rsa-root.pem" --at 2026-06-01T00:00:00Z "$T/s
 say "5. The fix: build the chain through the cross-sign and verify it"
 "$BIN" build -I "$R" -r "$R/usertrust-rsa-root.pem" --at 2026-06-01T00:00:00Z -o "$T/fixed.pem" "$R/sectigo-dv-r36.pem" >/dev/null
 run "$BIN" verify -r "$R/usertrust-rsa-root.pem" --at 2026-06-01T00:00:00Z "$T/fixed.pem"
+say "6. Which chain do the most clients trust? The built-in 2017 root stores (Windows, macOS, iOS, NSS, Android, Ubuntu) plus this machine's"
+run "$BIN" explain -I "$R" --at 2026-06-01T00:00:00Z "$R/sectigo-dv-r36.pem"
+say "7. The 2021 DST Root CA X3 failure: old OpenSSL (served-order) versus old Android and a modern client"
+run "$BIN" explain -I "$R/isrg-root-x1-cross-by-dst-root-ca-x3.pem" -p ubuntu-2017 -p android-4.4 \
+	-p "modern=$R/isrg-root-x1.pem" --at 2024-06-01T00:00:00Z "$R/lets-encrypt-r11.pem"
+
+# 8-10: the same scenario on a live web server: a private nginx on 127.0.0.1,
+# a generated PKI shaped like Sectigo's (old root, new self-signed root, the
+# new root cross-signed by the old one), the store, bind, reload, check.
+if ! command -v nginx >/dev/null 2>&1; then
+	echo "(nginx is not installed: run 'sudo scripts/install-deps' for steps 8-10)"
+	exit 0
+fi
+CERTCHAIN=$BIN
+T0=$T
+. "$here/tests/lib.sh"            # PKI helpers (makes its own temp dir $T)
+. "$here/tests/lib-check.sh"      # free_port, nginx_start
+. "$here/tests/lib-bind.sh"
+D=$T
+trap 'check_stop_all; rm -rf "$D" "$T0"' EXIT
+export CERTCHAIN_STORE=$D/store
+pki_crosssign "$D" ec
+port=$(free_port)
+mkdir -p "$D/ngx/conf.d"
+echo "include $D/ngx/conf.d/*.conf;" >"$D/ngx/servers.conf"
+nginx_start "$D/ngx"
+for f in old new cross ica; do "$BIN" store import "$D/$f.pem" >/dev/null; done
+"$BIN" store import "$D/leaf.pem" --key "$D/leaf.key" --name "www demo" >/dev/null
+
+say "8. Before: the store holds the new self-signed root, so the shortest chain is bound; a legacy client (trusts only the old root) checks the live server"
+run "$BIN" store list
+run "$BIN" bind --server nginx --site www --cert "www demo" --ip 127.0.0.1 --port "$port" \
+	--conf-dir "$D/ngx/conf.d" --deploy-dir "$D/ngx/certs" --nginx-prefix "$D/ngx" --nginx-conf "$D/ngx/nginx.conf"
+run "$BIN" reload
+run "$BIN" check --sni www.example.test -r "$D/old.pem" "127.0.0.1:$port"
+
+say "9. The Windows procedure: disable the self-signed root, rebind by friendly name, reload (validated, then proved over TLS)"
+run "$BIN" store disable "$(openssl x509 -in "$D/new.pem" -outform DER | sha256sum | cut -c1-16)"
+run "$BIN" bind --server nginx --site www --cert "www demo" --ip 127.0.0.1 --port "$port"
+run "$BIN" reload
+
+say "10. After: the same legacy client checks the live server again"
+run "$BIN" check --sni www.example.test -r "$D/old.pem" "127.0.0.1:$port"
+run "$BIN" bindings

@@ -1,6 +1,20 @@
 # lib-pkcs12.sh - helpers for the PFX tests (sourced after lib.sh).
 # shellcheck shell=bash
 
+# run ARGS...: certchain with stdout/stderr in $T/out, $T/err, both appended
+# to $LOG (grepped for key material at the end of a test).
+LOG=$T/all-output.log
+run() { cc "$@" >"$T/out" 2>"$T/err"; local rc=$?; cat "$T/out" "$T/err" >>"$LOG"; return $rc; }
+# expect_run RC DESC ARGS...: run, compare the exit code.
+expect_run() {
+	local want=$1 desc=$2 got
+	shift 2
+	run "$@"
+	got=$?
+	if [ "$got" = "$want" ]; then ok "$desc"; else
+		bad "$desc" "exit $got, wanted $want: $(head -c 400 "$T/err")"; fi
+}
+
 # p12_fps PFX PASSFILE [-legacy]: SHA-256 of each certificate openssl finds in
 # the PFX, in file order, one per line.
 p12_fps() {

@@ -20,9 +20,13 @@ typedef int (*cmd_fn)(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_import_pfx(int argc, char **argv);
+
+int cmd_explain(int argc, char **argv);
+int cmd_profiles(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
@@ -35,6 +39,8 @@ int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 	     cc_certlist_t *order);
 /* Loads the default system trust store into pool; EXIT_USAGE when missing. */
 int cli_load_system_roots(cc_pool_t *pool, const char **used);
+/* Appends s to the growable array *v of *n option values; -1 when out of memory. */
+int cli_push_arg(const char ***v, size_t *n, const char *s);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
 
@@ -50,19 +56,94 @@ void cli_flush(cc_buf_t *b);
 void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	      time_t at);
 
+/* Deployment (deploy_opts.c): options shared by bind, unbind, bindings, reload. */
+#define CLI_DEPLOY_OPT 0x400 /* getopt codes CLI_DEPLOY_OPT..+15 */
+#define CLI_DEPLOY_LONGOPTS                                                    \
+	{ "store", required_argument, 0, CLI_DEPLOY_OPT },                     \
+	{ "config", required_argument, 0, CLI_DEPLOY_OPT + 1 },                \
+	{ "conf-dir", required_argument, 0, CLI_DEPLOY_OPT + 2 },              \
+	{ "deploy-dir", required_argument, 0, CLI_DEPLOY_OPT + 3 },            \
+	{ "nginx-prefix", required_argument, 0, CLI_DEPLOY_OPT + 4 },          \
+	{ "nginx-conf", required_argument, 0, CLI_DEPLOY_OPT + 5 },            \
+	{ "nginx-bin", required_argument, 0, CLI_DEPLOY_OPT + 6 },             \
+	{ "haproxy-conf", required_argument, 0, CLI_DEPLOY_OPT + 7 },          \
+	{ "haproxy-pidfile", required_argument, 0, CLI_DEPLOY_OPT + 8 },       \
+	{ "haproxy-bin", required_argument, 0, CLI_DEPLOY_OPT + 9 },           \
+	{ "validate-cmd", required_argument, 0, CLI_DEPLOY_OPT + 10 },         \
+	{ "reload-cmd", required_argument, 0, CLI_DEPLOY_OPT + 11 },          \
+	{ "apache-conf", required_argument, 0, CLI_DEPLOY_OPT + 12 },          \
+	{ "apache-root", required_argument, 0, CLI_DEPLOY_OPT + 13 },          \
+	{ "apache-bin", required_argument, 0, CLI_DEPLOY_OPT + 14 },           \
+	{ "apache-listen", required_argument, 0, CLI_DEPLOY_OPT + 15 }
+#define CLI_DEPLOY_MAX_SET 16
+typedef struct cli_deploy {
+	const char *store, *config;
+	struct {
+		const char *key, *val;
+		int server;
+	} set[CLI_DEPLOY_MAX_SET];
+	size_t nset;
+} cli_deploy_t;
+extern const char cli_deploy_help[];
+/* 1 if code was a deployment option (recorded in o), else 0. */
+int cli_deploy_opt(cli_deploy_t *o, int code, const char *arg);
+/* Opens the store (--store or the default); EXIT_USAGE printed on failure. */
+int cli_deploy_store(const cli_deploy_t *o, cc_store_t **st);
+/* Settings for server: defaults, the store's saved ones (deploy/SERVER.conf),
+ * --config, options; saved back when save. */
+int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, cc_store_t *st,
+		   int server, cc_deploy_cfg_t *cfg, int save);
+/* Appends the binding as one JSON object (the fields 'bindings --json' documents). */
+void cli_binding_json(cc_buf_t *b, const cc_binding_t *x);
+/* 1 if bind has saved settings for server in st. */
+int cli_deploy_configured(cc_store_t *st, int server);
+int cmd_bind(int argc, char **argv);
+int cmd_bindings(int argc, char **argv);
+int cmd_unbind(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
 /* The certificate store in build/verify (store_use.c). */
 typedef struct cli_store_opts {
 	const char *dir; /* --store DIR, NULL = default */
 	int no_store;    /* --no-store */
 } cli_store_opts_t;
-/* Unless o->no_store: replaces *anchors by (*anchors minus the store's
- * disabled certificates) plus its enabled roots, and adds its enabled
- * intermediates to *pool. With filter_pool, *pool is also replaced by one
- * without the disabled certificates, except keep->v[0] (the leaf); keep's
- * entries are re-pointed into the new pool (NULL when dropped). Old pools
- * are freed. Prints the error and returns EXIT_USAGE on failure. */
-int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
-		    cc_pool_t **anchors, cc_certlist_t *keep, int filter_pool);
+/* For verify: unless o->no_store, replaces *anchors by (*anchors minus the
+ * store's disabled certificates) plus its enabled roots (the old pool is
+ * freed) and adds its enabled intermediates to pool (what the client knows;
+ * the served certificates in pool stay as sent). Prints the error and
+ * returns EXIT_USAGE on failure. */
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
+		    cc_pool_t **anchors);
+/* For build with trust profiles: unless o->no_store, adds the store's
+ * enabled roots as the profile "store" (when it has any), rebuilds *pool
+ * without the store's disabled certificates (keep->v[0], the leaf, stays;
+ * keep is re-pointed) plus its enabled intermediates, and sets *anchors to
+ * a copy of the profiles' pool without the disabled certificates: the
+ * anchors to search with (caller frees). With no_store, *anchors = NULL. */
+int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
+		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
+/* For 'profiles': only adds the profile "store" (as build does). */
+int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
+
+/* trust.c: trust profiles for build, explain, profiles and check. */
+/* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,
+ * PREFIX/share/certchain next to the binary, or the source tree's data/. */
+const char *cli_data_dir(void);
+/* Fills ps from --profile specs and -r files (the latter become the profile
+ * "roots"); with neither, every built-in profile plus "system". Prints the
+ * error and returns EXIT_USAGE on failure. */
+int cli_profiles(cc_profiles_t *ps, const char *const *specs, size_t nspecs,
+		 const char *const *roots, size_t nroots);
+void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps);
+void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v);
+void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
+		       const char *indent);
+void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+/* paths (may be NULL): the ranked build, to name each row's anchor. */
+void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
+		 const cc_paths_t *paths);
+/* build and explain share one implementation; explain=1 for 'explain'. */
+int cli_build_main(int argc, char **argv, int explain);
 
 /* password.c: a password from file (first line; warns when group/world
  * readable), env var, or /dev/tty without echo (twice when confirm; confirm
@@ -71,5 +152,10 @@ int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
 int cli_password(const char *cmd, const char *file, const char *env,
 		 const char *what, int confirm, char **out);
 void cli_password_free(char *p);
+/* Reads what file holds (cc_contents_read), asking for the password (as
+ * cli_password) only when it is a PFX; with pfx_only anything else is
+ * refused. *out is freed with cc_pfx_free(). 0 or EXIT_USAGE (printed). */
+int cli_read_contents(const char *cmd, const char *file, const char *pwfile,
+		      const char *pwenv, int pfx_only, cc_pfx_t **out);
 
 #endif

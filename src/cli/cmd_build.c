@@ -6,38 +6,51 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: certchain build [OPTIONS] LEAF\n"
+	"usage: certchain %s [OPTIONS] LEAF\n"
 	"\n"
 	"Finds every path from LEAF (the first certificate in the file; any\n"
-	"further certificates join the pool) to a trust anchor, validates each\n"
-	"with OpenSSL, ranks them and prints the chain to serve.\n"
+	"further certificates join the pool) to a trust anchor of any trust\n"
+	"profile, validates each with OpenSSL, judges each candidate served chain\n"
+	"as every profile's client would, and prints the chain to serve: the one\n"
+	"the largest weighted share of profiles trusts.%s\n"
 	"\n"
 	"  -I, --intermediates FILE|DIR  untrusted pool (repeatable)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: the\n"
-	"                                system store, or SSL_CERT_FILE/SSL_CERT_DIR)\n"
+	"  -p, --profile SPEC            trust profile (repeatable): a built-in NAME,\n"
+	"                                'system', or NAME=PATH; either form may end\n"
+	"                                in ,behaviour=pathbuild|served-order|\n"
+	"                                no-expiry-check-on-anchor and ,weight=W.\n"
+	"                                Default: every built-in profile + system\n"
+	"                                (see 'certchain profiles')\n"
+	"  -r, --roots FILE|DIR          explicit trust anchors (repeatable): one\n"
+	"                                profile named 'roots'; alone, the only one\n"
 	"      --at TIME                 validate at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME\n"
 	"      --include-root            also write/print the anchor\n"
-	"      --all                     list every path, ranked, and every rejected\n"
-	"                                candidate with its reason\n"
+	"      --all                     list every path, ranked, every rejected\n"
+	"                                candidate with its reason, and the trust\n"
+	"                                matrix (served chains x profiles)\n"
+	"      --explain                 say in plain words what to serve and why\n"
 	"  -o, --output FILE             write the chosen chain as PEM, leaf first\n"
 	"      --json                    one JSON object on stdout\n"
 	"      --max-sigchecks N         signature-check budget (default 20000)\n"
 	"      --store DIR               certificate store to use (see certchain store)\n"
 	"      --no-store                ignore the store (default: its intermediates\n"
-	"                                and enabled roots join the search; its\n"
-	"                                disabled certificates are never used)\n"
+	"                                join the search, its enabled roots are the\n"
+	"                                profile 'store', its disabled certificates\n"
+	"                                are never used in a path)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"Ranking: valid; trusted by more profiles; no certificate outside its\n"
 	"dates; shorter; fewer SHA-1 signatures; later earliest expiry; then\n"
 	"fingerprint order.\n"
-	"exit: 0 a valid path was found, 1 none, 2 usage or input error\n";
+	"exit: 0 a chain some profile trusts was found, 1 none, 2 usage or input\n"
+	"error\n";
 
 typedef struct bargs {
-	const char **inter, **roots;
-	size_t ninter, nroots;
-	const char *leaf, *out, *host;
+	const char **inter, **roots, **specs;
+	size_t ninter, nroots, nspecs;
+	int explain;
+	const char *leaf, *out, *host, *cmd;
 	time_t at;
 	int all, json, include_root;
 	unsigned max_sig;
@@ -59,6 +72,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 	static const struct option lo[] = {
 		{ "intermediates", required_argument, 0, 'I' },
 		{ "roots", required_argument, 0, 'r' },
+		{ "profile", required_argument, 0, 'p' },
+		{ "explain", no_argument, 0, 7 },
 		{ "at", required_argument, 0, 1 },
 		{ "host", required_argument, 0, 2 },
 		{ "include-root", no_argument, 0, 3 },
@@ -66,8 +81,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "output", required_argument, 0, 'o' },
 		{ "json", no_argument, 0, 5 },
 		{ "max-sigchecks", required_argument, 0, 6 },
-		{ "store", required_argument, 0, 7 },
-		{ "no-store", no_argument, 0, 8 },
+		{ "store", required_argument, 0, 8 },
+		{ "no-store", no_argument, 0, 9 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -75,7 +90,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "I:r:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "I:r:p:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'I':
 			if (push(&a->inter, &a->ninter, optarg))
@@ -85,8 +100,13 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (push(&a->roots, &a->nroots, optarg))
 				return EXIT_USAGE;
 			break;
+		case 'p':
+			if (push(&a->specs, &a->nspecs, optarg))
+				return EXIT_USAGE;
+			break;
+		case 7: a->explain = 1; break;
 		case 1:
-			if (cli_parse_time("build", optarg, &a->at))
+			if (cli_parse_time(a->cmd, optarg, &a->at))
 				return EXIT_USAGE;
 			break;
 		case 2: a->host = optarg; break;
@@ -97,17 +117,21 @@ static int parse(int argc, char **argv, bargs_t *a)
 		case 6:
 			a->max_sig = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || !a->max_sig)
-				return cli_usage_error("build", "--max-sigchecks: '%s' "
+				return cli_usage_error(a->cmd, "--max-sigchecks: '%s' "
 								"is not a positive number", optarg);
 			break;
-		case 7: a->store.dir = optarg; break;
-		case 8: a->store.no_store = 1; break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		default: return cli_usage_error("build", "bad option");
+		case 8: a->store.dir = optarg; break;
+		case 9: a->store.no_store = 1; break;
+		case 'h':
+			printf(usage_text, a->cmd, a->explain ? "\nexplain is build "
+			       "--explain: what to serve, and what each\nalternative "
+			       "would cost, in plain words." : "");
+			return -1;
+		default: return cli_usage_error(a->cmd, "bad option");
 		}
 	}
 	if (optind + 1 != argc)
-		return cli_usage_error("build", "expected exactly one LEAF file");
+		return cli_usage_error(a->cmd, "expected exactly one LEAF file");
 	a->leaf = argv[optind];
 	return 0;
 }
@@ -129,17 +153,29 @@ static void json_path(cc_buf_t *b, const cc_path_t *p, size_t rank)
 	cc_buf_printf(b, "]}");
 }
 
-static void report_json(cc_buf_t *b, const cc_paths_t *ps, size_t nserve,
-			int include_root)
+/* What the run decided: the ranked paths, the matrix and the chosen row. */
+typedef struct result {
+	cc_profiles_t *profs;
+	cc_paths_t *ps;
+	cc_matrix_t m;
+	const cc_matrix_row_t *row; /* chosen served chain, NULL if none trusted */
+	const cc_path_t *path;      /* its best path (the anchor shown) */
+} result_t;
+
+static void report_json(cc_buf_t *b, const result_t *r, int include_root)
 {
-	int best = cc_paths_best(ps);
-	const cc_path_t *p = best >= 0 ? &ps->v[best] : NULL;
+	const cc_paths_t *ps = r->ps;
+	const cc_path_t *p = r->path;
 	char fp[65];
 
-	cc_buf_printf(b, "{\"result\":\"%s\",\"chain\":[", p ? "ok" : "no-path");
-	for (size_t i = 0; p && i < nserve; i++) {
+	cc_buf_printf(b, "{\"result\":\"%s\",\"chain\":[", r->row ? "ok" : "no-path");
+	for (size_t i = 0; r->row && i < r->row->served.n; i++) {
 		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_json_cert(b, p->certs.v[i]);
+		cc_json_cert(b, r->row->served.v[i]);
+	}
+	if (r->row && include_root && p->certs.n > 1) {
+		cc_buf_printf(b, ",");
+		cc_json_cert(b, p->certs.v[p->certs.n - 1]);
 	}
 	cc_buf_printf(b, "],\"anchor\":");
 	if (p)
@@ -148,6 +184,12 @@ static void report_json(cc_buf_t *b, const cc_paths_t *ps, size_t nserve,
 		cc_buf_printf(b, "null");
 	cc_buf_printf(b, ",\"include_root\":%s,\"why\":", include_root ? "true" : "false");
 	cc_buf_json_str(b, p ? p->why : "");
+	cc_buf_printf(b, ",\"trusted_by\":%zu,\"score\":%.4f,\"profiles\":",
+		      r->row ? r->row->verdicts.ntrusted : 0,
+		      r->row ? r->row->verdicts.score : 0.0);
+	cli_profiles_json(b, r->profs);
+	cc_buf_printf(b, ",\"matrix\":");
+	cli_matrix_json(b, r->profs, &r->m);
 	cc_buf_printf(b, ",\"paths\":[");
 	for (size_t i = 0; i < ps->n; i++) {
 		cc_buf_printf(b, "%s", i ? "," : "");
@@ -172,37 +214,69 @@ static void report_json(cc_buf_t *b, const cc_paths_t *ps, size_t nserve,
 	cc_buf_printf(b, "}\n");
 }
 
-static void report_text(cc_buf_t *b, const cc_paths_t *ps, time_t at, int all)
+/* "why" for the chosen chain: ubiquity when it decided, else the core rank. */
+static void why_text(cc_buf_t *b, const result_t *r)
 {
-	int best = cc_paths_best(ps);
+	const cc_matrix_t *m = &r->m;
+	const cc_verdicts_t *v = &r->row->verdicts;
+	size_t np = v->n, k = 0;
+
+	if (m->n > 1 && v->score > m->v[1].verdicts.score)
+		cc_buf_printf(b, "why: more clients trust it than any other candidate "
+				 "chain (%.1f%% by weight, next best %.1f%%)\n",
+			      100.0 * v->score, 100.0 * m->v[1].verdicts.score);
+	else
+		cc_buf_printf(b, "why: %s\n", r->path->why);
+	cc_buf_printf(b, "trusted by %zu/%zu profile%s:", v->ntrusted, np,
+		      np == 1 ? "" : "s");
+	for (size_t i = 0; i < np; i++)
+		if (v->v[i].trusted)
+			cc_buf_printf(b, "%s %s", k++ ? "," : "",
+				      cc_profile_name(r->profs, i));
+	cc_buf_printf(b, "\n");
+	for (size_t i = 0; i < np; i++)
+		if (!v->v[i].trusted)
+			cc_buf_printf(b, "not trusted by %s: %s\n",
+				      cc_profile_name(r->profs, i), v->v[i].reason);
+}
+
+static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
+			int explain)
+{
+	const cc_paths_t *ps = r->ps;
 	size_t nvalid = 0;
 	char cn[256], cn2[256];
 
 	for (size_t i = 0; i < ps->n; i++)
 		nvalid += ps->v[i].valid;
-	if (best >= 0) {
-		const cc_path_t *p = &ps->v[best];
+	if (explain) {
+		cli_explain(b, r->profs, &r->m, r->ps);
+	} else if (r->row) {
+		const cc_path_t *p = r->path;
+		size_t n = r->row->served.n;
 		cc_buf_printf(b, "chain to serve (%zu certificate%s, leaf first):\n",
-			      p->certs.n - 1 ? p->certs.n - 1 : 1,
-			      p->certs.n == 2 ? "" : "s");
-		cli_tree(b, p->certs.v, p->certs.n, p->certs.n - 1, at);
-		cc_buf_printf(b, "why: %s\n", p->why);
+			      n, n == 1 ? "" : "s");
+		cli_tree(b, p->certs.v, p->certs.n, n, at);
+		why_text(b, r);
 	} else {
 		cc_buf_printf(b, "no valid chain to a trust anchor\n");
 		if (ps->n)
 			cc_buf_printf(b, "closest path fails: %s\n", ps->v[0].reason);
+		if (r->m.n)
+			cli_verdicts_text(b, r->profs, &r->m.v[0].verdicts, "  ");
 	}
-	cc_buf_printf(b, "%zu valid path%s, %zu invalid, %zu rejected candidate%s, "
-			 "%u signature checks%s%s\n",
-		      nvalid, nvalid == 1 ? "" : "s", ps->n - nvalid, ps->nrej,
-		      ps->nrej == 1 ? "" : "s", ps->sigchecks,
-		      ps->truncated ? "; search cut short by the " : "",
-		      ps->truncated ? ps->limit_hit : "");
+	if (!explain)
+		cc_buf_printf(b, "%zu valid path%s, %zu invalid, %zu rejected "
+				 "candidate%s, %u signature checks%s%s\n",
+			      nvalid, nvalid == 1 ? "" : "s", ps->n - nvalid, ps->nrej,
+			      ps->nrej == 1 ? "" : "s", ps->sigchecks,
+			      ps->truncated ? "; search cut short by the " : "",
+			      ps->truncated ? ps->limit_hit : "");
 	if (!all)
 		return;
 	for (size_t i = 0; i < ps->n; i++) {
 		const cc_path_t *p = &ps->v[i];
-		cc_buf_printf(b, "\npath #%zu: %s\n", i + 1, p->valid ? p->why : p->why);
+		cc_buf_printf(b, "\npath #%zu: %s\n", i + 1, p->why);
 		cli_tree(b, p->certs.v, p->certs.n, p->certs.n - 1, at);
 	}
 	if (ps->nrej)
@@ -215,18 +289,38 @@ static void report_text(cc_buf_t *b, const cc_paths_t *ps, time_t at, int all)
 			      cc_cert_name(ps->rej[i].child, 0, cn2, sizeof(cn2)),
 			      ps->rej[i].reason);
 	}
+	cli_matrix_text(b, r->profs, &r->m);
 }
 
-static int run(bargs_t *a, cc_pool_t **pp, cc_pool_t **ap)
+static int write_out(const bargs_t *a, const result_t *r)
 {
-	cc_pool_t *pool = *pp, *anchors = *ap;
+	const cc_path_t *p = r->path;
+	cc_certlist_t l = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < r->row->served.n; i++)
+		rc = cc_certlist_push(&l, r->row->served.v[i]);
+	if (!rc && a->include_root && p->certs.n > 1)
+		rc = cc_certlist_push(&l, p->certs.v[p->certs.n - 1]);
+	if (rc) {
+		fprintf(stderr, "certchain: out of memory\n");
+		rc = EXIT_USAGE;
+	} else {
+		rc = cli_write_pem(a->out, l.v, l.n);
+	}
+	cc_certlist_clear(&l);
+	return rc;
+}
+
+static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
+{
+	cc_pool_t *pool = *pp, *anchors = NULL;
 	cc_certlist_t leafs = { 0 };
 	cc_build_opts_t bo = { 0 };
-	cc_paths_t *ps = NULL;
+	cc_judge_opts_t jo = { 0 };
 	cc_buf_t b = { 0 };
 	cc_error_t err;
-	const char *sys;
-	int rc = EXIT_USAGE, best;
+	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
 	if (cli_load(pool, a->leaf, 0, &leafs))
@@ -234,63 +328,70 @@ static int run(bargs_t *a, cc_pool_t **pp, cc_pool_t **ap)
 	for (size_t i = 0; i < a->ninter; i++)
 		if (cli_load(pool, a->inter[i], 0, NULL))
 			goto out;
-	for (size_t i = 0; i < a->nroots; i++)
-		if (cli_load(anchors, a->roots[i], 0, NULL))
-			goto out;
-	if (!a->nroots && cli_load_system_roots(anchors, &sys))
+	if (cli_profiles(r->profs, a->specs, a->nspecs, a->roots, a->nroots))
 		goto out;
-	if (cli_store_apply(&a->store, pp, ap, &leafs, 1))
+	if (cli_store_profile(&a->store, r->profs, pp, &leafs, &anchors))
 		goto out;
 	pool = *pp;
-	anchors = *ap;
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;
 	bo.max_sigchecks = a->max_sig;
-	if (cc_build(&bo, leafs.v[0], pool, anchors, &ps, &err)) {
+	jo.at = bo.at;
+	jo.host = bo.host;
+	if (cc_build(&bo, leafs.v[0], pool, anchors ? anchors : cc_profiles_pool(r->profs),
+		     &r->ps, &err) ||
+	    cc_ubiquity_rank(r->profs, r->ps, &jo, &r->m, &err)) {
 		cli_fail(&err);
 		goto out;
 	}
-	cc_paths_rank(ps, bo.at, NULL, NULL);
-	best = cc_paths_best(ps);
-	if (best >= 0 && a->out) {
-		const cc_path_t *p = &ps->v[best];
-		size_t n = p->certs.n - (a->include_root || p->certs.n == 1 ? 0 : 1);
-		if (cli_write_pem(a->out, p->certs.v, n))
-			goto out;
+	if (r->m.n && r->m.v[0].verdicts.ntrusted) {
+		r->row = &r->m.v[0];
+		r->path = &r->ps->v[r->row->path];
 	}
+	if (r->row && a->out && write_out(a, r))
+		goto out;
 	if (a->json) {
-		size_t n = best < 0 ? 0 : ps->v[best].certs.n;
-		report_json(&b, ps, n - (a->include_root || n <= 1 ? 0 : 1), a->include_root);
+		report_json(&b, r, a->include_root);
 	} else {
-		report_text(&b, ps, bo.at, a->all);
-		if (best >= 0 && a->out)
+		report_text(&b, r, bo.at, a->all, a->explain);
+		if (r->row && a->out)
 			cc_buf_printf(&b, "wrote %s\n", a->out);
 	}
 	cli_flush(&b);
-	rc = best >= 0 ? EXIT_OK : EXIT_PROBLEM;
+	rc = r->row ? EXIT_OK : EXIT_PROBLEM;
 out:
-	cc_paths_free(ps);
 	cc_certlist_clear(&leafs);
+	cc_pool_free(anchors); /* r's paths only borrow these until reported */
+	return rc;
+}
+
+int cli_build_main(int argc, char **argv, int explain)
+{
+	bargs_t a = { .cmd = explain ? "explain" : "build", .explain = explain };
+	result_t r = { 0 };
+	cc_pool_t *pool = cc_pool_new();
+	int rc = parse(argc, argv, &a);
+
+	r.profs = cc_profiles_new();
+	if (rc == 0 && (!pool || !r.profs)) {
+		fprintf(stderr, "certchain: out of memory\n");
+		rc = EXIT_USAGE;
+	} else if (rc == 0) {
+		rc = run(&a, &pool, &r);
+	} else if (rc < 0) {
+		rc = EXIT_OK; /* --help */
+	}
+	cc_matrix_clear(&r.m);
+	cc_paths_free(r.ps);
+	cc_profiles_free(r.profs);
+	cc_pool_free(pool);
+	free(a.inter);
+	free(a.roots);
+	free(a.specs);
 	return rc;
 }
 
 int cmd_build(int argc, char **argv)
 {
-	bargs_t a = { 0 };
-	cc_pool_t *pool = cc_pool_new(), *anchors = cc_pool_new();
-	int rc = parse(argc, argv, &a);
-
-	if (rc == 0 && (!pool || !anchors)) {
-		fprintf(stderr, "certchain: out of memory\n");
-		rc = EXIT_USAGE;
-	} else if (rc == 0) {
-		rc = run(&a, &pool, &anchors);
-	} else if (rc < 0) {
-		rc = EXIT_OK; /* --help */
-	}
-	cc_pool_free(pool);
-	cc_pool_free(anchors);
-	free(a.inter);
-	free(a.roots);
-	return rc;
+	return cli_build_main(argc, argv, 0);
 }

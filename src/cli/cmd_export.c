@@ -22,8 +22,12 @@ static const char usage_text[] =
 	"                                certificates in FILE join the pool)\n"
 	"  -k, --key FILE                its private key (PEM or DER, unencrypted)\n"
 	"  -I, --intermediates FILE|DIR  untrusted pool for the chain (repeatable)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: the\n"
-	"                                system store)\n"
+	"  -p, --profile SPEC            trust profile (repeatable), as for 'build'\n"
+	"  -r, --roots FILE|DIR          trust anchors (repeatable): the profile\n"
+	"                                'roots'. Default: every built-in profile +\n"
+	"                                system (see 'certchain profiles'); the\n"
+	"                                chain is the one most profiles trust\n"
+	"      --host NAME               the chain must be valid for NAME\n"
 	"      --chain FILE              ship exactly these certificates as the chain\n"
 	"      --no-chain                ship no chain, only the certificate\n"
 	"      --at TIME                 choose the chain valid at TIME\n"
@@ -57,9 +61,9 @@ static const char usage_text[] =
 enum fmt { FMT_AUTO, FMT_PFX, FMT_FULLCHAIN, FMT_BUNDLE_KEY };
 
 typedef struct eargs {
-	const char **inter, **roots;
-	size_t ninter, nroots;
-	const char *cert, *key, *chain, *name, *out, *pwfile, *pwenv, *sel;
+	const char **inter, **roots, **specs;
+	size_t ninter, nroots, nspecs;
+	const char *cert, *key, *chain, *name, *out, *pwfile, *pwenv, *sel, *host;
 	int no_chain, json, fmt;
 	cc_pfx_opts_t pfx;
 	time_t at;
@@ -103,6 +107,8 @@ static int parse(int argc, char **argv, eargs_t *a)
 		{ "key", required_argument, 0, 'k' },
 		{ "intermediates", required_argument, 0, 'I' },
 		{ "roots", required_argument, 0, 'r' },
+		{ "profile", required_argument, 0, 'p' },
+		{ "host", required_argument, 0, 13 },
 		{ "chain", required_argument, 0, 1 },
 		{ "no-chain", no_argument, 0, 2 },
 		{ "name", required_argument, 0, 'n' },
@@ -125,7 +131,7 @@ static int parse(int argc, char **argv, eargs_t *a)
 	long v;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:k:I:r:n:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:k:I:r:p:n:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->cert = optarg; break;
 		case 'k': a->key = optarg; break;
@@ -135,6 +141,11 @@ static int parse(int argc, char **argv, eargs_t *a)
 				 c == 'I' ? &a->ninter : &a->nroots, optarg))
 				return EXIT_USAGE;
 			break;
+		case 'p':
+			if (push(&a->specs, &a->nspecs, optarg))
+				return EXIT_USAGE;
+			break;
+		case 13: a->host = optarg; break;
 		case 1: a->chain = optarg; break;
 		case 2: a->no_chain = 1; break;
 		case 'n': a->name = optarg; break;
@@ -229,39 +240,37 @@ static int forced_chain(const eargs_t *a, cc_pool_t *pool, cc_cert_t *leaf,
 static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 		  cc_certlist_t *chain)
 {
-	cc_pool_t *anchors, *pool = *pp;
+	cc_pool_t *anchors = NULL, *pool = *pp;
+	cc_profiles_t *profs;
 	cc_cert_t *leaf = leafs->v[0];
 	cc_certlist_t full = { 0 };
 	cc_build_opts_t bo = { 0 };
 	cc_error_t err;
-	const char *sys;
 	int rc = EXIT_USAGE, r;
 
 	if (a->no_chain)
 		return 0;
 	if (a->chain)
 		return forced_chain(a, pool, leaf, chain);
-	if (!(anchors = cc_pool_new()))
+	if (!(profs = cc_profiles_new()))
 		return EXIT_USAGE;
 	cc_error_clear(&err);
 	for (size_t i = 0; i < a->ninter; i++)
 		if (cli_load(pool, a->inter[i], 0, NULL))
 			goto out;
-	for (size_t i = 0; i < a->nroots; i++)
-		if (cli_load(anchors, a->roots[i], 0, NULL))
-			goto out;
-	if (!a->nroots && cli_load_system_roots(anchors, &sys))
-		goto out;
-	if (cli_store_apply(&a->store, pp, &anchors, leafs, 1))
+	/* Trust exactly as 'build' sets it up: profiles, then the store's. */
+	if (cli_profiles(profs, a->specs, a->nspecs, a->roots, a->nroots) ||
+	    cli_store_profile(&a->store, profs, pp, leafs, &anchors))
 		goto out;
 	pool = *pp;
 	leaf = leafs->v[0];
 	bo.at = a->at ? a->at : time(NULL);
-	r = cc_chain_choose(&bo, leaf, pool, anchors, NULL, NULL, &full, NULL, &err);
+	bo.host = a->host;
+	r = cc_chain_choose(&bo, leaf, pool, anchors, profs, &full, &err);
 	if (r == CC_ENOTFOUND) {
 		char line[1200];
-		fprintf(stderr, "certchain: %s\n(give the chain with --chain FILE, or "
-				"--no-chain)\n", cc_error_line(&err, line, sizeof(line)));
+		fprintf(stderr, "certchain: %s; give the chain with --chain FILE, or "
+				"--no-chain\n", cc_error_line(&err, line, sizeof(line)));
 		rc = EXIT_PROBLEM;
 		goto out;
 	}
@@ -270,7 +279,7 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 		goto out;
 	}
 	rc = 0;
-	/* The anchors pool dies here: keep only certificates the pool owns. */
+	/* The anchor pools die here: keep only certificates the pool owns. */
 	for (size_t i = 1; !rc && i < full.n; i++) {
 		cc_cert_t *c = full.v[i], *own = cc_pool_find_sha256(pool, cc_cert_sha256(c));
 		size_t len;
@@ -283,6 +292,7 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 out:
 	cc_certlist_clear(&full);
 	cc_pool_free(anchors);
+	cc_profiles_free(profs);
 	return rc;
 }
 
@@ -487,5 +497,6 @@ int cmd_export(int argc, char **argv)
 	cc_pool_free(pool);
 	free(a.inter);
 	free(a.roots);
+	free(a.specs);
 	return rc;
 }

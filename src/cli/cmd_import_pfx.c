@@ -198,9 +198,7 @@ static void report(const pargs_t *a, cc_store_t *st, const plan_t *v, size_t n)
 
 static int run(const pargs_t *a)
 {
-	unsigned char *buf = NULL;
-	size_t len = 0, n = 0;
-	char *pass = NULL;
+	size_t n = 0;
 	cc_pfx_t *p = NULL;
 	cc_store_t *st = NULL;
 	plan_t *v = NULL;
@@ -208,19 +206,8 @@ static int run(const pargs_t *a)
 	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
-	if (cc_file_read(a->file, &buf, &len, &err))
-		return cli_fail(&err);
-	if (!cc_pfx_sniff(buf, len)) {
-		fprintf(stderr, "certchain: %s: not a PKCS#12/PFX file (use 'certchain "
-				"store import' for PEM/DER/P7B)\n", a->file);
-		goto out;
-	}
-	if (cli_password("import-pfx", a->pwfile, a->pwenv, a->file, 0, &pass))
-		goto out;
-	if (cc_pfx_read(buf, len, a->file, pass, &p, &err)) {
-		cli_fail(&err);
-		goto out;
-	}
+	if (cli_read_contents("import-pfx", a->file, a->pwfile, a->pwenv, 1, &p))
+		return EXIT_USAGE;
 	if (!(v = calloc(p->n ? p->n : 1, sizeof(*v)))) {
 		fprintf(stderr, "certchain: out of memory\n");
 		goto out;
@@ -239,8 +226,6 @@ out:
 	cc_store_close(st);
 	free(v);
 	cc_pfx_free(p);
-	cli_password_free(pass);
-	cc_file_free(buf, len);
 	return rc;
 }
 

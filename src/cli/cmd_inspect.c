@@ -193,7 +193,6 @@ static void text(cc_buf_t *b, const char *file, const cc_pfx_t *p)
 			      p->encrypted_keys, p->encrypted_keys == 1 ? "" : "s");
 	for (size_t i = 0; i < p->n; i++) {
 		const cc_pfx_bag_t *bag = &p->bags[i];
-		char kd[64];
 		long m;
 		if (bag->cert) {
 			cc_buf_printf(b, "certificate #%zu:\n", ordinal(p, i));
@@ -203,6 +202,7 @@ static void text(cc_buf_t *b, const char *file, const cc_pfx_t *p)
 			if (m >= 0)
 				cc_buf_printf(b, "      private key: key #%zu\n", ordinal(p, (size_t)m));
 		} else {
+			char kd[64];
 			cc_buf_printf(b, "key #%zu: %s\n", ordinal(p, i),
 				      cc_key_desc(bag->key, kd, sizeof(kd)));
 			text_attrs(b, bag);
@@ -221,35 +221,18 @@ static void text(cc_buf_t *b, const char *file, const cc_pfx_t *p)
 
 static int run(const iargs_t *a)
 {
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	char *pass = NULL;
 	cc_pfx_t *p = NULL;
 	cc_buf_t b = { 0 };
-	cc_error_t err;
-	int rc = EXIT_USAGE;
 
-	cc_error_clear(&err);
-	if (cc_file_read(a->file, &buf, &len, &err))
-		return cli_fail(&err);
-	if (cc_pfx_sniff(buf, len) &&
-	    cli_password("inspect", a->pwfile, a->pwenv, a->file, 0, &pass))
-		goto out;
-	if (cc_contents_read(buf, len, a->file, pass, &p, &err)) {
-		cli_fail(&err);
-		goto out;
-	}
+	if (cli_read_contents("inspect", a->file, a->pwfile, a->pwenv, 0, &p))
+		return EXIT_USAGE;
 	if (a->json)
 		json(&b, a->file, p);
 	else
 		text(&b, a->file, p);
 	cli_flush(&b);
-	rc = EXIT_OK;
-out:
-	cli_password_free(pass);
 	cc_pfx_free(p);
-	cc_file_free(buf, len);
-	return rc;
+	return EXIT_OK;
 }
 
 int cmd_inspect(int argc, char **argv)

@@ -24,7 +24,8 @@ static const char usage_text[] =
 	"                                     add every certificate of FILE (PEM,\n"
 	"                                     DER, PKCS#7); without --to: key ->\n"
 	"                                     personal, self-signed CA -> root,\n"
-	"                                     other CA -> intermediate\n"
+	"                                     other CA -> intermediate; a key\n"
+	"                                     inside FILE is used like --key\n"
 	"  show SELECTOR                      one certificate in detail\n"
 	"  remove SELECTOR                    delete it (and its key)\n"
 	"  disable SELECTOR                   keep it, never use it in a path\n"
@@ -36,7 +37,7 @@ static const char usage_text[] =
 	"options:\n"
 	"      --store DIR            the store (default $CERTCHAIN_STORE, else\n"
 	"                             ~/.local/share/certchain; root: /var/lib/certchain)\n"
-	"      --json                 one JSON object on stdout (list, show, import)\n"
+	"      --json                 one JSON object on stdout\n"
 	"      --insecure-key-perms   show: accept a group/world-readable key file\n"
 	"  -h, --help                 this text\n"
 	"\n"
@@ -65,6 +66,7 @@ int cli_store_args(int argc, char **argv, cli_store_args_t *a)
 	int c;
 
 	optind = 1;
+	opterr = 0; /* one line of our own instead of getopt's */
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 1: a->dir = optarg; break;
@@ -81,7 +83,9 @@ int cli_store_args(int argc, char **argv, cli_store_args_t *a)
 		case 6: a->der = 1; break;
 		case 7: a->insecure = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
-		default: return cli_usage_error("store", "bad option");
+		default:
+			return cli_usage_error("store", "%s: unknown option or missing "
+					       "value '%s'", cmd, argv[optind - 1]);
 		}
 	}
 	if ((a->to || a->key || a->name) && strcmp(cmd, "import"))
@@ -224,48 +228,63 @@ static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l
 	return err.code ? cli_fail(&err) : EXIT_OK;
 }
 
+/* One line saying what a change did, as text or JSON. */
+static void said(const cli_store_args_t *a, const char *action, int changed,
+		 const cc_store_entry_t *e, const char *file)
+{
+	char cn[256];
+	cc_buf_t b = { 0 };
+
+	cc_cert_name(e->cert, 0, cn, sizeof(cn));
+	if (a->json) {
+		cc_buf_printf(&b, "{\"action\":\"%s\",\"changed\":%s,\"store\":\"%s\","
+				  "\"sha256\":\"%s\",\"subject_cn\":", action,
+			      changed ? "true" : "false", cc_store_kind_name(e->kind),
+			      e->sha256);
+		cc_buf_json_str(&b, cn);
+		if (file) {
+			cc_buf_printf(&b, ",\"file\":");
+			cc_buf_json_str(&b, file);
+		}
+		cc_buf_printf(&b, "}\n");
+	} else if (file) {
+		cc_buf_printf(&b, "wrote %s: %s (sha256 %.16s)\n", file, cn, e->sha256);
+	} else {
+		cc_buf_printf(&b, "%s%s: %s (%s, sha256 %.16s)\n", changed ? "" : "already ",
+			      action, cn, cc_store_kind_name(e->kind), e->sha256);
+	}
+	cli_flush(&b);
+}
+
 static int do_change(cc_store_t *st, const char *cmd, const cli_store_args_t *a,
 		     cc_store_list_t *l)
 {
 	const cc_store_entry_t *e = &l->v[0];
 	cc_error_t err;
-	char cn[256];
-	int r;
+	int dis = !strcmp(cmd, "disable");
 
 	cc_error_clear(&err);
-	cc_cert_name(e->cert, 0, cn, sizeof(cn));
 	if (!strcmp(cmd, "remove")) {
-		if ((r = cc_store_remove(st, e->sha256, &err)))
+		if (cc_store_remove(st, e->sha256, &err))
 			return cli_fail(&err);
-		printf("removed from %s: %s (sha256 %.16s)\n", cc_store_kind_name(e->kind),
-		       cn, e->sha256);
-		return EXIT_OK;
-	}
-	if (!strcmp(cmd, "export")) {
+		said(a, "removed", 1, e, NULL);
+	} else if (!strcmp(cmd, "export")) {
 		if (!a->out)
 			return cli_usage_error("store", "export needs -o FILE");
 		if (cc_store_export(e, a->out, a->der ? CC_STORE_DER : CC_STORE_PEM, &err))
 			return cli_fail(&err);
-		printf("wrote %s: %s (sha256 %.16s)\n", a->out, cn, e->sha256);
-		return EXIT_OK;
-	}
-	/* disable / enable */
-	{
-		int dis = !strcmp(cmd, "disable");
-		if (e->disabled == dis) {
-			printf("already %s: %s (%s, sha256 %.16s)\n", dis ? "disabled" : "enabled",
-			       cn, cc_store_kind_name(e->kind), e->sha256);
-			return EXIT_OK;
-		}
+		said(a, "exported", 1, e, a->out);
+	} else if (e->disabled == dis) {
+		said(a, dis ? "disabled" : "enabled", 0, e, NULL);
+	} else {
 		if (cc_store_set_disabled(st, e->sha256, dis, &err))
 			return cli_fail(&err);
-		printf("%s: %s (%s, sha256 %.16s)\n", dis ? "disabled" : "enabled", cn,
-		       cc_store_kind_name(e->kind), e->sha256);
+		said(a, dis ? "disabled" : "enabled", 1, e, NULL);
 	}
 	return EXIT_OK;
 }
 
-static int do_rehash(cc_store_t *st)
+static int do_rehash(cc_store_t *st, int json)
 {
 	cc_error_t err;
 	cc_store_list_t *l = NULL;
@@ -276,8 +295,11 @@ static int do_rehash(cc_store_t *st)
 		return cli_fail(&err);
 	for (size_t i = 0; i < l->n; i++)
 		n += !l->v[i].disabled;
-	printf("%s/root: %zu hashed link%s (enabled roots) for openssl verify "
-	       "-CApath\n", cc_store_dir(st), n, n == 1 ? "" : "s");
+	if (json)
+		printf("{\"action\":\"rehash\",\"links\":%zu}\n", n);
+	else
+		printf("%s/root: %zu hashed link%s (enabled roots) for openssl verify "
+		       "-CApath\n", cc_store_dir(st), n, n == 1 ? "" : "s");
 	cc_store_list_free(l);
 	return EXIT_OK;
 }
@@ -316,7 +338,7 @@ int cmd_store(int argc, char **argv)
 	if (!strcmp(cmd, "list"))
 		rc = do_list(st, &a);
 	else if (!strcmp(cmd, "rehash"))
-		rc = do_rehash(st);
+		rc = do_rehash(st, a.json);
 	else if (!(rc = select_one(st, a.args[0], &l)))
 		rc = !strcmp(cmd, "show") ? do_show(st, &a, l) : do_change(st, cmd, &a, l);
 	cc_store_list_free(l);

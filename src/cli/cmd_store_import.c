@@ -53,9 +53,9 @@ static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
 	       cc_certlist_t *certs, EVP_PKEY *key)
 {
 	const char *file = a->args[0];
-	cc_store_imported_t *res = calloc(certs->n, sizeof(*res));
-	int *kinds = calloc(certs->n, sizeof(*kinds)), *keyed = calloc(certs->n, sizeof(int));
-	size_t nkeyed = 0;
+	cc_store_imported_t *res = calloc(certs->n + 1, sizeof(*res));
+	int *kinds = calloc(certs->n + 1, sizeof(*kinds)), *keyed = calloc(certs->n + 1, sizeof(int));
+	size_t nkeyed = 0, roots = 0;
 	cc_buf_t b = { 0 };
 	cc_error_t err;
 	int rc = EXIT_USAGE;
@@ -99,6 +99,13 @@ static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
 			fail_cert(file, &err);
 			goto out;
 		}
+	}
+	for (size_t i = 0; i < certs->n; i++)
+		roots += res[i].added && res[i].kind == CC_STORE_ROOT;
+	if (roots && cc_store_rehash(st, &err)) {
+		cc_store_unlock(st);
+		cli_fail(&err);
+		goto out;
 	}
 	cc_store_unlock(st);
 	if (a->json) {
@@ -145,6 +152,10 @@ int cmd_store_import(int argc, char **argv)
 		cli_fail(&err);
 		goto out;
 	}
+	/* A combined file (HAProxy style) carries its own key. */
+	if (!a.key && !cc_key_load(a.args[0], &key, &err))
+		a.key = a.args[0];
+	cc_error_clear(&err);
 	if (cli_store_open(&a, &st))
 		goto out;
 	rc = run(&a, st, pool, &certs, key);

@@ -164,7 +164,7 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 	if (!nroots && cli_load_system_roots(anchors, &sys))
 		goto out;
-	if (cli_store_apply(&so, &pool, &anchors, &served, 0))
+	if (cli_store_apply(&so, pool, &anchors))
 		goto out;
 	if (!ao.at)
 		ao.at = time(NULL);

@@ -136,3 +136,13 @@ void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 				      ind, "", pad);
 	}
 }
+
+int cli_push_arg(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}

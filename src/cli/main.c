@@ -12,10 +12,17 @@ static const struct {
 } cmds[] = {
 	{ "build", cmd_build, "choose and write the chain to serve for a leaf" },
 	{ "verify", cmd_verify, "check a chain file exactly as a server would send it" },
+	{ "explain", cmd_explain, "say in plain words which chain to serve and why" },
+	{ "profiles", cmd_profiles, "list the trust profiles (client root stores)" },
+	{ "check", cmd_check, "check the chain a live TLS server sends, and how to fix it" },
 	{ "store", cmd_store, "the certificate store: import, list, disable, remove" },
 	{ "export", cmd_export, "write key + certificate + chosen chain as PFX or PEM" },
-	{ "inspect", cmd_inspect, "show what a cert/PFX/PEM/P7B/key file holds" },
 	{ "import-pfx", cmd_import_pfx, "import a PFX's key, certificate and CAs into the store" },
+	{ "inspect", cmd_inspect, "show what a cert/PFX/PEM/P7B/key file holds" },
+	{ "bind", cmd_bind, "deploy a personal certificate and its chain to a web server site" },
+	{ "bindings", cmd_bindings, "list the sites bound on web servers" },
+	{ "unbind", cmd_unbind, "remove a site's binding and deployed files" },
+	{ "reload", cmd_reload, "check, reload and prove what each bound site serves" },
 };
 
 static void usage(FILE *f)

@@ -161,3 +161,30 @@ void cli_password_free(char *p)
 		free(p);
 	}
 }
+
+int cli_read_contents(const char *cmd, const char *file, const char *pwfile,
+		      const char *pwenv, int pfx_only, cc_pfx_t **out)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char *pass = NULL;
+	cc_error_t err;
+	int rc = EXIT_USAGE, pfx;
+
+	*out = NULL;
+	cc_error_clear(&err);
+	if (cc_file_read(file, &buf, &len, &err))
+		return cli_fail(&err);
+	pfx = cc_pfx_sniff(buf, len);
+	if (!pfx && pfx_only)
+		fprintf(stderr, "certchain: %s: not a PKCS#12/PFX file\n", file);
+	else if (pfx && cli_password(cmd, pwfile, pwenv, file, 0, &pass))
+		; /* message printed */
+	else if (cc_contents_read(buf, len, file, pass, out, &err))
+		cli_fail(&err);
+	else
+		rc = 0;
+	cli_password_free(pass);
+	cc_file_free(buf, len);
+	return rc;
+}

@@ -1,9 +1,47 @@
 /* store_use.c - how build and verify use the certificate store: its enabled
- * intermediates and roots join the pools, its disabled certificates leave
- * them whatever their source (system store, -r, -I). */
+ * intermediates join the pool, its enabled roots the anchors (for build: the
+ * trust profile "store"), its disabled certificates leave the search
+ * whatever their source (system store, profiles, -r, -I). */
 #include "cli.h"
 
 #include <stdio.h>
+
+/* What the store contributes, read once. */
+typedef struct contrib {
+	cc_pool_t *inter, *roots, *dis;
+	char src[600];
+} contrib_t;
+
+static void contrib_free(contrib_t *c)
+{
+	cc_pool_free(c->inter);
+	cc_pool_free(c->roots);
+	cc_pool_free(c->dis);
+}
+
+static int oom(cc_error_t *err)
+{
+	snprintf(err->msg, sizeof(err->msg), "out of memory");
+	return err->code = CC_ENOMEM;
+}
+
+static int contrib_load(const cli_store_opts_t *o, contrib_t *c, cc_error_t *err)
+{
+	cc_store_t *st = NULL;
+	int r;
+
+	c->inter = cc_pool_new();
+	c->roots = cc_pool_new();
+	c->dis = cc_pool_new();
+	if (!c->inter || !c->roots || !c->dis)
+		return oom(err);
+	if (!(r = cc_store_open(o->dir, &st, err)))
+		r = cc_store_load_pools(st, c->inter, c->roots, c->dis, err);
+	if (!r)
+		snprintf(c->src, sizeof(c->src), "certificate store %s", cc_store_dir(st));
+	cc_store_close(st);
+	return r;
+}
 
 /* Copies every certificate of src that is not in drop into dst. */
 static int copy_except(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *drop,
@@ -23,56 +61,106 @@ static int copy_except(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *drop,
 	return 0;
 }
 
-int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
-		    cc_pool_t **anchors, cc_certlist_t *keep, int filter_pool)
+/* The store's enabled roots as the profile "store", when it has any. */
+static int add_profile(cc_profiles_t *profs, const contrib_t *c, cc_error_t *err)
 {
-	cc_store_t *st = NULL;
-	cc_pool_t *inter = cc_pool_new(), *roots = cc_pool_new(), *dis = cc_pool_new();
-	cc_pool_t *na = cc_pool_new(), *np = filter_pool ? cc_pool_new() : NULL;
+	if (!cc_pool_count(c->roots))
+		return 0;
+	return cc_profiles_add_pool(profs, "store", c->roots, CC_BEHAVIOUR_PATHBUILD,
+				    CC_PROFILE_DEFAULT_WEIGHT, c->src, err);
+}
+
+int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs)
+{
+	contrib_t c = { 0 };
 	cc_error_t err;
-	int r = 0;
+	int r;
 
 	if (o->no_store)
-		goto out;
+		return 0;
 	cc_error_clear(&err);
-	if (!inter || !roots || !dis || !na || (filter_pool && !np)) {
-		snprintf(err.msg, sizeof(err.msg), "out of memory");
-		r = err.code = CC_ENOMEM;
+	if ((r = contrib_load(o, &c, &err)) || (r = add_profile(profs, &c, &err)))
+		cli_fail(&err);
+	contrib_free(&c);
+	return r ? EXIT_USAGE : 0;
+}
+
+int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
+		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors)
+{
+	contrib_t c = { 0 };
+	cc_pool_t *na = NULL, *np = NULL;
+	cc_error_t err;
+	size_t len;
+	const unsigned char *der;
+	int r;
+
+	*anchors = NULL;
+	if (o->no_store)
+		return 0;
+	cc_error_clear(&err);
+	if ((r = contrib_load(o, &c, &err)))
+		goto out;
+	if (!(na = cc_pool_new()) || !(np = cc_pool_new())) {
+		r = oom(&err);
 		goto out;
 	}
-	if ((r = cc_store_open(o->dir, &st, &err)) ||
-	    (r = cc_store_load_pools(st, inter, roots, dis, &err)) ||
-	    (r = copy_except(na, *anchors, dis, &err)) ||
-	    (r = copy_except(na, roots, NULL, &err)))
+	if ((r = add_profile(profs, &c, &err)))
 		goto out;
-	if (filter_pool) {
-		/* The certificate asked about stays, even when disabled. */
-		size_t len;
-		const unsigned char *der = cc_cert_der(keep->v[0], &len);
-		if ((r = cc_pool_add_der(np, der, len, cc_cert_source(keep->v[0]), NULL,
-					 NULL, &err)) ||
-		    (r = copy_except(np, *pool, dis, &err)) ||
-		    (r = copy_except(np, inter, NULL, &err)))
-			goto out;
-		for (size_t i = 0; i < keep->n; i++)
-			keep->v[i] = cc_pool_find_sha256(np, cc_cert_sha256(keep->v[i]));
-		cc_pool_free(*pool);
-		*pool = np;
-		np = NULL;
-	} else if ((r = copy_except(*pool, inter, NULL, &err))) {
+	/* The search's anchors: every profile's, less the disabled ones. */
+	if ((r = copy_except(na, cc_profiles_pool(profs), c.dis, &err)))
+		goto out;
+	/* The certificate asked about stays, even when disabled. */
+	der = cc_cert_der(keep->v[0], &len);
+	if ((r = cc_pool_add_der(np, der, len, cc_cert_source(keep->v[0]), NULL, NULL,
+				 &err)) ||
+	    (r = copy_except(np, *pool, c.dis, &err)) ||
+	    (r = copy_except(np, c.inter, NULL, &err)))
+		goto out;
+	for (size_t i = 0; i < keep->n; i++)
+		keep->v[i] = cc_pool_find_sha256(np, cc_cert_sha256(keep->v[i]));
+	cc_pool_free(*pool);
+	*pool = np;
+	np = NULL;
+	*anchors = na;
+	na = NULL;
+out:
+	if (r)
+		cli_fail(&err);
+	contrib_free(&c);
+	cc_pool_free(na);
+	cc_pool_free(np);
+	return r ? EXIT_USAGE : 0;
+}
+
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
+		    cc_pool_t **anchors)
+{
+	contrib_t c = { 0 };
+	cc_pool_t *na = NULL;
+	cc_error_t err;
+	int r;
+
+	if (o->no_store)
+		return 0;
+	cc_error_clear(&err);
+	if ((r = contrib_load(o, &c, &err)))
+		goto out;
+	if (!(na = cc_pool_new())) {
+		r = oom(&err);
 		goto out;
 	}
+	if ((r = copy_except(na, *anchors, c.dis, &err)) ||
+	    (r = copy_except(na, c.roots, NULL, &err)) ||
+	    (r = copy_except(pool, c.inter, NULL, &err)))
+		goto out;
 	cc_pool_free(*anchors);
 	*anchors = na;
 	na = NULL;
 out:
 	if (r)
 		cli_fail(&err);
-	cc_store_close(st);
-	cc_pool_free(inter);
-	cc_pool_free(roots);
-	cc_pool_free(dis);
+	contrib_free(&c);
 	cc_pool_free(na);
-	cc_pool_free(np);
 	return r ? EXIT_USAGE : 0;
 }

@@ -313,3 +313,10 @@ void cc_certlist_clear(cc_certlist_t *l)
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
+
+void cc_cert_adopt_x509(cc_cert_t *c, X509 *x)
+{
+	/* Same DER, so the same decode: share it instead of decoding again. */
+	if (!c->x && !c->decode_failed && x && X509_up_ref(x))
+		c->x = x;
+}

@@ -89,6 +89,10 @@ int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b);
 int cc_cert_sig_known(const cc_cert_t *child, const cc_cert_t *issuer);
 /* Records that issuer's key verified child's signature. */
 void cc_cert_sig_remember(cc_cert_t *child, const cc_cert_t *issuer);
+/* Gives c (not decoded yet) the decode x of the same DER (reference taken):
+ * OpenSSL 3 decodes keys slowly, and a served certificate is already decoded
+ * by the handshake or by another pool. */
+void cc_cert_adopt_x509(cc_cert_t *c, X509 *x);
 /* 1 if a's subject equals b's issuer, exact or canonical */
 int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
 
@@ -102,6 +106,55 @@ int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
 		    EVP_PKEY **out, cc_error_t *err);
 int cc_key_load_fd(int fd, const char *name, EVP_PKEY **out, cc_error_t *err);
 
+/* store.c, store_write.c, store_links.c */
+#define CC_STORE_NKINDS 3
+struct cc_store {
+	char *dir;
+	int lockfd;
+	int depth;       /* recursion level of cc_store_lock() */
+	int links_stale; /* a root changed while an outer lock holder batches */
+};
+/* "DIR/A[/B][EXT]" into buf; -1 when too long. */
+int cc_store_path_of(char *buf, size_t n, const cc_store_t *st, const char *a,
+		     const char *b, const char *ext);
+/* Creates the store's directories (keys/ 0700). Under the lock. */
+int cc_store_layout(cc_store_t *st, cc_error_t *err);
+/* 1 if name is 64 lower-case hex digits followed by ext. */
+int cc_store_sha_name(const char *name, const char *ext);
+int cc_is_lower_hex(const char *s, size_t n);
+void cc_fsync_dir(const char *dir);
+/* A root changed: refresh the links now, or at the outer unlock. */
+int cc_store_roots_changed(cc_store_t *st, cc_error_t *err);
+
+/* validate.c: cc_path_validate with flags (profiles use them). */
+#define CC_VALIDATE_IGNORE_ANCHOR_TIME 1u /* the anchor's dates are not checked */
+int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
+			   unsigned flags, cc_error_t *err);
+
+/* behaviour.c: 1 if c is a cross-sign: not self-issued, and a self-signed
+ * certificate of the set's pool or of l has its subject and key. */
+int cc_cert_is_cross_sign(cc_profiles_t *ps, const cc_certlist_t *l, cc_cert_t *c);
+
+/* starttls.c: the plain-text dialogue before a TLS handshake; probe.c does
+ * the I/O. Longest exchange buffered: an SMTP EHLO answer or XMPP features
+ * list is < 2 KB in practice; 8 KB bounds a server that talks on. */
+#define CC_STARTTLS_MAX 8192
+typedef struct cc_starttls_dialogue {
+	int proto;                 /* enum cc_starttls */
+	int phase;                 /* which exchange of the dialogue */
+	char out[512];             /* to send now: out[off..nout) */
+	size_t nout, off;
+	char in[CC_STARTTLS_MAX];  /* the current reply, NUL-terminated */
+	size_t nin;
+	char why[256];             /* the refusal, when cc_starttls_got() < 0 */
+} cc_starttls_t;
+/* Resets s for proto; s->nout > 0 when the client speaks first. */
+void cc_starttls_begin(cc_starttls_t *s, int proto, const char *host);
+/* How many bytes may be read into s->in + s->nin now. */
+size_t cc_starttls_room(const cc_starttls_t *s);
+/* n more bytes were read: 1 start TLS now, 0 go on (send s->out if nout),
+ * -1 refused (s->why). */
+int cc_starttls_got(cc_starttls_t *s, size_t n);
 /* key.c (pkcs12): every unencrypted private key in a PEM bundle, or one DER
  * key; *encrypted counts the encrypted ones skipped. *out (n keys) is the
  * caller's: EVP_PKEY_free() each, free() the array. 0 keys is not an error. */

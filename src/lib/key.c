@@ -192,7 +192,6 @@ int cc_keys_from_mem(const unsigned char *buf, size_t len, const char *name,
 {
 	const unsigned char *q = buf;
 	EVP_PKEY *k;
-	X509_SIG *p8;
 
 	*out = NULL;
 	*n = 0;
@@ -207,6 +206,7 @@ int cc_keys_from_mem(const unsigned char *buf, size_t len, const char *name,
 			return cc_err(err, CC_ENOMEM, name, "out of memory");
 		}
 	} else {
+		X509_SIG *p8;
 		q = buf;
 		if ((p8 = d2i_X509_SIG(NULL, &q, (long)len))) {
 			(*encrypted)++; /* DER EncryptedPrivateKeyInfo */

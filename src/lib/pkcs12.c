@@ -170,9 +170,9 @@ static int decrypt_failed(rd_t *r, const char *what, const char *alg)
 
 	ERR_clear_error();
 	if (unsupported)
-		return cc_err(r->err, CC_ECRYPTO, r->name, "%s uses %s, which this "
-				  "OpenSSL cannot decrypt (is the legacy provider "
-				  "installed?)", what, alg);
+		return cc_err(r->err, CC_ECRYPTO, r->name, "cannot decrypt %s: this "
+				  "OpenSSL does not support %s (for RC2 and DES: is "
+				  "its legacy provider installed?)", what, alg);
 	if (!r->mac_ok)
 		return cc_err(r->err, CC_EPASSWORD, "", "wrong password for %s",
 			      r->name);

@@ -6,16 +6,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-pkcs12.sh"
 
-LOG=$T/all-output.log   # every stdout/stderr of certchain, grepped for the key
-run() { cc "$@" >"$T/out" 2>"$T/err"; local rc=$?; cat "$T/out" "$T/err" >>"$LOG"; return $rc; }
-expect_run() { # expect_run RC DESC ARGS...
-	local want=$1 desc=$2 got
-	shift 2
-	run "$@"
-	got=$?
-	if [ "$got" = "$want" ]; then ok "$desc"; else
-		bad "$desc" "exit $got, wanted $want: $(head -c 400 "$T/err")"; fi
-}
 
 printf 'correct horse battery\n' >"$T/pw"
 chmod 600 "$T/pw"
@@ -110,9 +100,18 @@ for alg in ec rsa; do
 		-I "$d/pool.pem" -r "$d/new.pem" --password-file "$T/pw" -o "$d/short.pfx"
 	expect_eq "$(p12_fps "$d/short.pfx" "$T/pw" | tr '\n' ' ')" "$(fp1 "$d/leaf.pem") $(fp1 "$d/ica.pem") " \
 		"$alg: chain follows the anchors, like build"
+	# trust profiles, as build: old and new clients both trust the cross-sign chain
+	expect_run 0 "$alg: export with two profiles" export --cert "$d/leaf.pem" --key "$d/leaf.key" \
+		-I "$d/pool.pem" -p "old=$d/old.pem" -p "new=$d/new.pem" --password-file "$T/pw" -o "$d/prof.pfx"
+	cc build -I "$d/pool.pem" -p "old=$d/old.pem" -p "new=$d/new.pem" -o "$d/prof-build.pem" "$d/leaf.pem" >/dev/null 2>&1
+	expect_eq "$(p12_fps "$d/prof.pfx" "$T/pw" | tr '\n' ' ')" "$(fps "$d/prof-build.pem" | tr '\n' ' ')" \
+		"$alg: export ships the chain build chooses for the same profiles"
+	expect_eq "$(p12_fps "$d/prof.pfx" "$T/pw" | tr '\n' ' ')" "$want" "$alg: with old+new profiles that is the cross-sign chain"
 	expect_run 1 "$alg: no valid chain -> exit 1" export --cert "$d/leaf.pem" --key "$d/leaf.key" \
 		-I "$d/pool.pem" -r "$d/decoy.pem" --password-file "$T/pw" -o "$d/none.pfx"
 	[ -e "$d/none.pfx" ] && bad "$alg: nothing written without a chain" || ok "$alg: nothing written without a chain"
+	expect_eq "$(wc -l <"$T/err")" 1 "$alg: no-chain message is one line"
+	expect_grep "no trusted chain from 'www.example.test'.*--chain FILE" "$T/err" "$alg: says no chain is trusted and what to do"
 
 	# --- refusals
 	expect_run 2 "$alg: mismatched key refused" export --cert "$d/leaf.pem" --key "$d/ica.key" \
@@ -170,6 +169,11 @@ assert any(sys.argv[5] in c["encryption"] for c in j["certificates"]), [c["encry
 EOF
 	done
 	expect_run 2 "$alg: wrong password on openssl -legacy file" inspect --password-file "$T/wpw" "$d/o-legacy.pfx"
+	# without OpenSSL's legacy module, RC2 is named as the cause, not the password
+	OPENSSL_MODULES=$T/no-modules expect_run 2 "$alg: RC2 file without the legacy module" \
+		inspect --password-file "$T/pw" "$d/o-legacy.pfx"
+	expect_grep "cannot decrypt the certificates: this OpenSSL does not support pbeWithSHA1And40BitRC2-CBC" "$T/err" \
+		"$alg: says RC2 is unsupported, not 'wrong password'"
 
 	# --- inspect plain files: PEM bundle with key, P7B, DER key
 	cat "$d/leaf.pem" "$d/leaf.key" "$d/ica.pem" >"$d/bundle.pem"
@@ -217,6 +221,28 @@ expect_grep "passwords differ" "$T/tty2.out" "different passwords refused"
 tty_run "$T/tty3.out" "tty secret" -- "$CERTCHAIN" inspect "$T/tty.pfx"
 expect_eq "$?" 0 "inspect asks once on the terminal"
 expect_grep "1 certificate, 1 private key" "$T/tty3.out" "inspect with a prompted password reads the PFX"
+
+# export --json reports what went in, without the key
+expect_run 0 "export --json" export --cert "$d/leaf.pem" --key "$d/leaf.key" -I "$d/pool.pem" -r "$d/old.pem" \
+	--password-file "$T/pw" --json -o "$T/j.pfx"
+python3 - "$T/out" "$(fp1 "$d/leaf.pem")" <<'EOF2' && ok "export --json: output, friendly name, key type, certificates in order" || bad "export --json" "$(head -c 300 "$T/out")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["output"].endswith("j.pfx") and j["friendly_name"] == "www.example.test"
+assert j["key"] == "EC P-256" and len(j["certificates"]) == 3
+assert j["certificates"][0]["sha256"] == sys.argv[2]
+EOF2
+# inspect a single DER certificate, and real bundles (counts against grep)
+openssl x509 -in "$d/leaf.pem" -outform DER -out "$T/leaf.der"
+expect_run 0 "inspect a DER certificate" inspect --json "$T/leaf.der"
+expect_eq "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(len(j["certificates"]), len(j["keys"]), j["certificates"][0]["sha256"])' "$T/out")" \
+	"1 0 $(fp1 "$d/leaf.pem")" "DER certificate: one certificate, its fingerprint"
+for f in "$DATA/pools/cfssl-int-bundle.crt" "$DATA/trust-stores/windows.pem"; do
+	[ -f "$f" ] || { echo "skip - $f not found"; continue; }
+	expect_run 0 "inspect real bundle $(basename "$f")" inspect --json "$f"
+	expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["certificates"]))' "$T/out")" \
+		"$(grep -c 'BEGIN CERTIFICATE' "$f")" "$(basename "$f"): every certificate listed"
+done
 
 # encrypted key file: refused with a hint
 openssl pkey -in "$d/leaf.key" -aes256 -passout pass:x -out "$T/enc.key" 2>/dev/null

@@ -7,16 +7,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-pkcs12.sh"
 
-LOG=$T/all-output.log
-run() { cc "$@" >"$T/out" 2>"$T/err"; local rc=$?; cat "$T/out" "$T/err" >>"$LOG"; return $rc; }
-expect_run() {
-	local want=$1 desc=$2 got
-	shift 2
-	run "$@"
-	got=$?
-	if [ "$got" = "$want" ]; then ok "$desc"; else
-		bad "$desc" "exit $got, wanted $want: $(head -c 400 "$T/err")"; fi
-}
 # store_summary DIR: "KIND SHA256 has_key friendly_name" per certificate, sorted
 store_summary() {
 	cc store list --store "$1" --json | python3 -c 'import json,sys

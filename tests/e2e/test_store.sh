@@ -16,6 +16,9 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)"
 # one_line FILE DESC: stderr is exactly one line
 one_line() { expect_eq "$(wc -l <"$1" | tr -d ' ')" 1 "$2 (one-line error)"; }
 build_json() { cc build --at "$AT" --json "$@" "$R/sectigo-dv-r36.pem" >"$T/b.json" 2>"$T/b.err"; }
+# anchors of the valid paths, sorted, space-separated
+anchors() { json "$T/b.json" "' '.join(sorted(p['certs'][-1] for p in d['paths'] if p['valid']))"; }
+profiles() { json "$T/b.json" "' '.join(p['name'] for p in d['profiles'])"; }
 # anchor and chain of the best path, as "ANCHORSHA chainsha,chainsha"
 best() { json "$T/b.json" "(d['anchor'] or {}).get('sha256','none') + ' ' + ','.join(c['sha256'] for c in d['chain'])"; }
 
@@ -30,20 +33,24 @@ expect_eq "$(ls "$S/root"/*.pem | wc -l)" 1 "still one root file"
 expect_eq "$(stat -c %a "$S/keys")" 700 "key directory is 0700"
 
 build_json -r "$R/usertrust-rsa-root.pem"
-expect_eq "$(best)" "$S46 8c54c334b66ba4e426772af4a3f9136c19a1aec729fdb28c535c07a5a4ef22e0" \
-	"enabled self-signed R46 anchors the shortest path"
-expect_eq "$(json "$T/b.json" "sum(p['valid'] for p in d['paths'])")" 2 "both paths are valid"
+expect_eq "$(anchors)" "$S46 $UTR" "enabled: valid paths to the self-signed R46 and (cross-sign) to USERTrust"
+expect_eq "$(profiles)" "roots store" "the store's enabled roots are the trust profile 'store'"
 
 expect_rc 2 "CN selector matching the cross-sign and the root" cc store disable "CN=Sectigo Public Server Authentication Root R46"
 one_line "$T/err" "ambiguous selector"
 expect_grep "matches 2 certificates.*intermediate.*root|matches 2 certificates.*root.*intermediate" "$T/err" "the refusal lists both matches"
+expect_rc 0 "profiles lists the store's roots as the profile 'store'" cc profiles -r "$R/usertrust-rsa-root.pem"
+expect_grep "^store +1 +pathbuild" "$T/out" "profile 'store' with 1 anchor"
+expect_rc 0 "profiles --no-store" cc profiles --no-store -r "$R/usertrust-rsa-root.pem"
+expect_nogrep "^store " "$T/out" "no 'store' profile with --no-store"
 expect_rc 0 "disable the self-signed R46 by thumbprint" cc store disable "${S46:0:12}"
 expect_rc 0 "disable again" cc store disable "R46 self-signed"
 expect_grep "^already disabled" "$T/out" "disabling twice says so"
 build_json -r "$R/usertrust-rsa-root.pem"
 expect_eq "$(best)" "$UTR 8c54c334b66ba4e426772af4a3f9136c19a1aec729fdb28c535c07a5a4ef22e0,$X46" \
 	"disabled root: the chain goes through the cross-sign to USERTrust"
-expect_eq "$(json "$T/b.json" "sum(p['valid'] for p in d['paths'])")" 1 "only the cross-signed path remains"
+expect_eq "$(anchors)" "$UTR" "only the cross-signed path remains"
+expect_eq "$(profiles)" "roots" "no enabled store root: no 'store' profile"
 expect_rc 1 "a disabled root given with -r anchors nothing" \
 	cc build --at "$AT" -r "$R/sectigo-r46-root.pem" "$R/sectigo-dv-r36.pem"
 expect_rc 0 "...unless --no-store" \
@@ -51,9 +58,10 @@ expect_rc 0 "...unless --no-store" \
 cc store list >"$T/list"
 expect_grep "R46 self-signed\"  \[DISABLED\]" "$T/list" "list shows the disabled flag and friendly name"
 
-expect_rc 0 "enable it" cc store enable "R46 self-signed"
+expect_rc 0 "enable it" cc store enable "R46 self-signed" --json
+expect_eq "$(json "$T/out" "(d['action'], d['changed'], d['store'], d['sha256'])")" "('enabled', True, 'root', '$S46')" "enable --json"
 build_json -r "$R/usertrust-rsa-root.pem"
-expect_eq "$(best | cut -d' ' -f1)" "$S46" "enabled again: the self-signed path is back"
+expect_eq "$(anchors)" "$S46 $UTR" "enabled again: the self-signed path is back"
 expect_rc 0 "remove it" cc store remove "R46 self-signed"
 expect_eq "$(ls "$S/root" | wc -l)" 0 "no file left in root/ (certificate, metadata, link)"
 build_json -r "$R/usertrust-rsa-root.pem"
@@ -152,8 +160,28 @@ expect_rc 2 "export without -o" cc store export "my site"
 expect_rc 1 "a 7-digit thumbprint is no selector, and matches nothing (exit 1)" cc store show "${LEAF:0:7}"
 one_line "$T/err" "too short a thumbprint"
 expect_rc 2 "unknown store command" cc store frobnicate
+one_line "$T/err" "unknown store command"
+expect_rc 2 "unknown option" cc store list --frobnicate
+one_line "$T/err" "unknown option"
 expect_rc 0 "store --help" cc store --help
 expect_grep "^usage: certchain store" "$T/out" "help text"
+echo "--- PKCS#7 and DER files, store roots with the default anchors"
+S4=$T/store4
+openssl crl2pkcs7 -nocrl -certfile "$P/fullchain.pem" -certfile "$P/ca.pem" -outform DER -out "$P/chain.p7b"
+expect_rc 0 "import a DER PKCS#7 bundle with the leaf's key" cc store import --store "$S4" --key "$P/leaf.key" "$P/chain.p7b"
+expect_eq "$(ls "$S4"/personal/*.pem "$S4"/intermediate/*.pem "$S4"/root/*.pem | wc -l)" 3 "leaf, ICA and root each in its store"
+openssl x509 -in "$P/ica.pem" -outform DER -out "$P/ica.der"
+expect_rc 0 "import a DER certificate" cc store import --store "$S4" "$P/ica.der"
+expect_grep "^already in intermediate" "$T/out" "the DER copy is the same certificate"
+expect_rc 0 "build with the store's root and the system store (SSL_CERT_FILE)" \
+	env SSL_CERT_FILE="$R/isrg-root-x1.pem" $CC_WRAP "$CERTCHAIN" build --store "$S4" --json "$P/leaf.pem"
+expect_eq "$(json "$T/out" "d['anchor']['subject_cn']")" "Store Test CA" "the store's root anchors it"
+
+cat "$P/leaf.pem" "$P/ica.pem" "$P/leaf.key" >"$P/combined.pem"
+expect_rc 0 "a combined PEM (certificates + key) needs no --key" cc store import --store "$T/store5" "$P/combined.pem"
+expect_grep "^added to personal: site.store.test" "$T/out" "the key inside the file makes the leaf personal"
+expect_eq "$(stat -c %a "$T/store5/keys/$LEAF.key")" 600 "and is stored 0600"
+
 rm "$S/keys/$LEAF.key"
 expect_rc 0 "re-import restores a lost key" cc store import "$P/leaf.pem" --key "$P/leaf.key"
 expect_eq "$(stat -c %a "$S/keys/$LEAF.key" 2>&1)" 600 "the key is back, 0600"

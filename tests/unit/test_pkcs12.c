@@ -303,6 +303,41 @@ static void bad_input(void **s)
 	fix_free(&f);
 }
 
+/* A hostile MAC iteration count is refused before any work (the check runs
+ * first: without it this test would take hours). */
+static void hostile_iterations(void **s)
+{
+	fix_t f;
+	cc_pfx_opts_t o = { .iter = 2 };
+	unsigned char *der = NULL, *der2 = NULL;
+	const unsigned char *q;
+	const ASN1_INTEGER *iter = NULL;
+	size_t len;
+	PKCS12 *p12;
+	cc_pfx_t *p = NULL;
+	cc_error_t e;
+	int n;
+
+	fix_make(&f, 1);
+	cc_error_clear(&e);
+	assert_int_equal(cc_pfx_write(&o, "pw", f.kl, f.leaf, NULL, 0, &der, &len, &e), 0);
+	q = der;
+	p12 = d2i_PKCS12(NULL, &q, (long)len);
+	assert_non_null(p12);
+	PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
+	assert_non_null(iter);
+	ASN1_INTEGER_set((ASN1_INTEGER *)iter, 2000000000L);
+	n = i2d_PKCS12(p12, &der2);
+	assert_true(n > 0);
+	assert_int_equal(cc_pfx_read(der2, (size_t)n, "hostile.pfx", "pw", &p, &e), CC_ELIMIT);
+	assert_null(p);
+	assert_non_null(strstr(e.msg, "2000000000 iterations"));
+	PKCS12_free(p12);
+	OPENSSL_free(der);
+	OPENSSL_free(der2);
+	fix_free(&f);
+}
+
 static void contents_of_pem_bundle(void **s)
 {
 	fix_t f;
@@ -347,18 +382,59 @@ static void chain_choice(void **s)
 	fix_make(&f, 1);
 	tp_add(anchors, f.r);
 	cc_error_clear(&e);
-	assert_int_equal(cc_chain_choose(NULL, f.leaf, f.pool, anchors, NULL, NULL, &out, NULL, &e), 0);
+	assert_int_equal(cc_chain_choose(NULL, f.leaf, f.pool, anchors, NULL, &out, &e), 0);
 	assert_int_equal(out.n, 2); /* leaf, issuing CA; the anchor left out */
 	assert_ptr_equal(out.v[0], f.leaf);
 	assert_ptr_equal(out.v[1], f.ica);
 	cc_certlist_clear(&out);
-	assert_int_equal(cc_chain_choose(NULL, f.leaf, f.pool, none, NULL, NULL, &out, NULL, &e),
-			 CC_ENOTFOUND);
+	assert_int_equal(cc_chain_choose(NULL, f.leaf, f.pool, none, NULL, &out, &e), CC_ENOTFOUND);
 	assert_int_equal(out.n, 0);
-	assert_non_null(strstr(e.msg, "no valid chain"));
+	assert_non_null(strstr(e.msg, "no trusted chain"));
 	cc_pool_free(anchors);
 	cc_pool_free(none);
 	fix_free(&f);
+}
+
+/* Old and new root, the new one cross-signed by the old. Without profiles
+ * the shorter chain wins; with one profile per root, the chain through the
+ * cross-sign, which both trust, wins: the choice follows 'build'. */
+static void chain_choice_follows_profiles(void **s)
+{
+	tp_opts_t ca = { .ca = 1 };
+	EVP_PKEY *ko = tp_key(1), *kn = tp_key(1), *ki = tp_key(1), *kl = tp_key(1);
+	X509 *old = tp_cert("Old Root", ko, NULL, NULL, &ca);
+	X509 *nw = tp_cert("New Root", kn, NULL, NULL, &ca);
+	X509 *cross = tp_cert("New Root", kn, old, ko, &ca);
+	X509 *ica = tp_cert("Choice ICA", ki, nw, kn, &ca);
+	X509 *l = tp_cert("choice.test", kl, ica, ki, NULL);
+	cc_pool_t *pool = cc_pool_new(), *both = cc_pool_new(), *po = cc_pool_new(),
+		  *pn = cc_pool_new();
+	cc_profiles_t *profs = cc_profiles_new();
+	cc_cert_t *leaf = tp_add(pool, l), *ci = tp_add(pool, ica), *cx = tp_add(pool, cross);
+	cc_certlist_t out = { 0 };
+	cc_error_t e;
+
+	cc_error_clear(&e);
+	tp_add(both, old);
+	tp_add(both, nw);
+	tp_add(po, old);
+	tp_add(pn, nw);
+	assert_int_equal(cc_chain_choose(NULL, leaf, pool, both, NULL, &out, &e), 0);
+	assert_int_equal(out.n, 2);
+	assert_ptr_equal(out.v[1], ci);
+	cc_certlist_clear(&out);
+	assert_int_equal(cc_profiles_add_pool(profs, "old", po, CC_BEHAVIOUR_PATHBUILD, 1, NULL, &e), 0);
+	assert_int_equal(cc_profiles_add_pool(profs, "new", pn, CC_BEHAVIOUR_PATHBUILD, 1, NULL, &e), 0);
+	assert_int_equal(cc_chain_choose(NULL, leaf, pool, NULL, profs, &out, &e), 0);
+	assert_int_equal(out.n, 3);
+	assert_ptr_equal(out.v[0], leaf);
+	assert_ptr_equal(out.v[1], ci);
+	assert_ptr_equal(out.v[2], cx);
+	cc_certlist_clear(&out);
+	cc_profiles_free(profs);
+	cc_pool_free(pool); cc_pool_free(both); cc_pool_free(po); cc_pool_free(pn);
+	X509_free(old); X509_free(nw); X509_free(cross); X509_free(ica); X509_free(l);
+	EVP_PKEY_free(ko); EVP_PKEY_free(kn); EVP_PKEY_free(ki); EVP_PKEY_free(kl);
 }
 
 int main(void)
@@ -373,8 +449,10 @@ int main(void)
 		cmocka_unit_test(no_mac),
 		cmocka_unit_test(empty_password),
 		cmocka_unit_test(bad_input),
+		cmocka_unit_test(hostile_iterations),
 		cmocka_unit_test(contents_of_pem_bundle),
 		cmocka_unit_test(chain_choice),
+		cmocka_unit_test(chain_choice_follows_profiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -273,22 +273,46 @@ static void disable_enable_remove(void **state)
 	cc_store_close(st);
 }
 
+static void batch_under_caller_lock(void **state)
+{
+	cc_store_t *st = open_store();
+	cc_store_imported_t r1, r2;
+	cc_error_t e;
+
+	assert_int_equal(cc_store_lock(st, &e), 0);
+	assert_int_equal(import(st, root, NULL, NULL, 0, &r1, &e), 0);
+	assert_int_equal(import(st, ica, NULL, NULL, CC_STORE_ROOT, &r2, &e), 0);
+	assert_int_equal(count_links(), 0); /* deferred to the last unlock */
+	cc_store_unlock(st);
+	assert_int_equal(count_links(), 2);
+	assert_int_equal(cc_store_lock(st, &e), 0);
+	assert_int_equal(cc_store_set_disabled(st, r1.sha256, 1, &e), 0);
+	assert_int_equal(cc_store_rehash(st, &e), 0); /* explicit, inside the batch */
+	assert_int_equal(count_links(), 1);
+	cc_store_unlock(st);
+	assert_int_equal(count_links(), 1);
+	cc_store_close(st);
+}
+
 static void corrupt_and_stray_files(void **state)
 {
 	cc_store_t *st = open_store();
 	cc_store_imported_t rr, ri;
 	cc_store_list_t *l = NULL;
 	cc_error_t e;
-	char p[400], q[400];
+	char p[400], q[400], k[400];
 	FILE *f;
 
 	assert_int_equal(import(st, root, NULL, NULL, 0, &rr, &e), 0);
 	/* an interrupted import left a temp file and an orphan .meta */
 	snprintf(p, sizeof(p), "%s/intermediate/%s.pem.tmp.999999", dir, rr.sha256);
 	snprintf(q, sizeof(q), "%s/intermediate/%064d.meta", dir, 0);
+	snprintf(k, sizeof(k), "%s/keys/%064d.key", dir, 0);
 	assert_non_null(f = fopen(p, "w"));
 	fclose(f);
 	assert_non_null(f = fopen(q, "w"));
+	fclose(f);
+	assert_non_null(f = fopen(k, "w"));
 	fclose(f);
 	assert_int_equal(cc_store_list(st, 0, &l, &e), 0); /* readers ignore them */
 	assert_int_equal(l->n, 1);
@@ -296,6 +320,7 @@ static void corrupt_and_stray_files(void **state)
 	assert_int_equal(import(st, ica, NULL, NULL, 0, &ri, &e), 0);
 	assert_int_equal(access(p, F_OK), -1); /* the next writer swept them */
 	assert_int_equal(access(q, F_OK), -1);
+	assert_int_equal(access(k, F_OK), -1); /* an orphan key too */
 	/* a certificate file whose content is not its name */
 	snprintf(p, sizeof(p), "%s/root/%s.pem", dir, rr.sha256);
 	snprintf(q, sizeof(q), "%s/root/%s.pem", dir, ri.sha256);
@@ -414,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(key_perms_and_reading, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(selectors, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(disable_enable_remove, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(batch_under_caller_lock, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(corrupt_and_stray_files, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(extra_records_and_lock, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(key_files, fresh, cleanup),

@@ -1,0 +1,97 @@
+/* cmd_bindings.c - certchain bindings: list the sites bound on web servers. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: certchain bindings [--server nginx|haproxy|apache] [--json] [--store DIR]\n"
+	"\n"
+	"Lists every site bound with 'certchain bind': server, address and port,\n"
+	"SNI host names, certificate, the deployed chain and files.\n"
+	"\n"
+	"      --server NAME   only that server's sites\n"
+	"      --json          one JSON object on stdout\n"
+	"      --store DIR     state directory (see 'certchain bind --help')\n"
+	"  -h, --help          this text\n"
+	"exit: 0 listed (also when there is none), 2 usage or unreadable state\n";
+
+static void text_one(cc_buf_t *b, const cc_binding_t *x)
+{
+	cc_buf_printf(b, "%s  (%s)\n  listen:      %s%s%s:%u\n  hostnames:  ", x->site,
+		      cc_server_name(x->server), strchr(x->ip, ':') ? "[" : "",
+		      !strcmp(x->ip, "*") ? "* (all unassigned)" : x->ip,
+		      strchr(x->ip, ':') ? "]" : "", x->port);
+	for (size_t i = 0; i < x->nhosts; i++)
+		cc_buf_printf(b, " %s", x->hosts[i]);
+	cc_buf_printf(b, "\n  certificate: %s (leaf sha256 %.16s, %zu certificate%s served)\n",
+		      x->cert, x->nchain ? x->chain[0] : "", x->nchain, x->nchain == 1 ? "" : "s");
+	for (size_t i = 0; i < x->nfiles; i++)
+		cc_buf_printf(b, "  file:        %s\n", x->files[i]);
+}
+
+int cmd_bindings(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "server", required_argument, 0, 1 },
+		{ "json", no_argument, 0, 2 },
+		{ "help", no_argument, 0, 'h' },
+		CLI_DEPLOY_LONGOPTS,
+		{ 0, 0, 0, 0 }
+	};
+	cli_deploy_t dopt = { 0 };
+	cc_store_t *st = NULL;
+	cc_binding_t *v = NULL;
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	size_t n = 0, shown = 0;
+	int c, json = 0, server = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 1 && !(server = cc_server_parse(optarg)))
+			return cli_usage_error("bindings", "--server: '%s' is not nginx, haproxy or apache",
+					       optarg);
+		else if (c == 2)
+			json = 1;
+		else if (c == 'h') {
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		} else if (c != 1 && !cli_deploy_opt(&dopt, c, optarg))
+			return cli_usage_error("bindings", "bad option");
+	}
+	if (optind != argc)
+		return cli_usage_error("bindings", "unexpected argument '%s'", argv[optind]);
+	cc_error_clear(&err);
+	if (cli_deploy_store(&dopt, &st))
+		return EXIT_USAGE;
+	if (cc_bindings_load(st, &v, &n, &err)) {
+		cc_store_close(st);
+		return cli_fail(&err);
+	}
+	if (json) {
+		cc_buf_printf(&b, "{\"store\":");
+		cc_buf_json_str(&b, cc_store_dir(st));
+		cc_buf_printf(&b, ",\"bindings\":[");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (server && v[i].server != server)
+			continue;
+		if (json) {
+			cc_buf_printf(&b, "%s", shown ? "," : "");
+			cli_binding_json(&b, &v[i]);
+		} else {
+			text_one(&b, &v[i]);
+		}
+		shown++;
+	}
+	if (json)
+		cc_buf_printf(&b, "]}\n");
+	else if (!shown)
+		cc_buf_printf(&b, "no bindings in %s\n", cc_store_dir(st));
+	cli_flush(&b);
+	free(v);
+	cc_store_close(st);
+	return EXIT_OK;
+}

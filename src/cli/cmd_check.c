@@ -1,0 +1,948 @@
+/* cmd_check.c - certchain check: capture the chain a live server sends, judge
+ * it, and say (or write) what it should send instead; one target or many
+ * concurrently. */
+#include "cli.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: certchain check [OPTIONS] HOST[:PORT]\n"
+	"       certchain check [OPTIONS] -f TARGETS|-\n"
+	"\n"
+	"Connects to a TLS server (one handshake, TLS 1.2 or 1.3), captures the\n"
+	"certificates exactly as sent, and reports what is wrong with them and\n"
+	"which chain the server should send instead. IPv6: [ADDR]:PORT.\n"
+	"\n"
+	"      --sni NAME                SNI and host name to check (default HOST)\n"
+	"      --connect ADDR[:PORT]     dial ADDR instead of resolving HOST\n"
+	"      --starttls PROTO          upgrade first: smtp imap pop3 ftp xmpp postgres\n"
+	"      --timeout SECONDS         deadline per target (10)\n"
+	"  -r, --roots FILE|DIR          trust anchors (repeatable; they become the\n"
+	"                                profile \"roots\"; default: the profiles')\n"
+	"  -I, --intermediates FILE|DIR  certificates that may repair the chain\n"
+	"  -p, --profile SPEC            judge per trust profile (repeatable): a built-in\n"
+	"                                name, system, NAME=PATH[,behaviour=B][,weight=W]\n"
+	"                                (default without -r: every built-in + system)\n"
+	"      --store DIR               certificate store to use (see certchain store)\n"
+	"      --no-store                ignore the store (default: its intermediates\n"
+	"                                repair chains, its roots are the profile\n"
+	"                                \"store\", its disabled certificates are unused)\n"
+	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
+	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
+	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
+	"      --json                    JSON (one object per target and line)\n"
+	"  -f, --targets FILE|-          check every target of FILE (one per line:\n"
+	"                                HOST[:PORT] [CONNECT-ADDR]; # comments)\n"
+	"      --concurrency N           targets in flight with -f (32)\n"
+	"  -h, --help                    this text\n"
+	"\n"
+	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
+	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
+	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
+	"connection failures: refused timeout closed tls-alert not-tls resolve\n"
+	"unreachable starttls-refused tls-error\n"
+	"exit: 0 no error finding, 1 an error finding (some client or profile fails),\n"
+	"2 usage or input error, 3 could not connect or handshake; with -f the\n"
+	"highest exit code of any target\n";
+
+/*
+ * Targets in one -f run: 1,000,000 lines is far beyond any inventory we
+ * know of, and at ~300 bytes each bounds the memory to a few hundred MB.
+ */
+#define CHECK_MAX_TARGETS 1000000u
+/* Probes in flight: each holds one descriptor; stays under the usual 1024 limit. */
+#define CHECK_MAX_CONCURRENCY 512
+/* Rejecting profiles named in the "untrusted" finding before "and N more". */
+#define CHECK_NAMED_PROFILES 4
+/* Longest --timeout: an hour is already useless for a checker. */
+#define CHECK_MAX_TIMEOUT_S 3600.0
+
+struct copts {
+	const char *sni, *connect, *fix_out, *targets;
+	int timeout_ms, json, starttls, concurrency;
+	cc_analyze_opts_t ao;
+	cc_pool_t *inter, *anchors; /* anchors: -r or the profiles' union, + store */
+	cc_profiles_t *profs;
+};
+
+struct target {
+	char spec[600];
+	char host[256], port[16], connect[256], cport[16];
+};
+
+static const char *sev_name(int s)
+{
+	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
+}
+
+/* Splits "host", "host:port", "[v6]", "[v6]:port" or a bare v6 literal. */
+static int split_hostport(const char *s, char *host, size_t hn, char *port,
+			  size_t pn, const char *defport)
+{
+	const char *colon, *h = s;
+	size_t len;
+	char *end;
+	long v;
+
+	snprintf(port, pn, "%s", defport);
+	if (*s == '[') {
+		const char *rb = strchr(s, ']');
+		if (!rb || (rb[1] && rb[1] != ':'))
+			return -1;
+		h = s + 1;
+		len = (size_t)(rb - h);
+		colon = rb[1] ? rb + 1 : NULL;
+	} else {
+		unsigned char a6[16];
+		colon = strrchr(s, ':');
+		if (colon && strchr(s, ':') != colon) {
+			if (inet_pton(AF_INET6, s, a6) != 1)
+				return -1; /* several colons, yet not an IPv6 literal */
+			colon = NULL;
+		}
+		len = colon ? (size_t)(colon - s) : strlen(s);
+	}
+	if (!len || len >= hn)
+		return -1;
+	memcpy(host, h, len);
+	host[len] = 0;
+	if (colon) {
+		v = strtol(colon + 1, &end, 10);
+		if (!colon[1] || *end || v < 1 || v > 65535)
+			return -1;
+		snprintf(port, pn, "%ld", v);
+	}
+	return 0;
+}
+
+static int parse_target(const struct copts *o, const char *line, struct target *t)
+{
+	char a[600], b[600];
+	int n;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->spec, sizeof(t->spec), "%s", line);
+	n = sscanf(line, "%599s %599s", a, b);
+	if (n < 1 || split_hostport(a, t->host, sizeof(t->host), t->port,
+				    sizeof(t->port), "443"))
+		return -1;
+	snprintf(t->spec, sizeof(t->spec), "%s", a);
+	if (n == 2 || o->connect)
+		return split_hostport(n == 2 ? b : o->connect, t->connect,
+				      sizeof(t->connect), t->cport, sizeof(t->cport),
+				      t->port);
+	return 0;
+}
+
+static void probe_opts(const struct copts *o, const struct target *t,
+		       cc_probe_opts_t *po)
+{
+	memset(po, 0, sizeof(*po));
+	po->host = t->host;
+	po->port = t->connect[0] ? t->cport : t->port;
+	po->sni = o->sni;
+	po->connect = t->connect[0] ? t->connect : NULL;
+	po->timeout_ms = o->timeout_ms;
+	po->starttls = o->starttls;
+}
+
+static int is_ip(const char *h)
+{
+	unsigned char b[16];
+	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
+}
+
+/* What the fix changes relative to what was served. */
+struct change {
+	cc_certlist_t added, removed;
+	int reordered;
+};
+
+static int in(const cc_certlist_t *l, size_t n, const cc_cert_t *c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!memcmp(cc_cert_sha256(l->v[i]), cc_cert_sha256(c), 32))
+			return 1;
+	return 0;
+}
+
+static void diff(const cc_certlist_t *served, const cc_certlist_t *fix, size_t nfix,
+		 struct change *ch)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nfix; i++)
+		if (!in(served, served->n, fix->v[i]))
+			cc_certlist_push(&ch->added, fix->v[i]);
+	for (size_t i = 0; i < served->n; i++) {
+		cc_cert_t *c = served->v[i];
+		if (!in(fix, nfix, c) || in(served, i, c)) {
+			cc_certlist_push(&ch->removed, c);
+			continue;
+		}
+		/* kept: does it keep its place among the kept ones? */
+		while (k < nfix && !in(served, served->n, fix->v[k]))
+			k++;
+		if (k < nfix && memcmp(cc_cert_sha256(fix->v[k]), cc_cert_sha256(c), 32))
+			ch->reordered = 1;
+		k++;
+	}
+}
+
+static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size_t n)
+{
+	cc_buf_printf(b, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_json_cert(b, l->v[i]);
+	}
+	cc_buf_printf(b, "]");
+}
+
+struct verdict {
+	const struct target *t;
+	const char *checked_name; /* host name judged, NULL when none */
+	cc_probe_result_t *pr;
+	cc_findings_t f;
+	cc_paths_t *best, *fix;
+	int fixidx;
+	struct change ch;
+	const char *written;
+	int rc;
+	cc_verdicts_t verd; /* the served chain, per profile */
+	cc_matrix_t mx;     /* candidate chains to serve, per profile */
+	const cc_matrix_row_t *fixrow; /* mx's row for the chain to serve */
+};
+
+static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict *v)
+{
+	const cc_probe_result_t *pr = v->pr;
+
+	cc_buf_printf(b, "{\"target\":");
+	cc_buf_json_str(b, v->t->spec);
+	cc_buf_printf(b, ",\"host\":");
+	cc_buf_json_str(b, v->t->host);
+	cc_buf_printf(b, ",\"port\":%s,\"sni\":", v->t->port);
+	if (o->sni || !is_ip(v->t->host))
+		cc_buf_json_str(b, o->sni ? o->sni : v->t->host);
+	else
+		cc_buf_printf(b, "null");
+	cc_buf_printf(b, ",\"peer\":");
+	cc_buf_json_str(b, pr->peer);
+	cc_buf_printf(b, ",\"ms\":%.0f,\"exit\":%d", pr->ms, v->rc);
+	if (pr->fail) {
+		cc_buf_printf(b, ",\"result\":\"connect-failed\",\"failure\":\"%s\",\"reason\":",
+			      cc_probe_fail_name(pr->fail));
+		cc_buf_json_str(b, pr->reason);
+		cc_buf_printf(b, "}\n");
+		return;
+	}
+	cc_buf_printf(b, ",\"result\":\"%s\",\"tls_version\":\"%s\",\"cipher\":\"%s\"",
+		      v->rc ? "problems" : "ok", pr->version, pr->cipher);
+	json_list(b, "served", &pr->served, pr->served.n);
+	cc_buf_printf(b, ",\"findings\":[");
+	for (size_t i = 0; i < v->f.n; i++) {
+		cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
+				 "\"message\":", i ? "," : "", v->f.v[i].id,
+			      sev_name(v->f.v[i].severity), v->f.v[i].depth);
+		cc_buf_json_str(b, v->f.v[i].msg);
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "]");
+	if (v->best)
+		json_list(b, "trusted_path", &v->best->v[0].certs, v->best->v[0].certs.n);
+	else
+		cc_buf_printf(b, ",\"trusted_path\":[]");
+	cc_buf_printf(b, ",\"trust\":");
+	cli_verdicts_json(b, o->profs, &v->verd);
+	if (v->fixidx < 0) {
+		cc_buf_printf(b, ",\"fix\":null}\n");
+		return;
+	}
+	cc_buf_printf(b, ",\"fix\":{\"changed\":%s,\"reordered\":%s",
+		      v->ch.added.n || v->ch.removed.n || v->ch.reordered ? "true" : "false",
+		      v->ch.reordered ? "true" : "false");
+	if (v->fixrow) {
+		cc_buf_printf(b, ",\"trust\":");
+		cli_verdicts_json(b, o->profs, &v->fixrow->verdicts);
+	}
+	json_list(b, "chain", &v->fix->v[0].certs, v->fix->v[0].certs.n - 1);
+	json_list(b, "added", &v->ch.added, v->ch.added.n);
+	json_list(b, "removed", &v->ch.removed, v->ch.removed.n);
+	cc_buf_printf(b, ",\"written\":");
+	if (v->written)
+		cc_buf_json_str(b, v->written);
+	else
+		cc_buf_printf(b, "null");
+	cc_buf_printf(b, "}}\n");
+}
+
+static void report_changes(cc_buf_t *b, const struct verdict *v)
+{
+	char cn[256], iss[256];
+	const cc_path_t *p = &v->fix->v[0];
+
+	if (!v->ch.added.n && !v->ch.removed.n && !v->ch.reordered) {
+		cc_buf_printf(b, "chain to serve: the served chain is already the best "
+				 "chain; nothing to change\n");
+		return;
+	}
+	cc_buf_printf(b, "chain to serve instead (%zu certificate%s, leaf first%s%s):\n",
+		      p->certs.n - 1, p->certs.n == 2 ? "" : "s",
+		      v->written ? ", written to " : "", v->written ? v->written : "");
+	for (size_t i = 0; i + 1 < p->certs.n; i++)
+		cc_buf_printf(b, "  [%zu] %s (issued by %s)\n", i,
+			      cc_cert_name(p->certs.v[i], 0, cn, sizeof(cn)),
+			      cc_cert_name(p->certs.v[i], 1, iss, sizeof(iss)));
+	for (size_t i = 0; i < v->ch.added.n; i++)
+		cc_buf_printf(b, "  + add     %s (issued by %s)\n",
+			      cc_cert_name(v->ch.added.v[i], 0, cn, sizeof(cn)),
+			      cc_cert_name(v->ch.added.v[i], 1, iss, sizeof(iss)));
+	for (size_t i = 0; i < v->ch.removed.n; i++) {
+		cc_cert_t *c = v->ch.removed.v[i];
+		cc_buf_printf(b, "  - remove  %s (issued by %s)%s\n",
+			      cc_cert_name(c, 0, cn, sizeof(cn)),
+			      cc_cert_name(c, 1, iss, sizeof(iss)),
+			      in(&p->certs, p->certs.n - 1, c) ? ": a duplicate"
+			      : cc_cert_self_issued(c) ? ": a root, clients have it or not"
+			      : "");
+	}
+	if (v->ch.reordered)
+		cc_buf_printf(b, "  ~ reorder so that each certificate is followed by its issuer\n");
+}
+
+static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict *v)
+{
+	const cc_verdicts_t *fx = v->fixrow ? &v->fixrow->verdicts : NULL;
+	char cn[256];
+
+	cc_buf_printf(b, "per profile, judged as each client would:\n"
+			 "  %-18s %-26s %-10s %s\n", "profile", "behaviour",
+		      "served", fx ? "chain to serve" : "");
+	for (size_t i = 0; i < v->verd.n; i++) {
+		const cc_verdict_t *x = &v->verd.v[i];
+		const cc_verdict_t *y = fx && i < fx->n ? &fx->v[i] : NULL;
+		cc_buf_printf(b, "  %-18s %-26s %-10s %s\n",
+			      cc_profile_name(o->profs, x->profile),
+			      cc_behaviour_name(cc_profile_behaviour(o->profs, x->profile)),
+			      x->trusted ? "trusted" : "UNTRUSTED",
+			      y ? (y->trusted ? "trusted" : "UNTRUSTED") : "");
+		if (x->trusted && x->anchor)
+			cc_buf_printf(b, "  %-18s via %s\n", "", cc_cert_name(x->anchor, 0, cn, sizeof(cn)));
+		else if (!x->trusted)
+			cc_buf_printf(b, "  %-18s %s\n", "", x->reason);
+	}
+	cc_buf_printf(b, "served chain trusted by %zu/%zu profiles", v->verd.ntrusted,
+		      v->verd.n);
+	if (fx)
+		cc_buf_printf(b, "; the chain to serve: %zu/%zu", fx->ntrusted, fx->n);
+	cc_buf_printf(b, "\n");
+}
+
+static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict *v)
+{
+	const cc_probe_result_t *pr = v->pr;
+	char cn[256], iss[256], t[32];
+
+	cc_buf_printf(b, "%s (%s", v->t->spec, pr->peer);
+	if (v->checked_name)
+		cc_buf_printf(b, ", name %s", v->checked_name);
+	cc_buf_printf(b, "): %s, %s, %.0f ms\n", pr->version, pr->cipher, pr->ms);
+	cc_buf_printf(b, "served chain (%zu certificate%s, as sent):\n", pr->served.n,
+		      pr->served.n == 1 ? "" : "s");
+	for (size_t i = 0; i < pr->served.n; i++)
+		cc_buf_printf(b, "  [%zu] %s\n      issued by %s, expires %.10s\n", i,
+			      cc_cert_name(pr->served.v[i], 0, cn, sizeof(cn)),
+			      cc_cert_name(pr->served.v[i], 1, iss, sizeof(iss)),
+			      cc_time_str(cc_cert_not_after(pr->served.v[i]), t));
+	if (v->f.n)
+		cc_buf_printf(b, "findings:\n");
+	for (size_t i = 0; i < v->f.n; i++)
+		cc_buf_printf(b, "  %-7s %-26s %s\n", sev_name(v->f.v[i].severity),
+			      v->f.v[i].id, v->f.v[i].msg);
+	text_matrix(b, o, v);
+	if (v->best) {
+		cc_buf_printf(b, "a client with these anchors builds:\n");
+		cli_tree(b, v->best->v[0].certs.v, v->best->v[0].certs.n,
+			 v->best->v[0].certs.n - 1, o->ao.at);
+	}
+	if (v->fixidx >= 0)
+		report_changes(b, v);
+	else
+		cc_buf_printf(b, "chain to serve: none found (no valid path from the leaf "
+				 "with these certificates and anchors; add -I)\n");
+	cc_buf_printf(b, "verdict: %s\n", v->rc ? "PROBLEMS (see errors above)"
+					       : v->f.n ? "OK, with warnings" : "OK");
+}
+
+/* One line per target in batch text mode. */
+static void report_line(cc_buf_t *b, const struct verdict *v)
+{
+	if (v->pr->fail) {
+		cc_buf_printf(b, "%-30s FAILED    %s: %s\n", v->t->spec,
+			      cc_probe_fail_name(v->pr->fail), v->pr->reason);
+		return;
+	}
+	cc_buf_printf(b, "%-30s %-9s", v->t->spec,
+		      v->rc ? "PROBLEMS" : v->f.n ? "WARNINGS" : "OK");
+	for (size_t i = 0; i < v->f.n; i++)
+		if (!i || strcmp(v->f.v[i].id, v->f.v[i - 1].id))
+			cc_buf_printf(b, " %s", v->f.v[i].id);
+	if (v->verd.n)
+		cc_buf_printf(b, " (profiles %zu/%zu)", v->verd.ntrusted, v->verd.n);
+	cc_buf_printf(b, "\n");
+}
+
+/* Copies every certificate of src into dst (the repair material for one target). */
+static int pool_merge(cc_pool_t *dst, cc_pool_t *src, cc_error_t *err)
+{
+	for (size_t i = 0; src && i < cc_pool_count(src); i++) {
+		size_t len;
+		cc_cert_t *c = cc_pool_get(src, i);
+		const unsigned char *der = cc_cert_der(c, &len);
+		int r = cc_pool_add_der(dst, der, len, cc_cert_source(c), NULL, NULL, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Per profile: each client's verdict on the served chain (an "untrusted"
+ * finding per profile that rejects it), "self-signed-root-preferred" when a
+ * rejecting profile lacks the self-signed root that ends the chain, and the
+ * chain to serve ranked by how many profiles accept it.
+ */
+/* The matrix row whose served chain is path p without its anchor, or NULL. */
+static const cc_matrix_row_t *row_of(const cc_matrix_t *m, const cc_path_t *p)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const cc_certlist_t *l = &m->v[i].served;
+		size_t k;
+		if (l->n + 1 != p->certs.n)
+			continue;
+		for (k = 0; k < l->n && l->v[k] == p->certs.v[k]; k++)
+			;
+		if (k == l->n)
+			return &m->v[i];
+	}
+	return NULL;
+}
+
+/* Profiles' weighted share first; the anchors reached only break ties. */
+static double ubiquity_then_reach(const cc_path_t *p, void *arg)
+{
+	const struct verdict *v = arg;
+	const cc_matrix_row_t *row = row_of(&v->mx, p);
+
+	/* reach is at most 1, so 1e-3 of it never outweighs one profile's share */
+	return (row ? row->verdicts.score : 0) + 1e-3 * cc_trust_reach(p, v->fix);
+}
+
+static int profile_review(const struct copts *o, const cc_certlist_t *served,
+			  const cc_analyze_opts_t *ao, struct verdict *v,
+			  cc_error_t *err)
+{
+	cc_judge_opts_t jo = { .at = ao->at, .host = ao->host };
+	cc_cert_t *root = served->v[served->n - 1];
+	const cc_verdict_t *first = NULL;
+	const char *lacks = NULL;
+	int ssrp = 0, already = 0, r;
+	cc_buf_t names = { 0 };
+	size_t nrej = 0;
+	char cn[256];
+
+	for (size_t i = 0; i < v->f.n; i++) {
+		ssrp |= !strcmp(v->f.v[i].id, "self-signed-root-preferred");
+		already |= !strcmp(v->f.v[i].id, "untrusted") ||
+			   !strcmp(v->f.v[i].id, "incomplete-chain");
+	}
+	if ((r = cc_profiles_judge(o->profs, served, NULL, &jo, &v->verd, err)))
+		return r;
+	for (size_t i = 0; i < v->verd.n; i++) {
+		const cc_verdict_t *x = &v->verd.v[i];
+		if (x->trusted)
+			continue;
+		if (!first)
+			first = x;
+		if (nrej++ < CHECK_NAMED_PROFILES)
+			cc_buf_printf(&names, "%s%s", nrej > 1 ? ", " : "",
+				      cc_profile_name(o->profs, x->profile));
+		if (!lacks && served->n > 1 && cc_cert_self_issued(root) &&
+		    !cc_profile_has_anchor(o->profs, x->profile, root))
+			lacks = cc_profile_name(o->profs, x->profile);
+	}
+	if (nrej > CHECK_NAMED_PROFILES)
+		cc_buf_printf(&names, " and %zu more", nrej - CHECK_NAMED_PROFILES);
+	/* When no profile trusts it, the analysis has said why already. */
+	if (first && !(already && !v->verd.ntrusted))
+		cc_findings_add(&v->f, "untrusted", CC_SEV_ERROR, first->depth,
+				"rejected by %zu of %zu profiles (%s); %s: %s", nrej,
+				v->verd.n, names.s ? names.s : "",
+				cc_profile_name(o->profs, first->profile), first->reason);
+	if (lacks && !ssrp)
+		cc_findings_add(&v->f, "self-signed-root-preferred", CC_SEV_WARNING,
+				(int)served->n - 1, "the chain ends at the self-signed "
+				"%s, which profile %s lacks",
+				cc_cert_name(root, 0, cn, sizeof(cn)), lacks);
+	cc_buf_clear(&names);
+	/* The chain to serve: no host, a name mismatch is no chain's fault. */
+	jo.host = NULL;
+	if ((r = cc_ubiquity_rank(o->profs, v->fix, &jo, &v->mx, err)))
+		return r;
+	/* Ties between profiles (one "roots" profile holding old and new
+	 * roots) go to the chain that reaches more anchors. */
+	cc_paths_rank(v->fix, ao->at, ubiquity_then_reach, v);
+	v->fixrow = v->fix->n ? row_of(&v->mx, &v->fix->v[0]) : NULL;
+	return 0;
+}
+
+/*
+ * Judges one finished probe whose certificates are in pool, and appends the
+ * report to b. Returns the target's exit code.
+ */
+static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
+		 cc_probe_result_t *pr, int batch, cc_buf_t *b)
+{
+	struct verdict v = { .t = t, .pr = pr, .fixidx = -1 };
+	cc_analyze_opts_t ao = o->ao;
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	if (pr->fail) {
+		v.rc = EXIT_CONNECT;
+		goto out;
+	}
+	v.checked_name = o->sni ? o->sni : is_ip(t->host) ? NULL : t->host;
+	ao.host = v.checked_name;
+	/* A client knows only what is sent: -I and the store only repair. */
+	if (cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
+	    pool_merge(pool, o->inter, &err) ||
+	    cc_served_review(&pr->served, pool, o->anchors, &ao, NULL, NULL, &v.f,
+			     &v.fix, &err) ||
+	    profile_review(o, &pr->served, &ao, &v, &err)) {
+		char line[1200];
+		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
+			cc_error_line(&err, line, sizeof(line)));
+		v.rc = EXIT_USAGE;
+		goto done;
+	}
+	v.fixidx = cc_paths_best(v.fix);
+	if (v.fixidx >= 0)
+		diff(&pr->served, &v.fix->v[0].certs, v.fix->v[0].certs.n - 1, &v.ch);
+	v.rc = cc_findings_max(&v.f) == CC_SEV_ERROR ? EXIT_PROBLEM : EXIT_OK;
+	if (o->fix_out) {
+		if (v.fixidx < 0)
+			fprintf(stderr, "certchain check: %s: no valid chain to write to %s "
+					"(give the missing intermediates with -I)\n",
+				t->spec, o->fix_out);
+		else if (cli_write_pem(o->fix_out, v.fix->v[0].certs.v,
+				       v.fix->v[0].certs.n - 1))
+			v.rc = EXIT_USAGE;
+		else
+			v.written = o->fix_out;
+	}
+out:
+	if (o->json)
+		report_json(b, o, &v);
+	else if (batch)
+		report_line(b, &v);
+	else if (pr->fail)
+		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
+			cc_probe_fail_name(pr->fail));
+	else
+		report_text(b, o, &v);
+done:
+	cc_findings_clear(&v.f);
+	cc_paths_free(v.best);
+	cc_paths_free(v.fix);
+	cc_certlist_clear(&v.ch.added);
+	cc_certlist_clear(&v.ch.removed);
+	cc_verdicts_clear(&v.verd);
+	cc_matrix_clear(&v.mx);
+	return v.rc;
+}
+
+static int check_one(const struct copts *o, const char *spec)
+{
+	struct target t;
+	cc_probe_opts_t po;
+	cc_probe_result_t pr = { 0 };
+	cc_pool_t *pool = cc_pool_new();
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	int rc;
+
+	cc_error_clear(&err);
+	if (!pool)
+		return EXIT_USAGE;
+	if (parse_target(o, spec, &t)) {
+		cc_pool_free(pool);
+		return cli_usage_error("check", "'%s' is not HOST[:PORT] (IPv6: [ADDR]:PORT)"
+					       " or --connect is not ADDR[:PORT]", spec);
+	}
+	probe_opts(o, &t, &po);
+	if (cc_probe_run(&po, pool, &pr, &err)) {
+		cc_pool_free(pool);
+		return cli_fail(&err);
+	}
+	rc = judge(o, &t, pool, &pr, 0, &b);
+	cli_flush(&b);
+	cc_probe_result_clear(&pr);
+	cc_pool_free(pool);
+	return rc;
+}
+
+/* --- batch: many probes in one poll loop. */
+
+struct slot {
+	cc_probe_t *p;
+	struct target t;
+};
+
+static int read_targets(const char *path, char ***out, size_t *n)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *line = NULL, **v = NULL;
+	size_t cap = 0, vcap = 0;
+
+	*n = 0;
+	if (!f) {
+		fprintf(stderr, "certchain: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		char *s = line, *e;
+		while (isspace((unsigned char)*s))
+			s++;
+		if ((e = strchr(s, '#')))
+			*e = 0;
+		for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]);)
+			*--e = 0;
+		if (!*s)
+			continue;
+		if (*n == CHECK_MAX_TARGETS) {
+			fprintf(stderr, "certchain: %s: more than %u targets\n", path,
+				CHECK_MAX_TARGETS);
+			goto fail;
+		}
+		if (*n == vcap) {
+			char **nv = realloc(v, (vcap = vcap ? vcap * 2 : 64) * sizeof(*v));
+			if (!nv)
+				goto fail;
+			v = nv;
+		}
+		if (!(v[*n] = strdup(s)))
+			goto fail;
+		(*n)++;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	*out = v;
+	return 0;
+fail:
+	while (*n)
+		free(v[--*n]);
+	free(v);
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return EXIT_USAGE;
+}
+
+/* The batch's exit code is the highest: connect (3) > usage (2) > problem (1). */
+static int worse(int a, int b)
+{
+	return b > a ? b : a;
+}
+
+static void progress(size_t done, size_t n, size_t failing, int tty)
+{
+	if (tty)
+		fprintf(stderr, "\r\033[Kchecked %zu/%zu targets, %zu with problems or "
+				"unreachable", done, n, failing);
+}
+
+/* Finishes the probe in s: judge, print, free. Returns its exit code. */
+static int collect(const struct copts *o, struct slot *s)
+{
+	cc_probe_result_t pr = { 0 };
+	cc_pool_t *pool = cc_pool_new();
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	int rc = EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if (pool && !cc_probe_result(s->p, pool, &pr, &err)) {
+		rc = judge(o, &s->t, pool, &pr, 1, &b);
+		cli_flush(&b);
+		fflush(stdout);
+	} else {
+		char line[1200];
+		fprintf(stderr, "certchain check: %s: %s\n", s->t.spec,
+			cc_error_line(&err, line, sizeof(line)));
+	}
+	cc_probe_result_clear(&pr);
+	cc_pool_free(pool);
+	cc_probe_free(s->p);
+	s->p = NULL;
+	return rc;
+}
+
+/* A target line that cannot be parsed: stderr, and a JSON line with --json. */
+static void bad_line(const struct copts *o, const char *spec)
+{
+	cc_buf_t b = { 0 };
+
+	fprintf(stderr, "certchain check: %s: not HOST[:PORT] [CONNECT-ADDR]\n", spec);
+	if (!o->json)
+		return;
+	cc_buf_printf(&b, "{\"target\":");
+	cc_buf_json_str(&b, spec);
+	cc_buf_printf(&b, ",\"exit\":%d,\"result\":\"bad-target\",\"reason\":"
+			  "\"not HOST[:PORT] [CONNECT-ADDR]\"}\n", EXIT_USAGE);
+	cli_flush(&b);
+}
+
+static int check_batch(const struct copts *o)
+{
+	char **lines = NULL;
+	size_t n = 0, next = 0, done = 0, failing = 0, nslots = (size_t)o->concurrency;
+	struct slot *slots = NULL;
+	struct pollfd *pfd = NULL;
+	size_t *who = NULL;
+	int worst = EXIT_OK, tty = isatty(2);
+
+	if (read_targets(o->targets, &lines, &n))
+		return EXIT_USAGE;
+	if (nslots > n)
+		nslots = n ? n : 1;
+	slots = calloc(nslots, sizeof(*slots));
+	pfd = calloc(nslots, sizeof(*pfd));
+	who = calloc(nslots, sizeof(*who));
+	if (!slots || !pfd || !who) {
+		fprintf(stderr, "certchain check: out of memory\n");
+		worst = EXIT_USAGE;
+		goto out;
+	}
+	while (done < n) {
+		size_t np = 0;
+		int tmo = -1;
+
+		for (size_t i = 0; i < nslots; i++) {
+			cc_probe_opts_t po;
+			cc_error_t err;
+			short ev;
+			int fd, t;
+
+			while (!slots[i].p && next < n) {
+				const char *spec = lines[next++];
+				cc_error_clear(&err);
+				if (parse_target(o, spec, &slots[i].t)) {
+					bad_line(o, spec);
+					worst = worse(worst, EXIT_USAGE);
+					done++;
+					failing++;
+					continue;
+				}
+				probe_opts(o, &slots[i].t, &po);
+				if (cc_probe_new(&po, &slots[i].p, &err)) {
+					cli_fail(&err);
+					worst = worse(worst, EXIT_USAGE);
+					done++;
+					failing++;
+				}
+			}
+			if (!slots[i].p)
+				continue;
+			if ((fd = cc_probe_fd(slots[i].p, &ev, &t)) < 0) {
+				int rc = collect(o, &slots[i]);
+				worst = worse(worst, rc);
+				failing += rc != EXIT_OK;
+				done++;
+				progress(done, n, failing, tty);
+				i--; /* refill this slot now */
+				continue;
+			}
+			pfd[np].fd = fd;
+			pfd[np].events = ev;
+			pfd[np].revents = 0;
+			who[np++] = i;
+			if (tmo < 0 || t < tmo)
+				tmo = t;
+		}
+		if (!np)
+			continue;
+		if (poll(pfd, np, tmo) < 0 && errno != EINTR) {
+			fprintf(stderr, "certchain check: poll: %s\n", strerror(errno));
+			worst = EXIT_USAGE;
+			break;
+		}
+		for (size_t k = 0; k < np; k++)
+			cc_probe_step(slots[who[k]].p, pfd[k].revents);
+	}
+	if (tty)
+		fprintf(stderr, "\n");
+out:
+	for (size_t i = 0; slots && i < nslots; i++)
+		cc_probe_free(slots[i].p);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(slots);
+	free(pfd);
+	free(who);
+	return worst;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "roots", required_argument, 0, 'r' },
+		{ "intermediates", required_argument, 0, 'I' },
+		{ "targets", required_argument, 0, 'f' },
+		{ "at", required_argument, 0, 1 },
+		{ "sni", required_argument, 0, 2 },
+		{ "connect", required_argument, 0, 3 },
+		{ "timeout", required_argument, 0, 4 },
+		{ "json", no_argument, 0, 5 },
+		{ "fix-out", required_argument, 0, 6 },
+		{ "starttls", required_argument, 0, 7 },
+		{ "concurrency", required_argument, 0, 8 },
+		{ "expires-soon", required_argument, 0, 9 },
+		{ "profile", required_argument, 0, 'p' },
+		{ "store", required_argument, 0, 10 },
+		{ "no-store", no_argument, 0, 11 },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
+	const char **roots = NULL, **inter = NULL, **profs = NULL;
+	size_t nroots = 0, ninter = 0, nprofs = 0;
+	cli_store_opts_t so = { 0 };
+	cc_error_t err;
+	int c, rc = EXIT_USAGE;
+	char *end;
+	double d;
+	long l;
+
+	signal(SIGPIPE, SIG_IGN); /* a peer closing mid-handshake must not kill us */
+	optind = 1;
+	cc_error_clear(&err);
+	while ((c = getopt_long(argc, argv, "r:I:f:p:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (cli_push_arg(&roots, &nroots, optarg))
+				goto out;
+			break;
+		case 'I':
+			if (cli_push_arg(&inter, &ninter, optarg))
+				goto out;
+			break;
+		case 'p':
+			if (cli_push_arg(&profs, &nprofs, optarg))
+				goto out;
+			break;
+		case 'f': o.targets = optarg; break;
+		case 1:
+			if (cli_parse_time("check", optarg, &o.ao.at))
+				goto out;
+			break;
+		case 2: o.sni = optarg; break;
+		case 3: o.connect = optarg; break;
+		case 4:
+			d = strtod(optarg, &end);
+			if (*end || !(d > 0) || d > CHECK_MAX_TIMEOUT_S) {
+				cli_usage_error("check", "--timeout: '%s' is not a number of "
+							 "seconds in (0, %.0f]", optarg,
+						CHECK_MAX_TIMEOUT_S);
+				goto out;
+			}
+			o.timeout_ms = (int)(d * 1000 + 0.5) ? (int)(d * 1000 + 0.5) : 1;
+			break;
+		case 5: o.json = 1; break;
+		case 6: o.fix_out = optarg; break;
+		case 7:
+			if (cc_starttls_parse(optarg, &o.starttls)) {
+				cli_usage_error("check", "--starttls: '%s' is not smtp, "
+							 "imap, pop3, ftp, xmpp or postgres",
+						optarg);
+				goto out;
+			}
+			break;
+		case 8:
+			l = strtol(optarg, &end, 10);
+			if (*end || l < 1 || l > CHECK_MAX_CONCURRENCY) {
+				cli_usage_error("check", "--concurrency: '%s' is not in "
+							 "1..%d", optarg, CHECK_MAX_CONCURRENCY);
+				goto out;
+			}
+			o.concurrency = (int)l;
+			break;
+		case 9:
+			l = strtol(optarg, &end, 10);
+			if (*end || l <= 0 || l > 36500) {
+				cli_usage_error("check", "--expires-soon: '%s' is not a "
+							 "positive number of days", optarg);
+				goto out;
+			}
+			o.ao.expires_soon_days = (int)l;
+			break;
+		case 10: so.dir = optarg; break;
+		case 11: so.no_store = 1; break;
+		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
+		default: cli_usage_error("check", "bad option"); goto out;
+		}
+	}
+	if (o.targets ? optind != argc : optind + 1 != argc) {
+		cli_usage_error("check", o.targets ? "-f takes no HOST argument"
+						   : "expected exactly one HOST[:PORT]");
+		goto out;
+	}
+	if (o.targets && o.fix_out) {
+		cli_usage_error("check", "--fix-out works on one target, not with -f");
+		goto out;
+	}
+	o.inter = cc_pool_new();
+	o.profs = cc_profiles_new();
+	o.anchors = cc_pool_new();
+	if (!o.inter || !o.profs || !o.anchors)
+		goto out;
+	for (size_t i = 0; i < ninter; i++)
+		if (cli_load(o.inter, inter[i], 0, NULL))
+			goto out;
+	for (size_t i = 0; i < nroots; i++)
+		if (cli_load(o.anchors, roots[i], 0, NULL))
+			goto out;
+	if (cli_profiles(o.profs, profs, nprofs, roots, nroots))
+		goto out;
+	if (!nroots && pool_merge(o.anchors, cc_profiles_pool(o.profs), &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	/* As build and verify: the store's intermediates repair, its roots
+	 * trust (the profile "store"), its disabled certificates are dropped. */
+	if (cli_store_add_profile(&so, o.profs) ||
+	    cli_store_apply(&so, o.inter, &o.anchors))
+		goto out;
+	if (!o.ao.at)
+		o.ao.at = time(NULL);
+	rc = o.targets ? check_batch(&o) : check_one(&o, argv[optind]);
+out:
+	cc_pool_free(o.inter);
+	cc_pool_free(o.anchors);
+	cc_profiles_free(o.profs);
+	free(profs);
+	free(roots);
+	free(inter);
+	return rc;
+}

@@ -1,0 +1,93 @@
+/* cmd_unbind.c - certchain unbind: remove a site's binding and files. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: certchain unbind --site NAME [--json] [deployment settings]\n"
+	"\n"
+	"Removes the site's server block / crt-list entry, its deployed certificate\n"
+	"and key files and its record. The previous files are kept until\n"
+	"'certchain reload' has proved the server works without the site.\n"
+	"\n"
+	"      --site NAME     the site to remove\n"
+	"      --json          print the removed binding as one JSON object\n"
+	"  -h, --help          this text\n"
+	"exit: 0 removed (run 'certchain reload'), 2 usage, unknown site or I/O error\n\n";
+
+int cmd_unbind(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "site", required_argument, 0, 1 },
+		{ "json", no_argument, 0, 2 },
+		{ "help", no_argument, 0, 'h' },
+		CLI_DEPLOY_LONGOPTS,
+		{ 0, 0, 0, 0 }
+	};
+	cli_deploy_t dopt = { 0 };
+	cc_store_t *st = NULL;
+	const char *site = NULL;
+	cc_binding_t *v = NULL;
+	cc_deploy_cfg_t cfg;
+	cc_deploy_t *d = NULL;
+	cc_error_t err;
+	size_t n = 0;
+	int c, server = 0, rc, json = 0;
+	size_t found = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 1)
+			site = optarg;
+		else if (c == 2)
+			json = 1;
+		else if (c == 'h') {
+			printf("%s%s", usage_text, cli_deploy_help);
+			return EXIT_OK;
+		} else if (!cli_deploy_opt(&dopt, c, optarg))
+			return cli_usage_error("unbind", "bad option");
+	}
+	if (!site || optind != argc)
+		return cli_usage_error("unbind", "expected --site NAME and nothing else");
+	cc_error_clear(&err);
+	if (cli_deploy_store(&dopt, &st))
+		return EXIT_USAGE;
+	if (cc_bindings_load(st, &v, &n, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].site, site)) {
+			server = v[i].server;
+			found = i;
+		}
+	if (!server) {
+		fprintf(stderr, "certchain: %s: no such site in %s\n", site, cc_store_dir(st));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = cli_deploy_cfg("unbind", &dopt, st, server, &cfg, 0)))
+		goto out;
+	if (cc_deploy_open(st, &cfg, &d, &err) || cc_deploy_unbind(d, site, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (json) {
+		cc_buf_t b = { 0 };
+		cc_buf_printf(&b, "{\"unbound\":");
+		cli_binding_json(&b, &v[found]);
+		cc_buf_printf(&b, "}\n");
+		cli_flush(&b);
+	} else {
+		printf("unbound %s from %s; run 'certchain reload --server %s' to apply\n",
+		       site, cc_server_name(server), cc_server_name(server));
+	}
+	rc = EXIT_OK;
+out:
+	cc_deploy_free(d);
+	free(v);
+	cc_store_close(st);
+	return rc;
+}

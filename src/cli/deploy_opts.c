@@ -1,0 +1,142 @@
+/* deploy_opts.c - the deployment options bind, unbind, bindings and reload
+ * share: where the state lives and how each server is configured. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char cli_deploy_help[] =
+	"deployment settings (saved per server by 'bind', used by later commands):\n"
+	"      --store DIR             state directory (default $CERTCHAIN_STORE, else\n"
+	"                              ~/.local/share/certchain; /var/lib/certchain as root)\n"
+	"      --config FILE           read settings from FILE ('key = value' lines)\n"
+	"      --conf-dir DIR          where the generated include goes (nginx:\n"
+	"                              /etc/nginx/conf.d; haproxy: /etc/haproxy/conf.d;\n"
+	"                              apache: /etc/apache2/sites-enabled)\n"
+	"      --deploy-dir DIR        where certificates and keys go (/etc/ssl/certchain)\n"
+	"      --nginx-prefix DIR      nginx -p DIR\n"
+	"      --nginx-conf FILE       nginx -c FILE\n"
+	"      --nginx-bin PATH        the nginx executable (nginx)\n"
+	"      --haproxy-conf FILE     haproxy's main -f file (/etc/haproxy/haproxy.cfg)\n"
+	"      --haproxy-pidfile FILE  haproxy -p file, read for -sf (/run/haproxy.pid)\n"
+	"      --haproxy-bin PATH      the haproxy executable (haproxy)\n"
+	"      --apache-conf FILE      apache -f FILE (default: apache2ctl's own)\n"
+	"      --apache-root DIR       apache -d DIR (ServerRoot)\n"
+	"      --apache-bin PATH       apache2ctl or apache2 (apache2ctl)\n"
+	"      --apache-listen yes|no  write Listen lines (no: the main config has them)\n"
+	"      --validate-cmd CMD      replaces the built-in check (run by /bin/sh -c)\n"
+	"      --reload-cmd CMD        replaces the built-in reload (run by /bin/sh -c)\n";
+
+/* Which settings key an option sets, and the server it belongs to (0: any). */
+static const struct {
+	int code;
+	const char *key;
+	int server;
+} map[] = {
+	{ CLI_DEPLOY_OPT + 2, "conf_dir", 0 },
+	{ CLI_DEPLOY_OPT + 3, "deploy_dir", 0 },
+	{ CLI_DEPLOY_OPT + 4, "prefix", CC_SERVER_NGINX },
+	{ CLI_DEPLOY_OPT + 5, "conf", CC_SERVER_NGINX },
+	{ CLI_DEPLOY_OPT + 6, "bin", CC_SERVER_NGINX },
+	{ CLI_DEPLOY_OPT + 7, "conf", CC_SERVER_HAPROXY },
+	{ CLI_DEPLOY_OPT + 8, "pidfile", CC_SERVER_HAPROXY },
+	{ CLI_DEPLOY_OPT + 9, "bin", CC_SERVER_HAPROXY },
+	{ CLI_DEPLOY_OPT + 10, "validate_cmd", 0 },
+	{ CLI_DEPLOY_OPT + 11, "reload_cmd", 0 },
+	{ CLI_DEPLOY_OPT + 12, "conf", CC_SERVER_APACHE },
+	{ CLI_DEPLOY_OPT + 13, "prefix", CC_SERVER_APACHE },
+	{ CLI_DEPLOY_OPT + 14, "bin", CC_SERVER_APACHE },
+	{ CLI_DEPLOY_OPT + 15, "listen", CC_SERVER_APACHE },
+};
+
+int cli_deploy_opt(cli_deploy_t *o, int code, const char *arg)
+{
+	if (code == CLI_DEPLOY_OPT) {
+		o->store = arg;
+		return 1;
+	}
+	if (code == CLI_DEPLOY_OPT + 1) {
+		o->config = arg;
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].code != code || o->nset == CLI_DEPLOY_MAX_SET)
+			continue;
+		o->set[o->nset].key = map[i].key;
+		o->set[o->nset].server = map[i].server;
+		o->set[o->nset++].val = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_deploy_store(const cli_deploy_t *o, cc_store_t **st)
+{
+	cc_error_t err;
+	cc_error_clear(&err);
+	if (cc_store_open(o->store, st, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, cc_store_t *st,
+		   int server, cc_deploy_cfg_t *cfg, int save)
+{
+	char rel[64], saved[CC_DEPLOY_PATH + 64];
+	cc_error_t err;
+	int r;
+
+	cc_error_clear(&err);
+	cc_deploy_cfg_defaults(cfg, server);
+	snprintf(rel, sizeof(rel), "deploy/%s.conf", cc_server_name(server));
+	if (cc_store_file_path(st, rel, saved, sizeof(saved), &err))
+		return cli_fail(&err);
+	r = cc_deploy_cfg_load(cfg, saved, &err);
+	if (r && r != CC_ENOTFOUND)
+		return cli_fail(&err);
+	cc_error_clear(&err);
+	if (o->config && cc_deploy_cfg_load(cfg, o->config, &err))
+		return cli_fail(&err);
+	for (size_t i = 0; i < o->nset; i++) {
+		if (o->set[i].server && o->set[i].server != server)
+			continue; /* another server's setting */
+		if (cc_deploy_cfg_set(cfg, o->set[i].key, o->set[i].val, &err))
+			return cli_usage_error(cmd, "%s: %s", err.where, err.msg);
+	}
+	if (save && cc_deploy_cfg_save(cfg, saved, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+int cli_deploy_configured(cc_store_t *st, int server)
+{
+	char rel[64], path[CC_DEPLOY_PATH + 64];
+	snprintf(rel, sizeof(rel), "deploy/%s.conf", cc_server_name(server));
+	return !cc_store_file_path(st, rel, path, sizeof(path), NULL) && !access(path, F_OK);
+}
+
+void cli_binding_json(cc_buf_t *b, const cc_binding_t *x)
+{
+	char t[32];
+	cc_buf_printf(b, "{\"site\":");
+	cc_buf_json_str(b, x->site);
+	cc_buf_printf(b, ",\"server\":\"%s\",\"ip\":", cc_server_name(x->server));
+	cc_buf_json_str(b, x->ip);
+	cc_buf_printf(b, ",\"port\":%u,\"hostnames\":[", x->port);
+	for (size_t i = 0; i < x->nhosts; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_buf_json_str(b, x->hosts[i]);
+	}
+	cc_buf_printf(b, "],\"certificate\":");
+	cc_buf_json_str(b, x->cert);
+	cc_buf_printf(b, ",\"chain\":[");
+	for (size_t i = 0; i < x->nchain; i++)
+		cc_buf_printf(b, "%s\"%s\"", i ? "," : "", x->chain[i]);
+	cc_buf_printf(b, "],\"files\":[");
+	for (size_t i = 0; i < x->nfiles; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_buf_json_str(b, x->files[i]);
+	}
+	cc_buf_printf(b, "],\"deployed\":\"%s\"}", cc_time_str(x->deployed, t));
+}

@@ -1,0 +1,292 @@
+/*
+ * trust.c - what build, explain, profiles (and check) share about trust
+ * profiles: finding the data directory, turning -p/-r options into a profile
+ * set, and printing verdicts and the trust matrix for people and for JSON.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef CC_DATADIR
+#define CC_DATADIR "/usr/local/share/certchain"
+#endif
+
+/* Alternatives listed by explain: the few most trusted ones say enough. */
+#define EXPLAIN_MAX_ALTERNATIVES 4
+/* Profiles named per alternative before "and N more". */
+#define EXPLAIN_MAX_NAMED 3
+
+static int has_conf(const char *dir)
+{
+	char p[1200];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/trust-stores/profiles.conf", dir);
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+const char *cli_data_dir(void)
+{
+	static char found[1100];
+	char exe[1000], *slash;
+	const char *env = getenv("CERTCHAIN_DATA_DIR");
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	if (has_conf(CC_DATADIR))
+		return CC_DATADIR;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return CC_DATADIR;
+	exe[n] = 0;
+	if ((slash = strrchr(exe, '/')))
+		*slash = 0;
+	/* installed elsewhere: PREFIX/bin/certchain -> PREFIX/share/certchain */
+	snprintf(found, sizeof(found), "%s/../share/certchain", exe);
+	if (has_conf(found))
+		return found;
+	/* the build tree: build/certchain -> data/ of the source tree */
+	snprintf(found, sizeof(found), "%s/../data", exe);
+	if (has_conf(found))
+		return found;
+	return CC_DATADIR;
+}
+
+int cli_profiles(cc_profiles_t *ps, const char *const *specs, size_t nspecs,
+		 const char *const *roots, size_t nroots)
+{
+	cc_error_t err;
+	struct stat st;
+
+	cc_error_clear(&err);
+	if (nroots) {
+		cc_pool_t *rp = cc_pool_new();
+		char src[600];
+		int r = rp ? 0 : EXIT_USAGE;
+		for (size_t i = 0; !r && i < nroots; i++)
+			r = cli_load(rp, roots[i], 0, NULL);
+		snprintf(src, sizeof(src), "-r %s%s", roots[0], nroots > 1 ? " ..." : "");
+		if (!r && cc_profiles_add_pool(ps, "roots", rp, CC_BEHAVIOUR_PATHBUILD,
+					       CC_PROFILE_DEFAULT_WEIGHT, src, &err))
+			r = cli_fail(&err);
+		cc_pool_free(rp);
+		if (r)
+			return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nspecs; i++)
+		if (cc_profiles_add_spec(ps, specs[i], cli_data_dir(), &err))
+			return cli_fail(&err);
+	if (nspecs || nroots)
+		return 0;
+	if (cc_profiles_add_builtin(ps, cli_data_dir(), NULL, &err))
+		return cli_fail(&err);
+	/* The default set takes the system store when there is one. */
+	if ((getenv("SSL_CERT_FILE") || getenv("SSL_CERT_DIR") ||
+	     !stat("/etc/ssl/certs/ca-certificates.crt", &st)) &&
+	    cc_profiles_add_system(ps, CC_PROFILE_DEFAULT_WEIGHT, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps)
+{
+	cc_buf_printf(b, "[");
+	for (size_t i = 0; i < cc_profiles_count(ps); i++) {
+		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
+		cc_buf_json_str(b, cc_profile_name(ps, i));
+		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"weight\":%g,\"anchors\":%zu,"
+				 "\"source\":",
+			      cc_behaviour_name(cc_profile_behaviour(ps, i)),
+			      cc_profile_weight(ps, i), cc_profile_anchor_count(ps, i));
+		cc_buf_json_str(b, cc_profile_source(ps, i));
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "]");
+}
+
+void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v)
+{
+	char fp[65];
+
+	cc_buf_printf(b, "{\"trusted_by\":%zu,\"profiles\":%zu,\"score\":%.4f,"
+			 "\"verdicts\":[", v->ntrusted, v->n, v->score);
+	for (size_t i = 0; i < v->n; i++) {
+		const cc_verdict_t *x = &v->v[i];
+		cc_buf_printf(b, "%s{\"profile\":", i ? "," : "");
+		cc_buf_json_str(b, cc_profile_name(ps, x->profile));
+		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"trusted\":%s,\"anchor\":",
+			      cc_behaviour_name(cc_profile_behaviour(ps, x->profile)),
+			      x->trusted ? "true" : "false");
+		if (x->anchor) {
+			cc_cert_sha256_hex(x->anchor, fp);
+			cc_buf_printf(b, "\"%s\"", fp);
+		} else {
+			cc_buf_printf(b, "null");
+		}
+		cc_buf_printf(b, ",\"depth\":%d,\"reason\":", x->depth);
+		cc_buf_json_str(b, x->reason);
+		cc_buf_printf(b, ",\"path\":[");
+		for (size_t k = 0; k < x->path.n; k++) {
+			cc_cert_sha256_hex(x->path.v[k], fp);
+			cc_buf_printf(b, "%s\"%s\"", k ? "," : "", fp);
+		}
+		cc_buf_printf(b, "]}");
+	}
+	cc_buf_printf(b, "]}");
+}
+
+void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
+{
+	char fp[65], d[1024];
+
+	cc_buf_printf(b, "[");
+	for (size_t i = 0; i < m->n; i++) {
+		const cc_matrix_row_t *r = &m->v[i];
+		cc_buf_printf(b, "%s{\"served\":[", i ? "," : "");
+		for (size_t k = 0; k < r->served.n; k++) {
+			cc_cert_sha256_hex(r->served.v[k], fp);
+			cc_buf_printf(b, "%s\"%s\"", k ? "," : "", fp);
+		}
+		cc_buf_printf(b, "],\"description\":");
+		cc_buf_json_str(b, cc_chain_describe(ps, &r->served, d, sizeof(d)));
+		cc_buf_printf(b, ",\"path_rank\":%zu,\"judgement\":", r->path + 1);
+		cli_verdicts_json(b, ps, &r->verdicts);
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "]");
+}
+
+void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
+		       const char *indent)
+{
+	char cn[256];
+	int w = 8;
+
+	for (size_t i = 0; i < v->n; i++)
+		if ((int)strlen(cc_profile_name(ps, i)) > w)
+			w = (int)strlen(cc_profile_name(ps, i));
+	for (size_t i = 0; i < v->n; i++) {
+		const cc_verdict_t *x = &v->v[i];
+		cc_buf_printf(b, "%s%-*s  ", indent, w, cc_profile_name(ps, x->profile));
+		if (x->trusted)
+			cc_buf_printf(b, "trusted via %s%s%s\n",
+				      cc_cert_name(x->anchor, 0, cn, sizeof(cn)),
+				      *x->reason ? "; " : "", x->reason);
+		else
+			cc_buf_printf(b, "UNTRUSTED: %s\n", x->reason);
+	}
+}
+
+void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
+{
+	size_t np = cc_profiles_count(ps);
+	char d[1024];
+
+	cc_buf_printf(b, "\ntrust matrix (rows: candidate served chains, best "
+			 "first; columns: profiles):\n%-5s %-7s", "", "trusted");
+	for (size_t p = 0; p < np; p++)
+		cc_buf_printf(b, " %s", cc_profile_name(ps, p));
+	cc_buf_printf(b, "\n");
+	for (size_t i = 0; i < m->n; i++) {
+		const cc_verdicts_t *v = &m->v[i].verdicts;
+		cc_buf_printf(b, "#%-4zu %3zu/%-3zu", i + 1, v->ntrusted, v->n);
+		for (size_t p = 0; p < np; p++) {
+			int w = p + 1 < np ? (int)strlen(cc_profile_name(ps, p)) : 0;
+			cc_buf_printf(b, " %-*s", w, v->v[p].trusted ? "yes" : "NO");
+		}
+		cc_buf_printf(b, "\n");
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		const cc_matrix_row_t *r = &m->v[i];
+		cc_buf_printf(b, "\nrow #%zu: serve %s (%zu certificate%s, score %.3f)\n",
+			      i + 1, cc_chain_describe(ps, &r->served, d, sizeof(d)),
+			      r->served.n, r->served.n == 1 ? "" : "s",
+			      r->verdicts.score);
+		cli_verdicts_text(b, ps, &r->verdicts, "  ");
+	}
+}
+
+/* The profiles that trust a but not b, named, with b's reasons. */
+static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
+		   const cc_verdicts_t *alt)
+{
+	size_t named = 0, more = 0;
+
+	for (size_t p = 0; p < alt->n; p++) {
+		if (alt->v[p].trusted || !a->v[p].trusted)
+			continue;
+		if (named == EXPLAIN_MAX_NAMED) {
+			more++;
+			continue;
+		}
+		cc_buf_printf(b, "%s%s: %s", named ? "; " : "",
+			      cc_profile_name(ps, p), alt->v[p].reason);
+		named++;
+	}
+	if (more)
+		cc_buf_printf(b, "; and %zu more", more);
+	if (!named)
+		cc_buf_printf(b, "no profile that the chosen chain satisfies");
+}
+
+/* " (the path through the cross-sign to X)" style note: the anchor the row's
+ * best path ends at, so "serving R36 alone" reads as "to the self-signed R46". */
+static void anchor_note(cc_buf_t *b, const cc_paths_t *paths,
+			const cc_matrix_row_t *r)
+{
+	const cc_path_t *p;
+
+	if (!paths || r->path >= paths->n)
+		return;
+	p = &paths->v[r->path];
+	if (p->certs.n > r->served.n) {
+		char cn[256];
+		cc_buf_printf(b, " (to %s%s)", cc_cert_self_issued(p->certs.v[p->certs.n - 1])
+							 ? "the self-signed " : "",
+			      cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+	}
+}
+
+void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
+		 const cc_paths_t *paths)
+{
+	char d[1024];
+	const cc_matrix_row_t *best;
+
+	if (!m->n || !m->v[0].verdicts.ntrusted) {
+		cc_buf_printf(b, "no chain to serve: no candidate chain is trusted "
+				 "by any of the %zu profiles\n", cc_profiles_count(ps));
+		if (m->n)
+			cli_verdicts_text(b, ps, &m->v[0].verdicts, "  ");
+		return;
+	}
+	best = &m->v[0];
+	cc_buf_printf(b, "serve %s", cc_chain_describe(ps, &best->served, d, sizeof(d)));
+	anchor_note(b, paths, best);
+	cc_buf_printf(b, ": trusted by %zu/%zu profiles (%.1f%% of the "
+			 "clients by weight)\n",
+		      best->verdicts.ntrusted, best->verdicts.n,
+		      100.0 * best->verdicts.score);
+	for (size_t p = 0; p < best->verdicts.n; p++)
+		if (!best->verdicts.v[p].trusted)
+			cc_buf_printf(b, "  even so, %s does not trust it: %s\n",
+				      cc_profile_name(ps, p),
+				      best->verdicts.v[p].reason);
+	for (size_t i = 1; i < m->n && i <= EXPLAIN_MAX_ALTERNATIVES; i++) {
+		const cc_matrix_row_t *r = &m->v[i];
+		cc_buf_printf(b, "serving %s",
+			      cc_chain_describe(ps, &r->served, d, sizeof(d)));
+		anchor_note(b, paths, r);
+		cc_buf_printf(b, " instead: trusted by %zu/%zu; it fails on ",
+			      r->verdicts.ntrusted, r->verdicts.n);
+		losses(b, ps, &best->verdicts, &r->verdicts);
+		cc_buf_printf(b, "\n");
+	}
+	if (m->n > EXPLAIN_MAX_ALTERNATIVES + 1)
+		cc_buf_printf(b, "(%zu more candidate chains: see --all)\n",
+			      m->n - EXPLAIN_MAX_ALTERNATIVES - 1);
+}

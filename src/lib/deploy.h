@@ -1,0 +1,64 @@
+/* deploy.h - what deploy.c shares with the per-server files (deploy_nginx.c,
+ * deploy_haproxy.c) and the command runner (deploy_run.c). Not public. */
+#ifndef CC_DEPLOY_H
+#define CC_DEPLOY_H
+
+#include "certchain.h"
+
+/* Arguments of a built-in validate/reload command line (haproxy -sf takes a
+ * pid per old process; a handful is normal). */
+#define CC_DEPLOY_MAX_ARGS 24
+
+/* What one web server adds to the shared deployment logic. */
+typedef struct cc_deploy_ops {
+	const char *include; /* the file certchain owns in conf_dir */
+	/* Writes b's certificate files (via cc_deploy_stage_write) and lists
+	 * them in b->files. chain_pem is leaf first; key_pem the key. */
+	int (*write_files)(cc_deploy_t *d, cc_binding_t *b, const cc_buf_t *chain_pem,
+			   const cc_buf_t *key_pem, cc_error_t *err);
+	/* Appends the include's configuration binding every one of v[0..n). */
+	void (*render)(const cc_deploy_cfg_t *cfg, const cc_binding_t *v, size_t n,
+		       cc_buf_t *o);
+	/* Command lines: BIN [PREFIX_OPT prefix] [CONF_OPT conf] [DIR_OPT
+	 * conf_dir] (each when set), then the check or reload arguments. */
+	const char *prefix_opt, *conf_opt, *dir_opt;
+	const char *check_args[3];  /* then these for the check (NULL-ended) */
+	const char *reload_args[3]; /* or these for the graceful reload */
+	/* Optional: appends more reload arguments at argv[*n] (haproxy's old
+	 * pids); store gives room for built strings. */
+	int (*reload_more)(const cc_deploy_cfg_t *cfg, const char **argv, size_t *n,
+			   char store[][CC_DEPLOY_PATH], cc_error_t *err);
+} cc_deploy_ops_t;
+
+extern const cc_deploy_ops_t cc_deploy_nginx_ops;
+extern const cc_deploy_ops_t cc_deploy_haproxy_ops;
+extern const cc_deploy_ops_t cc_deploy_apache_ops;
+
+/* deploy.c */
+const cc_deploy_cfg_t *cc_deploy_cfg_of(const cc_deploy_t *d);
+/* Atomic write / removal of a file, journaled so a rollback restores it. */
+int cc_deploy_stage_write(cc_deploy_t *d, const char *path, const void *data,
+			  size_t len, unsigned mode, cc_error_t *err);
+int cc_deploy_stage_unlink(cc_deploy_t *d, const char *path, cc_error_t *err);
+/* write_files for servers that take a fullchain PEM (leaf first) and a
+ * separate key file (0600): DEPLOY_DIR/SITE.fullchain.pem and SITE.key. */
+int cc_deploy_write_pair(cc_deploy_t *d, cc_binding_t *b, const cc_buf_t *chain,
+			 const cc_buf_t *key, cc_error_t *err);
+/* Appends b's address: "*" as ANY then the port, IPv6 as V6OPEN ADDR V6CLOSE
+ * ":" PORT, IPv4 as ADDR ":" PORT. */
+void cc_deploy_addr(cc_buf_t *o, const cc_binding_t *b, const char *any,
+		    const char *v6open, const char *v6close);
+/* 1 if no binding before v[i] has its address and port. */
+int cc_deploy_first_at(const cc_binding_t *v, size_t i);
+/* 1 if s may appear in a server config as a host name / listen address. */
+int cc_deploy_host_ok(const char *s);
+int cc_deploy_ip_ok(const char *s);
+
+/* deploy_run.c: runs argv (no shell), stdin /dev/null, stdout+stderr
+ * appended to out (may be NULL), bounded in time. 0 on exit status 0;
+ * CC_EINVAL naming what and the first output line otherwise; CC_EIO when it
+ * could not start or timed out. */
+int cc_deploy_run(const char *const *argv, const char *what, cc_buf_t *out,
+		  cc_error_t *err);
+
+#endif

@@ -1,0 +1,368 @@
+/*
+ * profile.c - trust profiles: named anchor sets with a client behaviour and a
+ * weight. Every profile of a set shares one pool, so a root found in ten
+ * stores is parsed, hashed and decoded once; a profile is a bitmap over that
+ * pool's certificate indexes.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* A profile name: short, printable in a matrix column, safe in JSON. */
+#define NAME_MAX_LEN 64
+/* One profiles.conf line: name, file, behaviour, weight, a description. */
+#define CONF_LINE_MAX 1024
+
+typedef struct prof {
+	char name[NAME_MAX_LEN + 1];
+	cc_behaviour_t beh;
+	double weight;
+	char *source;
+	unsigned char *bits; /* bit i set: pool certificate i is an anchor */
+	size_t nbytes;
+	size_t nanchors;
+} prof_t;
+
+struct cc_profiles {
+	cc_pool_t *pool;
+	prof_t v[CC_MAX_PROFILES];
+	size_t n;
+};
+
+static const char *beh_names[] = { "pathbuild", "served-order",
+				   "no-expiry-check-on-anchor" };
+
+const char *cc_behaviour_name(cc_behaviour_t b)
+{
+	return (unsigned)b < 3 ? beh_names[b] : "?";
+}
+
+int cc_behaviour_parse(const char *s, cc_behaviour_t *out)
+{
+	for (unsigned i = 0; i < 3; i++)
+		if (!strcmp(s, beh_names[i])) {
+			*out = (cc_behaviour_t)i;
+			return 0;
+		}
+	return CC_EINVAL;
+}
+
+cc_profiles_t *cc_profiles_new(void)
+{
+	cc_profiles_t *ps = calloc(1, sizeof(*ps));
+
+	if (ps && !(ps->pool = cc_pool_new())) {
+		free(ps);
+		return NULL;
+	}
+	return ps;
+}
+
+void cc_profiles_free(cc_profiles_t *ps)
+{
+	if (!ps)
+		return;
+	for (size_t i = 0; i < ps->n; i++) {
+		free(ps->v[i].source);
+		free(ps->v[i].bits);
+	}
+	cc_pool_free(ps->pool);
+	free(ps);
+}
+
+size_t cc_profiles_count(const cc_profiles_t *ps)
+{
+	return ps ? ps->n : 0;
+}
+
+cc_pool_t *cc_profiles_pool(cc_profiles_t *ps)
+{
+	return ps->pool;
+}
+
+const char *cc_profile_name(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].name;
+}
+
+cc_behaviour_t cc_profile_behaviour(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].beh;
+}
+
+double cc_profile_weight(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].weight;
+}
+
+const char *cc_profile_source(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].source ? ps->v[i].source : "";
+}
+
+size_t cc_profile_anchor_count(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].nanchors;
+}
+
+int cc_profile_has_anchor(const cc_profiles_t *ps, size_t i, const cc_cert_t *c)
+{
+	const prof_t *p = &ps->v[i];
+	const cc_cert_t *own = cc_pool_find_sha256(ps->pool, c->fp);
+	size_t k;
+
+	if (!own)
+		return 0;
+	k = own->index;
+	return k / 8 < p->nbytes && (p->bits[k / 8] >> (k % 8) & 1);
+}
+
+int cc_profiles_find(const cc_profiles_t *ps, const char *name)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->v[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static int check_new(cc_profiles_t *ps, const char *name, double weight,
+		     cc_error_t *err)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > NAME_MAX_LEN)
+		return cc_err(err, CC_EINVAL, name, "a profile name has 1 to %d "
+				"characters", NAME_MAX_LEN);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			return cc_err(err, CC_EINVAL, name, "a profile name may hold "
+					"only letters, digits, '.', '_' and '-'");
+	if (cc_profiles_find(ps, name) >= 0)
+		return cc_err(err, CC_EINVAL, name, "profile given twice");
+	if (!(weight >= 0) || weight > 1e9)
+		return cc_err(err, CC_EINVAL, name, "weight must be a number >= 0");
+	if (ps->n >= CC_MAX_PROFILES)
+		return cc_err(err, CC_ELIMIT, name, "more than %d profiles",
+			      CC_MAX_PROFILES);
+	return 0;
+}
+
+/* Records certs (pointers into ps->pool) as the anchors of a new profile. */
+static int add_list(cc_profiles_t *ps, const char *name, const cc_certlist_t *l,
+		    cc_behaviour_t b, double weight, const char *source,
+		    cc_error_t *err)
+{
+	prof_t *p = &ps->v[ps->n];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->beh = b;
+	p->weight = weight;
+	p->nbytes = cc_pool_count(ps->pool) / 8 + 1;
+	if (!(p->bits = calloc(p->nbytes, 1)) ||
+	    !(p->source = strdup(source ? source : ""))) {
+		free(p->bits);
+		return cc_err(err, CC_ENOMEM, name, "out of memory");
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		size_t k = l->v[i]->index;
+		if (!(p->bits[k / 8] >> (k % 8) & 1)) {
+			p->bits[k / 8] |= (unsigned char)(1u << (k % 8));
+			p->nanchors++;
+		}
+	}
+	ps->n++;
+	return 0;
+}
+
+int cc_profiles_add_file(cc_profiles_t *ps, const char *name, const char *path,
+			 cc_behaviour_t b, double weight, const char *source,
+			 cc_error_t *err)
+{
+	cc_certlist_t l = { 0 };
+	int r;
+
+	if ((r = check_new(ps, name, weight, err)))
+		return r;
+	if (!(r = cc_pool_load(ps->pool, path, 0, &l, err)))
+		r = add_list(ps, name, &l, b, weight, source ? source : path, err);
+	cc_certlist_clear(&l);
+	return r;
+}
+
+int cc_profiles_add_pool(cc_profiles_t *ps, const char *name, cc_pool_t *anchors,
+			 cc_behaviour_t b, double weight, const char *source,
+			 cc_error_t *err)
+{
+	cc_certlist_t l = { 0 };
+	int r;
+
+	if ((r = check_new(ps, name, weight, err)))
+		return r;
+	for (size_t i = 0; !r && i < cc_pool_count(anchors); i++) {
+		cc_cert_t *c = cc_pool_get(anchors, i), *own;
+		if (!(r = cc_pool_add_der(ps->pool, c->der, c->len, c->source, &own,
+					  NULL, err)) &&
+		    cc_certlist_push(&l, own))
+			r = cc_err(err, CC_ENOMEM, name, "out of memory");
+	}
+	if (!r)
+		r = add_list(ps, name, &l, b, weight, source, err);
+	cc_certlist_clear(&l);
+	return r;
+}
+
+int cc_profiles_add_system(cc_profiles_t *ps, double weight, cc_error_t *err)
+{
+	const char *f = getenv("SSL_CERT_FILE"), *d = getenv("SSL_CERT_DIR");
+	cc_certlist_t l = { 0 };
+	char src[1100];
+	int r;
+
+	if (f && !*f)
+		f = NULL;
+	if (d && !*d)
+		d = NULL;
+	if (!f && !d)
+		f = "/etc/ssl/certs/ca-certificates.crt";
+	if ((r = check_new(ps, "system", weight, err)))
+		return r;
+	snprintf(src, sizeof(src), "%s%s%s", f ? f : "", f && d ? " + " : "",
+		 d ? d : "");
+	r = f ? cc_pool_load(ps->pool, f, 0, &l, err) : 0;
+	if (!r && d)
+		r = cc_pool_load(ps->pool, d, CC_LOAD_ALLOW_EMPTY, &l, err);
+	if (!r)
+		r = add_list(ps, "system", &l, CC_BEHAVIOUR_PATHBUILD, weight, src, err);
+	cc_certlist_clear(&l);
+	return r;
+}
+
+/* One profiles.conf line -> a profile (when only is NULL or matches). */
+static int conf_line(cc_profiles_t *ps, const char *dir, char *line,
+		     const char *conf, unsigned lineno, const char *only,
+		     int *matched, cc_error_t *err)
+{
+	char name[NAME_MAX_LEN + 1], file[256], beh[64], path[1400], src[1700];
+	double w;
+	int used = 0;
+	cc_behaviour_t b;
+	const char *desc;
+
+	while (isspace((unsigned char)*line))
+		line++;
+	if (!*line || *line == '#')
+		return 0;
+	if (sscanf(line, "%64s %255s %63s %lf %n", name, file, beh, &w, &used) < 4 ||
+	    !used || strchr(file, '/') || cc_behaviour_parse(beh, &b))
+		return cc_err(err, CC_EPARSE, conf, "line %u: expected NAME FILE "
+				"BEHAVIOUR WEIGHT DESCRIPTION", lineno);
+	if (only && strcmp(only, name))
+		return 0;
+	*matched = 1;
+	desc = line + used;
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	snprintf(src, sizeof(src), "%.*s (built-in %s)",
+		 (int)strcspn(desc, "\r\n"), desc, file);
+	return cc_profiles_add_file(ps, name, path, b, w, src, err);
+}
+
+int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
+			    const char *only, cc_error_t *err)
+{
+	char dir[1100], conf[1200], line[CONF_LINE_MAX];
+	unsigned lineno = 0;
+	int matched = 0, r = 0;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/trust-stores", datadir);
+	snprintf(conf, sizeof(conf), "%s/profiles.conf", dir);
+	if (!(f = fopen(conf, "r")))
+		return cc_err(err, CC_EIO, conf, "cannot read the built-in profiles: "
+				"%s (set CERTCHAIN_DATA_DIR)", strerror(errno));
+	while (!r && fgets(line, sizeof(line), f))
+		r = conf_line(ps, dir, line, conf, ++lineno, only, &matched, err);
+	fclose(f);
+	if (!r && only && !matched)
+		r = cc_err(err, CC_ENOTFOUND, only, "no such profile (not built-in, "
+				"not 'system'; define it as NAME=PATH)");
+	return r;
+}
+
+/* Peels one trailing ",key=value" with a known key off s; 1 if it did. */
+static int peel(char *s, char **key, char **val)
+{
+	static const char *keys[] = { "behaviour=", "behavior=", "weight=" };
+	char *c = strrchr(s, ',');
+
+	if (!c)
+		return 0;
+	for (unsigned i = 0; i < 3; i++)
+		if (!strncmp(c + 1, keys[i], strlen(keys[i]))) {
+			*c = 0;
+			*key = c + 1;
+			*val = c + 1 + strlen(keys[i]);
+			return 1;
+		}
+	return 0;
+}
+
+int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
+			 const char *datadir, cc_error_t *err)
+{
+	char *s = strdup(spec), *key, *val, *eq, *end;
+	cc_behaviour_t b = CC_BEHAVIOUR_PATHBUILD;
+	double w = CC_PROFILE_DEFAULT_WEIGHT;
+	int have_b = 0, have_w = 0, r = 0, i;
+
+	if (!s)
+		return cc_err(err, CC_ENOMEM, spec, "out of memory");
+	while (!r && peel(s, &key, &val)) {
+		if (*key == 'w') {
+			errno = 0;
+			w = strtod(val, &end);
+			have_w = 1;
+			if (errno || end == val || *end || !(w >= 0))
+				r = cc_err(err, CC_EINVAL, spec, "weight '%s' is not a "
+						"number >= 0", val);
+		} else if (cc_behaviour_parse(val, &b)) {
+			r = cc_err(err, CC_EINVAL, spec, "unknown behaviour '%s' "
+					"(pathbuild, served-order, "
+					"no-expiry-check-on-anchor)", val);
+		} else {
+			have_b = 1;
+		}
+	}
+	if (r)
+		goto out;
+	if ((eq = strchr(s, '='))) {
+		*eq = 0;
+		if (!eq[1])
+			r = cc_err(err, CC_EINVAL, spec, "empty PATH after '='");
+		else
+			r = cc_profiles_add_file(ps, s, eq + 1, b, w, NULL, err);
+		goto out;
+	}
+	if (!strcmp(s, "system"))
+		r = cc_profiles_add_system(ps, w, err);
+	else if (!datadir)
+		r = cc_err(err, CC_ENOTFOUND, s, "no such profile (define it as "
+				"NAME=PATH)");
+	else
+		r = cc_profiles_add_builtin(ps, datadir, s, err);
+	/* Overrides of a built-in or system profile. */
+	if (!r && (i = cc_profiles_find(ps, s)) >= 0) {
+		if (have_b)
+			ps->v[i].beh = b;
+		if (have_w)
+			ps->v[i].weight = w;
+	}
+out:
+	free(s);
+	return r;
+}
