@@ -52,12 +52,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testpki.c tests/unit/testpki.h $(LIB
 # The test command the README gives; .ci/run runs exactly this.
 check: deps
 	@$(MAKE) --no-print-directory check-run
+	@if [ "$(FUZZ_SMOKE)" != no ]; then $(MAKE) --no-print-directory fuzz-smoke; fi
 
 check-run: $(BIN) $(UNIT_BIN)
 	@bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
 
 check-asan:
-	CERTCHAIN_TIME_SCALE=10 $(MAKE) BUILD=build-asan CC=clang \
+	CERTCHAIN_TIME_SCALE=10 $(MAKE) BUILD=build-asan CC=clang FUZZ_SMOKE=no \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
@@ -78,4 +79,7 @@ install: $(BIN)
 	install -m 0644 data/trust-stores/* $(DESTDIR)$(DATADIR)/trust-stores/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
+
+include fuzz/fuzz.mk
+include bench/bench.mk

@@ -10,7 +10,11 @@
  *     with results cached per (child, issuer key) so a cross-sign sharing a
  *     key with its self-signed twin is verified once.
  * A certificate, and a subject+key pair, appears at most once in a path, so
- * mutual cross-signs (A signs B, B signs A) cannot loop.
+ * mutual cross-signs (A signs B, B signs A) cannot loop. Candidates refused
+ * without a signature check (loops, key identifier mismatches) cost no
+ * budget, so candidates looked at are bounded too: CAND_PER_SIGCHECK per
+ * signature check of the budget (10,000 re-issues of one root, each refusing
+ * the other 9,999 as a loop, would otherwise take 10^8 steps).
  */
 #include "internal.h"
 
@@ -19,6 +23,10 @@
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+
+/* Candidates examined per unit of the signature budget: a real build looks
+ * at a few per signature check; 8 leaves room for big same-name crowds. */
+#define CAND_PER_SIGCHECK 8
 
 typedef struct sigent {
 	const cc_cert_t *child;
@@ -33,8 +41,9 @@ typedef struct bctx {
 	cc_paths_t *res;
 	cc_cert_t *stack[64];
 	size_t depth;
-	sigent_t *cache; /* open addressing, 2x the signature budget */
-	size_t ncache;
+	sigent_t *cache; /* open addressing, grown to stay at most half full */
+	size_t ncache, nused;
+	size_t cands; /* candidate issuers examined */
 	int oom;
 } bctx_t;
 
@@ -113,6 +122,8 @@ int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why)
 		*why = "key identifier mismatch (AKI != SKI)";
 		return 0;
 	}
+	if (cc_cert_sig_known(child, cand))
+		return 1; /* verified by an earlier build with this very key */
 	if (!(cx = cc_cert_x509(child, NULL)) || !(ix = cc_cert_x509(cand, NULL))) {
 		*why = "cannot be decoded";
 		return 0;
@@ -128,17 +139,51 @@ int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why)
 		*why = "signature does not verify with this key";
 		return 0;
 	}
+	cc_cert_sig_remember(child, cand);
 	return 1;
+}
+
+static size_t sig_slot(const bctx_t *b, const cc_cert_t *child, const cc_cert_t *key)
+{
+	return (size_t)(((uintptr_t)child >> 4) * 31 + key->spki_hash) & (b->ncache - 1);
+}
+
+/* Doubles the cache. Entries are counted, not only signature checks, since
+ * key identifier mismatches are cached without spending the budget: a pool
+ * of many same-name certificates must not fill a fixed table. */
+static int sig_grow(bctx_t *b)
+{
+	size_t old = b->ncache;
+	sigent_t *oc = b->cache, *nc = calloc(old ? old * 2 : 256, sizeof(*nc));
+
+	if (!nc)
+		return -1;
+	b->cache = nc;
+	b->ncache = old ? old * 2 : 256;
+	for (size_t i = 0; i < old; i++) {
+		size_t j;
+		if (!oc[i].used)
+			continue;
+		for (j = sig_slot(b, oc[i].child, oc[i].key); nc[j].used;
+		     j = (j + 1) & (b->ncache - 1))
+			;
+		nc[j] = oc[i];
+	}
+	free(oc);
+	return 0;
 }
 
 /* Signature check with the per-build cache keyed by (child, issuer key). */
 static int sig_ok(bctx_t *b, cc_cert_t *child, cc_cert_t *cand, const char **why)
 {
-	size_t m = b->ncache - 1;
-	size_t h = (size_t)(((uintptr_t)child >> 4) * 31 + cand->spki_hash) & m;
 	unsigned max = lim(b->o->max_sigchecks, CC_DEFAULT_MAX_SIGCHECKS);
 
-	for (size_t i = h;; i = (i + 1) & m) {
+	if (2 * (b->nused + 1) > b->ncache && sig_grow(b)) {
+		b->oom = 1;
+		*why = "out of memory";
+		return -1;
+	}
+	for (size_t i = sig_slot(b, child, cand);; i = (i + 1) & (b->ncache - 1)) {
 		sigent_t *e = &b->cache[i];
 		if (!e->used) {
 			if (b->res->sigchecks >= max) {
@@ -147,6 +192,7 @@ static int sig_ok(bctx_t *b, cc_cert_t *child, cc_cert_t *cand, const char **why
 				return -1;
 			}
 			b->res->sigchecks++;
+			b->nused++;
 			e->used = 1;
 			e->child = child;
 			e->key = cand;
@@ -187,6 +233,11 @@ static int stop(bctx_t *b)
 		truncate_search(b, "signature-check budget");
 		return 1;
 	}
+	if (b->cands >= (size_t)CAND_PER_SIGCHECK *
+				lim(b->o->max_sigchecks, CC_DEFAULT_MAX_SIGCHECKS)) {
+		truncate_search(b, "candidate budget");
+		return 1;
+	}
 	return 0;
 }
 
@@ -216,6 +267,7 @@ static void try_issuers(bctx_t *b, cc_cert_t *c)
 		cc_cert_t *k = ordered.v[i];
 		const char *why = "";
 		int r;
+		b->cands++;
 		/* The same certificate in both pools: use only the anchor's copy. */
 		if (cc_pool_find_sha256(b->anchors, k->fp) &&
 		    cc_pool_find_sha256(b->anchors, k->fp) != k)
@@ -263,7 +315,6 @@ int cc_build(const cc_build_opts_t *opts, cc_cert_t *leaf, cc_pool_t *untrusted,
 {
 	cc_build_opts_t defaults = { 0 };
 	bctx_t b = { 0 };
-	size_t want;
 
 	*out = NULL;
 	if (!opts)
@@ -273,13 +324,6 @@ int cc_build(const cc_build_opts_t *opts, cc_cert_t *leaf, cc_pool_t *untrusted,
 	b.anchors = anchors;
 	if (!(b.res = calloc(1, sizeof(*b.res))))
 		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
-	want = 2 * (size_t)lim(opts->max_sigchecks, CC_DEFAULT_MAX_SIGCHECKS);
-	for (b.ncache = 64; b.ncache < want; b.ncache *= 2)
-		;
-	if (!(b.cache = calloc(b.ncache, sizeof(*b.cache)))) {
-		free(b.res);
-		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
-	}
 	dfs(&b, leaf);
 	free(b.cache);
 	if (b.oom) {

@@ -151,13 +151,135 @@ bad:
 	return -1;
 }
 
-/* FNV-1a: fast, and only ever used for in-memory hash tables. */
-uint64_t cc_hash64(const unsigned char *p, size_t n)
+/*
+ * A hash of a Name's DER that agrees whenever OpenSSL's X509_NAME_cmp says two
+ * names are equal, computed without decoding: for every attribute, its OID and
+ * the lower-cased ASCII letters and digits of its value. OpenSSL's canonical
+ * form converts the string types below to UTF-8, lower-cases ASCII and folds
+ * spaces; none of that changes the sequence of ASCII letters and digits, and
+ * no non-ASCII character of any width turns into one. Other value types are
+ * compared raw, so their tag and bytes go in. Attributes of one RDN are
+ * combined by addition, since the canonical SET may order them differently.
+ * Equal hashes are only candidates: X509_NAME_cmp has the last word.
+ */
+static int canon_width(int tag)
 {
+	switch (tag) {
+	case V_ASN1_UTF8STRING:
+	case V_ASN1_PRINTABLESTRING:
+	case V_ASN1_T61STRING:
+	case V_ASN1_IA5STRING:
+	case V_ASN1_VISIBLESTRING:
+		return 1;
+	case V_ASN1_BMPSTRING:
+		return 2;
+	case V_ASN1_UNIVERSALSTRING:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+static uint64_t fnv_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 1099511628211ULL;
+}
+
+static uint64_t ava_hash(cc_span_t ava, int *ok)
+{
+	const unsigned char *p = ava.p, *end = ava.p + ava.n;
+	cc_span_t oid, val;
+	int tag, cls, cons, w;
 	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
+
+	if (tlv(&p, end, &tag, &cls, &cons, NULL, &oid) || tag != V_ASN1_OBJECT ||
+	    tlv(&p, end, &tag, &cls, &cons, NULL, &val)) {
+		*ok = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < oid.n; i++)
+		h = fnv_byte(h, oid.p[i]);
+	w = cls == V_ASN1_UNIVERSAL ? canon_width(tag) : 0;
+	if (w && cons) { /* a BER constructed string: leave it to OpenSSL */
+		*ok = 0;
+		return 0;
+	}
+	if (!w) {
+		h = fnv_byte(h, (unsigned char)tag);
+		h = fnv_byte(h, (unsigned char)(cls | cons));
+		for (size_t i = 0; i < val.n; i++)
+			h = fnv_byte(h, val.p[i]);
+		return h;
+	}
+	h = fnv_byte(h, 0xff); /* a string of a canonicalised type */
+	for (size_t i = 0; i + (size_t)w <= val.n; i += (size_t)w) {
+		uint32_t ch = 0;
+		for (int k = 0; k < w; k++)
+			ch = ch << 8 | val.p[i + (size_t)k];
+		if (ch >= 'A' && ch <= 'Z')
+			ch += 'a' - 'A';
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			h = fnv_byte(h, (unsigned char)ch);
 	}
 	return h;
+}
+
+uint64_t cc_der_name_canon_hash(const unsigned char *der, size_t len, int *ok)
+{
+	const unsigned char *p = der, *end = der + len;
+	cc_span_t seq, set, ava;
+	int tag, cls, cons;
+	uint64_t h = 1469598103934665603ULL;
+
+	*ok = 1;
+	if (tlv(&p, end, &tag, &cls, &cons, NULL, &seq) || tag != V_ASN1_SEQUENCE) {
+		*ok = 0;
+		return 0;
+	}
+	for (p = seq.p, end = seq.p + seq.n; p < end;) {
+		const unsigned char *q;
+		uint64_t rdn = 0;
+		if (tlv(&p, end, &tag, &cls, &cons, NULL, &set) || tag != V_ASN1_SET) {
+			*ok = 0;
+			return 0;
+		}
+		if (!set.n) /* an empty RDN has no entry in the canonical form */
+			continue;
+		for (q = set.p; q < set.p + set.n;) {
+			if (tlv(&q, set.p + set.n, &tag, &cls, &cons, NULL, &ava) ||
+			    tag != V_ASN1_SEQUENCE) {
+				*ok = 0;
+				return 0;
+			}
+			rdn += ava_hash(ava, ok);
+			if (!*ok)
+				return 0;
+		}
+		for (int k = 0; k < 8; k++)
+			h = fnv_byte(h, (unsigned char)(rdn >> (8 * k)));
+	}
+	return h;
+}
+
+/*
+ * Eight bytes at a time, multiply and fold: only ever used for in-memory hash
+ * tables, where byte-wise FNV over every subject and key of a big pool was a
+ * visible share of load time.
+ */
+uint64_t cc_hash64(const unsigned char *p, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = 1469598103934665603ULL ^ (n * k), w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	if (n > i)
+		memcpy(&w, p + i, n - i);
+	h = (h ^ w) * k;
+	return h ^ (h >> 32);
 }

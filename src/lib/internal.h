@@ -50,12 +50,21 @@ struct cc_cert {
 	struct cc_cert *next_canon;/* canonical-subject hash chain */
 	size_t index;
 	void *user; /* owned by whoever set it (the store uses it) */
+	/* The SubjectPublicKeyInfo DER that verified this certificate's
+	 * signature (owned copy), so the search and validation of later builds
+	 * never verify the same signature twice. NULL until one verified. */
+	unsigned char *sig_key;
+	size_t sig_key_len;
 };
 
 /* der.c */
 int cc_der_fields(const unsigned char *der, size_t len, cc_der_fields_t *f,
 		  const char **why);
 uint64_t cc_hash64(const unsigned char *p, size_t n);
+/* A hash of a Name's DER equal for names X509_NAME_cmp calls equal (a
+ * filter: equal hashes still need X509_NAME_cmp). *ok = 0 when the DER is
+ * not a Name this walker understands. */
+uint64_t cc_der_name_canon_hash(const unsigned char *der, size_t len, int *ok);
 
 /* error.c */
 int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
@@ -76,6 +85,10 @@ void cc_cert_free(cc_cert_t *c);
 char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n);
 int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b);
 int cc_cert_same_subject(const cc_cert_t *a, const cc_cert_t *b);
+/* 1 if issuer's key is known to verify child's signature (see sig_key). */
+int cc_cert_sig_known(const cc_cert_t *child, const cc_cert_t *issuer);
+/* Records that issuer's key verified child's signature. */
+void cc_cert_sig_remember(cc_cert_t *child, const cc_cert_t *issuer);
 /* Gives c (not decoded yet) the decode x of the same DER (reference taken):
  * OpenSSL 3 decodes keys slowly, and a served certificate is already decoded
  * by the handshake or by another pool. */

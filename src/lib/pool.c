@@ -159,28 +159,28 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 	return 0;
 }
 
-/* OpenSSL's hash of a Name's canonical form, from the Name's DER alone: a
- * full certificate decode would also decode the key, which is what makes
- * OpenSSL 3 slow on big pools. */
-static unsigned long name_hash(cc_span_t name, int *ok)
-{
-	const unsigned char *p = name.p;
-	X509_NAME *n = d2i_X509_NAME(NULL, &p, (long)name.n);
-	unsigned long h = 0;
+/*
+ * The canonical index hashes Names with cc_der_name_canon_hash(): a walk over
+ * the DER, no d2i_X509_NAME per certificate (decoding every Name of a big
+ * pool cost more than loading it). Names the walker does not understand get
+ * CANON_UNKNOWN and are compared with X509_NAME_cmp on every lookup.
+ */
+#define CANON_UNKNOWN 0
 
-	*ok = 0;
-	if (n)
-		h = X509_NAME_hash_ex(n, NULL, NULL, ok);
-	X509_NAME_free(n);
-	return h;
+static unsigned long name_key(cc_span_t name)
+{
+	int ok;
+	uint64_t h = cc_der_name_canon_hash(name.p, name.n, &ok);
+
+	if (!ok)
+		return CANON_UNKNOWN;
+	return h == CANON_UNKNOWN ? 1 : (unsigned long)h;
 }
 
 static unsigned long canon_hash(cc_cert_t *c)
 {
-	int ok;
-
 	if (!c->canon_done) {
-		c->canon_hash = name_hash(c->f.subject, &ok);
+		c->canon_hash = name_key(c->f.subject);
 		c->canon_done = 1;
 	}
 	return c->canon_hash;
@@ -202,12 +202,23 @@ static int build_canon(cc_pool_t *p)
 	return 0;
 }
 
+static int canon_hit(cc_cert_t *c, cc_cert_t *child, cc_certlist_t *out,
+		     int *found)
+{
+	if (!cc_cert_issuer_name_match(c, child))
+		return 0;
+	if (cc_certlist_push(out, c))
+		return CC_ENOMEM;
+	(*found)++;
+	return 0;
+}
+
 int cc_pool_issuers_of(cc_pool_t *p, cc_cert_t *child, cc_certlist_t *out)
 {
 	uint64_t h = cc_hash64(child->f.issuer.p, child->f.issuer.n);
 	int found = 0;
 	unsigned long ch;
-	int ok = 0;
+	size_t m;
 
 	if (!p || !p->n)
 		return 0;
@@ -221,17 +232,23 @@ int cc_pool_issuers_of(cc_pool_t *p, cc_cert_t *child, cc_certlist_t *out)
 	if (found)
 		return found;
 	/* No byte-identical subject: fall back to RFC 5280 name comparison. */
-	ch = name_hash(child->f.issuer, &ok);
-	if (!ok)
-		return 0;
 	if (!p->by_canon && build_canon(p))
 		return CC_ENOMEM;
-	for (cc_cert_t *c = p->by_canon[ch & (p->nbuckets - 1)]; c; c = c->next_canon)
-		if (c->canon_hash == ch && cc_cert_issuer_name_match(c, child)) {
-			if (cc_certlist_push(out, c))
-				return CC_ENOMEM;
-			found++;
-		}
+	m = p->nbuckets - 1;
+	ch = name_key(child->f.issuer);
+	for (size_t i = 0; ch == CANON_UNKNOWN && i < p->n; i++)
+		if (canon_hit(p->v[i], child, out, &found))
+			return CC_ENOMEM;
+	for (cc_cert_t *c = p->by_canon[ch & m]; ch != CANON_UNKNOWN && c;
+	     c = c->next_canon)
+		if ((c->canon_hash == ch || c->canon_hash == CANON_UNKNOWN) &&
+		    canon_hit(c, child, out, &found))
+			return CC_ENOMEM;
+	for (cc_cert_t *c = p->by_canon[CANON_UNKNOWN & m];
+	     ch != CANON_UNKNOWN && (ch & m) != (CANON_UNKNOWN & m) && c;
+	     c = c->next_canon)
+		if (c->canon_hash == CANON_UNKNOWN && canon_hit(c, child, out, &found))
+			return CC_ENOMEM;
 	return found;
 }
 

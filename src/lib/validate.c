@@ -23,15 +23,105 @@ static int same_chain(STACK_OF(X509) *got, const cc_path_t *p)
 	return 1;
 }
 
-/* Old Android never looked at its anchor's dates: forgive exactly that. */
+/* Reports err at depth on cert the way OpenSSL's own checks do; 0 = stop. */
+static int fail(X509_STORE_CTX *ctx, X509 *cert, int depth, int err)
+{
+	X509_STORE_CTX_set_error_depth(ctx, depth);
+	X509_STORE_CTX_set_current_cert(ctx, cert);
+	X509_STORE_CTX_set_error(ctx, err);
+	return X509_STORE_CTX_get_verify_cb(ctx)(0, ctx);
+}
+
+static int cert_time_ok(X509_STORE_CTX *ctx, X509 *x, int depth)
+{
+	X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(ctx);
+	time_t t = X509_VERIFY_PARAM_get_time(vp);
+	int i;
+
+	if (!(X509_VERIFY_PARAM_get_flags(vp) & X509_V_FLAG_USE_CHECK_TIME))
+		t = time(NULL);
+	i = X509_cmp_time(X509_get0_notBefore(x), &t);
+	if (i == 0 && !fail(ctx, x, depth, X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD))
+		return 0;
+	if (i > 0 && !fail(ctx, x, depth, X509_V_ERR_CERT_NOT_YET_VALID))
+		return 0;
+	i = X509_cmp_time(X509_get0_notAfter(x), &t);
+	if (i == 0 && !fail(ctx, x, depth, X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD))
+		return 0;
+	if (i < 0 && !fail(ctx, x, depth, X509_V_ERR_CERT_HAS_EXPIRED))
+		return 0;
+	return 1;
+}
+
+/*
+ * The signature and time step of X509_verify_cert (OpenSSL's internal_verify,
+ * for our case: partial chains allowed, the top certificate's own signature
+ * not checked), except that a signature the search already verified with
+ * exactly this issuer key (cc_cert_sig_known) is not verified again. Every
+ * other check (purpose, basicConstraints, path length, name constraints,
+ * host, policies) stays OpenSSL's. Verifying each signature once matters
+ * when one process builds thousands of chains through the same CAs.
+ */
+static int verify_step(X509_STORE_CTX *ctx)
+{
+	const cc_path_t *path = X509_STORE_CTX_get_app_data(ctx);
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	int n = sk_X509_num(chain) - 1;
+	X509 *xi = sk_X509_value(chain, n), *xs = xi;
+
+	for (; n >= 0; n--) {
+		if (xs != xi) {
+			cc_cert_t *cs = NULL, *ci = NULL;
+			uint32_t need = (X509_get_extension_flags(xs) & EXFLAG_PROXY)
+						? KU_DIGITAL_SIGNATURE : KU_KEY_CERT_SIGN;
+			EVP_PKEY *k;
+			if ((size_t)n + 1 < path->certs.n && path->certs.v[n]->x == xs &&
+			    path->certs.v[n + 1]->x == xi) {
+				cs = path->certs.v[n];
+				ci = path->certs.v[n + 1];
+			}
+			if ((X509_get_extension_flags(xi) & EXFLAG_KUSAGE) &&
+			    !(X509_get_key_usage(xi) & need) &&
+			    !fail(ctx, xi, n + 1, need == KU_KEY_CERT_SIGN
+					? X509_V_ERR_KEYUSAGE_NO_CERTSIGN
+					: X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE))
+				return 0;
+			if (cs && cc_cert_sig_known(cs, ci)) {
+				/* verified in the search: same DER, same key */
+			} else if (!(k = X509_get0_pubkey(xi))) {
+				if (!fail(ctx, xi, n + 1, X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY))
+					return 0;
+			} else if (X509_verify(xs, k) <= 0) {
+				if (!fail(ctx, xs, n, X509_V_ERR_CERT_SIGNATURE_FAILURE))
+					return 0;
+			} else if (cs) {
+				cc_cert_sig_remember(cs, ci);
+			}
+		}
+		if (!cert_time_ok(ctx, xs, n))
+			return 0;
+		X509_STORE_CTX_set_error_depth(ctx, n);
+		X509_STORE_CTX_set_current_cert(ctx, xs);
+		if (!X509_STORE_CTX_get_verify_cb(ctx)(1, ctx))
+			return 0;
+		if (n > 0) {
+			xi = xs;
+			xs = sk_X509_value(chain, n - 1);
+		}
+	}
+	return 1;
+}
+
+/* Old Android never looked at its anchor's dates: forgive exactly that. The
+ * context's app data is the path (see cc_path_validate_flags). */
 static int forgive_anchor_time(int ok, X509_STORE_CTX *ctx)
 {
+	const cc_path_t *path = X509_STORE_CTX_get_app_data(ctx);
 	int e = X509_STORE_CTX_get_error(ctx);
 
 	if (!ok && (e == X509_V_ERR_CERT_HAS_EXPIRED ||
 		    e == X509_V_ERR_CERT_NOT_YET_VALID) &&
-	    X509_STORE_CTX_get_current_cert(ctx) ==
-		    X509_STORE_CTX_get_app_data(ctx))
+	    X509_STORE_CTX_get_current_cert(ctx) == path->certs.v[path->certs.n - 1]->x)
 		return 1;
 	return ok;
 }
@@ -82,6 +172,8 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 		r = cc_err_ssl(err, CC_ECRYPTO, NULL, "cannot set up verification");
 		goto out;
 	}
+	X509_STORE_CTX_set_app_data(ctx, path);
+	X509_STORE_CTX_set_verify(ctx, verify_step);
 	vp = X509_STORE_CTX_get0_param(ctx);
 	/* The anchor may be an intermediate the user chose to trust. */
 	X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
@@ -94,7 +186,6 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 		goto out;
 	}
 	if (flags & CC_VALIDATE_IGNORE_ANCHOR_TIME) {
-		X509_STORE_CTX_set_app_data(ctx, path->certs.v[n - 1]->x);
 		X509_STORE_CTX_set_verify_cb(ctx, forgive_anchor_time);
 	}
 	ok = X509_verify_cert(ctx);
