@@ -116,7 +116,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 			return -1;
 		default:
 			if (!cli_deploy_opt(&a->dopt, c, optarg))
-				return cli_usage_error("bind", "bad option");
+				return cli_bad_option("bind", argv, lo);
 		}
 	}
 	if (optind != argc)

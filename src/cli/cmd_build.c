@@ -57,16 +57,6 @@ typedef struct bargs {
 	cli_store_opts_t store;
 } bargs_t;
 
-static int push(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 static int parse(int argc, char **argv, bargs_t *a)
 {
 	static const struct option lo[] = {
@@ -93,15 +83,15 @@ static int parse(int argc, char **argv, bargs_t *a)
 	while ((c = getopt_long(argc, argv, "I:r:p:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'I':
-			if (push(&a->inter, &a->ninter, optarg))
+			if (cli_push_arg(&a->inter, &a->ninter, optarg))
 				return EXIT_USAGE;
 			break;
 		case 'r':
-			if (push(&a->roots, &a->nroots, optarg))
+			if (cli_push_arg(&a->roots, &a->nroots, optarg))
 				return EXIT_USAGE;
 			break;
 		case 'p':
-			if (push(&a->specs, &a->nspecs, optarg))
+			if (cli_push_arg(&a->specs, &a->nspecs, optarg))
 				return EXIT_USAGE;
 			break;
 		case 7: a->explain = 1; break;
@@ -127,7 +117,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 			       "--explain: what to serve, and what each\nalternative "
 			       "would cost, in plain words." : "");
 			return -1;
-		default: return cli_usage_error(a->cmd, "bad option");
+		default: return cli_bad_option(a->cmd, argv, lo);
 		}
 	}
 	if (optind + 1 != argc)

@@ -70,16 +70,6 @@ typedef struct eargs {
 	cli_store_opts_t store;
 } eargs_t;
 
-static int push(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 static int ends_with(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
@@ -137,12 +127,12 @@ static int parse(int argc, char **argv, eargs_t *a)
 		case 'k': a->key = optarg; break;
 		case 'I':
 		case 'r':
-			if (push(c == 'I' ? &a->inter : &a->roots,
+			if (cli_push_arg(c == 'I' ? &a->inter : &a->roots,
 				 c == 'I' ? &a->ninter : &a->nroots, optarg))
 				return EXIT_USAGE;
 			break;
 		case 'p':
-			if (push(&a->specs, &a->nspecs, optarg))
+			if (cli_push_arg(&a->specs, &a->nspecs, optarg))
 				return EXIT_USAGE;
 			break;
 		case 13: a->host = optarg; break;
@@ -182,7 +172,7 @@ static int parse(int argc, char **argv, eargs_t *a)
 		case 11: a->store.dir = optarg; break;
 		case 12: a->store.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
-		default: return cli_usage_error("export", "bad option");
+		default: return cli_bad_option("export", argv, lo);
 		}
 	}
 	if (optind + 1 < argc)

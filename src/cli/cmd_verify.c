@@ -118,18 +118,13 @@ int cmd_verify(int argc, char **argv)
 	cc_error_clear(&err);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:I:h", lo, NULL)) != -1) {
-		const char ***v = c == 'r' ? &roots : &inter;
-		size_t *n = c == 'r' ? &nroots : &ninter;
 		switch (c) {
 		case 'r':
-		case 'I': {
-			const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-			if (!nv)
+		case 'I':
+			if (cli_push_arg(c == 'r' ? &roots : &inter,
+					 c == 'r' ? &nroots : &ninter, optarg))
 				goto out;
-			nv[(*n)++] = optarg;
-			*v = nv;
 			break;
-		}
 		case 1:
 			if (cli_parse_time("verify", optarg, &ao.at))
 				goto out;
@@ -147,7 +142,7 @@ int cmd_verify(int argc, char **argv)
 		case 5: so.dir = optarg; break;
 		case 6: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
-		default: cli_usage_error("verify", "bad option"); goto out;
+		default: cli_bad_option("verify", argv, lo); goto out;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -164,7 +159,7 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 	if (!nroots && cli_load_system_roots(anchors, &sys))
 		goto out;
-	if (cli_store_apply(&so, pool, &anchors))
+	if (cli_store_apply(&so, &pool, &served, &anchors))
 		goto out;
 	if (!ao.at)
 		ao.at = time(NULL);

@@ -1,6 +1,7 @@
 /* main.c - the certchain command: dispatch to one file per subcommand. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 		       OpenSSL_version(OPENSSL_VERSION));
 		return EXIT_OK;
 	}
+	opterr = 0; /* a bad option is one line of ours: cli_bad_option() */
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
