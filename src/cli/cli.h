@@ -45,6 +45,9 @@ int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 int cli_load_system_roots(cc_pool_t *pool, const char **used);
 /* Appends s to the growable array *v of *n option values; -1 when out of memory. */
 int cli_push_arg(const char ***v, size_t *n, const char *s);
+/* Checks a --host/--sni value: not empty, no blank or control character;
+ * EXIT_USAGE (message printed) otherwise. */
+int cli_host_arg(const char *cmd, const char *opt, const char *val);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
 

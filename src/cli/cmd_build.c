@@ -99,7 +99,11 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (cli_parse_time(a->cmd, optarg, &a->at))
 				return EXIT_USAGE;
 			break;
-		case 2: a->host = optarg; break;
+		case 2:
+			if (cli_host_arg(a->cmd, "--host", optarg))
+				return EXIT_USAGE;
+			a->host = optarg;
+			break;
 		case 3: a->include_root = 1; break;
 		case 4: a->all = 1; break;
 		case 'o': a->out = optarg; break;

@@ -924,7 +924,11 @@ int cmd_check(int argc, char **argv)
 			if (cli_parse_time("check", optarg, &o.ao.at))
 				goto out;
 			break;
-		case 2: o.sni = optarg; break;
+		case 2:
+			if (cli_host_arg("check", "--sni", optarg))
+				goto out;
+			o.sni = optarg;
+			break;
 		case 3: o.connect = optarg; break;
 		case 4:
 			d = strtod(optarg, &end);

@@ -135,7 +135,11 @@ static int parse(int argc, char **argv, eargs_t *a)
 			if (cli_push_arg(&a->specs, &a->nspecs, optarg))
 				return EXIT_USAGE;
 			break;
-		case 13: a->host = optarg; break;
+		case 13:
+			if (cli_host_arg("export", "--host", optarg))
+				return EXIT_USAGE;
+			a->host = optarg;
+			break;
 		case 1: a->chain = optarg; break;
 		case 2: a->no_chain = 1; break;
 		case 'n': a->name = optarg; break;

@@ -131,7 +131,11 @@ int cmd_verify(int argc, char **argv)
 			if (cli_parse_time("verify", optarg, &ao.at))
 				goto out;
 			break;
-		case 2: ao.host = optarg; break;
+		case 2:
+			if (cli_host_arg("verify", "--host", optarg))
+				goto out;
+			ao.host = optarg;
+			break;
 		case 3:
 			ao.expires_soon_days = (int)strtol(optarg, &end, 10);
 			if (*end || ao.expires_soon_days <= 0) {

@@ -92,6 +92,18 @@ int cli_load_system_roots(cc_pool_t *pool, const char **used)
 	return 0;
 }
 
+int cli_host_arg(const char *cmd, const char *opt, const char *val)
+{
+	const unsigned char *u = (const unsigned char *)val;
+
+	if (!*u)
+		return cli_usage_error(cmd, "%s: empty host name", opt);
+	for (; *u; u++)
+		if (*u <= ' ' || *u == 0x7f)
+			return cli_usage_error(cmd, "%s: '%s' is not a host name", opt, val);
+	return 0;
+}
+
 int cli_parse_time(const char *cmd, const char *s, time_t *out)
 {
 	if (cc_time_parse(s, out))

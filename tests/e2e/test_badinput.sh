@@ -85,6 +85,13 @@ one_line 2 "--site" "unbind --site without a value" cc unbind --site
 one_line 2 "--json" "build --json=1: a flag takes no value" cc build --json=1 "$P/leaf.pem"
 one_line 2 "--to" "store import --to without a value" cc store import "$P/ica.pem" --to
 one_line 2 "unknown store command" "store frobnicate" cc store frobnicate
+one_line 2 "--host" "build --host ''" cc build --host '' "$P/leaf.pem"
+one_line 2 "--host" "verify --host 'a b'" cc verify --host 'a b' "$P/leaf.pem"
+one_line 2 "--host" "export --host ''" cc export --host '' --cert "$P/leaf.pem" \
+	--key "$P/leaf.key" -o "$T/o.pem"
+one_line 2 "--sni" "check --sni ''" cc check --sni '' 127.0.0.1:1
+one_line 2 "--hostname" "bind --hostname 'a b;'" cc bind --server nginx --site www \
+	--cert www --hostname 'a b;'
 
 # --- output paths: a directory that does not exist, a directory as the file.
 mkdir -p "$T/od/isdir"
