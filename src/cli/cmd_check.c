@@ -673,6 +673,8 @@ static int read_targets(const char *path, char ***out, size_t *n)
 						"(not a list of targets?)\n", path, lineno);
 				goto fail;
 			}
+		if (lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+			s += 3; /* a UTF-8 byte order mark (Windows editors) */
 		while (isspace((unsigned char)*s))
 			s++;
 		/* Certificates given as targets: no line of them is a host. */

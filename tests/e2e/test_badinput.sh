@@ -137,6 +137,10 @@ cc check -f "$T/t2" --json --timeout 2 >"$T/pj" 2>/dev/null
 expect_eq "$?" 3 "check -f: bad targets and a closed port exit 3 (the highest)"
 expect_eq "$(grep -c '"bad-target"' "$T/pj")" 4 "check -f: four lines are no host names"
 expect_eq "$(grep -c '"connect-failed"' "$T/pj")" 1 "check -f: only the real target was dialled"
+# A list saved by a Windows editor: byte order mark and CRLF line ends.
+printf '\357\273\277127.0.0.1:%s\r\n# comment\r\n' "$port" >"$T/t3"
+cc check -f "$T/t3" --json --timeout 2 >"$T/pj3" 2>/dev/null
+expect_grep '"target":"127.0.0.1:[0-9]+",.*"failure":"refused"' "$T/pj3" "check -f: a BOM and CRLF line ends are no part of the target"
 expect_rc 0 "check -f JSON lines are valid JSON" python3 -c '
 import json, sys
 for l in open(sys.argv[1]): json.loads(l)' "$T/pj"
