@@ -175,6 +175,16 @@ cc check --store "$S" -I "$P/ica.pem" -r "$P/new.pem" --fix-out "$T/fix2.pem" --
 expect_rc 0 "check --json with the store is valid JSON" python3 -m json.tool "$T/cj2"
 check_stop_all
 
+# bind: the chain comes from the store's intermediates, never a disabled one.
+cc store import "$P/leaf.pem" --key "$P/leaf.key" --name www --store "$S" >/dev/null 2>&1
+bindargs=(--server nginx --site www --cert www -p "r=$P/new.pem" --store "$S"
+	--deploy-dir "$T/bd/d" --conf-dir "$T/bd/c")
+expect_rc 1 "bind with the only intermediate disabled: no chain" cc bind "${bindargs[@]}"
+[ -e "$T/bd/d/www.fullchain.pem" ] && bad "bind deployed a chain" || ok "bind wrote no chain"
+cc store enable "Issuing CA 1" --store "$S" >/dev/null 2>&1
+expect_rc 0 "bind once the intermediate is enabled" cc bind "${bindargs[@]}"
+expect_eq "$(fps "$T/bd/d/www.fullchain.pem" 2>/dev/null | wc -l)" 2 "bind deploys leaf + ica"
+
 # --- a disabled root anchors no profile, whichever profile holds it.
 S2="$T/s-root"
 cc store import "$P/new.pem" --store "$S2" >/dev/null 2>&1
