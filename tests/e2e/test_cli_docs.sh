@@ -1,7 +1,8 @@
 #!/bin/bash
 # End-to-end: every command answers --help (exit 0, on stdout), and every
 # long option its --help lists is documented in the man page; every command
-# of main's table is in the man page and the README.
+# of main's table is in the man page and the README; every --json output
+# is valid JSON.
 # shellcheck shell=bash
 . "$(dirname "$0")/../lib.sh"
 
@@ -28,5 +29,61 @@ for c in $cmds; do
 	done
 	expect_eq "${missing# }" "" "$c: every option of --help is in the man page"
 done
+
+# --- every --json output is one valid JSON document, whatever the answer.
+P="$T/pki"
+mkdir -p "$P"
+pki_crosssign "$P" ec || exit 1
+echo secret >"$T/pw"
+chmod 600 "$T/pw"
+S="$T/js"
+# json_ok DESC CMD...: stdout parses as JSON (any exit code but a crash).
+json_ok() {
+	local desc=$1 rc
+	shift
+	"$@" >"$T/j" 2>"$T/je"
+	rc=$?
+	if [ "$rc" -gt 3 ]; then
+		bad "$desc" "exit $rc: $(head -c 300 "$T/je")"
+	elif python3 -m json.tool "$T/j" >/dev/null 2>&1; then
+		ok "$desc (exit $rc)"
+	else
+		bad "$desc" "not JSON: $(head -c 300 "$T/j")"
+	fi
+}
+json_ok "build --json" cc build --no-store -I "$P/ica.pem" -r "$P/new.pem" --json "$P/leaf.pem"
+json_ok "build --json, no chain" cc build --no-store -r "$P/old.pem" --json "$P/leaf.pem"
+json_ok "build --all --json" cc build --no-store -I "$P/ica.pem" -I "$P/cross.pem" \
+	-p "a=$P/new.pem" -p "b=$P/old.pem" --all --json "$P/leaf.pem"
+json_ok "explain --json" cc explain --no-store -I "$P/ica.pem" -I "$P/cross.pem" \
+	-p "a=$P/new.pem" -p "b=$P/old.pem" --json "$P/leaf.pem"
+json_ok "profiles --json" cc profiles --json
+json_ok "verify --json, problems" cc verify --no-store -r "$P/new.pem" --json "$P/leaf.pem"
+json_ok "verify --json, ok" cc verify --no-store -I "$P/ica.pem" -r "$P/new.pem" --json "$P/leaf.pem"
+json_ok "store import --json" cc store import "$P/ica.pem" --store "$S" --json
+json_ok "store import --json, again" cc store import "$P/ica.pem" --store "$S" --json
+json_ok "store import --json with a key" cc store import "$P/leaf.pem" --key "$P/leaf.key" \
+	--name www --store "$S" --json
+json_ok "store import --json, a name with quotes" cc store import "$P/old.pem" \
+	--name 'old "quoted" \ name' --store "$S" --json
+json_ok "store list --json" cc store list --store "$S" --json
+json_ok "store show --json" cc store show www --store "$S" --json
+json_ok "store disable --json" cc store disable "Issuing CA 1" --store "$S" --json
+json_ok "store enable --json" cc store enable "Issuing CA 1" --store "$S" --json
+json_ok "store export --json" cc store export www -o "$T/w.pem" --store "$S" --json
+json_ok "store rehash --json" cc store rehash --store "$S" --json
+json_ok "export --json (PFX)" cc export www -p "r=$P/new.pem" --store "$S" \
+	--password-file "$T/pw" -o "$T/w.pfx" --json
+json_ok "export --json (PEM)" cc export --no-store --cert "$P/leaf.pem" --key "$P/leaf.key" \
+	-I "$P/ica.pem" -r "$P/new.pem" --format pem-fullchain -o "$T/w2.pem" --json
+json_ok "inspect --json (PFX)" cc inspect --password-file "$T/pw" --json "$T/w.pfx"
+json_ok "inspect --json (key)" cc inspect --json "$P/leaf.key"
+json_ok "import-pfx --json" cc import-pfx --password-file "$T/pw" --store "$T/js2" --json "$T/w.pfx"
+json_ok "bind --json" cc bind --server nginx --site www --cert www -p "r=$P/new.pem" \
+	--store "$S" --deploy-dir "$T/bd" --conf-dir "$T/bc" --json
+json_ok "bindings --json" cc bindings --store "$S" --json
+json_ok "unbind --json" cc unbind --site www --store "$S" --json
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+json_ok "check --json, closed port" cc check --no-store -r "$P/new.pem" --json "127.0.0.1:$port"
 
 finish
