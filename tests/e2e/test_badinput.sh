@@ -112,6 +112,16 @@ one_line 2 "$T/nodir/x.pem" "store export -o into a missing directory" \
 	cc store export "Issuing CA 1" -o "$T/nodir/x.pem"
 cc store remove "Issuing CA 1" >/dev/null 2>&1
 
+# --- a report that cannot be written to stdout is no success.
+if [ -w /dev/full ]; then
+	cc profiles >/dev/full 2>"$T/err"
+	expect_eq "$?" 2 "profiles >/dev/full exits 2"
+	expect_eq "$(wc -l <"$T/err")" 1 "profiles >/dev/full: one line on stderr"
+	expect_grep "standard output" "$T/err" "the line names standard output"
+	cc build --no-store -I "$P/ica.pem" -r "$P/new.pem" --json "$P/leaf.pem" >/dev/full 2>"$T/err"
+	expect_eq "$?" 2 "build --json >/dev/full exits 2"
+fi
+
 # --- connections: a closed port is exit 3 and one line naming host and cause.
 port=$(free_port)
 one_line 3 "127.0.0.1:$port" "check of a closed port" cc check "127.0.0.1:$port"
