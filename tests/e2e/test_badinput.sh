@@ -85,6 +85,10 @@ one_line 2 "--site" "unbind --site without a value" cc unbind --site
 one_line 2 "--json" "build --json=1: a flag takes no value" cc build --json=1 "$P/leaf.pem"
 one_line 2 "--to" "store import --to without a value" cc store import "$P/ica.pem" --to
 one_line 2 "unknown store command" "store frobnicate" cc store frobnicate
+one_line 2 "2026-02-30" "verify --at 2026-02-30: no such day" cc verify --at 2026-02-30 "$P/leaf.pem"
+one_line 2 "2027-02-29" "build --at 2027-02-29: no such day" cc build --at 2027-02-29T00:00:00Z "$P/leaf.pem"
+expect_rc 1 "--at 2028-02-29 (a leap day) parses: exit 1, the leaf has expired by then" \
+	cc verify --no-store -I "$P/ica.pem" -r "$P/new.pem" --at 2028-02-29 "$P/leaf.pem"
 one_line 2 "--host" "build --host ''" cc build --host '' "$P/leaf.pem"
 one_line 2 "--host" "verify --host 'a b'" cc verify --host 'a b' "$P/leaf.pem"
 one_line 2 "--host" "export --host ''" cc export --host '' --cert "$P/leaf.pem" \
