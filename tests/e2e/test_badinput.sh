@@ -233,6 +233,10 @@ expect_grep "New Root CA" "$T/out" "store --store DIR list lists that store"
 cc store --json --store "$S2" list >"$T/sj" 2>&1
 expect_rc 0 "store --json --store DIR list is JSON" python3 -m json.tool "$T/sj"
 
+# --- explain without the intermediates says what is missing.
+expect_rc 1 "explain without the intermediate: no chain" cc explain --no-store -r "$P/new.pem" "$P/leaf.pem"
+expect_grep "give them with -I" "$T/out" "explain names the missing intermediates as the cause"
+
 # --- repeated -I/-r/-p add up (every value is kept, not only the last).
 expect_rc 0 "build with two -I and two -r" cc build --no-store -I "$P/ica.pem" -I "$P/cross.pem" \
 	-r "$P/old.pem" -r "$P/decoy.pem" --json "$P/leaf.pem"
