@@ -595,14 +595,16 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 			v.written = o->fix_out;
 	}
 out:
+	/* One target that could not be checked: one line on stderr, with or
+	 * without --json (a batch says it in its own line per target). */
+	if (pr->fail && !batch)
+		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
+			cc_probe_fail_name(pr->fail));
 	if (o->json)
 		report_json(b, o, &v);
 	else if (batch)
 		report_line(b, &v);
-	else if (pr->fail)
-		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
-			cc_probe_fail_name(pr->fail));
-	else
+	else if (!pr->fail)
 		report_text(b, o, &v);
 done:
 	cc_findings_clear(&v.f);

@@ -130,7 +130,9 @@ fi
 port=$(free_port)
 one_line 3 "127.0.0.1:$port" "check of a closed port" cc check "127.0.0.1:$port"
 one_line 3 "refused" "check of a closed port says refused" cc check --timeout 2 "127.0.0.1:$port"
-cc check --json "127.0.0.1:$port" >"$T/cj" 2>/dev/null
+one_line 3 "127.0.0.1:$port" "check --json of a closed port: the line on stderr too" \
+	cc check --json "127.0.0.1:$port"
+cp "$T/out" "$T/cj"
 expect_rc 0 "check --json of a closed port is valid JSON" python3 -m json.tool "$T/cj"
 one_line 2 "not HOST" "check of a garbage host is refused before any lookup" cc check 'a/b@c:443'
 echo "127.0.0.1:$port" >"$T/t1"
