@@ -235,6 +235,23 @@ expect_grep "New Root CA" "$T/out" "store --store DIR list lists that store"
 cc store --json --store "$S2" list >"$T/sj" 2>&1
 expect_rc 0 "store --json --store DIR list is JSON" python3 -m json.tool "$T/sj"
 
+# --- --host with an IP literal is checked against the IP SANs.
+openssl req -new -key "$P/leaf.key" -subj "/CN=ip test" -out "$P/ip.csr" 2>/dev/null
+printf 'basicConstraints=critical,CA:FALSE\nsubjectAltName=IP:127.0.0.1,IP:::1,DNS:a.test\nextendedKeyUsage=serverAuth\n' >"$P/ip.ext"
+openssl x509 -req -in "$P/ip.csr" -CA "$P/ica.pem" -CAkey "$P/ica.key" -set_serial 7 -days 90 \
+	-extfile "$P/ip.ext" -out "$P/ip.pem" 2>/dev/null
+for h in 127.0.0.1 ::1 a.test; do
+	expect_rc 0 "verify --host $h: in the certificate's SANs" \
+		cc verify --no-store -I "$P/ica.pem" -r "$P/new.pem" --host "$h" "$P/ip.pem"
+	expect_rc 0 "build --host $h: in the certificate's SANs" \
+		cc build --no-store -I "$P/ica.pem" -r "$P/new.pem" --host "$h" "$P/ip.pem"
+done
+expect_rc 1 "verify --host 127.0.0.2: not in the SANs" \
+	cc verify --no-store -I "$P/ica.pem" -r "$P/new.pem" --host 127.0.0.2 "$P/ip.pem"
+expect_grep "hostname-mismatch" "$T/out" "verify names the mismatch"
+expect_rc 1 "build --host 127.0.0.2: not in the SANs" \
+	cc build --no-store -I "$P/ica.pem" -r "$P/new.pem" --host 127.0.0.2 "$P/ip.pem"
+
 # --- explain without the intermediates says what is missing.
 expect_rc 1 "explain without the intermediate: no chain" cc explain --no-store -r "$P/new.pem" "$P/leaf.pem"
 expect_grep "give them with -I" "$T/out" "explain names the missing intermediates as the cause"
