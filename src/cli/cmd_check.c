@@ -87,6 +87,48 @@ static const char *sev_name(int s)
 	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
 }
 
+/* Longest DNS name and label (RFC 1035). */
+#define HOST_MAX 253
+#define LABEL_MAX 63
+
+/* A DNS name or IPv4 literal as a resolver takes it: letters, digits, '-',
+ * '_' and dots, labels of 1-63; anything else (a line of a binary or PEM
+ * file given as -f) is no host and is never sent to the resolver. */
+static int host_ok(const char *h)
+{
+	size_t label = 0, n = strlen(h);
+
+	if (!n || n > HOST_MAX || *h == '-' || *h == '.')
+		return 0;
+	for (; *h; h++) {
+		if (*h == '.') {
+			if (!label)
+				return 0;
+			label = 0;
+		} else if (isalnum((unsigned char)*h) || *h == '-' || *h == '_') {
+			if (++label > LABEL_MAX)
+				return 0;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* An IPv6 literal, with an optional %zone. */
+static int v6_ok(const char *h)
+{
+	char a[64];
+	unsigned char b[16];
+	size_t n = strcspn(h, "%");
+
+	if (n >= sizeof(a))
+		return 0;
+	memcpy(a, h, n);
+	a[n] = 0;
+	return inet_pton(AF_INET6, a, b) == 1;
+}
+
 /* Splits "host", "host:port", "[v6]", "[v6]:port" or a bare v6 literal. */
 static int split_hostport(const char *s, char *host, size_t hn, char *port,
 			  size_t pn, const char *defport)
@@ -118,6 +160,8 @@ static int split_hostport(const char *s, char *host, size_t hn, char *port,
 		return -1;
 	memcpy(host, h, len);
 	host[len] = 0;
+	if (!(h == s ? host_ok(host) || v6_ok(host) : v6_ok(host)))
+		return -1;
 	if (colon) {
 		v = strtol(colon + 1, &end, 10);
 		if (!colon[1] || *end || v < 1 || v > 65535)
@@ -581,14 +625,16 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 			v.written = o->fix_out;
 	}
 out:
+	/* One target that could not be checked: one line on stderr, with or
+	 * without --json (a batch says it in its own line per target). */
+	if (pr->fail && !batch)
+		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
+			cc_probe_fail_name(pr->fail));
 	if (o->json)
 		report_json(b, o, &v);
 	else if (batch)
 		report_line(b, &v);
-	else if (pr->fail)
-		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
-			cc_probe_fail_name(pr->fail));
-	else
+	else if (!pr->fail)
 		report_text(b, o, &v);
 done:
 	cc_findings_clear(&v.f);
@@ -642,17 +688,33 @@ static int read_targets(const char *path, char ***out, size_t *n)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char *line = NULL, **v = NULL;
-	size_t cap = 0, vcap = 0;
+	size_t cap = 0, vcap = 0, lineno = 0;
+	ssize_t len;
 
 	*n = 0;
 	if (!f) {
 		fprintf(stderr, "certchain: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		char *s = line, *e;
+		lineno++;
+		for (ssize_t i = 0; i < len; i++)
+			if (iscntrl((unsigned char)line[i]) && !isspace((unsigned char)line[i])) {
+				fprintf(stderr, "certchain: %s: line %zu is not text "
+						"(not a list of targets?)\n", path, lineno);
+				goto fail;
+			}
+		if (lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+			s += 3; /* a UTF-8 byte order mark (Windows editors) */
 		while (isspace((unsigned char)*s))
 			s++;
+		/* Certificates given as targets: no line of them is a host. */
+		if (!strncmp(s, "-----BEGIN ", 11)) {
+			fprintf(stderr, "certchain: %s: line %zu starts a PEM block: "
+					"certificates, not a list of targets\n", path, lineno);
+			goto fail;
+		}
 		if ((e = strchr(s, '#')))
 			*e = 0;
 		for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]);)
@@ -673,6 +735,15 @@ static int read_targets(const char *path, char ***out, size_t *n)
 		if (!(v[*n] = strdup(s)))
 			goto fail;
 		(*n)++;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "certchain: %s: cannot read: %s\n", path, strerror(errno));
+		goto fail;
+	}
+	if (!*n) {
+		fprintf(stderr, "certchain: %s: no targets (one HOST[:PORT] "
+				"[CONNECT-ADDR] per line)\n", path);
+		goto fail;
 	}
 	free(line);
 	if (f != stdin)
@@ -888,7 +959,11 @@ int cmd_check(int argc, char **argv)
 			if (cli_parse_time("check", optarg, &o.ao.at))
 				goto out;
 			break;
-		case 2: o.sni = optarg; break;
+		case 2:
+			if (cli_host_arg("check", "--sni", optarg))
+				goto out;
+			o.sni = optarg;
+			break;
 		case 3: o.connect = optarg; break;
 		case 4:
 			d = strtod(optarg, &end);
@@ -937,7 +1012,7 @@ int cmd_check(int argc, char **argv)
 			if (cli_aia_option("check", c, optarg, &o.aia))
 				goto out;
 			break;
-		default: cli_usage_error("check", "bad option"); goto out;
+		default: cli_bad_option("check", argv, lo); goto out;
 		}
 	}
 	if (o.targets ? optind != argc : optind + 1 != argc) {
@@ -971,7 +1046,7 @@ int cmd_check(int argc, char **argv)
 	/* As build and verify: the store's intermediates repair, its roots
 	 * trust (the profile "store"), its disabled certificates are dropped. */
 	if (cli_store_add_profile(&so, o.profs) ||
-	    cli_store_apply(&so, o.inter, &o.anchors))
+	    cli_store_apply(&so, &o.inter, NULL, &o.anchors))
 		goto out;
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
