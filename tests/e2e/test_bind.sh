@@ -246,6 +246,22 @@ apache_scenario() {
 		--hostname www.example.test --hostname alias.example.test >/dev/null
 	expect_rc 0 "apache: reload with the renewed certificate" cc reload --server apache
 	expect_eq "$(served_fps "$port" alias.example.test | head -1)" "$(fp1 "$d/multi2.pem")" "apache: the renewed certificate is served"
+	# "*" and a specific address on one port: Apache cannot bind both, so one
+	# "Listen PORT" serves them (127.0.0.2: 127.0.0.1 would shadow the "*" site)
+	local p3
+	p3=$(free_port)
+	expect_rc 0 "apache: bind a site on every address" \
+		cc bind --server apache --site star --cert "Example ec" --ip '*' --port "$p3"
+	expect_rc 0 "apache: bind a site on 127.0.0.2, same port" \
+		cc bind --server apache --site lo2 --cert "Multi ec" --ip 127.0.0.2 --port "$p3" \
+		--hostname alias.example.test
+	expect_eq "$(grep -c "^Listen .*$p3 " "$a/conf.d/certchain.conf")" 1 "apache: one Listen line for the shared port"
+	expect_grep "^Listen $p3 https" "$a/conf.d/certchain.conf" "apache: it listens on every address"
+	expect_rc 0 "apache: apache2 -t accepts the generated configuration" apache2 -f "$a/apache.conf" -t
+	expect_rc 0 "apache: reload with \"*\" and 127.0.0.2 on one port" cc reload --server apache
+	expect_eq "$(openssl s_client -connect "127.0.0.2:$p3" -servername alias.example.test </dev/null 2>/dev/null | fps /dev/stdin | head -1)" \
+		"$(fp1 "$d/multi.pem")" "apache: 127.0.0.2 serves its own site"
+	expect_eq "$(served_fps "$p3" www.example.test | head -1)" "$(fp1 "$d/leaf.pem")" "apache: 127.0.0.1 gets the \"*\" site"
 	# every configured server at once: nginx has nothing left, haproxy and apache serve
 	expect_rc 0 "reload without --server: every configured server checks out" cc reload --json
 	python3 -c 'import json,sys; s={x["server"]:x["result"] for x in json.load(open(sys.argv[1]))["servers"]}; assert s=={"nginx":"ok","haproxy":"ok","apache":"ok"}, s' "$T/out" \
