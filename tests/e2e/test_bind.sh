@@ -171,6 +171,15 @@ PY
 	expect_eq "$(served_fps "$port" www.example.test | head -1)" "$(fp1 "$d/multi.pem")" \
 		"$alg nginx: s_client: the removed name falls back to the other site"
 	[ ! -e "$n/certs/www.key.prev" ] && ok "$alg nginx: .prev gone after the reload" || bad "$alg nginx: .prev left after reload"
+	# the removed site's certificate is still bound on the port by another
+	# site: its name rightly falls back to it, so that proves nothing either way
+	cc bind --server nginx --site alias3 --cert "Multi $alg" --ip 127.0.0.1 --port "$port" \
+		--hostname www.example.test >/dev/null && cc reload --server nginx >/dev/null
+	cc unbind --site alias3 >/dev/null
+	expect_rc 0 "$alg nginx: unbind of a site whose certificate another site keeps on the port" \
+		cc reload --server nginx
+	expect_grep "skip alias3 \(removed\): its certificate is still bound on port $port by alias" "$T/out" \
+		"$alg nginx: says why the removed site was not checked"
 	expect_rc 0 "$alg nginx: unbind the last site" cc unbind --site alias
 	expect_rc 0 "$alg nginx: reload after the last unbind" cc reload --server nginx --json
 	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["servers"][0]; r=s["removed"]; assert s["result"]=="ok" and [x["site"] for x in r]==["alias"] and r[0]["gone"] and r[0]["checks"][0]["reason"].startswith("refused"), s' "$T/out" \
