@@ -1434,6 +1434,14 @@ int cc_deploy_commit(cc_deploy_t *d, cc_error_t *err);
  */
 int cc_deploy_rollback(cc_deploy_t *d, cc_error_t *err);
 
+/**
+ * The bindings of this server that a pending change removed: records that
+ * existed at the last proven reload (kept as .prev) and are gone now. *v is
+ * the caller's, free() it; none gives *n = 0.
+ */
+int cc_deploy_removed(const cc_deploy_t *d, cc_binding_t **v, size_t *n,
+		      cc_error_t *err);
+
 /** The bindings of this deployment's server, as last written. Borrowed from d, valid until the next call on d. */
 const cc_binding_t *cc_deploy_bindings(const cc_deploy_t *d, size_t *n);
 
@@ -1465,6 +1473,16 @@ typedef struct cc_served {
  */
 int cc_deploy_check(const cc_binding_t *b, int wait_ms,
 		    cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err);
+
+/**
+ * The opposite proof for a removed binding b: connects as cc_deploy_check()
+ * and returns 1 once no name has served b's leaf (b->chain[0]) for one
+ * second (a refused connection or another certificate both count as gone),
+ * 0 when a name still serves it at the deadline, or a negative code. In res,
+ * match is 1 for a name that still serves the removed leaf.
+ */
+int cc_deploy_check_gone(const cc_binding_t *b, int wait_ms,
+			 cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -167,6 +167,16 @@ int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, cc_store_t *st,
 void cli_binding_json(cc_buf_t *b, const cc_binding_t *x);
 /* 1 if bind has saved settings for server in st. */
 int cli_deploy_configured(cc_store_t *st, int server);
+/* The arguments of unbind and bindings: --NAME VALUE (into *value), --json,
+ * -h/--help (prints usage then help_tail; returns -1) and the deployment
+ * options, nothing else. 0, -1 after --help, or EXIT_USAGE (printed). */
+int cli_deploy_args(const char *cmd, int argc, char **argv, const char *name,
+		    const char **value, int *json, cli_deploy_t *dopt,
+		    const char *usage, const char *help_tail);
+/* Opens the store of o and loads every binding into *v (the caller frees
+ * *v and closes *st). 0, or EXIT_USAGE printed with nothing left open. */
+int cli_bindings_open(const cli_deploy_t *o, cc_store_t **st, cc_binding_t **v,
+		      size_t *n);
 int cmd_bind(int argc, char **argv);
 int cmd_bindings(int argc, char **argv);
 int cmd_unbind(int argc, char **argv);

@@ -1,7 +1,6 @@
 /* cmd_bindings.c - certchain bindings: list the sites bound on web servers. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,43 +32,22 @@ static void text_one(cc_buf_t *b, const cc_binding_t *x)
 
 int cmd_bindings(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "server", required_argument, 0, 1 },
-		{ "json", no_argument, 0, 2 },
-		{ "help", no_argument, 0, 'h' },
-		CLI_DEPLOY_LONGOPTS,
-		{ 0, 0, 0, 0 }
-	};
 	cli_deploy_t dopt = { 0 };
 	cc_store_t *st = NULL;
 	cc_binding_t *v = NULL;
 	cc_buf_t b = { 0 };
-	cc_error_t err;
+	const char *sv = NULL;
 	size_t n = 0, shown = 0;
-	int c, json = 0, server = 0;
+	int json = 0, server = 0, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if (c == 1 && !(server = cc_server_parse(optarg)))
-			return cli_usage_error("bindings", "--server: '%s' is not nginx, haproxy or apache",
-					       optarg);
-		else if (c == 2)
-			json = 1;
-		else if (c == 'h') {
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		} else if (c != 1 && !cli_deploy_opt(&dopt, c, optarg))
-			return cli_bad_option("bindings", argv, lo);
-	}
-	if (optind != argc)
-		return cli_usage_error("bindings", "unexpected argument '%s'", argv[optind]);
-	cc_error_clear(&err);
-	if (cli_deploy_store(&dopt, &st))
-		return EXIT_USAGE;
-	if (cc_bindings_load(st, &v, &n, &err)) {
-		cc_store_close(st);
-		return cli_fail(&err);
-	}
+	rc = cli_deploy_args("bindings", argc, argv, "server", &sv, &json, &dopt, usage_text, "");
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (sv && !(server = cc_server_parse(sv)))
+		return cli_usage_error("bindings", "--server: '%s' is not nginx, haproxy or apache",
+				       sv);
+	if ((rc = cli_bindings_open(&dopt, &st, &v, &n)))
+		return rc;
 	if (json) {
 		cc_buf_printf(&b, "{\"store\":");
 		cc_buf_json_str(&b, cc_store_dir(st));

@@ -20,7 +20,9 @@ static const char usage_text[] =
 	"     graceful, or --reload-cmd);\n"
 	"  3. connects to every binding's address and port once per host name (SNI)\n"
 	"     and compares the served chain with the deployed one, retrying while the\n"
-	"     reload takes effect (up to --wait, default 15 s).\n"
+	"     reload takes effect (up to --wait, default 15 s); for every site\n"
+	"     unbound since the last successful reload, proves its names no longer\n"
+	"     serve its certificate (refused or another certificate: gone).\n"
 	"When every check passes, the previous files are deleted. When the check,\n"
 	"the reload or the comparison fails, the files as of the last successful\n"
 	"reload are restored and, if the server was reloaded, it is\n"
@@ -30,22 +32,35 @@ static const char usage_text[] =
 	"      --wait SECONDS  how long a reload may take to show (default 15)\n"
 	"      --json          one JSON object on stdout\n"
 	"  -h, --help          this text\n"
-	"exit: 0 every binding serves its deployed chain, 1 refused / mismatch\n"
-	"(previous files restored), 2 usage or I/O error, or a server never\n"
-	"configured by 'certchain bind' in this store\n\n";
+	"exit: 0 every binding serves its deployed chain, 1 refused / mismatch / a\n"
+	"removed site still served (previous files restored), 2 usage or I/O error,\n"
+	"or a server never configured by 'certchain bind' in this store, 3 the\n"
+	"server could not be reached on any binding after the reload (connection\n"
+	"refused or timed out; previous files restored)\n\n";
 
 typedef struct rargs {
 	cli_deploy_t dopt;
 	int server, json, wait_ms;
 } rargs_t;
 
-/* Checks every binding of d; appends the report. Returns 1 if all match. */
-static int check_all(cc_deploy_t *d, const rargs_t *a, cc_buf_t *txt, cc_buf_t *js)
+/* 1 for a probe that did not reach the server at all. */
+static int unreachable(int fail)
+{
+	return fail == CC_PROBE_REFUSED || fail == CC_PROBE_UNREACH ||
+	       fail == CC_PROBE_TIMEOUT || fail == CC_PROBE_RESOLVE;
+}
+
+/* Checks every binding of d; appends the report. Returns 1 if all match,
+ * CHECK_UNREACHABLE if no name of any binding could be reached (the first
+ * reason in why), else 0. */
+#define CHECK_UNREACHABLE (-1)
+static int check_all(cc_deploy_t *d, const rargs_t *a, cc_buf_t *txt, cc_buf_t *js,
+		     char *why, size_t whylen)
 {
 	static cc_served_t res[CC_BIND_MAX_HOSTS];
 	const cc_binding_t *v;
 	size_t n;
-	int all = 1;
+	int all = 1, none = 1; /* none: no name reached so far */
 	cc_error_t err;
 
 	v = cc_deploy_bindings(d, &n);
@@ -62,9 +77,14 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, cc_buf_t *txt, cc_buf_t *
 			cc_buf_printf(txt, "  FAIL %s: %s\n", v[i].site,
 				      cc_error_line(&err, line, sizeof(line)));
 			all = 0;
+			none = 0;
 		}
 		for (size_t h = 0; r >= 0 && h < v[i].nhosts; h++) {
 			const cc_served_t *s = &res[h];
+			if (!unreachable(s->fail))
+				none = 0;
+			else if (why && !why[0])
+				snprintf(why, whylen, "%s:%u: %s", v[i].ip, v[i].port, s->reason);
 			cc_buf_printf(txt, "  %-4s %s on %s:%u, SNI %s: ", s->match ? "ok" : "FAIL",
 				      v[i].site, v[i].ip, v[i].port, s->sni);
 			if (s->match)
@@ -86,6 +106,62 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, cc_buf_t *txt, cc_buf_t *
 	cc_buf_printf(js, "]");
 	if (!n)
 		cc_buf_printf(txt, "  (no bindings left to check)\n");
+	return all ? 1 : n && none ? CHECK_UNREACHABLE : 0;
+}
+
+/* The bindings removed since the last proven reload must not serve their
+ * certificate any more. Appends the report; returns 1 if all are gone. */
+static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
+			 const rargs_t *a, cc_buf_t *txt, cc_buf_t *js)
+{
+	static cc_served_t res[CC_BIND_MAX_HOSTS];
+	const cc_binding_t *v;
+	size_t n;
+	int all = 1;
+	cc_error_t err;
+
+	v = cc_deploy_bindings(d, &n);
+	cc_buf_printf(js, ",\"removed\":[");
+	for (size_t i = 0; i < nrm; i++) {
+		const char *kept = NULL;
+		int r = 1;
+		/* the same certificate still bound on this port: a removed name may
+		 * rightly fall back to it, so what is served proves nothing */
+		for (size_t j = 0; j < n && !kept; j++)
+			if (v[j].port == rm[i].port && v[j].nchain && rm[i].nchain &&
+			    !strcmp(v[j].chain[0], rm[i].chain[0]))
+				kept = v[j].site;
+		cc_buf_printf(js, "%s{\"site\":", i ? "," : "");
+		cc_buf_json_str(js, rm[i].site);
+		if (kept) {
+			cc_buf_printf(txt, "  skip %s (removed): its certificate is still bound "
+					   "on port %u by %s\n", rm[i].site, rm[i].port, kept);
+			cc_buf_printf(js, ",\"checked\":false}");
+			continue;
+		}
+		cc_error_clear(&err);
+		r = cc_deploy_check_gone(&rm[i], a->wait_ms, res, &err);
+		if (r < 0) {
+			char line[1200];
+			cc_buf_printf(txt, "  FAIL %s (removed): %s\n", rm[i].site,
+				      cc_error_line(&err, line, sizeof(line)));
+		}
+		cc_buf_printf(js, ",\"checked\":true,\"gone\":%s,\"checks\":[",
+			      r == 1 ? "true" : "false");
+		for (size_t h = 0; r >= 0 && h < rm[i].nhosts; h++) {
+			cc_buf_printf(txt, "  %-4s %s (removed) on %s:%u, SNI %s: %s\n",
+				      res[h].match ? "FAIL" : "ok", rm[i].site, rm[i].ip,
+				      rm[i].port, res[h].sni, res[h].reason);
+			cc_buf_printf(js, "%s{\"sni\":", h ? "," : "");
+			cc_buf_json_str(js, res[h].sni);
+			cc_buf_printf(js, ",\"gone\":%s,\"reason\":", res[h].match ? "false" : "true");
+			cc_buf_json_str(js, res[h].reason);
+			cc_buf_printf(js, "}");
+		}
+		cc_buf_printf(js, "]}");
+		all &= r == 1;
+	}
+	cc_buf_printf(js, "]");
 	return all;
 }
 
@@ -123,7 +199,7 @@ static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int relo
 	}
 	cc_buf_printf(txt, "%s: restored the previous files and reloaded; now served:\n", name);
 	cc_buf_printf(js, ",\"after_restore\":{");
-	check_all(d, a, txt, js);
+	check_all(d, a, txt, js, NULL, 0);
 	cc_buf_printf(js, "}");
 }
 
@@ -133,15 +209,21 @@ static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *tx
 	const char *name = cc_server_name(server);
 	cc_deploy_cfg_t cfg;
 	cc_deploy_t *d = NULL;
+	cc_binding_t *rm = NULL;
+	size_t nrm = 0;
 	cc_error_t err;
-	char line[1200];
-	int rc, reloaded = 0;
+	char line[1200], why[400] = "";
+	int rc, reloaded = 0, ok, result = EXIT_PROBLEM;
 
 	if ((rc = cli_deploy_cfg("reload", &a->dopt, st, server, &cfg, 0)))
 		return rc;
 	cc_error_clear(&err);
 	if (cc_deploy_open(st, &cfg, &d, &err))
 		return cli_fail(&err);
+	if (cc_deploy_removed(d, &rm, &nrm, &err)) {
+		cc_deploy_free(d);
+		return cli_fail(&err);
+	}
 	cc_buf_printf(js, "{\"server\":\"%s\",\"pending\":%s", name,
 		      cc_deploy_pending(d) ? "true" : "false");
 	if (cc_deploy_validate(d, NULL, &err)) {
@@ -157,25 +239,39 @@ static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *tx
 		cc_buf_printf(txt, "%s: configuration check passed\n%s: reloaded; checking "
 				   "what each binding serves\n", name, name);
 		cc_buf_printf(js, ",");
-		if (check_all(d, a, txt, js)) {
+		ok = check_all(d, a, txt, js, why, sizeof(why));
+		if (ok == 1 && check_removed(d, rm, nrm, a, txt, js)) {
 			cc_deploy_commit(d, &err);
-			cc_buf_printf(txt, "%s: every binding serves what was deployed\n", name);
+			cc_buf_printf(txt, "%s: every binding serves what was deployed%s\n", name,
+				      nrm ? "; removed sites are gone" : "");
 			cc_buf_printf(js, ",\"result\":\"ok\"}");
 			cc_deploy_free(d);
+			free(rm);
 			return EXIT_OK;
 		}
 		cc_error_clear(&err);
 		err.code = CC_EINVAL;
-		snprintf(err.msg, sizeof(err.msg), "a binding does not serve its deployed chain");
+		if (ok == CHECK_UNREACHABLE) {
+			/* the contract: 3 = could not connect; still restore below */
+			snprintf(err.msg, sizeof(err.msg), "unreachable on every binding "
+				 "after the reload (%s)", why);
+			result = EXIT_CONNECT;
+		} else {
+			snprintf(err.msg, sizeof(err.msg), ok == 1 ? "a removed site still "
+				 "serves its certificate" : "a binding does not serve its "
+				 "deployed chain");
+		}
 		cc_buf_printf(txt, "%s: %s\n", name, err.msg);
-		cc_buf_printf(js, ",\"result\":\"mismatch\",\"message\":");
+		cc_buf_printf(js, ",\"result\":\"%s\",\"message\":", ok == CHECK_UNREACHABLE ?
+			      "unreachable" : ok == 1 ? "still-served" : "mismatch");
 		reloaded = 1;
 	}
 	cc_buf_json_str(js, cc_error_line(&err, line, sizeof(line)));
 	restore(d, name, a, reloaded, txt, js);
 	cc_buf_printf(js, "}");
 	cc_deploy_free(d);
-	return EXIT_PROBLEM;
+	free(rm);
+	return result;
 }
 
 static int parse(int argc, char **argv, rargs_t *a)

@@ -1,7 +1,6 @@
 /* cmd_unbind.c - certchain unbind: remove a site's binding and files. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,13 +18,6 @@ static const char usage_text[] =
 
 int cmd_unbind(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "site", required_argument, 0, 1 },
-		{ "json", no_argument, 0, 2 },
-		{ "help", no_argument, 0, 'h' },
-		CLI_DEPLOY_LONGOPTS,
-		{ 0, 0, 0, 0 }
-	};
 	cli_deploy_t dopt = { 0 };
 	cc_store_t *st = NULL;
 	const char *site = NULL;
@@ -34,30 +26,18 @@ int cmd_unbind(int argc, char **argv)
 	cc_deploy_t *d = NULL;
 	cc_error_t err;
 	size_t n = 0;
-	int c, server = 0, rc, json = 0;
+	int server = 0, rc, json = 0;
 	size_t found = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if (c == 1)
-			site = optarg;
-		else if (c == 2)
-			json = 1;
-		else if (c == 'h') {
-			printf("%s%s", usage_text, cli_deploy_help);
-			return EXIT_OK;
-		} else if (!cli_deploy_opt(&dopt, c, optarg))
-			return cli_bad_option("unbind", argv, lo);
-	}
-	if (!site || optind != argc)
-		return cli_usage_error("unbind", "expected --site NAME and nothing else");
+	rc = cli_deploy_args("unbind", argc, argv, "site", &site, &json, &dopt, usage_text,
+			     cli_deploy_help);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!site)
+		return cli_usage_error("unbind", "expected --site NAME");
 	cc_error_clear(&err);
-	if (cli_deploy_store(&dopt, &st))
-		return EXIT_USAGE;
-	if (cc_bindings_load(st, &v, &n, &err)) {
-		rc = cli_fail(&err);
-		goto out;
-	}
+	if ((rc = cli_bindings_open(&dopt, &st, &v, &n)))
+		return rc;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(v[i].site, site)) {
 			server = v[i].server;

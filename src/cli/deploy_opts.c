@@ -2,6 +2,7 @@
  * share: where the state lives and how each server is configured. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,4 +140,55 @@ void cli_binding_json(cc_buf_t *b, const cc_binding_t *x)
 		cc_buf_json_str(b, x->files[i]);
 	}
 	cc_buf_printf(b, "],\"deployed\":\"%s\"}", cc_time_str(x->deployed, t));
+}
+
+int cli_deploy_args(const char *cmd, int argc, char **argv, const char *name,
+		    const char **value, int *json, cli_deploy_t *dopt,
+		    const char *usage, const char *help_tail)
+{
+	const struct option lo[] = {
+		{ name, required_argument, 0, 1 },
+		{ "json", no_argument, 0, 2 },
+		{ "help", no_argument, 0, 'h' },
+		CLI_DEPLOY_LONGOPTS,
+		{ 0, 0, 0, 0 }
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 1) {
+			*value = optarg;
+		} else if (c == 2) {
+			*json = 1;
+		} else if (c == 'h') {
+			printf("%s%s", usage, help_tail);
+			return -1;
+		} else if (!cli_deploy_opt(dopt, c, optarg)) {
+			return cli_bad_option(cmd, argv, lo);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+int cli_bindings_open(const cli_deploy_t *o, cc_store_t **st, cc_binding_t **v,
+		      size_t *n)
+{
+	cc_error_t err;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (cli_deploy_store(o, st))
+		return EXIT_USAGE;
+	cc_error_clear(&err);
+	if (cc_bindings_load(*st, v, n, &err)) {
+		rc = cli_fail(&err);
+		cc_store_close(*st);
+		*st = NULL;
+		return rc;
+	}
+	return 0;
 }

@@ -554,6 +554,47 @@ int cc_deploy_rollback(cc_deploy_t *d, cc_error_t *err)
 	return refresh(d, err);
 }
 
+int cc_deploy_removed(const cc_deploy_t *d, cc_binding_t **v, size_t *n,
+		      cc_error_t *err)
+{
+	char dir[CC_DEPLOY_PATH + 32], prev[CC_DEPLOY_PATH + 80];
+	size_t dl;
+	int r;
+
+	*v = NULL;
+	*n = 0;
+	snprintf(dir, sizeof(dir), "%s/bindings/", d->state);
+	dl = strlen(dir);
+	for (size_t i = 0; i < d->nj; i++) {
+		const char *p = d->jpath[i];
+		size_t pl = strlen(p);
+		cc_binding_t b, *nv;
+
+		/* a record that existed at the last proven reload and is gone now */
+		if (!d->jprev[i] || strncmp(p, dir, dl) || pl < 8 ||
+		    strcmp(p + pl - 8, ".binding") || !access(p, F_OK))
+			continue;
+		snprintf(prev, sizeof(prev), "%s.prev", p);
+		if ((r = record_load(prev, &b, err))) {
+			free(*v);
+			*v = NULL;
+			*n = 0;
+			return r;
+		}
+		if (b.server != d->cfg.server)
+			continue;
+		if (!(nv = realloc(*v, (*n + 1) * sizeof(*nv)))) {
+			free(*v);
+			*v = NULL;
+			*n = 0;
+			return cc_err(err, CC_ENOMEM, d->state, "out of memory");
+		}
+		*v = nv;
+		(*v)[(*n)++] = b;
+	}
+	return 0;
+}
+
 /* --------------------------------------------------------------- open */
 
 static int refresh(cc_deploy_t *d, cc_error_t *err)

@@ -6,13 +6,25 @@
 
 #include <string.h>
 
+/* 1 if a binding of v[0..n) listens on every address of port. */
+static int any_on_port(const cc_binding_t *v, size_t n, unsigned port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].port == port && !strcmp(v[i].ip, "*"))
+			return 1;
+	return 0;
+}
+
 static void render(const cc_deploy_cfg_t *cfg, const cc_binding_t *v, size_t n,
 		   cc_buf_t *o)
 {
-	/* Apache refuses a second Listen on the same address: one per address,
-	 * none at all when the main configuration already has them. */
+	/* Apache refuses a second Listen on the same address, and cannot bind
+	 * an address of a port it also listens on everywhere ("Listen PORT"):
+	 * one Listen per port when a binding there is "*", else one per
+	 * address; none at all when the main configuration already has them. */
 	for (size_t i = 0; strcmp(cfg->listen, "no") && i < n; i++) {
-		if (!cc_deploy_first_at(v, i))
+		if (!cc_deploy_first_at(v, i) ||
+		    (strcmp(v[i].ip, "*") && any_on_port(v, n, v[i].port)))
 			continue;
 		cc_buf_printf(o, "Listen ");
 		cc_deploy_addr(o, &v[i], "", "[", "]");

@@ -81,8 +81,26 @@ static int probe_one(const cc_binding_t *b, cc_served_t *r, int timeout_ms,
 	return r->match;
 }
 
-int cc_deploy_check(const cc_binding_t *b, int wait_ms,
-		    cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err)
+/* 1 when r shows the removed binding b gone: refused, or another leaf. */
+static int gone(const cc_binding_t *b, cc_served_t *r)
+{
+	int still = !r->fail && b->nchain && !strcmp(r->leaf, b->chain[0]);
+
+	r->match = still;
+	if (still)
+		snprintf(r->reason, sizeof(r->reason), "still serves the removed certificate "
+			 "(leaf sha256 %.16s)", r->leaf);
+	else if (!r->fail)
+		snprintf(r->reason, sizeof(r->reason), "serves another certificate (leaf "
+			 "sha256 %.16s)", r->leaf);
+	return !still;
+}
+
+/* Probes every name of b until each has been good (deployed chain served,
+ * or with want_gone the removed leaf not served) for STABLE_MS, or until
+ * the deadline, when the last attempt decides. */
+static int check_loop(const cc_binding_t *b, int wait_ms, int want_gone,
+		      cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err)
 {
 	long deadline = now_ms() + (wait_ms > 0 ? wait_ms : CC_DEPLOY_CHECK_WAIT_MS);
 	long since[CC_BIND_MAX_HOSTS]; /* start of each name's matching streak, 0: none */
@@ -104,6 +122,8 @@ int cc_deploy_check(const cc_binding_t *b, int wait_ms,
 							  (int)left : ATTEMPT_TIMEOUT_MS, err);
 			if (r < 0)
 				return r;
+			if (want_gone)
+				r = gone(b, &res[i]);
 			if (!r)
 				since[i] = 0;
 			else if (!since[i])
@@ -116,4 +136,16 @@ int cc_deploy_check(const cc_binding_t *b, int wait_ms,
 			return all;
 		usleep(RETRY_MS * 1000);
 	}
+}
+
+int cc_deploy_check(const cc_binding_t *b, int wait_ms,
+		    cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err)
+{
+	return check_loop(b, wait_ms, 0, res, err);
+}
+
+int cc_deploy_check_gone(const cc_binding_t *b, int wait_ms,
+			 cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err)
+{
+	return check_loop(b, wait_ms, 1, res, err);
 }

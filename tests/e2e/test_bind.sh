@@ -127,14 +127,63 @@ PY
 	expect_eq "$(served_fps "$port" www.example.test | tr '\n' ' ')" "$want2" \
 		"$alg nginx: the renewed certificate is served, through the cross-sign"
 
+	# a reload that stops the server: unreachable on every binding -> exit 3,
+	# the files restored (the restoring reload fails: nothing runs any more)
+	cc bind --server nginx --site www --cert "Example $alg" --ip 127.0.0.1 --port "$port" >/dev/null
+	expect_rc 3 "$alg nginx: a reload that stops the server -> exit 3 (could not connect)" \
+		cc reload --server nginx --wait 2 --reload-cmd "nginx -p $n -c $n/nginx.conf -e $n/logs/error.log -s stop"
+	expect_grep "nginx: unreachable on every binding after the reload \(127.0.0.1:$port: refused" "$T/out" \
+		"$alg nginx: says it could not connect, and why"
+	expect_grep "restored the previous files" "$T/out" "$alg nginx: restored after the unreachable reload"
+	expect_eq "$(fps "$n/certs/www.fullchain.pem" | tr '\n' ' ')" "$want2" "$alg nginx: files back to the renewed chain"
+	for _ in $(seq 50); do [ -e "$n/nginx.pid" ] || break; sleep 0.1; done
+	nginx_start "$n"
+	wait_port "$port"
+	expect_eq "$(served_fps "$port" www.example.test | tr '\n' ' ')" "$want2" \
+		"$alg nginx: restarted on the restored files, the renewed chain is served"
+
+	# a second site on the port, so www's name falls back to another certificate
+	expect_rc 0 "$alg nginx: bind a second site on the same port" \
+		cc bind --server nginx --site alias --cert "Multi $alg" --ip 127.0.0.1 --port "$port" \
+		--hostname alias.example.test
+	expect_rc 0 "$alg nginx: reload with two sites" cc reload --server nginx
+
 	# unbind: the site goes, the server keeps running
 	expect_rc 0 "$alg nginx: unbind" cc unbind --site www --json
 	python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["unbound"]; assert b["site"]=="www" and b["server"]=="nginx", b' "$T/out" \
 		&& ok "$alg nginx: unbind --json names the removed binding" || bad "$alg nginx: unbind --json" "$(head -c 300 "$T/out")"
 	[ ! -e "$n/certs/www.key" ] && [ -e "$n/certs/www.key.prev" ] && ok "$alg nginx: unbind removes the key, keeps .prev until reload" ||
 		bad "$alg nginx: unbind files"
+	# a reload that changes nothing: the removed site is still served -> undone
+	expect_rc 1 "$alg nginx: a removed site still served after the reload is caught" \
+		cc reload --server nginx --reload-cmd true --wait 1
+	expect_grep "FAIL +www \(removed\) on 127.0.0.1:$port, SNI www.example.test: still serves the removed certificate" \
+		"$T/out" "$alg nginx: names the removed site that still serves its certificate"
+	expect_grep "restored the previous files and reloaded" "$T/out" "$alg nginx: restored after the still-served removal"
+	[ -e "$n/certs/www.key" ] && [ ! -e "$n/certs/www.key.prev" ] && ok "$alg nginx: the removed site's files are back" ||
+		bad "$alg nginx: files after the undone unbind"
+	expect_eq "$(cc bindings --json | python3 -c 'import json,sys; print(" ".join(b["site"] for b in json.load(sys.stdin)["bindings"]))')" \
+		"alias www" "$alg nginx: the binding is back too"
+	cc unbind --site www >/dev/null
 	expect_rc 0 "$alg nginx: reload after unbind" cc reload --server nginx
+	expect_grep "ok +www \(removed\) on 127.0.0.1:$port, SNI www.example.test: serves another certificate" "$T/out" \
+		"$alg nginx: reload proved the removed name serves another certificate"
+	expect_eq "$(served_fps "$port" www.example.test | head -1)" "$(fp1 "$d/multi.pem")" \
+		"$alg nginx: s_client: the removed name falls back to the other site"
 	[ ! -e "$n/certs/www.key.prev" ] && ok "$alg nginx: .prev gone after the reload" || bad "$alg nginx: .prev left after reload"
+	# the removed site's certificate is still bound on the port by another
+	# site: its name rightly falls back to it, so that proves nothing either way
+	cc bind --server nginx --site alias3 --cert "Multi $alg" --ip 127.0.0.1 --port "$port" \
+		--hostname www.example.test >/dev/null && cc reload --server nginx >/dev/null
+	cc unbind --site alias3 >/dev/null
+	expect_rc 0 "$alg nginx: unbind of a site whose certificate another site keeps on the port" \
+		cc reload --server nginx
+	expect_grep "skip alias3 \(removed\): its certificate is still bound on port $port by alias" "$T/out" \
+		"$alg nginx: says why the removed site was not checked"
+	expect_rc 0 "$alg nginx: unbind the last site" cc unbind --site alias
+	expect_rc 0 "$alg nginx: reload after the last unbind" cc reload --server nginx --json
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["servers"][0]; r=s["removed"]; assert s["result"]=="ok" and [x["site"] for x in r]==["alias"] and r[0]["gone"] and r[0]["checks"][0]["reason"].startswith("refused"), s' "$T/out" \
+		&& ok "$alg nginx: --json: the last site is gone (connection refused)" || bad "$alg nginx: reload --json removed" "$(head -c 600 "$T/out")"
 	# the reload is asynchronous: give nginx a bounded moment to drop the port
 	for _ in $(seq 50); do [ "$(served_fps "$port" www.example.test | wc -l)" = 0 ] && break; sleep 0.1; done
 	expect_eq "$(served_fps "$port" www.example.test | wc -l)" 0 "$alg nginx: nothing served on the port any more"
@@ -206,6 +255,22 @@ apache_scenario() {
 		--hostname www.example.test --hostname alias.example.test >/dev/null
 	expect_rc 0 "apache: reload with the renewed certificate" cc reload --server apache
 	expect_eq "$(served_fps "$port" alias.example.test | head -1)" "$(fp1 "$d/multi2.pem")" "apache: the renewed certificate is served"
+	# "*" and a specific address on one port: Apache cannot bind both, so one
+	# "Listen PORT" serves them (127.0.0.2: 127.0.0.1 would shadow the "*" site)
+	local p3
+	p3=$(free_port)
+	expect_rc 0 "apache: bind a site on every address" \
+		cc bind --server apache --site star --cert "Example ec" --ip '*' --port "$p3"
+	expect_rc 0 "apache: bind a site on 127.0.0.2, same port" \
+		cc bind --server apache --site lo2 --cert "Multi ec" --ip 127.0.0.2 --port "$p3" \
+		--hostname alias.example.test
+	expect_eq "$(grep -c "^Listen .*$p3 " "$a/conf.d/certchain.conf")" 1 "apache: one Listen line for the shared port"
+	expect_grep "^Listen $p3 https" "$a/conf.d/certchain.conf" "apache: it listens on every address"
+	expect_rc 0 "apache: apache2 -t accepts the generated configuration" apache2 -f "$a/apache.conf" -t
+	expect_rc 0 "apache: reload with \"*\" and 127.0.0.2 on one port" cc reload --server apache
+	expect_eq "$(openssl s_client -connect "127.0.0.2:$p3" -servername alias.example.test </dev/null 2>/dev/null | fps /dev/stdin | head -1)" \
+		"$(fp1 "$d/multi.pem")" "apache: 127.0.0.2 serves its own site"
+	expect_eq "$(served_fps "$p3" www.example.test | head -1)" "$(fp1 "$d/leaf.pem")" "apache: 127.0.0.1 gets the \"*\" site"
 	# every configured server at once: nginx has nothing left, haproxy and apache serve
 	expect_rc 0 "reload without --server: every configured server checks out" cc reload --json
 	python3 -c 'import json,sys; s={x["server"]:x["result"] for x in json.load(open(sys.argv[1]))["servers"]}; assert s=={"nginx":"ok","haproxy":"ok","apache":"ok"}, s' "$T/out" \

@@ -302,14 +302,24 @@ static void apache_vhosts(void **state)
 	assert_int_equal(mode_of(b.files[1]), 0600);
 	binding(&b, "b", CC_SERVER_APACHE, "127.0.0.1");
 	assert_int_equal(cc_deploy_bind(d, &b, &chain2, kleaf2, &e), 0);
-	binding(&b, "c", CC_SERVER_APACHE, "*");
-	assert_int_equal(cc_deploy_bind(d, &b, &chain2, kleaf2, &e), 0);
 	snprintf(path, sizeof(path), "%s/certchain.conf", conf);
 	cfg = slurp(path);
 	/* one Listen per address (Apache refuses duplicates), a vhost per site */
 	assert_non_null(strstr(cfg, "Listen 127.0.0.1:8443 https\n"));
 	assert_null(strstr(strstr(cfg, "Listen 127.0.0.1:8443") + 1, "Listen 127.0.0.1:8443"));
+	/* "*" on the port: Apache cannot also bind 127.0.0.1 there, so one
+	 * "Listen 8443" replaces the address's line; another port keeps its own */
+	binding(&b, "c", CC_SERVER_APACHE, "*");
+	assert_int_equal(cc_deploy_bind(d, &b, &chain2, kleaf2, &e), 0);
+	binding(&b, "d", CC_SERVER_APACHE, "127.0.0.1");
+	b.port = 9443;
+	assert_int_equal(cc_deploy_bind(d, &b, &chain2, kleaf2, &e), 0);
+	cfg = slurp(path);
 	assert_non_null(strstr(cfg, "Listen 8443 https\n"));
+	assert_null(strstr(strstr(cfg, "Listen 8443") + 1, "Listen 8443"));
+	assert_null(strstr(cfg, "Listen 127.0.0.1:8443"));
+	assert_non_null(strstr(cfg, "Listen 127.0.0.1:9443 https\n"));
+	assert_non_null(strstr(cfg, "<VirtualHost 127.0.0.1:8443>"));
 	assert_non_null(strstr(cfg, "<VirtualHost *:8443>"));
 	assert_non_null(strstr(cfg, "ServerName www.deploy.test\n    ServerAlias alias.deploy.test"));
 	cc_deploy_free(d);
