@@ -161,7 +161,7 @@ static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size
 
 struct verdict {
 	const struct target *t;
-	const char *checked_name; /* host name judged, NULL when none */
+	const char *checked_name; /* host name or address judged */
 	cc_probe_result_t *pr;
 	cc_findings_t f;
 	cc_paths_t *best, *fix;
@@ -489,7 +489,9 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		v.rc = EXIT_CONNECT;
 		goto out;
 	}
-	v.checked_name = o->sni ? o->sni : cli_is_ip(t->host) ? NULL : t->host;
+	/* An IP-literal target sends no SNI, but the leaf must still name the
+	 * address (an IP SAN), as for every client that connects by address. */
+	v.checked_name = o->sni ? o->sni : t->host;
 	ao.host = v.checked_name;
 	/* A client knows only what is sent: -I and the store only repair. */
 	if (cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||

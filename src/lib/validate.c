@@ -181,7 +181,9 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
 	X509_STORE_CTX_set_purpose(ctx, opts->purpose ? opts->purpose
 						      : X509_PURPOSE_SSL_SERVER);
-	if (opts->host && !X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)) {
+	/* An address literal is checked against IP SANs, a name against DNS names. */
+	if (opts->host && !X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host) &&
+	    !X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)) {
 		r = cc_err(err, CC_EINVAL, opts->host, "invalid host name");
 		goto out;
 	}
