@@ -35,6 +35,10 @@ int cli_fail(const cc_error_t *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* After getopt_long returned '?' (opterr is 0, see main.c): one line naming
+ * the unknown option or the option missing its value; returns EXIT_USAGE. */
+struct option;
+int cli_bad_option(const char *cmd, char **argv, const struct option *lo);
 /* Loads path into pool (see cc_pool_load); prints and returns EXIT_USAGE on error. */
 int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 	     cc_certlist_t *order);
@@ -42,6 +46,9 @@ int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 int cli_load_system_roots(cc_pool_t *pool, const char **used);
 /* Appends s to the growable array *v of *n option values; -1 when out of memory. */
 int cli_push_arg(const char ***v, size_t *n, const char *s);
+/* Checks a --host/--sni value: not empty, no blank or control character;
+ * EXIT_USAGE (message printed) otherwise. */
+int cli_host_arg(const char *cmd, const char *opt, const char *val);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
 
@@ -180,13 +187,15 @@ typedef struct cli_store_opts {
 	const char *dir; /* --store DIR, NULL = default */
 	int no_store;    /* --no-store */
 } cli_store_opts_t;
-/* For verify: unless o->no_store, replaces *anchors by (*anchors minus the
- * store's disabled certificates) plus its enabled roots (the old pool is
- * freed) and adds its enabled intermediates to pool (what the client knows;
- * the served certificates in pool stay as sent). Prints the error and
+/* For verify and check: unless o->no_store, replaces *anchors by (*anchors
+ * minus the store's disabled certificates) plus its enabled roots, and
+ * *pool by (*pool minus the disabled certificates) plus its enabled
+ * intermediates (what the client knows; the old pools are freed). The
+ * certificates of keep (the served chain; may be NULL) stay, disabled or
+ * not, and keep is re-pointed into the new pool. Prints the error and
  * returns EXIT_USAGE on failure. */
-int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
-		    cc_pool_t **anchors);
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
+		    cc_certlist_t *keep, cc_pool_t **anchors);
 /* For build with trust profiles: unless o->no_store, adds the store's
  * enabled roots as the profile "store" (when it has any), rebuilds *pool
  * without the store's disabled certificates (keep->v[0], the leaf, stays;

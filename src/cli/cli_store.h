@@ -24,4 +24,10 @@ int cli_store_open(const cli_store_args_t *a, cc_store_t **st);
 
 int cmd_store_import(int argc, char **argv);
 
+/* Undoes a failed multi-certificate import (call it holding the store lock):
+ * removes every res[0..n) this call added (res->added), leaving what was
+ * already there. 0, or the first removal's error code (err set). */
+int cli_store_undo(cc_store_t *st, const cc_store_imported_t *res, size_t n,
+		   cc_error_t *err);
+
 #endif

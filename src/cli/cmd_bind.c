@@ -105,6 +105,8 @@ static int parse(int argc, char **argv, bargs_t *a)
 				return cli_usage_error("bind", "--port: '%s' is not 1..65535", optarg);
 			break;
 		case 6:
+			if (cli_host_arg("bind", "--hostname", optarg))
+				return EXIT_USAGE;
 			if (b->nhosts == CC_BIND_MAX_HOSTS || strlen(optarg) >= sizeof(b->hosts[0]))
 				return cli_usage_error("bind", "--hostname: at most %d names of "
 							       "255 bytes", CC_BIND_MAX_HOSTS);
@@ -116,7 +118,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 			return -1;
 		default:
 			if (!cli_deploy_opt(&a->dopt, c, optarg))
-				return cli_usage_error("bind", "bad option");
+				return cli_bad_option("bind", argv, lo);
 		}
 	}
 	if (optind != argc)

@@ -59,7 +59,7 @@ int cmd_bindings(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return EXIT_OK;
 		} else if (c != 1 && !cli_deploy_opt(&dopt, c, optarg))
-			return cli_usage_error("bindings", "bad option");
+			return cli_bad_option("bindings", argv, lo);
 	}
 	if (optind != argc)
 		return cli_usage_error("bindings", "unexpected argument '%s'", argv[optind]);

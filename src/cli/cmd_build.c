@@ -59,16 +59,6 @@ typedef struct bargs {
 	cli_aia_t aia;
 } bargs_t;
 
-static int push(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 static int parse(int argc, char **argv, bargs_t *a)
 {
 	static const struct option lo[] = {
@@ -96,15 +86,15 @@ static int parse(int argc, char **argv, bargs_t *a)
 	while ((c = getopt_long(argc, argv, "I:r:p:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'I':
-			if (push(&a->inter, &a->ninter, optarg))
+			if (cli_push_arg(&a->inter, &a->ninter, optarg))
 				return EXIT_USAGE;
 			break;
 		case 'r':
-			if (push(&a->roots, &a->nroots, optarg))
+			if (cli_push_arg(&a->roots, &a->nroots, optarg))
 				return EXIT_USAGE;
 			break;
 		case 'p':
-			if (push(&a->specs, &a->nspecs, optarg))
+			if (cli_push_arg(&a->specs, &a->nspecs, optarg))
 				return EXIT_USAGE;
 			break;
 		case 7: a->explain = 1; break;
@@ -112,7 +102,11 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (cli_parse_time(a->cmd, optarg, &a->at))
 				return EXIT_USAGE;
 			break;
-		case 2: a->host = optarg; break;
+		case 2:
+			if (cli_host_arg(a->cmd, "--host", optarg))
+				return EXIT_USAGE;
+			a->host = optarg;
+			break;
 		case 3: a->include_root = 1; break;
 		case 4: a->all = 1; break;
 		case 'o': a->out = optarg; break;
@@ -135,7 +129,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (cli_aia_option(a->cmd, c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;
-		default: return cli_usage_error(a->cmd, "bad option");
+		default: return cli_bad_option(a->cmd, argv, lo);
 		}
 	}
 	if (optind + 1 != argc)

@@ -523,14 +523,16 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 			v.written = o->fix_out;
 	}
 out:
+	/* One target that could not be checked: one line on stderr, with or
+	 * without --json (a batch says it in its own line per target). */
+	if (pr->fail && !batch)
+		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
+			cc_probe_fail_name(pr->fail));
 	if (o->json)
 		report_json(b, o, &v);
 	else if (batch)
 		report_line(b, &v);
-	else if (pr->fail)
-		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
-			cc_probe_fail_name(pr->fail));
-	else
+	else if (!pr->fail)
 		report_text(b, o, &v);
 done:
 	cc_findings_clear(&v.f);
@@ -584,17 +586,33 @@ static int read_targets(const char *path, char ***out, size_t *n)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char *line = NULL, **v = NULL;
-	size_t cap = 0, vcap = 0;
+	size_t cap = 0, vcap = 0, lineno = 0;
+	ssize_t len;
 
 	*n = 0;
 	if (!f) {
 		fprintf(stderr, "certchain: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		char *s = line, *e;
+		lineno++;
+		for (ssize_t i = 0; i < len; i++)
+			if (iscntrl((unsigned char)line[i]) && !isspace((unsigned char)line[i])) {
+				fprintf(stderr, "certchain: %s: line %zu is not text "
+						"(not a list of targets?)\n", path, lineno);
+				goto fail;
+			}
+		if (lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+			s += 3; /* a UTF-8 byte order mark (Windows editors) */
 		while (isspace((unsigned char)*s))
 			s++;
+		/* Certificates given as targets: no line of them is a host. */
+		if (!strncmp(s, "-----BEGIN ", 11)) {
+			fprintf(stderr, "certchain: %s: line %zu starts a PEM block: "
+					"certificates, not a list of targets\n", path, lineno);
+			goto fail;
+		}
 		if ((e = strchr(s, '#')))
 			*e = 0;
 		for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]);)
@@ -615,6 +633,15 @@ static int read_targets(const char *path, char ***out, size_t *n)
 		if (!(v[*n] = strdup(s)))
 			goto fail;
 		(*n)++;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "certchain: %s: cannot read: %s\n", path, strerror(errno));
+		goto fail;
+	}
+	if (!*n) {
+		fprintf(stderr, "certchain: %s: no targets (one HOST[:PORT] "
+				"[CONNECT-ADDR] per line)\n", path);
+		goto fail;
 	}
 	free(line);
 	if (f != stdin)
@@ -830,7 +857,11 @@ int cmd_check(int argc, char **argv)
 			if (cli_parse_time("check", optarg, &o.ao.at))
 				goto out;
 			break;
-		case 2: o.sni = optarg; break;
+		case 2:
+			if (cli_host_arg("check", "--sni", optarg))
+				goto out;
+			o.sni = optarg;
+			break;
 		case 3: o.connect = optarg; break;
 		case 4:
 			d = strtod(optarg, &end);
@@ -879,7 +910,7 @@ int cmd_check(int argc, char **argv)
 			if (cli_aia_option("check", c, optarg, &o.aia))
 				goto out;
 			break;
-		default: cli_usage_error("check", "bad option"); goto out;
+		default: cli_bad_option("check", argv, lo); goto out;
 		}
 	}
 	if (o.targets ? optind != argc : optind + 1 != argc) {
@@ -913,7 +944,7 @@ int cmd_check(int argc, char **argv)
 	/* As build and verify: the store's intermediates repair, its roots
 	 * trust (the profile "store"), its disabled certificates are dropped. */
 	if (cli_store_add_profile(&so, o.profs) ||
-	    cli_store_apply(&so, o.inter, &o.anchors))
+	    cli_store_apply(&so, &o.inter, NULL, &o.anchors))
 		goto out;
 	if (!o.ao.at)
 		o.ao.at = time(NULL);

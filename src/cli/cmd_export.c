@@ -72,16 +72,6 @@ typedef struct eargs {
 	cli_aia_t aia;
 } eargs_t;
 
-static int push(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 static int ends_with(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
@@ -140,15 +130,19 @@ static int parse(int argc, char **argv, eargs_t *a)
 		case 'k': a->key = optarg; break;
 		case 'I':
 		case 'r':
-			if (push(c == 'I' ? &a->inter : &a->roots,
+			if (cli_push_arg(c == 'I' ? &a->inter : &a->roots,
 				 c == 'I' ? &a->ninter : &a->nroots, optarg))
 				return EXIT_USAGE;
 			break;
 		case 'p':
-			if (push(&a->specs, &a->nspecs, optarg))
+			if (cli_push_arg(&a->specs, &a->nspecs, optarg))
 				return EXIT_USAGE;
 			break;
-		case 13: a->host = optarg; break;
+		case 13:
+			if (cli_host_arg("export", "--host", optarg))
+				return EXIT_USAGE;
+			a->host = optarg;
+			break;
 		case 1: a->chain = optarg; break;
 		case 2: a->no_chain = 1; break;
 		case 'n': a->name = optarg; break;
@@ -190,7 +184,7 @@ static int parse(int argc, char **argv, eargs_t *a)
 			if (cli_aia_option("export", c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;
-		default: return cli_usage_error("export", "bad option");
+		default: return cli_bad_option("export", argv, lo);
 		}
 	}
 	if (optind + 1 < argc)

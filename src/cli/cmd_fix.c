@@ -169,7 +169,7 @@ static int parse(int argc, char **argv, fargs_t *a)
 			if (cli_aia_option("fix", c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;
-		default: return cli_usage_error("fix", "bad option");
+		default: return cli_bad_option("fix", argv, lo);
 		}
 	}
 	if (optind + 1 != argc)

@@ -3,6 +3,7 @@
  * by the store's import rules. The whole file is read and checked before
  * anything is written; a wrong password writes nothing. */
 #include "cli.h"
+#include "cli_store.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ static int parse(int argc, char **argv, pargs_t *a)
 		case 3: a->pwenv = optarg; break;
 		case 4: a->json = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
-		default: return cli_usage_error("import-pfx", "bad option");
+		default: return cli_bad_option("import-pfx", argv, lo);
 		}
 	}
 	if (optind + 1 != argc)
@@ -73,7 +74,6 @@ typedef struct plan {
 	EVP_PKEY *key;
 	const char *name;
 	int kind;
-	cc_store_imported_t res;
 } plan_t;
 
 static int planned(const plan_t *v, size_t n, const cc_cert_t *c)
@@ -132,9 +132,13 @@ static int make_plan(const pargs_t *a, const cc_pfx_t *p, plan_t *v, size_t *n)
 	return 0;
 }
 
-static int apply(const pargs_t *a, cc_store_t *st, plan_t *v, size_t n)
+/* All or nothing: one lock around every import; when one fails, what this
+ * call added before it is removed again (certificates that were already
+ * there stay as they were). */
+static int apply(const pargs_t *a, cc_store_t *st, const plan_t *v,
+		 cc_store_imported_t *res, size_t n)
 {
-	cc_error_t err;
+	cc_error_t err, uerr;
 	char cn[256];
 
 	cc_error_clear(&err);
@@ -143,19 +147,24 @@ static int apply(const pargs_t *a, cc_store_t *st, plan_t *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const unsigned char *der = cc_cert_der(v[i].cert, &len);
-		if (cc_store_import(st, der, len, v[i].key, v[i].name, CC_STORE_AUTO,
-				    &v[i].res, &err)) {
-			cc_store_unlock(st);
-			fprintf(stderr, "certchain: %s: '%s': %s\n", a->file,
-				cc_cert_name(v[i].cert, 0, cn, sizeof(cn)), err.msg);
-			return EXIT_USAGE;
-		}
+		if (!cc_store_import(st, der, len, v[i].key, v[i].name, CC_STORE_AUTO,
+				     &res[i], &err))
+			continue;
+		cc_error_clear(&uerr);
+		cli_store_undo(st, res, i, &uerr);
+		cc_store_unlock(st);
+		fprintf(stderr, "certchain: %s: '%s': %s; %s\n", a->file,
+			cc_cert_name(v[i].cert, 0, cn, sizeof(cn)), err.msg,
+			uerr.code ? "undoing the import failed too, see 'certchain store list'"
+				  : "nothing imported");
+		return EXIT_USAGE;
 	}
 	cc_store_unlock(st);
 	return 0;
 }
 
-static void report(const pargs_t *a, cc_store_t *st, const plan_t *v, size_t n)
+static void report(const pargs_t *a, cc_store_t *st, const plan_t *v,
+		   const cc_store_imported_t *res, size_t n)
 {
 	cc_buf_t b = { 0 };
 	char cn[256];
@@ -166,7 +175,7 @@ static void report(const pargs_t *a, cc_store_t *st, const plan_t *v, size_t n)
 		cc_buf_printf(&b, ",\"imported\":[");
 	}
 	for (size_t i = 0; i < n; i++) {
-		const cc_store_imported_t *r = &v[i].res;
+		const cc_store_imported_t *r = &res[i];
 		/* A certificate already there keeps its name: say only what was set. */
 		const char *name = r->added ? v[i].name : NULL;
 		cc_cert_name(v[i].cert, 0, cn, sizeof(cn));
@@ -202,13 +211,15 @@ static int run(const pargs_t *a)
 	cc_pfx_t *p = NULL;
 	cc_store_t *st = NULL;
 	plan_t *v = NULL;
+	cc_store_imported_t *res = NULL;
 	cc_error_t err;
 	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
 	if (cli_read_contents("import-pfx", a->file, a->pwfile, a->pwenv, 1, &p))
 		return EXIT_USAGE;
-	if (!(v = calloc(p->n ? p->n : 1, sizeof(*v)))) {
+	if (!(v = calloc(p->n ? p->n : 1, sizeof(*v))) ||
+	    !(res = calloc(p->n ? p->n : 1, sizeof(*res)))) {
 		fprintf(stderr, "certchain: out of memory\n");
 		goto out;
 	}
@@ -219,11 +230,12 @@ static int run(const pargs_t *a)
 		cli_fail(&err);
 		goto out;
 	}
-	if ((rc = apply(a, st, v, n)))
+	if ((rc = apply(a, st, v, res, n)))
 		goto out;
-	report(a, st, v, n);
+	report(a, st, v, res, n);
 out:
 	cc_store_close(st);
+	free(res);
 	free(v);
 	cc_pfx_free(p);
 	return rc;

@@ -46,7 +46,7 @@ static int parse(int argc, char **argv, iargs_t *a)
 		case 2: a->pwenv = optarg; break;
 		case 3: a->json = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
-		default: return cli_usage_error("inspect", "bad option");
+		default: return cli_bad_option("inspect", argv, lo);
 		}
 	}
 	if (optind + 1 != argc)

@@ -30,6 +30,22 @@ static const char usage_text[] =
 	"the installed share/certchain/trust-stores.\n"
 	"exit: 0 listed, 2 usage or input error\n";
 
+/* Certificates that anchor at least one profile (a store-disabled one
+ * stays loaded but anchors none). */
+static size_t distinct_anchors(cc_profiles_t *ps)
+{
+	cc_pool_t *pool = cc_profiles_pool(ps);
+	size_t n = 0;
+
+	for (size_t k = 0; k < cc_pool_count(pool); k++)
+		for (size_t i = 0; i < cc_profiles_count(ps); i++)
+			if (cc_profile_has_anchor(ps, i, cc_pool_get(pool, k))) {
+				n++;
+				break;
+			}
+	return n;
+}
+
 static int list(const char **specs, size_t ns, const char **roots, size_t nr,
 		int json, const cli_store_opts_t *so)
 {
@@ -61,7 +77,7 @@ static int list(const char **specs, size_t ns, const char **roots, size_t nr,
 				      cc_behaviour_name(cc_profile_behaviour(ps, i)),
 				      cc_profile_weight(ps, i), cc_profile_source(ps, i));
 		cc_buf_printf(&b, "%zu profiles, %zu distinct anchors\n",
-			      cc_profiles_count(ps), cc_pool_count(cc_profiles_pool(ps)));
+			      cc_profiles_count(ps), distinct_anchors(ps));
 	}
 	cli_flush(&b);
 	cc_profiles_free(ps);
@@ -98,7 +114,7 @@ int cmd_profiles(int argc, char **argv)
 		case 2: so.dir = optarg; break;
 		case 3: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; break;
-		default: rc = cli_usage_error("profiles", "bad option");
+		default: rc = cli_bad_option("profiles", argv, lo);
 		}
 	}
 	if (rc < 0 && optind != argc)

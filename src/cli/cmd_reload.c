@@ -210,7 +210,7 @@ static int parse(int argc, char **argv, rargs_t *a)
 			printf("%s%s", usage_text, cli_deploy_help);
 			return -1;
 		} else if (!cli_deploy_opt(&a->dopt, c, optarg)) {
-			return cli_usage_error("reload", "bad option");
+			return cli_bad_option("reload", argv, lo);
 		}
 	}
 	if (optind != argc)

@@ -15,8 +15,9 @@ static const char usage_text[] =
 	"'intermediate' (CA certificates to build paths through), 'root' (trust\n"
 	"anchors) and 'personal' (your certificates with their private keys).\n"
 	"Any certificate can be disabled: it is kept but never used in a path.\n"
-	"build and verify use the store's intermediates and enabled roots\n"
-	"unless --no-store.\n"
+	"build, explain, verify, check, export and bind use the store's\n"
+	"intermediates and enabled roots unless --no-store, and never a\n"
+	"disabled certificate, whatever its source.\n"
 	"\n"
 	"commands:\n"
 	"  list [intermediate|root|personal]  the certificates, by store\n"
@@ -307,6 +308,28 @@ static int do_rehash(cc_store_t *st, int json)
 static const char *const with_selector[] = { "show", "remove", "disable",
 					      "enable", "export" };
 
+/* Options may come before the store command ('store --store DIR list', as
+ * the man page writes it): moves the first non-option to argv[1]. */
+static void command_first(int argc, char **argv)
+{
+	static const char *const with_value[] = { "--store", "--to", "--key",
+						  "--name", "-o", "--output" };
+	int k = 1;
+
+	while (k < argc && argv[k][0] == '-' && strcmp(argv[k], "--")) {
+		int v = 0;
+		for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+			v |= !strcmp(argv[k], with_value[i]);
+		k += 1 + v;
+	}
+	if (k >= argc || k == 1 || argv[k][0] == '-')
+		return;
+	for (char *cmd = argv[k]; k > 1; k--) {
+		argv[k] = argv[k - 1];
+		argv[k - 1] = cmd;
+	}
+}
+
 int cmd_store(int argc, char **argv)
 {
 	cli_store_args_t a = { 0 };
@@ -315,9 +338,19 @@ int cmd_store(int argc, char **argv)
 	const char *cmd;
 	int rc, sel = 0;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage_text, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		}
+	command_first(argc, argv);
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc < 2)
+			fputs(usage_text, stderr);
+		else
+			cli_usage_error("store", "no store command (list, import, show, "
+					"remove, disable, enable, export, rehash)");
+		return EXIT_USAGE;
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "import"))

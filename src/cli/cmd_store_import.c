@@ -93,10 +93,17 @@ static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
 		size_t len;
 		const unsigned char *der = cc_cert_der(certs->v[i], &len);
 		const char *name = keyed[i] || !key ? a->name : NULL;
+		cc_error_t uerr;
 		if (cc_store_import(st, der, len, keyed[i] ? key : NULL, name, kinds[i],
 				    &res[i], &err)) {
+			/* Rules passed, yet the store refused (a certificate already
+			 * in another store, I/O): take back this call's imports. */
+			cc_error_clear(&uerr);
+			cli_store_undo(st, res, i, &uerr);
 			cc_store_unlock(st);
 			fail_cert(file, &err);
+			if (uerr.code)
+				cli_fail(&uerr);
 			goto out;
 		}
 	}
@@ -124,6 +131,17 @@ out:
 	free(kinds);
 	free(keyed);
 	return rc;
+}
+
+int cli_store_undo(cc_store_t *st, const cc_store_imported_t *res, size_t n,
+		   cc_error_t *err)
+{
+	int r = 0;
+
+	while (n--)
+		if (res[n].added && !r)
+			r = cc_store_remove(st, res[n].sha256, err);
+	return r;
 }
 
 int cmd_store_import(int argc, char **argv)

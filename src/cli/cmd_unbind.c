@@ -47,7 +47,7 @@ int cmd_unbind(int argc, char **argv)
 			printf("%s%s", usage_text, cli_deploy_help);
 			return EXIT_OK;
 		} else if (!cli_deploy_opt(&dopt, c, optarg))
-			return cli_usage_error("unbind", "bad option");
+			return cli_bad_option("unbind", argv, lo);
 	}
 	if (!site || optind != argc)
 		return cli_usage_error("unbind", "expected --site NAME and nothing else");

@@ -22,7 +22,9 @@ static const char usage_text[] =
 	"      --store DIR               certificate store to use (see certchain store)\n"
 	"      --no-store                ignore the store (default: its intermediates\n"
 	"                                and enabled roots are the client's too; its\n"
-	"                                disabled roots never anchor a path)\n"
+	"                                disabled certificates are never used, from\n"
+	"                                -r, -I or the system store alike; CHAINFILE\n"
+	"                                is judged as sent)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
@@ -105,23 +107,22 @@ int cmd_verify(int argc, char **argv)
 	cc_error_clear(&err);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:I:h", lo, NULL)) != -1) {
-		const char ***v = c == 'r' ? &roots : &inter;
-		size_t *n = c == 'r' ? &nroots : &ninter;
 		switch (c) {
 		case 'r':
-		case 'I': {
-			const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-			if (!nv)
+		case 'I':
+			if (cli_push_arg(c == 'r' ? &roots : &inter,
+					 c == 'r' ? &nroots : &ninter, optarg))
 				goto out;
-			nv[(*n)++] = optarg;
-			*v = nv;
 			break;
-		}
 		case 1:
 			if (cli_parse_time("verify", optarg, &ao.at))
 				goto out;
 			break;
-		case 2: ao.host = optarg; break;
+		case 2:
+			if (cli_host_arg("verify", "--host", optarg))
+				goto out;
+			ao.host = optarg;
+			break;
 		case 3:
 			ao.expires_soon_days = (int)strtol(optarg, &end, 10);
 			if (*end || ao.expires_soon_days <= 0) {
@@ -134,7 +135,7 @@ int cmd_verify(int argc, char **argv)
 		case 5: so.dir = optarg; break;
 		case 6: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
-		default: cli_usage_error("verify", "bad option"); goto out;
+		default: cli_bad_option("verify", argv, lo); goto out;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -151,7 +152,7 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 	if (!nroots && cli_load_system_roots(anchors, &sys))
 		goto out;
-	if (cli_store_apply(&so, pool, &anchors))
+	if (cli_store_apply(&so, &pool, &served, &anchors))
 		goto out;
 	if (!ao.at)
 		ao.at = time(NULL);

@@ -1,6 +1,7 @@
 /* common.c - helpers every subcommand uses: loading, errors, PEM, trees. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,49 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_bad_option(const char *cmd, char **argv, const struct option *lo)
+{
+	const char *a = argv[optind - 1];
+	int isshort = optopt && strncmp(a, "--", 2);
+
+	if (!optopt)
+		return cli_usage_error(cmd, "unknown option '%s'", a);
+	for (; lo->name; lo++)
+		if (lo->val == optopt && lo->has_arg == required_argument) {
+			if (isshort)
+				return cli_usage_error(cmd, "option '-%c' needs a value",
+						       optopt);
+			return cli_usage_error(cmd, "option '%s' needs a value", a);
+		}
+	if (isshort)
+		return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+	return cli_usage_error(cmd, "option '%.*s' takes no value",
+			       (int)strcspn(a, "="), a);
+}
+
 int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 	     cc_certlist_t *order)
 {
+	cc_certlist_t mine = { 0 }, *o = order ? order : &mine;
+	size_t before = o->n;
+	struct stat st;
 	cc_error_t err;
+	int r;
+
 	cc_error_clear(&err);
-	if (cc_pool_load(pool, path, flags, order, &err))
-		return cli_fail(&err);
-	return 0;
+	r = cc_pool_load(pool, path, flags, o, &err);
+	/* An empty file is an error; so is a directory without a certificate
+	 * (an empty -r would trust nothing, an empty leaf has no leaf). */
+	if (!r && o->n == before && !(flags & CC_LOAD_ALLOW_EMPTY) &&
+	    !stat(path, &st) && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "certchain: %s: a directory without any certificate\n",
+			path);
+		r = EXIT_USAGE;
+	} else if (r) {
+		r = cli_fail(&err);
+	}
+	cc_certlist_clear(&mine);
+	return r;
 }
 
 int cli_load_system_roots(cc_pool_t *pool, const char **used)
@@ -53,6 +89,18 @@ int cli_load_system_roots(cc_pool_t *pool, const char **used)
 		return EXIT_USAGE;
 	if (d && cli_load(pool, d, CC_LOAD_ALLOW_EMPTY, NULL))
 		return EXIT_USAGE;
+	return 0;
+}
+
+int cli_host_arg(const char *cmd, const char *opt, const char *val)
+{
+	const unsigned char *u = (const unsigned char *)val;
+
+	if (!*u)
+		return cli_usage_error(cmd, "%s: empty host name", opt);
+	for (; *u; u++)
+		if (*u <= ' ' || *u == 0x7f)
+			return cli_usage_error(cmd, "%s: '%s' is not a host name", opt, val);
 	return 0;
 }
 

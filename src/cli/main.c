@@ -1,6 +1,8 @@
 /* main.c - the certchain command: dispatch to one file per subcommand. */
 #include "cli.h"
 
+#include <errno.h>
+#include <getopt.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -38,6 +40,17 @@ static void usage(FILE *f)
 		   "input error, 3 connection failure.\n");
 }
 
+/* A report that did not reach stdout (a full disk, a closed pipe) is an
+ * error, not a success: one line and exit 2 unless the command failed. */
+static int stdout_ok(int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "certchain: standard output: %s\n",
+		errno ? strerror(errno) : "write error");
+	return rc ? rc : EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -54,9 +67,10 @@ int main(int argc, char **argv)
 		       OpenSSL_version(OPENSSL_VERSION));
 		return EXIT_OK;
 	}
+	opterr = 0; /* a bad option is one line of ours: cli_bad_option() */
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+			return stdout_ok(cmds[i].fn(argc - 1, argv + 1));
 	fprintf(stderr, "certchain: unknown command '%s' (see 'certchain --help')\n",
 		argv[1]);
 	return EXIT_USAGE;

@@ -61,9 +61,12 @@ static int copy_except(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *drop,
 	return 0;
 }
 
-/* The store's enabled roots as the profile "store", when it has any. */
+/* The store's enabled roots as the profile "store", when it has any; the
+ * disabled certificates anchor no profile (a disabled root is never trusted,
+ * whichever client's store holds it). */
 static int add_profile(cc_profiles_t *profs, const contrib_t *c, cc_error_t *err)
 {
+	cc_profiles_drop_anchors(profs, c->dis);
 	if (!cc_pool_count(c->roots))
 		return 0;
 	return cc_profiles_add_pool(profs, "store", c->roots, CC_BEHAVIOUR_PATHBUILD,
@@ -133,27 +136,41 @@ out:
 	return r ? EXIT_USAGE : 0;
 }
 
-int cli_store_apply(const cli_store_opts_t *o, cc_pool_t *pool,
-		    cc_pool_t **anchors)
+int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
+		    cc_certlist_t *keep, cc_pool_t **anchors)
 {
 	contrib_t c = { 0 };
-	cc_pool_t *na = NULL;
+	cc_pool_t *na = NULL, *np = NULL;
 	cc_error_t err;
-	int r;
+	int r = 0;
 
 	if (o->no_store)
 		return 0;
 	cc_error_clear(&err);
 	if ((r = contrib_load(o, &c, &err)))
 		goto out;
-	if (!(na = cc_pool_new())) {
+	if (!(na = cc_pool_new()) || !(np = cc_pool_new())) {
 		r = oom(&err);
 		goto out;
 	}
-	if ((r = copy_except(na, *anchors, c.dis, &err)) ||
-	    (r = copy_except(na, c.roots, NULL, &err)) ||
-	    (r = copy_except(pool, c.inter, NULL, &err)))
+	/* What is sent stays as sent, disabled or not; the rest of the pool
+	 * (-I) loses the disabled certificates, as the anchors do. */
+	for (size_t i = 0; !r && keep && i < keep->n; i++) {
+		size_t len;
+		const unsigned char *der = cc_cert_der(keep->v[i], &len);
+		r = cc_pool_add_der(np, der, len, cc_cert_source(keep->v[i]), NULL,
+				    NULL, &err);
+	}
+	if (r || (r = copy_except(np, *pool, c.dis, &err)) ||
+	    (r = copy_except(np, c.inter, NULL, &err)) ||
+	    (r = copy_except(na, *anchors, c.dis, &err)) ||
+	    (r = copy_except(na, c.roots, NULL, &err)))
 		goto out;
+	for (size_t i = 0; keep && i < keep->n; i++)
+		keep->v[i] = cc_pool_find_sha256(np, cc_cert_sha256(keep->v[i]));
+	cc_pool_free(*pool);
+	*pool = np;
+	np = NULL;
 	cc_pool_free(*anchors);
 	*anchors = na;
 	na = NULL;
@@ -162,5 +179,6 @@ out:
 		cli_fail(&err);
 	contrib_free(&c);
 	cc_pool_free(na);
+	cc_pool_free(np);
 	return r ? EXIT_USAGE : 0;
 }

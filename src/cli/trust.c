@@ -258,8 +258,16 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 	const cc_matrix_row_t *best;
 
 	if (!m->n || !m->v[0].verdicts.ntrusted) {
-		cc_buf_printf(b, "no chain to serve: no candidate chain is trusted "
-				 "by any of the %zu profiles\n", cc_profiles_count(ps));
+		if (!m->n)
+			cc_buf_printf(b, "no chain to serve: no path reaches an anchor "
+					 "of any profile (missing intermediates? give "
+					 "them with -I)\n");
+		else if (cc_profiles_count(ps) == 1)
+			cc_buf_printf(b, "no chain to serve: no candidate chain is trusted "
+					 "by the profile %s\n", cc_profile_name(ps, 0));
+		else
+			cc_buf_printf(b, "no chain to serve: no candidate chain is trusted "
+					 "by any of the %zu profiles\n", cc_profiles_count(ps));
 		if (m->n)
 			cli_verdicts_text(b, ps, &m->v[0].verdicts, "  ");
 		return;

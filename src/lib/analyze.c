@@ -136,11 +136,7 @@ static void cert_findings(const cc_certlist_t *s, const cc_analyze_opts_t *o,
 	}
 	if (o->host && s->n) {
 		X509 *x = cc_cert_x509(s->v[0], NULL);
-		/* An address literal is matched against IP SANs (-2: not one). */
-		int m = x ? X509_check_ip_asc(x, o->host, 0) : 0;
-		if (m == -2)
-			m = X509_check_host(x, o->host, 0, 0, NULL);
-		if (m != 1)
+		if (!cc_host_matches(x, o->host))
 			cc_findings_add(out, "hostname-mismatch", CC_SEV_ERROR, 0,
 					"the leaf (%s) is not valid for %s",
 					cc_cert_name(s->v[0], 0, a, sizeof(a)), o->host);

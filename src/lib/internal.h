@@ -126,6 +126,9 @@ void cc_fsync_dir(const char *dir);
 /* A root changed: refresh the links now, or at the outer unlock. */
 int cc_store_roots_changed(cc_store_t *st, cc_error_t *err);
 
+/* validate.c: 1 when x is valid for host: an IPv4/IPv6 literal against its
+ * IP addresses, a name against its DNS names (X509_check_host). */
+int cc_host_matches(X509 *x, const char *host);
 /* validate.c: cc_path_validate with flags (profiles use them). */
 #define CC_VALIDATE_IGNORE_ANCHOR_TIME 1u /* the anchor's dates are not checked */
 int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,

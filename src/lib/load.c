@@ -402,7 +402,7 @@ static int load_dir(cc_pool_t *p, const char *path, cc_certlist_t *order,
 		n++;
 	}
 	closedir(d);
-	if (!r)
+	if (!r && n) /* an empty directory: names is NULL, qsort's is nonnull */
 		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; !r && i < n; i++) {
 		char full[4096];

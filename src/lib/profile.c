@@ -122,6 +122,25 @@ int cc_profile_has_anchor(const cc_profiles_t *ps, size_t i, const cc_cert_t *c)
 	return k / 8 < p->nbytes && (p->bits[k / 8] >> (k % 8) & 1);
 }
 
+size_t cc_profiles_drop_anchors(cc_profiles_t *ps, const cc_pool_t *drop)
+{
+	size_t dropped = 0;
+
+	for (size_t k = 0; drop && k < cc_pool_count(ps->pool); k++) {
+		if (!cc_pool_find_sha256(drop, cc_pool_get(ps->pool, k)->fp))
+			continue;
+		for (size_t i = 0; i < ps->n; i++) {
+			prof_t *p = &ps->v[i];
+			if (k / 8 < p->nbytes && (p->bits[k / 8] >> (k % 8) & 1)) {
+				p->bits[k / 8] &= (unsigned char)~(1u << (k % 8));
+				p->nanchors--;
+				dropped++;
+			}
+		}
+	}
+	return dropped;
+}
+
 int cc_profiles_find(const cc_profiles_t *ps, const char *name)
 {
 	for (size_t i = 0; i < ps->n; i++)
@@ -189,7 +208,11 @@ int cc_profiles_add_file(cc_profiles_t *ps, const char *name, const char *path,
 
 	if ((r = check_new(ps, name, weight, err)))
 		return r;
-	if (!(r = cc_pool_load(ps->pool, path, 0, &l, err)))
+	r = cc_pool_load(ps->pool, path, 0, &l, err);
+	/* An empty file is refused by the loader; an empty directory too. */
+	if (!r && !l.n)
+		r = cc_err(err, CC_EINVAL, path, "a directory without any certificate");
+	if (!r)
 		r = add_list(ps, name, &l, b, weight, source ? source : path, err);
 	cc_certlist_clear(&l);
 	return r;

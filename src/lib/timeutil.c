@@ -15,6 +15,16 @@ char *cc_time_str(time_t t, char out[32])
 	return out;
 }
 
+/* Days of month mo (1-12) of year y: "2026-02-30" is no date (timegm
+ * would quietly make it March 2). */
+static int days_in(int y, int mo)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return mo == 2 && leap ? 29 : dm[mo - 1];
+}
+
 int cc_time_parse(const char *s, time_t *out)
 {
 	struct tm tm = { 0 };
@@ -59,8 +69,8 @@ int cc_time_parse(const char *s, time_t *out)
 			return CC_EINVAL; /* RFC 3339 requires a zone */
 		}
 	}
-	if (*rest || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
+	if (*rest || mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo) || h > 23 ||
+	    mi > 59 || sec > 60)
 		return CC_EINVAL;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;

@@ -6,12 +6,28 @@
  */
 #include "internal.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+
+/* An IP literal is matched against the IP SANs, never as a DNS name. */
+static int is_ip(const char *h)
+{
+	unsigned char b[16];
+	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
+}
+
+int cc_host_matches(X509 *x, const char *host)
+{
+	if (!x || !host)
+		return 0;
+	return is_ip(host) ? X509_check_ip_asc(x, host, 0) == 1
+			   : X509_check_host(x, host, 0, 0, NULL) == 1;
+}
 
 static int same_chain(STACK_OF(X509) *got, const cc_path_t *p)
 {
@@ -181,9 +197,8 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
 	X509_STORE_CTX_set_purpose(ctx, opts->purpose ? opts->purpose
 						      : X509_PURPOSE_SSL_SERVER);
-	/* An address literal is checked against IP SANs, a name against DNS names. */
-	if (opts->host && !X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host) &&
-	    !X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)) {
+	if (opts->host && !(is_ip(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
+					       : X509_VERIFY_PARAM_set1_host(vp, opts->host, 0))) {
 		r = cc_err(err, CC_EINVAL, opts->host, "invalid host name");
 		goto out;
 	}
