@@ -215,7 +215,7 @@ int cc_pool_select(cc_pool_t *p, const char *sel, cc_certlist_t *out);
 /** Limits and context for one build. Zero fields take the defaults below. */
 typedef struct cc_build_opts {
 	time_t at;          /**< validation time; 0 = now */
-	const char *host;   /**< hostname to check against the leaf, or NULL */
+	const char *host;   /**< hostname (or IP literal) to check against the leaf, or NULL */
 	int purpose;        /**< OpenSSL X509_PURPOSE_*; 0 = TLS server */
 	unsigned max_depth; /**< certificates in a path, anchor included */
 	unsigned max_paths; /**< candidate paths kept */
@@ -339,7 +339,7 @@ int cc_findings_max(const cc_findings_t *f);
 /** Options for cc_chain_analyze(). */
 typedef struct cc_analyze_opts {
 	time_t at;             /**< 0 = now */
-	const char *host;      /**< hostname to check, or NULL */
+	const char *host;      /**< hostname or IP literal to check, or NULL */
 	int expires_soon_days; /**< 0 = 30 */
 } cc_analyze_opts_t;
 
@@ -531,7 +531,7 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 /** Options for cc_profiles_judge(). */
 typedef struct cc_judge_opts {
 	time_t at;        /**< 0 = now */
-	const char *host; /**< hostname every client checks, or NULL */
+	const char *host; /**< hostname (or IP literal) every client checks, or NULL */
 } cc_judge_opts_t;
 
 /** One profile's verdict on a served chain. */

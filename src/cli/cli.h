@@ -59,7 +59,18 @@ void cli_pem(cc_buf_t *b, cc_cert_t *c);
 
 /* Findings: one line each ("  error   wrong-order   ..."), or a JSON array. */
 void cli_findings_text(cc_buf_t *b, const cc_findings_t *f);
+/* The same with the id column idw characters wide (cli_findings_text: 18). */
+void cli_findings_text_w(cc_buf_t *b, const cc_findings_t *f, int idw);
+/* "error", "warning" or "info". */
+const char *cli_sev_name(int severity);
 void cli_findings_json(cc_buf_t *b, const cc_findings_t *f);
+
+/* target.c: splits "host", "host:port", "[v6]", "[v6]:port" or a bare v6
+ * literal into host and port (defport when none); -1 when malformed or too long. */
+int cli_split_hostport(const char *s, char *host, size_t hn, char *port,
+		       size_t pn, const char *defport);
+/* 1 when h is an IPv4 or IPv6 address literal. */
+int cli_is_ip(const char *h);
 
 /* Prints the buffer to stdout and frees it. */
 void cli_flush(cc_buf_t *b);

@@ -3,7 +3,6 @@
  * concurrently. */
 #include "cli.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -21,7 +20,8 @@ static const char usage_text[] =
 	"certificates exactly as sent, and reports what is wrong with them and\n"
 	"which chain the server should send instead. IPv6: [ADDR]:PORT.\n"
 	"\n"
-	"      --sni NAME                SNI and host name to check (default HOST)\n"
+	"      --sni NAME                SNI and host name to check (default HOST;\n"
+	"                                an IP HOST: no SNI, the leaf's IP SANs)\n"
 	"      --connect ADDR[:PORT]     dial ADDR instead of resolving HOST\n"
 	"      --starttls PROTO          upgrade first: smtp imap pop3 ftp xmpp postgres\n"
 	"      --timeout SECONDS         deadline per target (10)\n"
@@ -82,95 +82,6 @@ struct target {
 	char host[256], port[16], connect[256], cport[16];
 };
 
-static const char *sev_name(int s)
-{
-	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
-}
-
-/* Longest DNS name and label (RFC 1035). */
-#define HOST_MAX 253
-#define LABEL_MAX 63
-
-/* A DNS name or IPv4 literal as a resolver takes it: letters, digits, '-',
- * '_' and dots, labels of 1-63; anything else (a line of a binary or PEM
- * file given as -f) is no host and is never sent to the resolver. */
-static int host_ok(const char *h)
-{
-	size_t label = 0, n = strlen(h);
-
-	if (!n || n > HOST_MAX || *h == '-' || *h == '.')
-		return 0;
-	for (; *h; h++) {
-		if (*h == '.') {
-			if (!label)
-				return 0;
-			label = 0;
-		} else if (isalnum((unsigned char)*h) || *h == '-' || *h == '_') {
-			if (++label > LABEL_MAX)
-				return 0;
-		} else {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-/* An IPv6 literal, with an optional %zone. */
-static int v6_ok(const char *h)
-{
-	char a[64];
-	unsigned char b[16];
-	size_t n = strcspn(h, "%");
-
-	if (n >= sizeof(a))
-		return 0;
-	memcpy(a, h, n);
-	a[n] = 0;
-	return inet_pton(AF_INET6, a, b) == 1;
-}
-
-/* Splits "host", "host:port", "[v6]", "[v6]:port" or a bare v6 literal. */
-static int split_hostport(const char *s, char *host, size_t hn, char *port,
-			  size_t pn, const char *defport)
-{
-	const char *colon, *h = s;
-	size_t len;
-	char *end;
-	long v;
-
-	snprintf(port, pn, "%s", defport);
-	if (*s == '[') {
-		const char *rb = strchr(s, ']');
-		if (!rb || (rb[1] && rb[1] != ':'))
-			return -1;
-		h = s + 1;
-		len = (size_t)(rb - h);
-		colon = rb[1] ? rb + 1 : NULL;
-	} else {
-		unsigned char a6[16];
-		colon = strrchr(s, ':');
-		if (colon && strchr(s, ':') != colon) {
-			if (inet_pton(AF_INET6, s, a6) != 1)
-				return -1; /* several colons, yet not an IPv6 literal */
-			colon = NULL;
-		}
-		len = colon ? (size_t)(colon - s) : strlen(s);
-	}
-	if (!len || len >= hn)
-		return -1;
-	memcpy(host, h, len);
-	host[len] = 0;
-	if (!(h == s ? host_ok(host) || v6_ok(host) : v6_ok(host)))
-		return -1;
-	if (colon) {
-		v = strtol(colon + 1, &end, 10);
-		if (!colon[1] || *end || v < 1 || v > 65535)
-			return -1;
-		snprintf(port, pn, "%ld", v);
-	}
-	return 0;
-}
-
 static int parse_target(const struct copts *o, const char *line, struct target *t)
 {
 	char a[600], b[600];
@@ -179,12 +90,12 @@ static int parse_target(const struct copts *o, const char *line, struct target *
 	memset(t, 0, sizeof(*t));
 	snprintf(t->spec, sizeof(t->spec), "%s", line);
 	n = sscanf(line, "%599s %599s", a, b);
-	if (n < 1 || split_hostport(a, t->host, sizeof(t->host), t->port,
+	if (n < 1 || cli_split_hostport(a, t->host, sizeof(t->host), t->port,
 				    sizeof(t->port), "443"))
 		return -1;
 	snprintf(t->spec, sizeof(t->spec), "%s", a);
 	if (n == 2 || o->connect)
-		return split_hostport(n == 2 ? b : o->connect, t->connect,
+		return cli_split_hostport(n == 2 ? b : o->connect, t->connect,
 				      sizeof(t->connect), t->cport, sizeof(t->cport),
 				      t->port);
 	return 0;
@@ -200,12 +111,6 @@ static void probe_opts(const struct copts *o, const struct target *t,
 	po->connect = t->connect[0] ? t->connect : NULL;
 	po->timeout_ms = o->timeout_ms;
 	po->starttls = o->starttls;
-}
-
-static int is_ip(const char *h)
-{
-	unsigned char b[16];
-	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
 }
 
 /* What the fix changes relative to what was served. */
@@ -257,7 +162,7 @@ static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size
 
 struct verdict {
 	const struct target *t;
-	const char *checked_name; /* host name judged, NULL when none */
+	const char *checked_name; /* host name or address judged */
 	cc_probe_result_t *pr;
 	cc_findings_t f;
 	cc_paths_t *best, *fix;
@@ -279,7 +184,7 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 	cc_buf_printf(b, ",\"host\":");
 	cc_buf_json_str(b, v->t->host);
 	cc_buf_printf(b, ",\"port\":%s,\"sni\":", v->t->port);
-	if (o->sni || !is_ip(v->t->host))
+	if (o->sni || !cli_is_ip(v->t->host))
 		cc_buf_json_str(b, o->sni ? o->sni : v->t->host);
 	else
 		cc_buf_printf(b, "null");
@@ -296,15 +201,8 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 	cc_buf_printf(b, ",\"result\":\"%s\",\"tls_version\":\"%s\",\"cipher\":\"%s\"",
 		      v->rc ? "problems" : "ok", pr->version, pr->cipher);
 	json_list(b, "served", &pr->served, pr->served.n);
-	cc_buf_printf(b, ",\"findings\":[");
-	for (size_t i = 0; i < v->f.n; i++) {
-		cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
-				 "\"message\":", i ? "," : "", v->f.v[i].id,
-			      sev_name(v->f.v[i].severity), v->f.v[i].depth);
-		cc_buf_json_str(b, v->f.v[i].msg);
-		cc_buf_printf(b, "}");
-	}
-	cc_buf_printf(b, "]");
+	cc_buf_printf(b, ",\"findings\":");
+	cli_findings_json(b, &v->f);
 	if (v->best)
 		json_list(b, "trusted_path", &v->best->v[0].certs, v->best->v[0].certs.n);
 	else
@@ -413,9 +311,7 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 			      cc_time_str(cc_cert_not_after(pr->served.v[i]), t));
 	if (v->f.n)
 		cc_buf_printf(b, "findings:\n");
-	for (size_t i = 0; i < v->f.n; i++)
-		cc_buf_printf(b, "  %-7s %-26s %s\n", sev_name(v->f.v[i].severity),
-			      v->f.v[i].id, v->f.v[i].msg);
+	cli_findings_text_w(b, &v->f, 26);
 	text_matrix(b, o, v);
 	if (v->best) {
 		cc_buf_printf(b, "a client with these anchors builds:\n");
@@ -594,7 +490,9 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		v.rc = EXIT_CONNECT;
 		goto out;
 	}
-	v.checked_name = o->sni ? o->sni : is_ip(t->host) ? NULL : t->host;
+	/* An IP-literal target sends no SNI, but the leaf must still name the
+	 * address (an IP SAN), as for every client that connects by address. */
+	v.checked_name = o->sni ? o->sni : t->host;
 	ao.host = v.checked_name;
 	/* A client knows only what is sent: -I and the store only repair. */
 	if (cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||

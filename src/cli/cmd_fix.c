@@ -2,7 +2,6 @@
  * write the best one, and say what changed and whom it helps. */
 #include "cli.h"
 
-#include <arpa/inet.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -183,46 +182,6 @@ static int parse(int argc, char **argv, fargs_t *a)
 	return 0;
 }
 
-/* Splits HOST[:PORT] / [V6]:PORT / bare V6 into f->hostbuf and f->port. */
-static int split_target(const char *t, fix_t *f)
-{
-	const char *colon = strrchr(t, ':');
-	size_t hl;
-
-	snprintf(f->port, sizeof(f->port), "443");
-	if (t[0] == '[') {
-		const char *e = strchr(t, ']');
-		if (!e || (e[1] && (e[1] != ':' || !e[2])))
-			return -1;
-		hl = (size_t)(e - t - 1);
-		t++;
-		colon = e[1] ? e + 1 : NULL;
-	} else if (colon && strchr(t, ':') != colon) {
-		colon = NULL; /* a bare IPv6 address */
-		hl = strlen(t);
-	} else {
-		hl = colon ? (size_t)(colon - t) : strlen(t);
-	}
-	if (!hl || hl >= sizeof(f->hostbuf) || (colon && strlen(colon + 1) >= sizeof(f->port)))
-		return -1;
-	memcpy(f->hostbuf, t, hl);
-	f->hostbuf[hl] = 0;
-	if (colon) {
-		char *end;
-		long p = strtol(colon + 1, &end, 10);
-		if (*end || p < 1 || p > 65535)
-			return -1;
-		snprintf(f->port, sizeof(f->port), "%ld", p);
-	}
-	return 0;
-}
-
-static int is_ip(const char *h)
-{
-	unsigned char b[16];
-	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
-}
-
 /* A name ending like a certificate file is a (missing) file, not a host. */
 static int looks_like_file(const char *t)
 {
@@ -247,7 +206,8 @@ static int load_served(fargs_t *a, fix_t *f)
 	f->label = a->target;
 	if (!stat(a->target, &st) || strchr(a->target, '/') || looks_like_file(a->target))
 		return cli_load(f->spool, a->target, 0, &f->served);
-	if (split_target(a->target, f))
+	if (cli_split_hostport(a->target, f->hostbuf, sizeof(f->hostbuf), f->port,
+			       sizeof(f->port), "443"))
 		return cli_usage_error("fix", "'%s' is neither a file nor HOST[:PORT]",
 				       a->target);
 	cc_error_clear(&err);
@@ -270,7 +230,7 @@ static int load_served(fargs_t *a, fix_t *f)
 		fprintf(stderr, "certchain: %s: the server sent no certificate\n", a->target);
 		return EXIT_CONNECT;
 	}
-	if (!a->host && !is_ip(f->hostbuf))
+	if (!a->host && !cli_is_ip(f->hostbuf))
 		a->host = f->hostbuf;
 	return 0;
 }

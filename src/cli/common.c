@@ -150,16 +150,21 @@ int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n)
 	return r ? cli_fail(&err) : 0;
 }
 
-static const char *sev_name(int s)
+const char *cli_sev_name(int s)
 {
 	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
 }
 
-void cli_findings_text(cc_buf_t *b, const cc_findings_t *f)
+void cli_findings_text_w(cc_buf_t *b, const cc_findings_t *f, int idw)
 {
 	for (size_t i = 0; i < f->n; i++)
-		cc_buf_printf(b, "  %-7s %-18s %s\n", sev_name(f->v[i].severity),
-			      f->v[i].id, f->v[i].msg);
+		cc_buf_printf(b, "  %-7s %-*s %s\n", cli_sev_name(f->v[i].severity),
+			      idw, f->v[i].id, f->v[i].msg);
+}
+
+void cli_findings_text(cc_buf_t *b, const cc_findings_t *f)
+{
+	cli_findings_text_w(b, f, 18);
 }
 
 void cli_findings_json(cc_buf_t *b, const cc_findings_t *f)
@@ -168,7 +173,7 @@ void cli_findings_json(cc_buf_t *b, const cc_findings_t *f)
 	for (size_t i = 0; i < f->n; i++) {
 		cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
 				 "\"message\":", i ? "," : "", f->v[i].id,
-			      sev_name(f->v[i].severity), f->v[i].depth);
+			      cli_sev_name(f->v[i].severity), f->v[i].depth);
 		cc_buf_json_str(b, f->v[i].msg);
 		cc_buf_printf(b, "}");
 	}

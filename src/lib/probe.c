@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,23 +118,76 @@ static void connect_next(cc_probe_t *p, int last_errno)
 		       strerror(last_errno));
 }
 
-static void info_cb(const SSL *ssl, int where, int ret)
-{
-	cc_probe_t *p = SSL_get_app_data(ssl);
-
-	if ((where & SSL_CB_ALERT) && (where & SSL_CB_READ) && p->alert < 0) {
-		p->alert = ret & 0xff;
-		snprintf(p->alert_name, sizeof(p->alert_name), "%s",
-			 SSL_alert_desc_string_long(ret));
-	}
-}
-
+/*
+ * The alert class is for an alert the server SENT: it is taken from an alert
+ * record read off the wire, never from the info callback, where OpenSSL also
+ * reports alerts it generates itself (decode_error after an unexpected EOF).
+ */
 static void msg_cb(int write_p, int version, int content_type, const void *buf,
 		   size_t len, SSL *ssl, void *arg)
 {
 	cc_probe_t *p = arg;
-	if (!write_p && (content_type == SSL3_RT_HANDSHAKE || content_type == SSL3_RT_ALERT))
+	const unsigned char *b = buf;
+
+	if (write_p)
+		return;
+	if (content_type == SSL3_RT_HANDSHAKE || content_type == SSL3_RT_ALERT)
 		p->got_handshake = 1;
+	if (content_type == SSL3_RT_ALERT && len >= 2 && p->alert < 0) {
+		p->alert = b[1];
+		snprintf(p->alert_name, sizeof(p->alert_name), "%s",
+			 SSL_alert_desc_string_long(b[0] << 8 | b[1]));
+	}
+}
+
+/*
+ * Writes with MSG_NOSIGNAL: a server that closes before reading the
+ * ClientHello answers it with a reset, and OpenSSL's own socket BIO write()s
+ * its alert into that socket - SIGPIPE would kill a caller that did not
+ * ignore it. A library must not depend on the caller's signal disposition.
+ */
+static int nosig_write(BIO *b, const char *buf, int len)
+{
+	int fd = -1;
+	ssize_t n;
+
+	BIO_get_fd(b, &fd);
+	BIO_clear_retry_flags(b);
+	n = send(fd, buf, (size_t)len, MSG_NOSIGNAL);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		BIO_set_retry_write(b);
+	return (int)n;
+}
+
+static BIO_METHOD *nosig_method;
+
+static void nosig_init(void)
+{
+	const BIO_METHOD *s = BIO_s_socket();
+	BIO_METHOD *m = BIO_meth_new(BIO_TYPE_SOCKET, "socket, no SIGPIPE");
+
+	if (!m)
+		return;
+	BIO_meth_set_write(m, nosig_write);
+	BIO_meth_set_read(m, BIO_meth_get_read(s));
+	BIO_meth_set_puts(m, BIO_meth_get_puts(s));
+	BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(s));
+	BIO_meth_set_create(m, BIO_meth_get_create(s));
+	BIO_meth_set_destroy(m, BIO_meth_get_destroy(s));
+	nosig_method = m;
+}
+
+/* A socket BIO on fd (not closing it) whose writes never raise SIGPIPE. */
+static BIO *nosig_bio(int fd)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	BIO *b;
+
+	pthread_once(&once, nosig_init);
+	if (!nosig_method || !(b = BIO_new(nosig_method)))
+		return NULL;
+	BIO_set_fd(b, fd, BIO_NOCLOSE);
+	return b;
 }
 
 static int is_ip_literal(const char *h)
@@ -157,7 +211,6 @@ static int tls_setup(cc_probe_t *p, cc_error_t *err)
 	if (!p->ssl)
 		return cc_err_ssl(err, CC_ECRYPTO, p->o.host, "SSL_new");
 	SSL_set_app_data(p->ssl, p);
-	SSL_set_info_callback(p->ssl, info_cb);
 	SSL_set_msg_callback(p->ssl, msg_cb);
 	SSL_set_msg_callback_arg(p->ssl, p);
 	if (sni && *sni && !SSL_set_tlsext_host_name(p->ssl, sni))
@@ -271,11 +324,14 @@ static void handshake(cc_probe_t *p)
 
 static void start_tls(cc_probe_t *p)
 {
+	BIO *b = nosig_bio(p->fd);
+
 	p->state = ST_HANDSHAKE;
-	if (!SSL_set_fd(p->ssl, p->fd)) {
+	if (!b) {
 		finish(p, CC_PROBE_TLS, "cannot attach TLS to the socket");
 		return;
 	}
+	SSL_set_bio(p->ssl, b, b);
 	handshake(p);
 }
 

@@ -191,6 +191,25 @@ expect_eq "$(jget "$T/j" 'd["served"][0]["subject_cn"]+" "+str(d["exit"])')" "ot
 cc check --json --connect 127.0.0.1 -r "$d/new.pem" "$NAME:$p" >"$T/j"
 expect_eq "$(jget "$T/j" 'd["served"][0]["subject_cn"]')" "$NAME" "no --sni: SNI is the host name"
 
+# IP-literal target, no --sni: no SNI is sent, but the leaf must name the
+# address (an IP SAN) - a leaf with DNS names only is a hostname-mismatch.
+pki_issue "$d" ipleaf "ip.test" other ica 90 leaf "ip.test,IP:127.0.0.1"
+p=$(free_port); s_serve "$p" "$d/ipleaf.pem" "$d/other.key" "$d/ica.pem"
+cc check --json -r "$d/new.pem" "127.0.0.1:$p" >"$T/j"
+expect_eq "$(ids "$T/j"):$(jget "$T/j" 'd["exit"]'):$(jget "$T/j" 'd["sni"]')" ":0:None" \
+	"IP target, leaf with IP SAN 127.0.0.1 -> no finding, exit 0, no SNI sent"
+expect_rc 0 "IP target, IP SAN: text exit 0" cc check -r "$d/new.pem" "127.0.0.1:$p"
+expect_grep "^127.0.0.1:$p .*, name 127.0.0.1\\)" "$T/out" "text names the address it judged"
+p2=$(free_port); s_serve "$p2" "$d/leaf.pem" "$d/leaf.key" "$d/ica.pem"
+cc check --json -r "$d/new.pem" "127.0.0.1:$p2" >"$T/j"
+expect_eq "$(ids "$T/j" | grep -o hostname-mismatch):$(jget "$T/j" 'd["exit"]')" "hostname-mismatch:1" \
+	"IP target, leaf with DNS names only -> hostname-mismatch, exit 1"
+expect_grep "not valid for 127.0.0.1" "$T/j" "the mismatch names the address"
+cc check --json --sni wrong.test -r "$d/new.pem" "127.0.0.1:$p2" >"$T/j2"
+expect_eq "$(ids "$T/j")" "$(ids "$T/j2")" "an address mismatch is judged like a name mismatch (same findings)"
+cc check --json --sni "$NAME" -r "$d/new.pem" "127.0.0.1:$p2" >"$T/j"
+expect_eq "$(ids "$T/j"):$(jget "$T/j" 'd["exit"]')" ":0" "IP target with --sni NAME: the name is judged, not the address"
+
 # Connection failures: each ends within --timeout with exit 3 and a reason.
 p=$(free_port); bad_serve silent "$p"
 start=$(date +%s%N)

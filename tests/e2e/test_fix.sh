@@ -187,6 +187,11 @@ expect_rc 2 "--key without --pfx -> usage" cc fix --key "$d/leaf.key" "$d/leaf.p
 expect_rc 2 "missing LEAF file -> exit 2" cc fix -r "$d/root.pem" "$T/nope.pem"
 expect_grep "nope.pem" "$T/err" "names the file"
 expect_rc 2 "bad HOST:PORT -> exit 2" cc fix -r "$d/root.pem" "host:99999"
+# The HOST[:PORT] parser is check's (cli_split_hostport): same answers.
+expect_rc 2 "several colons, not IPv6 -> exit 2 (as check)" cc fix -r "$d/root.pem" "a:b:c"
+expect_grep "neither a file nor HOST" "$T/err" "a:b:c is a usage error, not a failed lookup"
+expect_rc 2 "[v6] with an empty port -> exit 2 (as check)" cc fix -r "$d/root.pem" "[::1]:"
+expect_rc 2 "unclosed [ -> exit 2 (as check)" cc fix -r "$d/root.pem" "[::1:443"
 expect_rc 2 "no target -> usage" cc fix
 expect_rc 0 "--help" cc fix --help
 expect_grep "usage: certchain fix" "$T/out" "--help prints usage"

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -64,7 +65,9 @@ static int listener(char port[8])
 	return fd;
 }
 
-enum mode { M_TLS12, M_TLS13, M_CLOSE, M_GARBAGE, M_ALERT };
+enum mode { M_TLS12, M_TLS13, M_CLOSE, M_GARBAGE, M_ALERT, M_CLOSE_UNREAD };
+
+static int sync_pipe[2] = { -1, -1 }; /* M_CLOSE: the child says "closed" here */
 
 static int sni_reject(SSL *s, int *al, void *arg)
 {
@@ -82,7 +85,14 @@ static void serve(int lfd, int mode)
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
 		_exit(1);
-	if (mode == M_CLOSE) {
+	if (mode == M_CLOSE) { /* FIN before the ClientHello is even sent */
+		close(fd);
+		(void)!write(sync_pipe[1], "c", 1);
+		_exit(0);
+	}
+	if (mode == M_CLOSE_UNREAD) { /* the ClientHello arrived, unread: close() sends RST */
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		(void)poll(&pf, 1, 5000);
 		close(fd);
 		_exit(0);
 	}
@@ -187,7 +197,69 @@ static void failure(int mode, int want, const char *needle)
 	cc_pool_free(pool);
 }
 
-static void closed(void **state) { failure(M_CLOSE, CC_PROBE_CLOSED, "closed the connection"); }
+/*
+ * "closed", both ways a server can hang up on a hello, each forced rather than
+ * left to scheduling: (1) it closes before the ClientHello is sent - the hello
+ * meets a reset, the client reads EOF and OpenSSL writes its own decode_error
+ * alert into the dead socket; (2) it closes with the hello unread - a reset.
+ * Either way the class is "closed", never "tls-alert" (the alert is ours, not
+ * the server's), and with SIGPIPE at its default the process survives.
+ */
+static void closed_run(int mode)
+{
+	char port[8], c;
+	int lfd = listener(port);
+	cc_probe_opts_t o = { .host = "probe.test", .connect = "127.0.0.1",
+			      .port = port, .timeout_ms = 5000 };
+	cc_pool_t *pool = cc_pool_new();
+	cc_probe_result_t res = { 0 };
+	struct pollfd pf;
+	cc_probe_t *p;
+	cc_error_t e;
+	pid_t pid;
+	int fd, tmo;
+
+	assert_int_equal(pipe(sync_pipe), 0);
+	pid = spawn(lfd, mode);
+	signal(SIGPIPE, SIG_DFL);
+	assert_int_equal(cc_probe_new(&o, &p, &e), 0);
+	if (mode == M_CLOSE) {
+		pf = (struct pollfd){ .fd = sync_pipe[0], .events = POLLIN };
+		assert_int_equal(poll(&pf, 1, 5000), 1);
+		assert_int_equal(read(sync_pipe[0], &c, 1), 1);
+	}
+	while ((fd = cc_probe_fd(p, &pf.events, &tmo)) >= 0) {
+		pf.fd = fd;
+		pf.revents = 0;
+		int r = poll(&pf, 1, tmo);
+		cc_probe_step(p, r > 0 ? pf.revents : 0);
+	}
+	assert_int_equal(cc_probe_result(p, pool, &res, &e), 0);
+	cc_probe_free(p);
+	signal(SIGPIPE, SIG_IGN);
+	reap(pid);
+	close(lfd);
+	close(sync_pipe[0]);
+	close(sync_pipe[1]);
+	assert_string_equal(cc_probe_fail_name(res.fail), "closed");
+	assert_int_equal(res.alert, -1);
+	assert_non_null(strstr(res.reason, "closed the connection"));
+	assert_int_equal(res.served.n, 0);
+	cc_pool_free(pool);
+}
+
+static void closed(void **state)
+{
+	for (int i = 0; i < 5; i++)
+		closed_run(M_CLOSE);
+}
+
+static void closed_unread(void **state)
+{
+	for (int i = 0; i < 5; i++)
+		closed_run(M_CLOSE_UNREAD);
+}
+
 static void not_tls(void **state) { failure(M_GARBAGE, CC_PROBE_NOT_TLS, "does not speak TLS"); }
 static void alert(void **state) { failure(M_ALERT, CC_PROBE_ALERT, "unrecognized name"); }
 
@@ -240,6 +312,7 @@ int main(void)
 		cmocka_unit_test(tls13_chain),
 		cmocka_unit_test(tls12_chain),
 		cmocka_unit_test(closed),
+		cmocka_unit_test(closed_unread),
 		cmocka_unit_test(not_tls),
 		cmocka_unit_test(alert),
 		cmocka_unit_test(refused),
