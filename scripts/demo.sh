@@ -8,7 +8,7 @@ R=${CERTCHAIN_SHARED_DATA:-$here/../shared/data}/real-certs
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; echo "(exit $?)"; }
+run() { printf '$'; printf ' %q' "$@"; echo; "$@"; echo "(exit $?)"; }
 
 say "1. A real Sectigo DV R36 intermediate, served to a client that only trusts USERTrust RSA (legacy)"
 run "$BIN" build -I "$R" -r "$R/usertrust-rsa-root.pem" --at 2026-06-01T00:00:00Z "$R/sectigo-dv-r36.pem"
