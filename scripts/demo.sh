@@ -66,3 +66,8 @@ run "$BIN" reload
 say "10. After: the same legacy client checks the live server again"
 run "$BIN" check --sni www.example.test -r "$D/old.pem" "127.0.0.1:$port"
 run "$BIN" bindings
+
+say "11. Export leaf + key + the whole certification path as a password-protected PFX (for IIS, Java, load balancers), and look inside"
+export DEMO_PFX_PASSWORD=demo-only-password   # a real password comes from a file, env var or prompt
+run "$BIN" export "www demo" --password-env DEMO_PFX_PASSWORD -o "$D/www.pfx"
+run "$BIN" inspect --password-env DEMO_PFX_PASSWORD "$D/www.pfx"
