@@ -61,6 +61,32 @@ static int copy_except(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *drop,
 	return 0;
 }
 
+/*
+ * The untrusted pool a command searches, built into np: the first nkeep
+ * certificates of keep as they are (what was asked about or sent stays,
+ * disabled or not), the rest of pool less the disabled certificates, and the
+ * store's intermediates. keep's pointers then point into np (NULL for one
+ * that was dropped). keep may be NULL.
+ */
+static int rebuild_pool(cc_pool_t *np, cc_pool_t *pool, cc_certlist_t *keep,
+			size_t nkeep, const contrib_t *c, cc_error_t *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && keep && i < nkeep; i++) {
+		size_t len;
+		const unsigned char *der = cc_cert_der(keep->v[i], &len);
+		r = cc_pool_add_der(np, der, len, cc_cert_source(keep->v[i]), NULL,
+				    NULL, err);
+	}
+	if (r || (r = copy_except(np, pool, c->dis, err)) ||
+	    (r = copy_except(np, c->inter, NULL, err)))
+		return r;
+	for (size_t i = 0; keep && i < keep->n; i++)
+		keep->v[i] = cc_pool_find_sha256(np, cc_cert_sha256(keep->v[i]));
+	return 0;
+}
+
 /* The store's enabled roots as the profile "store", when it has any; the
  * disabled certificates anchor no profile (a disabled root is never trusted,
  * whichever client's store holds it). */
@@ -94,8 +120,6 @@ int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 	contrib_t c = { 0 };
 	cc_pool_t *na = NULL, *np = NULL;
 	cc_error_t err;
-	size_t len;
-	const unsigned char *der;
 	int r;
 
 	*anchors = NULL;
@@ -114,14 +138,8 @@ int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 	if ((r = copy_except(na, cc_profiles_pool(profs), c.dis, &err)))
 		goto out;
 	/* The certificate asked about stays, even when disabled. */
-	der = cc_cert_der(keep->v[0], &len);
-	if ((r = cc_pool_add_der(np, der, len, cc_cert_source(keep->v[0]), NULL, NULL,
-				 &err)) ||
-	    (r = copy_except(np, *pool, c.dis, &err)) ||
-	    (r = copy_except(np, c.inter, NULL, &err)))
+	if ((r = rebuild_pool(np, *pool, keep, 1, &c, &err)))
 		goto out;
-	for (size_t i = 0; i < keep->n; i++)
-		keep->v[i] = cc_pool_find_sha256(np, cc_cert_sha256(keep->v[i]));
 	cc_pool_free(*pool);
 	*pool = np;
 	np = NULL;
@@ -155,19 +173,10 @@ int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
 	}
 	/* What is sent stays as sent, disabled or not; the rest of the pool
 	 * (-I) loses the disabled certificates, as the anchors do. */
-	for (size_t i = 0; !r && keep && i < keep->n; i++) {
-		size_t len;
-		const unsigned char *der = cc_cert_der(keep->v[i], &len);
-		r = cc_pool_add_der(np, der, len, cc_cert_source(keep->v[i]), NULL,
-				    NULL, &err);
-	}
-	if (r || (r = copy_except(np, *pool, c.dis, &err)) ||
-	    (r = copy_except(np, c.inter, NULL, &err)) ||
+	if ((r = rebuild_pool(np, *pool, keep, keep ? keep->n : 0, &c, &err)) ||
 	    (r = copy_except(na, *anchors, c.dis, &err)) ||
 	    (r = copy_except(na, c.roots, NULL, &err)))
 		goto out;
-	for (size_t i = 0; keep && i < keep->n; i++)
-		keep->v[i] = cc_pool_find_sha256(np, cc_cert_sha256(keep->v[i]));
 	cc_pool_free(*pool);
 	*pool = np;
 	np = NULL;
