@@ -172,14 +172,13 @@ static int names_ok(const cc_binding_t *b, cc_cert_t *leaf)
  * The chain to serve, chosen as 'build' chooses it: the trust profiles
  * (--profile, default every built-in one plus the system store) plus the
  * store's enabled roots as the profile "store", the store's intermediates,
- * its disabled certificates never used; ubiquity ranking. chain borrows
+ * its disabled certificates never used; ubiquity ranking (cc_chain_choose,
+ * the same call export makes). chain borrows
  * from *pool and r.
  */
 typedef struct choice {
 	cc_profiles_t *profs;
 	cc_pool_t *pool, *anchors;
-	cc_paths_t *ps;
-	cc_matrix_t m;
 } choice_t;
 
 static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
@@ -188,7 +187,6 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 	cli_store_opts_t so = { .dir = a->dopt.store };
 	cc_certlist_t keep = { 0 };
 	cc_build_opts_t bo = { 0 };
-	cc_judge_opts_t jo = { 0 };
 	const unsigned char *der;
 	cc_error_t err;
 	size_t len;
@@ -205,24 +203,19 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 	if (cli_profiles(r->profs, a->specs, a->nspecs, NULL, 0) ||
 	    cli_store_profile(&so, r->profs, &r->pool, &keep, &r->anchors))
 		goto out;
-	bo.at = jo.at = time(NULL);
-	if (cc_build(&bo, keep.v[0], r->pool, r->anchors ? r->anchors : cc_profiles_pool(r->profs),
-		     &r->ps, &err) ||
-	    cc_ubiquity_rank(r->profs, r->ps, &jo, &r->m, &err)) {
-		cli_fail(&err);
-		goto out;
-	}
-	if (!r->m.n || !r->m.v[0].verdicts.ntrusted) {
-		fprintf(stderr, "certchain: %s: no valid chain to a trust anchor%s%s; import "
-				"the missing intermediates or roots into the store\n",
-			a->sel, r->ps->n ? ": " : "", r->ps->n ? r->ps->v[0].reason : "");
+	bo.at = time(NULL);
+	switch (cc_chain_choose(&bo, keep.v[0], r->pool, r->anchors, r->profs, chain, &err)) {
+	case 0:
+		rc = 0;
+		break;
+	case CC_ENOTFOUND:
+		fprintf(stderr, "certchain: %s: %s; import the missing intermediates or "
+				"roots into the store\n", a->sel, err.msg);
 		rc = EXIT_PROBLEM;
-		goto out;
+		break;
+	default:
+		cli_fail(&err);
 	}
-	rc = 0;
-	for (size_t i = 0; !rc && i < r->m.v[0].served.n; i++)
-		if (cc_certlist_push(chain, r->m.v[0].served.v[i]))
-			rc = EXIT_USAGE;
 out:
 	cc_certlist_clear(&keep);
 	return rc;
@@ -230,8 +223,6 @@ out:
 
 static void choice_free(choice_t *r)
 {
-	cc_matrix_clear(&r->m);
-	cc_paths_free(r->ps);
 	cc_profiles_free(r->profs);
 	cc_pool_free(r->anchors);
 	cc_pool_free(r->pool);

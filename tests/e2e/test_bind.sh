@@ -61,6 +61,14 @@ nginx_scenario() {
 	sleep 0.3
 	local opts=(--conf-dir "$n/conf.d" --deploy-dir "$n/certs" --nginx-prefix "$n" --nginx-conf "$n/nginx.conf")
 
+	# a personal certificate whose issuers the store lacks: no chain, nothing written
+	CERTCHAIN_STORE=$d/store-lonely cc store import "$d/leaf.pem" --key "$d/leaf.key" --name lonely >/dev/null
+	CERTCHAIN_STORE=$d/store-lonely expect_rc 1 "$alg nginx: bind without a chain to any anchor -> exit 1" \
+		cc bind --server nginx --site lonely --cert lonely --ip 127.0.0.1 --port "$port" "${opts[@]}"
+	expect_grep "no trusted chain .*import the missing intermediates" "$T/err" "$alg nginx: says why and what to import"
+	[ ! -e "$n/certs/lonely.fullchain.pem" ] && [ ! -e "$n/conf.d/lonely.conf" ] &&
+		ok "$alg nginx: nothing deployed without a chain" || bad "$alg nginx: files written without a chain"
+
 	# before: the self-signed new root is enabled, the shortest chain wins
 	expect_rc 0 "$alg nginx: bind by friendly name" \
 		cc bind --server nginx --site www --cert "Example $alg" --ip 127.0.0.1 --port "$port" "${opts[@]}"
