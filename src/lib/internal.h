@@ -129,6 +129,8 @@ int cc_store_roots_changed(cc_store_t *st, cc_error_t *err);
 /* validate.c: 1 when x is valid for host: an IPv4/IPv6 literal against its
  * IP addresses, a name against its DNS names (X509_check_host). */
 int cc_host_matches(X509 *x, const char *host);
+/* 1 if h is an IPv4 or IPv6 address literal (validate.c). */
+int cc_is_ip_literal(const char *h);
 /* validate.c: cc_path_validate with flags (profiles use them). */
 #define CC_VALIDATE_IGNORE_ANCHOR_TIME 1u /* the anchor's dates are not checked */
 int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,

@@ -190,15 +190,9 @@ static BIO *nosig_bio(int fd)
 	return b;
 }
 
-static int is_ip_literal(const char *h)
-{
-	unsigned char b[16];
-	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
-}
-
 static int tls_setup(cc_probe_t *p, cc_error_t *err)
 {
-	const char *sni = p->o.sni ? p->o.sni : is_ip_literal(p->o.host) ? NULL : p->o.host;
+	const char *sni = p->o.sni ? p->o.sni : cc_is_ip_literal(p->o.host) ? NULL : p->o.host;
 
 	p->ctx = SSL_CTX_new(TLS_client_method());
 	if (!p->ctx)

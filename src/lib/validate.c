@@ -15,7 +15,7 @@
 #include <openssl/x509v3.h>
 
 /* An IP literal is matched against the IP SANs, never as a DNS name. */
-static int is_ip(const char *h)
+int cc_is_ip_literal(const char *h)
 {
 	unsigned char b[16];
 	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
@@ -25,7 +25,7 @@ int cc_host_matches(X509 *x, const char *host)
 {
 	if (!x || !host)
 		return 0;
-	return is_ip(host) ? X509_check_ip_asc(x, host, 0) == 1
+	return cc_is_ip_literal(host) ? X509_check_ip_asc(x, host, 0) == 1
 			   : X509_check_host(x, host, 0, 0, NULL) == 1;
 }
 
@@ -197,7 +197,7 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
 	X509_STORE_CTX_set_purpose(ctx, opts->purpose ? opts->purpose
 						      : X509_PURPOSE_SSL_SERVER);
-	if (opts->host && !(is_ip(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
+	if (opts->host && !(cc_is_ip_literal(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
 					       : X509_VERIFY_PARAM_set1_host(vp, opts->host, 0))) {
 		r = cc_err(err, CC_EINVAL, opts->host, "invalid host name");
 		goto out;
