@@ -2,6 +2,7 @@
  * it, and say (or write) what it should send instead; one target or many
  * concurrently. */
 #include "cli.h"
+#include "check_fleet.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -56,11 +57,6 @@ static const char usage_text[] =
 	"2 usage or input error, 3 could not connect or handshake; with -f the\n"
 	"highest exit code of any target\n";
 
-/*
- * Targets in one -f run: 1,000,000 lines is far beyond any inventory we
- * know of, and at ~300 bytes each bounds the memory to a few hundred MB.
- */
-#define CHECK_MAX_TARGETS 1000000u
 /* Probes in flight: each holds one descriptor; stays under the usual 1024 limit. */
 #define CHECK_MAX_CONCURRENCY 512
 /* Rejecting profiles named in the "untrusted" finding before "and N more". */
@@ -575,232 +571,31 @@ static int check_one(const struct copts *o, const char *spec)
 	return rc;
 }
 
-/* --- batch: many probes in one poll loop. */
+/* --- the fleet scan (check_fleet.c) sees a target only through these. */
 
-struct slot {
-	cc_probe_t *p;
-	struct target t;
-};
-
-static int read_targets(const char *path, char ***out, size_t *n)
+size_t check_target_size(void)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *line = NULL, **v = NULL;
-	size_t cap = 0, vcap = 0, lineno = 0;
-	ssize_t len;
+	return sizeof(struct target);
+}
 
-	*n = 0;
-	if (!f) {
-		fprintf(stderr, "certchain: %s: %s\n", path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		char *s = line, *e;
-		lineno++;
-		for (ssize_t i = 0; i < len; i++)
-			if (iscntrl((unsigned char)line[i]) && !isspace((unsigned char)line[i])) {
-				fprintf(stderr, "certchain: %s: line %zu is not text "
-						"(not a list of targets?)\n", path, lineno);
-				goto fail;
-			}
-		if (lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
-			s += 3; /* a UTF-8 byte order mark (Windows editors) */
-		while (isspace((unsigned char)*s))
-			s++;
-		/* Certificates given as targets: no line of them is a host. */
-		if (!strncmp(s, "-----BEGIN ", 11)) {
-			fprintf(stderr, "certchain: %s: line %zu starts a PEM block: "
-					"certificates, not a list of targets\n", path, lineno);
-			goto fail;
-		}
-		if ((e = strchr(s, '#')))
-			*e = 0;
-		for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]);)
-			*--e = 0;
-		if (!*s)
-			continue;
-		if (*n == CHECK_MAX_TARGETS) {
-			fprintf(stderr, "certchain: %s: more than %u targets\n", path,
-				CHECK_MAX_TARGETS);
-			goto fail;
-		}
-		if (*n == vcap) {
-			char **nv = realloc(v, (vcap = vcap ? vcap * 2 : 64) * sizeof(*v));
-			if (!nv)
-				goto fail;
-			v = nv;
-		}
-		if (!(v[*n] = strdup(s)))
-			goto fail;
-		(*n)++;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "certchain: %s: cannot read: %s\n", path, strerror(errno));
-		goto fail;
-	}
-	if (!*n) {
-		fprintf(stderr, "certchain: %s: no targets (one HOST[:PORT] "
-				"[CONNECT-ADDR] per line)\n", path);
-		goto fail;
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	*out = v;
+const char *check_target_spec(const struct target *t)
+{
+	return t->spec;
+}
+
+int check_prepare(const struct copts *o, const char *line, struct target *t,
+		  cc_probe_opts_t *po)
+{
+	if (parse_target(o, line, t))
+		return -1;
+	probe_opts(o, t, po);
 	return 0;
-fail:
-	while (*n)
-		free(v[--*n]);
-	free(v);
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return EXIT_USAGE;
 }
 
-/* The batch's exit code is the highest: connect (3) > usage (2) > problem (1). */
-static int worse(int a, int b)
+int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
+		cc_probe_result_t *pr, cc_buf_t *b)
 {
-	return b > a ? b : a;
-}
-
-static void progress(size_t done, size_t n, size_t failing, int tty)
-{
-	if (tty)
-		fprintf(stderr, "\r\033[Kchecked %zu/%zu targets, %zu with problems or "
-				"unreachable", done, n, failing);
-}
-
-/* Finishes the probe in s: judge, print, free. Returns its exit code. */
-static int collect(const struct copts *o, struct slot *s)
-{
-	cc_probe_result_t pr = { 0 };
-	cc_pool_t *pool = cc_pool_new();
-	cc_buf_t b = { 0 };
-	cc_error_t err;
-	int rc = EXIT_USAGE;
-
-	cc_error_clear(&err);
-	if (pool && !cc_probe_result(s->p, pool, &pr, &err)) {
-		rc = judge(o, &s->t, pool, &pr, 1, &b);
-		cli_flush(&b);
-		fflush(stdout);
-	} else {
-		char line[1200];
-		fprintf(stderr, "certchain check: %s: %s\n", s->t.spec,
-			cc_error_line(&err, line, sizeof(line)));
-	}
-	cc_probe_result_clear(&pr);
-	cc_pool_free(pool);
-	cc_probe_free(s->p);
-	s->p = NULL;
-	return rc;
-}
-
-/* A target line that cannot be parsed: stderr, and a JSON line with --json. */
-static void bad_line(const struct copts *o, const char *spec)
-{
-	cc_buf_t b = { 0 };
-
-	fprintf(stderr, "certchain check: %s: not HOST[:PORT] [CONNECT-ADDR]\n", spec);
-	if (!o->json)
-		return;
-	cc_buf_printf(&b, "{\"target\":");
-	cc_buf_json_str(&b, spec);
-	cc_buf_printf(&b, ",\"exit\":%d,\"result\":\"bad-target\",\"reason\":"
-			  "\"not HOST[:PORT] [CONNECT-ADDR]\"}\n", EXIT_USAGE);
-	cli_flush(&b);
-}
-
-static int check_batch(const struct copts *o)
-{
-	char **lines = NULL;
-	size_t n = 0, next = 0, done = 0, failing = 0, nslots = (size_t)o->concurrency;
-	struct slot *slots = NULL;
-	struct pollfd *pfd = NULL;
-	size_t *who = NULL;
-	int worst = EXIT_OK, tty = isatty(2);
-
-	if (read_targets(o->targets, &lines, &n))
-		return EXIT_USAGE;
-	if (nslots > n)
-		nslots = n ? n : 1;
-	slots = calloc(nslots, sizeof(*slots));
-	pfd = calloc(nslots, sizeof(*pfd));
-	who = calloc(nslots, sizeof(*who));
-	if (!slots || !pfd || !who) {
-		fprintf(stderr, "certchain check: out of memory\n");
-		worst = EXIT_USAGE;
-		goto out;
-	}
-	while (done < n) {
-		size_t np = 0;
-		int tmo = -1;
-
-		for (size_t i = 0; i < nslots; i++) {
-			cc_probe_opts_t po;
-			cc_error_t err;
-			short ev;
-			int fd, t;
-
-			while (!slots[i].p && next < n) {
-				const char *spec = lines[next++];
-				cc_error_clear(&err);
-				if (parse_target(o, spec, &slots[i].t)) {
-					bad_line(o, spec);
-					worst = worse(worst, EXIT_USAGE);
-					done++;
-					failing++;
-					continue;
-				}
-				probe_opts(o, &slots[i].t, &po);
-				if (cc_probe_new(&po, &slots[i].p, &err)) {
-					cli_fail(&err);
-					worst = worse(worst, EXIT_USAGE);
-					done++;
-					failing++;
-				}
-			}
-			if (!slots[i].p)
-				continue;
-			if ((fd = cc_probe_fd(slots[i].p, &ev, &t)) < 0) {
-				int rc = collect(o, &slots[i]);
-				worst = worse(worst, rc);
-				failing += rc != EXIT_OK;
-				done++;
-				progress(done, n, failing, tty);
-				i--; /* refill this slot now */
-				continue;
-			}
-			pfd[np].fd = fd;
-			pfd[np].events = ev;
-			pfd[np].revents = 0;
-			who[np++] = i;
-			if (tmo < 0 || t < tmo)
-				tmo = t;
-		}
-		if (!np)
-			continue;
-		if (poll(pfd, np, tmo) < 0 && errno != EINTR) {
-			fprintf(stderr, "certchain check: poll: %s\n", strerror(errno));
-			worst = EXIT_USAGE;
-			break;
-		}
-		for (size_t k = 0; k < np; k++)
-			cc_probe_step(slots[who[k]].p, pfd[k].revents);
-	}
-	if (tty)
-		fprintf(stderr, "\n");
-out:
-	for (size_t i = 0; slots && i < nslots; i++)
-		cc_probe_free(slots[i].p);
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	free(slots);
-	free(pfd);
-	free(who);
-	return worst;
+	return judge(o, t, pool, pr, 1, b);
 }
 
 int cmd_check(int argc, char **argv)
@@ -948,7 +743,9 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
-	rc = o.targets ? check_batch(&o) : check_one(&o, argv[optind]);
+	rc = o.targets ? check_fleet(&o, &(check_fleet_t){ .targets = o.targets,
+				.concurrency = o.concurrency, .json = o.json })
+		       : check_one(&o, argv[optind]);
 out:
 	cc_pool_free(o.inter);
 	cc_pool_free(o.anchors);

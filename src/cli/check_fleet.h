@@ -1,0 +1,35 @@
+/* check_fleet.h - check -f: many targets in one poll loop (check_fleet.c).
+ * cmd_check.c owns the options and the judgement of one target; the fleet
+ * scan sees both only through the check_* functions below. */
+#ifndef CC_CHECK_FLEET_H
+#define CC_CHECK_FLEET_H
+
+#include "certchain.h"
+
+struct copts;  /* cmd_check.c's options, opaque here */
+struct target; /* one parsed target line, opaque here */
+
+/* What check -f was asked to do beyond judging each target. */
+typedef struct check_fleet {
+	const char *targets; /* -f FILE, "-" = stdin */
+	int concurrency;     /* probes in flight */
+	int json;            /* --json: one JSON object per target and line */
+} check_fleet_t;
+
+/* cmd_check.c: the size of a struct target, to allocate one per slot. */
+size_t check_target_size(void);
+/* cmd_check.c: the target as given (HOST[:PORT]). */
+const char *check_target_spec(const struct target *t);
+/* cmd_check.c: parses one target line into t and the probe options for it
+ * (po points into t and o); -1 when the line is not HOST[:PORT] [ADDR]. */
+int check_prepare(const struct copts *o, const char *line, struct target *t,
+		  cc_probe_opts_t *po);
+/* cmd_check.c: judges one finished probe (certificates in pool) and appends
+ * its report to b (a JSON line with --json); returns the target's exit code. */
+int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
+		cc_probe_result_t *pr, cc_buf_t *b);
+
+/* Checks every target of f->targets; returns the highest exit code. */
+int check_fleet(const struct copts *o, const check_fleet_t *f);
+
+#endif
