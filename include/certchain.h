@@ -1018,6 +1018,9 @@ typedef struct cc_probe_opts {
 	const char *connect; /**< address or name to dial instead of host, or NULL */
 	int timeout_ms;      /**< deadline for the whole probe; 0 = CC_PROBE_TIMEOUT_MS */
 	int starttls;        /**< enum cc_starttls */
+	/** Name servers to ask, c-ares's "ADDR[:PORT],..." (IPv6: [ADDR]:PORT);
+	 * NULL = the system's (/etc/resolv.conf). Borrowed. */
+	const char *dns_servers;
 } cc_probe_opts_t;
 
 /*
@@ -1026,6 +1029,12 @@ typedef struct cc_probe_opts {
  * letting a black-holed target hold a batch slot for long.
  */
 #define CC_PROBE_TIMEOUT_MS 10000
+
+/**
+ * Checks a cc_probe_opts_t.dns_servers list ("ADDR[:PORT],..."), so that a
+ * bad one is one usage error rather than one per probe. 0 or CC_EINVAL.
+ */
+int cc_dns_servers_check(const char *servers, cc_error_t *err);
 
 /** Why a probe failed: the exit-3 reasons. */
 enum cc_probe_fail {
@@ -1068,8 +1077,9 @@ typedef struct cc_probe_result {
  * cc_probe_new(), then while cc_probe_fd() >= 0, poll that fd for the events
  * it asks for (no longer than its timeout) and call cc_probe_step() with the
  * returned events (0 on a poll timeout); then cc_probe_result() and
- * cc_probe_free(). Name resolution (getaddrinfo) happens in cc_probe_new()
- * and blocks; give numeric addresses to --connect for fully parallel work.
+ * cc_probe_free(). Name resolution (c-ares) is part of the probe and of its
+ * deadline: a slow or silent name server delays only the probes that ask it,
+ * and one not answered before the deadline fails as CC_PROBE_RESOLVE.
  * Uses TLS 1.2 and 1.3, RSA and ECDSA; the certificates are captured, not
  * verified (verification is the analysis' job). A peer that closes early
  * can raise SIGPIPE on a write: programs should ignore SIGPIPE.
@@ -1483,6 +1493,135 @@ int cc_deploy_check(const cc_binding_t *b, int wait_ms,
  */
 int cc_deploy_check_gone(const cc_binding_t *b, int wait_ms,
 			 cc_served_t res[CC_BIND_MAX_HOSTS], cc_error_t *err);
+
+/* ------------------------------------------------------------- fleet */
+/*
+ * Section: fleet scans (fleet.c, fleet_summary.c, fleet_html.c). check -f
+ * writes one JSON object per target and line (JSONL); the summary and the
+ * HTML page are built from those records, during the scan or later from
+ * saved files (certchain report), so both give the same result.
+ */
+
+/* Longest chain, findings and texts kept from one record: a served chain
+ * of more than 16 certificates or more than 32 findings is already broken,
+ * and the rest is counted, not kept. */
+#define CC_FLEET_MAX_CHAIN 16
+#define CC_FLEET_MAX_FINDINGS 32
+
+/** One certificate of a record's chain. */
+typedef struct cc_fleet_cert {
+	char cn[128], issuer_cn[128]; /**< subject and issuer CN (or DN) */
+	char sha256[65];              /**< lower-case hex */
+	int self_signed, ca;
+	int cross_sign; /**< its subject and key also have a self-signed root */
+} cc_fleet_cert_t;
+
+/** One finding of a record. */
+typedef struct cc_fleet_finding {
+	char id[48], severity[8], msg[400];
+} cc_fleet_finding_t;
+
+/** One target's result, as parsed from its JSONL line. Plain data. */
+typedef struct cc_fleet_rec {
+	long line;         /**< the target's line in the list; 0 when unknown */
+	char target[600];  /**< the target as given */
+	char verdict[16];  /**< ok, warnings, problems, connect-failed, bad-target */
+	int exit;          /**< the target's exit code */
+	char failure[32];  /**< connect-failed: refused, timeout, resolve... */
+	char reason[400];
+	size_t nfind;      /**< findings kept (at most CC_FLEET_MAX_FINDINGS) */
+	cc_fleet_finding_t find[CC_FLEET_MAX_FINDINGS];
+	size_t nserved;    /**< the served chain, as sent */
+	cc_fleet_cert_t served[CC_FLEET_MAX_CHAIN];
+	int has_fix;       /**< a chain to serve was found */
+	int fix_changed;   /**< ... and it differs from the served one */
+	size_t nfix;       /**< the chain to serve, leaf first, without anchor */
+	cc_fleet_cert_t fix[CC_FLEET_MAX_CHAIN];
+	size_t trusted_by, profiles; /**< profiles trusting the served chain */
+} cc_fleet_rec_t;
+
+/**
+ * Parses one JSONL line of check -f --json into *r (jansson). Returns 0,
+ * or CC_EINVAL (err names the line) for a line that is not such a record
+ * (truncated by an interrupted scan, or another file).
+ */
+int cc_fleet_rec_parse(const char *json, size_t len, cc_fleet_rec_t *r,
+		       cc_error_t *err);
+
+/**
+ * The shard (0..n-1) of a target: the first 8 bytes of the SHA-256 of the
+ * target as given, modulo n. Stable across machines, runs and versions, so
+ * N machines split one list without talking to each other.
+ */
+unsigned cc_fleet_shard(const char *target, unsigned n);
+
+/**
+ * 1 when c's subject and key also belong to a self-signed certificate of
+ * profs' pool or of pool (a cross-sign), else 0. profs and pool may be NULL.
+ */
+int cc_fleet_is_cross_sign(cc_profiles_t *profs, cc_pool_t *pool, cc_cert_t *c);
+
+/** Targets answered in earlier JSONL output (check -f --resume). */
+typedef struct cc_fleet_done cc_fleet_done_t;
+
+/**
+ * Reads the records of path (a JSONL file from check -f --json) into a new
+ * set; lines that are not records (a line cut short by an interruption)
+ * are counted in *skipped and ignored. *out is the caller's
+ * (cc_fleet_done_free). Holds 8 bytes per record. 0, CC_EIO or CC_ENOMEM.
+ */
+int cc_fleet_done_load(const char *path, cc_fleet_done_t **out, size_t *skipped,
+		       cc_error_t *err);
+/** 1 when the target of line number line (as given) was answered. */
+int cc_fleet_done_has(const cc_fleet_done_t *d, long line, const char *target);
+/** Records in the set. */
+size_t cc_fleet_done_count(const cc_fleet_done_t *d);
+void cc_fleet_done_free(cc_fleet_done_t *d);
+
+/*
+ * The closing summary: targets by verdict, targets per finding id, the CA
+ * certificates most targets serve or should serve. Memory is bounded by the
+ * number of distinct finding ids and CA certificates (leaves are not
+ * counted), never by the number of targets.
+ */
+typedef struct cc_fleet_summary cc_fleet_summary_t;
+
+/** A new, empty summary (caller frees), or NULL when out of memory. */
+cc_fleet_summary_t *cc_fleet_summary_new(void);
+/** Counts one record. 0 or CC_ENOMEM. */
+int cc_fleet_summary_add(cc_fleet_summary_t *s, const cc_fleet_rec_t *r);
+/** Targets counted. */
+size_t cc_fleet_summary_count(const cc_fleet_summary_t *s);
+/** The summary for people (a few lines, top certificates first). */
+void cc_fleet_summary_text(const cc_fleet_summary_t *s, cc_buf_t *b);
+/** The summary as one JSON object {"targets":N,"verdicts":{...},
+ * "findings":{...},"certificates":[...]} and a newline. */
+void cc_fleet_summary_json(const cc_fleet_summary_t *s, cc_buf_t *b);
+void cc_fleet_summary_free(cc_fleet_summary_t *s);
+
+/*
+ * The HTML report: one self-contained page (inline style and script, no
+ * external resource) with a row per target (verdict, findings, the served
+ * chain and the chain to serve as small diagrams, cross-signs marked),
+ * filterable by finding id. Rows are streamed to a temporary file next to
+ * path; cc_fleet_html_close() adds the summary and renames it over path.
+ */
+typedef struct cc_fleet_html cc_fleet_html_t;
+
+/** Starts the page at path (0644). *out is the caller's. 0 or CC_EIO. */
+int cc_fleet_html_open(const char *path, const char *title,
+		       cc_fleet_html_t **out, cc_error_t *err);
+/** Appends one target's row. 0 or CC_EIO. */
+int cc_fleet_html_add(cc_fleet_html_t *h, const cc_fleet_rec_t *r, cc_error_t *err);
+/**
+ * Writes the summary and the finding-id filter, fsyncs and renames the page
+ * into place, and frees h (also on failure: then nothing is left at path's
+ * temporary name and path is untouched). 0 or CC_EIO.
+ */
+int cc_fleet_html_close(cc_fleet_html_t *h, const cc_fleet_summary_t *s,
+			cc_error_t *err);
+/** Abandons the page (the temporary file is removed). Accepts NULL. */
+void cc_fleet_html_abort(cc_fleet_html_t *h);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,8 @@
-/* check_fleet.c - check -f: many targets, many probes in one poll loop;
- * each finished probe is judged by cmd_check.c (check_judge). */
+/* check_fleet.c - check -f: a fleet of targets, many probes in one poll
+ * loop. Each finished probe is judged by cmd_check.c (check_judge) into one
+ * JSON record; from the record come the output line (JSONL with --json),
+ * the closing summary and the HTML page. The list is read as the scan goes,
+ * so memory does not grow with the number of targets. */
 #include "check_fleet.h"
 #include "cli.h"
 
@@ -8,49 +11,53 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-/*
- * Targets in one -f run: 1,000,000 lines is far beyond any inventory we
- * know of, and at ~300 bytes each bounds the memory to a few hundred MB.
- */
-#define CHECK_MAX_TARGETS 1000000u
+/* Targets in one -f run: far beyond any inventory we know of; the bound
+ * keeps line numbers and counters meaningful. */
+#define CHECK_MAX_TARGETS 100000000u
+/* The progress line is redrawn at most this often (ms): 10,000 redraws of
+ * a terminal line cost more than the scan. */
+#define PROGRESS_MS 100
+/* Shards: more machines than this split nothing useful. */
+#define CHECK_MAX_SHARDS 100000u
 
-struct slot {
-	cc_probe_t *p;
-	struct target *t;
+/* --- the list of targets, read one line at a time. */
+
+struct reader {
+	FILE *f;
+	const char *path;
+	char *line;
+	size_t cap, lineno;
 };
 
-static int read_targets(const char *path, char ***out, size_t *n)
+/* The next target line: 1 (*spec points into r, *lineno set), 0 at the
+ * end, -1 after an error (printed). */
+static int next_line(struct reader *r, char **spec, size_t *lineno)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *line = NULL, **v = NULL;
-	size_t cap = 0, vcap = 0, lineno = 0;
 	ssize_t len;
 
-	*n = 0;
-	if (!f) {
-		fprintf(stderr, "certchain: %s: %s\n", path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		char *s = line, *e;
-		lineno++;
+	while ((len = getline(&r->line, &r->cap, r->f)) >= 0) {
+		char *s = r->line, *e;
+		r->lineno++;
 		for (ssize_t i = 0; i < len; i++)
-			if (iscntrl((unsigned char)line[i]) && !isspace((unsigned char)line[i])) {
+			if (iscntrl((unsigned char)s[i]) && !isspace((unsigned char)s[i])) {
 				fprintf(stderr, "certchain: %s: line %zu is not text "
-						"(not a list of targets?)\n", path, lineno);
-				goto fail;
+						"(not a list of targets?)\n", r->path, r->lineno);
+				return -1;
 			}
-		if (lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+		if (r->lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
 			s += 3; /* a UTF-8 byte order mark (Windows editors) */
 		while (isspace((unsigned char)*s))
 			s++;
 		/* Certificates given as targets: no line of them is a host. */
 		if (!strncmp(s, "-----BEGIN ", 11)) {
 			fprintf(stderr, "certchain: %s: line %zu starts a PEM block: "
-					"certificates, not a list of targets\n", path, lineno);
-			goto fail;
+					"certificates, not a list of targets\n", r->path,
+				r->lineno);
+			return -1;
 		}
 		if ((e = strchr(s, '#')))
 			*e = 0;
@@ -58,43 +65,105 @@ static int read_targets(const char *path, char ***out, size_t *n)
 			*--e = 0;
 		if (!*s)
 			continue;
-		if (*n == CHECK_MAX_TARGETS) {
-			fprintf(stderr, "certchain: %s: more than %u targets\n", path,
+		if (r->lineno > CHECK_MAX_TARGETS) {
+			fprintf(stderr, "certchain: %s: more than %u lines\n", r->path,
 				CHECK_MAX_TARGETS);
-			goto fail;
+			return -1;
 		}
-		if (*n == vcap) {
-			char **nv = realloc(v, (vcap = vcap ? vcap * 2 : 64) * sizeof(*v));
-			if (!nv)
-				goto fail;
-			v = nv;
-		}
-		if (!(v[*n] = strdup(s)))
-			goto fail;
-		(*n)++;
+		*spec = s;
+		*lineno = r->lineno;
+		return 1;
 	}
-	if (ferror(f)) {
-		fprintf(stderr, "certchain: %s: cannot read: %s\n", path, strerror(errno));
-		goto fail;
+	if (ferror(r->f)) {
+		fprintf(stderr, "certchain: %s: cannot read: %s\n", r->path, strerror(errno));
+		return -1;
 	}
-	if (!*n) {
+	return 0;
+}
+
+static int open_list(struct reader *r, const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	r->f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!r->f) {
+		fprintf(stderr, "certchain: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void close_list(struct reader *r)
+{
+	if (r->f && r->f != stdin)
+		fclose(r->f);
+	free(r->line);
+	r->f = NULL;
+	r->line = NULL;
+}
+
+/* A file is read once before the scan: a bad list is refused before any
+ * connection, and the progress line knows the total. stdin: total 0. */
+static int count_targets(const char *path, size_t *total)
+{
+	struct reader r;
+	char *spec;
+	size_t ln;
+	int got = 0;
+
+	*total = 0;
+	if (!strcmp(path, "-"))
+		return 0;
+	if (open_list(&r, path))
+		return EXIT_USAGE;
+	while ((got = next_line(&r, &spec, &ln)) > 0)
+		++*total;
+	close_list(&r);
+	if (got < 0)
+		return EXIT_USAGE;
+	if (!*total) {
 		fprintf(stderr, "certchain: %s: no targets (one HOST[:PORT] "
 				"[CONNECT-ADDR] per line)\n", path);
-		goto fail;
+		return EXIT_USAGE;
 	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	*out = v;
 	return 0;
-fail:
-	while (*n)
-		free(v[--*n]);
-	free(v);
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return EXIT_USAGE;
+}
+
+/* --- where the records go: stdout, summary, HTML, progress. */
+
+struct sink {
+	const check_fleet_t *f;
+	cc_profiles_t *profs;
+	cc_fleet_summary_t *sum;
+	cc_fleet_html_t *html;
+	cc_fleet_rec_t *rec; /* one record at a time */
+	cc_fleet_done_t *done_before; /* --resume */
+	size_t total, done, failing, skipped;
+	long long last_progress;
+	int tty, worst, io_failed;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void progress(struct sink *k, int force)
+{
+	long long t;
+
+	if (!k->tty || (!force && (t = now_ms()) - k->last_progress < PROGRESS_MS))
+		return;
+	k->last_progress = now_ms();
+	if (k->total)
+		fprintf(stderr, "\r\033[Kchecked %zu/%zu targets, %zu with problems or "
+				"unreachable", k->done + k->skipped, k->total, k->failing);
+	else
+		fprintf(stderr, "\r\033[Kchecked %zu targets, %zu with problems or "
+				"unreachable", k->done, k->failing);
 }
 
 /* The batch's exit code is the highest: connect (3) > usage (2) > problem (1). */
@@ -103,15 +172,111 @@ static int worse(int a, int b)
 	return b > a ? b : a;
 }
 
-static void progress(size_t done, size_t n, size_t failing, int tty)
+/* One line per target in text mode, from the record. */
+static void text_line(cc_buf_t *b, const cc_fleet_rec_t *r)
 {
-	if (tty)
-		fprintf(stderr, "\r\033[Kchecked %zu/%zu targets, %zu with problems or "
-				"unreachable", done, n, failing);
+	if (r->failure[0] || !strcmp(r->verdict, "bad-target")) {
+		cc_buf_printf(b, "%-30s FAILED    %s: %s\n", r->target,
+			      r->failure[0] ? r->failure : "bad-target", r->reason);
+		return;
+	}
+	cc_buf_printf(b, "%-30s %-9s", r->target,
+		      !strcmp(r->verdict, "problems") ? "PROBLEMS"
+		      : !strcmp(r->verdict, "warnings") ? "WARNINGS" : "OK");
+	for (size_t i = 0; i < r->nfind; i++)
+		if (!i || strcmp(r->find[i].id, r->find[i - 1].id))
+			cc_buf_printf(b, " %s", r->find[i].id);
+	if (r->profiles)
+		cc_buf_printf(b, " (profiles %zu/%zu)", r->trusted_by, r->profiles);
+	cc_buf_printf(b, "\n");
 }
 
-/* Finishes the probe in s: judge, print, free. Returns its exit code. */
-static int collect(const struct copts *o, struct slot *s)
+/* The record's certificates that are cross-signs, as a JSON array. */
+static void cross_signs(cc_buf_t *b, struct sink *k, cc_pool_t *pool)
+{
+	const cc_fleet_rec_t *r = k->rec;
+	int first = 1;
+
+	cc_buf_printf(b, ",\"cross_signs\":[");
+	for (size_t i = 0; pool && i < r->nserved + r->nfix; i++) {
+		const cc_fleet_cert_t *x = i < r->nserved ? &r->served[i] : &r->fix[i - r->nserved];
+		unsigned char fp[32];
+		cc_cert_t *c;
+		if (!x->ca || strlen(x->sha256) != 64)
+			continue;
+		for (int j = 0; j < 32; j++)
+			sscanf(x->sha256 + 2 * j, "%2hhx", &fp[j]);
+		if (!(c = cc_pool_find_sha256(pool, fp)) ||
+		    !cc_fleet_is_cross_sign(k->profs, pool, c))
+			continue;
+		if (b->s && strstr(b->s, x->sha256))
+			continue; /* served and in the chain to serve: once */
+		cc_buf_printf(b, "%s\"%s\"", first ? "" : ",", x->sha256);
+		first = 0;
+	}
+	cc_buf_printf(b, "]");
+}
+
+/*
+ * One target's record (json, one line from check_judge): numbered, the
+ * cross-signs marked, then written, counted and drawn. pool (may be NULL)
+ * holds the target's certificates.
+ */
+static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t *pool)
+{
+	cc_buf_t line = { 0 }, xs = { 0 }, out = { 0 };
+	const char *end = json->s ? strrchr(json->s, '}') : NULL;
+	cc_error_t err;
+
+	if (!end || json->s[0] != '{' ||
+	    cc_fleet_rec_parse(json->s, json->n, k->rec, NULL))
+		return; /* judge() said why on stderr */
+	cross_signs(&xs, k, pool);
+	cc_buf_printf(&line, "{\"line\":%zu,%.*s%s}\n", lineno,
+		      (int)(end - json->s - 1), json->s + 1, xs.s);
+	cc_fleet_rec_parse(line.s, line.n, k->rec, NULL);
+	if (k->f->json)
+		cc_buf_printf(&out, "%s", line.s);
+	else
+		text_line(&out, k->rec);
+	if (k->tty && k->last_progress)
+		fputs("\r\033[K", stderr);
+	cli_flush(&out);
+	fflush(stdout);
+	cc_fleet_summary_add(k->sum, k->rec);
+	cc_error_clear(&err);
+	if (k->html && !k->io_failed && cc_fleet_html_add(k->html, k->rec, &err)) {
+		cli_fail(&err);
+		k->io_failed = 1;
+	}
+	cc_buf_clear(&line);
+	cc_buf_clear(&xs);
+}
+
+/* A target line that cannot be parsed: stderr, and its record. */
+static void bad_line(struct sink *k, const char *spec, size_t lineno)
+{
+	cc_buf_t b = { 0 };
+
+	fprintf(stderr, "certchain check: %s: not HOST[:PORT] [CONNECT-ADDR]\n", spec);
+	cc_buf_printf(&b, "{\"target\":");
+	cc_buf_json_str(&b, spec);
+	cc_buf_printf(&b, ",\"exit\":%d,\"result\":\"bad-target\",\"reason\":"
+			  "\"not HOST[:PORT] [CONNECT-ADDR]\"}\n", EXIT_USAGE);
+	emit(k, &b, lineno, NULL);
+	cc_buf_clear(&b);
+}
+
+/* --- the poll loop. */
+
+struct slot {
+	cc_probe_t *p;
+	struct target *t;
+	size_t lineno;
+};
+
+/* Finishes the probe in s: judge, emit, free. Returns its exit code. */
+static int collect(const struct copts *o, struct sink *k, struct slot *s)
 {
 	cc_probe_result_t pr = { 0 };
 	cc_pool_t *pool = cc_pool_new();
@@ -122,13 +287,13 @@ static int collect(const struct copts *o, struct slot *s)
 	cc_error_clear(&err);
 	if (pool && !cc_probe_result(s->p, pool, &pr, &err)) {
 		rc = check_judge(o, s->t, pool, &pr, &b);
-		cli_flush(&b);
-		fflush(stdout);
+		emit(k, &b, s->lineno, pool);
 	} else {
 		char line[1200];
 		fprintf(stderr, "certchain check: %s: %s\n", check_target_spec(s->t),
 			cc_error_line(&err, line, sizeof(line)));
 	}
+	cc_buf_clear(&b);
 	cc_probe_result_clear(&pr);
 	cc_pool_free(pool);
 	cc_probe_free(s->p);
@@ -136,83 +301,75 @@ static int collect(const struct copts *o, struct slot *s)
 	return rc;
 }
 
-/* A target line that cannot be parsed: stderr, and a JSON line with --json. */
-static void bad_line(const check_fleet_t *f, const char *spec)
+/* 1 when the target of this line is another shard's or was answered before. */
+static int skip(const struct sink *k, const char *spec, size_t lineno)
 {
-	cc_buf_t b = { 0 };
+	char first[600];
 
-	fprintf(stderr, "certchain check: %s: not HOST[:PORT] [CONNECT-ADDR]\n", spec);
-	if (!f->json)
-		return;
-	cc_buf_printf(&b, "{\"target\":");
-	cc_buf_json_str(&b, spec);
-	cc_buf_printf(&b, ",\"exit\":%d,\"result\":\"bad-target\",\"reason\":"
-			  "\"not HOST[:PORT] [CONNECT-ADDR]\"}\n", EXIT_USAGE);
-	cli_flush(&b);
+	if (sscanf(spec, "%599s", first) != 1)
+		return 0;
+	if (k->f->nshards && cc_fleet_shard(first, k->f->nshards) != k->f->shard - 1)
+		return 1;
+	return k->done_before && cc_fleet_done_has(k->done_before, (long)lineno, first);
 }
 
-int check_fleet(const struct copts *o, const check_fleet_t *f)
+/* Fills slot s with the next target to probe; 0 at the end of the list. */
+static int refill(const struct copts *o, struct sink *k, struct reader *r, struct slot *s)
 {
-	char **lines = NULL;
-	size_t n = 0, next = 0, done = 0, failing = 0, nslots = (size_t)f->concurrency;
-	struct slot *slots = NULL;
-	struct pollfd *pfd = NULL;
-	size_t *who = NULL;
-	int worst = EXIT_OK, tty = isatty(2);
+	cc_probe_opts_t po;
+	cc_error_t err;
+	char *spec;
+	int got = 0;
 
-	if (read_targets(f->targets, &lines, &n))
-		return EXIT_USAGE;
-	if (nslots > n)
-		nslots = n ? n : 1;
-	slots = calloc(nslots, sizeof(*slots));
-	pfd = calloc(nslots, sizeof(*pfd));
-	who = calloc(nslots, sizeof(*who));
-	for (size_t i = 0; slots && i < nslots; i++)
-		if (!(slots[i].t = malloc(check_target_size())))
-			break;
-	if (!slots || !pfd || !who || !slots[nslots - 1].t) {
-		fprintf(stderr, "certchain check: out of memory\n");
-		worst = EXIT_USAGE;
-		goto out;
+	while (!s->p && (got = next_line(r, &spec, &s->lineno)) > 0) {
+		if (skip(k, spec, s->lineno)) {
+			k->skipped++;
+			continue;
+		}
+		cc_error_clear(&err);
+		if (check_prepare(o, spec, s->t, &po)) {
+			bad_line(k, spec, s->lineno);
+		} else if (cc_probe_new(&po, &s->p, &err)) {
+			cli_fail(&err);
+		} else {
+			continue;
+		}
+		k->worst = worse(k->worst, EXIT_USAGE);
+		k->done++;
+		k->failing++;
 	}
-	while (done < n) {
+	if (got < 0)
+		k->worst = worse(k->worst, EXIT_USAGE);
+	return s->p != NULL;
+}
+
+static int scan(const struct copts *o, struct sink *k, struct reader *r,
+		struct slot *slots, size_t nslots)
+{
+	struct pollfd pfd[nslots];
+	size_t who[nslots], live = nslots;
+
+	while (live) {
 		size_t np = 0;
 		int tmo = -1;
 
+		live = 0;
 		for (size_t i = 0; i < nslots; i++) {
-			cc_probe_opts_t po;
-			cc_error_t err;
 			short ev;
 			int fd, t;
 
-			while (!slots[i].p && next < n) {
-				const char *spec = lines[next++];
-				cc_error_clear(&err);
-				if (check_prepare(o, spec, slots[i].t, &po)) {
-					bad_line(f, spec);
-					worst = worse(worst, EXIT_USAGE);
-					done++;
-					failing++;
-					continue;
-				}
-				if (cc_probe_new(&po, &slots[i].p, &err)) {
-					cli_fail(&err);
-					worst = worse(worst, EXIT_USAGE);
-					done++;
-					failing++;
-				}
-			}
-			if (!slots[i].p)
+			if (!slots[i].p && !refill(o, k, r, &slots[i]))
 				continue;
 			if ((fd = cc_probe_fd(slots[i].p, &ev, &t)) < 0) {
-				int rc = collect(o, &slots[i]);
-				worst = worse(worst, rc);
-				failing += rc != EXIT_OK;
-				done++;
-				progress(done, n, failing, tty);
+				int rc = collect(o, k, &slots[i]);
+				k->worst = worse(k->worst, rc);
+				k->failing += rc != EXIT_OK;
+				k->done++;
+				progress(k, 0);
 				i--; /* refill this slot now */
 				continue;
 			}
+			live++;
 			pfd[np].fd = fd;
 			pfd[np].events = ev;
 			pfd[np].revents = 0;
@@ -224,23 +381,121 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 			continue;
 		if (poll(pfd, np, tmo) < 0 && errno != EINTR) {
 			fprintf(stderr, "certchain check: poll: %s\n", strerror(errno));
-			worst = EXIT_USAGE;
-			break;
+			return EXIT_USAGE;
 		}
-		for (size_t k = 0; k < np; k++)
-			cc_probe_step(slots[who[k]].p, pfd[k].revents);
+		for (size_t n = 0; n < np; n++)
+			cc_probe_step(slots[who[n]].p, pfd[n].revents);
 	}
-	if (tty)
-		fprintf(stderr, "\n");
-out:
-	for (size_t i = 0; slots && i < nslots; i++)
-		cc_probe_free(slots[i].p), free(slots[i].t);
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	free(slots);
-	free(pfd);
-	free(who);
-	return worst;
+	return 0;
 }
 
+int check_fleet_shard_arg(check_fleet_t *f, const char *arg)
+{
+	unsigned k, n;
+	char c;
+
+	if (sscanf(arg, "%u/%u%c", &k, &n, &c) != 2 || !n || n > CHECK_MAX_SHARDS ||
+	    !k || k > n)
+		return cli_usage_error("check", "--shard: '%s' is not K/N with 1 <= K <= N "
+					       "<= %u", arg, CHECK_MAX_SHARDS);
+	f->shard = k;
+	f->nshards = n;
+	return 0;
+}
+
+/* --resume and --html: what the scan needs before the first target. */
+static int prepare(const check_fleet_t *f, struct sink *k)
+{
+	cc_error_t err;
+	size_t bad;
+
+	cc_error_clear(&err);
+	if (f->resume && cc_fleet_done_load(f->resume, &k->done_before, &bad, &err))
+		return cli_fail(&err);
+	if (f->resume && bad)
+		fprintf(stderr, "certchain check: %s: %zu line%s not a complete record "
+				"(cut short?): %s checked again\n", f->resume, bad,
+			bad == 1 ? " is" : "s are", bad == 1 ? "its target is" : "their targets are");
+	if (f->html && cc_fleet_html_open(f->html, "certchain fleet report", &k->html, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+/* The closing summary: stdout after the text lines, stderr with --json
+ * (stdout stays one record per line); then the HTML page. */
+static int finish_scan(const check_fleet_t *f, struct sink *k)
+{
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+
+	if (k->tty) {
+		progress(k, 1); /* the last count stays on the terminal */
+		fputs("\n", stderr);
+	}
+	cc_fleet_summary_text(k->sum, &b);
+	if (f->nshards)
+		cc_buf_printf(&b, "shard %u/%u: %zu targets of other shards skipped\n",
+			      f->shard, f->nshards, k->skipped);
+	else if (f->resume)
+		cc_buf_printf(&b, "resumed: %zu targets answered in %s skipped\n",
+			      k->skipped, f->resume);
+	if (f->json) {
+		fputs(b.s ? b.s : "", stderr);
+		cc_buf_clear(&b);
+	} else {
+		cli_flush(&b);
+	}
+	cc_error_clear(&err);
+	if (k->html && (k->io_failed || cc_fleet_html_close(k->html, k->sum, &err))) {
+		if (k->io_failed)
+			cc_fleet_html_abort(k->html);
+		else
+			cli_fail(&err);
+		k->html = NULL;
+		return EXIT_USAGE;
+	}
+	k->html = NULL;
+	return 0;
+}
+
+int check_fleet(const struct copts *o, const check_fleet_t *f)
+{
+	struct sink k = { .f = f, .profs = check_profiles(o), .tty = isatty(2) };
+	size_t nslots = (size_t)f->concurrency;
+	struct slot *slots = NULL;
+	struct reader r = { 0 };
+
+	if (count_targets(f->targets, &k.total))
+		return EXIT_USAGE;
+	if (k.total && nslots > k.total)
+		nslots = k.total;
+	k.sum = cc_fleet_summary_new();
+	k.rec = malloc(sizeof(*k.rec));
+	slots = calloc(nslots, sizeof(*slots));
+	for (size_t i = 0; slots && i < nslots; i++)
+		if (!(slots[i].t = malloc(check_target_size())))
+			break;
+	if (!k.sum || !k.rec || !slots || !slots[nslots - 1].t) {
+		fprintf(stderr, "certchain check: out of memory\n");
+		k.worst = EXIT_USAGE;
+	} else if (prepare(f, &k) || open_list(&r, f->targets)) {
+		k.worst = EXIT_USAGE;
+	} else {
+		k.worst = worse(k.worst, scan(o, &k, &r, slots, nslots));
+		if (!k.done && !k.skipped && !k.total && k.worst == EXIT_OK) {
+			fprintf(stderr, "certchain: %s: no targets (one HOST[:PORT] "
+					"[CONNECT-ADDR] per line)\n", f->targets);
+			k.worst = EXIT_USAGE;
+		}
+		k.worst = worse(k.worst, finish_scan(f, &k));
+	}
+	close_list(&r);
+	for (size_t i = 0; slots && i < nslots; i++)
+		cc_probe_free(slots[i].p), free(slots[i].t);
+	free(slots);
+	cc_fleet_html_abort(k.html);
+	cc_fleet_done_free(k.done_before);
+	cc_fleet_summary_free(k.sum);
+	free(k.rec);
+	return k.worst;
+}

@@ -14,6 +14,9 @@ typedef struct check_fleet {
 	const char *targets; /* -f FILE, "-" = stdin */
 	int concurrency;     /* probes in flight */
 	int json;            /* --json: one JSON object per target and line */
+	const char *html;    /* --html FILE, or NULL */
+	const char *resume;  /* --resume FILE, or NULL */
+	unsigned shard, nshards; /* --shard K/N: K in 1..N; nshards 0 = all */
 } check_fleet_t;
 
 /* cmd_check.c: the size of a struct target, to allocate one per slot. */
@@ -25,10 +28,15 @@ const char *check_target_spec(const struct target *t);
 int check_prepare(const struct copts *o, const char *line, struct target *t,
 		  cc_probe_opts_t *po);
 /* cmd_check.c: judges one finished probe (certificates in pool) and appends
- * its report to b (a JSON line with --json); returns the target's exit code. */
+ * its JSON record (one line) to b; returns the target's exit code. */
 int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		cc_probe_result_t *pr, cc_buf_t *b);
 
+/* cmd_check.c: the trust profiles the targets are judged by (borrowed). */
+cc_profiles_t *check_profiles(const struct copts *o);
+
+/* Parses --shard K/N into f; EXIT_USAGE (printed) when malformed. */
+int check_fleet_shard_arg(check_fleet_t *f, const char *arg);
 /* Checks every target of f->targets; returns the highest exit code. */
 int check_fleet(const struct copts *o, const check_fleet_t *f);
 

@@ -22,6 +22,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_import_pfx(int argc, char **argv);

@@ -25,7 +25,11 @@ static const char usage_text[] =
 	"                                an IP HOST: no SNI, the leaf's IP SANs)\n"
 	"      --connect ADDR[:PORT]     dial ADDR instead of resolving HOST\n"
 	"      --starttls PROTO          upgrade first: smtp imap pop3 ftp xmpp postgres\n"
-	"      --timeout SECONDS         deadline per target (10)\n"
+	"      --timeout SECONDS         deadline per target (10), name resolution\n"
+	"                                included\n"
+	"      --dns-server ADDR[:PORT]  name servers to ask (comma-separated;\n"
+	"                                default $CERTCHAIN_DNS_SERVER, else the\n"
+	"                                system's /etc/resolv.conf)\n"
 	"  -r, --roots FILE|DIR          trust anchors (repeatable; they become the\n"
 	"                                profile \"roots\"; default: the profiles')\n"
 	"  -I, --intermediates FILE|DIR  certificates that may repair the chain\n"
@@ -46,6 +50,12 @@ static const char usage_text[] =
 	"  -f, --targets FILE|-          check every target of FILE (one per line:\n"
 	"                                HOST[:PORT] [CONNECT-ADDR]; # comments)\n"
 	"      --concurrency N           targets in flight with -f (32)\n"
+	"      --html FILE               with -f: also write a self-contained HTML\n"
+	"                                report (verdicts, findings, chains)\n"
+	"      --resume FILE             with -f: skip the targets answered in FILE\n"
+	"                                (the --json output of an earlier run)\n"
+	"      --shard K/N               with -f: check only the targets in shard K\n"
+	"                                of N (a stable hash of the target)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
@@ -66,6 +76,7 @@ static const char usage_text[] =
 
 struct copts {
 	const char *sni, *connect, *fix_out, *targets;
+	const char *dns; /* --dns-server or $CERTCHAIN_DNS_SERVER, NULL = system */
 	int timeout_ms, json, starttls, concurrency;
 	cc_analyze_opts_t ao;
 	cc_pool_t *inter, *anchors; /* anchors: -r or the profiles' union, + store */
@@ -107,6 +118,7 @@ static void probe_opts(const struct copts *o, const struct target *t,
 	po->connect = t->connect[0] ? t->connect : NULL;
 	po->timeout_ms = o->timeout_ms;
 	po->starttls = o->starttls;
+	po->dns_servers = o->dns;
 }
 
 /* What the fix changes relative to what was served. */
@@ -595,7 +607,15 @@ int check_prepare(const struct copts *o, const char *line, struct target *t,
 int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		cc_probe_result_t *pr, cc_buf_t *b)
 {
-	return judge(o, t, pool, pr, 1, b);
+	struct copts j = *o;
+
+	j.json = 1; /* the fleet renders text, summary and HTML from the record */
+	return judge(&j, t, pool, pr, 1, b);
+}
+
+cc_profiles_t *check_profiles(const struct copts *o)
+{
+	return o->profs;
 }
 
 int cmd_check(int argc, char **argv)
@@ -616,6 +636,10 @@ int cmd_check(int argc, char **argv)
 		{ "profile", required_argument, 0, 'p' },
 		{ "store", required_argument, 0, 10 },
 		{ "no-store", no_argument, 0, 11 },
+		{ "dns-server", required_argument, 0, 12 },
+		{ "html", required_argument, 0, 13 },
+		{ "resume", required_argument, 0, 14 },
+		{ "shard", required_argument, 0, 15 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -624,6 +648,7 @@ int cmd_check(int argc, char **argv)
 	const char **roots = NULL, **inter = NULL, **profs = NULL;
 	size_t nroots = 0, ninter = 0, nprofs = 0;
 	cli_store_opts_t so = { 0 };
+	check_fleet_t fl = { 0 };
 	cc_error_t err;
 	int c, rc = EXIT_USAGE, no_aia = 0;
 	char *end;
@@ -698,6 +723,13 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 10: so.dir = optarg; break;
 		case 11: so.no_store = 1; break;
+		case 12: o.dns = optarg; break;
+		case 13: fl.html = optarg; break;
+		case 14: fl.resume = optarg; break;
+		case 15:
+			if (check_fleet_shard_arg(&fl, optarg))
+				goto out;
+			break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
@@ -713,8 +745,18 @@ int cmd_check(int argc, char **argv)
 						   : "expected exactly one HOST[:PORT]");
 		goto out;
 	}
+	if (!o.targets && (fl.html || fl.resume || fl.nshards)) {
+		cli_usage_error("check", "--html, --resume and --shard work with -f");
+		goto out;
+	}
 	if (o.targets && o.fix_out) {
 		cli_usage_error("check", "--fix-out works on one target, not with -f");
+		goto out;
+	}
+	if (!o.dns && getenv("CERTCHAIN_DNS_SERVER") && *getenv("CERTCHAIN_DNS_SERVER"))
+		o.dns = getenv("CERTCHAIN_DNS_SERVER");
+	if (o.dns && cc_dns_servers_check(o.dns, &err)) {
+		cli_usage_error("check", "--dns-server: '%s' is not ADDR[:PORT][,...]", o.dns);
 		goto out;
 	}
 	if (o.fix_out && !no_aia)
@@ -743,9 +785,10 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
-	rc = o.targets ? check_fleet(&o, &(check_fleet_t){ .targets = o.targets,
-				.concurrency = o.concurrency, .json = o.json })
-		       : check_one(&o, argv[optind]);
+	fl.targets = o.targets;
+	fl.concurrency = o.concurrency;
+	fl.json = o.json;
+	rc = o.targets ? check_fleet(&o, &fl) : check_one(&o, argv[optind]);
 out:
 	cc_pool_free(o.inter);
 	cc_pool_free(o.anchors);

@@ -18,6 +18,7 @@ static const struct {
 	{ "explain", cmd_explain, "say in plain words which chain to serve and why" },
 	{ "profiles", cmd_profiles, "list the trust profiles (client root stores)" },
 	{ "check", cmd_check, "check the chain a live TLS server sends, and how to fix it" },
+	{ "report", cmd_report, "summary and HTML report of saved check -f --json results" },
 	{ "store", cmd_store, "the certificate store: import, list, disable, remove" },
 	{ "export", cmd_export, "write key + certificate + chosen chain as PFX or PEM" },
 	{ "import-pfx", cmd_import_pfx, "import a PFX's key, certificate and CAs into the store" },

@@ -7,6 +7,7 @@
  * the person who has to fix it.
  */
 #include "internal.h"
+#include "resolve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,11 +23,13 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-enum state { ST_CONNECT, ST_STARTTLS, ST_HANDSHAKE, ST_DONE };
+enum state { ST_RESOLVE, ST_CONNECT, ST_STARTTLS, ST_HANDSHAKE, ST_DONE };
 
 struct cc_probe {
 	cc_probe_opts_t o;
-	struct addrinfo *ai, *cur;
+	cc_resolver_t *res;
+	const cc_addrs_t *addrs; /* borrowed from res */
+	size_t cur;             /* the address being dialled */
 	int fd;
 	int state;
 	long long start, deadline; /* CLOCK_MONOTONIC milliseconds */
@@ -86,26 +89,26 @@ static void finish(cc_probe_t *p, int fail, const char *fmt, ...)
 	}
 }
 
-/* Starts a non-blocking connect to p->cur or, when it fails at once, the next address. */
+/* Starts a non-blocking connect to address p->cur or, when it fails at once, the next one. */
 static void connect_next(cc_probe_t *p, int last_errno)
 {
-	for (; p->cur; p->cur = p->cur->ai_next) {
-		struct addrinfo *a = p->cur;
+	for (; p->cur < p->addrs->n; p->cur++) {
+		const struct sockaddr *a = (const struct sockaddr *)&p->addrs->a[p->cur];
+		socklen_t alen = p->addrs->len[p->cur];
 		char h[INET6_ADDRSTRLEN], s[16];
 
 		if (p->fd >= 0)
 			close(p->fd);
-		p->fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			       a->ai_protocol);
+		p->fd = socket(a->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (p->fd < 0) {
 			last_errno = errno;
 			continue;
 		}
-		if (getnameinfo(a->ai_addr, a->ai_addrlen, h, sizeof(h), s, sizeof(s),
+		if (getnameinfo(a, alen, h, sizeof(h), s, sizeof(s),
 				NI_NUMERICHOST | NI_NUMERICSERV) == 0)
 			snprintf(p->peer, sizeof(p->peer),
-				 a->ai_family == AF_INET6 ? "[%s]:%s" : "%s:%s", h, s);
-		if (connect(p->fd, a->ai_addr, a->ai_addrlen) == 0 || errno == EINPROGRESS) {
+				 a->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", h, s);
+		if (connect(p->fd, a, alen) == 0 || errno == EINPROGRESS) {
 			p->want = POLLOUT;
 			return;
 		}
@@ -212,9 +215,23 @@ static int tls_setup(cc_probe_t *p, cc_error_t *err)
 	return 0;
 }
 
+/* The resolver has answered: dial the first address, or fail as "resolve". */
+static void resolved(cc_probe_t *p)
+{
+	const char *why;
+
+	if (!(p->addrs = cc_resolver_addrs(p->res, &why))) {
+		finish(p, CC_PROBE_RESOLVE, "cannot resolve %s port %s: %s", p->peer,
+		       p->o.port, why);
+		return;
+	}
+	p->cur = 0;
+	p->state = ST_CONNECT;
+	connect_next(p, 0);
+}
+
 int cc_probe_new(const cc_probe_opts_t *opts, cc_probe_t **out, cc_error_t *err)
 {
-	struct addrinfo hints = { 0 };
 	cc_probe_t *p;
 	const char *dial;
 	int r;
@@ -233,25 +250,38 @@ int cc_probe_new(const cc_probe_opts_t *opts, cc_probe_t **out, cc_error_t *err)
 	p->alert = -1;
 	p->start = now_ms();
 	p->deadline = p->start + p->o.timeout_ms;
-	if ((r = tls_setup(p, err))) {
+	dial = p->o.connect ? p->o.connect : p->o.host;
+	snprintf(p->peer, sizeof(p->peer), "%s", dial);
+	if ((r = tls_setup(p, err)) ||
+	    (r = cc_resolver_new(dial, p->o.port, p->o.dns_servers, &p->res, err))) {
 		cc_probe_free(p);
 		return r;
 	}
 	*out = p;
-	dial = p->o.connect ? p->o.connect : p->o.host;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
-	r = getaddrinfo(dial, p->o.port, &hints, &p->ai);
-	if (r) {
-		snprintf(p->peer, sizeof(p->peer), "%s", dial);
-		finish(p, CC_PROBE_RESOLVE, "cannot resolve %s port %s: %s", dial,
-		       p->o.port, gai_strerror(r));
-		return 0;
-	}
-	p->cur = p->ai;
-	p->state = ST_CONNECT;
-	connect_next(p, 0);
+	p->state = ST_RESOLVE;
+	if (cc_resolver_done(p->res))
+		resolved(p);
 	return 0;
+}
+
+/* While resolving: the resolver's socket, woken for its retries too. */
+static int resolve_fd(cc_probe_t *p, short *events, int *timeout_ms)
+{
+	int fd, t;
+
+	fd = cc_resolver_fd(p->res, events, &t);
+	if (fd < 0) { /* nothing to wait on: let c-ares settle what it has */
+		cc_resolver_step(p->res, 0);
+		if (cc_resolver_done(p->res))
+			resolved(p);
+		else
+			finish(p, CC_PROBE_RESOLVE, "resolving %s: the resolver has "
+			       "no query in flight", p->peer);
+		return p->state == ST_DONE ? -1 : cc_probe_fd(p, events, timeout_ms);
+	}
+	if (t >= 0 && t < *timeout_ms)
+		*timeout_ms = t;
+	return fd;
 }
 
 int cc_probe_fd(cc_probe_t *p, short *events, int *timeout_ms)
@@ -262,6 +292,8 @@ int cc_probe_fd(cc_probe_t *p, short *events, int *timeout_ms)
 		return -1;
 	left = p->deadline - now_ms();
 	*timeout_ms = left > 0 ? (int)left : 0;
+	if (p->state == ST_RESOLVE)
+		return resolve_fd(p, events, timeout_ms);
 	*events = p->want;
 	return p->fd;
 }
@@ -382,7 +414,10 @@ static void timed_out(cc_probe_t *p)
 {
 	double s = p->o.timeout_ms / 1000.0;
 
-	if (p->state == ST_CONNECT)
+	if (p->state == ST_RESOLVE)
+		finish(p, CC_PROBE_RESOLVE, "%s not resolved within %.1f s (no answer "
+		       "from the name server)", p->peer, s);
+	else if (p->state == ST_CONNECT)
 		finish(p, CC_PROBE_TIMEOUT, "no TCP connection to %s within %.1f s",
 		       p->peer, s);
 	else if (p->state == ST_STARTTLS)
@@ -403,6 +438,15 @@ void cc_probe_step(cc_probe_t *p, short revents)
 
 	if (p->state == ST_DONE)
 		return;
+	if (p->state == ST_RESOLVE) {
+		/* revents 0 is the deadline or one of the resolver's retries */
+		cc_resolver_step(p->res, revents);
+		if (cc_resolver_done(p->res))
+			resolved(p);
+		else if (now_ms() >= p->deadline)
+			timed_out(p);
+		return;
+	}
 	if (!revents) {
 		if (now_ms() >= p->deadline)
 			timed_out(p);
@@ -415,7 +459,7 @@ void cc_probe_step(cc_probe_t *p, short revents)
 		if (soerr == EINPROGRESS)
 			break;
 		if (soerr) {
-			p->cur = p->cur->ai_next;
+			p->cur++;
 			connect_next(p, soerr);
 			break;
 		}
@@ -494,8 +538,7 @@ void cc_probe_free(cc_probe_t *p)
 	SSL_CTX_free(p->ctx);
 	if (p->fd >= 0)
 		close(p->fd);
-	if (p->ai)
-		freeaddrinfo(p->ai);
+	cc_resolver_free(p->res);
 	free(p);
 }
 

@@ -1,0 +1,190 @@
+#!/bin/bash
+# End-to-end: fleet scans (check -f) against a private nginx on 127.0.0.1
+# choosing the chain by SNI name: name resolution bounded by the deadline
+# (a local DNS server that answers slowly or never), JSONL records with line
+# numbers, the closing summary, --resume, --shard, --html and certchain report.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-check.sh"
+. "$(dirname "$0")/../lib-fleet.sh"
+trap 'check_stop_all; rm -rf "$T"' EXIT
+root=$(cd "$(dirname "$0")/../.." && pwd)
+
+d=$T/pki
+mkdir -p "$d"
+fleet_pki "$d" || exit 2
+P=$(free_port)
+fleet_nginx "$T/ngx" "$d" "$P" || exit 2
+# Two client populations (old root only, new root only); the organisation's
+# intermediates repair what a server leaves out.
+R=(-p "old=$d/old.pem" -p "new=$d/new.pem" -I "$d/ica.pem" -I "$d/cross.pem")
+# jq-like: python3 over a JSONL file
+pyj() { python3 -c "import json,sys
+recs=[json.loads(l) for l in open(sys.argv[-1])]
+$2" "${@:3}" "$1"; }
+
+# --- 1. name resolution: part of each target's deadline, never blocking others
+python3 "$root/tests/dns_server.py" "$T/dnsport" 1 &
+CHECK_PIDS="$CHECK_PIDS $!"
+for _ in $(seq 50); do [ -s "$T/dnsport" ] && break; sleep 0.1; done
+DNS=127.0.0.1:$(cat "$T/dnsport")
+cat >"$T/dns-targets" <<TGT
+never1.fleet.test:$P
+good1.fleet.test:$P
+slow1.fleet.test:$P
+never2.fleet.test:$P
+bad1.fleet.test:$P
+TGT
+s=$(date +%s%N)
+cc check -f "$T/dns-targets" --json --timeout 3 --dns-server "$DNS" "${R[@]}" >"$T/dj" 2>"$T/derr"
+rc=$?
+took=$((($(date +%s%N) - s) / 1000000))
+expect_eq "$rc" 3 "resolve: a name not resolved in time -> exit 3 overall"
+expect_eq "$(pyj "$T/dj" 'print(" ".join("%s=%s/%s/%s" % (r["host"].split(".")[0], r["result"], r.get("failure", "-"), r["exit"]) for r in sorted(recs, key=lambda r: r["line"])))')" \
+	"never1=connect-failed/resolve/3 good1=ok/-/0 slow1=ok/-/0 never2=connect-failed/resolve/3 bad1=problems/-/1" \
+	"resolve: names the server never answers fail as 'resolve' (exit 3), the others are judged"
+expect_grep 'never1.fleet.test not resolved within 3.0 s' "$T/dj" "resolve: the reason says the name was not resolved in time"
+expect_eq "$(pyj "$T/dj" 'print(all(r["ms"] < 1500 for r in recs if r["host"][:4] in ("good", "bad1")))')" True \
+	"resolve: targets with a prompt answer finish in well under the deadline, beside the silent ones"
+expect_eq "$(pyj "$T/dj" 'print([r["host"] for r in recs].index("slow1.fleet.test") > [r["host"] for r in recs].index("good1.fleet.test"))')" True \
+	"resolve: results stream as they complete (the slow name's line comes after the prompt one's)"
+[ "$took" -lt 5500 ] && ok "resolve: the whole run ends at the 3 s deadline (${took} ms), not later" ||
+	bad "resolve: the run took ${took} ms with a 3 s deadline"
+expect_rc 3 "resolve: one target, silent name server -> exit 3" \
+	cc check --timeout 1 --dns-server "$DNS" "${R[@]}" "never3.fleet.test:$P"
+CERTCHAIN_DNS_SERVER=$DNS cc check --json --timeout 3 "${R[@]}" "good7.fleet.test:$P" >"$T/j1"
+expect_eq "$(pyj "$T/j1" 'print(recs[0]["peer"], recs[0]["exit"])')" "127.0.0.1:$P 0" \
+	"resolve: \$CERTCHAIN_DNS_SERVER names the server to ask (one target, resolved and checked)"
+expect_rc 2 "resolve: --dns-server that is not an address -> 2" cc check --dns-server "not a server" "x.test"
+
+# --- 2. a fleet: JSONL records with line numbers, summary, progress
+{
+	echo "# fleet"
+	fleet_targets 16 "$P"
+	echo
+	echo "127.0.0.1:$(free_port)"
+	echo "no:such:target"
+} >"$T/targets"
+n=$(grep -cv -e '^#' -e '^$' "$T/targets")
+cc check -f "$T/targets" --json --timeout 3 "${R[@]}" >"$T/all" 2>"$T/allerr"
+expect_eq "$?" 3 "fleet: a refused target -> exit 3 overall"
+expect_eq "$(wc -l <"$T/all")" "$n" "fleet: one JSONL record per target"
+expect_eq "$(pyj "$T/all" '
+lines = open(sys.argv[1]).read().split("\n")
+print(all(lines[r["line"] - 1].split()[0] == r["target"] for r in recs))' "$T/targets" 2>&1)" True \
+	"fleet: each record carries the target as given and its line number in the list"
+expect_eq "$(pyj "$T/all" 'print(" ".join("%s=%d" % (k, sum(1 for r in recs if r["result"] == k)) for k in ("ok", "problems", "connect-failed", "bad-target")))')" \
+	"ok=12 problems=4 connect-failed=1 bad-target=1" "fleet: good names ok, bad names problems, refused and malformed counted"
+expect_grep '^summary: 18 targets, 12 ok, 0 warnings, 4 problems, 1 connect-failed, 1 bad-target$' "$T/allerr" \
+	"fleet --json: the closing summary (on stderr) counts targets by verdict"
+expect_grep '^  incomplete-chain +4 targets$' "$T/allerr" "fleet: the summary counts targets per finding id"
+expect_grep '^  New Root CA \(issued by Old Root CA, a cross-sign, [0-9a-f]{16}\): served by 12 \(0 with problems\), in the chain to serve of 16$' "$T/allerr" \
+	"fleet: the summary names the certificates involved most (the cross-sign: served by 12, to serve by all 16)"
+expect_eq "$(pyj "$T/all" 'import collections; print(sorted(collections.Counter(len(r.get("cross_signs", [])) for r in recs if r["result"] != "bad-target").items()))')" \
+	"[(0, 1), (1, 16)]" "fleet: each judged record lists the cross-sign among its certificates"
+cc check -f "$T/targets" --timeout 3 "${R[@]}" >"$T/text" 2>/dev/null
+expect_grep '^bad4.fleet.test:[0-9]+ +PROBLEMS +incomplete-chain' "$T/text" "fleet text: one line per target"
+expect_grep '^summary: 18 targets, 12 ok' "$T/text" "fleet text: the summary follows the lines on stdout"
+if command -v script >/dev/null 2>&1; then
+	script -qec "$CERTCHAIN check -f $T/targets --json --timeout 3 ${R[*]} >$T/tty.out" /dev/null >"$T/tty" 2>&1
+	expect_grep "checked $n/$n targets" "$T/tty" "fleet: a progress line on a terminal"
+	expect_eq "$(wc -l <"$T/tty.out")" "$n" "fleet: stdout stays one record per line with the progress line"
+fi
+
+# --- 3. --resume: an interrupted scan continues where it stopped
+head -n 7 "$T/all" >"$T/part"
+sed -n 8p "$T/all" | cut -c1-40 >>"$T/part" # the line being written when killed
+cc check -f "$T/targets" --json --timeout 3 "${R[@]}" --resume "$T/part" >"$T/rest" 2>"$T/resterr"
+expect_eq "$(wc -l <"$T/rest")" "$((n - 7))" "resume: only the targets not answered in the earlier output are checked"
+expect_grep "1 line is not a complete record" "$T/resterr" "resume: a line cut short is said and its target checked again"
+expect_eq "$(cat "$T/part" "$T/rest" | grep '^{.*}$' | python3 -c 'import json,sys; print(sorted(json.loads(l)["line"] for l in sys.stdin) == sorted(json.loads(l)["line"] for l in open(sys.argv[1])))' "$T/all")" True \
+	"resume: earlier + resumed records cover every target exactly once"
+expect_rc 2 "resume: a missing file -> 2" cc check -f "$T/targets" --resume "$T/none" "${R[@]}"
+
+# --- 5. --shard K/N and certchain report
+for k in 1 2 3; do
+	cc check -f "$T/targets" --json --timeout 3 "${R[@]}" --shard "$k/3" >"$T/shard$k" 2>/dev/null
+done
+key='print("\n".join(sorted("%d %s %s %s" % (r["line"], r["target"], r["result"], ",".join(f["id"] for f in r.get("findings", []))) for r in recs)))'
+cat "$T/shard1" "$T/shard2" "$T/shard3" >"$T/shards"
+expect_eq "$(pyj "$T/shards" "$key")" "$(pyj "$T/all" "$key")" "shard: the union of 3 shards equals the unsharded run, target for target"
+expect_eq "$(for k in 1 2 3; do [ -s "$T/shard$k" ] && echo y; done | wc -l)" 3 "shard: every shard gets targets"
+expect_rc 2 "shard: 0/3 -> 2" cc check -f "$T/targets" --shard 0/3
+expect_rc 2 "shard: 4/3 -> 2" cc check -f "$T/targets" --shard 4/3
+expect_rc 2 "shard: not K/N -> 2" cc check -f "$T/targets" --shard 1-3
+expect_rc 2 "--html/--resume/--shard without -f -> 2" cc check --shard 1/2 "x.test"
+cc report --json "$T/shard1" "$T/shard2" "$T/shard3" >"$T/rep-shards"
+cc report --json "$T/all" >"$T/rep-all"
+expect_eq "$(cat "$T/rep-shards")" "$(cat "$T/rep-all")" "report: the shards' records give the same summary as the unsharded run"
+expect_eq "$(pyj "$T/rep-all" 'r=recs[0]; print(r["targets"], r["verdicts"]["problems"], r["findings"]["incomplete-chain"], r["failures"]["refused"])')" \
+	"18 4 4 1" "report --json: targets, verdicts, findings and failures"
+printf 'not json\n' >"$T/junk"
+expect_rc 2 "report: a file without records -> 2" cc report "$T/junk"
+expect_rc 2 "report: a missing file -> 2" cc report "$T/none.jsonl"
+expect_rc 2 "report: no file -> 2" cc report
+
+# --- 4. --html: one self-contained page
+cc check -f "$T/targets" --json --timeout 3 "${R[@]}" --html "$T/fleet.html" >/dev/null 2>&1
+cc report --html "$T/report.html" "$T/shard1" "$T/shard2" "$T/shard3" >/dev/null
+for h in fleet.html report.html; do
+	python3 - "$T/$h" "$T/all" >"$T/html.check" <<'PY'
+import html.parser, json, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.text, self.rows, self.external = [], [], 0, []
+        self.options = []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag not in ("br", "meta"):
+            self.stack.append(tag)
+        if tag == "tr" and "data-ids" in a:
+            self.rows += 1
+        for k in ("src", "href"):
+            if k in a:
+                self.external.append(a[k])
+        if tag == "link":
+            self.external.append("link")
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack.pop() != tag:
+            raise SystemExit("unbalanced </%s>" % tag)
+    def handle_data(self, d):
+        self.text.append(d)
+        if self.stack and self.stack[-1] == "option":
+            self.options.append(d)
+p = P()
+p.feed(open(sys.argv[1]).read())
+p.close()
+text = "".join(p.text)
+recs = [json.loads(l) for l in open(sys.argv[2])]
+ids = {f["id"] for r in recs for f in r.get("findings", [])}
+missing = [r["target"] for r in recs if r["target"] not in text]
+missing += [i for i in ids if i not in text or i not in p.options]
+print("rows=%d missing=%s external=%s balanced=%s cross=%s anchor=%s" % (
+    p.rows, missing, p.external, not p.stack, "cross-signed by Old Root CA" in text,
+    "Old Root CA anchor, not sent" in text))
+PY
+	expect_eq "$(cat "$T/html.check")" "rows=18 missing=[] external=[] balanced=True cross=True anchor=True" \
+		"html ($h): parses, one row per target, every target and finding id (also in the filter), cross-sign and anchor drawn, nothing external"
+done
+mkdir "$T/ro" && chmod 0555 "$T/ro"
+if [ "$(id -u)" != 0 ]; then
+	expect_rc 2 "html: an unwritable directory -> 2" cc check -f "$T/targets" --html "$T/ro/x.html" "${R[@]}"
+fi
+expect_rc 2 "html: a missing directory -> 2, before any probe" cc check -f "$T/targets" --html "$T/nodir/x.html" "${R[@]}"
+expect_eq "$(ls "$T/nodir" 2>/dev/null | wc -l)" 0 "html: nothing half-written"
+
+# Rendered once by a real browser (chromium, headless), when installed.
+if [ -x /usr/bin/chromium ]; then
+	prof=$(mktemp -d)
+	timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --no-first-run --user-data-dir="$prof" \
+		--enable-logging=stderr --v=0 --virtual-time-budget=2000 \
+		--dump-dom "file://$T/fleet.html" >"$T/dom" 2>"$T/chromium.err"
+	expect_eq "$?" 0 "chromium: renders the page"
+	expect_eq "$(grep -c '<tr class=' "$T/dom")" 18 "chromium: the rendered DOM has one row per target"
+	expect_nogrep 'Uncaught|SyntaxError|ReferenceError' "$T/chromium.err" "chromium: the page's script loads without errors"
+	rm -rf "$prof"
+else
+	echo "skip - chromium not installed (/usr/bin/chromium): the rendering test did not run"
+fi
+finish
