@@ -31,6 +31,7 @@ struct reader {
 	const char *path;
 	char *line;
 	size_t cap, lineno;
+	int bad; /* an error was reported: the rest of the list is not read */
 };
 
 /* The next target line: 1 (*spec points into r, *lineno set), 0 at the
@@ -39,6 +40,9 @@ static int next_line(struct reader *r, char **spec, size_t *lineno)
 {
 	ssize_t len;
 
+	if (r->bad)
+		return -1;
+	r->bad = 1; /* until a line or the end is reached */
 	while ((len = getline(&r->line, &r->cap, r->f)) >= 0) {
 		char *s = r->line, *e;
 		r->lineno++;
@@ -72,12 +76,14 @@ static int next_line(struct reader *r, char **spec, size_t *lineno)
 		}
 		*spec = s;
 		*lineno = r->lineno;
+		r->bad = 0;
 		return 1;
 	}
 	if (ferror(r->f)) {
 		fprintf(stderr, "certchain: %s: cannot read: %s\n", r->path, strerror(errno));
 		return -1;
 	}
+	r->bad = 0;
 	return 0;
 }
 

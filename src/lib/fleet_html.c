@@ -22,12 +22,12 @@ struct cc_fleet_html {
 
 static const char style[] =
 	"body{font:14px/1.4 system-ui,sans-serif;margin:1em;display:flex;"
-	"flex-direction:column}#sum{order:-1}h1{font-size:1.3em}"
+	"flex-direction:column}#sum{order:-1}h1{font-size:1.3em;order:-2}"
 	"table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px;"
 	"vertical-align:top;text-align:left}tr.problems td.v,tr.connect-failed td.v,"
 	"tr.bad-target td.v{background:#fdd}tr.warnings td.v{background:#ffd}"
 	"tr.ok td.v{background:#dfd}ul{margin:0;padding-left:1.2em}"
-	".ch{white-space:nowrap}.c{display:inline-block;border:1px solid #888;"
+	"td.f{min-width:22em}.c{white-space:nowrap;display:inline-block;border:1px solid #888;"
 	"border-radius:4px;padding:1px 4px;margin:1px;background:#f6f6f6}"
 	".c.x{border:2px dashed #a50;background:#fff3e0}.c.a{background:#e3eefc}"
 	".c small{color:#555}pre{background:#f6f6f6;padding:.5em}";
@@ -156,7 +156,7 @@ int cc_fleet_html_add(cc_fleet_html_t *h, const cc_fleet_rec_t *r, cc_error_t *e
 	if (r->profiles)
 		fprintf(f, "<br><small>trusted by %zu/%zu profiles</small>", r->trusted_by,
 			r->profiles);
-	fputs("</td><td>", f);
+	fputs("</td><td class=\"f\">", f);
 	findings(f, r);
 	fputs("</td><td>", f);
 	chain(f, r->served, r->nserved, 0);
