@@ -32,12 +32,14 @@ static const char style[] =
 	".c.x{border:2px dashed #a50;background:#fff3e0}.c.a{background:#e3eefc}"
 	".c small{color:#555}pre{background:#f6f6f6;padding:.5em}";
 
-/* The filter: show the rows whose data-ids hold the chosen finding id. */
+/* The filter: show the rows whose data-ids hold the chosen finding id; a
+ * link to page.html#f=ID opens the page filtered. */
 static const char script[] =
-	"document.getElementById('f').onchange=function(){var v=this.value;"
+	"var f=document.getElementById('f');f.onchange=function(){var v=f.value;"
 	"var r=document.querySelectorAll('#t tbody tr');for(var i=0;i<r.length;i++)"
 	"r[i].style.display=!v||r[i].getAttribute('data-ids').indexOf(' '+v+' ')>=0"
-	"?'':'none';};";
+	"?'':'none';};if(location.hash.slice(0,3)=='#f='){"
+	"f.value=decodeURIComponent(location.hash.slice(3));f.onchange();}";
 
 static void esc(FILE *f, const char *s)
 {

@@ -183,6 +183,11 @@ if [ -x /usr/bin/chromium ]; then
 	expect_eq "$?" 0 "chromium: renders the page"
 	expect_eq "$(grep -c '<tr class=' "$T/dom")" 18 "chromium: the rendered DOM has one row per target"
 	expect_nogrep 'Uncaught|SyntaxError|ReferenceError' "$T/chromium.err" "chromium: the page's script loads without errors"
+	timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --no-first-run --user-data-dir="$prof" --virtual-time-budget=2000 \
+		--dump-dom "file://$T/fleet.html#f=incomplete-chain" >"$T/dom2" 2>/dev/null
+	expect_eq "$(grep '<tr class=' "$T/dom2" | grep -vc 'display: none')" 4 \
+		"chromium: the finding-id filter (#f=incomplete-chain) leaves the 4 targets with that finding"
 	rm -rf "$prof"
 else
 	echo "skip - chromium not installed (/usr/bin/chromium): the rendering test did not run"
