@@ -121,6 +121,13 @@ printf 'not json\n' >"$T/junk"
 expect_rc 2 "report: a file without records -> 2" cc report "$T/junk"
 expect_rc 2 "report: a missing file -> 2" cc report "$T/none.jsonl"
 expect_rc 2 "report: no file -> 2" cc report
+cc report --bogus >/dev/null 2>"$T/err"
+expect_eq "$?:$(wc -l <"$T/err")" "2:1" "report: an unknown option -> 2 and one line"
+expect_grep "'--bogus'" "$T/err" "report: the line names the option"
+if [ -w /dev/full ]; then
+	cc report "$T/all" >/dev/full 2>"$T/err"
+	expect_eq "$?" 2 "report >/dev/full: a summary that cannot be written is exit 2"
+fi
 
 # --- 4. --html: one self-contained page
 cc check -f "$T/targets" --json --timeout 3 "${R[@]}" --html "$T/fleet.html" >/dev/null 2>&1
