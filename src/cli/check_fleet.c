@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +24,42 @@
 #define PROGRESS_MS 100
 /* Shards: more machines than this split nothing useful. */
 #define CHECK_MAX_SHARDS 100000u
+
+/*
+ * The signal that interrupted the scan (SIGINT, SIGTERM), or 0: the only
+ * state a signal handler may set. The scan then stops, removes the HTML
+ * page's temporary file, and dies of the same signal; every record already
+ * written is complete, so --resume continues from there.
+ */
+static volatile sig_atomic_t stop_sig;
+
+static void on_signal(int sig)
+{
+	stop_sig = sig;
+}
+
+/* Catches SIGINT and SIGTERM (unless ignored, as under nohup); old[] keeps
+ * what to restore. */
+static void catch_signals(struct sigaction old[2])
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns at once */
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 2; i++) {
+		sigaction(sigs[i], &sa, &old[i]);
+		if (old[i].sa_handler == SIG_IGN)
+			sigaction(sigs[i], &old[i], NULL);
+	}
+}
+
+static void restore_signals(const struct sigaction old[2])
+{
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+}
 
 /* --- the list of targets, read one line at a time. */
 
@@ -355,7 +392,7 @@ static int scan(const struct copts *o, struct sink *k, struct reader *r,
 	struct pollfd pfd[nslots];
 	size_t who[nslots], live = nslots;
 
-	while (live) {
+	while (live && !stop_sig) {
 		size_t np = 0;
 		int tmo = -1;
 
@@ -467,6 +504,7 @@ static int finish_scan(const check_fleet_t *f, struct sink *k)
 int check_fleet(const struct copts *o, const check_fleet_t *f)
 {
 	struct sink k = { .f = f, .profs = check_profiles(o), .tty = isatty(2) };
+	struct sigaction old[2];
 	size_t nslots = (size_t)f->concurrency;
 	struct slot *slots = NULL;
 	struct reader r = { 0 };
@@ -487,7 +525,11 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 	} else if (prepare(f, &k) || open_list(&r, f->targets)) {
 		k.worst = EXIT_USAGE;
 	} else {
+		catch_signals(old);
 		k.worst = worse(k.worst, scan(o, &k, &r, slots, nslots));
+		restore_signals(old);
+		if (stop_sig)
+			goto out;
 		if (!k.done && !k.skipped && !k.total && k.worst == EXIT_OK) {
 			fprintf(stderr, "certchain: %s: no targets (one HOST[:PORT] "
 					"[CONNECT-ADDR] per line)\n", f->targets);
@@ -495,6 +537,7 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 		}
 		k.worst = worse(k.worst, finish_scan(f, &k));
 	}
+out:
 	close_list(&r);
 	for (size_t i = 0; slots && i < nslots; i++)
 		cc_probe_free(slots[i].p), free(slots[i].t);
@@ -503,5 +546,12 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 	cc_fleet_done_free(k.done_before);
 	cc_fleet_summary_free(k.sum);
 	free(k.rec);
+	if (stop_sig) {
+		fprintf(stderr, "%scertchain check: interrupted after %zu targets; the "
+				"records written are complete: continue with --resume\n",
+			k.tty ? "\n" : "", k.done);
+		fflush(stdout);
+		raise(stop_sig);
+	}
 	return k.worst;
 }

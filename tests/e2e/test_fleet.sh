@@ -99,6 +99,24 @@ expect_grep "1 line is not a complete record" "$T/resterr" "resume: a line cut s
 expect_eq "$(cat "$T/part" "$T/rest" | grep '^{.*}$' | python3 -c 'import json,sys; print(sorted(json.loads(l)["line"] for l in sys.stdin) == sorted(json.loads(l)["line"] for l in open(sys.argv[1])))' "$T/all")" True \
 	"resume: earlier + resumed records cover every target exactly once"
 expect_rc 2 "resume: a missing file -> 2" cc check -f "$T/targets" --resume "$T/none" "${R[@]}"
+# Interrupted for real: two targets answered, two stuck on a silent name server.
+printf 'good1.fleet.test:%s\ngood2.fleet.test:%s\nnever5.fleet.test:%s\nnever6.fleet.test:%s\ngood3.fleet.test:%s\n' \
+	"$P" "$P" "$P" "$P" "$P" >"$T/itargets"
+mkdir "$T/hd"
+"$CERTCHAIN" check -f "$T/itargets" --json --concurrency 2 --timeout 30 --dns-server "$DNS" "${R[@]}" \
+	--html "$T/hd/i.html" >"$T/i1" 2>"$T/ierr" &
+ipid=$!
+for _ in $(seq 100); do [ "$(wc -l <"$T/i1")" -ge 2 ] && break; sleep 0.1; done
+sleep 0.3
+kill -TERM "$ipid"
+wait "$ipid"
+expect_eq "$?" 143 "interrupt: SIGTERM stops the scan at once (it dies of the signal)"
+expect_eq "$(grep -c '^{.*}$' "$T/i1"):$(wc -l <"$T/i1")" "2:2" "interrupt: the records written are complete lines"
+expect_grep 'interrupted after 2 targets.*--resume' "$T/ierr" "interrupt: says how to continue"
+expect_eq "$(ls -A "$T/hd" | wc -l)" 0 "interrupt: no HTML page and no temporary file left"
+cc check -f "$T/itargets" --json --timeout 1 --dns-server "$DNS" "${R[@]}" --resume "$T/i1" >"$T/i2" 2>/dev/null
+expect_eq "$(cat "$T/i1" "$T/i2" | python3 -c 'import json,sys; print(sorted(json.loads(l)["line"] for l in sys.stdin))')" \
+	"[1, 2, 3, 4, 5]" "interrupt: --resume checks exactly the rest"
 
 # --- 5. --shard K/N and certchain report
 for k in 1 2 3; do
