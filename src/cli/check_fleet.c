@@ -353,7 +353,9 @@ static int skip(const struct sink *k, const char *spec, size_t lineno)
 		return 0;
 	if (k->f->nshards && cc_fleet_shard(first, k->f->nshards) != k->f->shard - 1)
 		return 1;
-	return k->done_before && cc_fleet_done_has(k->done_before, (long)lineno, first);
+	/* a bad line's record names the whole line */
+	return k->done_before && (cc_fleet_done_has(k->done_before, (long)lineno, first) ||
+				  cc_fleet_done_has(k->done_before, (long)lineno, spec));
 }
 
 /* Fills slot s with the next target to probe; 0 at the end of the list. */
@@ -477,11 +479,11 @@ static int finish_scan(const check_fleet_t *f, struct sink *k)
 	}
 	cc_fleet_summary_text(k->sum, &b);
 	if (f->nshards)
-		cc_buf_printf(&b, "shard %u/%u: %zu targets of other shards skipped\n",
-			      f->shard, f->nshards, k->skipped);
+		cc_buf_printf(&b, "shard %u/%u: %zu target%s of other shards skipped\n",
+			      f->shard, f->nshards, k->skipped, k->skipped == 1 ? "" : "s");
 	else if (f->resume)
-		cc_buf_printf(&b, "resumed: %zu targets answered in %s skipped\n",
-			      k->skipped, f->resume);
+		cc_buf_printf(&b, "resumed: %zu target%s answered in %s skipped\n",
+			      k->skipped, k->skipped == 1 ? "" : "s", f->resume);
 	if (f->json) {
 		fputs(b.s ? b.s : "", stderr);
 		cc_buf_clear(&b);
