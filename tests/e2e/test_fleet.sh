@@ -43,7 +43,7 @@ expect_eq "$(pyj "$T/dj" 'print(" ".join("%s=%s/%s/%s" % (r["host"].split(".")[0
 	"never1=connect-failed/resolve/3 good1=ok/-/0 slow1=ok/-/0 never2=connect-failed/resolve/3 bad1=problems/-/1" \
 	"resolve: names the server never answers fail as 'resolve' (exit 3), the others are judged"
 expect_grep 'never1.fleet.test not resolved within 3.0 s' "$T/dj" "resolve: the reason says the name was not resolved in time"
-expect_eq "$(pyj "$T/dj" 'print(all(r["ms"] < 1500 for r in recs if r["host"][:4] in ("good", "bad1")))')" True \
+expect_eq "$(pyj "$T/dj" 'print(all(r["ms"] < 2000 for r in recs if r["host"][:4] in ("good", "bad1")))')" True \
 	"resolve: targets with a prompt answer finish in well under the deadline, beside the silent ones"
 expect_eq "$(pyj "$T/dj" 'print([r["host"] for r in recs].index("slow1.fleet.test") > [r["host"] for r in recs].index("good1.fleet.test"))')" True \
 	"resolve: results stream as they complete (the slow name's line comes after the prompt one's)"
