@@ -191,6 +191,8 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 		      r->row ? r->row->verdicts.ntrusted : 0,
 		      r->row ? r->row->verdicts.score : 0.0);
 	cli_profiles_json(b, r->profs);
+	cc_buf_printf(b, ",\"need_longer\":");
+	cli_groups_need_json(b, r->profs, &r->m);
 	cc_buf_printf(b, ",\"matrix\":");
 	cli_matrix_json(b, r->profs, &r->m);
 	cc_buf_printf(b, ",\"paths\":[");
@@ -241,6 +243,7 @@ static void why_text(cc_buf_t *b, const result_t *r)
 			cc_buf_printf(b, "%s %s", k++ ? "," : "",
 				      cc_profile_name(r->profs, i));
 	cc_buf_printf(b, "\n");
+	cli_groups_text(b, r->profs, v, "");
 	for (size_t i = 0; i < np; i++)
 		if (!v->v[i].trusted)
 			cc_buf_printf(b, "not trusted by %s: %s\n",
