@@ -655,6 +655,18 @@ typedef struct cc_group_tally {
 void cc_verdicts_by_group(const cc_profiles_t *ps, const cc_verdicts_t *v,
 			  cc_group_tally_t out[CC_PROFILE_NGROUPS]);
 
+/**
+ * The anchors of ps's shared pool that some path from leaf (through
+ * untrusted, which may be NULL) ends at, checked for structure and
+ * signatures but not dates, plus leaf itself when it is such an anchor.
+ * Appends them (owned by ps) to out without duplicates; returns how many
+ * were appended or a negative CC_E* code. With cc_profile_has_anchor() this
+ * says which of a chain's possible anchors each profile has.
+ */
+int cc_profiles_chain_anchors(cc_profiles_t *ps, cc_cert_t *leaf,
+			      cc_pool_t *untrusted, cc_certlist_t *out,
+			      cc_error_t *err);
+
 /** Which clients need the longer chain (the cross-signs) that m recommends. */
 typedef struct cc_need {
 	const cc_matrix_row_t *best;     /**< m's first row (borrowed) */

@@ -99,9 +99,15 @@ void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps)
 		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
 		cc_buf_json_str(b, cc_profile_name(ps, i));
 		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"weight\":%g,\"anchors\":%zu,"
-				 "\"source\":",
+				 "\"group\":\"%s\",\"date\":",
 			      cc_behaviour_name(cc_profile_behaviour(ps, i)),
-			      cc_profile_weight(ps, i), cc_profile_anchor_count(ps, i));
+			      cc_profile_weight(ps, i), cc_profile_anchor_count(ps, i),
+			      cc_profile_group_name(cc_profile_group(ps, i)));
+		if (*cc_profile_date(ps, i))
+			cc_buf_json_str(b, cc_profile_date(ps, i));
+		else
+			cc_buf_printf(b, "null");
+		cc_buf_printf(b, ",\"source\":");
 		cc_buf_json_str(b, cc_profile_source(ps, i));
 		cc_buf_printf(b, "}");
 	}
