@@ -169,9 +169,22 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 		    const char *source, cc_cert_t **out, int *added,
 		    cc_error_t *err);
 
+/**
+ * Adds c (a certificate of any pool) to p as cc_pool_add_der() would, but
+ * without parsing or hashing it again: the copy shares what c already knows
+ * (fingerprint, names, a verified signature, its decode). *out (may be NULL)
+ * is p's certificate, the existing one when p already had it.
+ */
+int cc_pool_add_copy(cc_pool_t *p, const cc_cert_t *c, cc_cert_t **out,
+		     cc_error_t *err);
+
 /** Load flags for cc_pool_load(). */
 enum cc_load_flags {
-	CC_LOAD_ALLOW_EMPTY = 1 << 0 /**< a file with no certificate is not an error */
+	CC_LOAD_ALLOW_EMPTY = 1 << 0, /**< a file with no certificate is not an error */
+	/** In a directory, read each file (device and inode) once: the hash
+	 *  links of an OpenSSL CA directory point at the files beside them, so
+	 *  only order loses the repeats. */
+	CC_LOAD_ONCE_PER_FILE = 1 << 1
 };
 
 /**
@@ -538,6 +551,16 @@ int cc_profiles_add_system(cc_profiles_t *ps, double weight, cc_error_t *err);
  */
 int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
 			    const char *only, cc_error_t *err);
+
+/**
+ * Writes datadir/trust-stores/profiles.idx: every built-in store read from
+ * its PEM file, each distinct certificate's DER once, with the size and
+ * modification time of profiles.conf and of each store. cc_profiles_add_builtin
+ * then takes a store from the index while its file is unchanged, and from the
+ * PEM otherwise. `make` runs this (tools/profiles-index). Returns 0 or a CC_E*
+ * code naming the file; the index is written atomically.
+ */
+int cc_profiles_index_write(const char *datadir, cc_error_t *err);
 
 /**
  * Adds a profile from a specification, the syntax of --profile:

@@ -49,13 +49,11 @@ static int copy_except(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *drop,
 {
 	for (size_t i = 0; i < cc_pool_count(src); i++) {
 		cc_cert_t *c = cc_pool_get(src, i);
-		size_t len;
-		const unsigned char *der = cc_cert_der(c, &len);
 		int r;
 
 		if (drop && cc_pool_find_sha256(drop, cc_cert_sha256(c)))
 			continue;
-		if ((r = cc_pool_add_der(dst, der, len, cc_cert_source(c), NULL, NULL, err)))
+		if ((r = cc_pool_add_copy(dst, c, NULL, err)))
 			return r;
 	}
 	return 0;

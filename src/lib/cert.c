@@ -44,6 +44,45 @@ cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 	return c;
 }
 
+cc_cert_t *cc_cert_copy(const cc_cert_t *src)
+{
+	cc_cert_t *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->der = malloc(src->len);
+	c->source = strdup(src->source);
+	c->sig_key = src->sig_key ? malloc(src->sig_key_len) : NULL;
+	if (!c->der || !c->source || (src->sig_key && !c->sig_key)) {
+		cc_cert_free(c);
+		return NULL;
+	}
+	memcpy(c->der, src->der, src->len);
+	c->len = src->len;
+	memcpy(c->fp, src->fp, sizeof(c->fp));
+	c->f = src->f;
+#define REBASE(s) \
+	if ((s).p)  \
+	(s).p = c->der + ((s).p - src->der)
+	REBASE(c->f.issuer);
+	REBASE(c->f.subject);
+	REBASE(c->f.spki);
+	REBASE(c->f.ski);
+	REBASE(c->f.aki);
+#undef REBASE
+	c->subj_hash = src->subj_hash;
+	c->spki_hash = src->spki_hash;
+	c->canon_hash = src->canon_hash;
+	c->canon_done = src->canon_done;
+	c->decode_failed = src->decode_failed;
+	if (src->sig_key) {
+		memcpy(c->sig_key, src->sig_key, src->sig_key_len);
+		c->sig_key_len = src->sig_key_len;
+	}
+	cc_cert_adopt_x509(c, src->x);
+	return c;
+}
+
 void cc_cert_free(cc_cert_t *c)
 {
 	if (!c)

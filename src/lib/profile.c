@@ -26,6 +26,7 @@ typedef struct prof {
 	double weight;
 	cc_profile_group_t group;
 	char date[DATE_MAX_LEN + 1];
+	char file[256]; /* a built-in's FILE in profiles.conf, else "" */
 	char *source;
 	unsigned char *bits; /* bit i set: pool certificate i is an anchor */
 	size_t nbytes;
@@ -128,6 +129,11 @@ int cc_profile_group_parse(const char *s, cc_profile_group_t *out)
 const char *cc_profile_date(const cc_profiles_t *ps, size_t i)
 {
 	return ps->v[i].date;
+}
+
+const char *cc_profile_file(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].file;
 }
 
 const char *cc_profile_source(const cc_profiles_t *ps, size_t i)
@@ -289,7 +295,8 @@ int cc_profiles_add_system(cc_profiles_t *ps, double weight, cc_error_t *err)
 		 d ? d : "");
 	r = f ? cc_pool_load(ps->pool, f, 0, &l, err) : 0;
 	if (!r && d)
-		r = cc_pool_load(ps->pool, d, CC_LOAD_ALLOW_EMPTY, &l, err);
+		r = cc_pool_load(ps->pool, d, CC_LOAD_ALLOW_EMPTY | CC_LOAD_ONCE_PER_FILE,
+				 &l, err);
 	if (!r)
 		r = add_list(ps, "system", &l, CC_BEHAVIOUR_PATHBUILD, weight, src, err);
 	cc_certlist_clear(&l);
@@ -355,8 +362,29 @@ static int conf_keys(char **rest, conf_meta_t *m, const char *conf,
 	return 0;
 }
 
+/* A built-in store: from the precomputed index when it is current (see
+ * profile_index.c), else from its PEM file. */
+static int add_builtin_file(cc_profiles_t *ps, cc_pidx_t *ix, const char *name,
+			    const char *file, const char *path, cc_behaviour_t b,
+			    double w, const char *src, cc_error_t *err)
+{
+	cc_certlist_t l = { 0 };
+	int r;
+
+	if ((r = check_new(ps, name, w, err)))
+		return r;
+	if ((r = cc_pidx_load(ix, file, ps->pool, &l, err)) == 1) {
+		cc_certlist_clear(&l);
+		return cc_profiles_add_file(ps, name, path, b, w, src, err);
+	}
+	if (!r)
+		r = add_list(ps, name, &l, b, w, src, err);
+	cc_certlist_clear(&l);
+	return r;
+}
+
 /* One profiles.conf line -> a profile (when only is NULL or matches). */
-static int conf_line(cc_profiles_t *ps, const char *dir, char *line,
+static int conf_line(cc_profiles_t *ps, cc_pidx_t *ix, const char *dir, char *line,
 		     const char *conf, unsigned lineno, const char *only,
 		     int *matched, cc_error_t *err)
 {
@@ -384,19 +412,21 @@ static int conf_line(cc_profiles_t *ps, const char *dir, char *line,
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	snprintf(src, sizeof(src), "%.*s (built-in %s)",
 		 (int)strcspn(desc, "\r\n"), desc, file);
-	if ((r = cc_profiles_add_file(ps, name, path, b, w, src, err)))
+	if ((r = add_builtin_file(ps, ix, name, file, path, b, w, src, err)))
 		return r;
+	snprintf(ps->v[ps->n - 1].file, sizeof(ps->v[ps->n - 1].file), "%s", file);
 	ps->v[ps->n - 1].group = m.group;
 	memcpy(ps->v[ps->n - 1].date, m.date, sizeof(m.date));
 	return 0;
 }
 
-int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
-			    const char *only, cc_error_t *err)
+static int add_builtin(cc_profiles_t *ps, const char *datadir, const char *only,
+		       int use_index, cc_error_t *err)
 {
 	char dir[1100], conf[1200], line[CONF_LINE_MAX];
 	unsigned lineno = 0;
 	int matched = 0, r = 0;
+	cc_pidx_t *ix = NULL;
 	FILE *f;
 
 	snprintf(dir, sizeof(dir), "%s/trust-stores", datadir);
@@ -404,13 +434,28 @@ int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
 	if (!(f = fopen(conf, "r")))
 		return cc_err(err, CC_EIO, conf, "cannot read the built-in profiles: "
 				"%s (set CERTCHAIN_DATA_DIR)", strerror(errno));
+	if (use_index)
+		ix = cc_pidx_open(dir);
 	while (!r && fgets(line, sizeof(line), f))
-		r = conf_line(ps, dir, line, conf, ++lineno, only, &matched, err);
+		r = conf_line(ps, ix, dir, line, conf, ++lineno, only, &matched, err);
 	fclose(f);
+	cc_pidx_close(ix);
 	if (!r && only && !matched)
 		r = cc_err(err, CC_ENOTFOUND, only, "no such profile (not built-in, "
 				"not 'system'; define it as NAME=PATH)");
 	return r;
+}
+
+int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
+			    const char *only, cc_error_t *err)
+{
+	return add_builtin(ps, datadir, only, 1, err);
+}
+
+int cc_profiles_add_builtin_pem(cc_profiles_t *ps, const char *datadir,
+				cc_error_t *err)
+{
+	return add_builtin(ps, datadir, NULL, 0, err);
 }
 
 /* Peels one trailing ",key=value" with a known key off s; 1 if it did. */
