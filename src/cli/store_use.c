@@ -126,6 +126,10 @@ int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 	cc_error_clear(&err);
 	if ((r = contrib_load(o, &c, &err)))
 		goto out;
+	/* A store that adds, drops and anchors nothing leaves both pools as
+	 * they are: copying them would change nothing but the time taken. */
+	if (!cc_pool_count(c.inter) && !cc_pool_count(c.roots) && !cc_pool_count(c.dis))
+		goto out;
 	if (!(na = cc_pool_new()) || !(np = cc_pool_new())) {
 		r = oom(&err);
 		goto out;

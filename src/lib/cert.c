@@ -11,7 +11,8 @@
 #include <openssl/x509v3.h>
 
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
-		       const cc_der_fields_t *f, const char *source)
+		       const cc_der_fields_t *f, const char *source,
+		       const EVP_MD *sha256)
 {
 	cc_cert_t *c = calloc(1, sizeof(*c));
 
@@ -27,7 +28,10 @@ cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 	}
 	memcpy(c->der, der, len);
 	c->len = len;
-	SHA256(der, len, c->fp);
+	/* SHA256() fetches the digest by name on every call (OpenSSL 3),
+	 * which cost more than hashing a certificate; a fetched one does not. */
+	if (!sha256 || !EVP_Digest(der, len, c->fp, NULL, sha256, NULL))
+		SHA256(der, len, c->fp);
 	/* Rebase the spans from the caller's buffer onto our copy. */
 	c->f = *f;
 #define REBASE(s) \

@@ -100,9 +100,10 @@ int cc_err_ssl(cc_error_t *err, int code, const char *where, const char *what);
 int cc_slurp(const char *path, unsigned char **out, size_t *len,
 	     cc_error_t *err);
 
-/* cert.c */
+/* cert.c; sha256 (may be NULL) is a fetched SHA-256 for the fingerprint. */
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
-		       const cc_der_fields_t *f, const char *source);
+		       const cc_der_fields_t *f, const char *source,
+		       const EVP_MD *sha256);
 void cc_cert_free(cc_cert_t *c);
 /* "RSA 2048", "EC P-256", ... for any key (cc_cert_key_desc, cc_key_desc). */
 char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n);

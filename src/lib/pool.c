@@ -16,6 +16,7 @@ struct cc_pool {
 	cc_cert_t **by_subj;
 	cc_cert_t **by_canon; /* NULL until first needed */
 	size_t nbuckets;      /* power of two, shared by all three */
+	EVP_MD *sha256;       /* fetched on the first add, for fingerprints */
 };
 
 cc_pool_t *cc_pool_new(void)
@@ -33,6 +34,7 @@ void cc_pool_free(cc_pool_t *p)
 	free(p->by_fp);
 	free(p->by_subj);
 	free(p->by_canon);
+	EVP_MD_free(p->sha256);
 	free(p);
 }
 
@@ -122,7 +124,9 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 	if (p->n >= CC_MAX_POOL_CERTS)
 		return cc_err(err, CC_ELIMIT, source,
 			      "more than %u certificates", CC_MAX_POOL_CERTS);
-	if (!(c = cc_cert_new(der, len, &f, source)))
+	if (!p->sha256)
+		p->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL); /* NULL: SHA256() */
+	if (!(c = cc_cert_new(der, len, &f, source, p->sha256)))
 		return cc_err(err, CC_ENOMEM, source, "out of memory");
 	if ((old = cc_pool_find_sha256(p, c->fp))) {
 		cc_cert_free(c);
