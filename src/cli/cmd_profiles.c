@@ -81,8 +81,6 @@ static int chain_anchors(cc_profiles_t *ps, const char *chain,
 static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 		     const cc_certlist_t *ca)
 {
-	char fp[65];
-
 	cc_buf_printf(b, "{\"data_dir\":");
 	cc_buf_json_str(b, cli_data_dir());
 	cc_buf_printf(b, ",\"anchors_loaded\":%zu,\"profiles\":",
@@ -99,6 +97,7 @@ static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 		cc_buf_printf(b, "],\"has\":{");
 		for (size_t i = 0; i < cc_profiles_count(ps); i++) {
 			size_t m = 0;
+			char fp[65];
 			cc_buf_printf(b, "%s", i ? "," : "");
 			cc_buf_json_str(b, cc_profile_name(ps, i));
 			cc_buf_printf(b, ":[");

@@ -346,11 +346,11 @@ static int conf_keys(char **rest, conf_meta_t *m, const char *conf,
 		     unsigned lineno, cc_error_t *err)
 {
 	char *t = *rest, val[CONF_LINE_MAX];
-	size_t k, n;
-	int r;
+	size_t k;
 
 	while ((k = key_len(t))) {
-		n = strcspn(t, " \t\r\n");
+		size_t n = strcspn(t, " \t\r\n");
+		int r;
 		snprintf(val, sizeof(val), "%.*s", (int)(n - k - 1), t + k + 1);
 		if ((r = conf_key(m, t, k, val, conf, lineno, err)))
 			return r;
