@@ -16,6 +16,7 @@
  *                         u64 mtime_nsec, u32 ncerts, u32 cert index...
  *   (file 0 is profiles.conf, with no certificates)
  *   u32 ncerts; per certificate: u32 len, DER
+ *   u64 cc_hash64 of every byte before it (a damaged index is not used)
  */
 #include "internal.h"
 
@@ -87,11 +88,15 @@ static int same_stat(const char *path, uint64_t size, uint64_t sec, uint64_t nse
 
 static int parse(cc_pidx_t *ix)
 {
-	rd_t r = { ix->buf, ix->buf + ix->len, 0 };
+	rd_t r = { ix->buf, ix->buf + ix->len, 0 }, t;
 	const unsigned char *m = take(&r, 8);
 
-	if (!m || memcmp(m, IDX_MAGIC, 8))
+	if (!m || memcmp(m, IDX_MAGIC, 8) || ix->len < 16)
 		return -1;
+	t = (rd_t){ ix->buf + ix->len - 8, ix->buf + ix->len, 0 };
+	if (get(&t, 8) != cc_hash64(ix->buf, ix->len - 8))
+		return -1;
+	r.end -= 8;
 	ix->nfiles = (uint32_t)get(&r, 4);
 	if (!ix->nfiles || ix->nfiles > IDX_MAX_FILES)
 		return -1;
@@ -279,6 +284,7 @@ int cc_profiles_index_write(const char *datadir, cc_error_t *err)
 			put(&b, c->len, 4);
 			append(&b, c->der, c->len);
 		}
+		put(&b, b.oom ? 0 : cc_hash64(b.p, b.n), 8);
 		r = b.oom ? cc_err(err, CC_ENOMEM, path, "out of memory")
 			  : cc_write_file_atomic(path, b.p, b.n, 0644, err);
 	}

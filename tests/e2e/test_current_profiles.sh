@@ -261,7 +261,8 @@ if [ -s "$src/trust-stores/profiles.idx" ]; then
 	mkdir -p "$T/ix" && cp -rp "$src/trust-stores" "$T/ix/"
 	env CERTCHAIN_DATA_DIR=$T/ix "$CERTCHAIN" profiles --no-store --json | sed 's/"data_dir":"[^"]*"//' >"$T/ix1.json"
 	rm "$T/ix/trust-stores/profiles.idx"
-	env CERTCHAIN_DATA_DIR=$T/ix "$CERTCHAIN" profiles --no-store --json | sed 's/"data_dir":"[^"]*"//' >"$T/ix2.json"
+	env CERTCHAIN_DATA_DIR=$T/ix "$CERTCHAIN" profiles --no-store --json >"$T/ix2raw.json"
+	sed 's/"data_dir":"[^"]*"//' "$T/ix2raw.json" >"$T/ix2.json"
 	expect_eq "$(cmp -s "$T/ix1.json" "$T/ix2.json" && echo same)" "same" "index: the same profiles as from the PEM files"
 	cp -p "$src/trust-stores/profiles.idx" "$T/ix/trust-stores/"
 	# a store edited after the index was built: the PEM wins
@@ -275,6 +276,29 @@ if [ -s "$src/trust-stores/profiles.idx" ]; then
 	expect_rc 0 "index: a truncated index is ignored" env CERTCHAIN_DATA_DIR=$T/ix "$CERTCHAIN" profiles --no-store --json
 	expect_eq "$(jget "$T/out" '[p["anchors"] for p in j["profiles"] if p["name"] == "apple-2025"][0]')" "156" \
 		"... the stores come from the PEM files"
+	# one byte changed inside a certificate, size and time kept: not used
+	cp -p "$src/trust-stores/profiles.idx" "$T/ix/trust-stores/profiles.idx"
+	python3 - "$T/ix/trust-stores/profiles.idx" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[len(b) // 2] ^= 0x01
+open(sys.argv[1], "r+b").write(b)
+PY
+	touch -r "$src/trust-stores/profiles.idx" "$T/ix/trust-stores/profiles.idx"
+	env CERTCHAIN_DATA_DIR=$T/ix "$CERTCHAIN" profiles --no-store --json >"$T/ix4.json"
+	env CERTCHAIN_DATA_DIR=$T/ix strace -f -e trace=openat -o "$T/ix4.trace" "$CERTCHAIN" profiles --no-store >/dev/null 2>&1 ||
+		bad "strace (scripts/install-deps installs it)"
+	expect_grep "apple-2025-10-16.pem" "$T/ix4.trace" "index: a damaged index (checksum) -> the PEM files are read"
+	# and the intact one spares them
+	cp -p "$src/trust-stores/profiles.idx" "$T/ix/trust-stores/profiles.idx"
+	env CERTCHAIN_DATA_DIR=$T/ix strace -f -e trace=openat -o "$T/ix5.trace" "$CERTCHAIN" profiles --no-store >/dev/null 2>&1
+	expect_nogrep "apple-2025-10-16.pem" "$T/ix5.trace" "index: an intact index -> no store PEM file is opened"
+	python3 - "$T/ix4.json" "$T/ix2raw.json" <<'PY' && ok "... and give the same profiles as without an index (android-13 aside, edited above)" || bad "damaged index: profiles differ"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+strip = lambda j: [p for p in j["profiles"] if p["name"] != "android-13"]
+assert strip(a) == strip(b)
+PY
 else
 	bad "index: $src/trust-stores/profiles.idx was not built by make"
 fi
