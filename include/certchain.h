@@ -660,7 +660,8 @@ char *cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served,
 			char *buf, size_t n);
 
 /*
- * Section: today's clients and legacy clients, counted apart (groups.c).
+ * Section: today's clients and legacy clients, counted apart (groups.c), and
+ * a chain's possible anchors per profile (anchors_of.c).
  */
 
 /** How the profiles of one group judge a chain. */
