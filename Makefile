@@ -21,9 +21,12 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libcertchain.a
 BIN      := $(BUILD)/certchain
+# The built-in stores precomputed (see src/lib/profile_index.c), beside them.
+IDX      := data/trust-stores/profiles.idx
+IDX_TOOL := $(BUILD)/tools/profiles-index
 
 .PHONY: check-run all check demo install clean check-asan check-valgrind deps
-all: $(BIN)
+all: $(BIN) $(IDX)
 
 # On a fresh machine `make demo` / `make check` install what they need first
 # (as root, through scripts/install-deps); elsewhere they say what is missing.
@@ -44,6 +47,13 @@ $(LIBA): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)
 
+$(IDX_TOOL): tools/profiles-index.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LDLIBS)
+
+$(IDX): $(IDX_TOOL) data/trust-stores/profiles.conf $(wildcard data/trust-stores/*.pem)
+	$(IDX_TOOL) data
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testpki.c tests/unit/testpki.h $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< tests/unit/testpki.c $(LIBA) \
@@ -55,7 +65,7 @@ check: deps
 	@if [ "$(FUZZ_SMOKE)" != no ]; then $(MAKE) --no-print-directory fuzz-smoke; fi
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BIN) $(UNIT_BIN)
+check-run: $(BIN) $(IDX) $(UNIT_BIN)
 	@bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
 
 check-asan:
@@ -63,21 +73,22 @@ check-asan:
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
-check-valgrind: $(BIN) $(UNIT_BIN)
+check-valgrind: $(BIN) $(IDX) $(UNIT_BIN)
 	@CERTCHAIN_TIME_SCALE=100 CERTCHAIN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 	  bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
 
 demo: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(IDX)
 	@bash scripts/demo.sh "$(abspath $(BIN))"
 
-install: $(BIN)
+install: $(BIN) $(IDX)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/certchain
 	install -D -m 0644 include/certchain.h $(DESTDIR)$(PREFIX)/include/certchain.h
 	install -D -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libcertchain.a
 	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(PREFIX)/share/man/man1/certchain.1
 	install -d $(DESTDIR)$(DATADIR)/trust-stores
-	install -m 0644 data/trust-stores/* $(DESTDIR)$(DATADIR)/trust-stores/
+	# -p keeps the modification times profiles.idx was checked against
+	install -p -m 0644 data/trust-stores/* $(DESTDIR)$(DATADIR)/trust-stores/
 
 clean:
 	rm -rf build build-asan build-fuzz

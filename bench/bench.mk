@@ -18,7 +18,7 @@ $(BENCH_POOL): $(BENCH_BUILD)/gen_pool
 	$(BENCH_BUILD)/gen_pool $(dir $@)
 	touch $@
 
-bench: $(BIN) $(BENCH_BUILD)/bulk $(BENCH_POOL)
+bench: $(BIN) $(IDX) $(BENCH_BUILD)/bulk $(BENCH_POOL)
 	@CERTCHAIN="$(abspath $(BIN))" BENCH_BUILD="$(abspath $(BENCH_BUILD))" \
 	  BENCH_TOOLS="$(abspath $(BENCH_BUILD))" \
 	  SHARED_DATA="$${CERTCHAIN_SHARED_DATA:-$(abspath ..)/shared/data}" bash bench/run.sh

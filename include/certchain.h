@@ -169,9 +169,22 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 		    const char *source, cc_cert_t **out, int *added,
 		    cc_error_t *err);
 
+/**
+ * Adds c (a certificate of any pool) to p as cc_pool_add_der() would, but
+ * without parsing or hashing it again: the copy shares what c already knows
+ * (fingerprint, names, a verified signature, its decode). *out (may be NULL)
+ * is p's certificate, the existing one when p already had it.
+ */
+int cc_pool_add_copy(cc_pool_t *p, const cc_cert_t *c, cc_cert_t **out,
+		     cc_error_t *err);
+
 /** Load flags for cc_pool_load(). */
 enum cc_load_flags {
-	CC_LOAD_ALLOW_EMPTY = 1 << 0 /**< a file with no certificate is not an error */
+	CC_LOAD_ALLOW_EMPTY = 1 << 0, /**< a file with no certificate is not an error */
+	/** In a directory, read each file (device and inode) once: the hash
+	 *  links of an OpenSSL CA directory point at the files beside them, so
+	 *  only order loses the repeats. */
+	CC_LOAD_ONCE_PER_FILE = 1 << 1
 };
 
 /**
@@ -470,6 +483,28 @@ double cc_profile_weight(const cc_profiles_t *ps, size_t i);
 const char *cc_profile_source(const cc_profiles_t *ps, size_t i);
 /** Number of distinct anchors of profile i. */
 size_t cc_profile_anchor_count(const cc_profiles_t *ps, size_t i);
+
+/**
+ * Which clients a profile stands for: ones in use today (the default, also
+ * for system, store, roots and NAME=PATH profiles) or legacy ones (the 2017
+ * snapshots). explain and check report the two groups separately.
+ */
+typedef enum cc_profile_group {
+	CC_PROFILE_CURRENT = 0,
+	CC_PROFILE_LEGACY = 1
+} cc_profile_group_t;
+/** Number of groups: arrays indexed by cc_profile_group_t have this size. */
+#define CC_PROFILE_NGROUPS 2
+
+/** Profile i's group: profiles.conf's group=, or -p ...,group=. */
+cc_profile_group_t cc_profile_group(const cc_profiles_t *ps, size_t i);
+/** "current" or "legacy". Static. */
+const char *cc_profile_group_name(cc_profile_group_t g);
+/** Parses "current" or "legacy" into *out. Returns 0 or CC_EINVAL. */
+int cc_profile_group_parse(const char *s, cc_profile_group_t *out);
+/** Profile i's date (profiles.conf's date=, "2025-10"), or "" when unknown.
+ *  Owned by the set. */
+const char *cc_profile_date(const cc_profiles_t *ps, size_t i);
 /** 1 if c (compared by SHA-256, from any pool) is an anchor of profile i. */
 int cc_profile_has_anchor(const cc_profiles_t *ps, size_t i, const cc_cert_t *c);
 /** Index of the profile called name, or -1. */
@@ -518,10 +553,20 @@ int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
 			    const char *only, cc_error_t *err);
 
 /**
+ * Writes datadir/trust-stores/profiles.idx: every built-in store read from
+ * its PEM file, each distinct certificate's DER once, with the size and
+ * modification time of profiles.conf and of each store. cc_profiles_add_builtin
+ * then takes a store from the index while its file is unchanged, and from the
+ * PEM otherwise. `make` runs this (tools/profiles-index). Returns 0 or a CC_E*
+ * code naming the file; the index is written atomically.
+ */
+int cc_profiles_index_write(const char *datadir, cc_error_t *err);
+
+/**
  * Adds a profile from a specification, the syntax of --profile:
  *   NAME                         a built-in profile or "system"
  *   NAME=PATH                    anchors from a file or directory
- *   ...[,behaviour=B][,weight=W] trailing options (either form)
+ *   ...[,behaviour=B][,weight=W][,group=G] trailing options (either form)
  * Options are peeled from the right, so a PATH may itself contain commas.
  * datadir may be NULL when no built-in is referred to.
  */
@@ -613,6 +658,58 @@ void cc_matrix_clear(cc_matrix_t *m);
  */
 char *cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served,
 			char *buf, size_t n);
+
+/*
+ * Section: today's clients and legacy clients, counted apart (groups.c), and
+ * a chain's possible anchors per profile (anchors_of.c).
+ */
+
+/** How the profiles of one group judge a chain. */
+typedef struct cc_group_tally {
+	size_t n;        /**< profiles in the group */
+	size_t ntrusted; /**< of which trust the chain */
+	size_t untrusted[CC_MAX_PROFILES]; /**< indexes of the others, in set order */
+	size_t nuntrusted;
+} cc_group_tally_t;
+
+/**
+ * Tallies v (verdicts of ps's profiles) per group: out[CC_PROFILE_CURRENT]
+ * counts today's clients, out[CC_PROFILE_LEGACY] the legacy ones.
+ */
+void cc_verdicts_by_group(const cc_profiles_t *ps, const cc_verdicts_t *v,
+			  cc_group_tally_t out[CC_PROFILE_NGROUPS]);
+
+/**
+ * The anchors of ps's shared pool that some path from leaf (through
+ * untrusted, which may be NULL) ends at, checked for structure and
+ * signatures but not dates, plus leaf itself when it is such an anchor.
+ * Appends them (owned by ps) to out without duplicates; returns how many
+ * were appended or a negative CC_E* code. With cc_profile_has_anchor() this
+ * says which of a chain's possible anchors each profile has.
+ */
+int cc_profiles_chain_anchors(cc_profiles_t *ps, cc_cert_t *leaf,
+			      cc_pool_t *untrusted, cc_certlist_t *out,
+			      cc_error_t *err);
+
+/** Which clients need the longer chain (the cross-signs) that m recommends. */
+typedef struct cc_need {
+	const cc_matrix_row_t *best;     /**< m's first row (borrowed) */
+	const cc_matrix_row_t *shortest; /**< the row serving fewest certificates */
+	/** Per group: n = profiles of the group; untrusted = those that trust
+	 *  best but not shortest (they need the extra certificates); ntrusted
+	 *  is unused. */
+	cc_group_tally_t need[CC_PROFILE_NGROUPS];
+} cc_need_t;
+
+/**
+ * When m's best row (a trusted one) serves more certificates than its
+ * shortest candidate (typically: the cross-signs on top of the issuing CA),
+ * fills out with the profiles, per group, that would lose trust without them
+ * and returns 1. Returns 0 (out zeroed) when the best row is already the
+ * shortest or nothing is trusted. Rows are borrowed from m.
+ */
+int cc_matrix_need_longer(const cc_profiles_t *ps, const cc_matrix_t *m,
+			  cc_need_t *out);
 
 /* ------------------------------------------------------------- store */
 /*

@@ -22,7 +22,8 @@ run "$BIN" verify -r "$R/usertrust-rsa-root.pem" --at 2026-06-01T00:00:00Z "$T/s
 say "5. The fix: build the chain through the cross-sign and verify it"
 "$BIN" build -I "$R" -r "$R/usertrust-rsa-root.pem" --at 2026-06-01T00:00:00Z -o "$T/fixed.pem" "$R/sectigo-dv-r36.pem" >/dev/null
 run "$BIN" verify -r "$R/usertrust-rsa-root.pem" --at 2026-06-01T00:00:00Z "$T/fixed.pem"
-say "6. Which chain do the most clients trust? The built-in 2017 root stores (Windows, macOS, iOS, NSS, Android, Ubuntu) plus this machine's"
+say "6. Who still needs the cross-sign? Today's root stores (Apple 2025, Android 13 and 7, Chrome v36, Mozilla 2023, this machine's) and the legacy 2017 ones, and which of R36's possible anchors each holds"
+run "$BIN" profiles -I "$R" "$R/sectigo-dv-r36.pem"
 run "$BIN" explain -I "$R" --at 2026-06-01T00:00:00Z "$R/sectigo-dv-r36.pem"
 say "7. The 2021 DST Root CA X3 failure: old OpenSSL (served-order) versus old Android and a modern client"
 run "$BIN" explain -I "$R/isrg-root-x1-cross-by-dst-root-ca-x3.pem" -p ubuntu-2017 -p android-4.4 \

@@ -234,6 +234,17 @@ void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
 void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
 /* paths (may be NULL): the ranked build, to name each row's anchor. */
+/* groups.c: today's clients and legacy clients, apart. One line
+ * "PREFIXtoday's clients: 3/5 trust it (not a, b); legacy clients: ...". */
+void cli_groups_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
+		     const char *prefix);
+/* "who needs more than X:" and one line per group, when m's best chain
+ * serves more than its shortest candidate; nothing otherwise. */
+void cli_groups_need_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+/* {"current":{"profiles":N,"trusted_by":N,"untrusted":[names]},"legacy":...} */
+void cli_groups_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v);
+/* {"shortest_served":N,"current":[names],"legacy":[names]} or null. */
+void cli_groups_need_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
 void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		 const cc_paths_t *paths);
 /* build and explain share one implementation; explain=1 for 'explain'. */

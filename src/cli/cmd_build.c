@@ -18,7 +18,8 @@ static const char usage_text[] =
 	"  -p, --profile SPEC            trust profile (repeatable): a built-in NAME,\n"
 	"                                'system', or NAME=PATH; either form may end\n"
 	"                                in ,behaviour=pathbuild|served-order|\n"
-	"                                no-expiry-check-on-anchor and ,weight=W.\n"
+	"                                no-expiry-check-on-anchor, ,weight=W and\n"
+	"                                ,group=current|legacy.\n"
 	"                                Default: every built-in profile + system\n"
 	"                                (see 'certchain profiles')\n"
 	"  -r, --roots FILE|DIR          explicit trust anchors (repeatable): one\n"
@@ -191,6 +192,8 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 		      r->row ? r->row->verdicts.ntrusted : 0,
 		      r->row ? r->row->verdicts.score : 0.0);
 	cli_profiles_json(b, r->profs);
+	cc_buf_printf(b, ",\"need_longer\":");
+	cli_groups_need_json(b, r->profs, &r->m);
 	cc_buf_printf(b, ",\"matrix\":");
 	cli_matrix_json(b, r->profs, &r->m);
 	cc_buf_printf(b, ",\"paths\":[");
@@ -241,6 +244,7 @@ static void why_text(cc_buf_t *b, const result_t *r)
 			cc_buf_printf(b, "%s %s", k++ ? "," : "",
 				      cc_profile_name(r->profs, i));
 	cc_buf_printf(b, "\n");
+	cli_groups_text(b, r->profs, v, "");
 	for (size_t i = 0; i < np; i++)
 		if (!v->v[i].trusted)
 			cc_buf_printf(b, "not trusted by %s: %s\n",

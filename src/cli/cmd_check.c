@@ -299,6 +299,9 @@ static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict
 	if (fx)
 		cc_buf_printf(b, "; the chain to serve: %zu/%zu", fx->ntrusted, fx->n);
 	cc_buf_printf(b, "\n");
+	cli_groups_text(b, o->profs, &v->verd, "  served chain: ");
+	if (fx)
+		cli_groups_text(b, o->profs, fx, "  chain to serve: ");
 }
 
 static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict *v)

@@ -7,16 +7,22 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: certchain profiles [-p SPEC]... [-r ROOTS]... [--json]\n"
+	"usage: certchain profiles [-p SPEC]... [-r ROOTS]... [-I FILE|DIR]...\n"
+	"                          [--json] [CHAIN]\n"
 	"\n"
-	"Lists trust profiles: name, number of anchors, client behaviour,\n"
-	"weight (share of clients, used in ranking) and where the anchors come\n"
-	"from. Without -p/-r: every built-in profile plus 'system', the set\n"
-	"'certchain build' uses by default.\n"
+	"Lists trust profiles, today's clients first, then the legacy ones: name,\n"
+	"number of anchors, client behaviour, weight (share of clients, used in\n"
+	"ranking), date of the store and where the anchors come from. Without\n"
+	"-p/-r: every built-in profile plus 'system', the set 'certchain build'\n"
+	"uses by default. With CHAIN (a certificate file, leaf or CA first): the\n"
+	"anchors its paths can end at, and which of them each profile has.\n"
 	"\n"
 	"  -p, --profile SPEC   NAME, 'system' or NAME=PATH, with optional\n"
-	"                       ,behaviour=B and ,weight=W (repeatable)\n"
+	"                       ,behaviour=B ,weight=W ,group=current|legacy\n"
+	"                       (repeatable)\n"
 	"  -r, --roots FILE|DIR explicit anchors, as the profile 'roots'\n"
+	"  -I, --intermediates FILE|DIR\n"
+	"                       certificates that may complete CHAIN's paths\n"
 	"      --store DIR      certificate store whose enabled roots are the\n"
 	"                       profile 'store' (default: the usual store)\n"
 	"      --no-store       leave the store out\n"
@@ -29,6 +35,10 @@ static const char usage_text[] =
 	"Built-in profiles are read from CERTCHAIN_DATA_DIR/trust-stores, else\n"
 	"the installed share/certchain/trust-stores.\n"
 	"exit: 0 listed, 2 usage or input error\n";
+
+static const char *group_title[CC_PROFILE_NGROUPS] = {
+	"today's clients", "legacy clients (2017 and older snapshots)"
+};
 
 /* Certificates that anchor at least one profile (a store-disabled one
  * stays loaded but anchors none). */
@@ -46,10 +56,122 @@ static size_t distinct_anchors(cc_profiles_t *ps)
 	return n;
 }
 
+/* The chain's possible anchors (-I completes its paths); 0 or exit code. */
+static int chain_anchors(cc_profiles_t *ps, const char *chain,
+			 const char **inter, size_t ni, cc_certlist_t *out)
+{
+	cc_pool_t *u = cc_pool_new();
+	cc_certlist_t order = { 0 };
+	cc_error_t err;
+	int r = u ? 0 : EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if (!r)
+		r = cli_load(u, chain, 0, &order);
+	for (size_t i = 0; !r && i < ni; i++)
+		r = cli_load(u, inter[i], 0, NULL);
+	if (!r && cc_profiles_chain_anchors(ps, order.v[0], u, out, &err) < 0)
+		r = cli_fail(&err);
+	cc_certlist_clear(&order);
+	/* out's certificates belong to ps's pool, not to u */
+	cc_pool_free(u);
+	return r;
+}
+
+static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
+		     const cc_certlist_t *ca)
+{
+	cc_buf_printf(b, "{\"data_dir\":");
+	cc_buf_json_str(b, cli_data_dir());
+	cc_buf_printf(b, ",\"anchors_loaded\":%zu,\"profiles\":",
+		      cc_pool_count(cc_profiles_pool(ps)));
+	cli_profiles_json(b, ps);
+	if (chain) {
+		cc_buf_printf(b, ",\"chain\":{\"file\":");
+		cc_buf_json_str(b, chain);
+		cc_buf_printf(b, ",\"anchors\":[");
+		for (size_t k = 0; k < ca->n; k++) {
+			cc_buf_printf(b, "%s", k ? "," : "");
+			cc_json_cert(b, ca->v[k]);
+		}
+		cc_buf_printf(b, "],\"has\":{");
+		for (size_t i = 0; i < cc_profiles_count(ps); i++) {
+			size_t m = 0;
+			char fp[65];
+			cc_buf_printf(b, "%s", i ? "," : "");
+			cc_buf_json_str(b, cc_profile_name(ps, i));
+			cc_buf_printf(b, ":[");
+			for (size_t k = 0; k < ca->n; k++)
+				if (cc_profile_has_anchor(ps, i, ca->v[k])) {
+					cc_cert_sha256_hex(ca->v[k], fp);
+					cc_buf_printf(b, "%s\"%s\"", m++ ? "," : "", fp);
+				}
+			cc_buf_printf(b, "]");
+		}
+		cc_buf_printf(b, "}}");
+	}
+	cc_buf_printf(b, "}\n");
+}
+
+static void text_row(cc_buf_t *b, cc_profiles_t *ps, size_t i)
+{
+	const char *d = cc_profile_date(ps, i);
+
+	cc_buf_printf(b, "%-14s %7zu  %-25s %6g  %-10s %s\n", cc_profile_name(ps, i),
+		      cc_profile_anchor_count(ps, i),
+		      cc_behaviour_name(cc_profile_behaviour(ps, i)),
+		      cc_profile_weight(ps, i), *d ? d : "-", cc_profile_source(ps, i));
+}
+
+static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
+		     const cc_certlist_t *ca)
+{
+	size_t n[CC_PROFILE_NGROUPS] = { 0 };
+	char cn[256];
+
+	for (int g = 0; g < CC_PROFILE_NGROUPS; g++) {
+		for (size_t i = 0; i < cc_profiles_count(ps); i++)
+			if ((int)cc_profile_group(ps, i) == g && !n[g]++)
+				cc_buf_printf(b, "%s%s:\n%-14s %7s  %-25s %6s  %-10s %s\n",
+					      g ? "\n" : "", group_title[g], "profile",
+					      "anchors", "behaviour", "weight", "date",
+					      "source");
+		for (size_t i = 0; i < cc_profiles_count(ps); i++)
+			if ((int)cc_profile_group(ps, i) == g)
+				text_row(b, ps, i);
+	}
+	cc_buf_printf(b, "%zu profiles (%zu today's, %zu legacy), %zu distinct anchors\n",
+		      cc_profiles_count(ps), n[CC_PROFILE_CURRENT],
+		      n[CC_PROFILE_LEGACY], distinct_anchors(ps));
+	if (!chain)
+		return;
+	cc_buf_printf(b, "\nanchors %s can end at, and the profiles that have each:\n",
+		      chain);
+	if (!ca->n)
+		cc_buf_printf(b, "  none: no path from it reaches an anchor of these "
+				 "profiles (missing intermediates? give them with -I)\n");
+	for (size_t k = 0; k < ca->n; k++) {
+		cc_buf_printf(b, "  %s:", cc_cert_name(ca->v[k], 0, cn, sizeof(cn)));
+		for (int g = 0; g < CC_PROFILE_NGROUPS; g++) {
+			size_t m = 0;
+			for (size_t i = 0; i < cc_profiles_count(ps); i++)
+				if ((int)cc_profile_group(ps, i) == g &&
+				    cc_profile_has_anchor(ps, i, ca->v[k]))
+					cc_buf_printf(b, "%s %s", m++ ? "," : g ? "\n    legacy:" : "\n    today:",
+						      cc_profile_name(ps, i));
+			if (!m && n[g])
+				cc_buf_printf(b, "\n    %s: none", g ? "legacy" : "today");
+		}
+		cc_buf_printf(b, "\n");
+	}
+}
+
 static int list(const char **specs, size_t ns, const char **roots, size_t nr,
-		int json, const cli_store_opts_t *so)
+		const char **inter, size_t ni, const char *chain, int json,
+		const cli_store_opts_t *so)
 {
 	cc_profiles_t *ps = cc_profiles_new();
+	cc_certlist_t ca = { 0 };
 	cc_buf_t b = { 0 };
 	int rc;
 
@@ -60,26 +182,14 @@ static int list(const char **specs, size_t ns, const char **roots, size_t nr,
 	rc = cli_profiles(ps, specs, ns, roots, nr);
 	if (!rc)
 		rc = cli_store_add_profile(so, ps);
-	if (!rc && json) {
-		cc_buf_printf(&b, "{\"data_dir\":");
-		cc_buf_json_str(&b, cli_data_dir());
-		cc_buf_printf(&b, ",\"anchors_loaded\":%zu,\"profiles\":",
-			      cc_pool_count(cc_profiles_pool(ps)));
-		cli_profiles_json(&b, ps);
-		cc_buf_printf(&b, "}\n");
-	} else if (!rc) {
-		cc_buf_printf(&b, "%-14s %7s  %-25s %6s  %s\n", "profile", "anchors",
-			      "behaviour", "weight", "source");
-		for (size_t i = 0; i < cc_profiles_count(ps); i++)
-			cc_buf_printf(&b, "%-14s %7zu  %-25s %6g  %s\n",
-				      cc_profile_name(ps, i),
-				      cc_profile_anchor_count(ps, i),
-				      cc_behaviour_name(cc_profile_behaviour(ps, i)),
-				      cc_profile_weight(ps, i), cc_profile_source(ps, i));
-		cc_buf_printf(&b, "%zu profiles, %zu distinct anchors\n",
-			      cc_profiles_count(ps), distinct_anchors(ps));
-	}
+	if (!rc && chain)
+		rc = chain_anchors(ps, chain, inter, ni, &ca);
+	if (!rc && json)
+		json_out(&b, ps, chain, &ca);
+	else if (!rc)
+		text_out(&b, ps, chain, &ca);
 	cli_flush(&b);
+	cc_certlist_clear(&ca);
 	cc_profiles_free(ps);
 	return rc;
 }
@@ -89,6 +199,7 @@ int cmd_profiles(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "profile", required_argument, 0, 'p' },
 		{ "roots", required_argument, 0, 'r' },
+		{ "intermediates", required_argument, 0, 'I' },
 		{ "json", no_argument, 0, 1 },
 		{ "store", required_argument, 0, 2 },
 		{ "no-store", no_argument, 0, 3 },
@@ -97,19 +208,22 @@ int cmd_profiles(int argc, char **argv)
 	};
 	const char **specs = calloc((size_t)argc, sizeof(*specs));
 	const char **roots = calloc((size_t)argc, sizeof(*roots));
+	const char **inter = calloc((size_t)argc, sizeof(*inter));
+	const char *chain = NULL;
 	cli_store_opts_t so = { 0 };
-	size_t ns = 0, nr = 0;
+	size_t ns = 0, nr = 0, ni = 0;
 	int c, json = 0, rc = -1;
 
-	if (!specs || !roots) {
+	if (!specs || !roots || !inter) {
 		fprintf(stderr, "certchain: out of memory\n");
 		rc = EXIT_USAGE;
 	}
 	optind = 1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "p:r:h", lo, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, "p:r:I:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p': specs[ns++] = optarg; break;
 		case 'r': roots[nr++] = optarg; break;
+		case 'I': inter[ni++] = optarg; break;
 		case 1: json = 1; break;
 		case 2: so.dir = optarg; break;
 		case 3: so.no_store = 1; break;
@@ -117,11 +231,16 @@ int cmd_profiles(int argc, char **argv)
 		default: rc = cli_bad_option("profiles", argv, lo);
 		}
 	}
+	if (rc < 0 && optind < argc)
+		chain = argv[optind++];
 	if (rc < 0 && optind != argc)
 		rc = cli_usage_error("profiles", "unexpected argument '%s'", argv[optind]);
+	if (rc < 0 && ni && !chain)
+		rc = cli_usage_error("profiles", "-I completes a CHAIN: give one");
 	if (rc < 0)
-		rc = list(specs, ns, roots, nr, json, &so);
+		rc = list(specs, ns, roots, nr, inter, ni, chain, json, &so);
 	free(specs);
 	free(roots);
+	free(inter);
 	return rc;
 }

@@ -49,13 +49,11 @@ static int copy_except(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *drop,
 {
 	for (size_t i = 0; i < cc_pool_count(src); i++) {
 		cc_cert_t *c = cc_pool_get(src, i);
-		size_t len;
-		const unsigned char *der = cc_cert_der(c, &len);
 		int r;
 
 		if (drop && cc_pool_find_sha256(drop, cc_cert_sha256(c)))
 			continue;
-		if ((r = cc_pool_add_der(dst, der, len, cc_cert_source(c), NULL, NULL, err)))
+		if ((r = cc_pool_add_copy(dst, c, NULL, err)))
 			return r;
 	}
 	return 0;
@@ -127,6 +125,10 @@ int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 		return 0;
 	cc_error_clear(&err);
 	if ((r = contrib_load(o, &c, &err)))
+		goto out;
+	/* A store that adds, drops and anchors nothing leaves both pools as
+	 * they are: copying them would change nothing but the time taken. */
+	if (!cc_pool_count(c.inter) && !cc_pool_count(c.roots) && !cc_pool_count(c.dis))
 		goto out;
 	if (!(na = cc_pool_new()) || !(np = cc_pool_new())) {
 		r = oom(&err);

@@ -99,9 +99,15 @@ void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps)
 		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
 		cc_buf_json_str(b, cc_profile_name(ps, i));
 		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"weight\":%g,\"anchors\":%zu,"
-				 "\"source\":",
+				 "\"group\":\"%s\",\"date\":",
 			      cc_behaviour_name(cc_profile_behaviour(ps, i)),
-			      cc_profile_weight(ps, i), cc_profile_anchor_count(ps, i));
+			      cc_profile_weight(ps, i), cc_profile_anchor_count(ps, i),
+			      cc_profile_group_name(cc_profile_group(ps, i)));
+		if (*cc_profile_date(ps, i))
+			cc_buf_json_str(b, cc_profile_date(ps, i));
+		else
+			cc_buf_printf(b, "null");
+		cc_buf_printf(b, ",\"source\":");
 		cc_buf_json_str(b, cc_profile_source(ps, i));
 		cc_buf_printf(b, "}");
 	}
@@ -113,13 +119,17 @@ void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v)
 	char fp[65];
 
 	cc_buf_printf(b, "{\"trusted_by\":%zu,\"profiles\":%zu,\"score\":%.4f,"
-			 "\"verdicts\":[", v->ntrusted, v->n, v->score);
+			 "\"groups\":", v->ntrusted, v->n, v->score);
+	cli_groups_json(b, ps, v);
+	cc_buf_printf(b, ",\"verdicts\":[");
 	for (size_t i = 0; i < v->n; i++) {
 		const cc_verdict_t *x = &v->v[i];
 		cc_buf_printf(b, "%s{\"profile\":", i ? "," : "");
 		cc_buf_json_str(b, cc_profile_name(ps, x->profile));
-		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"trusted\":%s,\"anchor\":",
+		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"group\":\"%s\",\"trusted\":%s,"
+				 "\"anchor\":",
 			      cc_behaviour_name(cc_profile_behaviour(ps, x->profile)),
+			      cc_profile_group_name(cc_profile_group(ps, x->profile)),
 			      x->trusted ? "true" : "false");
 		if (x->anchor) {
 			cc_cert_sha256_hex(x->anchor, fp);
@@ -279,6 +289,7 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 			 "clients by weight)\n",
 		      best->verdicts.ntrusted, best->verdicts.n,
 		      100.0 * best->verdicts.score);
+	cli_groups_text(b, ps, &best->verdicts, "  ");
 	for (size_t p = 0; p < best->verdicts.n; p++)
 		if (!best->verdicts.v[p].trusted)
 			cc_buf_printf(b, "  even so, %s does not trust it: %s\n",
@@ -297,4 +308,5 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 	if (m->n > EXPLAIN_MAX_ALTERNATIVES + 1)
 		cc_buf_printf(b, "(%zu more candidate chains: see --all)\n",
 			      m->n - EXPLAIN_MAX_ALTERNATIVES - 1);
+	cli_groups_need_text(b, ps, m);
 }

@@ -11,7 +11,8 @@
 #include <openssl/x509v3.h>
 
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
-		       const cc_der_fields_t *f, const char *source)
+		       const cc_der_fields_t *f, const char *source,
+		       const EVP_MD *sha256)
 {
 	cc_cert_t *c = calloc(1, sizeof(*c));
 
@@ -27,7 +28,10 @@ cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 	}
 	memcpy(c->der, der, len);
 	c->len = len;
-	SHA256(der, len, c->fp);
+	/* SHA256() fetches the digest by name on every call (OpenSSL 3),
+	 * which cost more than hashing a certificate; a fetched one does not. */
+	if (!sha256 || !EVP_Digest(der, len, c->fp, NULL, sha256, NULL))
+		SHA256(der, len, c->fp);
 	/* Rebase the spans from the caller's buffer onto our copy. */
 	c->f = *f;
 #define REBASE(s) \
@@ -41,6 +45,45 @@ cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 #undef REBASE
 	c->subj_hash = cc_hash64(c->f.subject.p, c->f.subject.n);
 	c->spki_hash = cc_hash64(c->f.spki.p, c->f.spki.n);
+	return c;
+}
+
+cc_cert_t *cc_cert_copy(const cc_cert_t *src)
+{
+	cc_cert_t *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->der = malloc(src->len);
+	c->source = strdup(src->source);
+	c->sig_key = src->sig_key ? malloc(src->sig_key_len) : NULL;
+	if (!c->der || !c->source || (src->sig_key && !c->sig_key)) {
+		cc_cert_free(c);
+		return NULL;
+	}
+	memcpy(c->der, src->der, src->len);
+	c->len = src->len;
+	memcpy(c->fp, src->fp, sizeof(c->fp));
+	c->f = src->f;
+#define REBASE(s) \
+	if ((s).p)  \
+	(s).p = c->der + ((s).p - src->der)
+	REBASE(c->f.issuer);
+	REBASE(c->f.subject);
+	REBASE(c->f.spki);
+	REBASE(c->f.ski);
+	REBASE(c->f.aki);
+#undef REBASE
+	c->subj_hash = src->subj_hash;
+	c->spki_hash = src->spki_hash;
+	c->canon_hash = src->canon_hash;
+	c->canon_done = src->canon_done;
+	c->decode_failed = src->decode_failed;
+	if (src->sig_key) {
+		memcpy(c->sig_key, src->sig_key, src->sig_key_len);
+		c->sig_key_len = src->sig_key_len;
+	}
+	cc_cert_adopt_x509(c, src->x);
 	return c;
 }
 

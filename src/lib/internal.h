@@ -66,6 +66,29 @@ uint64_t cc_hash64(const unsigned char *p, size_t n);
  * not a Name this walker understands. */
 uint64_t cc_der_name_canon_hash(const unsigned char *der, size_t len, int *ok);
 
+/* cert.c: a copy of src with its DER, fingerprint, spans, hashes, verified
+ * signature key and decode (shared), so copying never re-parses or
+ * re-hashes. Freed with cc_cert_free; NULL when out of memory. */
+cc_cert_t *cc_cert_copy(const cc_cert_t *src);
+
+/* profile_index.c: the built-in stores precomputed at make time. */
+typedef struct cc_pidx cc_pidx_t;
+/* The index of dir (a trust-stores directory), or NULL when there is none
+ * or it does not match profiles.conf any more: never an error. */
+cc_pidx_t *cc_pidx_open(const char *dir);
+void cc_pidx_close(cc_pidx_t *ix);
+/* Adds the certificates of store file (a profiles.conf FILE) to pool and
+ * appends them to out: 0, a CC_E* code, or 1 when ix (may be NULL) has no
+ * current entry for file (then read the PEM). */
+int cc_pidx_load(cc_pidx_t *ix, const char *file, cc_pool_t *pool,
+		 cc_certlist_t *out, cc_error_t *err);
+
+/* profile.c: a built-in profile's FILE ("" for others); every built-in
+ * profile read from the PEM files, never from the index. */
+const char *cc_profile_file(const cc_profiles_t *ps, size_t i);
+int cc_profiles_add_builtin_pem(cc_profiles_t *ps, const char *datadir,
+				cc_error_t *err);
+
 /* error.c */
 int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -77,9 +100,10 @@ int cc_err_ssl(cc_error_t *err, int code, const char *where, const char *what);
 int cc_slurp(const char *path, unsigned char **out, size_t *len,
 	     cc_error_t *err);
 
-/* cert.c */
+/* cert.c; sha256 (may be NULL) is a fetched SHA-256 for the fingerprint. */
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
-		       const cc_der_fields_t *f, const char *source);
+		       const cc_der_fields_t *f, const char *source,
+		       const EVP_MD *sha256);
 void cc_cert_free(cc_cert_t *c);
 /* "RSA 2048", "EC P-256", ... for any key (cc_cert_key_desc, cc_key_desc). */
 char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n);

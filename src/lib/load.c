@@ -372,9 +372,20 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int load_dir(cc_pool_t *p, const char *path, cc_certlist_t *order,
-		    cc_error_t *err)
+/* Has an earlier file of this directory walk the same device and inode? */
+static int seen_file(const struct stat *v, size_t n, const struct stat *st)
 {
+	for (size_t i = 0; i < n; i++)
+		if (v[i].st_ino == st->st_ino && v[i].st_dev == st->st_dev)
+			return 1;
+	return 0;
+}
+
+static int load_dir(cc_pool_t *p, const char *path, unsigned flags,
+		    cc_certlist_t *order, cc_error_t *err)
+{
+	struct stat *seen = NULL;
+	size_t nseen = 0;
 	DIR *d = opendir(path);
 	struct dirent *e;
 	char **names = NULL;
@@ -404,6 +415,9 @@ static int load_dir(cc_pool_t *p, const char *path, cc_certlist_t *order,
 	closedir(d);
 	if (!r && n) /* an empty directory: names is NULL, qsort's is nonnull */
 		qsort(names, n, sizeof(*names), by_name);
+	if (!r && n && (flags & CC_LOAD_ONCE_PER_FILE) &&
+	    !(seen = calloc(n, sizeof(*seen))))
+		r = cc_err(err, CC_ENOMEM, path, "out of memory");
 	for (size_t i = 0; !r && i < n; i++) {
 		char full[4096];
 		struct stat st;
@@ -412,6 +426,10 @@ static int load_dir(cc_pool_t *p, const char *path, cc_certlist_t *order,
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
 		if (stat(full, &st) || !S_ISREG(st.st_mode))
 			continue;
+		if (seen && seen_file(seen, nseen, &st))
+			continue;
+		if (seen)
+			seen[nseen++] = st;
 		if ((r = cc_slurp(full, &buf, &len, err)))
 			break;
 		r = cc_pool_load_mem(p, buf, len, full, CC_LOAD_ALLOW_EMPTY, order, err);
@@ -420,6 +438,7 @@ static int load_dir(cc_pool_t *p, const char *path, cc_certlist_t *order,
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	free(seen);
 	return r;
 }
 
@@ -434,7 +453,7 @@ int cc_pool_load(cc_pool_t *p, const char *path, unsigned flags,
 	if (stat(path, &st))
 		return cc_err(err, CC_EIO, path, "cannot open: %s", strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return load_dir(p, path, order, err);
+		return load_dir(p, path, flags, order, err);
 	if ((r = cc_slurp(path, &buf, &len, err)))
 		return r;
 	r = cc_pool_load_mem(p, buf, len, path, flags, order, err);

@@ -16,6 +16,7 @@ struct cc_pool {
 	cc_cert_t **by_subj;
 	cc_cert_t **by_canon; /* NULL until first needed */
 	size_t nbuckets;      /* power of two, shared by all three */
+	EVP_MD *sha256;       /* fetched on the first add, for fingerprints */
 };
 
 cc_pool_t *cc_pool_new(void)
@@ -33,6 +34,7 @@ void cc_pool_free(cc_pool_t *p)
 	free(p->by_fp);
 	free(p->by_subj);
 	free(p->by_canon);
+	EVP_MD_free(p->sha256);
 	free(p);
 }
 
@@ -97,6 +99,9 @@ cc_cert_t *cc_pool_find_sha256(const cc_pool_t *p, const unsigned char fp[32])
 	return NULL;
 }
 
+static int insert(cc_pool_t *p, cc_cert_t *c, const char *source,
+		  cc_cert_t **out, int *added, cc_error_t *err);
+
 int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 		    const char *source, cc_cert_t **out, int *added,
 		    cc_error_t *err)
@@ -119,7 +124,9 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 	if (p->n >= CC_MAX_POOL_CERTS)
 		return cc_err(err, CC_ELIMIT, source,
 			      "more than %u certificates", CC_MAX_POOL_CERTS);
-	if (!(c = cc_cert_new(der, len, &f, source)))
+	if (!p->sha256)
+		p->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL); /* NULL: SHA256() */
+	if (!(c = cc_cert_new(der, len, &f, source, p->sha256)))
 		return cc_err(err, CC_ENOMEM, source, "out of memory");
 	if ((old = cc_pool_find_sha256(p, c->fp))) {
 		cc_cert_free(c);
@@ -127,6 +134,31 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 			*out = old;
 		return 0;
 	}
+	return insert(p, c, source, out, added, err);
+}
+
+int cc_pool_add_copy(cc_pool_t *p, const cc_cert_t *src, cc_cert_t **out,
+		     cc_error_t *err)
+{
+	cc_cert_t *c = cc_pool_find_sha256(p, src->fp);
+
+	if (c) {
+		if (out)
+			*out = c;
+		return 0;
+	}
+	if (p->n >= CC_MAX_POOL_CERTS)
+		return cc_err(err, CC_ELIMIT, src->source,
+			      "more than %u certificates", CC_MAX_POOL_CERTS);
+	if (!(c = cc_cert_copy(src)))
+		return cc_err(err, CC_ENOMEM, src->source, "out of memory");
+	return insert(p, c, src->source, out, NULL, err);
+}
+
+/* Appends the new certificate c (owned by p from here on) and indexes it. */
+static int insert(cc_pool_t *p, cc_cert_t *c, const char *source,
+		  cc_cert_t **out, int *added, cc_error_t *err)
+{
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
 		cc_cert_t **v = realloc(p->v, cap * sizeof(*v));

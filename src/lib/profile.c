@@ -17,11 +17,16 @@
 #define NAME_MAX_LEN 64
 /* One profiles.conf line: name, file, behaviour, weight, a description. */
 #define CONF_LINE_MAX 1024
+/* A profile's date: "2025-10", "2017-03-21"; longer is not a date. */
+#define DATE_MAX_LEN 16
 
 typedef struct prof {
 	char name[NAME_MAX_LEN + 1];
 	cc_behaviour_t beh;
 	double weight;
+	cc_profile_group_t group;
+	char date[DATE_MAX_LEN + 1];
+	char file[256]; /* a built-in's FILE in profiles.conf, else "" */
 	char *source;
 	unsigned char *bits; /* bit i set: pool certificate i is an anchor */
 	size_t nbytes;
@@ -98,6 +103,37 @@ cc_behaviour_t cc_profile_behaviour(const cc_profiles_t *ps, size_t i)
 double cc_profile_weight(const cc_profiles_t *ps, size_t i)
 {
 	return ps->v[i].weight;
+}
+
+cc_profile_group_t cc_profile_group(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].group;
+}
+
+const char *cc_profile_group_name(cc_profile_group_t g)
+{
+	return g == CC_PROFILE_LEGACY ? "legacy" : "current";
+}
+
+int cc_profile_group_parse(const char *s, cc_profile_group_t *out)
+{
+	if (!strcmp(s, "current"))
+		*out = CC_PROFILE_CURRENT;
+	else if (!strcmp(s, "legacy"))
+		*out = CC_PROFILE_LEGACY;
+	else
+		return CC_EINVAL;
+	return 0;
+}
+
+const char *cc_profile_date(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].date;
+}
+
+const char *cc_profile_file(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].file;
 }
 
 const char *cc_profile_source(const cc_profiles_t *ps, size_t i)
@@ -259,23 +295,105 @@ int cc_profiles_add_system(cc_profiles_t *ps, double weight, cc_error_t *err)
 		 d ? d : "");
 	r = f ? cc_pool_load(ps->pool, f, 0, &l, err) : 0;
 	if (!r && d)
-		r = cc_pool_load(ps->pool, d, CC_LOAD_ALLOW_EMPTY, &l, err);
+		r = cc_pool_load(ps->pool, d, CC_LOAD_ALLOW_EMPTY | CC_LOAD_ONCE_PER_FILE,
+				 &l, err);
 	if (!r)
 		r = add_list(ps, "system", &l, CC_BEHAVIOUR_PATHBUILD, weight, src, err);
 	cc_certlist_clear(&l);
 	return r;
 }
 
+/* The optional KEY=VALUE tokens of a profiles.conf line. */
+typedef struct conf_meta {
+	cc_profile_group_t group;
+	char date[DATE_MAX_LEN + 1];
+} conf_meta_t;
+
+/* Is tok (up to its first blank) a KEY=VALUE token: [a-z_]+=VALUE? */
+static size_t key_len(const char *tok)
+{
+	size_t k = 0;
+
+	while ((tok[k] >= 'a' && tok[k] <= 'z') || tok[k] == '_')
+		k++;
+	return k && tok[k] == '=' && tok[k + 1] && !isspace((unsigned char)tok[k + 1])
+		       ? k : 0;
+}
+
+/* One KEY=VALUE token into m. A new key is one more branch here. */
+static int conf_key(conf_meta_t *m, const char *key, size_t klen,
+		    const char *val, const char *conf, unsigned lineno,
+		    cc_error_t *err)
+{
+	if (klen == 5 && !strncmp(key, "group", 5)) {
+		if (cc_profile_group_parse(val, &m->group))
+			return cc_err(err, CC_EPARSE, conf, "line %u: group must be "
+					"current or legacy, not '%s'", lineno, val);
+	} else if (klen == 4 && !strncmp(key, "date", 4)) {
+		if (strlen(val) > DATE_MAX_LEN || strspn(val, "0123456789-") != strlen(val))
+			return cc_err(err, CC_EPARSE, conf, "line %u: date must be "
+					"YYYY[-MM[-DD]], not '%s'", lineno, val);
+		snprintf(m->date, sizeof(m->date), "%s", val);
+	} else {
+		return cc_err(err, CC_EPARSE, conf, "line %u: unknown key '%.*s' "
+				"(known: group, date)", lineno, (int)klen, key);
+	}
+	return 0;
+}
+
+/* Reads the KEY=VALUE tokens at *rest into m; *rest ends at the description. */
+static int conf_keys(char **rest, conf_meta_t *m, const char *conf,
+		     unsigned lineno, cc_error_t *err)
+{
+	char *t = *rest, val[CONF_LINE_MAX];
+	size_t k;
+
+	while ((k = key_len(t))) {
+		size_t n = strcspn(t, " \t\r\n");
+		int r;
+		snprintf(val, sizeof(val), "%.*s", (int)(n - k - 1), t + k + 1);
+		if ((r = conf_key(m, t, k, val, conf, lineno, err)))
+			return r;
+		t += n;
+		while (isspace((unsigned char)*t))
+			t++;
+	}
+	*rest = t;
+	return 0;
+}
+
+/* A built-in store: from the precomputed index when it is current (see
+ * profile_index.c), else from its PEM file. */
+static int add_builtin_file(cc_profiles_t *ps, cc_pidx_t *ix, const char *name,
+			    const char *file, const char *path, cc_behaviour_t b,
+			    double w, const char *src, cc_error_t *err)
+{
+	cc_certlist_t l = { 0 };
+	int r;
+
+	if ((r = check_new(ps, name, w, err)))
+		return r;
+	if ((r = cc_pidx_load(ix, file, ps->pool, &l, err)) == 1) {
+		cc_certlist_clear(&l);
+		return cc_profiles_add_file(ps, name, path, b, w, src, err);
+	}
+	if (!r)
+		r = add_list(ps, name, &l, b, w, src, err);
+	cc_certlist_clear(&l);
+	return r;
+}
+
 /* One profiles.conf line -> a profile (when only is NULL or matches). */
-static int conf_line(cc_profiles_t *ps, const char *dir, char *line,
+static int conf_line(cc_profiles_t *ps, cc_pidx_t *ix, const char *dir, char *line,
 		     const char *conf, unsigned lineno, const char *only,
 		     int *matched, cc_error_t *err)
 {
 	char name[NAME_MAX_LEN + 1], file[256], beh[64], path[1400], src[1700];
+	conf_meta_t m = { .group = CC_PROFILE_CURRENT };
 	double w;
-	int used = 0;
+	int used = 0, r;
 	cc_behaviour_t b;
-	const char *desc;
+	char *desc;
 
 	while (isspace((unsigned char)*line))
 		line++;
@@ -284,23 +402,31 @@ static int conf_line(cc_profiles_t *ps, const char *dir, char *line,
 	if (sscanf(line, "%64s %255s %63s %lf %n", name, file, beh, &w, &used) < 4 ||
 	    !used || strchr(file, '/') || cc_behaviour_parse(beh, &b))
 		return cc_err(err, CC_EPARSE, conf, "line %u: expected NAME FILE "
-				"BEHAVIOUR WEIGHT DESCRIPTION", lineno);
+				"BEHAVIOUR WEIGHT [KEY=VALUE]... DESCRIPTION", lineno);
+	desc = line + used;
+	if ((r = conf_keys(&desc, &m, conf, lineno, err)))
+		return r;
 	if (only && strcmp(only, name))
 		return 0;
 	*matched = 1;
-	desc = line + used;
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	snprintf(src, sizeof(src), "%.*s (built-in %s)",
 		 (int)strcspn(desc, "\r\n"), desc, file);
-	return cc_profiles_add_file(ps, name, path, b, w, src, err);
+	if ((r = add_builtin_file(ps, ix, name, file, path, b, w, src, err)))
+		return r;
+	snprintf(ps->v[ps->n - 1].file, sizeof(ps->v[ps->n - 1].file), "%s", file);
+	ps->v[ps->n - 1].group = m.group;
+	memcpy(ps->v[ps->n - 1].date, m.date, sizeof(m.date));
+	return 0;
 }
 
-int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
-			    const char *only, cc_error_t *err)
+static int add_builtin(cc_profiles_t *ps, const char *datadir, const char *only,
+		       int use_index, cc_error_t *err)
 {
 	char dir[1100], conf[1200], line[CONF_LINE_MAX];
 	unsigned lineno = 0;
 	int matched = 0, r = 0;
+	cc_pidx_t *ix = NULL;
 	FILE *f;
 
 	snprintf(dir, sizeof(dir), "%s/trust-stores", datadir);
@@ -308,24 +434,40 @@ int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
 	if (!(f = fopen(conf, "r")))
 		return cc_err(err, CC_EIO, conf, "cannot read the built-in profiles: "
 				"%s (set CERTCHAIN_DATA_DIR)", strerror(errno));
+	if (use_index)
+		ix = cc_pidx_open(dir);
 	while (!r && fgets(line, sizeof(line), f))
-		r = conf_line(ps, dir, line, conf, ++lineno, only, &matched, err);
+		r = conf_line(ps, ix, dir, line, conf, ++lineno, only, &matched, err);
 	fclose(f);
+	cc_pidx_close(ix);
 	if (!r && only && !matched)
 		r = cc_err(err, CC_ENOTFOUND, only, "no such profile (not built-in, "
 				"not 'system'; define it as NAME=PATH)");
 	return r;
 }
 
+int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
+			    const char *only, cc_error_t *err)
+{
+	return add_builtin(ps, datadir, only, 1, err);
+}
+
+int cc_profiles_add_builtin_pem(cc_profiles_t *ps, const char *datadir,
+				cc_error_t *err)
+{
+	return add_builtin(ps, datadir, NULL, 0, err);
+}
+
 /* Peels one trailing ",key=value" with a known key off s; 1 if it did. */
 static int peel(char *s, char **key, char **val)
 {
-	static const char *keys[] = { "behaviour=", "behavior=", "weight=" };
+	static const char *keys[] = { "behaviour=", "behavior=", "weight=",
+				      "group=" };
 	char *c = strrchr(s, ',');
 
 	if (!c)
 		return 0;
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 4; i++)
 		if (!strncmp(c + 1, keys[i], strlen(keys[i]))) {
 			*c = 0;
 			*key = c + 1;
@@ -341,7 +483,8 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 	char *s = strdup(spec), *key, *val, *eq, *end;
 	cc_behaviour_t b = CC_BEHAVIOUR_PATHBUILD;
 	double w = CC_PROFILE_DEFAULT_WEIGHT;
-	int have_b = 0, have_w = 0, r = 0, i;
+	cc_profile_group_t g = CC_PROFILE_CURRENT;
+	int have_b = 0, have_w = 0, have_g = 0, r = 0, i;
 
 	if (!s)
 		return cc_err(err, CC_ENOMEM, spec, "out of memory");
@@ -353,6 +496,11 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			if (errno || end == val || *end || !(w >= 0))
 				r = cc_err(err, CC_EINVAL, spec, "weight '%s' is not a "
 						"number >= 0", val);
+		} else if (*key == 'g') {
+			have_g = 1;
+			if (cc_profile_group_parse(val, &g))
+				r = cc_err(err, CC_EINVAL, spec, "unknown group '%s' "
+						"(current, legacy)", val);
 		} else if (cc_behaviour_parse(val, &b)) {
 			r = cc_err(err, CC_EINVAL, spec, "unknown behaviour '%s' "
 					"(pathbuild, served-order, "
@@ -367,8 +515,8 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 		*eq = 0;
 		if (!eq[1])
 			r = cc_err(err, CC_EINVAL, spec, "empty PATH after '='");
-		else
-			r = cc_profiles_add_file(ps, s, eq + 1, b, w, NULL, err);
+		else if (!(r = cc_profiles_add_file(ps, s, eq + 1, b, w, NULL, err)))
+			ps->v[ps->n - 1].group = g;
 		goto out;
 	}
 	if (!strcmp(s, "system"))
@@ -384,6 +532,8 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			ps->v[i].beh = b;
 		if (have_w)
 			ps->v[i].weight = w;
+		if (have_g)
+			ps->v[i].group = g;
 	}
 out:
 	free(s);

@@ -211,6 +211,81 @@ static void builtin_conf(void **state)
 	X509_free(b);
 }
 
+/* profiles.conf KEY=VALUE tokens; the precomputed index against the PEMs. */
+static void conf_keys_and_index(void **state)
+{
+	X509 *a, *b;
+	char *pa, *pb, both[8192], idx[300];
+	cc_profiles_t *ps = cc_profiles_new();
+	struct stat st;
+	cc_error_t e;
+
+	roots(&a, &b);
+	pa = tp_pem(a);
+	pb = tp_pem(b);
+	snprintf(both, sizeof(both), "%s%s", pa, pb);
+	/* builtin_conf made trust-stores/ */
+	write_file("trust-stores/a.pem", pa);
+	write_file("trust-stores/ab.pem", both);
+	write_file("trust-stores/profiles.conf",
+		   "now  ab.pem pathbuild 100 group=current date=2025-10 Today's A+B\n"
+		   "then a.pem  pathbuild 25  date=2017 group=legacy  Old A\n"
+		   "bare a.pem  served-order 1 Plain line\n");
+	assert_int_equal(cc_profiles_add_builtin(ps, dir, NULL, &e), 0);
+	assert_int_equal(cc_profiles_count(ps), 3);
+	assert_int_equal(cc_profile_group(ps, 0), CC_PROFILE_CURRENT);
+	assert_string_equal(cc_profile_date(ps, 0), "2025-10");
+	assert_int_equal(cc_profile_group(ps, 1), CC_PROFILE_LEGACY);
+	assert_string_equal(cc_profile_date(ps, 1), "2017");
+	assert_string_equal(cc_profile_date(ps, 2), "");
+	assert_int_equal(cc_profile_group(ps, 2), CC_PROFILE_CURRENT);
+	assert_non_null(strstr(cc_profile_source(ps, 1), "Old A"));
+	assert_null(strstr(cc_profile_source(ps, 1), "group="));
+	cc_profiles_free(ps);
+	/* the index gives the same anchors */
+	assert_int_equal(cc_profiles_index_write(dir, &e), 0);
+	snprintf(idx, sizeof(idx), "%s/trust-stores/profiles.idx", dir);
+	assert_int_equal(stat(idx, &st), 0);
+	ps = cc_profiles_new();
+	assert_int_equal(cc_profiles_add_builtin(ps, dir, NULL, &e), 0);
+	assert_int_equal(cc_profile_anchor_count(ps, 0), 2);
+	assert_int_equal(cc_profile_anchor_count(ps, 1), 1);
+	assert_int_equal(cc_pool_count(cc_profiles_pool(ps)), 2);
+	cc_profiles_free(ps);
+	/* a store rewritten after the index (new size): its PEM is read */
+	write_file("trust-stores/ab.pem", pb);
+	ps = cc_profiles_new();
+	assert_int_equal(cc_profiles_add_builtin(ps, dir, "now", &e), 0);
+	assert_int_equal(cc_profile_anchor_count(ps, 0), 1);
+	cc_profiles_free(ps);
+	/* unknown key, bad group, bad date: errors naming the line */
+	write_file("trust-stores/profiles.conf", "x a.pem pathbuild 1 colour=red X\n");
+	ps = cc_profiles_new();
+	assert_int_equal(cc_profiles_add_builtin(ps, dir, NULL, &e), CC_EPARSE);
+	assert_non_null(strstr(e.msg, "line 1: unknown key 'colour'"));
+	cc_profiles_free(ps);
+	write_file("trust-stores/profiles.conf", "\nx a.pem pathbuild 1 group=new X\n");
+	ps = cc_profiles_new();
+	assert_int_equal(cc_profiles_add_builtin(ps, dir, NULL, &e), CC_EPARSE);
+	assert_non_null(strstr(e.msg, "line 2: group must be current or legacy"));
+	cc_profiles_free(ps);
+	write_file("trust-stores/profiles.conf", "x a.pem pathbuild 1 date=soon X\n");
+	ps = cc_profiles_new();
+	assert_int_equal(cc_profiles_add_builtin(ps, dir, NULL, &e), CC_EPARSE);
+	assert_non_null(strstr(e.msg, "date must be"));
+	cc_profiles_free(ps);
+	/* a description that merely contains '=' later on stays text */
+	write_file("trust-stores/profiles.conf", "x a.pem pathbuild 1 Lab a=b\n");
+	ps = cc_profiles_new();
+	assert_int_equal(cc_profiles_add_builtin(ps, dir, NULL, &e), 0);
+	assert_non_null(strstr(cc_profile_source(ps, 0), "Lab a=b"));
+	cc_profiles_free(ps);
+	free(pa);
+	free(pb);
+	X509_free(a);
+	X509_free(b);
+}
+
 /* legacy trusts only the old root, modern only the new one: the chain
  * through the cross-sign is chosen, trusted by both. */
 static void ubiquity_prefers_the_cross_sign(void **state)
@@ -280,6 +355,7 @@ int main(void)
 		cmocka_unit_test(drop_anchors_and_empty_dir),
 		cmocka_unit_test(spec_syntax),
 		cmocka_unit_test(builtin_conf),
+		cmocka_unit_test(conf_keys_and_index),
 		cmocka_unit_test(ubiquity_prefers_the_cross_sign),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,294 @@
+/*
+ * profile_index.c - profiles.idx: the built-in trust stores precomputed at
+ * `make` time, so that a single-shot build with every built-in profile does
+ * not base64-decode and hash 4 MB of PEM (2,300 certificates, most of them
+ * in several stores) on every run. The index holds each distinct
+ * certificate's DER once and, per store file, the list of its certificates.
+ *
+ * The PEM files stay the truth: the index records the size and modification
+ * time of profiles.conf and of every store file, and a file whose stat
+ * differs (edited, replaced, copied without -p) is read from its PEM as
+ * before. A missing, truncated or foreign index is ignored, never an error.
+ *
+ * Layout, integers little-endian:
+ *   "CCPIDX01"
+ *   u32 nfiles; per file: u32 namelen, name, u64 size, u64 mtime_sec,
+ *                         u64 mtime_nsec, u32 ncerts, u32 cert index...
+ *   (file 0 is profiles.conf, with no certificates)
+ *   u32 ncerts; per certificate: u32 len, DER
+ *   u64 cc_hash64 of every byte before it (a damaged index is not used)
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define IDX_MAGIC "CCPIDX01"
+#define IDX_NAME "profiles.idx"
+/* Far above the 15 stores shipped; bounds what a corrupt index can claim. */
+#define IDX_MAX_FILES 256
+
+typedef struct idx_file {
+	const unsigned char *name;
+	uint32_t namelen;
+	uint64_t size, sec, nsec;
+	uint32_t n;
+	const unsigned char *list; /* n u32 certificate indexes */
+} idx_file_t;
+
+struct cc_pidx {
+	unsigned char *buf;
+	size_t len;
+	idx_file_t f[IDX_MAX_FILES];
+	uint32_t nfiles;
+	const unsigned char **der; /* per certificate */
+	uint32_t *derlen;
+	cc_cert_t **own;           /* the pool's copy, once added */
+	uint32_t ncerts;
+	char dir[1100];
+};
+
+/* A bounds-checked reader over the index bytes. */
+typedef struct rd {
+	const unsigned char *p, *end;
+	int bad;
+} rd_t;
+
+static const unsigned char *take(rd_t *r, size_t n)
+{
+	const unsigned char *p = r->p;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += n;
+	return p;
+}
+
+static uint64_t get(rd_t *r, unsigned n)
+{
+	const unsigned char *p = take(r, n);
+	uint64_t v = 0;
+
+	for (unsigned i = 0; p && i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static int same_stat(const char *path, uint64_t size, uint64_t sec, uint64_t nsec)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size &&
+	       (uint64_t)st.st_mtim.tv_sec == sec && (uint64_t)st.st_mtim.tv_nsec == nsec;
+}
+
+static int parse(cc_pidx_t *ix)
+{
+	rd_t r = { ix->buf, ix->buf + ix->len, 0 }, t;
+	const unsigned char *m = take(&r, 8);
+
+	if (!m || memcmp(m, IDX_MAGIC, 8) || ix->len < 16)
+		return -1;
+	t = (rd_t){ ix->buf + ix->len - 8, ix->buf + ix->len, 0 };
+	if (get(&t, 8) != cc_hash64(ix->buf, ix->len - 8))
+		return -1;
+	r.end -= 8;
+	ix->nfiles = (uint32_t)get(&r, 4);
+	if (!ix->nfiles || ix->nfiles > IDX_MAX_FILES)
+		return -1;
+	for (uint32_t i = 0; i < ix->nfiles && !r.bad; i++) {
+		idx_file_t *f = &ix->f[i];
+		f->namelen = (uint32_t)get(&r, 4);
+		f->name = take(&r, f->namelen);
+		f->size = get(&r, 8);
+		f->sec = get(&r, 8);
+		f->nsec = get(&r, 8);
+		f->n = (uint32_t)get(&r, 4);
+		f->list = take(&r, (size_t)f->n * 4);
+	}
+	ix->ncerts = (uint32_t)get(&r, 4);
+	if (r.bad || ix->ncerts > CC_MAX_POOL_CERTS ||
+	    !(ix->der = calloc(ix->ncerts + 1, sizeof(*ix->der))) ||
+	    !(ix->derlen = calloc(ix->ncerts + 1, sizeof(*ix->derlen))) ||
+	    !(ix->own = calloc(ix->ncerts + 1, sizeof(*ix->own))))
+		return -1;
+	for (uint32_t i = 0; i < ix->ncerts && !r.bad; i++) {
+		ix->derlen[i] = (uint32_t)get(&r, 4);
+		ix->der[i] = take(&r, ix->derlen[i]);
+	}
+	return r.bad || r.p != r.end ? -1 : 0;
+}
+
+cc_pidx_t *cc_pidx_open(const char *dir)
+{
+	cc_pidx_t *ix = calloc(1, sizeof(*ix));
+	char path[1200], conf[1200];
+
+	if (!ix)
+		return NULL;
+	snprintf(ix->dir, sizeof(ix->dir), "%s", dir);
+	snprintf(path, sizeof(path), "%s/" IDX_NAME, dir);
+	snprintf(conf, sizeof(conf), "%s/profiles.conf", dir);
+	if (cc_slurp(path, &ix->buf, &ix->len, NULL) || parse(ix) ||
+	    ix->f[0].namelen != 13 || memcmp(ix->f[0].name, "profiles.conf", 13) ||
+	    !same_stat(conf, ix->f[0].size, ix->f[0].sec, ix->f[0].nsec)) {
+		cc_pidx_close(ix);
+		return NULL;
+	}
+	return ix;
+}
+
+void cc_pidx_close(cc_pidx_t *ix)
+{
+	if (!ix)
+		return;
+	free(ix->buf);
+	free(ix->der);
+	free(ix->derlen);
+	free(ix->own);
+	free(ix);
+}
+
+/* The index's entry for file when the file on disk is still the one indexed. */
+static const idx_file_t *fresh(const cc_pidx_t *ix, const char *file)
+{
+	size_t n = strlen(file);
+	char path[1400];
+
+	for (uint32_t i = 1; i < ix->nfiles; i++) {
+		const idx_file_t *f = &ix->f[i];
+		if (f->namelen != n || memcmp(f->name, file, n))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", ix->dir, file);
+		return same_stat(path, f->size, f->sec, f->nsec) ? f : NULL;
+	}
+	return NULL;
+}
+
+int cc_pidx_load(cc_pidx_t *ix, const char *file, cc_pool_t *pool,
+		 cc_certlist_t *out, cc_error_t *err)
+{
+	const idx_file_t *f = ix ? fresh(ix, file) : NULL;
+	rd_t r;
+	int rc = 0;
+
+	if (!f)
+		return 1;
+	r = (rd_t){ f->list, f->list + (size_t)f->n * 4, 0 };
+	for (uint32_t i = 0; !rc && i < f->n; i++) {
+		uint32_t k = (uint32_t)get(&r, 4);
+		if (k >= ix->ncerts)
+			return cc_err(err, CC_EPARSE, file, "profiles.idx: certificate "
+					"%u out of range (rebuild it with make)", k);
+		if (!ix->own[k])
+			rc = cc_pool_add_der(pool, ix->der[k], ix->derlen[k], file,
+					     &ix->own[k], NULL, err);
+		if (!rc && cc_certlist_push(out, ix->own[k]))
+			rc = cc_err(err, CC_ENOMEM, file, "out of memory");
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------ writing */
+
+typedef struct bytes {
+	unsigned char *p;
+	size_t n, cap;
+	int oom;
+} bytes_t;
+
+static void append(bytes_t *b, const void *x, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		unsigned char *q;
+		while (cap < b->n + n)
+			cap *= 2;
+		if (!(q = realloc(b->p, cap))) {
+			b->oom = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, x, n);
+	b->n += n;
+}
+
+static void put(bytes_t *b, uint64_t v, unsigned n)
+{
+	unsigned char x[8];
+
+	for (unsigned i = 0; i < n; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	append(b, x, n);
+}
+
+static int put_file(bytes_t *b, const char *dir, const char *name,
+		    cc_profiles_t *ps, int prof, cc_error_t *err)
+{
+	char path[1400];
+	cc_pool_t *pool = cc_profiles_pool(ps);
+	struct stat st;
+	uint32_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &st))
+		return cc_err(err, CC_EIO, path, "cannot stat it");
+	put(b, strlen(name), 4);
+	append(b, name, strlen(name));
+	put(b, (uint64_t)st.st_size, 8);
+	put(b, (uint64_t)st.st_mtim.tv_sec, 8);
+	put(b, (uint64_t)st.st_mtim.tv_nsec, 8);
+	for (size_t k = 0; prof >= 0 && k < cc_pool_count(pool); k++)
+		n += (uint32_t)cc_profile_has_anchor(ps, (size_t)prof, cc_pool_get(pool, k));
+	put(b, n, 4);
+	for (size_t k = 0; prof >= 0 && k < cc_pool_count(pool); k++)
+		if (cc_profile_has_anchor(ps, (size_t)prof, cc_pool_get(pool, k)))
+			put(b, k, 4);
+	return 0;
+}
+
+int cc_profiles_index_write(const char *datadir, cc_error_t *err)
+{
+	cc_profiles_t *ps = cc_profiles_new();
+	bytes_t b = { 0 };
+	char dir[1100], path[1200];
+	cc_pool_t *pool;
+	int r;
+
+	if (!ps)
+		return cc_err(err, CC_ENOMEM, datadir, "out of memory");
+	snprintf(dir, sizeof(dir), "%s/trust-stores", datadir);
+	snprintf(path, sizeof(path), "%s/" IDX_NAME, dir);
+	/* Read every store from its PEM: an old index must not feed the new. */
+	r = cc_profiles_add_builtin_pem(ps, datadir, err);
+	pool = cc_profiles_pool(ps);
+	if (!r) {
+		append(&b, IDX_MAGIC, 8);
+		put(&b, cc_profiles_count(ps) + 1, 4);
+		r = put_file(&b, dir, "profiles.conf", ps, -1, err);
+	}
+	for (size_t i = 0; !r && i < cc_profiles_count(ps); i++)
+		r = put_file(&b, dir, cc_profile_file(ps, i), ps, (int)i, err);
+	if (!r) {
+		put(&b, cc_pool_count(pool), 4);
+		for (size_t k = 0; k < cc_pool_count(pool); k++) {
+			cc_cert_t *c = cc_pool_get(pool, k);
+			put(&b, c->len, 4);
+			append(&b, c->der, c->len);
+		}
+		put(&b, b.oom ? 0 : cc_hash64(b.p, b.n), 8);
+		r = b.oom ? cc_err(err, CC_ENOMEM, path, "out of memory")
+			  : cc_write_file_atomic(path, b.p, b.n, 0644, err);
+	}
+	free(b.p);
+	cc_profiles_free(ps);
+	return r;
+}
