@@ -22,6 +22,7 @@ typedef struct prof {
 	char name[NAME_MAX_LEN + 1];
 	cc_behaviour_t beh;
 	double weight;
+	int policy; /* enum cc_policy */
 	char *source;
 	unsigned char *bits; /* bit i set: pool certificate i is an anchor */
 	size_t nbytes;
@@ -98,6 +99,11 @@ cc_behaviour_t cc_profile_behaviour(const cc_profiles_t *ps, size_t i)
 double cc_profile_weight(const cc_profiles_t *ps, size_t i)
 {
 	return ps->v[i].weight;
+}
+
+int cc_profile_policy(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].policy;
 }
 
 const char *cc_profile_source(const cc_profiles_t *ps, size_t i)
@@ -273,7 +279,7 @@ static int conf_line(cc_profiles_t *ps, const char *dir, char *line,
 {
 	char name[NAME_MAX_LEN + 1], file[256], beh[64], path[1400], src[1700];
 	double w;
-	int used = 0;
+	int used = 0, policy = CC_POLICY_WEBPKI, r;
 	cc_behaviour_t b;
 	const char *desc;
 
@@ -285,14 +291,29 @@ static int conf_line(cc_profiles_t *ps, const char *dir, char *line,
 	    !used || strchr(file, '/') || cc_behaviour_parse(beh, &b))
 		return cc_err(err, CC_EPARSE, conf, "line %u: expected NAME FILE "
 				"BEHAVIOUR WEIGHT DESCRIPTION", lineno);
+	desc = line + used;
+	/* Optional key=value tokens between WEIGHT and DESCRIPTION. */
+	while (!strncmp(desc, "policy=", 7)) {
+		size_t n = strcspn(desc + 7, " \t\r\n");
+		char v[16];
+		snprintf(v, sizeof(v), "%.*s", (int)(n < 15 ? n : 15), desc + 7);
+		if (n >= 15 || cc_policy_parse(v, &policy))
+			return cc_err(err, CC_EPARSE, conf, "line %u: unknown policy "
+					"'%s' (webpki, rfc5280, legacy)", lineno, v);
+		desc += 7 + n;
+		while (isspace((unsigned char)*desc))
+			desc++;
+	}
 	if (only && strcmp(only, name))
 		return 0;
 	*matched = 1;
-	desc = line + used;
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	snprintf(src, sizeof(src), "%.*s (built-in %s)",
 		 (int)strcspn(desc, "\r\n"), desc, file);
-	return cc_profiles_add_file(ps, name, path, b, w, src, err);
+	if ((r = cc_profiles_add_file(ps, name, path, b, w, src, err)))
+		return r;
+	ps->v[ps->n - 1].policy = policy;
+	return 0;
 }
 
 int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
@@ -320,12 +341,13 @@ int cc_profiles_add_builtin(cc_profiles_t *ps, const char *datadir,
 /* Peels one trailing ",key=value" with a known key off s; 1 if it did. */
 static int peel(char *s, char **key, char **val)
 {
-	static const char *keys[] = { "behaviour=", "behavior=", "weight=" };
+	static const char *keys[] = { "behaviour=", "behavior=", "weight=",
+				      "policy=" };
 	char *c = strrchr(s, ',');
 
 	if (!c)
 		return 0;
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 4; i++)
 		if (!strncmp(c + 1, keys[i], strlen(keys[i]))) {
 			*c = 0;
 			*key = c + 1;
@@ -341,7 +363,7 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 	char *s = strdup(spec), *key, *val, *eq, *end;
 	cc_behaviour_t b = CC_BEHAVIOUR_PATHBUILD;
 	double w = CC_PROFILE_DEFAULT_WEIGHT;
-	int have_b = 0, have_w = 0, r = 0, i;
+	int have_b = 0, have_w = 0, have_p = 0, policy = CC_POLICY_WEBPKI, r = 0, i;
 
 	if (!s)
 		return cc_err(err, CC_ENOMEM, spec, "out of memory");
@@ -353,6 +375,11 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			if (errno || end == val || *end || !(w >= 0))
 				r = cc_err(err, CC_EINVAL, spec, "weight '%s' is not a "
 						"number >= 0", val);
+		} else if (*key == 'p') {
+			have_p = 1;
+			if (cc_policy_parse(val, &policy))
+				r = cc_err(err, CC_EINVAL, spec, "unknown policy '%s' "
+						"(webpki, rfc5280, legacy)", val);
 		} else if (cc_behaviour_parse(val, &b)) {
 			r = cc_err(err, CC_EINVAL, spec, "unknown behaviour '%s' "
 					"(pathbuild, served-order, "
@@ -369,6 +396,8 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			r = cc_err(err, CC_EINVAL, spec, "empty PATH after '='");
 		else
 			r = cc_profiles_add_file(ps, s, eq + 1, b, w, NULL, err);
+		if (!r)
+			ps->v[ps->n - 1].policy = policy;
 		goto out;
 	}
 	if (!strcmp(s, "system"))
@@ -384,6 +413,8 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			ps->v[i].beh = b;
 		if (have_w)
 			ps->v[i].weight = w;
+		if (have_p)
+			ps->v[i].policy = policy;
 	}
 out:
 	free(s);
