@@ -511,6 +511,8 @@ const char *cc_profile_source(const cc_profiles_t *ps, size_t i);
 /** Profile i's validation policy (enum cc_policy): profiles.conf's policy=,
  * a spec's ,policy=P, else webpki. */
 int cc_profile_policy(const cc_profiles_t *ps, size_t i);
+/** Sets profile i's validation policy (an unknown value is ignored). */
+void cc_profile_set_policy(cc_profiles_t *ps, size_t i, int policy);
 /** Number of distinct anchors of profile i. */
 size_t cc_profile_anchor_count(const cc_profiles_t *ps, size_t i);
 /** 1 if c (compared by SHA-256, from any pool) is an anchor of profile i. */

@@ -10,12 +10,12 @@ static const char usage_text[] =
 	"usage: certchain profiles [-p SPEC]... [-r ROOTS]... [--json]\n"
 	"\n"
 	"Lists trust profiles: name, number of anchors, client behaviour,\n"
-	"weight (share of clients, used in ranking) and where the anchors come\n"
-	"from. Without -p/-r: every built-in profile plus 'system', the set\n"
+	"validation policy, weight (share of clients, used in ranking) and where\n"
+	"the anchors come from. Without -p/-r: every built-in profile plus 'system', the set\n"
 	"'certchain build' uses by default.\n"
 	"\n"
 	"  -p, --profile SPEC   NAME, 'system' or NAME=PATH, with optional\n"
-	"                       ,behaviour=B and ,weight=W (repeatable)\n"
+	"                       ,behaviour=B, ,weight=W and ,policy=P (repeatable)\n"
 	"  -r, --roots FILE|DIR explicit anchors, as the profile 'roots'\n"
 	"      --store DIR      certificate store whose enabled roots are the\n"
 	"                       profile 'store' (default: the usual store)\n"
@@ -26,6 +26,9 @@ static const char usage_text[] =
 	"Behaviours: pathbuild (modern clients: backtracking path building),\n"
 	"served-order (OpenSSL 1.0.x: served order, no backtracking),\n"
 	"no-expiry-check-on-anchor (old Android: ignores the root's dates).\n"
+	"Policies: webpki (RFC 5280 strict + CA/B Forum Baseline Requirements;\n"
+	"browsers and OSes), rfc5280 (RFC 5280 strict only), legacy (what old\n"
+	"clients accepted; the old Android profiles).\n"
 	"Built-in profiles are read from CERTCHAIN_DATA_DIR/trust-stores, else\n"
 	"the installed share/certchain/trust-stores.\n"
 	"exit: 0 listed, 2 usage or input error\n";
@@ -68,13 +71,14 @@ static int list(const char **specs, size_t ns, const char **roots, size_t nr,
 		cli_profiles_json(&b, ps);
 		cc_buf_printf(&b, "}\n");
 	} else if (!rc) {
-		cc_buf_printf(&b, "%-14s %7s  %-25s %6s  %s\n", "profile", "anchors",
-			      "behaviour", "weight", "source");
+		cc_buf_printf(&b, "%-14s %7s  %-25s %-7s %6s  %s\n", "profile", "anchors",
+			      "behaviour", "policy", "weight", "source");
 		for (size_t i = 0; i < cc_profiles_count(ps); i++)
-			cc_buf_printf(&b, "%-14s %7zu  %-25s %6g  %s\n",
+			cc_buf_printf(&b, "%-14s %7zu  %-25s %-7s %6g  %s\n",
 				      cc_profile_name(ps, i),
 				      cc_profile_anchor_count(ps, i),
 				      cc_behaviour_name(cc_profile_behaviour(ps, i)),
+				      cc_policy_name(cc_profile_policy(ps, i)),
 				      cc_profile_weight(ps, i), cc_profile_source(ps, i));
 		cc_buf_printf(&b, "%zu profiles, %zu distinct anchors\n",
 			      cc_profiles_count(ps), distinct_anchors(ps));

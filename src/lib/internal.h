@@ -147,7 +147,8 @@ void cc_policy_param(X509_VERIFY_PARAM *vp, int policy);
 int cc_policy_forgives(X509 *x, int x509_err, int depth);
 /* The first own rule of policy that path (anchor last) breaks: its id, the
  * depth and what is wrong; NULL when none. */
-const char *cc_policy_check(const cc_certlist_t *path, int policy, int *depth,
+const char *cc_policy_check(const cc_certlist_t *path,
+			    const cc_build_opts_t *opts, int *depth,
 			    const char **what);
 /* policy.c, for cc_chain_analyze: when no path of ps is valid, the rule
  * findings of the first-ranked path, or of the served chain when no path

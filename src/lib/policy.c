@@ -113,7 +113,7 @@ int cc_policy_forgives(X509 *x, int x509_err, int depth)
 typedef struct pos {
 	X509 *x;
 	int depth;
-	int leaf;   /* depth 0 */
+	int leaf;   /* depth 0, judged as a subscriber (TLS server) certificate */
 	int anchor; /* the trust anchor (last of an anchored path) */
 } pos_t;
 
@@ -285,23 +285,32 @@ static const rule_t rules[] = {
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
-static void pos_at(pos_t *p, const cc_certlist_t *l, size_t i, int anchored)
+/*
+ * Depth 0 is judged as a subscriber certificate unless it is a CA and no
+ * host name is asked for: then the chain of a CA certificate is being built
+ * (an intermediate to bundle) and the CA rules apply to it instead.
+ */
+static void pos_at(pos_t *p, const cc_certlist_t *l, size_t i, int anchored,
+		   const char *host)
 {
 	p->x = l->v[i]->x;
 	p->depth = (int)i;
-	p->leaf = i == 0;
+	p->leaf = i == 0 && p->x &&
+		  (host || !(X509_get_extension_flags(p->x) & EXFLAG_CA));
 	p->anchor = anchored && i + 1 == l->n && l->n > 1;
 }
 
-const char *cc_policy_check(const cc_certlist_t *path, int policy, int *depth,
+const char *cc_policy_check(const cc_certlist_t *path,
+			    const cc_build_opts_t *opts, int *depth,
 			    const char **what)
 {
+	int policy = opts->policy;
 	pos_t p;
 
 	if (policy < 0 || policy >= 3)
 		policy = CC_POLICY_WEBPKI;
 	for (size_t i = 0; i < path->n; i++) {
-		pos_at(&p, path, i, 1);
+		pos_at(&p, path, i, 1, opts->host);
 		if (!p.x)
 			continue;
 		for (size_t r = 0; r < NRULES; r++)
@@ -374,7 +383,7 @@ int cc_policy_findings(const cc_certlist_t *certs, int anchored,
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < certs->n; i++) {
-		pos_at(&p, certs, i, anchored);
+		pos_at(&p, certs, i, anchored, opts ? opts->host : NULL);
 		for (size_t k = 0; k < NRULES; k++)
 			if ((rules[k].policies >> policy & 1) && rules[k].broken(&p) &&
 			    add(out, from, rules[k].id, certs, served, (int)i, policy,

@@ -106,6 +106,12 @@ int cc_profile_policy(const cc_profiles_t *ps, size_t i)
 	return ps->v[i].policy;
 }
 
+void cc_profile_set_policy(cc_profiles_t *ps, size_t i, int policy)
+{
+	if (i < ps->n && policy >= CC_POLICY_WEBPKI && policy <= CC_POLICY_LEGACY)
+		ps->v[i].policy = policy;
+}
+
 const char *cc_profile_source(const cc_profiles_t *ps, size_t i)
 {
 	return ps->v[i].source ? ps->v[i].source : "";

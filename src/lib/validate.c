@@ -230,7 +230,7 @@ static void own_rules(cc_path_t *path, const cc_build_opts_t *opts)
 	char cn[128] = "";
 	int d = -1;
 
-	if (!(id = cc_policy_check(&path->certs, opts->policy, &d, &what)))
+	if (!(id = cc_policy_check(&path->certs, opts, &d, &what)))
 		return;
 	path->valid = 0;
 	path->rule = id;
