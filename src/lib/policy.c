@@ -265,14 +265,16 @@ typedef struct rule {
 	const char *what;  /* what is wrong, for people */
 } rule_t;
 
+/* In the order a reason is chosen: the first rule a path breaks is its
+ * reason (a v1 leaf also lacks a SAN; v1 is the cause). */
 static const rule_t rules[] = {
+	{ "v1-cert", W, r_v1, "not an X.509 v3 certificate" },
 	{ "leaf-no-san", W, r_leaf_no_san, "the leaf has no subjectAltName (CN only)" },
 	{ "leaf-eku-missing", W, r_leaf_eku_missing, "the leaf has no extendedKeyUsage" },
 	{ "leaf-eku-any", W, r_leaf_eku_any, "the leaf's extendedKeyUsage holds anyExtendedKeyUsage" },
 	{ "eku-critical", W, r_eku_critical, "extendedKeyUsage is marked critical" },
 	{ "root-eku", W, r_root_eku, "the root carries an extendedKeyUsage" },
 	{ "ca-leaf", W, r_ca_leaf, "the leaf is a CA (basicConstraints CA:TRUE)" },
-	{ "v1-cert", W, r_v1, "not an X.509 v3 certificate" },
 	{ "weak-key", W, r_weak_key, "key outside the BR list (RSA >= 2048 bits "
 				     "divisible by 8; EC P-256, P-384, P-521)" },
 	{ "bad-sig-alg", W, r_bad_sig_alg, "signature algorithm outside the BR "
