@@ -15,9 +15,10 @@ int cli_policy_arg(const char *cmd, const char *val, int *out)
 void cli_policy_apply(cc_profiles_t *ps, int policy)
 {
 	static const char *own[] = { "roots", "store" };
-	int i;
 
-	for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
-		if ((i = cc_profiles_find(ps, own[k])) >= 0)
+	for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++) {
+		int i = cc_profiles_find(ps, own[k]);
+		if (i >= 0)
 			cc_profile_set_policy(ps, (size_t)i, policy);
+	}
 }

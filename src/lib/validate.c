@@ -164,7 +164,7 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 		}
 		return 1;
 	}
-	return ok;
+	return 0;
 }
 
 /* A context that verifies exactly certs (v[0] leaf, the last the only
