@@ -258,6 +258,14 @@ static int r_aia_malformed(const pos_t *p)
 	return bad;
 }
 
+/* RFC 5280 4.1.2.2: serialNumber is at most 20 octets (as encoded). */
+static int r_serial_too_long(const pos_t *p)
+{
+	int n = i2d_ASN1_INTEGER((ASN1_INTEGER *)X509_get0_serialNumber(p->x), NULL);
+	/* tag + one length octet: contents of 20 octets fit in 22 */
+	return n > 22;
+}
+
 typedef struct rule {
 	const char *id;
 	unsigned policies; /* bit (1 << CC_POLICY_*) set: that policy enforces it */
@@ -283,6 +291,7 @@ static const rule_t rules[] = {
 	{ "root-aki", W, r_root_aki, "the root's authorityKeyIdentifier has an "
 				    "issuer/serial or differs from its subjectKeyIdentifier" },
 	{ "aia-malformed", W, r_aia_malformed, "malformed authorityInfoAccess" },
+	{ "serial-too-long", W | R, r_serial_too_long, "serial number longer than 20 octets" },
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))

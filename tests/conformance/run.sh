@@ -55,16 +55,17 @@ cert() {
 			-config "$d/$n.ext" -extensions v3 -out "$d/$n.pem" 2>/dev/null
 		return
 	fi
+	local serial=${CERT_SERIAL:-0x$(openssl rand -hex 8)}
 	openssl req -new -key "$d/$n.key" -subj "/O=conformance/CN=$cn" \
 		-config /dev/null -out "$d/$n.csr" 2>/dev/null || return 1
 	if [ "$ext" = - ]; then
 		openssl x509 -req -in "$d/$n.csr" -CA "$d/$iss.pem" -CAkey "$d/$iss.key" \
-			-"$md" -days "$days" -set_serial "0x$(openssl rand -hex 8)" \
+			-"$md" -days "$days" -set_serial "$serial" \
 			-out "$d/$n.pem" 2>/dev/null
 	else
 		extfile "$d/$n.ext" "$ext"
 		openssl x509 -req -in "$d/$n.csr" -CA "$d/$iss.pem" -CAkey "$d/$iss.key" \
-			-"$md" -days "$days" -set_serial "0x$(openssl rand -hex 8)" \
+			-"$md" -days "$days" -set_serial "$serial" \
 			-extfile "$d/$n.ext" -extensions v3 -out "$d/$n.pem" 2>/dev/null
 	fi
 }
@@ -72,12 +73,12 @@ cert() {
 N=0 CC_RIGHT=0 OSSL_RIGHT=0
 # kase ID EXPECT [VAR=VALUE...]: root -> ica [-> ica2] -> leaf, defaults
 # above; VARs: root_ext ica_ext ica2_ext leaf_ext leaf_alg ica_alg root_md
-# ica_md leaf_md leaf_days host leaf_cn.
+# ica_md leaf_md leaf_days host leaf_cn leaf_serial.
 kase() {
 	local id=$1 want=$2 root_ext=$ROOT_EXT ica_ext=$ICA_EXT ica2_ext= \
 		leaf_ext=$LEAF_EXT leaf_alg=ec:P-256 ica_alg=ec:P-256 root_md=sha256 \
 		ica_md=sha256 leaf_md=sha256 leaf_days=90 host=www.conf.test \
-		leaf_cn=www.conf.test d top=ica cc ossl
+		leaf_cn=www.conf.test leaf_serial= d top=ica cc ossl
 	shift 2
 	for a in "$@"; do local "$a"; done
 	d="$T/$N"
@@ -91,7 +92,7 @@ kase() {
 		cat "$d/ica2.pem" >>"$d/pool.pem"
 		top=ica2
 	fi
-	cert "$d" leaf "$leaf_cn" "$leaf_ext" "$leaf_alg" "$leaf_md" "$leaf_days" "$top" || {
+	CERT_SERIAL=$leaf_serial cert "$d" leaf "$leaf_cn" "$leaf_ext" "$leaf_alg" "$leaf_md" "$leaf_days" "$top" || {
 		echo "case $id: generation failed" >&2; return; }
 	"$CERTCHAIN" build -r "$d/root.pem" -I "$d/pool.pem" --host "$host" --no-store \
 		"$d/leaf.pem" >"$d/cc.out" 2>&1 && cc=pass || cc=fail
@@ -140,6 +141,9 @@ kase rfc5280::nc-permitted-match pass ica_ext="$ICA_EXT"$'\n''nameConstraints=cr
 kase rfc5280::nc-permitted-mismatch fail ica_ext="$ICA_EXT"$'\n''nameConstraints=critical,permitted;DNS:other.test'
 kase rfc5280::nc-excluded-match fail ica_ext="$ICA_EXT"$'\n''nameConstraints=critical,excluded;DNS:conf.test'
 kase rfc5280::hostname-mismatch fail host=other.conf.test
+kase rfc5280::serial-20-octets pass leaf_serial=0x7f$(printf '42%.0s' $(seq 19))
+kase rfc5280::serial-21-octets fail leaf_serial=0x7f$(printf '42%.0s' $(seq 20))
+kase rfc5280::aia-critical fail leaf_ext="$LEAF_EXT"$'\n''authorityInfoAccess=critical,caIssuers;URI:http://ca.conf.test/ca.der'
 kase rfc5280::san-ip-for-ip-host pass leaf_ext="$(leaf_ext IP:127.0.0.1)" host=127.0.0.1
 # --- webpki
 kase webpki::leaf-cn-only-no-san fail leaf_ext="$LEAF_BASE"$'\n''extendedKeyUsage=serverAuth'

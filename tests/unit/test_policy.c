@@ -161,6 +161,14 @@ static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 			empty_nc(x);
 			continue;
 		}
+		if (!strcmp(line, "longSerial")) { /* 21 octets: one too many */
+			unsigned char big[21];
+			memset(big, 0x42, sizeof(big));
+			bn = BN_bin2bn(big, sizeof(big), NULL);
+			BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x));
+			BN_free(bn);
+			continue;
+		}
 		if (!eq)
 			die(line);
 		*eq = 0;
@@ -263,6 +271,9 @@ static const tcase_t cases[] = {
 	  STRICT | LEGACY, NULL, NULL },
 	{ "aia-malformed", 0, LEAF_EXT "authorityInfoAccess=caIssuers;DNS:ca.policy.test\n",
 	  0, 0, 0, STRICT | LEGACY, NULL, NULL },
+	{ "serial-too-long", 1, ICA_EXT "longSerial\n", 0, 0, 0, LEGACY, NULL, NULL },
+	{ NULL, 0, LEAF_EXT "authorityInfoAccess=caIssuers;URI:http://ca.policy.test/\n",
+	  0, 0, 0, ALL, "www.policy.test", NULL },
 };
 
 /* A wildcard not alone in its label ("f*", OpenSSL never matches "f*o"):
