@@ -237,7 +237,7 @@ static int r_root_aki(const pos_t *p)
 		return 1;
 	kid = X509_get0_authority_key_id(p->x);
 	ski = X509_get0_subject_key_id(p->x);
-	return kid && (!ski || ASN1_OCTET_STRING_cmp(kid, ski));
+	return !kid || !ski || ASN1_OCTET_STRING_cmp(kid, ski);
 }
 
 /* RFC 5280 4.2.2.1 and BR 7.1.2.7.7: authorityInfoAccess decodes, is not

@@ -269,6 +269,8 @@ static const tcase_t cases[] = {
 	{ "nc-empty", 1, ICA_EXT "emptyNC\n", 0, 0, 0, LEGACY, NULL, NULL },
 	{ "root-aki", 2, ROOT_EXT "authorityKeyIdentifier=keyid:always,issuer:always\n", 0, 0, 0,
 	  STRICT | LEGACY, NULL, NULL },
+	/* a root's AKI that is its own SKI is fine */
+	{ NULL, 2, ROOT_EXT "authorityKeyIdentifier=keyid:always\n", 0, 0, 0, ALL, NULL, NULL },
 	{ "aia-malformed", 0, LEAF_EXT "authorityInfoAccess=caIssuers;DNS:ca.policy.test\n",
 	  0, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "serial-too-long", 1, ICA_EXT "longSerial\n", 0, 0, 0, LEGACY, NULL, NULL },
