@@ -391,7 +391,10 @@ int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
  * run with every error collected, the policy's own rules on every
  * certificate. Each finding is an error naming the certificate, its
  * position in served (-1 when not served; served may be NULL) and its
- * depth in the path. Returns 0 or a negative code.
+ * depth in the path; a rule is reported once per certificate. A path with
+ * a certificate OpenSSL cannot decode gets no rule finding (that is its
+ * problem). opts may be NULL (webpki, now, no host). Returns 0 or a
+ * negative code (OpenSSL could not run, out of memory).
  */
 int cc_policy_findings(const cc_certlist_t *certs, int anchored,
 		       const cc_certlist_t *served, const cc_build_opts_t *opts,

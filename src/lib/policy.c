@@ -343,23 +343,30 @@ static int served_pos(const cc_certlist_t *served, const cc_cert_t *c)
 	return -1;
 }
 
-static int seen(const cc_findings_t *f, size_t from, const char *id, int depth)
-{
-	for (size_t i = from; i < f->n; i++)
-		if (!strcmp(f->v[i].id, id) && f->v[i].depth == depth)
-			return 1;
-	return 0;
-}
+/* Findings already given, by rule and path depth: OpenSSL and a rule of
+ * ours may both see one weak key. Paths are at most CC_DEFAULT_MAX_DEPTH
+ * long and break few rules; past the bound a repeat is merely printed twice. */
+#define SEEN_MAX 128
+typedef struct seen {
+	const char *id[SEEN_MAX];
+	int depth[SEEN_MAX];
+	int n;
+} seen_t;
 
-static int add(cc_findings_t *out, size_t from, const char *id,
+static int add(cc_findings_t *out, seen_t *s, const char *id,
 	       const cc_certlist_t *certs, const cc_certlist_t *served, int d,
 	       int policy, const char *what)
 {
 	char cn[160];
 	int sp = served_pos(served, certs->v[d]);
 
-	if (seen(out, from, id, sp))
-		return 0;
+	for (int i = 0; i < s->n; i++)
+		if (s->depth[i] == d && !strcmp(s->id[i], id))
+			return 0;
+	if (s->n < SEEN_MAX) {
+		s->id[s->n] = id;
+		s->depth[s->n++] = d;
+	}
 	cc_cert_name(certs->v[d], 0, cn, sizeof(cn));
 	if (sp >= 0)
 		return cc_findings_add(out, id, CC_SEV_ERROR, sp, "position %d (%s, "
@@ -370,34 +377,42 @@ static int add(cc_findings_t *out, size_t from, const char *id,
 			       cc_policy_name(policy));
 }
 
+/* OpenSSL errors collected per run: a path breaks few rules; more are cut. */
+#define COLLECT_MAX 64
+
 int cc_policy_findings(const cc_certlist_t *certs, int anchored,
 		       const cc_certlist_t *served, const cc_build_opts_t *opts,
 		       cc_findings_t *out, cc_error_t *err)
 {
 	int policy = opts ? opts->policy : CC_POLICY_WEBPKI;
-	size_t from = out->n;
-	int ev[64], dv[64], ne = 0, r;
+	int ev[COLLECT_MAX], dv[COLLECT_MAX], ne = 0, r;
+	seen_t s = { .n = 0 };
 	pos_t p;
 
+	if (policy < 0 || policy >= 3)
+		policy = CC_POLICY_WEBPKI;
 	if (!certs->n)
 		return 0;
+	/* A certificate OpenSSL cannot decode has no rules to break: the path
+	 * is invalid for that reason, said elsewhere. */
 	for (size_t i = 0; i < certs->n; i++)
-		if (!cc_cert_x509(certs->v[i], err))
-			return err ? err->code : CC_EPARSE;
+		if (!cc_cert_x509(certs->v[i], NULL))
+			return 0;
 	/* OpenSSL's checks, every error collected (the top taken as anchor). */
-	if ((r = cc_path_validate_collect(certs, opts, ev, dv, &ne, 64, err)))
+	if ((r = cc_path_validate_collect(certs, opts, ev, dv, &ne, COLLECT_MAX, err)))
 		return r;
 	for (int k = 0; k < ne; k++) {
 		const char *id = cc_policy_rule_of(ev[k]);
-		if (id && add(out, from, id, certs, served, dv[k], policy,
-			      X509_verify_cert_error_string(ev[k])))
+		if (id && dv[k] >= 0 && (size_t)dv[k] < certs->n &&
+		    add(out, &s, id, certs, served, dv[k], policy,
+			X509_verify_cert_error_string(ev[k])))
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < certs->n; i++) {
 		pos_at(&p, certs, i, anchored, opts ? opts->host : NULL);
 		for (size_t k = 0; k < NRULES; k++)
 			if ((rules[k].policies >> policy & 1) && rules[k].broken(&p) &&
-			    add(out, from, rules[k].id, certs, served, (int)i, policy,
+			    add(out, &s, rules[k].id, certs, served, (int)i, policy,
 				rules[k].what))
 				return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}

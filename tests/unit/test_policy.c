@@ -354,6 +354,13 @@ static void check_case(const tcase_t *c)
 				 ch.path.valid, want, ch.path.reason);
 		assert_int_equal(cc_policy_findings(&ch.path.certs, 1, &ch.path.certs,
 						    &o, &f, &e), 0);
+		/* one finding per rule and certificate (OpenSSL's level 2 and
+		 * our BR rule both see an RSA-1024 key) */
+		for (size_t x = 0; x < f.n; x++)
+			for (size_t y = x + 1; y < f.n; y++)
+				if (!strcmp(f.v[x].id, f.v[y].id) && f.v[x].depth == f.v[y].depth)
+					fail_msg("case %s: %s twice", c->rule ? c->rule : "good",
+						 f.v[x].id);
 		if (!want && c->rule) {
 			/* the rule is the reason, and a finding naming the certificate */
 			if (!ch.path.rule || strcmp(ch.path.rule, c->rule))
