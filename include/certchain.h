@@ -225,6 +225,27 @@ int cc_pool_select(cc_pool_t *p, const char *sel, cc_certlist_t *out);
 
 /* ------------------------------------------------------------ path building */
 
+/**
+ * Validation policies (policy.c): which rules a client enforces on a path.
+ *   CC_POLICY_WEBPKI   RFC 5280 strict, OpenSSL security level 2, no partial
+ *                      wildcards, plus the CA/Browser Forum Baseline
+ *                      Requirements rules (browsers). The default.
+ *   CC_POLICY_RFC5280  RFC 5280 strict only (X509_V_FLAG_X509_STRICT).
+ *   CC_POLICY_LEGACY   OpenSSL's defaults: what old clients accepted.
+ * Rule ids are a stable interface; the README and the man page list them.
+ */
+enum cc_policy { CC_POLICY_WEBPKI = 0, CC_POLICY_RFC5280 = 1, CC_POLICY_LEGACY = 2 };
+
+/** "webpki", "rfc5280", "legacy" ("?" otherwise). Static string. */
+const char *cc_policy_name(int policy);
+
+/** Parses a policy name into *out. Returns 0 or CC_EINVAL. */
+int cc_policy_parse(const char *s, int *out);
+
+/** The rule id of an X509_V_ERR_* code that is a policy rule
+ * ("missing-aki", "weak-key", ...), or NULL. Static string. */
+const char *cc_policy_rule_of(int x509_err);
+
 /** Limits and context for one build. Zero fields take the defaults below. */
 typedef struct cc_build_opts {
 	time_t at;          /**< validation time; 0 = now */
@@ -234,6 +255,7 @@ typedef struct cc_build_opts {
 	unsigned max_paths; /**< candidate paths kept */
 	unsigned max_sigchecks; /**< signature verifications per build */
 	int no_validate;    /**< 1: skip X509_verify_cert (structure only) */
+	int policy;         /**< enum cc_policy; 0 = webpki */
 } cc_build_opts_t;
 
 /** Default limits: why these values is said in build.c. */
@@ -248,6 +270,8 @@ typedef struct cc_path {
 	int verify_error;    /**< X509_V_ERR_* when not valid, else 0 */
 	int error_depth;     /**< depth of that error, -1 if none */
 	char reason[256];    /**< why it is not valid, "" when valid */
+	const char *rule;    /**< the policy rule id it breaks ("leaf-no-san"),
+				  static, or NULL when invalid for another reason */
 	/* Ranking inputs, filled by cc_paths_rank(). */
 	double trust_score;  /**< weighted share of profiles trusting it */
 	int time_bad;        /**< elements expired or not yet valid at 'at' */
@@ -354,6 +378,7 @@ typedef struct cc_analyze_opts {
 	time_t at;             /**< 0 = now */
 	const char *host;      /**< hostname or IP literal to check, or NULL */
 	int expires_soon_days; /**< 0 = 30 */
+	int policy;            /**< enum cc_policy; 0 = webpki */
 } cc_analyze_opts_t;
 
 /**
@@ -362,13 +387,31 @@ typedef struct cc_analyze_opts {
  * certs) plus any intermediates the client could know; anchors may be NULL.
  * Adds findings with ids: duplicate-cert, wrong-order, unrelated-cert,
  * anchor-sent, incomplete-chain, expired, not-yet-valid, expires-soon,
- * hostname-mismatch, weak-signature, untrusted. If best is non-NULL and a
+ * hostname-mismatch, weak-signature, untrusted, and the policy's rule ids
+ * (cc_policy_findings on the first-ranked path, or on the served chain when
+ * no path reaches an anchor). If best is non-NULL and a
  * valid path exists, *best receives the ranked paths (its certificates belong
  * to pool and anchors; caller frees with cc_paths_free()).
  */
 int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
 		     cc_pool_t *anchors, const cc_analyze_opts_t *opts,
 		     cc_findings_t *out, cc_paths_t **best, cc_error_t *err);
+
+/**
+ * Adds one finding per policy rule (opts->policy) that certs break: certs
+ * is a path, leaf first; anchored = 1 when its last certificate is the
+ * trust anchor (whose own signature is then not judged). OpenSSL's checks
+ * run with every error collected, the policy's own rules on every
+ * certificate. Each finding is an error naming the certificate, its
+ * position in served (-1 when not served; served may be NULL) and its
+ * depth in the path; a rule is reported once per certificate. A path with
+ * a certificate OpenSSL cannot decode gets no rule finding (that is its
+ * problem). opts may be NULL (webpki, now, no host). Returns 0 or a
+ * negative code (OpenSSL could not run, out of memory).
+ */
+int cc_policy_findings(const cc_certlist_t *certs, int anchored,
+		       const cc_certlist_t *served, const cc_build_opts_t *opts,
+		       cc_findings_t *out, cc_error_t *err);
 
 /* ------------------------------------------------------------------ output */
 
@@ -481,6 +524,11 @@ const char *cc_profile_name(const cc_profiles_t *ps, size_t i);
 cc_behaviour_t cc_profile_behaviour(const cc_profiles_t *ps, size_t i);
 double cc_profile_weight(const cc_profiles_t *ps, size_t i);
 const char *cc_profile_source(const cc_profiles_t *ps, size_t i);
+/** Profile i's validation policy (enum cc_policy): profiles.conf's policy=,
+ * a spec's ,policy=P, else webpki. */
+int cc_profile_policy(const cc_profiles_t *ps, size_t i);
+/** Sets profile i's validation policy (an unknown value is ignored). */
+void cc_profile_set_policy(cc_profiles_t *ps, size_t i, int policy);
 /** Number of distinct anchors of profile i. */
 size_t cc_profile_anchor_count(const cc_profiles_t *ps, size_t i);
 
@@ -589,6 +637,8 @@ typedef struct cc_verdict {
 				  last when trusted; certs are the caller's served
 				  ones or the set's anchors. Array owned here. */
 	int depth;           /**< depth the failure is about, -1 if none */
+	const char *rule;    /**< the policy rule that made this client refuse
+				  the path it built (static), or NULL */
 	char reason[256];    /**< plain words: "anchor not in store (...)",
 				  "expired cross-sign at depth 2 (...)"; when
 				  trusted, a note or "" */

@@ -52,6 +52,16 @@ int cli_push_arg(const char ***v, size_t *n, const char *s);
 int cli_host_arg(const char *cmd, const char *opt, const char *val);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
+/* policy_cli.c: parses --policy into *out (enum cc_policy); EXIT_USAGE on a
+ * bad value. */
+int cli_policy_arg(const char *cmd, const char *val, int *out);
+/* Gives the profiles of the user's own anchors ('roots' from -r, 'store')
+ * the --policy; built-in profiles keep theirs (-p NAME,policy=P). */
+void cli_policy_apply(cc_profiles_t *ps, int policy);
+#define CLI_POLICY_USAGE                                                        \
+	"      --policy P                validation policy: webpki (default),\n"  \
+	"                                rfc5280 or legacy; also the policy of\n" \
+	"                                -r's and the store's anchors\n"
 
 /* Writes the chain as PEM (leaf first) to path atomically. */
 int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n);

@@ -35,6 +35,8 @@ static const char usage_text[] =
 	"                        be valid for each\n"
 	"  -p, --profile SPEC    trust profiles to rank chains with (as build;\n"
 	"                        default every built-in one plus the system store)\n"
+	"      --policy P        validation policy of the chain and of the store's\n"
+	"                        roots: webpki (default), rfc5280 or legacy\n"
 	"      --json            one JSON object on stdout\n"
 	"  -h, --help            this text\n"
 	"exit: 0 bound (run 'certchain reload'), 1 no valid chain for the\n"
@@ -49,7 +51,7 @@ typedef struct bargs {
 	const char *sel;
 	const char *specs[BIND_MAX_PROFILES];
 	size_t nspecs;
-	int json;
+	int json, policy;
 } bargs_t;
 
 static int parse(int argc, char **argv, bargs_t *a)
@@ -62,6 +64,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "port", required_argument, 0, 5 },
 		{ "hostname", required_argument, 0, 6 },
 		{ "json", no_argument, 0, 7 },
+		{ "policy", required_argument, 0, 8 },
 		{ "profile", required_argument, 0, 'p' },
 		{ "help", no_argument, 0, 'h' },
 		CLI_DEPLOY_LONGOPTS,
@@ -113,6 +116,10 @@ static int parse(int argc, char **argv, bargs_t *a)
 			snprintf(b->hosts[b->nhosts++], sizeof(b->hosts[0]), "%s", optarg);
 			break;
 		case 7: a->json = 1; break;
+		case 8:
+			if (cli_policy_arg("bind", optarg, &a->policy))
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			printf("%s%s", usage_text, cli_deploy_help);
 			return -1;
@@ -203,7 +210,9 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 	if (cli_profiles(r->profs, a->specs, a->nspecs, NULL, 0) ||
 	    cli_store_profile(&so, r->profs, &r->pool, &keep, &r->anchors))
 		goto out;
+	cli_policy_apply(r->profs, a->policy);
 	bo.at = time(NULL);
+	bo.policy = a->policy;
 	switch (cc_chain_choose(&bo, keep.v[0], r->pool, r->anchors, r->profs, chain, &err)) {
 	case 0:
 		rc = 0;

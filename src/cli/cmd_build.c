@@ -19,13 +19,15 @@ static const char usage_text[] =
 	"                                'system', or NAME=PATH; either form may end\n"
 	"                                in ,behaviour=pathbuild|served-order|\n"
 	"                                no-expiry-check-on-anchor, ,weight=W and\n"
-	"                                ,group=current|legacy.\n"
+	"                                ,group=current|legacy and\n"
+	"                                ,policy=webpki|rfc5280|legacy.\n"
 	"                                Default: every built-in profile + system\n"
 	"                                (see 'certchain profiles')\n"
 	"  -r, --roots FILE|DIR          explicit trust anchors (repeatable): one\n"
 	"                                profile named 'roots'; alone, the only one\n"
 	"      --at TIME                 validate at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME\n"
+	CLI_POLICY_USAGE
 	"      --include-root            also write/print the anchor\n"
 	"      --all                     list every path, ranked, every rejected\n"
 	"                                candidate with its reason, and the trust\n"
@@ -56,6 +58,7 @@ typedef struct bargs {
 	time_t at;
 	int all, json, include_root;
 	unsigned max_sig;
+	int policy;
 	cli_store_opts_t store;
 	cli_aia_t aia;
 } bargs_t;
@@ -76,6 +79,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "max-sigchecks", required_argument, 0, 6 },
 		{ "store", required_argument, 0, 8 },
 		{ "no-store", no_argument, 0, 9 },
+		{ "policy", required_argument, 0, 10 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -120,6 +124,10 @@ static int parse(int argc, char **argv, bargs_t *a)
 			break;
 		case 8: a->store.dir = optarg; break;
 		case 9: a->store.no_store = 1; break;
+		case 10:
+			if (cli_policy_arg(a->cmd, optarg, &a->policy))
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			printf(usage_text, a->cmd, a->explain ? "\nexplain is build "
 			       "--explain: what to serve, and what each\nalternative "
@@ -350,9 +358,11 @@ static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 	if (cli_store_profile(&a->store, r->profs, pp, &leafs, &anchors))
 		goto out;
 	pool = *pp;
+	cli_policy_apply(r->profs, a->policy);
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;
 	bo.max_sigchecks = a->max_sig;
+	bo.policy = a->policy;
 	jo.at = bo.at;
 	jo.host = bo.host;
 	if (cc_build(&bo, leafs.v[0], pool, anchors ? anchors : cc_profiles_pool(r->profs),

@@ -41,6 +41,7 @@ static const char usage_text[] =
 	"                                repair chains, its roots are the profile\n"
 	"                                \"store\", its disabled certificates are unused)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
+	CLI_POLICY_USAGE
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
 	"                                completed over AIA unless --no-aia\n"
@@ -60,7 +61,8 @@ static const char usage_text[] =
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
-	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
+	"weak-signature untrusted cross-sign-available self-signed-root-preferred,\n"
+	"and the rule ids of the policy (see certchain(1), POLICIES)\n"
 	"connection failures: refused timeout closed tls-alert not-tls resolve\n"
 	"unreachable starttls-refused tls-error\n"
 	"exit: 0 no error finding, 1 an error finding (some client or profile fails),\n"
@@ -643,6 +645,7 @@ int cmd_check(int argc, char **argv)
 		{ "html", required_argument, 0, 13 },
 		{ "resume", required_argument, 0, 14 },
 		{ "shard", required_argument, 0, 15 },
+		{ "policy", required_argument, 0, 16 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -733,6 +736,10 @@ int cmd_check(int argc, char **argv)
 			if (check_fleet_shard_arg(&fl, optarg))
 				goto out;
 			break;
+		case 16:
+			if (cli_policy_arg("check", optarg, &o.ao.policy))
+				goto out;
+			break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
@@ -786,6 +793,7 @@ int cmd_check(int argc, char **argv)
 	if (cli_store_add_profile(&so, o.profs) ||
 	    cli_store_apply(&so, &o.inter, NULL, &o.anchors))
 		goto out;
+	cli_policy_apply(o.profs, o.ao.policy);
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
 	fl.targets = o.targets;

@@ -31,6 +31,7 @@ static const char usage_text[] =
 	"      --chain FILE              ship exactly these certificates as the chain\n"
 	"      --no-chain                ship no chain, only the certificate\n"
 	"      --at TIME                 choose the chain valid at TIME\n"
+	CLI_POLICY_USAGE
 	"  -n, --name NAME               friendly name (default: the store's friendly\n"
 	"                                name, else the certificate's CN)\n"
 	"  -o, --output FILE             where to write (.pfx/.p12: PFX; .pem/.crt:\n"
@@ -65,7 +66,7 @@ typedef struct eargs {
 	const char **inter, **roots, **specs;
 	size_t ninter, nroots, nspecs;
 	const char *cert, *key, *chain, *name, *out, *pwfile, *pwenv, *sel, *host;
-	int no_chain, json, fmt;
+	int no_chain, json, fmt, policy;
 	cc_pfx_opts_t pfx;
 	time_t at;
 	cli_store_opts_t store;
@@ -115,6 +116,7 @@ static int parse(int argc, char **argv, eargs_t *a)
 		{ "iter", required_argument, 0, 10 },
 		{ "store", required_argument, 0, 11 },
 		{ "no-store", no_argument, 0, 12 },
+		{ "policy", required_argument, 0, 14 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -178,6 +180,10 @@ static int parse(int argc, char **argv, eargs_t *a)
 			break;
 		case 11: a->store.dir = optarg; break;
 		case 12: a->store.no_store = 1; break;
+		case 14:
+			if (cli_policy_arg("export", optarg, &a->policy))
+				return EXIT_USAGE;
+			break;
 		case 'h': fputs(usage_text, stdout); return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
@@ -285,8 +291,10 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 		goto out;
 	pool = *pp;
 	leaf = leafs->v[0];
+	cli_policy_apply(profs, a->policy);
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;
+	bo.policy = a->policy;
 	r = cc_chain_choose(&bo, leaf, pool, anchors, profs, &full, &err);
 	if (r == CC_ENOTFOUND) {
 		char line[1200];

@@ -11,14 +11,16 @@ static const char usage_text[] =
 	"                          [--json] [CHAIN]\n"
 	"\n"
 	"Lists trust profiles, today's clients first, then the legacy ones: name,\n"
-	"number of anchors, client behaviour, weight (share of clients, used in\n"
-	"ranking), date of the store and where the anchors come from. Without\n"
+	"number of anchors, client behaviour, validation policy, weight (share\n"
+	"of clients, used in ranking), date of the store and where the anchors\n"
+	"come from. Without\n"
 	"-p/-r: every built-in profile plus 'system', the set 'certchain build'\n"
 	"uses by default. With CHAIN (a certificate file, leaf or CA first): the\n"
 	"anchors its paths can end at, and which of them each profile has.\n"
 	"\n"
 	"  -p, --profile SPEC   NAME, 'system' or NAME=PATH, with optional\n"
 	"                       ,behaviour=B ,weight=W ,group=current|legacy\n"
+	"                       ,policy=webpki|rfc5280|legacy\n"
 	"                       (repeatable)\n"
 	"  -r, --roots FILE|DIR explicit anchors, as the profile 'roots'\n"
 	"  -I, --intermediates FILE|DIR\n"
@@ -32,6 +34,9 @@ static const char usage_text[] =
 	"Behaviours: pathbuild (modern clients: backtracking path building),\n"
 	"served-order (OpenSSL 1.0.x: served order, no backtracking),\n"
 	"no-expiry-check-on-anchor (old Android: ignores the root's dates).\n"
+	"Policies: webpki (RFC 5280 strict + CA/B Forum Baseline Requirements;\n"
+	"browsers and OSes), rfc5280 (RFC 5280 strict only), legacy (what old\n"
+	"clients accepted; the old Android profiles).\n"
 	"Built-in profiles are read from CERTCHAIN_DATA_DIR/trust-stores, else\n"
 	"the installed share/certchain/trust-stores.\n"
 	"exit: 0 listed, 2 usage or input error\n";
@@ -117,9 +122,10 @@ static void text_row(cc_buf_t *b, cc_profiles_t *ps, size_t i)
 {
 	const char *d = cc_profile_date(ps, i);
 
-	cc_buf_printf(b, "%-14s %7zu  %-25s %6g  %-10s %s\n", cc_profile_name(ps, i),
+	cc_buf_printf(b, "%-14s %7zu  %-25s %-7s %6g  %-10s %s\n", cc_profile_name(ps, i),
 		      cc_profile_anchor_count(ps, i),
 		      cc_behaviour_name(cc_profile_behaviour(ps, i)),
+		      cc_policy_name(cc_profile_policy(ps, i)),
 		      cc_profile_weight(ps, i), *d ? d : "-", cc_profile_source(ps, i));
 }
 
@@ -132,9 +138,9 @@ static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 	for (int g = 0; g < CC_PROFILE_NGROUPS; g++) {
 		for (size_t i = 0; i < cc_profiles_count(ps); i++)
 			if ((int)cc_profile_group(ps, i) == g && !n[g]++)
-				cc_buf_printf(b, "%s%s:\n%-14s %7s  %-25s %6s  %-10s %s\n",
+				cc_buf_printf(b, "%s%s:\n%-14s %7s  %-25s %-7s %6s  %-10s %s\n",
 					      g ? "\n" : "", group_title[g], "profile",
-					      "anchors", "behaviour", "weight", "date",
+					      "anchors", "behaviour", "policy", "weight", "date",
 					      "source");
 		for (size_t i = 0; i < cc_profiles_count(ps); i++)
 			if ((int)cc_profile_group(ps, i) == g)

@@ -17,6 +17,7 @@ static const char usage_text[] =
 	"  -I, --intermediates FILE|DIR  intermediates the client already has\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME\n"
+	CLI_POLICY_USAGE
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --json                    one JSON object on stdout\n"
 	"      --store DIR               certificate store to use (see certchain store)\n"
@@ -29,7 +30,8 @@ static const char usage_text[] =
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
-	"weak-signature untrusted\n"
+	"weak-signature untrusted, and the rule ids of the policy (missing-aki,\n"
+	"leaf-no-san, weak-key, ...; see certchain(1), POLICIES)\n"
 	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
 	"fail for some client), 2 usage or input error\n";
 
@@ -88,6 +90,7 @@ int cmd_verify(int argc, char **argv)
 		{ "json", no_argument, 0, 4 },
 		{ "store", required_argument, 0, 5 },
 		{ "no-store", no_argument, 0, 6 },
+		{ "policy", required_argument, 0, 7 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -134,6 +137,10 @@ int cmd_verify(int argc, char **argv)
 		case 4: json = 1; break;
 		case 5: so.dir = optarg; break;
 		case 6: so.no_store = 1; break;
+		case 7:
+			if (cli_policy_arg("verify", optarg, &ao.policy))
+				goto out;
+			break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		default: cli_bad_option("verify", argv, lo); goto out;
 		}

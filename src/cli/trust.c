@@ -99,9 +99,10 @@ void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps)
 		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
 		cc_buf_json_str(b, cc_profile_name(ps, i));
 		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"weight\":%g,\"anchors\":%zu,"
-				 "\"group\":\"%s\",\"date\":",
+				 "\"policy\":\"%s\",\"group\":\"%s\",\"date\":",
 			      cc_behaviour_name(cc_profile_behaviour(ps, i)),
 			      cc_profile_weight(ps, i), cc_profile_anchor_count(ps, i),
+			      cc_policy_name(cc_profile_policy(ps, i)),
 			      cc_profile_group_name(cc_profile_group(ps, i)));
 		if (*cc_profile_date(ps, i))
 			cc_buf_json_str(b, cc_profile_date(ps, i));
@@ -137,7 +138,12 @@ void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v)
 		} else {
 			cc_buf_printf(b, "null");
 		}
-		cc_buf_printf(b, ",\"depth\":%d,\"reason\":", x->depth);
+		cc_buf_printf(b, ",\"depth\":%d,\"rule\":", x->depth);
+		if (x->rule)
+			cc_buf_json_str(b, x->rule);
+		else
+			cc_buf_printf(b, "null");
+		cc_buf_printf(b, ",\"reason\":");
 		cc_buf_json_str(b, x->reason);
 		cc_buf_printf(b, ",\"path\":[");
 		for (size_t k = 0; k < x->path.n; k++) {

@@ -162,11 +162,16 @@ int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
 		return cc_err(err, CC_EINVAL, NULL, "empty chain");
 	bo.at = opts->at ? opts->at : time(NULL);
 	bo.host = opts->host;
+	bo.policy = opts->policy;
 	order_findings(served, anchors, out);
 	cert_findings(served, opts, bo.at, out);
 	if ((r = cc_build(&bo, served->v[0], pool, anchors, &ps, err)))
 		return r;
 	cc_paths_rank(ps, bo.at, NULL, NULL);
+	if ((r = cc_policy_served_findings(served, anchors, ps, &bo, out, err))) {
+		cc_paths_free(ps);
+		return r;
+	}
 	if (cc_paths_best(ps) < 0) {
 		/* Which is it: a missing issuer, or a complete chain nobody trusts? */
 		top = served->v[served->n - 1];

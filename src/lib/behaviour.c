@@ -24,7 +24,8 @@ typedef struct jctx {
 	const cc_certlist_t *served;
 	cc_build_opts_t bo;
 	cc_pool_t *known; /* copies of the served and extra certificates */
-	cc_paths_t *all;  /* paths to any anchor of the set, lazy */
+	cc_paths_t *all[3]; /* paths to any anchor of the set, validated under
+			       each policy (enum cc_policy), lazy */
 	cc_error_t *err;
 } jctx_t;
 
@@ -73,6 +74,7 @@ static void plain(jctx_t *j, const cc_path_t *p, cc_verdict_t *v)
 	char cn[160], t[32];
 
 	v->depth = d;
+	v->rule = p->rule;
 	if (d < 0 || (size_t)d >= p->certs.n) {
 		snprintf(v->reason, sizeof(v->reason), "%s", p->reason);
 		return;
@@ -153,18 +155,20 @@ static int set_path(jctx_t *j, cc_verdict_t *v, const cc_path_t *p, int trusted)
 	return 0;
 }
 
-static int search_all(jctx_t *j)
+static int search_all(jctx_t *j, int policy)
 {
+	cc_build_opts_t bo = j->bo;
 	cc_cert_t *leaf;
 	int r;
 
-	if (j->all)
+	if (j->all[policy])
 		return 0;
+	bo.policy = policy;
 	leaf = cc_pool_find_sha256(j->known, j->served->v[0]->fp);
-	if ((r = cc_build(&j->bo, leaf, j->known, cc_profiles_pool(j->ps), &j->all,
-			  j->err)))
+	if ((r = cc_build(&bo, leaf, j->known, cc_profiles_pool(j->ps),
+			  &j->all[policy], j->err)))
 		return r;
-	cc_paths_rank(j->all, j->bo.at, NULL, NULL);
+	cc_paths_rank(j->all[policy], j->bo.at, NULL, NULL);
 	return 0;
 }
 
@@ -183,14 +187,19 @@ static int usable(jctx_t *j, size_t i, const cc_path_t *p)
 static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 {
 	const cc_path_t *first = NULL;
-	int r;
+	int pol = cc_profile_policy(j->ps, i), r;
+	cc_build_opts_t bo = j->bo;
+	cc_paths_t *all;
 
-	if ((r = search_all(j)))
+	if ((unsigned)pol > CC_POLICY_LEGACY)
+		pol = CC_POLICY_WEBPKI;
+	if ((r = search_all(j, pol)))
 		return r;
-	if (!j->all)
+	if (!(all = j->all[pol]))
 		return cc_err(j->err, CC_ENOMEM, NULL, "out of memory");
-	for (size_t k = 0; k < j->all->n; k++) {
-		cc_path_t *p = &j->all->v[k];
+	bo.policy = pol;
+	for (size_t k = 0; k < all->n; k++) {
+		cc_path_t *p = &all->v[k];
 		if (!usable(j, i, p))
 			continue;
 		if (p->valid)
@@ -198,14 +207,14 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 		if (!first)
 			first = p;
 	}
-	for (size_t k = 0; lax_anchor && k < j->all->n; k++) {
-		cc_path_t *p = &j->all->v[k], q = { 0 };
+	for (size_t k = 0; lax_anchor && k < all->n; k++) {
+		cc_path_t *p = &all->v[k], q = { 0 };
 		char cn[160], t1[32], t2[32];
 		cc_cert_t *a = p->certs.v[p->certs.n - 1];
 		if (!usable(j, i, p) || p->error_depth != (int)p->certs.n - 1)
 			continue;
 		q.certs = p->certs;
-		if ((r = cc_path_validate_flags(&q, &j->bo,
+		if ((r = cc_path_validate_flags(&q, &bo,
 						CC_VALIDATE_IGNORE_ANCHOR_TIME, j->err)))
 			return r;
 		if (!q.valid)
@@ -261,7 +270,9 @@ static int judge_served_order(jctx_t *j, size_t i, cc_verdict_t *v)
 	cc_cert_t *cur = s->v[0], *a = NULL;
 	char used[64] = { 0 }; /* served chains are far shorter; longer ones stop */
 	int r = 0, oom = 0;
+	cc_build_opts_t bo = j->bo;
 
+	bo.policy = cc_profile_policy(j->ps, i);
 	p.error_depth = -1;
 	if (cc_certlist_push(&p.certs, cur))
 		return cc_err(j->err, CC_ENOMEM, NULL, "out of memory");
@@ -295,7 +306,7 @@ static int judge_served_order(jctx_t *j, size_t i, cc_verdict_t *v)
 	} else if (!a) {
 		no_anchor(j, cur, v);
 		r = set_path(j, v, &p, 0);
-	} else if (!(r = cc_path_validate(&p, &j->bo, j->err))) {
+	} else if (!(r = cc_path_validate(&p, &bo, j->err))) {
 		if (!p.valid)
 			plain(j, &p, v);
 		r = set_path(j, v, &p, p.valid);
@@ -363,7 +374,8 @@ int cc_profiles_judge(cc_profiles_t *ps, const cc_certlist_t *served,
 		}
 	}
 	out->score = tw > 0 ? w / tw : n ? (double)out->ntrusted / (double)n : 0;
-	cc_paths_free(j.all);
+	for (size_t k = 0; k < 3; k++)
+		cc_paths_free(j.all[k]);
 	cc_pool_free(j.known);
 	if (r)
 		cc_verdicts_clear(out);

@@ -159,6 +159,27 @@ int cc_is_ip_literal(const char *h);
 #define CC_VALIDATE_IGNORE_ANCHOR_TIME 1u /* the anchor's dates are not checked */
 int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 			   unsigned flags, cc_error_t *err);
+/* validate.c: runs OpenSSL on certs (the last trusted) with every error
+ * recorded and the run continued: up to max codes in ev, depths in dv. */
+int cc_path_validate_collect(const cc_certlist_t *certs,
+			     const cc_build_opts_t *opts, int *ev, int *dv,
+			     int *ne, int max, cc_error_t *err);
+
+/* policy.c: the verification flags of a policy. */
+void cc_policy_param(X509_VERIFY_PARAM *vp, int policy);
+/* 1 if OpenSSL's x509_err on x at depth is no error in any policy. */
+int cc_policy_forgives(X509 *x, int x509_err, int depth);
+/* The first own rule of policy that path (anchor last) breaks: its id, the
+ * depth and what is wrong; NULL when none. */
+const char *cc_policy_check(const cc_certlist_t *path,
+			    const cc_build_opts_t *opts, int *depth,
+			    const char **what);
+/* policy.c, for cc_chain_analyze: when no path of ps is valid, the rule
+ * findings of the first-ranked path, or of the served chain when no path
+ * reaches an anchor. */
+int cc_policy_served_findings(const cc_certlist_t *served, cc_pool_t *anchors,
+			      const cc_paths_t *ps, const cc_build_opts_t *bo,
+			      cc_findings_t *out, cc_error_t *err);
 
 /* behaviour.c: 1 if c is a cross-sign: not self-issued, and a self-signed
  * certificate of the set's pool or of l has its subject and key. */

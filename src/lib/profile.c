@@ -27,6 +27,7 @@ typedef struct prof {
 	cc_profile_group_t group;
 	char date[DATE_MAX_LEN + 1];
 	char file[256]; /* a built-in's FILE in profiles.conf, else "" */
+	int policy; /* enum cc_policy */
 	char *source;
 	unsigned char *bits; /* bit i set: pool certificate i is an anchor */
 	size_t nbytes;
@@ -134,6 +135,17 @@ const char *cc_profile_date(const cc_profiles_t *ps, size_t i)
 const char *cc_profile_file(const cc_profiles_t *ps, size_t i)
 {
 	return ps->v[i].file;
+}
+
+int cc_profile_policy(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].policy;
+}
+
+void cc_profile_set_policy(cc_profiles_t *ps, size_t i, int policy)
+{
+	if (i < ps->n && policy >= CC_POLICY_WEBPKI && policy <= CC_POLICY_LEGACY)
+		ps->v[i].policy = policy;
 }
 
 const char *cc_profile_source(const cc_profiles_t *ps, size_t i)
@@ -307,6 +319,7 @@ int cc_profiles_add_system(cc_profiles_t *ps, double weight, cc_error_t *err)
 typedef struct conf_meta {
 	cc_profile_group_t group;
 	char date[DATE_MAX_LEN + 1];
+	int policy; /* enum cc_policy */
 } conf_meta_t;
 
 /* Is tok (up to its first blank) a KEY=VALUE token: [a-z_]+=VALUE? */
@@ -334,9 +347,13 @@ static int conf_key(conf_meta_t *m, const char *key, size_t klen,
 			return cc_err(err, CC_EPARSE, conf, "line %u: date must be "
 					"YYYY[-MM[-DD]], not '%s'", lineno, val);
 		snprintf(m->date, sizeof(m->date), "%s", val);
+	} else if (klen == 6 && !strncmp(key, "policy", 6)) {
+		if (cc_policy_parse(val, &m->policy))
+			return cc_err(err, CC_EPARSE, conf, "line %u: unknown policy "
+					"'%s' (webpki, rfc5280, legacy)", lineno, val);
 	} else {
 		return cc_err(err, CC_EPARSE, conf, "line %u: unknown key '%.*s' "
-				"(known: group, date)", lineno, (int)klen, key);
+				"(known: group, date, policy)", lineno, (int)klen, key);
 	}
 	return 0;
 }
@@ -389,7 +406,7 @@ static int conf_line(cc_profiles_t *ps, cc_pidx_t *ix, const char *dir, char *li
 		     int *matched, cc_error_t *err)
 {
 	char name[NAME_MAX_LEN + 1], file[256], beh[64], path[1400], src[1700];
-	conf_meta_t m = { .group = CC_PROFILE_CURRENT };
+	conf_meta_t m = { .group = CC_PROFILE_CURRENT, .policy = CC_POLICY_WEBPKI };
 	double w;
 	int used = 0, r;
 	cc_behaviour_t b;
@@ -417,6 +434,7 @@ static int conf_line(cc_profiles_t *ps, cc_pidx_t *ix, const char *dir, char *li
 	snprintf(ps->v[ps->n - 1].file, sizeof(ps->v[ps->n - 1].file), "%s", file);
 	ps->v[ps->n - 1].group = m.group;
 	memcpy(ps->v[ps->n - 1].date, m.date, sizeof(m.date));
+	ps->v[ps->n - 1].policy = m.policy;
 	return 0;
 }
 
@@ -462,7 +480,7 @@ int cc_profiles_add_builtin_pem(cc_profiles_t *ps, const char *datadir,
 static int peel(char *s, char **key, char **val)
 {
 	static const char *keys[] = { "behaviour=", "behavior=", "weight=",
-				      "group=" };
+				      "group=", "policy=" };
 	char *c = strrchr(s, ',');
 
 	if (!c)
@@ -484,7 +502,7 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 	cc_behaviour_t b = CC_BEHAVIOUR_PATHBUILD;
 	double w = CC_PROFILE_DEFAULT_WEIGHT;
 	cc_profile_group_t g = CC_PROFILE_CURRENT;
-	int have_b = 0, have_w = 0, have_g = 0, r = 0, i;
+	int have_b = 0, have_w = 0, have_g = 0, have_p = 0, policy = CC_POLICY_WEBPKI, r = 0, i;
 
 	if (!s)
 		return cc_err(err, CC_ENOMEM, spec, "out of memory");
@@ -501,6 +519,11 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			if (cc_profile_group_parse(val, &g))
 				r = cc_err(err, CC_EINVAL, spec, "unknown group '%s' "
 						"(current, legacy)", val);
+		} else if (*key == 'p') {
+			have_p = 1;
+			if (cc_policy_parse(val, &policy))
+				r = cc_err(err, CC_EINVAL, spec, "unknown policy '%s' "
+						"(webpki, rfc5280, legacy)", val);
 		} else if (cc_behaviour_parse(val, &b)) {
 			r = cc_err(err, CC_EINVAL, spec, "unknown behaviour '%s' "
 					"(pathbuild, served-order, "
@@ -515,8 +538,10 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 		*eq = 0;
 		if (!eq[1])
 			r = cc_err(err, CC_EINVAL, spec, "empty PATH after '='");
-		else if (!(r = cc_profiles_add_file(ps, s, eq + 1, b, w, NULL, err)))
+		else if (!(r = cc_profiles_add_file(ps, s, eq + 1, b, w, NULL, err))) {
 			ps->v[ps->n - 1].group = g;
+			ps->v[ps->n - 1].policy = policy;
+		}
 		goto out;
 	}
 	if (!strcmp(s, "system"))
@@ -534,6 +559,8 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			ps->v[i].weight = w;
 		if (have_g)
 			ps->v[i].group = g;
+		if (have_p)
+			ps->v[i].policy = policy;
 	}
 out:
 	free(s);

@@ -137,6 +137,7 @@ int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
 	if (!served->n)
 		return cc_err(err, CC_EINVAL, NULL, "empty chain");
 	bo.at = opts && opts->at ? opts->at : time(NULL);
+	bo.policy = opts ? opts->policy : CC_POLICY_WEBPKI;
 	/* No host: a name mismatch is the leaf's problem, not one a chain can fix. */
 	bo.host = NULL;
 	if ((r = cc_build(&bo, served->v[0], pool, anchors, &full, err)))

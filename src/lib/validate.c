@@ -29,6 +29,13 @@ int cc_host_matches(X509 *x, const char *host)
 			   : X509_check_host(x, host, 0, 0, NULL) == 1;
 }
 
+/* What the callbacks of one X509_verify_cert run need (its app data). */
+typedef struct vstate {
+	const cc_certlist_t *certs; /* the path, leaf first */
+	unsigned flags;             /* CC_VALIDATE_* */
+	int *ev, *dv, *ne, max;     /* collect mode: errors and depths seen */
+} vstate_t;
+
 static int same_chain(STACK_OF(X509) *got, const cc_path_t *p)
 {
 	if (!got || (size_t)sk_X509_num(got) != p->certs.n)
@@ -80,7 +87,8 @@ static int cert_time_ok(X509_STORE_CTX *ctx, X509 *x, int depth)
  */
 static int verify_step(X509_STORE_CTX *ctx)
 {
-	const cc_path_t *path = X509_STORE_CTX_get_app_data(ctx);
+	const vstate_t *vs = X509_STORE_CTX_get_app_data(ctx);
+	const cc_certlist_t *path = vs->certs;
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
 	int n = sk_X509_num(chain) - 1;
 	X509 *xi = sk_X509_value(chain, n), *xs = xi;
@@ -91,10 +99,10 @@ static int verify_step(X509_STORE_CTX *ctx)
 			uint32_t need = (X509_get_extension_flags(xs) & EXFLAG_PROXY)
 						? KU_DIGITAL_SIGNATURE : KU_KEY_CERT_SIGN;
 			EVP_PKEY *k;
-			if ((size_t)n + 1 < path->certs.n && path->certs.v[n]->x == xs &&
-			    path->certs.v[n + 1]->x == xi) {
-				cs = path->certs.v[n];
-				ci = path->certs.v[n + 1];
+			if ((size_t)n + 1 < path->n && path->v[n]->x == xs &&
+			    path->v[n + 1]->x == xi) {
+				cs = path->v[n];
+				ci = path->v[n + 1];
 			}
 			if ((X509_get_extension_flags(xi) & EXFLAG_KUSAGE) &&
 			    !(X509_get_key_usage(xi) & need) &&
@@ -128,18 +136,109 @@ static int verify_step(X509_STORE_CTX *ctx)
 	return 1;
 }
 
-/* Old Android never looked at its anchor's dates: forgive exactly that. The
- * context's app data is the path (see cc_path_validate_flags). */
-static int forgive_anchor_time(int ok, X509_STORE_CTX *ctx)
+/*
+ * One callback for every run: old Android never looked at its anchor's
+ * dates (CC_VALIDATE_IGNORE_ANCHOR_TIME forgives exactly that), a leaf's
+ * pathLenConstraint is no error (cc_policy_forgives), and in collect mode
+ * every error is recorded and the run goes on.
+ */
+static int verify_cb(int ok, X509_STORE_CTX *ctx)
 {
-	const cc_path_t *path = X509_STORE_CTX_get_app_data(ctx);
+	const vstate_t *vs = X509_STORE_CTX_get_app_data(ctx);
 	int e = X509_STORE_CTX_get_error(ctx);
+	int d = X509_STORE_CTX_get_error_depth(ctx);
+	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
 
-	if (!ok && (e == X509_V_ERR_CERT_HAS_EXPIRED ||
-		    e == X509_V_ERR_CERT_NOT_YET_VALID) &&
-	    X509_STORE_CTX_get_current_cert(ctx) == path->certs.v[path->certs.n - 1]->x)
+	if (ok)
+		return ok;
+	if ((vs->flags & CC_VALIDATE_IGNORE_ANCHOR_TIME) &&
+	    (e == X509_V_ERR_CERT_HAS_EXPIRED || e == X509_V_ERR_CERT_NOT_YET_VALID) &&
+	    x == vs->certs->v[vs->certs->n - 1]->x)
 		return 1;
-	return ok;
+	if (x && cc_policy_forgives(x, e, d))
+		return 1;
+	if (vs->ne) {
+		if (*vs->ne < vs->max) {
+			vs->ev[*vs->ne] = e;
+			vs->dv[(*vs->ne)++] = d;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* A context that verifies exactly certs (v[0] leaf, the last the only
+ * trusted certificate) under opts and its policy. */
+static int setup(X509_STORE **st, X509_STORE_CTX **ctx, STACK_OF(X509) **unt,
+		 const cc_certlist_t *certs, const cc_build_opts_t *opts,
+		 vstate_t *vs, cc_error_t *err)
+{
+	size_t n = certs->n;
+	X509_VERIFY_PARAM *vp;
+
+	if (!(*st = X509_STORE_new()) || !(*unt = sk_X509_new_null()) ||
+	    !(*ctx = X509_STORE_CTX_new()) ||
+	    !X509_STORE_add_cert(*st, certs->v[n - 1]->x))
+		return cc_err_ssl(err, CC_ECRYPTO, NULL, "cannot set up verification");
+	for (size_t i = 1; i + 1 < n; i++)
+		if (!sk_X509_push(*unt, certs->v[i]->x))
+			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	if (!X509_STORE_CTX_init(*ctx, *st, certs->v[0]->x, *unt))
+		return cc_err_ssl(err, CC_ECRYPTO, NULL, "cannot set up verification");
+	X509_STORE_CTX_set_app_data(*ctx, vs);
+	X509_STORE_CTX_set_verify(*ctx, verify_step);
+	X509_STORE_CTX_set_verify_cb(*ctx, verify_cb);
+	vp = X509_STORE_CTX_get0_param(*ctx);
+	/* The anchor may be an intermediate the user chose to trust. */
+	X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
+	cc_policy_param(vp, opts->policy);
+	X509_VERIFY_PARAM_set_time(vp, opts->at ? opts->at : time(NULL));
+	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
+	X509_STORE_CTX_set_purpose(*ctx, opts->purpose ? opts->purpose
+						       : X509_PURPOSE_SSL_SERVER);
+	if (opts->host && !(cc_is_ip_literal(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
+					       : X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)))
+		return cc_err(err, CC_EINVAL, opts->host, "invalid host name");
+	return 0;
+}
+
+int cc_path_validate_collect(const cc_certlist_t *certs,
+			     const cc_build_opts_t *opts, int *ev, int *dv,
+			     int *ne, int max, cc_error_t *err)
+{
+	cc_build_opts_t none = { 0 };
+	vstate_t vs = { .certs = certs, .ev = ev, .dv = dv, .ne = ne, .max = max };
+	X509_STORE *st = NULL;
+	X509_STORE_CTX *ctx = NULL;
+	STACK_OF(X509) *unt = NULL;
+	int r;
+
+	*ne = 0;
+	if (!(r = setup(&st, &ctx, &unt, certs, opts ? opts : &none, &vs, err)))
+		X509_verify_cert(ctx);
+	ERR_clear_error();
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(unt);
+	X509_STORE_free(st);
+	return r;
+}
+
+/* After OpenSSL accepted the path: the policy's own rules (policy.c). */
+static void own_rules(cc_path_t *path, const cc_build_opts_t *opts)
+{
+	const char *what, *id;
+	char cn[128] = "";
+	int d = -1;
+
+	if (!(id = cc_policy_check(&path->certs, opts, &d, &what)))
+		return;
+	path->valid = 0;
+	path->rule = id;
+	path->verify_error = X509_V_ERR_UNSPECIFIED;
+	path->error_depth = d;
+	cc_cert_name(path->certs.v[d], 0, cn, sizeof(cn));
+	snprintf(path->reason, sizeof(path->reason), "rule %s (%s policy): %s at "
+		 "depth %d (%s)", id, cc_policy_name(opts->policy), what, d, cn);
 }
 
 int cc_path_validate(cc_path_t *path, const cc_build_opts_t *opts,
@@ -152,10 +251,10 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 			   unsigned flags, cc_error_t *err)
 {
 	cc_build_opts_t none = { 0 };
+	vstate_t vs = { .certs = &path->certs, .flags = flags };
 	X509_STORE *st = NULL;
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *unt = NULL;
-	X509_VERIFY_PARAM *vp;
 	size_t n = path->certs.n;
 	int ok, r = 0;
 
@@ -165,6 +264,7 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 	path->verify_error = 0;
 	path->error_depth = -1;
 	path->reason[0] = 0;
+	path->rule = NULL;
 	for (size_t i = 0; i < n; i++)
 		if (!cc_cert_x509(path->certs.v[i], NULL)) {
 			path->verify_error = X509_V_ERR_UNSPECIFIED;
@@ -173,41 +273,12 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 				 "certificate at depth %zu cannot be decoded", i);
 			return 0;
 		}
-	if (!(st = X509_STORE_new()) || !(unt = sk_X509_new_null()) ||
-	    !(ctx = X509_STORE_CTX_new()) ||
-	    !X509_STORE_add_cert(st, path->certs.v[n - 1]->x)) {
-		r = cc_err_ssl(err, CC_ECRYPTO, NULL, "cannot set up verification");
+	if ((r = setup(&st, &ctx, &unt, &path->certs, opts, &vs, err)))
 		goto out;
-	}
-	for (size_t i = 1; i + 1 < n; i++)
-		if (!sk_X509_push(unt, path->certs.v[i]->x)) {
-			r = cc_err(err, CC_ENOMEM, NULL, "out of memory");
-			goto out;
-		}
-	if (!X509_STORE_CTX_init(ctx, st, path->certs.v[0]->x, unt)) {
-		r = cc_err_ssl(err, CC_ECRYPTO, NULL, "cannot set up verification");
-		goto out;
-	}
-	X509_STORE_CTX_set_app_data(ctx, path);
-	X509_STORE_CTX_set_verify(ctx, verify_step);
-	vp = X509_STORE_CTX_get0_param(ctx);
-	/* The anchor may be an intermediate the user chose to trust. */
-	X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
-	X509_VERIFY_PARAM_set_time(vp, opts->at ? opts->at : time(NULL));
-	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
-	X509_STORE_CTX_set_purpose(ctx, opts->purpose ? opts->purpose
-						      : X509_PURPOSE_SSL_SERVER);
-	if (opts->host && !(cc_is_ip_literal(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
-					       : X509_VERIFY_PARAM_set1_host(vp, opts->host, 0))) {
-		r = cc_err(err, CC_EINVAL, opts->host, "invalid host name");
-		goto out;
-	}
-	if (flags & CC_VALIDATE_IGNORE_ANCHOR_TIME) {
-		X509_STORE_CTX_set_verify_cb(ctx, forgive_anchor_time);
-	}
 	ok = X509_verify_cert(ctx);
 	if (ok == 1 && same_chain(X509_STORE_CTX_get0_chain(ctx), path)) {
 		path->valid = 1;
+		own_rules(path, opts);
 	} else if (ok == 1) {
 		path->verify_error = X509_V_ERR_UNSPECIFIED;
 		snprintf(path->reason, sizeof(path->reason),
@@ -218,10 +289,17 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 		char cn[128] = "";
 		path->verify_error = e;
 		path->error_depth = d;
+		path->rule = cc_policy_rule_of(e);
 		if (d >= 0 && (size_t)d < n)
 			cc_cert_name(path->certs.v[d], 0, cn, sizeof(cn));
-		snprintf(path->reason, sizeof(path->reason), "%s at depth %d (%s)",
-			 X509_verify_cert_error_string(e), d, cn);
+		if (path->rule)
+			snprintf(path->reason, sizeof(path->reason), "rule %s (%s "
+				 "policy): %s at depth %d (%s)", path->rule,
+				 cc_policy_name(opts->policy),
+				 X509_verify_cert_error_string(e), d, cn);
+		else
+			snprintf(path->reason, sizeof(path->reason), "%s at depth %d (%s)",
+				 X509_verify_cert_error_string(e), d, cn);
 	}
 out:
 	ERR_clear_error();

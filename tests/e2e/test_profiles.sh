@@ -129,7 +129,7 @@ for p in built:
     assert p["anchors"] == len(fps), (p["name"], p["anchors"], len(fps))
 PY
 expect_rc 0 "profiles text" cc profiles
-expect_grep "^android-4.4 +149 +no-expiry-check-on-anchor +8 " "$T/out" "profiles: one line per profile with anchors, behaviour, weight"
+expect_grep "^android-4.4 +149 +no-expiry-check-on-anchor +legacy +8 " "$T/out" "profiles: one line per profile with anchors, behaviour, policy, weight"
 expect_rc 2 "unknown profile -> exit 2" cc profiles -p nosuch
 expect_grep "nosuch: no such profile" "$T/err" "... naming it"
 expect_rc 2 "bad behaviour -> exit 2" cc build -p "x=$T/all.json,behaviour=sometimes" "$d/leaf.pem"
@@ -142,7 +142,7 @@ mkdir -p "$T/dd/trust-stores"
 cp "$d/oldroot.pem" "$T/dd/trust-stores/" &&
 	echo "lab oldroot.pem served-order 3 A lab device" >"$T/dd/trust-stores/profiles.conf"
 expect_rc 0 "CERTCHAIN_DATA_DIR selects the data" env CERTCHAIN_DATA_DIR=$T/dd "$CERTCHAIN" profiles
-expect_grep "^lab +1 +served-order +3 +- +A lab device" "$T/out" "... and its profiles (an old-format line: no group, no date)"
+expect_grep "^lab +1 +served-order +webpki +3 +- +A lab device" "$T/out" "... and its profiles (an old-format line: no group, no date, default policy)"
 # an installed copy elsewhere finds PREFIX/share/certchain beside its bin/
 # (skipped when the compiled-in install path exists: it comes first)
 if [ ! -e /usr/local/share/certchain/trust-stores/profiles.conf ]; then

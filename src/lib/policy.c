@@ -1,0 +1,434 @@
+/*
+ * policy.c - validation policies: which rules a client enforces on a path.
+ *
+ *   webpki   RFC 5280 strict (OpenSSL's X509_V_FLAG_X509_STRICT), OpenSSL
+ *            security level 2 for keys and signatures, no partial
+ *            wildcards and no CN fallback for host names, plus the CA/B
+ *            Forum Baseline Requirements rules below (Chrome, Firefox and
+ *            Apple enforce them).
+ *   rfc5280  RFC 5280 strict only.
+ *   legacy   what old clients accepted: OpenSSL's defaults.
+ *
+ * OpenSSL does what it can (the flags set in cc_policy_param); its errors
+ * get rule ids through one table. Only rules OpenSSL has no check for are
+ * written here, one function each, with the section they come from. A
+ * trust anchor's own self-signature is never judged: clients do not verify
+ * it. A leaf's pathLenConstraint is accepted in every policy (RFC 5280
+ * 4.2.1.9 gives it meaning only in CA certificates).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#define W (1u << CC_POLICY_WEBPKI)
+#define R (1u << CC_POLICY_RFC5280)
+
+static const char *names[] = { "webpki", "rfc5280", "legacy" };
+
+const char *cc_policy_name(int policy)
+{
+	return (unsigned)policy < 3 ? names[policy] : "?";
+}
+
+int cc_policy_parse(const char *s, int *out)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return CC_EINVAL;
+}
+
+/* ------------------------------------------------ OpenSSL's own checks */
+
+/* The OpenSSL errors that are a policy rule, and the rule's id. */
+static const struct {
+	int err;
+	const char *id;
+} ossl_rules[] = {
+	{ X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER, "missing-aki" },
+	{ X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER, "missing-ski" },
+	{ X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL, "aki-critical" },
+	{ X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL, "ski-critical" },
+	{ X509_V_ERR_CA_BCONS_NOT_CRITICAL, "bc-not-critical" },
+	{ X509_V_ERR_INVALID_CA, "not-a-ca" },
+	{ X509_V_ERR_CA_CERT_MISSING_KEY_USAGE, "ca-no-key-usage" },
+	{ X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA, "leaf-keycertsign" },
+	{ X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN, "pathlen-without-certsign" },
+	{ X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA, "pathlen-non-ca" },
+	{ X509_V_ERR_ISSUER_NAME_EMPTY, "empty-issuer" },
+	{ X509_V_ERR_SUBJECT_NAME_EMPTY, "empty-subject" },
+	{ X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL, "san-not-critical" },
+	{ X509_V_ERR_EMPTY_SUBJECT_ALT_NAME, "empty-san" },
+	{ X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY, "sig-alg-mismatch" },
+	{ X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3, "v1-extensions" },
+	{ X509_V_ERR_EC_KEY_EXPLICIT_PARAMS, "ec-explicit-params" },
+	{ X509_V_ERR_EE_KEY_TOO_SMALL, "weak-key" },
+	{ X509_V_ERR_CA_KEY_TOO_SMALL, "weak-key" },
+	{ X509_V_ERR_CA_MD_TOO_WEAK, "bad-sig-alg" },
+};
+
+const char *cc_policy_rule_of(int x509_err)
+{
+	for (size_t i = 0; i < sizeof(ossl_rules) / sizeof(ossl_rules[0]); i++)
+		if (ossl_rules[i].err == x509_err)
+			return ossl_rules[i].id;
+	return NULL;
+}
+
+void cc_policy_param(X509_VERIFY_PARAM *vp, int policy)
+{
+	if (policy == CC_POLICY_LEGACY)
+		return;
+	X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_X509_STRICT);
+	if (policy != CC_POLICY_WEBPKI)
+		return;
+	/* Level 2: 112-bit security, so RSA >= 2048, EC >= 224, no SHA-1/MD5
+	 * (the anchor's own signature excepted, as OpenSSL does). */
+	X509_VERIFY_PARAM_set_auth_level(vp, 2);
+	/* Browsers match "*" only as a whole left-most label, never the CN. */
+	X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
+						    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
+}
+
+int cc_policy_forgives(X509 *x, int x509_err, int depth)
+{
+	/* RFC 5280 4.2.1.9: pathLenConstraint means something only in a CA;
+	 * in a leaf it is ignored, as the RFC's path validation does. */
+	return depth == 0 && !(X509_get_extension_flags(x) & EXFLAG_CA) &&
+	       (x509_err == X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA ||
+		x509_err == X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN);
+}
+
+/* ------------------------------------------------------- our own rules */
+
+/* Where a certificate sits in the path the rules look at. */
+typedef struct pos {
+	X509 *x;
+	int depth;
+	int leaf;   /* depth 0, judged as a subscriber (TLS server) certificate */
+	int anchor; /* the trust anchor (last of an anchored path) */
+} pos_t;
+
+static int has_ext(X509 *x, int nid, int *crit)
+{
+	int i = X509_get_ext_by_NID(x, nid, -1);
+
+	if (i >= 0 && crit)
+		*crit = X509_EXTENSION_get_critical(X509_get_ext(x, i));
+	return i >= 0;
+}
+
+/* BR 7.1.2.7.12: a subscriber certificate carries subjectAltName (no
+ * CN-only certificates; browsers never read the CN). */
+static int r_leaf_no_san(const pos_t *p)
+{
+	return p->leaf && !has_ext(p->x, NID_subject_alt_name, NULL);
+}
+
+/* BR 7.1.2.7.10: extKeyUsage MUST be present in a subscriber certificate. */
+static int r_leaf_eku_missing(const pos_t *p)
+{
+	return p->leaf && !has_ext(p->x, NID_ext_key_usage, NULL);
+}
+
+/* BR 7.1.2.7.10: anyExtendedKeyUsage MUST NOT be present. */
+static int r_leaf_eku_any(const pos_t *p)
+{
+	return p->leaf && (X509_get_extension_flags(p->x) & EXFLAG_XKUSAGE) &&
+	       (X509_get_extended_key_usage(p->x) & XKU_ANYEKU);
+}
+
+/* BR 7.1.2.7.6 / 7.1.2.10.1: extKeyUsage is never critical. */
+static int r_eku_critical(const pos_t *p)
+{
+	int crit = 0;
+	return !p->anchor && has_ext(p->x, NID_ext_key_usage, &crit) && crit;
+}
+
+/* BR 7.1.2.1.2: a root CA certificate carries no extKeyUsage. */
+static int r_root_eku(const pos_t *p)
+{
+	return p->anchor && (X509_get_extension_flags(p->x) & EXFLAG_SS) &&
+	       has_ext(p->x, NID_ext_key_usage, NULL);
+}
+
+/* BR 7.1.2.7.8: a subscriber certificate has cA FALSE. */
+static int r_ca_leaf(const pos_t *p)
+{
+	return p->leaf && (X509_get_extension_flags(p->x) & EXFLAG_CA);
+}
+
+/* BR 7.1.1: certificates are X.509 v3. */
+static int r_v1(const pos_t *p)
+{
+	return X509_get_version(p->x) != X509_VERSION_3;
+}
+
+/* BR 6.1.5: RSA with a modulus of >= 2048 bits divisible by 8, or ECDSA on
+ * P-256, P-384 or P-521. Any other key (DSA, a small curve) is refused. */
+static int r_weak_key(const pos_t *p)
+{
+	EVP_PKEY *k = X509_get0_pubkey(p->x);
+	char curve[64] = "";
+	size_t len = 0;
+
+	if (!k)
+		return 1;
+	if (EVP_PKEY_is_a(k, "RSA"))
+		return EVP_PKEY_get_bits(k) < 2048 || EVP_PKEY_get_bits(k) % 8;
+	if (!EVP_PKEY_is_a(k, "EC") ||
+	    !EVP_PKEY_get_utf8_string_param(k, "group", curve, sizeof(curve), &len))
+		return 1;
+	return strcmp(curve, "prime256v1") && strcmp(curve, "P-256") &&
+	       strcmp(curve, "secp384r1") && strcmp(curve, "P-384") &&
+	       strcmp(curve, "secp521r1") && strcmp(curve, "P-521");
+}
+
+/* BR 7.1.3.2: signatures are RSASSA-PKCS1-v1_5 or RSASSA-PSS or ECDSA with
+ * SHA-256, SHA-384 or SHA-512. The anchor's own signature is not judged. */
+static int r_bad_sig_alg(const pos_t *p)
+{
+	int md = 0, pk = 0;
+
+	if (p->anchor)
+		return 0;
+	if (!X509_get_signature_info(p->x, &md, &pk, NULL, NULL))
+		return 1;
+	if (md != NID_sha256 && md != NID_sha384 && md != NID_sha512)
+		return 1;
+	return pk != EVP_PKEY_RSA && pk != EVP_PKEY_RSA_PSS && pk != EVP_PKEY_EC;
+}
+
+/* RFC 5280 4.2.1.10: name constraints with neither permittedSubtrees nor
+ * excludedSubtrees (an empty sequence) MUST NOT be issued. */
+static int r_nc_empty(const pos_t *p)
+{
+	NAME_CONSTRAINTS *nc;
+	int crit = -1, bad;
+
+	if (!has_ext(p->x, NID_name_constraints, NULL))
+		return 0;
+	if (!(nc = X509_get_ext_d2i(p->x, NID_name_constraints, &crit, NULL)))
+		return 1;
+	bad = sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) <= 0 &&
+	      sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) <= 0;
+	NAME_CONSTRAINTS_free(nc);
+	return bad;
+}
+
+/* BR 7.1.2.1.3: a root's authorityKeyIdentifier, when present, holds only
+ * keyIdentifier, equal to its subjectKeyIdentifier. */
+static int r_root_aki(const pos_t *p)
+{
+	const ASN1_OCTET_STRING *kid, *ski;
+
+	if (!p->anchor || !(X509_get_extension_flags(p->x) & EXFLAG_SS) ||
+	    !has_ext(p->x, NID_authority_key_identifier, NULL))
+		return 0;
+	if (X509_get0_authority_issuer(p->x) || X509_get0_authority_serial(p->x))
+		return 1;
+	kid = X509_get0_authority_key_id(p->x);
+	ski = X509_get0_subject_key_id(p->x);
+	return !kid || !ski || ASN1_OCTET_STRING_cmp(kid, ski);
+}
+
+/* RFC 5280 4.2.2.1 and BR 7.1.2.7.7: authorityInfoAccess decodes, is not
+ * empty, and every accessLocation is a URI. */
+static int r_aia_malformed(const pos_t *p)
+{
+	AUTHORITY_INFO_ACCESS *aia;
+	int crit = -1, bad = 0;
+
+	if (!has_ext(p->x, NID_info_access, NULL))
+		return 0;
+	if (!(aia = X509_get_ext_d2i(p->x, NID_info_access, &crit, NULL)))
+		return 1;
+	bad = sk_ACCESS_DESCRIPTION_num(aia) <= 0;
+	for (int i = 0; !bad && i < sk_ACCESS_DESCRIPTION_num(aia); i++)
+		bad = sk_ACCESS_DESCRIPTION_value(aia, i)->location->type != GEN_URI;
+	AUTHORITY_INFO_ACCESS_free(aia);
+	return bad;
+}
+
+/* RFC 5280 4.1.2.2: serialNumber is at most 20 octets (as encoded). */
+static int r_serial_too_long(const pos_t *p)
+{
+	int n = i2d_ASN1_INTEGER((ASN1_INTEGER *)X509_get0_serialNumber(p->x), NULL);
+	/* tag + one length octet: contents of 20 octets fit in 22 */
+	return n > 22;
+}
+
+typedef struct rule {
+	const char *id;
+	unsigned policies; /* bit (1 << CC_POLICY_*) set: that policy enforces it */
+	int (*broken)(const pos_t *p);
+	const char *what;  /* what is wrong, for people */
+} rule_t;
+
+/* In the order a reason is chosen: the first rule a path breaks is its
+ * reason (a v1 leaf also lacks a SAN; v1 is the cause). */
+static const rule_t rules[] = {
+	{ "v1-cert", W, r_v1, "not an X.509 v3 certificate" },
+	{ "leaf-no-san", W, r_leaf_no_san, "the leaf has no subjectAltName (CN only)" },
+	{ "leaf-eku-missing", W, r_leaf_eku_missing, "the leaf has no extendedKeyUsage" },
+	{ "leaf-eku-any", W, r_leaf_eku_any, "the leaf's extendedKeyUsage holds anyExtendedKeyUsage" },
+	{ "eku-critical", W, r_eku_critical, "extendedKeyUsage is marked critical" },
+	{ "root-eku", W, r_root_eku, "the root carries an extendedKeyUsage" },
+	{ "ca-leaf", W, r_ca_leaf, "the leaf is a CA (basicConstraints CA:TRUE)" },
+	{ "weak-key", W, r_weak_key, "key outside the BR list (RSA >= 2048 bits "
+				     "divisible by 8; EC P-256, P-384, P-521)" },
+	{ "bad-sig-alg", W, r_bad_sig_alg, "signature algorithm outside the BR "
+					  "list (RSA, RSA-PSS, ECDSA with SHA-256/384/512)" },
+	{ "nc-empty", W | R, r_nc_empty, "name constraints with no subtrees" },
+	{ "root-aki", W, r_root_aki, "the root's authorityKeyIdentifier has an "
+				    "issuer/serial or differs from its subjectKeyIdentifier" },
+	{ "aia-malformed", W, r_aia_malformed, "malformed authorityInfoAccess" },
+	{ "serial-too-long", W | R, r_serial_too_long, "serial number longer than 20 octets" },
+};
+
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+/*
+ * Depth 0 is judged as a subscriber certificate unless it is a CA and no
+ * host name is asked for: then the chain of a CA certificate is being built
+ * (an intermediate to bundle) and the CA rules apply to it instead.
+ */
+static void pos_at(pos_t *p, const cc_certlist_t *l, size_t i, int anchored,
+		   const char *host)
+{
+	p->x = l->v[i]->x;
+	p->depth = (int)i;
+	p->leaf = i == 0 && p->x &&
+		  (host || !(X509_get_extension_flags(p->x) & EXFLAG_CA));
+	p->anchor = anchored && i + 1 == l->n && l->n > 1;
+}
+
+const char *cc_policy_check(const cc_certlist_t *path,
+			    const cc_build_opts_t *opts, int *depth,
+			    const char **what)
+{
+	int policy = opts->policy;
+	pos_t p;
+
+	if (policy < 0 || policy >= 3)
+		policy = CC_POLICY_WEBPKI;
+	for (size_t i = 0; i < path->n; i++) {
+		pos_at(&p, path, i, 1, opts->host);
+		if (!p.x)
+			continue;
+		for (size_t r = 0; r < NRULES; r++)
+			if ((rules[r].policies >> policy & 1) && rules[r].broken(&p)) {
+				*depth = p.depth;
+				*what = rules[r].what;
+				return rules[r].id;
+			}
+	}
+	return NULL;
+}
+
+/* Position of c in served, or -1 (the anchor a client adds, say). */
+static int served_pos(const cc_certlist_t *served, const cc_cert_t *c)
+{
+	for (size_t i = 0; served && i < served->n; i++)
+		if (!memcmp(served->v[i]->fp, c->fp, 32))
+			return (int)i;
+	return -1;
+}
+
+/* Findings already given, by rule and path depth: OpenSSL and a rule of
+ * ours may both see one weak key. Paths are at most CC_DEFAULT_MAX_DEPTH
+ * long and break few rules; past the bound a repeat is merely printed twice. */
+#define SEEN_MAX 128
+typedef struct seen {
+	const char *id[SEEN_MAX];
+	int depth[SEEN_MAX];
+	int n;
+} seen_t;
+
+static int add(cc_findings_t *out, seen_t *s, const char *id,
+	       const cc_certlist_t *certs, const cc_certlist_t *served, int d,
+	       int policy, const char *what)
+{
+	char cn[160];
+	int sp = served_pos(served, certs->v[d]);
+
+	for (int i = 0; i < s->n; i++)
+		if (s->depth[i] == d && !strcmp(s->id[i], id))
+			return 0;
+	if (s->n < SEEN_MAX) {
+		s->id[s->n] = id;
+		s->depth[s->n++] = d;
+	}
+	cc_cert_name(certs->v[d], 0, cn, sizeof(cn));
+	if (sp >= 0)
+		return cc_findings_add(out, id, CC_SEV_ERROR, sp, "position %d (%s, "
+				       "depth %d in the path): %s (%s policy)", sp,
+				       cn, d, what, cc_policy_name(policy));
+	return cc_findings_add(out, id, CC_SEV_ERROR, -1, "depth %d in the path "
+			       "(%s, not served): %s (%s policy)", d, cn, what,
+			       cc_policy_name(policy));
+}
+
+/* OpenSSL errors collected per run: a path breaks few rules; more are cut. */
+#define COLLECT_MAX 64
+
+int cc_policy_findings(const cc_certlist_t *certs, int anchored,
+		       const cc_certlist_t *served, const cc_build_opts_t *opts,
+		       cc_findings_t *out, cc_error_t *err)
+{
+	int policy = opts ? opts->policy : CC_POLICY_WEBPKI;
+	int ev[COLLECT_MAX], dv[COLLECT_MAX], ne = 0, r;
+	seen_t s = { .n = 0 };
+	pos_t p;
+
+	if (policy < 0 || policy >= 3)
+		policy = CC_POLICY_WEBPKI;
+	if (!certs->n)
+		return 0;
+	/* A certificate OpenSSL cannot decode has no rules to break: the path
+	 * is invalid for that reason, said elsewhere. */
+	for (size_t i = 0; i < certs->n; i++)
+		if (!cc_cert_x509(certs->v[i], NULL))
+			return 0;
+	/* OpenSSL's checks, every error collected (the top taken as anchor). */
+	if ((r = cc_path_validate_collect(certs, opts, ev, dv, &ne, COLLECT_MAX, err)))
+		return r;
+	for (int k = 0; k < ne; k++) {
+		const char *id = cc_policy_rule_of(ev[k]);
+		if (id && dv[k] >= 0 && (size_t)dv[k] < certs->n &&
+		    add(out, &s, id, certs, served, dv[k], policy,
+			X509_verify_cert_error_string(ev[k])))
+			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	}
+	for (size_t i = 0; i < certs->n; i++) {
+		pos_at(&p, certs, i, anchored, opts ? opts->host : NULL);
+		for (size_t k = 0; k < NRULES; k++)
+			if ((rules[k].policies >> policy & 1) && rules[k].broken(&p) &&
+			    add(out, &s, rules[k].id, certs, served, (int)i, policy,
+				rules[k].what))
+				return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	}
+	return 0;
+}
+
+int cc_policy_served_findings(const cc_certlist_t *served, cc_pool_t *anchors,
+			      const cc_paths_t *ps, const cc_build_opts_t *bo,
+			      cc_findings_t *out, cc_error_t *err)
+{
+	const cc_cert_t *top = served->v[served->n - 1];
+
+	if (cc_paths_best(ps) >= 0)
+		return 0;
+	if (ps->n)
+		return cc_policy_findings(&ps->v[0].certs, 1, served, bo, out, err);
+	return cc_policy_findings(served, anchors && cc_pool_find_sha256(anchors, top->fp),
+				  served, bo, out, err);
+}

@@ -1,0 +1,112 @@
+#!/bin/bash
+# End-to-end: validation policies. A chain that breaks a Web PKI rule is
+# refused under webpki with the rule named (build, verify, check: text and
+# JSON), accepted under legacy; profiles show their policy; the trust matrix
+# names the rule where one profile accepts and another refuses; and the
+# conformance cases (tests/conformance/run.sh) are all judged right, more
+# than openssl verify -x509_strict gets right.
+# shellcheck shell=bash
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-check.sh"
+trap 'check_stop_all; rm -rf "$T"' EXIT
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+P="$T/pki"
+mkdir -p "$P"
+PKI_ALG=ec pki_root "$P" root "Policy Root" 3650 &&
+	PKI_ALG=ec pki_issue "$P" ica "Policy CA" ica root 1825 ca &&
+	PKI_ALG=ec pki_issue "$P" good "www.policy.test" good ica 90 leaf www.policy.test || exit 1
+# A leaf without extendedKeyUsage (BR 7.1.2.7.10): OpenSSL accepts it.
+pki_key "$P" noeku ec
+printf '[v3]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nsubjectAltName=DNS:www.policy.test\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n' >"$P/noeku.ext"
+openssl req -new -key "$P/noeku.key" -subj "/CN=www.policy.test" -config /dev/null \
+	-out "$P/noeku.csr" 2>/dev/null &&
+	openssl x509 -req -in "$P/noeku.csr" -CA "$P/ica.pem" -CAkey "$P/ica.key" -days 90 \
+		-set_serial 0x1234 -extfile "$P/noeku.ext" -extensions v3 -out "$P/noeku.pem" 2>/dev/null || exit 1
+cat "$P/noeku.pem" "$P/ica.pem" >"$P/noeku-chain.pem"
+cat "$P/good.pem" "$P/ica.pem" >"$P/good-chain.pem"
+openssl verify -CAfile "$P/root.pem" -untrusted "$P/ica.pem" -purpose sslserver \
+	-verify_hostname www.policy.test "$P/noeku.pem" >/dev/null 2>&1 &&
+	ok "openssl verify accepts the leaf without EKU" || bad "openssl verify accepts the leaf without EKU"
+
+# --- build
+expect_rc 0 "build: a BR-conformant chain is valid (webpki)" \
+	cc build --no-store -r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test "$P/good.pem"
+expect_rc 1 "build: leaf without EKU is invalid (webpki, the default)" \
+	cc build --no-store -r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test "$P/noeku.pem"
+expect_grep "rule leaf-eku-missing \(webpki policy\)" "$T/out" "build: the reason names the rule"
+expect_rc 0 "build --policy legacy accepts it" \
+	cc build --no-store --policy legacy -r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test "$P/noeku.pem"
+expect_rc 0 "build --policy rfc5280 accepts it (not an RFC 5280 rule)" \
+	cc build --no-store --policy rfc5280 -r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test "$P/noeku.pem"
+expect_rc 2 "build --policy lax: usage error" \
+	cc build --no-store --policy lax -r "$P/root.pem" "$P/good.pem"
+expect_grep "policy.*lax" "$T/err" "the error names the bad policy"
+
+# --- verify: text and JSON findings
+expect_rc 1 "verify: leaf without EKU -> error finding" \
+	cc verify --no-store -r "$P/root.pem" --host www.policy.test "$P/noeku-chain.pem"
+expect_grep "error +leaf-eku-missing +position 0 \(www.policy.test, depth 0 in the path\)" "$T/out" \
+	"verify: the finding names the rule, the certificate and its position"
+expect_rc 1 "verify --json" \
+	cc verify --no-store --json -r "$P/root.pem" --host www.policy.test "$P/noeku-chain.pem"
+expect_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(",".join(f["id"]+":"+f["severity"]+":"+str(f["depth"]) for f in d["findings"] if f["id"]=="leaf-eku-missing"))' "$T/out")" \
+	"leaf-eku-missing:error:0" "verify --json: the rule finding with severity and position"
+expect_rc 0 "verify --policy legacy: no rule finding" \
+	cc verify --no-store --policy legacy -r "$P/root.pem" --host www.policy.test "$P/noeku-chain.pem"
+expect_nogrep "leaf-eku-missing" "$T/out" "verify --policy legacy: the rule is not reported"
+expect_rc 0 "verify: the conformant chain has no finding" \
+	cc verify --no-store -r "$P/root.pem" --host www.policy.test "$P/good-chain.pem"
+
+# --- check against a live server
+port=$(free_port)
+s_serve "$port" "$P/noeku.pem" "$P/noeku.key" "$P/ica.pem" || exit 1
+expect_rc 1 "check: the served chain breaks a webpki rule" \
+	cc check --no-store --no-aia -r "$P/root.pem" --sni www.policy.test "127.0.0.1:$port"
+expect_grep "leaf-eku-missing" "$T/out" "check: text names the rule"
+expect_rc 1 "check --json" \
+	cc check --no-store --no-aia --json -r "$P/root.pem" --sni www.policy.test "127.0.0.1:$port"
+expect_grep '"id":"leaf-eku-missing"' "$T/out" "check --json: the rule finding"
+expect_rc 0 "check --policy legacy: accepted" \
+	cc check --no-store --no-aia --policy legacy -r "$P/root.pem" --sni www.policy.test "127.0.0.1:$port"
+
+# --- profiles and the trust matrix
+CERTCHAIN_DATA_DIR="$ROOT/data" expect_rc 0 "profiles" cc profiles --no-store
+expect_grep "^android-4.4 .* legacy " "$T/out" "profiles: old Android is legacy"
+expect_grep "^nss-2017 .* webpki " "$T/out" "profiles: a browser profile is webpki"
+expect_rc 0 "profiles -p ...,policy=rfc5280 --json" \
+	cc profiles --no-store --json -p "lab=$P/root.pem,policy=rfc5280"
+expect_grep '"policy":"rfc5280"' "$T/out" "profiles --json: the spec's policy"
+expect_rc 0 "build --all: one profile accepts (legacy), the other refuses (webpki)" \
+	cc build --no-store --all -I "$P/ica.pem" -p "web=$P/root.pem" \
+	-p "old=$P/root.pem,policy=legacy" --host www.policy.test "$P/noeku.pem"
+expect_grep "web +UNTRUSTED: leaf rule leaf-eku-missing" "$T/out" "matrix: the refusing cell names the rule"
+expect_grep "old +trusted via Policy Root" "$T/out" "matrix: the legacy profile trusts it"
+expect_rc 0 "build --all --json" \
+	cc build --no-store --all --json -I "$P/ica.pem" -p "web=$P/root.pem" \
+	-p "old=$P/root.pem,policy=legacy" --host www.policy.test "$P/noeku.pem"
+expect_grep '"rule":"leaf-eku-missing"' "$T/out" "matrix --json: the verdict's rule"
+
+# --- real data: the SHA-1 self-signed anchors stay usable
+R="$DATA/real-certs"
+if [ -d "$R" ]; then
+	expect_rc 0 "real: R36 through the AAA Certificate Services (SHA-1 self-signed) anchor" \
+		cc build --no-store --at 2026-06-01T00:00:00Z -I "$R" \
+		-r "$R/aaa-certificate-services-root.pem" "$R/sectigo-dv-r36.pem"
+	# a client that ignores its anchor's dates (webpki policy) still uses the
+	# expired, SHA-1 self-signed DST Root CA X3
+	expect_rc 0 "real: R10 through DST Root CA X3 (SHA-1 self-signed), anchor dates ignored" \
+		cc build --no-store --at 2024-06-01T00:00:00Z -I "$R" \
+		-p "dst=$R/dst-root-ca-x3.pem,behaviour=no-expiry-check-on-anchor" \
+		"$R/lets-encrypt-r10.pem"
+	expect_grep "ISRG Root X1" "$T/out" "real: the path runs through the ISRG X1 cross-sign"
+fi
+
+# --- conformance cases
+CERTCHAIN="$CERTCHAIN" bash "$ROOT/tests/conformance/run.sh" >"$T/conf" 2>&1
+tally=$(tail -1 "$T/conf")
+read -r _ ccr _ _ _ osr _ <<<"$tally"
+expect_eq "${ccr%/*}" "${ccr#*/}" "conformance: certchain judges every case right ($tally)"
+[ "${ccr%/*}" -gt "${osr%/*}" ] && ok "conformance: more right than openssl verify -x509_strict" ||
+	bad "conformance: more right than openssl verify -x509_strict" "$tally"
+finish
