@@ -485,7 +485,7 @@ static int peel(char *s, char **key, char **val)
 
 	if (!c)
 		return 0;
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strncmp(c + 1, keys[i], strlen(keys[i]))) {
 			*c = 0;
 			*key = c + 1;
