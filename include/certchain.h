@@ -1152,6 +1152,87 @@ int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
 		     cc_trust_fn trust, void *arg, cc_findings_t *out,
 		     cc_paths_t **fix, cc_error_t *err);
 
+/* ------------------------------------------------ the judgement (judge.c) */
+
+/*
+ * One judgement of a chain as a server sends it, used by check, fix and
+ * verify alike, so the same certificates give the same findings, reasons
+ * and verdicts in every command.
+ */
+
+/** Lines of "what the change brings" a judgement keeps at most. */
+#define CC_JUDGE_MAX_GAINS 8
+
+/** What cc_served_judge() judges. Every pointer is borrowed. */
+typedef struct cc_judge_in {
+	const cc_certlist_t *served; /**< as sent, leaf first (any pool owns them) */
+	cc_pool_t *repair;  /**< certificates that may complete the chain to
+				 serve (-I, the store's enabled intermediates,
+				 AIA), or NULL; never what a client knows */
+	cc_pool_t *anchors; /**< every anchor considered (the profiles' union) */
+	cc_profiles_t *profs; /**< the clients judged (at least one) */
+	cc_analyze_opts_t ao; /**< time, host name, expires-soon days */
+	int judge_after;    /**< also analyze the chain to serve as sent */
+} cc_judge_in_t;
+
+/** One certificate the chain to serve adds to or removes from the served one. */
+typedef struct cc_judge_change {
+	cc_cert_t *cert;   /**< borrowed from the judgement's pools */
+	size_t position;   /**< in the chain to serve (added) or as served (removed) */
+	char why[200];     /**< removed: why it goes; added: what it is */
+} cc_judge_change_t;
+
+/**
+ * The judgement. Certificates are owned by the judgement's own pool (valid
+ * until cc_judgement_clear()) except the profiles' anchors, which the
+ * profile set owns.
+ */
+typedef struct cc_judgement {
+	cc_findings_t findings;  /**< on the served chain (every command shows them) */
+	cc_verdicts_t served;    /**< each profile's verdict on the served chain */
+	cc_paths_t *client;      /**< ranked paths a client builds from the served
+				      certificates and the anchors, or NULL when
+				      none is valid */
+	cc_paths_t *paths;       /**< every path from the leaf through served +
+				      repair, ranked: the profiles' weighted share,
+				      then reach; never NULL after success */
+	int best;                /**< index in paths of the chain to serve, -1 none */
+	cc_certlist_t serve;     /**< the chain to serve: leaf first, no anchor */
+	const cc_verdicts_t *fixed; /**< each profile's verdict on serve (no
+				      host name: no chain fixes the leaf's
+				      name); NULL when best < 0 */
+	cc_judge_change_t *added, *removed;
+	size_t nadded, nremoved;
+	int reordered;           /**< kept certificates change their order */
+	char gains[CC_JUDGE_MAX_GAINS][320]; /**< what the change brings, one line
+						 per change actually made */
+	size_t ngains;
+	cc_findings_t after;     /**< judge_after: findings on serve as sent */
+	cc_pool_t *own;          /**< internal: served + repair copies */
+	cc_pool_t *sent;         /**< internal: the served certificates only */
+	cc_matrix_t mx;          /**< internal: the candidates, per profile */
+} cc_judgement_t;
+
+/**
+ * Judges in->served: the findings (cc_chain_analyze as a client knowing only
+ * the served certificates, cc_served_review with the repair pool, then one
+ * "untrusted" finding naming the profiles that reject it, and
+ * "self-signed-root-preferred" when one of them lacks the self-signed root
+ * sent last), each profile's verdict, the chain to serve instead (ranked by
+ * the profiles' weighted share, then by the anchors it reaches), the
+ * certificates it adds and removes with why, and what those changes bring.
+ * out is the caller's: clear it with cc_judgement_clear() (also on error).
+ * Returns 0 or a negative code (bad arguments, out of memory, OpenSSL).
+ */
+int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out,
+		    cc_error_t *err);
+
+/** Frees what the judgement holds and zeroes it. Accepts a zeroed one. */
+void cc_judgement_clear(cc_judgement_t *j);
+
+/** 1 when the judgement has an error finding (exit 1 of check and verify). */
+int cc_judgement_failed(const cc_judgement_t *j);
+
 /* --------------------------------------------------------------- aia */
 /*
  * Section: fetching missing issuers over AIA (aia.c).
