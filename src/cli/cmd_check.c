@@ -34,7 +34,8 @@ static const char usage_text[] =
 	"      --store DIR               certificate store to use (see certchain store)\n"
 	"      --no-store                ignore the store (default: its intermediates\n"
 	"                                repair chains, its roots are the profile\n"
-	"                                \"store\", its disabled certificates are unused)\n"
+	"                                \"store\", its disabled certificates are not\n"
+	"                                sent; client profiles keep them)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
@@ -821,7 +822,8 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	/* As build and verify: the store's intermediates repair, its roots
-	 * trust (the profile "store"), its disabled certificates are dropped. */
+	 * trust (the profile "store"), its disabled certificates are never
+	 * sent (client profiles keep them). */
 	if (cli_store_add_profile(&so, o.profs) ||
 	    cli_store_apply(&so, &o.inter, NULL, &o.anchors))
 		goto out;

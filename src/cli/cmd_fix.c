@@ -290,7 +290,7 @@ static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *sroots)
 	    cc_profiles_add_pool(f->profs, "store", sroots, CC_BEHAVIOUR_PATHBUILD,
 				 CC_PROFILE_DEFAULT_WEIGHT, "the store's roots", &err))
 		return cli_fail(&err);
-	return copy_pool(f->anchors, cc_profiles_pool(f->profs), f->disabled);
+	return copy_pool(f->anchors, cc_profiles_pool(f->profs), NULL);
 }
 
 /* The candidate pool and the anchors: -I, -r, the store, the profiles. */
@@ -315,10 +315,11 @@ static int load_pools(fargs_t *a, fix_t *f)
 	for (size_t i = 0; i < a->nroots; i++)
 		if (cli_load(rroots, a->roots[i], 0, NULL))
 			goto out;
-	/* A disabled certificate never anchors a path nor appears in one. */
+	/* A disabled certificate is never sent; the clients' anchors (-r,
+	 * profiles) are not this server's to change. */
 	if (copy_pool(f->cand, inter, f->disabled) ||
-	    copy_pool(f->anchors, rroots, f->disabled) ||
-	    copy_pool(f->anchors, sroots, f->disabled) ||
+	    copy_pool(f->anchors, rroots, NULL) ||
+	    copy_pool(f->anchors, sroots, NULL) ||
 	    load_profiles(a, f, sroots))
 		goto out;
 	rc = 0;

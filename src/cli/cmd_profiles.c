@@ -30,8 +30,8 @@ static const char usage_text[] =
 	"the installed share/certchain/trust-stores.\n"
 	"exit: 0 listed, 2 usage or input error\n";
 
-/* Certificates that anchor at least one profile (a store-disabled one
- * stays loaded but anchors none). */
+/* Certificates that anchor at least one profile (one loaded but in no
+ * profile is not counted). */
 static size_t distinct_anchors(cc_profiles_t *ps)
 {
 	cc_pool_t *pool = cc_profiles_pool(ps);
