@@ -1233,6 +1233,33 @@ void cc_judgement_clear(cc_judgement_t *j);
 /** 1 when the judgement has an error finding (exit 1 of check and verify). */
 int cc_judgement_failed(const cc_judgement_t *j);
 
+/* ----------------------------------------- the missing issuer (missing.c) */
+
+/** The first issuer missing above a leaf, as cc_missing_issuer() finds it. */
+typedef struct cc_missing {
+	cc_cert_t *child;     /**< the certificate whose issuer is missing (borrowed) */
+	char issuer[256];     /**< the issuer's CN (or DN) */
+	char issuer_dn[512];  /**< the issuer's whole DN (RFC 2253) */
+	char aki[129];        /**< child's authority key id, hex, or "" */
+	char url[512];        /**< child's first CA Issuers URL, or "" */
+} cc_missing_t;
+
+/** Writes c's authorityKeyIdentifier key id as upper-case hex ("" when none). Returns buf. */
+char *cc_cert_aki_hex(const cc_cert_t *c, char *buf, size_t n);
+
+/**
+ * Walks up from leaf, each certificate to an issuer of pool whose key
+ * verifies it, until a self-issued certificate or one an anchor of anchors
+ * (may be NULL) issued. Returns 1 and fills out when the walk stops at a
+ * certificate whose issuer is in neither (a missing intermediate), else 0.
+ */
+int cc_missing_issuer(cc_cert_t *leaf, cc_pool_t *pool, cc_pool_t *anchors,
+		      cc_missing_t *out);
+
+/** Appends one line about m to b: "the issuer of X is missing: DN, key id
+ * HEX; the certificate names it at URL". */
+void cc_missing_text(const cc_missing_t *m, cc_buf_t *b);
+
 /* --------------------------------------------------------------- aia */
 /*
  * Section: fetching missing issuers over AIA (aia.c).
@@ -1525,6 +1552,15 @@ int cc_deploy_removed(const cc_deploy_t *d, cc_binding_t **v, size_t *n,
 
 /** The bindings of this deployment's server, as last written. Borrowed from d, valid until the next call on d. */
 const cc_binding_t *cc_deploy_bindings(const cc_deploy_t *d, size_t *n);
+
+/**
+ * Whether d's server runs, from its pid file (nginx: the main
+ * configuration's "pid" directive, relative to the prefix; haproxy: the
+ * configured pid file). Returns 1 running, 0 not running (why says which pid
+ * file and what it holds), -1 cannot tell (a custom reload command, Apache,
+ * an unreadable configuration).
+ */
+int cc_deploy_running(const cc_deploy_t *d, char *why, size_t n);
 
 /** What a binding serves for one SNI name, compared with what was deployed. */
 typedef struct cc_served {

@@ -31,6 +31,11 @@ int cmd_profiles(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
+/* no_chain.c: export's and bind's one line when no trusted chain exists
+ * (the missing issuer by name, key id and URL, or why the path fails).
+ * Returns EXIT_PROBLEM. */
+int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
+		 cc_pool_t *anchors, const cc_error_t *err);
 /* Prints "certchain CMD: MSG" and a hint to run --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -209,9 +209,8 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 		rc = 0;
 		break;
 	case CC_ENOTFOUND:
-		fprintf(stderr, "certchain: %s: %s; import the missing intermediates or "
-				"roots into the store\n", a->sel, err.msg);
-		rc = EXIT_PROBLEM;
+		rc = cli_no_chain("bind", keep.v[0], r->pool, r->anchors ? r->anchors
+				  : cc_profiles_pool(r->profs), &err);
 		break;
 	default:
 		cli_fail(&err);

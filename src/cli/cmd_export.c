@@ -289,10 +289,8 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 	bo.host = a->host;
 	r = cc_chain_choose(&bo, leaf, pool, anchors, profs, &full, &err);
 	if (r == CC_ENOTFOUND) {
-		char line[1200];
-		fprintf(stderr, "certchain: %s; give the chain with --chain FILE, or "
-				"--no-chain\n", cc_error_line(&err, line, sizeof(line)));
-		rc = EXIT_PROBLEM;
+		rc = cli_no_chain("export", leaf, pool, anchors ? anchors
+								: cc_profiles_pool(profs), &err);
 		goto out;
 	}
 	if (r) {

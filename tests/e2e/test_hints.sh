@@ -2,7 +2,8 @@
 # End-to-end: store selectors and hints (issue 13, points 9 and 10): a DN in
 # either order matches; "no match" shows the DN form; an ambiguous selector
 # lists each match with the thumbprint prefix to use; importing a leaf
-# without its key names --key and --to.
+# without its key names --key and --to; export and bind without the issuing
+# CA name it (subject, key id, CA Issuers URL) and do not suggest --no-chain.
 . "$(dirname "$0")/../lib.sh"
 
 P=$T/pki; mkdir -p "$P"
@@ -33,4 +34,20 @@ expect_grep "give it with .-key KEYFILE" "$T/err" "the refusal names --key"
 expect_grep "with .-to intermediate" "$T/err" "the refusal names --to"
 expect_eq "$(wc -l <"$T/err")" 1 "in one line"
 expect_rc 0 "with --key it goes to personal" cc store import "$P/leaf.pem" --key "$P/leaf.key"
+
+# --- export/bind without the issuing CA: the missing issuer, named
+A=$T/aia; mkdir -p "$A"
+pki_root "$A" root "AIA Root CA" && pki_issue "$A" ica "AIA Issuing CA" ica root 1825 ca &&
+	PKI_AIA="caIssuers;URI:http://pki.example.test/ica.der" \
+		pki_issue "$A" leaf "www.example.test" leaf ica 90 leaf www.example.test || bad "AIA PKI"
+aki=$(openssl x509 -in "$A/leaf.pem" -noout -ext authorityKeyIdentifier | tail -1 | tr -d ' :' | sed 's/^keyid//')
+expect_rc 1 "export without the issuing CA -> exit 1" \
+	cc export --no-store --no-aia --cert "$A/leaf.pem" --key "$A/leaf.key" -p "r=$A/root.pem" \
+	--format pem-fullchain -o "$T/x.pem"
+expect_grep "the issuer of www.example.test is missing: CN=AIA Issuing CA,O=certchain test, key id $aki" \
+	"$T/err" "export names the missing issuer by DN and key id"
+expect_grep "http://pki.example.test/ica.der" "$T/err" "export gives the leaf's CA Issuers URL"
+expect_nogrep "no.chain" "$T/err" "export does not suggest --no-chain"
+expect_eq "$(wc -l <"$T/err")" 1 "export: one line"
+[ -e "$T/x.pem" ] && bad "export wrote a file without a chain" || ok "export wrote nothing"
 finish

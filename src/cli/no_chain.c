@@ -1,0 +1,31 @@
+/* no_chain.c - what export and bind say when no trusted chain exists: the
+ * missing issuer by name, key id and CA Issuers URL when one is missing,
+ * else why the closest path fails. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
+		 cc_pool_t *anchors, const cc_error_t *err)
+{
+	int exp = !strcmp(cmd, "export");
+	cc_missing_t m;
+	cc_buf_t b = { 0 };
+	char line[1200];
+
+	cc_error_line(err, line, sizeof(line));
+	if (cc_missing_issuer(leaf, pool, anchors, &m)) {
+		cc_missing_text(&m, &b);
+		fprintf(stderr, "certchain %s: %s: %s; import it (certchain store import "
+				"FILE)%s\n", cmd, line, b.s ? b.s : "",
+			exp ? ", give it with -I FILE, or give the chain with --chain FILE"
+			    : "");
+		cc_buf_clear(&b);
+	} else {
+		fprintf(stderr, "certchain %s: %s; give the clients' trust anchors "
+				"(-p, -r or the store's roots)%s\n", cmd, line,
+			exp ? ", or the chain with --chain FILE" : "");
+	}
+	return EXIT_PROBLEM;
+}
