@@ -298,6 +298,10 @@ typedef double (*cc_trust_fn)(const cc_path_t *path, void *arg);
  */
 void cc_paths_rank(cc_paths_t *ps, time_t at, cc_trust_fn trust, void *arg);
 
+/** Why ranked path a comes before b, in words ("it is shorter"): the first
+ * ranking criterion that tells them apart. Static string. */
+const char *cc_paths_why_below(const cc_path_t *a, const cc_path_t *b);
+
 /**
  * Validates one explicit path (v[0] leaf ... v[n-1] anchor) with OpenSSL,
  * trusting only the last certificate. Fills path->valid and the error fields.
@@ -604,6 +608,28 @@ int cc_ubiquity_rank(cc_profiles_t *profs, cc_paths_t *ps,
 
 /** Frees the rows. Accepts an empty matrix. */
 void cc_matrix_clear(cc_matrix_t *m);
+
+/**
+ * The cross-sign left out (twin.c). For matrix row `row` (the chosen chain;
+ * ps the ranked build it came from): when a certificate of its path has a
+ * cross-signed twin in untrusted or anchors (same subject and key, another
+ * issuer, not self-issued) that the row does not serve, appends one line to
+ * out: "not served: X cross-signed by Y (sha256 ...); the longer chain
+ * through it would add P, Q" (or that it would add no client). Returns 1
+ * when a line was written, 0 when there is no such twin.
+ */
+int cc_twin_note(cc_profiles_t *profs, const cc_matrix_t *m, size_t row,
+		 const cc_paths_t *ps, cc_pool_t *untrusted, cc_pool_t *anchors,
+		 cc_buf_t *out);
+
+/**
+ * cc_twin_note() for the chain cc_chain_choose() picks with the same
+ * arguments (export, bind): builds and ranks again. Returns 1 when a line
+ * was written, 0 when none, or a negative code.
+ */
+int cc_chain_twin_note(const cc_build_opts_t *opts, cc_cert_t *leaf,
+		       cc_pool_t *untrusted, cc_pool_t *anchors, cc_profiles_t *profs,
+		       cc_buf_t *out, cc_error_t *err);
 
 /**
  * Describes a served chain in plain words into buf: "Leaf CN + ICA CN + R46

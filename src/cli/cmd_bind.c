@@ -206,6 +206,7 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 	bo.at = time(NULL);
 	switch (cc_chain_choose(&bo, keep.v[0], r->pool, r->anchors, r->profs, chain, &err)) {
 	case 0:
+		cli_twin_note("bind", &bo, keep.v[0], r->pool, r->anchors, r->profs);
 		rc = 0;
 		break;
 	case CC_ENOTFOUND:

@@ -162,6 +162,7 @@ typedef struct result {
 	cc_matrix_t m;
 	const cc_matrix_row_t *row; /* chosen served chain, NULL if none trusted */
 	const cc_path_t *path;      /* its best path (the anchor shown) */
+	cc_buf_t twin;              /* the cross-sign not served (twin.c), or empty */
 } result_t;
 
 static void report_json(cc_buf_t *b, const result_t *r, int include_root,
@@ -218,6 +219,11 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 		cc_buf_printf(b, ",\"aia\":");
 		cli_aia_json(b, aia);
 	}
+	cc_buf_printf(b, ",\"cross_sign_not_served\":");
+	if (r->twin.s)
+		cc_buf_json_str(b, r->twin.s);
+	else
+		cc_buf_printf(b, "null");
 	cc_buf_printf(b, "}\n");
 }
 
@@ -258,6 +264,8 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 		nvalid += ps->v[i].valid;
 	if (explain) {
 		cli_explain(b, r->profs, &r->m, r->ps);
+		if (r->twin.s)
+			cc_buf_printf(b, "%s\n", r->twin.s);
 	} else if (r->row) {
 		const cc_path_t *p = r->path;
 		size_t n = r->row->served.n;
@@ -265,6 +273,8 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 			      n, n == 1 ? "" : "s");
 		cli_tree(b, p->certs.v, p->certs.n, n, at);
 		why_text(b, r);
+		if (r->twin.s)
+			cc_buf_printf(b, "%s\n", r->twin.s);
 	} else {
 		cc_buf_printf(b, "no valid chain to a trust anchor\n");
 		if (ps->n)
@@ -360,6 +370,8 @@ static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 	if (r->m.n && r->m.v[0].verdicts.ntrusted) {
 		r->row = &r->m.v[0];
 		r->path = &r->ps->v[r->row->path];
+		cc_twin_note(r->profs, &r->m, 0, r->ps, pool,
+			     anchors ? anchors : cc_profiles_pool(r->profs), &r->twin);
 	}
 	if (r->row && a->out && write_out(a, r))
 		goto out;
@@ -397,6 +409,7 @@ int cli_build_main(int argc, char **argv, int explain)
 		rc = EXIT_OK; /* --help */
 	}
 	cc_matrix_clear(&r.m);
+	cc_buf_clear(&r.twin);
 	cc_paths_free(r.ps);
 	cc_profiles_free(r.profs);
 	cc_pool_free(pool);

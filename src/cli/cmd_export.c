@@ -297,6 +297,7 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 		cli_fail(&err);
 		goto out;
 	}
+	cli_twin_note("export", &bo, leaf, pool, anchors, profs);
 	rc = 0;
 	/* The anchor pools die here: keep only certificates the pool owns. */
 	for (size_t i = 1; !rc && i < full.n; i++) {

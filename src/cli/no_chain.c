@@ -1,6 +1,7 @@
-/* no_chain.c - what export and bind say when no trusted chain exists: the
- * missing issuer by name, key id and CA Issuers URL when one is missing,
- * else why the closest path fails. */
+/* no_chain.c - what export and bind say about the chain they choose: when
+ * none is trusted, the missing issuer by name, key id and CA Issuers URL
+ * (else why the closest path fails); when one is, the cross-sign it leaves
+ * out, if any. */
 #include "cli.h"
 
 #include <stdio.h>
@@ -28,4 +29,16 @@ int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
 			exp ? ", or the chain with --chain FILE" : "");
 	}
 	return EXIT_PROBLEM;
+}
+
+void cli_twin_note(const char *cmd, const cc_build_opts_t *bo, cc_cert_t *leaf,
+		   cc_pool_t *pool, cc_pool_t *anchors, cc_profiles_t *profs)
+{
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	if (cc_chain_twin_note(bo, leaf, pool, anchors, profs, &b, &err) == 1)
+		fprintf(stderr, "certchain %s: note: %s\n", cmd, b.s);
+	cc_buf_clear(&b);
 }

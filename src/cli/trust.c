@@ -210,6 +210,16 @@ void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 	}
 }
 
+/* How many profiles trust a but not alt. */
+static size_t lost(const cc_verdicts_t *a, const cc_verdicts_t *alt)
+{
+	size_t n = 0;
+
+	for (size_t p = 0; p < alt->n && p < a->n; p++)
+		n += a->v[p].trusted && !alt->v[p].trusted;
+	return n;
+}
+
 /* The profiles that trust a but not b, named, with b's reasons. */
 static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
 		   const cc_verdicts_t *alt)
@@ -229,8 +239,6 @@ static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
 	}
 	if (more)
 		cc_buf_printf(b, "; and %zu more", more);
-	if (!named)
-		cc_buf_printf(b, "no profile that the chosen chain satisfies");
 }
 
 /* " (the path through the cross-sign to X)" style note: the anchor the row's
@@ -289,8 +297,18 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		cc_buf_printf(b, "serving %s",
 			      cc_chain_describe(ps, &r->served, d, sizeof(d)));
 		anchor_note(b, paths, r);
-		cc_buf_printf(b, " instead: trusted by %zu/%zu; it fails on ",
-			      r->verdicts.ntrusted, r->verdicts.n);
+		cc_buf_printf(b, " instead: trusted by %zu/%zu", r->verdicts.ntrusted,
+			      r->verdicts.n);
+		if (!lost(&best->verdicts, &r->verdicts)) {
+			cc_buf_printf(b, ", losing no client of the chosen chain; the "
+					 "chosen one is preferred: %s\n", paths && r->path < paths->n &&
+					 best->path < paths->n
+					 ? cc_paths_why_below(&paths->v[best->path],
+							      &paths->v[r->path])
+					 : "it ranks lower");
+			continue;
+		}
+		cc_buf_printf(b, "; it fails on ");
 		losses(b, ps, &best->verdicts, &r->verdicts);
 		cc_buf_printf(b, "\n");
 	}
