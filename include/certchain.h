@@ -614,7 +614,7 @@ void cc_matrix_clear(cc_matrix_t *m);
  * ps the ranked build it came from): when a certificate of its path has a
  * cross-signed twin in untrusted or anchors (same subject and key, another
  * issuer, not self-issued) that the row does not serve, appends one line to
- * out: "not served: X cross-signed by Y (sha256 ...); the longer chain
+ * out: "not served: X cross-signed by Y (sha256 ...); the chain
  * through it would add P, Q" (or that it would add no client). Returns 1
  * when a line was written, 0 when there is no such twin.
  */
@@ -1199,6 +1199,8 @@ typedef struct cc_judge_in {
 	cc_profiles_t *profs; /**< the clients judged (at least one) */
 	cc_analyze_opts_t ao; /**< time, host name, expires-soon days */
 	int judge_after;    /**< also analyze the chain to serve as sent */
+	int horizon_days;   /**< expiry-cliff horizon (0 = CC_CLIFF_HORIZON_DAYS,
+				 < 0 = do not look) */
 } cc_judge_in_t;
 
 /** One certificate the chain to serve adds to or removes from the served one. */
@@ -1244,7 +1246,8 @@ typedef struct cc_judgement {
  * the served certificates, cc_served_review with the repair pool, then one
  * "untrusted" finding naming the profiles that reject it, and
  * "self-signed-root-preferred" when one of them lacks the self-signed root
- * sent last), each profile's verdict, the chain to serve instead (ranked by
+ * sent last, "expiry-cliff" when the served chain's reach depends on a
+ * cross-sign or anchor expiring within the horizon), each profile's verdict, the chain to serve instead (ranked by
  * the profiles' weighted share, then by the anchors it reaches), the
  * certificates it adds and removes with why, and what those changes bring.
  * out is the caller's: clear it with cc_judgement_clear() (also on error).
@@ -1258,6 +1261,45 @@ void cc_judgement_clear(cc_judgement_t *j);
 
 /** 1 when the judgement has an error finding (exit 1 of check and verify). */
 int cc_judgement_failed(const cc_judgement_t *j);
+
+/* ------------------------------------------------- expiry cliffs (cliff.c) */
+
+/** How far ahead cliffs are looked for by default: 3 years (DST Root CA X3
+ * was announced about that long before it expired). */
+#define CC_CLIFF_HORIZON_DAYS 1095
+
+/** What cc_cliff_find() examines. Every pointer is borrowed. */
+typedef struct cc_cliff_in {
+	cc_profiles_t *profs;        /**< the clients */
+	const cc_certlist_t *served; /**< the chosen chain, leaf first, no anchor */
+	cc_pool_t *pool;             /**< certificates for the chain after the date */
+	cc_pool_t *anchors;          /**< every anchor considered */
+	time_t at;                   /**< now (0 = the clock) */
+	int horizon_days;            /**< 0 = CC_CLIFF_HORIZON_DAYS */
+} cc_cliff_in_t;
+
+/** An expiry cliff. Certificates are borrowed from the inputs. */
+typedef struct cc_cliff {
+	cc_cert_t *cert;      /**< the cross-sign or anchor that expires, or NULL */
+	int anchor;           /**< 1 when cert is an anchor (self-issued) */
+	time_t when;          /**< its notAfter */
+	char lost[320];       /**< the profiles that stop trusting the chain then */
+	size_t nlost;
+	char after[900];      /**< the chain to serve after that date, in words */
+	cc_cert_t *rsa_anchor; /**< an EC leaf's chain ends at this RSA anchor, or NULL */
+} cc_cliff_t;
+
+/**
+ * Looks for the first date within the horizon when a served cross-sign or
+ * an anchor the trusting profiles use expires and, judged one day later,
+ * some profile stops trusting the served chain. Fills out (and the chain
+ * to serve after it) and returns 1; returns 0 when there is none (out may
+ * still name rsa_anchor), or a negative code.
+ */
+int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err);
+
+/** Appends the cliff as one line ("the chain's reach depends on ..."). */
+void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b);
 
 /* ----------------------------------------- the missing issuer (missing.c) */
 

@@ -40,6 +40,8 @@ int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
  * cc_chain_choose picks leaves out a cross-signed twin (cc_chain_twin_note). */
 void cli_twin_note(const char *cmd, const cc_build_opts_t *bo, cc_cert_t *leaf,
 		   cc_pool_t *pool, cc_pool_t *anchors, cc_profiles_t *profs);
+/* no_chain.c: parses --horizon DAYS (1..36500) into *days; EXIT_USAGE. */
+int cli_horizon(const char *cmd, const char *arg, int *days);
 /* Prints "certchain CMD: MSG" and a hint to run --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -33,6 +33,9 @@ static const char usage_text[] =
 	"  -o, --output FILE             write the chosen chain as PEM, leaf first\n"
 	"      --json                    one JSON object on stdout\n"
 	"      --max-sigchecks N         signature-check budget (default 20000)\n"
+	"      --horizon DAYS            warn when the chosen chain's reach depends\n"
+	"                                on a cross-sign or anchor expiring within\n"
+	"                                DAYS (default 1095, 3 years)\n"
 	"      --store DIR               certificate store to use (see certchain store)\n"
 	"      --no-store                ignore the store (default: its intermediates\n"
 	"                                join the search, its enabled roots are the\n"
@@ -55,6 +58,7 @@ typedef struct bargs {
 	time_t at;
 	int all, json, include_root;
 	unsigned max_sig;
+	int horizon;
 	cli_store_opts_t store;
 	cli_aia_t aia;
 } bargs_t;
@@ -73,6 +77,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "output", required_argument, 0, 'o' },
 		{ "json", no_argument, 0, 5 },
 		{ "max-sigchecks", required_argument, 0, 6 },
+		{ "horizon", required_argument, 0, 10 },
 		{ "store", required_argument, 0, 8 },
 		{ "no-store", no_argument, 0, 9 },
 		{ "help", no_argument, 0, 'h' },
@@ -116,6 +121,10 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (*end || !a->max_sig)
 				return cli_usage_error(a->cmd, "--max-sigchecks: '%s' "
 								"is not a positive number", optarg);
+			break;
+		case 10:
+			if (cli_horizon(a->cmd, optarg, &a->horizon))
+				return EXIT_USAGE;
 			break;
 		case 8: a->store.dir = optarg; break;
 		case 9: a->store.no_store = 1; break;
@@ -163,6 +172,7 @@ typedef struct result {
 	const cc_matrix_row_t *row; /* chosen served chain, NULL if none trusted */
 	const cc_path_t *path;      /* its best path (the anchor shown) */
 	cc_buf_t twin;              /* the cross-sign not served (twin.c), or empty */
+	cc_buf_t cliff;             /* the expiry cliff (cliff.c), or empty */
 } result_t;
 
 static void report_json(cc_buf_t *b, const result_t *r, int include_root,
@@ -219,6 +229,11 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 		cc_buf_printf(b, ",\"aia\":");
 		cli_aia_json(b, aia);
 	}
+	cc_buf_printf(b, ",\"expiry_cliff\":");
+	if (r->cliff.s)
+		cc_buf_json_str(b, r->cliff.s);
+	else
+		cc_buf_printf(b, "null");
 	cc_buf_printf(b, ",\"cross_sign_not_served\":");
 	if (r->twin.s)
 		cc_buf_json_str(b, r->twin.s);
@@ -266,6 +281,8 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 		cli_explain(b, r->profs, &r->m, r->ps);
 		if (r->twin.s)
 			cc_buf_printf(b, "%s\n", r->twin.s);
+		if (r->cliff.s)
+			cc_buf_printf(b, "%s\n", r->cliff.s);
 	} else if (r->row) {
 		const cc_path_t *p = r->path;
 		size_t n = r->row->served.n;
@@ -275,6 +292,8 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 		why_text(b, r);
 		if (r->twin.s)
 			cc_buf_printf(b, "%s\n", r->twin.s);
+		if (r->cliff.s)
+			cc_buf_printf(b, "%s\n", r->cliff.s);
 	} else {
 		cc_buf_printf(b, "no valid chain to a trust anchor\n");
 		if (ps->n)
@@ -329,6 +348,28 @@ static int write_out(const bargs_t *a, const result_t *r)
 	return rc;
 }
 
+/* The expiry cliff of the chosen chain, into r->cliff. */
+static int cliff(const bargs_t *a, result_t *r, cc_pool_t *pool, cc_pool_t *anchors,
+		 time_t at)
+{
+	cc_cliff_in_t in = { .profs = r->profs, .served = &r->row->served,
+			     .pool = pool, .at = at, .horizon_days = a->horizon,
+			     .anchors = anchors ? anchors : cc_profiles_pool(r->profs) };
+	cc_cliff_t c;
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	switch (cc_cliff_find(&in, &c, &err)) {
+	case 1:
+		cc_cliff_text(&c, &r->cliff);
+		return 0;
+	case 0:
+		return 0;
+	default:
+		return cli_fail(&err);
+	}
+}
+
 static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 {
 	cc_pool_t *pool = *pp, *anchors = NULL;
@@ -372,6 +413,8 @@ static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 		r->path = &r->ps->v[r->row->path];
 		cc_twin_note(r->profs, &r->m, 0, r->ps, pool,
 			     anchors ? anchors : cc_profiles_pool(r->profs), &r->twin);
+		if (cliff(a, r, pool, anchors, bo.at))
+			goto out;
 	}
 	if (r->row && a->out && write_out(a, r))
 		goto out;
@@ -410,6 +453,7 @@ int cli_build_main(int argc, char **argv, int explain)
 	}
 	cc_matrix_clear(&r.m);
 	cc_buf_clear(&r.twin);
+	cc_buf_clear(&r.cliff);
 	cc_paths_free(r.ps);
 	cc_profiles_free(r.profs);
 	cc_pool_free(pool);

@@ -38,6 +38,9 @@ static const char usage_text[] =
 	"                                sent; client profiles keep them)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
+	"      --horizon DAYS            warn (expiry-cliff) when the chain's reach\n"
+	"                                depends on a cross-sign or anchor expiring\n"
+	"                                within DAYS (1095, 3 years)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
 	"                                completed over AIA unless --no-aia\n"
 	CLI_AIA_USAGE
@@ -51,6 +54,7 @@ static const char usage_text[] =
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
 	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
+	"expiry-cliff\n"
 	"connection failures: refused timeout closed tls-alert not-tls resolve\n"
 	"unreachable starttls-refused tls-error\n"
 	"exit: 0 no error finding, 1 an error finding (some client or profile fails),\n"
@@ -69,7 +73,7 @@ static const char usage_text[] =
 
 struct copts {
 	const char *sni, *connect, *fix_out, *targets;
-	int timeout_ms, json, starttls, concurrency;
+	int timeout_ms, json, starttls, concurrency, horizon;
 	cc_analyze_opts_t ao;
 	cc_pool_t *inter, *anchors; /* anchors: -r or the profiles' union, + store */
 	cc_profiles_t *profs;
@@ -374,7 +378,8 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 {
 	struct verdict v = { .t = t, .pr = pr, .j = { .best = -1 } };
 	cc_judge_in_t in = { .served = &pr->served, .repair = pool,
-			     .anchors = o->anchors, .profs = o->profs, .ao = o->ao };
+			     .anchors = o->anchors, .profs = o->profs, .ao = o->ao,
+			     .horizon_days = o->horizon };
 	cc_error_t err;
 
 	cc_error_clear(&err);
@@ -701,6 +706,7 @@ int cmd_check(int argc, char **argv)
 		{ "profile", required_argument, 0, 'p' },
 		{ "store", required_argument, 0, 10 },
 		{ "no-store", no_argument, 0, 11 },
+		{ "horizon", required_argument, 0, 12 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -783,6 +789,10 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 10: so.dir = optarg; break;
 		case 11: so.no_store = 1; break;
+		case 12:
+			if (cli_horizon("check", optarg, &o.horizon))
+				goto out;
+			break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
@@ -41,4 +42,16 @@ void cli_twin_note(const char *cmd, const cc_build_opts_t *bo, cc_cert_t *leaf,
 	if (cc_chain_twin_note(bo, leaf, pool, anchors, profs, &b, &err) == 1)
 		fprintf(stderr, "certchain %s: note: %s\n", cmd, b.s);
 	cc_buf_clear(&b);
+}
+
+int cli_horizon(const char *cmd, const char *arg, int *days)
+{
+	char *end;
+	long l = strtol(arg, &end, 10);
+
+	if (*end || l < 1 || l > 36500)
+		return cli_usage_error(cmd, "--horizon: '%s' is not a number of days "
+					    "in 1..36500", arg);
+	*days = (int)l;
+	return 0;
 }

@@ -128,6 +128,27 @@ static void profile_findings(const cc_judge_in_t *in, const cc_certlist_t *sv,
 	cc_buf_clear(&names);
 }
 
+/* "expiry-cliff": the served chain's reach ends with a cross-sign or anchor
+ * expiring within the horizon (cliff.c). */
+static int cliff_finding(const cc_judge_in_t *in, const cc_certlist_t *fv, time_t at,
+			 cc_judgement_t *out, cc_error_t *err)
+{
+	cc_cliff_in_t ci = { .profs = in->profs, .served = fv, .pool = out->own,
+			     .anchors = in->anchors, .at = at,
+			     .horizon_days = in->horizon_days };
+	cc_cliff_t c;
+	cc_buf_t b = { 0 };
+	int r = cc_cliff_find(&ci, &c, err);
+
+	if (r <= 0)
+		return r;
+	cc_cliff_text(&c, &b);
+	cc_findings_add(&out->findings, "expiry-cliff", CC_SEV_WARNING, -1, "%s",
+			b.s ? b.s : "");
+	cc_buf_clear(&b);
+	return 0;
+}
+
 /* The matrix row whose served chain is path p without its anchor, or NULL. */
 static const cc_matrix_row_t *row_of(const cc_matrix_t *m, const cc_path_t *p)
 {
@@ -398,6 +419,9 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 				  &out->findings, &out->paths, err)))
 		goto out;
 	profile_findings(in, &sv, out);
+	if (out->served.ntrusted && in->horizon_days >= 0 &&
+	    (r = cliff_finding(in, &fv, ao.at, out, err)))
+		goto out;
 	if ((r = choose(in, ao.at, out, err)))
 		goto out;
 	if (out->best >= 0) {

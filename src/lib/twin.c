@@ -2,7 +2,7 @@
  * twin.c - the cross-sign left out: when a certificate of the chosen path
  * has a cross-signed twin (same subject and key, another issuer) that the
  * chosen chain does not serve, one line says so and which client profiles
- * the longer chain through it would add, so it is never dropped silently.
+ * the chain through it would add, so it is never dropped silently.
  */
 #include "internal.h"
 
@@ -54,13 +54,13 @@ static void adds(cc_profiles_t *profs, const cc_matrix_t *m, const cc_matrix_row
 		if (!alt->verdicts.v[p].trusted || chosen->verdicts.v[p].trusted)
 			continue;
 		if (named++ < TWIN_NAMED_PROFILES)
-			cc_buf_printf(b, "%s%s", named > 1 ? ", " : "the longer chain "
+			cc_buf_printf(b, "%s%s", named > 1 ? ", " : "the chain "
 				      "through it would add ", cc_profile_name(profs, p));
 	}
 	if (named > TWIN_NAMED_PROFILES)
 		cc_buf_printf(b, " and %zu more", named - TWIN_NAMED_PROFILES);
 	if (!named)
-		cc_buf_printf(b, "the longer chain through it would add no client "
+		cc_buf_printf(b, "the chain through it would add no client "
 				 "profile (all that trust it trust the chosen chain)");
 }
 
