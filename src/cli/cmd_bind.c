@@ -35,6 +35,10 @@ static const char usage_text[] =
 	"                        be valid for each\n"
 	"  -p, --profile SPEC    trust profiles to rank chains with (as build;\n"
 	"                        default every built-in one plus the system store)\n"
+	"      --chain FILE      deploy this chain instead of choosing one (e.g.\n"
+	"                        what 'certchain fix -o FILE' wrote): leaf first,\n"
+	"                        or the chain without the leaf; refused unless\n"
+	"                        some trust profile accepts it\n"
 	"      --json            one JSON object on stdout\n"
 	"  -h, --help            this text\n"
 	"exit: 0 bound (run 'certchain reload'), 1 no valid chain for the\n"
@@ -50,6 +54,7 @@ typedef struct bargs {
 	const char *specs[BIND_MAX_PROFILES];
 	size_t nspecs;
 	int json;
+	const char *chain;
 } bargs_t;
 
 static int parse(int argc, char **argv, bargs_t *a)
@@ -63,6 +68,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "hostname", required_argument, 0, 6 },
 		{ "json", no_argument, 0, 7 },
 		{ "profile", required_argument, 0, 'p' },
+		{ "chain", required_argument, 0, 8 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_DEPLOY_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -113,6 +119,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 			snprintf(b->hosts[b->nhosts++], sizeof(b->hosts[0]), "%s", optarg);
 			break;
 		case 7: a->json = 1; break;
+		case 8: a->chain = optarg; break;
 		case 'h':
 			printf("%s%s", usage_text, cli_deploy_help);
 			return -1;
@@ -181,6 +188,49 @@ typedef struct choice {
 	cc_pool_t *pool, *anchors;
 } choice_t;
 
+/*
+ * --chain FILE: the chain as given (leaf first, or without the leaf), judged
+ * as check judges a served chain (judge.c); refused when no profile trusts
+ * it. chain borrows from r->pool.
+ */
+static int given_chain(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
+		       cc_certlist_t *chain)
+{
+	cc_certlist_t l = { 0 };
+	cc_judge_in_t in = { .served = chain, .profs = r->profs, .horizon_days = -1,
+			     .anchors = r->anchors ? r->anchors : cc_profiles_pool(r->profs) };
+	cc_judgement_t j = { .best = -1 };
+	cc_error_t err;
+	int rc = EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if (cli_load(r->pool, a->chain, 0, &l))
+		return EXIT_USAGE;
+	if (memcmp(cc_cert_sha256(l.v[0]), cc_cert_sha256(leaf), 32) &&
+	    cc_certlist_push(chain, leaf))
+		goto out;
+	for (size_t i = 0; i < l.n; i++)
+		if (cc_certlist_push(chain, l.v[i]))
+			goto out;
+	if (cc_served_judge(&in, &j, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (!j.served.ntrusted) {
+		fprintf(stderr, "certchain bind: %s: no trust profile accepts this chain "
+				"for %s: %s\n", a->chain, a->sel,
+			j.findings.n ? j.findings.v[0].msg
+				     : j.served.n ? j.served.v[0].reason : "no profile");
+		rc = EXIT_PROBLEM;
+		goto out;
+	}
+	rc = 0;
+out:
+	cc_judgement_clear(&j);
+	cc_certlist_clear(&l);
+	return rc;
+}
+
 static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 		  cc_certlist_t *chain)
 {
@@ -204,6 +254,10 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 	    cli_store_profile(&so, r->profs, &r->pool, &keep, &r->anchors))
 		goto out;
 	bo.at = time(NULL);
+	if (a->chain) {
+		rc = given_chain(a, keep.v[0], r, chain);
+		goto out;
+	}
 	switch (cc_chain_choose(&bo, keep.v[0], r->pool, r->anchors, r->profs, chain, &err)) {
 	case 0:
 		cli_twin_note("bind", &bo, keep.v[0], r->pool, r->anchors, r->profs);
