@@ -100,7 +100,8 @@ static void plain(jctx_t *j, const cc_path_t *p, cc_verdict_t *v)
 }
 
 /* 1 if some profile of the set holds a certificate named as top's issuer
- * (then top's issuer is a root this client lacks, not a missing intermediate). */
+ * (then top's issuer is a root this client lacks, not a missing
+ * intermediate; so is the issuer of a cross-sign). */
 static int issuer_known(jctx_t *j, cc_cert_t *top)
 {
 	cc_certlist_t l = { 0 };
@@ -119,7 +120,7 @@ static void no_anchor(jctx_t *j, cc_cert_t *top, cc_verdict_t *v)
 	if (cc_cert_self_issued(top))
 		snprintf(v->reason, sizeof(v->reason), "anchor not in store (%s is "
 			 "served but not trusted)", cc_cert_name(top, 0, cn, sizeof(cn)));
-	else if (issuer_known(j, top))
+	else if (issuer_known(j, top) || cc_cert_is_cross_sign(j->ps, j->served, top))
 		snprintf(v->reason, sizeof(v->reason), "anchor not in store (it has "
 			 "no %s)", cc_cert_name(top, 1, cn, sizeof(cn)));
 	else
