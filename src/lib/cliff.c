@@ -115,8 +115,10 @@ int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err)
 	if ((r = cc_profiles_judge(in->profs, in->served, NULL, &jo, &now, err)))
 		return r;
 	ecc_to_rsa(&now, in->served->v[0], out);
+	/* Cross-signs and anchors only: a leaf or an issuing CA expiring is a
+	 * renewal every client meets, not a cliff some clients fall off. */
 	for (size_t i = 1; i < in->served->n; i++)
-		if (!cc_cert_self_issued(in->served->v[i]))
+		if (cc_cert_is_cross_sign(in->profs, in->served, in->served->v[i]))
 			add(c, &nc, in->served->v[i], jo.at, until);
 	for (size_t i = 0; i < now.n; i++)
 		if (now.v[i].trusted)
