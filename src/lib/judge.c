@@ -341,8 +341,8 @@ static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 		expired |= !strcmp(w, "expired");
 	}
 	if (out->fixed && name_profiles(&who, in, &out->served, out->fixed, 0))
-		gain(out, "profiles %s reject the served chain and accept the chain "
-			  "to serve", who.s);
+		gain(out, "client profiles that reject the served chain and accept "
+			  "the chain to serve: %s", who.s);
 	cc_buf_clear(&who);
 	if (gap)
 		gain(out, "%s", "the missing issuer is sent: clients that do not fetch "
@@ -355,8 +355,8 @@ static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 	for (size_t i = 0; i < out->nremoved; i++)
 		if (strstr(out->removed[i].why, "self-signed root that ") &&
 		    strstr(out->removed[i].why, "; without it"))
-			gain(out, "the self-signed root is no longer sent: %s",
-			     out->removed[i].why + strlen("a self-signed root that "));
+			gain(out, "the self-signed root is no longer sent (%s)",
+			     out->removed[i].why);
 	if (out->reordered)
 		gain(out, "%s", "strict clients that need each certificate followed by "
 			  "its issuer (TLS 1.2, RFC 5246 section 7.4.2) now get that "

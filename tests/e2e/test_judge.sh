@@ -92,7 +92,7 @@ for alg in rsa ec; do
 	expect_eq "$(jget "$d/fixself.json" 'd["removed"][0]["reason"]')" \
 		"a self-signed root that legacy lacks; without it they reach Old Root CA" \
 		"$alg: fix: dropping the self-signed root names the legacy client and what it reaches"
-	expect_grep "profiles legacy reject the served chain and accept" "$d/fixself.json" \
+	expect_grep "client profiles that reject the served chain and accept the chain to serve: legacy" "$d/fixself.json" \
 		"$alg: fix: why it matters names the client that gains"
 	# the same findings in check, fix and verify on the same chain
 	for s in gap self leaf; do
