@@ -221,24 +221,45 @@ static size_t lost(const cc_verdicts_t *a, const cc_verdicts_t *alt)
 }
 
 /* The profiles that trust a but not b, named, with b's reasons. */
+/* 1 if profile p trusts the chosen chain (a) but not the alternative. */
+static int loses(const cc_verdicts_t *a, const cc_verdicts_t *alt, size_t p)
+{
+	return !alt->v[p].trusted && a->v[p].trusted;
+}
+
+/* The profiles that trust a but not alt, grouped by alt's reason so each
+ * reason is said once: "A, B and 2 more: why; C: why". */
 static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
 		   const cc_verdicts_t *alt)
 {
-	size_t named = 0, more = 0;
+	size_t groups = 0, more = 0;
 
 	for (size_t p = 0; p < alt->n; p++) {
-		if (alt->v[p].trusted || !a->v[p].trusted)
+		size_t k = 0, n = 0, q;
+		if (!loses(a, alt, p))
 			continue;
-		if (named == EXPLAIN_MAX_NAMED) {
+		for (q = 0; q < p; q++)
+			if (loses(a, alt, q) && !strcmp(alt->v[q].reason, alt->v[p].reason))
+				break;
+		if (q < p)
+			continue; /* said with its group */
+		if (groups++ == EXPLAIN_MAX_NAMED) {
 			more++;
 			continue;
 		}
-		cc_buf_printf(b, "%s%s: %s", named ? "; " : "",
-			      cc_profile_name(ps, p), alt->v[p].reason);
-		named++;
+		cc_buf_printf(b, "%s", groups > 1 ? "; " : "");
+		for (q = p; q < alt->n; q++) {
+			if (!loses(a, alt, q) || strcmp(alt->v[q].reason, alt->v[p].reason))
+				continue;
+			if (n++ < EXPLAIN_MAX_NAMED)
+				cc_buf_printf(b, "%s%s", k++ ? ", " : "", cc_profile_name(ps, q));
+		}
+		if (n > EXPLAIN_MAX_NAMED)
+			cc_buf_printf(b, " and %zu more", n - EXPLAIN_MAX_NAMED);
+		cc_buf_printf(b, ": %s", alt->v[p].reason);
 	}
 	if (more)
-		cc_buf_printf(b, "; and %zu more", more);
+		cc_buf_printf(b, "; and %zu more reason%s", more, more == 1 ? "" : "s");
 }
 
 /* " (the path through the cross-sign to X)" style note: the anchor the row's

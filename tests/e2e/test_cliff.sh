@@ -17,6 +17,10 @@ if [ -d "$R" ]; then
 	expect_rc 0 "real R36: explain" cc explain --no-store --at $at "${P[@]}" -I "$R" "$R/sectigo-dv-r36.pem"
 	expect_grep "^the chain's reach depends on the cross-sign USERTrust RSA Certification Authority by AAA Certificate Services, which expires 2028-12-31: then old stops trusting it; serve after that date: Sectigo Public Server Authentication CA DV R36 \+ Sectigo Public Server Authentication Root R46 cross-signed by USERTrust RSA Certification Authority \(trusted by 2/3 profiles then\)" \
 		"$T/out" "real R36: the AAA cliff, its date, the client lost and what to serve after"
+	# (point 4) an alternative is one short line: the profiles it loses,
+	# grouped by their reason, each reason said once
+	expect_grep "^serving Sectigo Public Server Authentication CA DV R36 \(to the self-signed Sectigo Public Server Authentication Root R46\) instead: trusted by 1/3; it fails on old, mid: anchor not in store \(it has no Sectigo Public Server Authentication Root R46\)$" \
+		"$T/out" "real R36: explain groups the profiles an alternative loses by reason"
 	expect_rc 0 "real R36: explain --horizon 365" cc explain --no-store --at $at --horizon 365 "${P[@]}" -I "$R" "$R/sectigo-dv-r36.pem"
 	expect_nogrep "reach depends" "$T/out" "real R36: 2028 is beyond a one-year horizon"
 	cc build --json --no-store --at $at "${P[@]}" -I "$R" "$R/sectigo-dv-r36.pem" >"$T/j" 2>/dev/null
