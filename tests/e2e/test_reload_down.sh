@@ -3,7 +3,8 @@
 # running - a private nginx never started (empty or missing pid file) and a
 # private haproxy never started - says so with the server's own error line,
 # keeps the binding as configured (include, deployed files, 'bindings'), and
-# once the server runs, the next reload proves the binding.
+# once the server runs, the next reload proves the binding; a new binding
+# a reload cannot prove is removed, and the report names it.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-check.sh"
 . "$(dirname "$0")/../lib-bind.sh"
@@ -40,6 +41,17 @@ CHECK_PIDS="$CHECK_PIDS $!"
 wait_port "$port"
 expect_rc 0 "nginx: once started, reload proves the binding" cc reload --server nginx
 expect_grep "ok +www on 127.0.0.1:$port" "$T/out" "nginx: the site serves the deployed chain"
+
+# --- a new binding that fails its proof is removed, and the report names it
+bport=$(free_port); bad_serve http "$bport"
+expect_rc 0 "nginx: bind a second site on a port another process holds" \
+	cc bind --server nginx --site two --cert www -p "r=$d/new.pem" --ip 127.0.0.1 --port "$bport" "${nopts[@]}"
+expect_rc 1 "nginx: its reload fails the proof -> exit 1" cc reload --server nginx
+expect_grep "nginx: removed the new binding two \(its configuration and deployed files\): it was never proven" \
+	"$T/out" "nginx: the restore names the binding it removed"
+cc bindings >"$T/b" 2>&1
+expect_nogrep "^two " "$T/b" "nginx: 'bindings' no longer lists it"
+expect_grep "^www +\(nginx\)" "$T/b" "nginx: the proven site stays"
 
 # --- haproxy, configured but never started (no pid file)
 h=$T/hap; mkdir -p "$h/conf.d"
