@@ -227,6 +227,10 @@ int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
 /* For 'profiles': only adds the profile "store" (as build does). */
 int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
+/* reload_judge.c: after a proven reload, each binding's deployed chain judged
+ * as check judges it (one line per site in txt, "judged" in js). */
+void cli_reload_judge(cc_deploy_t *d, cc_store_t *st, const char *name, cc_buf_t *txt,
+		      cc_buf_t *js);
 
 /* trust.c: trust profiles for build, explain, profiles and check. */
 /* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,

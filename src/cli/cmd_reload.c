@@ -302,6 +302,7 @@ static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *tx
 			cc_deploy_commit(d, &err);
 			cc_buf_printf(txt, "%s: every binding serves what was deployed%s\n", name,
 				      nrm ? "; removed sites are gone" : "");
+			cli_reload_judge(d, st, name, txt, js);
 			cc_buf_printf(js, ",\"result\":\"ok\"}");
 			cc_deploy_free(d);
 			free(rm);

@@ -41,6 +41,13 @@ CHECK_PIDS="$CHECK_PIDS $!"
 wait_port "$port"
 expect_rc 0 "nginx: once started, reload proves the binding" cc reload --server nginx
 expect_grep "ok +www on 127.0.0.1:$port" "$T/out" "nginx: the site serves the deployed chain"
+expect_grep "^nginx: www, judged as check judges it: trusted by [0-9]+/[0-9]+ client profiles" "$T/out" \
+	"nginx: reload judges the proven chain (the one judgement)"
+cc reload --server nginx --json >"$T/rj" 2>/dev/null
+cc check --json --no-aia --connect 127.0.0.1 "www.example.test:$port" >"$T/cj" 2>/dev/null
+expect_eq "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))["servers"][0]["judged"][0]; print(j["trust"]["trusted_by"], sorted(set(f["id"] for f in j["findings"])))' "$T/rj")" \
+	"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["trust"]["trusted_by"], sorted(set(f["id"] for f in j["findings"])))' "$T/cj")" \
+	"nginx: reload and check give the same verdicts and findings on the same chain"
 
 # --- a new binding that fails its proof is removed, and the report names it
 bport=$(free_port); bad_serve http "$bport"
