@@ -29,11 +29,11 @@ say "7. The 2021 DST Root CA X3 failure: old OpenSSL (served-order) versus old A
 run "$BIN" explain -I "$R/isrg-root-x1-cross-by-dst-root-ca-x3.pem" -p ubuntu-2017 -p android-4.4 \
 	-p "modern=$R/isrg-root-x1.pem" --at 2024-06-01T00:00:00Z "$R/lets-encrypt-r11.pem"
 
-# 8-10: the same scenario on a live web server: a private nginx on 127.0.0.1,
+# 8-13: the same scenario on a live web server: a private nginx on 127.0.0.1,
 # a generated PKI shaped like Sectigo's (old root, new self-signed root, the
 # new root cross-signed by the old one), the store, bind, reload, check.
 if ! command -v nginx >/dev/null 2>&1; then
-	echo "(nginx is not installed: run 'sudo scripts/install-deps' for steps 8-10)"
+	echo "(nginx is not installed: run 'sudo scripts/install-deps' for steps 8-13)"
 	exit 0
 fi
 CERTCHAIN=$BIN
@@ -72,3 +72,15 @@ say "11. Export leaf + key + the whole certification path as a password-protecte
 export DEMO_PFX_PASSWORD=demo-only-password   # a real password comes from a file, env var or prompt
 run "$BIN" export "www demo" --password-env DEMO_PFX_PASSWORD -o "$D/www.pfx"
 run "$BIN" inspect --password-env DEMO_PFX_PASSWORD "$D/www.pfx"
+
+say "12. A gap: a hand-configured server sends the leaf and the cross-sign but not the issuing CA; check names the missing certificate"
+gport=$(free_port)
+s_serve "$gport" "$D/leaf.pem" "$D/leaf.key" "$D/cross.pem"
+run "$BIN" check --no-aia --connect 127.0.0.1 -p "legacy=$D/old.pem" -p "modern=$D/new.pem" "www.example.test:$gport"
+
+say "13. From fix to the site: fix writes the repaired chain, bind --chain deploys exactly it, reload proves it, check agrees"
+run "$BIN" fix --no-aia --connect 127.0.0.1 -p "legacy=$D/old.pem" -p "modern=$D/new.pem" -o "$D/fixed.pem" "www.example.test:$gport"
+run "$BIN" bind --server nginx --site www --cert "www demo" --chain "$D/fixed.pem" -p "legacy=$D/old.pem" \
+	-p "modern=$D/new.pem" --ip 127.0.0.1 --port "$port"
+run "$BIN" reload
+run "$BIN" check --sni www.example.test -p "legacy=$D/old.pem" -p "modern=$D/new.pem" "127.0.0.1:$port"

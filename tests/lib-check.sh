@@ -77,9 +77,9 @@ PY
 	wait_port "$2"
 }
 
-# nginx_start DIR: runs a private nginx with DIR/servers.conf (server blocks)
-# included, prefix DIR, everything under DIR. Sets NGINX_PID.
-nginx_start() {
+# nginx_conf DIR: writes DIR/nginx.conf for a private nginx (prefix DIR, pid,
+# logs and temp files under DIR, DIR/servers.conf included), not started.
+nginx_conf() {
 	local d=$1
 	mkdir -p "$d/logs" "$d/tmp"
 	cat >"$d/nginx.conf" <<NGX
@@ -99,6 +99,13 @@ http {
     include $d/servers.conf;
 }
 NGX
+}
+
+# nginx_start DIR: runs a private nginx with DIR/servers.conf (server blocks)
+# included, prefix DIR, everything under DIR. Sets NGINX_PID.
+nginx_start() {
+	local d=$1
+	nginx_conf "$d"
 	nginx -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" &
 	NGINX_PID=$!
 	CHECK_PIDS="$CHECK_PIDS $NGINX_PID"

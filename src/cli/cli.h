@@ -32,6 +32,17 @@ int cmd_profiles(int argc, char **argv);
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);
+/* no_chain.c: export's and bind's one line when no trusted chain exists
+ * (the missing issuer by name, key id and URL, or why the path fails).
+ * Returns EXIT_PROBLEM. */
+int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
+		 cc_pool_t *anchors, const cc_error_t *err);
+/* no_chain.c: one line on stderr ("certchain CMD: note: ...") when the chain
+ * cc_chain_choose picks leaves out a cross-signed twin (cc_chain_twin_note). */
+void cli_twin_note(const char *cmd, const cc_build_opts_t *bo, cc_cert_t *leaf,
+		   cc_pool_t *pool, cc_pool_t *anchors, cc_profiles_t *profs);
+/* no_chain.c: parses --horizon DAYS (1..36500) into *days; EXIT_USAGE. */
+int cli_horizon(const char *cmd, const char *arg, int *days);
 /* Prints "certchain CMD: MSG" and a hint to run --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -227,6 +238,10 @@ int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
 /* For 'profiles': only adds the profile "store" (as build does). */
 int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
+/* reload_judge.c: after a proven reload, each binding's deployed chain judged
+ * as check judges it (one line per site in txt, "judged" in js). */
+void cli_reload_judge(cc_deploy_t *d, cc_store_t *st, const char *name, cc_buf_t *txt,
+		      cc_buf_t *js);
 
 /* trust.c: trust profiles for build, explain, profiles and check. */
 /* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,

@@ -37,6 +37,10 @@ static const char usage_text[] =
 	"                        default every built-in one plus the system store)\n"
 	"      --policy P        validation policy of the chain and of the store's\n"
 	"                        roots: webpki (default), rfc5280 or legacy\n"
+	"      --chain FILE      deploy this chain instead of choosing one (e.g.\n"
+	"                        what 'certchain fix -o FILE' wrote): leaf first,\n"
+	"                        or the chain without the leaf; refused unless\n"
+	"                        some trust profile accepts it\n"
 	"      --json            one JSON object on stdout\n"
 	"  -h, --help            this text\n"
 	"exit: 0 bound (run 'certchain reload'), 1 no valid chain for the\n"
@@ -52,6 +56,7 @@ typedef struct bargs {
 	const char *specs[BIND_MAX_PROFILES];
 	size_t nspecs;
 	int json, policy;
+	const char *chain;
 } bargs_t;
 
 static int parse(int argc, char **argv, bargs_t *a)
@@ -66,6 +71,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "json", no_argument, 0, 7 },
 		{ "policy", required_argument, 0, 8 },
 		{ "profile", required_argument, 0, 'p' },
+		{ "chain", required_argument, 0, 9 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_DEPLOY_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -120,6 +126,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (cli_policy_arg("bind", optarg, &a->policy))
 				return EXIT_USAGE;
 			break;
+		case 9: a->chain = optarg; break;
 		case 'h':
 			printf("%s%s", usage_text, cli_deploy_help);
 			return -1;
@@ -188,6 +195,49 @@ typedef struct choice {
 	cc_pool_t *pool, *anchors;
 } choice_t;
 
+/*
+ * --chain FILE: the chain as given (leaf first, or without the leaf), judged
+ * as check judges a served chain (judge.c); refused when no profile trusts
+ * it. chain borrows from r->pool.
+ */
+static int given_chain(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
+		       cc_certlist_t *chain)
+{
+	cc_certlist_t l = { 0 };
+	cc_judge_in_t in = { .served = chain, .profs = r->profs, .horizon_days = -1,
+			     .anchors = r->anchors ? r->anchors : cc_profiles_pool(r->profs) };
+	cc_judgement_t j = { .best = -1 };
+	cc_error_t err;
+	int rc = EXIT_USAGE;
+
+	cc_error_clear(&err);
+	if (cli_load(r->pool, a->chain, 0, &l))
+		return EXIT_USAGE;
+	if (memcmp(cc_cert_sha256(l.v[0]), cc_cert_sha256(leaf), 32) &&
+	    cc_certlist_push(chain, leaf))
+		goto out;
+	for (size_t i = 0; i < l.n; i++)
+		if (cc_certlist_push(chain, l.v[i]))
+			goto out;
+	if (cc_served_judge(&in, &j, &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (!j.served.ntrusted) {
+		fprintf(stderr, "certchain bind: %s: no trust profile accepts this chain "
+				"for %s: %s\n", a->chain, a->sel,
+			j.findings.n ? j.findings.v[0].msg
+				     : j.served.n ? j.served.v[0].reason : "no profile");
+		rc = EXIT_PROBLEM;
+		goto out;
+	}
+	rc = 0;
+out:
+	cc_judgement_clear(&j);
+	cc_certlist_clear(&l);
+	return rc;
+}
+
 static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 		  cc_certlist_t *chain)
 {
@@ -213,14 +263,18 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 	cli_policy_apply(r->profs, a->policy);
 	bo.at = time(NULL);
 	bo.policy = a->policy;
+	if (a->chain) {
+		rc = given_chain(a, keep.v[0], r, chain);
+		goto out;
+	}
 	switch (cc_chain_choose(&bo, keep.v[0], r->pool, r->anchors, r->profs, chain, &err)) {
 	case 0:
+		cli_twin_note("bind", &bo, keep.v[0], r->pool, r->anchors, r->profs);
 		rc = 0;
 		break;
 	case CC_ENOTFOUND:
-		fprintf(stderr, "certchain: %s: %s; import the missing intermediates or "
-				"roots into the store\n", a->sel, err.msg);
-		rc = EXIT_PROBLEM;
+		rc = cli_no_chain("bind", keep.v[0], r->pool, r->anchors ? r->anchors
+				  : cc_profiles_pool(r->profs), &err);
 		break;
 	default:
 		cli_fail(&err);

@@ -36,6 +36,9 @@ static const char usage_text[] =
 	"  -o, --output FILE             write the chosen chain as PEM, leaf first\n"
 	"      --json                    one JSON object on stdout\n"
 	"      --max-sigchecks N         signature-check budget (default 20000)\n"
+	"      --horizon DAYS            warn when the chosen chain's reach depends\n"
+	"                                on a cross-sign or anchor expiring within\n"
+	"                                DAYS (default 1095, 3 years)\n"
 	"      --store DIR               certificate store to use (see certchain store)\n"
 	"      --no-store                ignore the store (default: its intermediates\n"
 	"                                join the search, its enabled roots are the\n"
@@ -59,6 +62,7 @@ typedef struct bargs {
 	int all, json, include_root;
 	unsigned max_sig;
 	int policy;
+	int horizon;
 	cli_store_opts_t store;
 	cli_aia_t aia;
 } bargs_t;
@@ -77,6 +81,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 		{ "output", required_argument, 0, 'o' },
 		{ "json", no_argument, 0, 5 },
 		{ "max-sigchecks", required_argument, 0, 6 },
+		{ "horizon", required_argument, 0, 11 },
 		{ "store", required_argument, 0, 8 },
 		{ "no-store", no_argument, 0, 9 },
 		{ "policy", required_argument, 0, 10 },
@@ -121,6 +126,10 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (*end || !a->max_sig)
 				return cli_usage_error(a->cmd, "--max-sigchecks: '%s' "
 								"is not a positive number", optarg);
+			break;
+		case 11:
+			if (cli_horizon(a->cmd, optarg, &a->horizon))
+				return EXIT_USAGE;
 			break;
 		case 8: a->store.dir = optarg; break;
 		case 9: a->store.no_store = 1; break;
@@ -171,6 +180,8 @@ typedef struct result {
 	cc_matrix_t m;
 	const cc_matrix_row_t *row; /* chosen served chain, NULL if none trusted */
 	const cc_path_t *path;      /* its best path (the anchor shown) */
+	cc_buf_t twin;              /* the cross-sign not served (twin.c), or empty */
+	cc_buf_t cliff;             /* the expiry cliff (cliff.c), or empty */
 } result_t;
 
 static void report_json(cc_buf_t *b, const result_t *r, int include_root,
@@ -229,6 +240,16 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 		cc_buf_printf(b, ",\"aia\":");
 		cli_aia_json(b, aia);
 	}
+	cc_buf_printf(b, ",\"expiry_cliff\":");
+	if (r->cliff.s)
+		cc_buf_json_str(b, r->cliff.s);
+	else
+		cc_buf_printf(b, "null");
+	cc_buf_printf(b, ",\"cross_sign_not_served\":");
+	if (r->twin.s)
+		cc_buf_json_str(b, r->twin.s);
+	else
+		cc_buf_printf(b, "null");
 	cc_buf_printf(b, "}\n");
 }
 
@@ -270,6 +291,10 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 		nvalid += ps->v[i].valid;
 	if (explain) {
 		cli_explain(b, r->profs, &r->m, r->ps);
+		if (r->twin.s)
+			cc_buf_printf(b, "%s\n", r->twin.s);
+		if (r->cliff.s)
+			cc_buf_printf(b, "%s\n", r->cliff.s);
 	} else if (r->row) {
 		const cc_path_t *p = r->path;
 		size_t n = r->row->served.n;
@@ -277,6 +302,10 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 			      n, n == 1 ? "" : "s");
 		cli_tree(b, p->certs.v, p->certs.n, n, at);
 		why_text(b, r);
+		if (r->twin.s)
+			cc_buf_printf(b, "%s\n", r->twin.s);
+		if (r->cliff.s)
+			cc_buf_printf(b, "%s\n", r->cliff.s);
 	} else {
 		cc_buf_printf(b, "no valid chain to a trust anchor\n");
 		if (ps->n)
@@ -331,6 +360,28 @@ static int write_out(const bargs_t *a, const result_t *r)
 	return rc;
 }
 
+/* The expiry cliff of the chosen chain, into r->cliff. */
+static int cliff(const bargs_t *a, result_t *r, cc_pool_t *pool, cc_pool_t *anchors,
+		 time_t at)
+{
+	cc_cliff_in_t in = { .profs = r->profs, .served = &r->row->served,
+			     .pool = pool, .at = at, .horizon_days = a->horizon,
+			     .anchors = anchors ? anchors : cc_profiles_pool(r->profs) };
+	cc_cliff_t c;
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	switch (cc_cliff_find(&in, &c, &err)) {
+	case 1:
+		cc_cliff_text(&c, &r->cliff);
+		return 0;
+	case 0:
+		return 0;
+	default:
+		return cli_fail(&err);
+	}
+}
+
 static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 {
 	cc_pool_t *pool = *pp, *anchors = NULL;
@@ -374,6 +425,10 @@ static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 	if (r->m.n && r->m.v[0].verdicts.ntrusted) {
 		r->row = &r->m.v[0];
 		r->path = &r->ps->v[r->row->path];
+		cc_twin_note(r->profs, &r->m, 0, r->ps, pool,
+			     anchors ? anchors : cc_profiles_pool(r->profs), &r->twin);
+		if (cliff(a, r, pool, anchors, bo.at))
+			goto out;
 	}
 	if (r->row && a->out && write_out(a, r))
 		goto out;
@@ -411,6 +466,8 @@ int cli_build_main(int argc, char **argv, int explain)
 		rc = EXIT_OK; /* --help */
 	}
 	cc_matrix_clear(&r.m);
+	cc_buf_clear(&r.twin);
+	cc_buf_clear(&r.cliff);
 	cc_paths_free(r.ps);
 	cc_profiles_free(r.profs);
 	cc_pool_free(pool);

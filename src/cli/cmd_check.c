@@ -39,10 +39,14 @@ static const char usage_text[] =
 	"      --store DIR               certificate store to use (see certchain store)\n"
 	"      --no-store                ignore the store (default: its intermediates\n"
 	"                                repair chains, its roots are the profile\n"
-	"                                \"store\", its disabled certificates are unused)\n"
+	"                                \"store\", its disabled certificates are not\n"
+	"                                sent; client profiles keep them)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	CLI_POLICY_USAGE
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
+	"      --horizon DAYS            warn (expiry-cliff) when the chain's reach\n"
+	"                                depends on a cross-sign or anchor expiring\n"
+	"                                within DAYS (1095, 3 years)\n"
 	"      --fix-out FILE            write the chain to serve (leaf + intermediates)\n"
 	"                                completed over AIA unless --no-aia\n"
 	CLI_AIA_USAGE
@@ -61,8 +65,8 @@ static const char usage_text[] =
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
-	"weak-signature untrusted cross-sign-available self-signed-root-preferred,\n"
-	"and the rule ids of the policy (see certchain(1), POLICIES)\n"
+	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
+	"expiry-cliff, and the rule ids of the policy (see certchain(1), POLICIES)\n"
 	"connection failures: refused timeout closed tls-alert not-tls resolve\n"
 	"unreachable starttls-refused tls-error\n"
 	"exit: 0 no error finding, 1 an error finding (some client or profile fails),\n"
@@ -71,15 +75,13 @@ static const char usage_text[] =
 
 /* Probes in flight: each holds one descriptor; stays under the usual 1024 limit. */
 #define CHECK_MAX_CONCURRENCY 512
-/* Rejecting profiles named in the "untrusted" finding before "and N more". */
-#define CHECK_NAMED_PROFILES 4
 /* Longest --timeout: an hour is already useless for a checker. */
 #define CHECK_MAX_TIMEOUT_S 3600.0
 
 struct copts {
 	const char *sni, *connect, *fix_out, *targets;
 	const char *dns; /* --dns-server or $CERTCHAIN_DNS_SERVER, NULL = system */
-	int timeout_ms, json, starttls, concurrency;
+	int timeout_ms, json, starttls, concurrency, horizon;
 	cc_analyze_opts_t ao;
 	cc_pool_t *inter, *anchors; /* anchors: -r or the profiles' union, + store */
 	cc_profiles_t *profs;
@@ -123,43 +125,6 @@ static void probe_opts(const struct copts *o, const struct target *t,
 	po->dns_servers = o->dns;
 }
 
-/* What the fix changes relative to what was served. */
-struct change {
-	cc_certlist_t added, removed;
-	int reordered;
-};
-
-static int in(const cc_certlist_t *l, size_t n, const cc_cert_t *c)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!memcmp(cc_cert_sha256(l->v[i]), cc_cert_sha256(c), 32))
-			return 1;
-	return 0;
-}
-
-static void diff(const cc_certlist_t *served, const cc_certlist_t *fix, size_t nfix,
-		 struct change *ch)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < nfix; i++)
-		if (!in(served, served->n, fix->v[i]))
-			cc_certlist_push(&ch->added, fix->v[i]);
-	for (size_t i = 0; i < served->n; i++) {
-		cc_cert_t *c = served->v[i];
-		if (!in(fix, nfix, c) || in(served, i, c)) {
-			cc_certlist_push(&ch->removed, c);
-			continue;
-		}
-		/* kept: does it keep its place among the kept ones? */
-		while (k < nfix && !in(served, served->n, fix->v[k]))
-			k++;
-		if (k < nfix && memcmp(cc_cert_sha256(fix->v[k]), cc_cert_sha256(c), 32))
-			ch->reordered = 1;
-		k++;
-	}
-}
-
 static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size_t n)
 {
 	cc_buf_printf(b, ",\"%s\":[", key);
@@ -170,19 +135,31 @@ static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size
 	cc_buf_printf(b, "]");
 }
 
+/* "added"/"removed": the certificates, each with why. */
+static void json_changes(cc_buf_t *b, const char *key, const cc_judge_change_t *v,
+			 size_t n)
+{
+	cc_buf_printf(b, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_json_cert(b, v[i].cert);
+		if (b->n && b->s[b->n - 1] == '}') {
+			b->s[--b->n] = 0;
+			cc_buf_printf(b, ",\"position\":%zu,\"why\":", v[i].position);
+			cc_buf_json_str(b, v[i].why);
+			cc_buf_printf(b, "}");
+		}
+	}
+	cc_buf_printf(b, "]");
+}
+
 struct verdict {
 	const struct target *t;
 	const char *checked_name; /* host name or address judged */
 	cc_probe_result_t *pr;
-	cc_findings_t f;
-	cc_paths_t *best, *fix;
-	int fixidx;
-	struct change ch;
+	cc_judgement_t j;   /* findings, verdicts, the chain to serve (judge.c) */
 	const char *written;
 	int rc;
-	cc_verdicts_t verd; /* the served chain, per profile */
-	cc_matrix_t mx;     /* candidate chains to serve, per profile */
-	const cc_matrix_row_t *fixrow; /* mx's row for the chain to serve */
 };
 
 static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict *v)
@@ -212,27 +189,34 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 		      v->rc ? "problems" : "ok", pr->version, pr->cipher);
 	json_list(b, "served", &pr->served, pr->served.n);
 	cc_buf_printf(b, ",\"findings\":");
-	cli_findings_json(b, &v->f);
-	if (v->best)
-		json_list(b, "trusted_path", &v->best->v[0].certs, v->best->v[0].certs.n);
+	cli_findings_json(b, &v->j.findings);
+	if (v->j.client)
+		json_list(b, "trusted_path", &v->j.client->v[0].certs,
+			  v->j.client->v[0].certs.n);
 	else
 		cc_buf_printf(b, ",\"trusted_path\":[]");
 	cc_buf_printf(b, ",\"trust\":");
-	cli_verdicts_json(b, o->profs, &v->verd);
-	if (v->fixidx < 0) {
+	cli_verdicts_json(b, o->profs, &v->j.served);
+	if (v->j.best < 0) {
 		cc_buf_printf(b, ",\"fix\":null}\n");
 		return;
 	}
 	cc_buf_printf(b, ",\"fix\":{\"changed\":%s,\"reordered\":%s",
-		      v->ch.added.n || v->ch.removed.n || v->ch.reordered ? "true" : "false",
-		      v->ch.reordered ? "true" : "false");
-	if (v->fixrow) {
+		      v->j.nadded || v->j.nremoved || v->j.reordered ? "true" : "false",
+		      v->j.reordered ? "true" : "false");
+	if (v->j.fixed) {
 		cc_buf_printf(b, ",\"trust\":");
-		cli_verdicts_json(b, o->profs, &v->fixrow->verdicts);
+		cli_verdicts_json(b, o->profs, v->j.fixed);
 	}
-	json_list(b, "chain", &v->fix->v[0].certs, v->fix->v[0].certs.n - 1);
-	json_list(b, "added", &v->ch.added, v->ch.added.n);
-	json_list(b, "removed", &v->ch.removed, v->ch.removed.n);
+	json_list(b, "chain", &v->j.serve, v->j.serve.n);
+	json_changes(b, "added", v->j.added, v->j.nadded);
+	json_changes(b, "removed", v->j.removed, v->j.nremoved);
+	cc_buf_printf(b, ",\"gains\":[");
+	for (size_t i = 0; i < v->j.ngains; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_buf_json_str(b, v->j.gains[i]);
+	}
+	cc_buf_printf(b, "]");
 	cc_buf_printf(b, ",\"written\":");
 	if (v->written)
 		cc_buf_json_str(b, v->written);
@@ -244,47 +228,46 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 static void report_changes(cc_buf_t *b, const struct verdict *v)
 {
 	char cn[256], iss[256];
-	const cc_path_t *p = &v->fix->v[0];
+	const cc_certlist_t *p = &v->j.serve;
 
-	if (!v->ch.added.n && !v->ch.removed.n && !v->ch.reordered) {
+	if (!v->j.nadded && !v->j.nremoved && !v->j.reordered) {
 		cc_buf_printf(b, "chain to serve: the served chain is already the best "
 				 "chain; nothing to change\n");
 		return;
 	}
 	cc_buf_printf(b, "chain to serve instead (%zu certificate%s, leaf first%s%s):\n",
-		      p->certs.n - 1, p->certs.n == 2 ? "" : "s",
+		      p->n, p->n == 1 ? "" : "s",
 		      v->written ? ", written to " : "", v->written ? v->written : "");
-	for (size_t i = 0; i + 1 < p->certs.n; i++)
+	for (size_t i = 0; i < p->n; i++)
 		cc_buf_printf(b, "  [%zu] %s (issued by %s)\n", i,
-			      cc_cert_name(p->certs.v[i], 0, cn, sizeof(cn)),
-			      cc_cert_name(p->certs.v[i], 1, iss, sizeof(iss)));
-	for (size_t i = 0; i < v->ch.added.n; i++)
-		cc_buf_printf(b, "  + add     %s (issued by %s)\n",
-			      cc_cert_name(v->ch.added.v[i], 0, cn, sizeof(cn)),
-			      cc_cert_name(v->ch.added.v[i], 1, iss, sizeof(iss)));
-	for (size_t i = 0; i < v->ch.removed.n; i++) {
-		cc_cert_t *c = v->ch.removed.v[i];
-		cc_buf_printf(b, "  - remove  %s (issued by %s)%s\n",
-			      cc_cert_name(c, 0, cn, sizeof(cn)),
-			      cc_cert_name(c, 1, iss, sizeof(iss)),
-			      in(&p->certs, p->certs.n - 1, c) ? ": a duplicate"
-			      : cc_cert_self_issued(c) ? ": a root, clients have it or not"
-			      : "");
-	}
-	if (v->ch.reordered)
+			      cc_cert_name(p->v[i], 0, cn, sizeof(cn)),
+			      cc_cert_name(p->v[i], 1, iss, sizeof(iss)));
+	for (size_t i = 0; i < v->j.nadded; i++)
+		cc_buf_printf(b, "  + add     %s (issued by %s): %s\n",
+			      cc_cert_name(v->j.added[i].cert, 0, cn, sizeof(cn)),
+			      cc_cert_name(v->j.added[i].cert, 1, iss, sizeof(iss)),
+			      v->j.added[i].why);
+	for (size_t i = 0; i < v->j.nremoved; i++)
+		cc_buf_printf(b, "  - remove  %s (issued by %s): %s\n",
+			      cc_cert_name(v->j.removed[i].cert, 0, cn, sizeof(cn)),
+			      cc_cert_name(v->j.removed[i].cert, 1, iss, sizeof(iss)),
+			      v->j.removed[i].why);
+	if (v->j.reordered)
 		cc_buf_printf(b, "  ~ reorder so that each certificate is followed by its issuer\n");
+	for (size_t i = 0; i < v->j.ngains; i++)
+		cc_buf_printf(b, "  why: %s\n", v->j.gains[i]);
 }
 
 static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict *v)
 {
-	const cc_verdicts_t *fx = v->fixrow ? &v->fixrow->verdicts : NULL;
+	const cc_verdicts_t *fx = v->j.fixed;
 	char cn[256];
 
 	cc_buf_printf(b, "per profile, judged as each client would:\n"
 			 "  %-18s %-26s %-10s %s\n", "profile", "behaviour",
 		      "served", fx ? "chain to serve" : "");
-	for (size_t i = 0; i < v->verd.n; i++) {
-		const cc_verdict_t *x = &v->verd.v[i];
+	for (size_t i = 0; i < v->j.served.n; i++) {
+		const cc_verdict_t *x = &v->j.served.v[i];
 		const cc_verdict_t *y = fx && i < fx->n ? &fx->v[i] : NULL;
 		cc_buf_printf(b, "  %-18s %-26s %-10s %s\n",
 			      cc_profile_name(o->profs, x->profile),
@@ -296,12 +279,12 @@ static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict
 		else if (!x->trusted)
 			cc_buf_printf(b, "  %-18s %s\n", "", x->reason);
 	}
-	cc_buf_printf(b, "served chain trusted by %zu/%zu profiles", v->verd.ntrusted,
-		      v->verd.n);
+	cc_buf_printf(b, "served chain trusted by %zu/%zu profiles", v->j.served.ntrusted,
+		      v->j.served.n);
 	if (fx)
 		cc_buf_printf(b, "; the chain to serve: %zu/%zu", fx->ntrusted, fx->n);
 	cc_buf_printf(b, "\n");
-	cli_groups_text(b, o->profs, &v->verd, "  served chain: ");
+	cli_groups_text(b, o->profs, &v->j.served, "  served chain: ");
 	if (fx)
 		cli_groups_text(b, o->profs, fx, "  chain to serve: ");
 }
@@ -322,22 +305,22 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 			      cc_cert_name(pr->served.v[i], 0, cn, sizeof(cn)),
 			      cc_cert_name(pr->served.v[i], 1, iss, sizeof(iss)),
 			      cc_time_str(cc_cert_not_after(pr->served.v[i]), t));
-	if (v->f.n)
+	if (v->j.findings.n)
 		cc_buf_printf(b, "findings:\n");
-	cli_findings_text_w(b, &v->f, 26);
+	cli_findings_text_w(b, &v->j.findings, 26);
 	text_matrix(b, o, v);
-	if (v->best) {
+	if (v->j.client) {
 		cc_buf_printf(b, "a client with these anchors builds:\n");
-		cli_tree(b, v->best->v[0].certs.v, v->best->v[0].certs.n,
-			 v->best->v[0].certs.n - 1, o->ao.at);
+		cli_tree(b, v->j.client->v[0].certs.v, v->j.client->v[0].certs.n,
+			 v->j.client->v[0].certs.n - 1, o->ao.at);
 	}
-	if (v->fixidx >= 0)
+	if (v->j.best >= 0)
 		report_changes(b, v);
 	else
 		cc_buf_printf(b, "chain to serve: none found (no valid path from the leaf "
 				 "with these certificates and anchors; add -I)\n");
 	cc_buf_printf(b, "verdict: %s\n", v->rc ? "PROBLEMS (see errors above)"
-					       : v->f.n ? "OK, with warnings" : "OK");
+					       : v->j.findings.n ? "OK, with warnings" : "OK");
 }
 
 /* One line per target in batch text mode. */
@@ -349,12 +332,13 @@ static void report_line(cc_buf_t *b, const struct verdict *v)
 		return;
 	}
 	cc_buf_printf(b, "%-30s %-9s", v->t->spec,
-		      v->rc ? "PROBLEMS" : v->f.n ? "WARNINGS" : "OK");
-	for (size_t i = 0; i < v->f.n; i++)
-		if (!i || strcmp(v->f.v[i].id, v->f.v[i - 1].id))
-			cc_buf_printf(b, " %s", v->f.v[i].id);
-	if (v->verd.n)
-		cc_buf_printf(b, " (profiles %zu/%zu)", v->verd.ntrusted, v->verd.n);
+		      v->rc ? "PROBLEMS" : v->j.findings.n ? "WARNINGS" : "OK");
+	for (size_t i = 0; i < v->j.findings.n; i++)
+		if (!i || strcmp(v->j.findings.v[i].id, v->j.findings.v[i - 1].id))
+			cc_buf_printf(b, " %s", v->j.findings.v[i].id);
+	if (v->j.served.n)
+		cc_buf_printf(b, " (profiles %zu/%zu)", v->j.served.ntrusted,
+			      v->j.served.n);
 	cc_buf_printf(b, "\n");
 }
 
@@ -369,96 +353,6 @@ static int pool_merge(cc_pool_t *dst, cc_pool_t *src, cc_error_t *err)
 		if (r)
 			return r;
 	}
-	return 0;
-}
-
-/*
- * Per profile: each client's verdict on the served chain (an "untrusted"
- * finding per profile that rejects it), "self-signed-root-preferred" when a
- * rejecting profile lacks the self-signed root that ends the chain, and the
- * chain to serve ranked by how many profiles accept it.
- */
-/* The matrix row whose served chain is path p without its anchor, or NULL. */
-static const cc_matrix_row_t *row_of(const cc_matrix_t *m, const cc_path_t *p)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		const cc_certlist_t *l = &m->v[i].served;
-		size_t k;
-		if (l->n + 1 != p->certs.n)
-			continue;
-		for (k = 0; k < l->n && l->v[k] == p->certs.v[k]; k++)
-			;
-		if (k == l->n)
-			return &m->v[i];
-	}
-	return NULL;
-}
-
-/* Profiles' weighted share first; the anchors reached only break ties. */
-static double ubiquity_then_reach(const cc_path_t *p, void *arg)
-{
-	const struct verdict *v = arg;
-	const cc_matrix_row_t *row = row_of(&v->mx, p);
-
-	/* reach is at most 1, so 1e-3 of it never outweighs one profile's share */
-	return (row ? row->verdicts.score : 0) + 1e-3 * cc_trust_reach(p, v->fix);
-}
-
-static int profile_review(const struct copts *o, const cc_certlist_t *served,
-			  const cc_analyze_opts_t *ao, struct verdict *v,
-			  cc_error_t *err)
-{
-	cc_judge_opts_t jo = { .at = ao->at, .host = ao->host };
-	cc_cert_t *root = served->v[served->n - 1];
-	const cc_verdict_t *first = NULL;
-	const char *lacks = NULL;
-	int ssrp = 0, already = 0, r;
-	cc_buf_t names = { 0 };
-	size_t nrej = 0;
-	char cn[256];
-
-	for (size_t i = 0; i < v->f.n; i++) {
-		ssrp |= !strcmp(v->f.v[i].id, "self-signed-root-preferred");
-		already |= !strcmp(v->f.v[i].id, "untrusted") ||
-			   !strcmp(v->f.v[i].id, "incomplete-chain");
-	}
-	if ((r = cc_profiles_judge(o->profs, served, NULL, &jo, &v->verd, err)))
-		return r;
-	for (size_t i = 0; i < v->verd.n; i++) {
-		const cc_verdict_t *x = &v->verd.v[i];
-		if (x->trusted)
-			continue;
-		if (!first)
-			first = x;
-		if (nrej++ < CHECK_NAMED_PROFILES)
-			cc_buf_printf(&names, "%s%s", nrej > 1 ? ", " : "",
-				      cc_profile_name(o->profs, x->profile));
-		if (!lacks && served->n > 1 && cc_cert_self_issued(root) &&
-		    !cc_profile_has_anchor(o->profs, x->profile, root))
-			lacks = cc_profile_name(o->profs, x->profile);
-	}
-	if (nrej > CHECK_NAMED_PROFILES)
-		cc_buf_printf(&names, " and %zu more", nrej - CHECK_NAMED_PROFILES);
-	/* When no profile trusts it, the analysis has said why already. */
-	if (first && !(already && !v->verd.ntrusted))
-		cc_findings_add(&v->f, "untrusted", CC_SEV_ERROR, first->depth,
-				"rejected by %zu of %zu profiles (%s); %s: %s", nrej,
-				v->verd.n, names.s ? names.s : "",
-				cc_profile_name(o->profs, first->profile), first->reason);
-	if (lacks && !ssrp)
-		cc_findings_add(&v->f, "self-signed-root-preferred", CC_SEV_WARNING,
-				(int)served->n - 1, "the chain ends at the self-signed "
-				"%s, which profile %s lacks",
-				cc_cert_name(root, 0, cn, sizeof(cn)), lacks);
-	cc_buf_clear(&names);
-	/* The chain to serve: no host, a name mismatch is no chain's fault. */
-	jo.host = NULL;
-	if ((r = cc_ubiquity_rank(o->profs, v->fix, &jo, &v->mx, err)))
-		return r;
-	/* Ties between profiles (one "roots" profile holding old and new
-	 * roots) go to the chain that reaches more anchors. */
-	cc_paths_rank(v->fix, ao->at, ubiquity_then_reach, v);
-	v->fixrow = v->fix->n ? row_of(&v->mx, &v->fix->v[0]) : NULL;
 	return 0;
 }
 
@@ -494,8 +388,10 @@ static int aia_repair(const struct copts *o, const cc_certlist_t *served,
 static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		 cc_probe_result_t *pr, int batch, cc_buf_t *b)
 {
-	struct verdict v = { .t = t, .pr = pr, .fixidx = -1 };
-	cc_analyze_opts_t ao = o->ao;
+	struct verdict v = { .t = t, .pr = pr, .j = { .best = -1 } };
+	cc_judge_in_t in = { .served = &pr->served, .repair = pool,
+			     .anchors = o->anchors, .profs = o->profs, .ao = o->ao,
+			     .horizon_days = o->horizon };
 	cc_error_t err;
 
 	cc_error_clear(&err);
@@ -506,31 +402,25 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	/* An IP-literal target sends no SNI, but the leaf must still name the
 	 * address (an IP SAN), as for every client that connects by address. */
 	v.checked_name = o->sni ? o->sni : t->host;
-	ao.host = v.checked_name;
-	/* A client knows only what is sent: -I and the store only repair. */
-	if (cc_chain_analyze(&pr->served, pool, o->anchors, &ao, &v.f, &v.best, &err) ||
-	    pool_merge(pool, o->inter, &err) ||
-	    aia_repair(o, &pr->served, pool, ao.at, batch || o->json, b, &err) ||
-	    cc_served_review(&pr->served, pool, o->anchors, &ao, NULL, NULL, &v.f,
-			     &v.fix, &err) ||
-	    profile_review(o, &pr->served, &ao, &v, &err)) {
+	in.ao.host = v.checked_name;
+	/* A client knows only what is sent: -I, the store and AIA only
+	 * repair (the judgement analyzes the served certificates alone). */
+	if (pool_merge(pool, o->inter, &err) ||
+	    aia_repair(o, &pr->served, pool, in.ao.at, batch || o->json, b, &err) ||
+	    cc_served_judge(&in, &v.j, &err)) {
 		char line[1200];
 		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
 			cc_error_line(&err, line, sizeof(line)));
 		v.rc = EXIT_USAGE;
 		goto done;
 	}
-	v.fixidx = cc_paths_best(v.fix);
-	if (v.fixidx >= 0)
-		diff(&pr->served, &v.fix->v[0].certs, v.fix->v[0].certs.n - 1, &v.ch);
-	v.rc = cc_findings_max(&v.f) == CC_SEV_ERROR ? EXIT_PROBLEM : EXIT_OK;
+	v.rc = cc_judgement_failed(&v.j) ? EXIT_PROBLEM : EXIT_OK;
 	if (o->fix_out) {
-		if (v.fixidx < 0)
+		if (v.j.best < 0)
 			fprintf(stderr, "certchain check: %s: no valid chain to write to %s "
 					"(give the missing intermediates with -I)\n",
 				t->spec, o->fix_out);
-		else if (cli_write_pem(o->fix_out, v.fix->v[0].certs.v,
-				       v.fix->v[0].certs.n - 1))
+		else if (cli_write_pem(o->fix_out, v.j.serve.v, v.j.serve.n))
 			v.rc = EXIT_USAGE;
 		else
 			v.written = o->fix_out;
@@ -548,13 +438,7 @@ out:
 	else if (!pr->fail)
 		report_text(b, o, &v);
 done:
-	cc_findings_clear(&v.f);
-	cc_paths_free(v.best);
-	cc_paths_free(v.fix);
-	cc_certlist_clear(&v.ch.added);
-	cc_certlist_clear(&v.ch.removed);
-	cc_verdicts_clear(&v.verd);
-	cc_matrix_clear(&v.mx);
+	cc_judgement_clear(&v.j);
 	return v.rc;
 }
 
@@ -646,6 +530,7 @@ int cmd_check(int argc, char **argv)
 		{ "resume", required_argument, 0, 14 },
 		{ "shard", required_argument, 0, 15 },
 		{ "policy", required_argument, 0, 16 },
+		{ "horizon", required_argument, 0, 17 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
 		{ 0, 0, 0, 0 }
@@ -740,6 +625,10 @@ int cmd_check(int argc, char **argv)
 			if (cli_policy_arg("check", optarg, &o.ao.policy))
 				goto out;
 			break;
+		case 17:
+			if (cli_horizon("check", optarg, &o.horizon))
+				goto out;
+			break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
@@ -789,7 +678,8 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	/* As build and verify: the store's intermediates repair, its roots
-	 * trust (the profile "store"), its disabled certificates are dropped. */
+	 * trust (the profile "store"), its disabled certificates are never
+	 * sent (client profiles keep them). */
 	if (cli_store_add_profile(&so, o.profs) ||
 	    cli_store_apply(&so, &o.inter, NULL, &o.anchors))
 		goto out;

@@ -297,16 +297,15 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 	bo.policy = a->policy;
 	r = cc_chain_choose(&bo, leaf, pool, anchors, profs, &full, &err);
 	if (r == CC_ENOTFOUND) {
-		char line[1200];
-		fprintf(stderr, "certchain: %s; give the chain with --chain FILE, or "
-				"--no-chain\n", cc_error_line(&err, line, sizeof(line)));
-		rc = EXIT_PROBLEM;
+		rc = cli_no_chain("export", leaf, pool, anchors ? anchors
+								: cc_profiles_pool(profs), &err);
 		goto out;
 	}
 	if (r) {
 		cli_fail(&err);
 		goto out;
 	}
+	cli_twin_note("export", &bo, leaf, pool, anchors, profs);
 	rc = 0;
 	/* The anchor pools die here: keep only certificates the pool owns. */
 	for (size_t i = 1; !rc && i < full.n; i++) {

@@ -75,14 +75,11 @@ typedef struct fix {
 	cc_pool_t *spool;    /* the served certificates only */
 	cc_pool_t *cand;     /* served + -I + store + AIA */
 	cc_pool_t *use;      /* cand without the store's disabled certificates */
-	cc_pool_t *anchors, *disabled, *fpool;
-	cc_certlist_t served, fixed, fixed_f;
-	cc_findings_t before, after;
-	cc_paths_t *ps, *bbest, *abest;
+	cc_pool_t *anchors, *disabled;
+	cc_certlist_t served, fixed;
+	cc_judgement_t j;    /* findings, verdicts, the chain to serve (judge.c) */
 	cc_aia_result_t aia;
 	cc_profiles_t *profs;
-	cc_verdicts_t vb, va; /* every profile's verdict before and after */
-	cc_matrix_t mx;
 	char port[16], hostbuf[256];
 	const char *label;   /* the file or host:port, for messages */
 } fix_t;
@@ -293,7 +290,7 @@ static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *sroots)
 	    cc_profiles_add_pool(f->profs, "store", sroots, CC_BEHAVIOUR_PATHBUILD,
 				 CC_PROFILE_DEFAULT_WEIGHT, "the store's roots", &err))
 		return cli_fail(&err);
-	return copy_pool(f->anchors, cc_profiles_pool(f->profs), f->disabled);
+	return copy_pool(f->anchors, cc_profiles_pool(f->profs), NULL);
 }
 
 /* The candidate pool and the anchors: -I, -r, the store, the profiles. */
@@ -318,10 +315,11 @@ static int load_pools(fargs_t *a, fix_t *f)
 	for (size_t i = 0; i < a->nroots; i++)
 		if (cli_load(rroots, a->roots[i], 0, NULL))
 			goto out;
-	/* A disabled certificate never anchors a path nor appears in one. */
+	/* A disabled certificate is never sent; the clients' anchors (-r,
+	 * profiles) are not this server's to change. */
 	if (copy_pool(f->cand, inter, f->disabled) ||
-	    copy_pool(f->anchors, rroots, f->disabled) ||
-	    copy_pool(f->anchors, sroots, f->disabled) ||
+	    copy_pool(f->anchors, rroots, NULL) ||
+	    copy_pool(f->anchors, sroots, NULL) ||
 	    load_profiles(a, f, sroots))
 		goto out;
 	rc = 0;
@@ -333,53 +331,6 @@ out:
 	return rc;
 }
 
-static int in_list(const cc_certlist_t *l, const cc_cert_t *c, size_t before)
-{
-	for (size_t i = 0; i < l->n && i < before; i++)
-		if (!memcmp(cc_cert_sha256(l->v[i]), cc_cert_sha256(c), 32))
-			return 1;
-	return 0;
-}
-
-static int has_finding(const cc_findings_t *fs, const char *id, int min_depth)
-{
-	for (size_t i = 0; i < fs->n; i++)
-		if (!strcmp(fs->v[i].id, id) && fs->v[i].depth >= min_depth)
-			return 1;
-	return 0;
-}
-
-static const char *removed_why(fix_t *f, size_t i, time_t at)
-{
-	cc_cert_t *c = f->served.v[i];
-
-	if (in_list(&f->served, c, i))
-		return "a duplicate";
-	if (cc_pool_find_sha256(f->anchors, cc_cert_sha256(c)))
-		return "a trust anchor, clients already have it";
-	if (cc_cert_self_issued(c))
-		return "a self-signed root that is not among the trust anchors";
-	if (cc_cert_not_after(c) < at)
-		return "expired";
-	return "not on the chosen path";
-}
-
-/* 1 if the served certificates kept in the fixed chain changed their order. */
-static int reordered(fix_t *f)
-{
-	size_t last = 0;
-
-	for (size_t i = 0; i < f->served.n; i++)
-		for (size_t j = 0; j < f->fixed.n; j++)
-			if (!memcmp(cc_cert_sha256(f->served.v[i]),
-				    cc_cert_sha256(f->fixed.v[j]), 32)) {
-				if (j < last)
-					return 1;
-				last = j;
-			}
-	return 0;
-}
-
 static size_t chain_bytes(const cc_certlist_t *l)
 {
 	size_t n = 0, len;
@@ -387,34 +338,6 @@ static size_t chain_bytes(const cc_certlist_t *l)
 		cc_cert_der(l->v[i], &len);
 		n += len;
 	}
-	return n;
-}
-
-/* Who gains, from the findings on the served chain (one line each). */
-static size_t helps(fix_t *f, const char *out[4])
-{
-	size_t n = 0;
-	int fixed_ok = f->abest != NULL;
-
-	if (fixed_ok && has_finding(&f->before, "incomplete-chain", -1))
-		out[n++] = "clients that do not fetch missing intermediates (OpenSSL and "
-			   "curl, Python, Java, Go, Node.js, Android apps, most API and "
-			   "IoT clients) failed on the served chain and accept the fixed "
-			   "one; browsers that fetch them over AIA accepted both";
-	else if (fixed_ok && has_finding(&f->before, "untrusted", -1))
-		out[n++] = "clients holding these trust anchors rejected the served chain "
-			   "and accept the fixed one";
-	if (fixed_ok && has_finding(&f->before, "wrong-order", -1))
-		out[n++] = "strict clients that need each certificate followed by its "
-			   "issuer (TLS 1.2, RFC 5246 section 7.4.2) now get that order";
-	if (fixed_ok && has_finding(&f->before, "expired", 1))
-		out[n++] = "clients that do not look for another path (OpenSSL 1.0.x, "
-			   "older GnuTLS and Android) no longer meet an expired "
-			   "intermediate";
-	if (has_finding(&f->before, "anchor-sent", -1) ||
-	    has_finding(&f->before, "duplicate-cert", -1) ||
-	    has_finding(&f->before, "unrelated-cert", -1))
-		out[n++] = "every client: certificates nobody needs are no longer sent";
 	return n;
 }
 
@@ -436,31 +359,29 @@ static void json_list(cc_buf_t *b, const cc_certlist_t *l)
 
 static const char *verdict(const fix_t *f)
 {
-	if (!f->abest)
+	if (f->j.best < 0)
 		return "no-path";
-	if (f->served.n == f->fixed.n && !reordered((fix_t *)f)) {
-		for (size_t i = 0; i < f->fixed.n; i++)
-			if (!in_list(&f->served, f->fixed.v[i], f->served.n))
-				return "fixed";
-		return "unchanged";
-	}
-	return "fixed";
+	return f->j.nadded || f->j.nremoved || f->j.reordered ? "fixed" : "unchanged";
+}
+
+/* The chosen path (anchor last), or NULL. */
+static const cc_path_t *chosen(const fix_t *f)
+{
+	return f->j.best >= 0 ? &f->j.paths->v[f->j.best] : NULL;
 }
 
 static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 {
-	const char *h[4];
-	size_t nh = helps(f, h);
-	cc_path_t *p = f->ps && cc_paths_best(f->ps) >= 0 ? &f->ps->v[cc_paths_best(f->ps)] : NULL;
+	const cc_path_t *p = chosen(f);
+	const cc_verdicts_t *va = f->j.fixed;
 	char fp[65];
-	int first = 1;
 
 	cc_buf_printf(b, "{\"target\":");
 	cc_buf_json_str(b, f->label);
 	cc_buf_printf(b, ",\"result\":\"%s\",\"served\":", verdict(f));
 	json_list(b, &f->served);
 	cc_buf_printf(b, ",\"before\":");
-	cli_findings_json(b, &f->before);
+	cli_findings_json(b, &f->j.findings);
 	cc_buf_printf(b, ",\"chain\":");
 	json_list(b, &f->fixed);
 	cc_buf_printf(b, ",\"anchor\":");
@@ -469,51 +390,45 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	else
 		cc_buf_printf(b, "null");
 	cc_buf_printf(b, ",\"after\":");
-	cli_findings_json(b, &f->after);
+	cli_findings_json(b, &f->j.after);
 	cc_buf_printf(b, ",\"added\":[");
-	for (size_t i = 0; i < f->fixed.n; i++) {
-		if (in_list(&f->served, f->fixed.v[i], f->served.n))
-			continue;
-		cc_cert_sha256_hex(f->fixed.v[i], fp);
+	for (size_t i = 0; i < f->j.nadded; i++) {
+		cc_cert_sha256_hex(f->j.added[i].cert, fp);
 		cc_buf_printf(b, "%s{\"position\":%zu,\"sha256\":\"%s\",\"source\":",
-			      first ? "" : ",", i, fp);
-		cc_buf_json_str(b, cc_cert_source(f->fixed.v[i]));
+			      i ? "," : "", f->j.added[i].position, fp);
+		cc_buf_json_str(b, cc_cert_source(f->j.added[i].cert));
+		cc_buf_printf(b, ",\"what\":");
+		cc_buf_json_str(b, f->j.added[i].why);
 		cc_buf_printf(b, "}");
-		first = 0;
 	}
 	cc_buf_printf(b, "],\"removed\":[");
-	first = 1;
-	for (size_t i = 0; p && i < f->served.n; i++) {
-		if (in_list(&f->fixed, f->served.v[i], f->fixed.n) &&
-		    !in_list(&f->served, f->served.v[i], i))
-			continue;
-		cc_cert_sha256_hex(f->served.v[i], fp);
+	for (size_t i = 0; i < f->j.nremoved; i++) {
+		cc_cert_sha256_hex(f->j.removed[i].cert, fp);
 		cc_buf_printf(b, "%s{\"position\":%zu,\"sha256\":\"%s\",\"reason\":",
-			      first ? "" : ",", i, fp);
-		cc_buf_json_str(b, removed_why(f, i, at));
+			      i ? "," : "", f->j.removed[i].position, fp);
+		cc_buf_json_str(b, f->j.removed[i].why);
 		cc_buf_printf(b, "}");
-		first = 0;
 	}
-	cc_buf_printf(b, "],\"reordered\":%s,\"helps\":[", p && reordered(f) ? "true" : "false");
-	for (size_t i = 0; i < nh; i++) {
+	cc_buf_printf(b, "],\"reordered\":%s,\"helps\":[", f->j.reordered ? "true" : "false");
+	for (size_t i = 0; i < f->j.ngains; i++) {
 		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_buf_json_str(b, h[i]);
+		cc_buf_json_str(b, f->j.gains[i]);
 	}
 	cc_buf_printf(b, "],\"profiles\":[");
-	for (size_t i = 0; i < f->vb.n; i++) {
-		const cc_verdict_t *y = i < f->va.n ? &f->va.v[i] : NULL;
+	for (size_t i = 0; i < f->j.served.n; i++) {
+		const cc_verdict_t *y = va && i < va->n ? &va->v[i] : NULL;
 		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
 		cc_buf_json_str(b, cc_profile_name(f->profs, i));
 		cc_buf_printf(b, ",\"before\":%s,\"before_reason\":",
-			      f->vb.v[i].trusted ? "true" : "false");
-		cc_buf_json_str(b, f->vb.v[i].reason);
+			      f->j.served.v[i].trusted ? "true" : "false");
+		cc_buf_json_str(b, f->j.served.v[i].reason);
 		cc_buf_printf(b, ",\"after\":%s,\"after_reason\":",
 			      y ? (y->trusted ? "true" : "false") : "null");
 		cc_buf_json_str(b, y ? y->reason : "");
 		cc_buf_printf(b, "}");
 	}
 	cc_buf_printf(b, "],\"score_before\":%.3f,\"score_after\":%.3f,\"aia\":",
-		      f->vb.score, f->va.n ? f->va.score : 0.0);
+		      f->j.served.score, va ? va->score : 0.0);
 	cli_aia_json(b, &f->aia);
 	cc_buf_printf(b, ",\"written\":");
 	if (p && a->out)
@@ -531,11 +446,14 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 /* One line per client profile: its verdict on the served and the fixed chain. */
 static void text_profiles(cc_buf_t *b, fix_t *f)
 {
+	const cc_verdicts_t *va = f->j.fixed;
 	size_t gained = 0, lost = 0;
 
+	if (!va)
+		return;
 	cc_buf_printf(b, "clients (trust profiles), served chain -> fixed chain:\n");
-	for (size_t i = 0; i < f->vb.n && i < f->va.n; i++) {
-		const cc_verdict_t *x = &f->vb.v[i], *y = &f->va.v[i];
+	for (size_t i = 0; i < f->j.served.n && i < va->n; i++) {
+		const cc_verdict_t *x = &f->j.served.v[i], *y = &va->v[i];
 		gained += !x->trusted && y->trusted;
 		lost += x->trusted && !y->trusted;
 		const char *why = !y->trusted ? y->reason : !x->trusted ? x->reason : "";
@@ -544,27 +462,26 @@ static void text_profiles(cc_buf_t *b, fix_t *f)
 			      y->trusted ? "trusted" : "FAILS", *why ? "  " : "",
 			      *why && y->trusted ? "was: " : "", why);
 	}
-	cc_buf_printf(b, "it helps %zu of %zu client profile%s%s\n", gained, f->va.n,
-		      f->va.n == 1 ? "" : "s", lost ? "; some LOSE trust (see above)" : "");
+	cc_buf_printf(b, "it helps %zu of %zu client profile%s%s\n", gained, va->n,
+		      va->n == 1 ? "" : "s", lost ? "; some LOSE trust (see above)" : "");
 }
 
 static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 {
-	const char *h[4], *v = verdict(f);
-	size_t nh = helps(f, h);
-	cc_path_t *p = f->ps && cc_paths_best(f->ps) >= 0 ? &f->ps->v[cc_paths_best(f->ps)] : NULL;
+	const char *v = verdict(f);
+	const cc_path_t *p = chosen(f);
 	char cn[256], fp[65];
 
 	cc_buf_printf(b, "served by %s (%zu certificate%s):\n", f->label, f->served.n,
 		      f->served.n == 1 ? "" : "s");
 	for (size_t i = 0; i < f->served.n; i++)
 		cc_buf_printf(b, "  [%zu] %s\n", i, cc_cert_name(f->served.v[i], 0, cn, sizeof(cn)));
-	text_findings(b, "findings on the served chain", &f->before);
+	text_findings(b, "findings on the served chain", &f->j.findings);
 	cli_aia_text(b, &f->aia);
 	if (!p) {
 		cc_buf_printf(b, "no valid chain to a trust anchor could be built%s%s\n",
-			      f->ps && f->ps->n ? ": " : "",
-			      f->ps && f->ps->n ? f->ps->v[0].reason : "");
+			      f->j.paths && f->j.paths->n ? ": " : "",
+			      f->j.paths && f->j.paths->n ? f->j.paths->v[0].reason : "");
 		return;
 	}
 	cc_buf_printf(b, "%s chain (%zu certificate%s, leaf first):\n",
@@ -572,32 +489,27 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		      f->fixed.n, f->fixed.n == 1 ? "" : "s");
 	cli_tree(b, p->certs.v, p->certs.n, f->fixed.n, at);
 	cc_buf_printf(b, "changes:%s\n", strcmp(v, "unchanged") ? "" : " none");
-	for (size_t i = 0; i < f->fixed.n; i++) {
-		if (in_list(&f->served, f->fixed.v[i], f->served.n))
-			continue;
-		cc_cert_sha256_hex(f->fixed.v[i], fp);
-		cc_buf_printf(b, "  + [%zu] %s (sha256 %.16s) from %s\n", i,
-			      cc_cert_name(f->fixed.v[i], 0, cn, sizeof(cn)), fp,
-			      cc_cert_source(f->fixed.v[i]));
+	for (size_t i = 0; i < f->j.nadded; i++) {
+		cc_cert_sha256_hex(f->j.added[i].cert, fp);
+		cc_buf_printf(b, "  + [%zu] %s (sha256 %.16s): %s\n", f->j.added[i].position,
+			      cc_cert_name(f->j.added[i].cert, 0, cn, sizeof(cn)), fp,
+			      f->j.added[i].why);
 	}
-	for (size_t i = 0; i < f->served.n; i++) {
-		if (in_list(&f->fixed, f->served.v[i], f->fixed.n) &&
-		    !in_list(&f->served, f->served.v[i], i))
-			continue;
-		cc_buf_printf(b, "  - %s: %s\n", cc_cert_name(f->served.v[i], 0, cn, sizeof(cn)),
-			      removed_why(f, i, at));
-	}
-	if (reordered(f))
+	for (size_t i = 0; i < f->j.nremoved; i++)
+		cc_buf_printf(b, "  - %s: %s\n",
+			      cc_cert_name(f->j.removed[i].cert, 0, cn, sizeof(cn)),
+			      f->j.removed[i].why);
+	if (f->j.reordered)
 		cc_buf_printf(b, "  ~ reordered: each certificate is now followed by its issuer\n");
 	if (chain_bytes(&f->served) != chain_bytes(&f->fixed))
 		cc_buf_printf(b, "  handshake certificates: %zu -> %zu bytes\n",
 			      chain_bytes(&f->served), chain_bytes(&f->fixed));
 	text_profiles(b, f);
-	if (nh)
+	if (f->j.ngains)
 		cc_buf_printf(b, "why it matters:\n");
-	for (size_t i = 0; i < nh; i++)
-		cc_buf_printf(b, "  - %s\n", h[i]);
-	text_findings(b, "findings on the fixed chain", &f->after);
+	for (size_t i = 0; i < f->j.ngains; i++)
+		cc_buf_printf(b, "  - %s\n", f->j.gains[i]);
+	text_findings(b, "findings on the fixed chain", &f->j.after);
 	if (a->out)
 		cc_buf_printf(b, "wrote %s\n", a->out);
 	if (a->pfx.path)
@@ -609,51 +521,29 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_printf(b, "(give -o FILE to write it)\n");
 }
 
-/* Checks, completes, builds and judges; fills f. */
+/* Completes (AIA) and judges (judge.c); fills f. */
 static int repair(fargs_t *a, fix_t *f, time_t at)
 {
-	cc_analyze_opts_t ao = { 0 };
-	cc_build_opts_t bo = { 0 };
-	cc_judge_opts_t jo = { 0 };
+	cc_judge_in_t in = { .served = &f->served, .repair = f->use,
+			     .anchors = f->anchors, .profs = f->profs,
+			     .ao = { .at = at, .host = a->host }, .judge_after = 1 };
+	const cc_path_t *p;
 	cc_error_t err;
-	int best;
 
 	cc_error_clear(&err);
-	ao.at = bo.at = jo.at = at;
-	ao.host = bo.host = jo.host = a->host;
-	if (cc_chain_analyze(&f->served, f->spool, f->anchors, &ao, &f->before,
-			     &f->bbest, &err) ||
-	    cc_profiles_judge(f->profs, &f->served, NULL, &jo, &f->vb, &err))
-		return cli_fail(&err);
 	if (cli_aia_run("fix", &a->aia, f->served.v[0], f->cand, f->anchors, at, &f->aia) ||
 	    copy_pool(f->use, f->cand, f->disabled))
 		return EXIT_USAGE;
-	if (cc_build(&bo, f->served.v[0], f->use, f->anchors, &f->ps, &err))
+	if (cc_served_judge(&in, &f->j, &err))
 		return cli_fail(&err);
-	/* Best across the profiles: trusted by the most client weight. */
-	if (cc_ubiquity_rank(f->profs, f->ps, &jo, &f->mx, &err))
-		return cli_fail(&err);
-	if ((best = cc_paths_best(f->ps)) < 0)
+	if (!(p = chosen(f)))
 		return 0;
-	{
-		cc_path_t *p = &f->ps->v[best];
-		size_t n = p->certs.n - (a->include_root || p->certs.n == 1 ? 0 : 1);
-		for (size_t i = 0; i < n; i++) {
-			size_t len;
-			const unsigned char *der = cc_cert_der(p->certs.v[i], &len);
-			cc_cert_t *c;
-			if (cc_certlist_push(&f->fixed, p->certs.v[i]) ||
-			    cc_pool_add_der(f->fpool, der, len, cc_cert_source(p->certs.v[i]),
-					    &c, NULL, &err) ||
-			    cc_certlist_push(&f->fixed_f, c))
-				return cli_fail(&err);
-		}
-	}
-	/* The fixed chain as a client without AIA would see it. */
-	if (cc_chain_analyze(&f->fixed_f, f->fpool, f->anchors, &ao, &f->after,
-			     &f->abest, &err) ||
-	    cc_profiles_judge(f->profs, &f->fixed_f, NULL, &jo, &f->va, &err))
-		return cli_fail(&err);
+	for (size_t i = 0; i < f->j.serve.n; i++)
+		if (cc_certlist_push(&f->fixed, f->j.serve.v[i]))
+			return EXIT_USAGE;
+	if (a->include_root && p->certs.n > 1 &&
+	    cc_certlist_push(&f->fixed, p->certs.v[p->certs.n - 1]))
+		return EXIT_USAGE;
 	return 0;
 }
 
@@ -672,8 +562,7 @@ int cmd_fix(int argc, char **argv)
 	f.use = cc_pool_new();
 	f.anchors = cc_pool_new();
 	f.disabled = cc_pool_new();
-	f.fpool = cc_pool_new();
-	if (!f.spool || !f.cand || !f.use || !f.anchors || !f.disabled || !f.fpool) {
+	if (!f.spool || !f.cand || !f.use || !f.anchors || !f.disabled) {
 		fprintf(stderr, "certchain: out of memory\n");
 		rc = EXIT_USAGE;
 		goto out;
@@ -683,10 +572,10 @@ int cmd_fix(int argc, char **argv)
 	    (rc = repair(&a, &f, at)))
 		goto out;
 	/* Key and password first: a bad one leaves no file written. */
-	if (f.abest && a.pfx.path &&
+	if (f.j.best >= 0 && a.pfx.path &&
 	    (rc = cli_pfx_prepare("fix", &a.pfx, f.fixed.v[0])))
 		goto out;
-	if (f.abest && ((a.out && cli_write_pem(a.out, f.fixed.v, f.fixed.n)) ||
+	if (f.j.best >= 0 && ((a.out && cli_write_pem(a.out, f.fixed.v, f.fixed.n)) ||
 			(a.pfx.path && cli_pfx_write(&a.pfx, f.fixed.v[0], f.fixed.v + 1,
 						     f.fixed.n - 1)))) {
 		rc = EXIT_USAGE;
@@ -697,29 +586,20 @@ int cmd_fix(int argc, char **argv)
 	else
 		report_text(&b, &f, &a, at);
 	cli_flush(&b);
-	rc = f.abest ? EXIT_OK : EXIT_PROBLEM;
+	rc = f.j.best >= 0 ? EXIT_OK : EXIT_PROBLEM;
 out:
 	if (rc < 0)
 		rc = EXIT_OK; /* --help */
-	cc_paths_free(f.ps);
-	cc_paths_free(f.bbest);
-	cc_paths_free(f.abest);
-	cc_findings_clear(&f.before);
-	cc_findings_clear(&f.after);
+	cc_judgement_clear(&f.j);
 	cc_aia_result_clear(&f.aia);
-	cc_verdicts_clear(&f.vb);
-	cc_verdicts_clear(&f.va);
-	cc_matrix_clear(&f.mx);
 	cc_profiles_free(f.profs);
 	cc_certlist_clear(&f.served);
 	cc_certlist_clear(&f.fixed);
-	cc_certlist_clear(&f.fixed_f);
 	cc_pool_free(f.spool);
 	cc_pool_free(f.cand);
 	cc_pool_free(f.use);
 	cc_pool_free(f.anchors);
 	cc_pool_free(f.disabled);
-	cc_pool_free(f.fpool);
 	free(a.inter);
 	free(a.roots);
 	free(a.profiles);

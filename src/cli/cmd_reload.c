@@ -165,12 +165,40 @@ static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 	return all;
 }
 
+/* The bound sites, NUL-separated, into buf (as many as fit). */
+static void pending_sites(cc_deploy_t *d, char *buf, size_t n)
+{
+	size_t nb, k = 0;
+	const cc_binding_t *v = cc_deploy_bindings(d, &nb);
+
+	for (size_t i = 0; i < nb && k + strlen(v[i].site) + 2 < n; i++)
+		k += (size_t)snprintf(buf + k, n - k, "%s", v[i].site) + 1;
+	buf[k] = 0;
+}
+
+/* Names each site of before that the rollback took away. */
+static void say_removed(cc_deploy_t *d, const char *name, const char *before,
+			cc_buf_t *txt)
+{
+	size_t n;
+	const cc_binding_t *v = cc_deploy_bindings(d, &n);
+
+	for (const char *s = before; *s; s += strlen(s) + 1) {
+		size_t i;
+		for (i = 0; i < n && strcmp(v[i].site, s); i++)
+			;
+		if (i == n)
+			cc_buf_printf(txt, "%s: removed the new binding %s (its configuration "
+					   "and deployed files): it was never proven\n", name, s);
+	}
+}
+
 /* After a failure: put the previous files back and, if the server already
  * took the new ones, reload it again and check what it serves now. */
 static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int reloaded,
 		    cc_buf_t *txt, cc_buf_t *js)
 {
-	char line[1200];
+	char line[1200], before[4096];
 	cc_error_t err;
 
 	cc_error_clear(&err);
@@ -180,6 +208,7 @@ static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int relo
 		cc_buf_printf(js, ",\"restored\":false");
 		return;
 	}
+	pending_sites(d, before, sizeof(before));
 	if (cc_deploy_rollback(d, &err)) {
 		cc_buf_printf(txt, "%s: could NOT restore the previous files: %s\n", name,
 			      cc_error_line(&err, line, sizeof(line)));
@@ -187,6 +216,7 @@ static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int relo
 		return;
 	}
 	cc_buf_printf(js, ",\"restored\":true");
+	say_removed(d, name, before, txt);
 	if (!reloaded) {
 		cc_buf_printf(txt, "%s: restored the previous files; the server was not "
 				   "reloaded and keeps serving them\n", name);
@@ -201,6 +231,28 @@ static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int relo
 	cc_buf_printf(js, ",\"after_restore\":{");
 	check_all(d, a, txt, js, NULL, 0);
 	cc_buf_printf(js, "}");
+}
+
+/* The reload failed because the server does not run: say so with its own
+ * error line, and keep the deployment as configured (nothing to undo: the
+ * files take effect when it starts). Returns EXIT_CONNECT. */
+static int not_running(const char *name, const char *why, const cc_error_t *err,
+		       cc_buf_t *txt, cc_buf_t *js)
+{
+	char line[1200];
+
+	cc_error_line(err, line, sizeof(line));
+	cc_buf_printf(txt, "%s: configuration check passed\n%s: the server is NOT "
+			   "RUNNING (%s); it said: %s\n%s: nothing was undone: the "
+			   "bindings stay as configured and are served once %s starts; "
+			   "start it, then run certchain reload again to prove them\n",
+		      name, name, why, line, name, name);
+	cc_buf_printf(js, ",\"result\":\"not-running\",\"message\":");
+	cc_buf_json_str(js, why);
+	cc_buf_printf(js, ",\"server_said\":");
+	cc_buf_json_str(js, line);
+	cc_buf_printf(js, ",\"restored\":false}");
+	return EXIT_CONNECT;
 }
 
 static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *txt,
@@ -231,6 +283,12 @@ static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *tx
 			      cc_error_line(&err, line, sizeof(line)));
 		cc_buf_printf(js, ",\"result\":\"invalid-config\",\"message\":");
 	} else if (cc_deploy_reload(d, NULL, &err)) {
+		if (cc_deploy_running(d, why, sizeof(why)) == 0) {
+			result = not_running(name, why, &err, txt, js);
+			cc_deploy_free(d);
+			free(rm);
+			return result;
+		}
 		cc_buf_printf(txt, "%s: configuration check passed\n%s: reload FAILED: %s\n",
 			      name, name, cc_error_line(&err, line, sizeof(line)));
 		cc_buf_printf(js, ",\"result\":\"reload-failed\",\"message\":");
@@ -244,6 +302,7 @@ static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *tx
 			cc_deploy_commit(d, &err);
 			cc_buf_printf(txt, "%s: every binding serves what was deployed%s\n", name,
 				      nrm ? "; removed sites are gone" : "");
+			cli_reload_judge(d, st, name, txt, js);
 			cc_buf_printf(js, ",\"result\":\"ok\"}");
 			cc_deploy_free(d);
 			free(rm);

@@ -11,10 +11,13 @@ static const char usage_text[] =
 	"Checks CHAINFILE in the order a server would send it (leaf first):\n"
 	"order, duplicates, a sent anchor, missing intermediates, dates, host\n"
 	"name and weak signatures, then whether a client holding the trust\n"
-	"anchors can build a valid path from what is sent.\n"
+	"anchors can build a valid path from what is sent. The same judgement\n"
+	"as check and fix, with the anchors as one profile \"roots\".\n"
 	"\n"
 	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
-	"  -I, --intermediates FILE|DIR  intermediates the client already has\n"
+	"  -I, --intermediates FILE|DIR  intermediates that may complete the chain\n"
+	"                                (one missing from CHAINFILE is still\n"
+	"                                incomplete-chain: the chain is judged as sent)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME\n"
 	CLI_POLICY_USAGE
@@ -23,23 +26,24 @@ static const char usage_text[] =
 	"      --store DIR               certificate store to use (see certchain store)\n"
 	"      --no-store                ignore the store (default: its intermediates\n"
 	"                                and enabled roots are the client's too; its\n"
-	"                                disabled certificates are never used, from\n"
-	"                                -r, -I or the system store alike; CHAINFILE\n"
-	"                                is judged as sent)\n"
+	"                                disabled certificates are never used to\n"
+	"                                complete a chain; CHAINFILE is judged as sent)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
-	"weak-signature untrusted, and the rule ids of the policy (missing-aki,\n"
-	"leaf-no-san, weak-key, ...; see certchain(1), POLICIES)\n"
+	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
+	"expiry-cliff, and the rule ids of the policy (missing-aki, leaf-no-san,\n"
+	"weak-key, ...; see certchain(1), POLICIES)\n"
 	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
 	"fail for some client), 2 usage or input error\n";
 
 static void report(cc_buf_t *b, const cc_certlist_t *served,
-		   const cc_findings_t *f, const cc_paths_t *best, int json,
-		   time_t at)
+		   const cc_judgement_t *j, int json, time_t at)
 {
-	int bad = cc_findings_max(f) == CC_SEV_ERROR;
+	const cc_findings_t *f = &j->findings;
+	const cc_paths_t *best = j->client;
+	int bad = cc_judgement_failed(j);
 
 	if (json) {
 		cc_buf_printf(b, "{\"result\":\"%s\",\"valid_path\":%s,\"served\":[",
@@ -54,6 +58,11 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 		for (size_t i = 0; best && i < best->v[0].certs.n; i++) {
 			cc_buf_printf(b, "%s", i ? "," : "");
 			cc_json_cert(b, best->v[0].certs.v[i]);
+		}
+		cc_buf_printf(b, "],\"chain_to_serve\":[");
+		for (size_t i = 0; i < j->serve.n; i++) {
+			cc_buf_printf(b, "%s", i ? "," : "");
+			cc_json_cert(b, j->serve.v[i]);
 		}
 		cc_buf_printf(b, "]}\n");
 		return;
@@ -74,6 +83,13 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 		cc_buf_printf(b, "a client with these anchors builds:\n");
 		cli_tree(b, best->v[0].certs.v, best->v[0].certs.n,
 			 best->v[0].certs.n - 1, at);
+	}
+	if (j->best >= 0 && (j->nadded || j->nremoved || j->reordered)) {
+		char cn[256];
+		cc_buf_printf(b, "chain to serve instead (leaf first):\n");
+		for (size_t i = 0; i < j->serve.n; i++)
+			cc_buf_printf(b, "  [%zu] %s\n", i,
+				      cc_cert_name(j->serve.v[i], 0, cn, sizeof(cn)));
 	}
 	cc_buf_printf(b, "verdict: %s\n", bad ? "PROBLEMS (see errors above)"
 					      : f->n ? "OK, with warnings" : "OK");
@@ -96,9 +112,9 @@ int cmd_verify(int argc, char **argv)
 	};
 	cc_pool_t *pool = cc_pool_new(), *anchors = cc_pool_new();
 	cc_certlist_t served = { 0 };
-	cc_findings_t f = { 0 };
+	cc_judgement_t j = { .best = -1 };
+	cc_profiles_t *profs = cc_profiles_new();
 	cc_analyze_opts_t ao = { 0 };
-	cc_paths_t *best = NULL;
 	cc_buf_t b = { 0 };
 	cc_error_t err;
 	cli_store_opts_t so = { 0 };
@@ -149,7 +165,7 @@ int cmd_verify(int argc, char **argv)
 		cli_usage_error("verify", "expected exactly one CHAINFILE");
 		goto out;
 	}
-	if (!pool || !anchors || cli_load(pool, argv[optind], 0, &served))
+	if (!pool || !anchors || !profs || cli_load(pool, argv[optind], 0, &served))
 		goto out;
 	for (size_t i = 0; i < ninter; i++)
 		if (cli_load(pool, inter[i], 0, NULL))
@@ -163,16 +179,25 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	if (!ao.at)
 		ao.at = time(NULL);
-	if (cc_chain_analyze(&served, pool, anchors, &ao, &f, &best, &err)) {
-		cli_fail(&err);
-		goto out;
+	{
+		/* One judgement (judge.c), as check and fix: the anchors are one
+		 * path-building client, "roots". */
+		cc_judge_in_t in = { .served = &served, .repair = pool,
+				     .anchors = anchors, .profs = profs, .ao = ao };
+		if (cc_profiles_add_pool(profs, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
+					 CC_PROFILE_DEFAULT_WEIGHT, "the trust anchors",
+					 &err) ||
+		    cc_served_judge(&in, &j, &err)) {
+			cli_fail(&err);
+			goto out;
+		}
 	}
-	report(&b, &served, &f, best, json, ao.at);
+	report(&b, &served, &j, json, ao.at);
 	cli_flush(&b);
-	rc = cc_findings_max(&f) == CC_SEV_ERROR ? EXIT_PROBLEM : EXIT_OK;
+	rc = cc_judgement_failed(&j) ? EXIT_PROBLEM : EXIT_OK;
 out:
-	cc_paths_free(best);
-	cc_findings_clear(&f);
+	cc_judgement_clear(&j);
+	cc_profiles_free(profs);
 	cc_certlist_clear(&served);
 	cc_pool_free(pool);
 	cc_pool_free(anchors);

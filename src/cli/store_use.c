@@ -1,7 +1,7 @@
 /* store_use.c - how build and verify use the certificate store: its enabled
  * intermediates join the pool, its enabled roots the anchors (for build: the
- * trust profile "store"), its disabled certificates leave the search
- * whatever their source (system store, profiles, -r, -I). */
+ * trust profile "store"), its disabled certificates leave what this server
+ * may send (-I, the search's anchors) but never a client profile. */
 #include "cli.h"
 
 #include <stdio.h>
@@ -85,12 +85,11 @@ static int rebuild_pool(cc_pool_t *np, cc_pool_t *pool, cc_certlist_t *keep,
 	return 0;
 }
 
-/* The store's enabled roots as the profile "store", when it has any; the
- * disabled certificates anchor no profile (a disabled root is never trusted,
- * whichever client's store holds it). */
+/* The store's enabled roots as the profile "store", when it has any.
+ * Disabling or removing a certificate decides what this server sends and
+ * trusts; it never changes what a client profile (-p, -r, built-ins) holds. */
 static int add_profile(cc_profiles_t *profs, const contrib_t *c, cc_error_t *err)
 {
-	cc_profiles_drop_anchors(profs, c->dis);
 	if (!cc_pool_count(c->roots))
 		return 0;
 	return cc_profiles_add_pool(profs, "store", c->roots, CC_BEHAVIOUR_PATHBUILD,
@@ -174,9 +173,10 @@ int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
 		goto out;
 	}
 	/* What is sent stays as sent, disabled or not; the rest of the pool
-	 * (-I) loses the disabled certificates, as the anchors do. */
+	 * (-I) loses the disabled certificates. The anchors (the clients')
+	 * keep them: a client's store is not this server's decision. */
 	if ((r = rebuild_pool(np, *pool, keep, keep ? keep->n : 0, &c, &err)) ||
-	    (r = copy_except(na, *anchors, c.dis, &err)) ||
+	    (r = copy_except(na, *anchors, NULL, &err)) ||
 	    (r = copy_except(na, c.roots, NULL, &err)))
 		goto out;
 	cc_pool_free(*pool);

@@ -226,27 +226,56 @@ void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 	}
 }
 
+/* How many profiles trust a but not alt. */
+static size_t lost(const cc_verdicts_t *a, const cc_verdicts_t *alt)
+{
+	size_t n = 0;
+
+	for (size_t p = 0; p < alt->n && p < a->n; p++)
+		n += a->v[p].trusted && !alt->v[p].trusted;
+	return n;
+}
+
 /* The profiles that trust a but not b, named, with b's reasons. */
+/* 1 if profile p trusts the chosen chain (a) but not the alternative. */
+static int loses(const cc_verdicts_t *a, const cc_verdicts_t *alt, size_t p)
+{
+	return !alt->v[p].trusted && a->v[p].trusted;
+}
+
+/* The profiles that trust a but not alt, grouped by alt's reason so each
+ * reason is said once: "A, B and 2 more: why; C: why". */
 static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
 		   const cc_verdicts_t *alt)
 {
-	size_t named = 0, more = 0;
+	size_t groups = 0, more = 0;
 
 	for (size_t p = 0; p < alt->n; p++) {
-		if (alt->v[p].trusted || !a->v[p].trusted)
+		size_t k = 0, n = 0, q;
+		if (!loses(a, alt, p))
 			continue;
-		if (named == EXPLAIN_MAX_NAMED) {
+		for (q = 0; q < p; q++)
+			if (loses(a, alt, q) && !strcmp(alt->v[q].reason, alt->v[p].reason))
+				break;
+		if (q < p)
+			continue; /* said with its group */
+		if (groups++ == EXPLAIN_MAX_NAMED) {
 			more++;
 			continue;
 		}
-		cc_buf_printf(b, "%s%s: %s", named ? "; " : "",
-			      cc_profile_name(ps, p), alt->v[p].reason);
-		named++;
+		cc_buf_printf(b, "%s", groups > 1 ? "; " : "");
+		for (q = p; q < alt->n; q++) {
+			if (!loses(a, alt, q) || strcmp(alt->v[q].reason, alt->v[p].reason))
+				continue;
+			if (n++ < EXPLAIN_MAX_NAMED)
+				cc_buf_printf(b, "%s%s", k++ ? ", " : "", cc_profile_name(ps, q));
+		}
+		if (n > EXPLAIN_MAX_NAMED)
+			cc_buf_printf(b, " and %zu more", n - EXPLAIN_MAX_NAMED);
+		cc_buf_printf(b, ": %s", alt->v[p].reason);
 	}
 	if (more)
-		cc_buf_printf(b, "; and %zu more", more);
-	if (!named)
-		cc_buf_printf(b, "no profile that the chosen chain satisfies");
+		cc_buf_printf(b, "; and %zu more reason%s", more, more == 1 ? "" : "s");
 }
 
 /* " (the path through the cross-sign to X)" style note: the anchor the row's
@@ -306,8 +335,18 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		cc_buf_printf(b, "serving %s",
 			      cc_chain_describe(ps, &r->served, d, sizeof(d)));
 		anchor_note(b, paths, r);
-		cc_buf_printf(b, " instead: trusted by %zu/%zu; it fails on ",
-			      r->verdicts.ntrusted, r->verdicts.n);
+		cc_buf_printf(b, " instead: trusted by %zu/%zu", r->verdicts.ntrusted,
+			      r->verdicts.n);
+		if (!lost(&best->verdicts, &r->verdicts)) {
+			cc_buf_printf(b, ", losing no client of the chosen chain; the "
+					 "chosen one is preferred: %s\n", paths && r->path < paths->n &&
+					 best->path < paths->n
+					 ? cc_paths_why_below(&paths->v[best->path],
+							      &paths->v[r->path])
+					 : "it ranks lower");
+			continue;
+		}
+		cc_buf_printf(b, "; it fails on ");
 		losses(b, ps, &best->verdicts, &r->verdicts);
 		cc_buf_printf(b, "\n");
 	}

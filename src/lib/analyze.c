@@ -63,8 +63,67 @@ static int self_signed(cc_cert_t *c)
 	return cc_cert_self_issued(c) && issued(c, c);
 }
 
+/* 1 if an anchor of anchors (may be NULL) issued c. */
+static int anchor_issued(cc_pool_t *anchors, cc_cert_t *c)
+{
+	cc_certlist_t l = { 0 };
+	int yes = 0;
+
+	if (anchors && cc_pool_issuers_of(anchors, c, &l) > 0)
+		for (size_t i = 0; i < l.n && !yes; i++)
+			yes = issued(l.v[i], c);
+	cc_certlist_clear(&l);
+	return yes;
+}
+
+/*
+ * Walks the served chain from the leaf, each certificate to a sent issuer:
+ * the position of the first one whose issuer is neither sent nor an anchor
+ * (the gap), or -1 when the walk ends at a self-signed certificate or an
+ * anchor. on_walk[i] is set for every position the walk visits.
+ */
+static int gap_of(const cc_certlist_t *s, cc_pool_t *anchors, char *on_walk)
+{
+	size_t cur = 0;
+
+	for (size_t step = 0; step < s->n; step++) {
+		size_t k;
+		on_walk[cur] = 1;
+		if (self_signed(s->v[cur]) || anchor_issued(anchors, s->v[cur]))
+			return -1;
+		for (k = 0; k < s->n; k++)
+			if (s->v[k] != s->v[cur] && !on_walk[k] && issued(s->v[k], s->v[cur]))
+				break;
+		if (k == s->n)
+			return (int)cur;
+		cur = k;
+	}
+	return -1;
+}
+
+/* "incomplete-chain" for a gap at position g: the missing issuer by name and
+ * key id, and the sent certificates that follow once it is sent. */
+static void gap_finding(const cc_certlist_t *s, int g, const char *on_walk,
+			cc_findings_t *out)
+{
+	cc_cert_t *c = s->v[g];
+	char a[256], b[256], kid[2 * 64 + 1] = "", rest[200] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->f.aki.n && i < 64; i++)
+		snprintf(kid + 2 * i, 3, "%02X", c->f.aki.p[i]);
+	for (size_t i = 1; i < s->n; i++)
+		if (!on_walk[i] && cc_cert_is_ca(s->v[i]) && n++ == 0)
+			snprintf(rest, sizeof(rest), "; %s (position %zu) follows it "
+				 "once it is sent", cc_cert_name(s->v[i], 0, a, sizeof(a)), i);
+	cc_findings_add(out, "incomplete-chain", CC_SEV_ERROR, -1,
+			"the issuer of %s (%s%s%s) is neither sent nor a trust anchor: "
+			"intermediates are missing%s", cc_cert_name(c, 0, a, sizeof(a)),
+			cc_cert_name(c, 1, b, sizeof(b)), *kid ? ", key id " : "", kid, rest);
+}
+
 static void order_findings(const cc_certlist_t *s, cc_pool_t *anchors,
-			   cc_findings_t *out)
+			   int gap, const char *on_walk, cc_findings_t *out)
 {
 	char a[256], b[256];
 	int order_bad = 0;
@@ -96,7 +155,10 @@ static void order_findings(const cc_certlist_t *s, cc_pool_t *anchors,
 						"by its issuer", i,
 						cc_cert_name(c, 0, a, sizeof(a)), i - 1,
 						cc_cert_name(s->v[i - 1], 0, b, sizeof(b)));
-			} else if (!issues_some) {
+			} else if (!issues_some && !(gap >= 0 && !on_walk[i] &&
+						     cc_cert_is_ca(c))) {
+				/* After a gap, a CA certificate is not unrelated: it
+				 * follows once the missing issuer is sent. */
 				cc_findings_add(out, "unrelated-cert", CC_SEV_WARNING,
 						(int)i, "position %zu (%s) issues nothing "
 						"in this chain", i,
@@ -151,8 +213,8 @@ int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
 	cc_build_opts_t bo = { 0 };
 	cc_paths_t *ps = NULL;
 	cc_cert_t *top;
-	char a[256], b[256];
-	int r;
+	char a[256], b[256], *on_walk;
+	int r, gap;
 
 	if (best)
 		*best = NULL;
@@ -163,7 +225,13 @@ int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
 	bo.at = opts->at ? opts->at : time(NULL);
 	bo.host = opts->host;
 	bo.policy = opts->policy;
-	order_findings(served, anchors, out);
+	if (!(on_walk = calloc(served->n, 1)))
+		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	gap = gap_of(served, anchors, on_walk);
+	order_findings(served, anchors, gap, on_walk, out);
+	if (gap >= 0)
+		gap_finding(served, gap, on_walk, out);
+	free(on_walk);
 	cert_findings(served, opts, bo.at, out);
 	if ((r = cc_build(&bo, served->v[0], pool, anchors, &ps, err)))
 		return r;
@@ -172,7 +240,9 @@ int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
 		cc_paths_free(ps);
 		return r;
 	}
-	if (cc_paths_best(ps) < 0) {
+	/* A gap says why already; otherwise: a missing issuer past what was
+	 * sent, or a complete chain nobody trusts? */
+	if (cc_paths_best(ps) < 0 && gap < 0) {
 		/* Which is it: a missing issuer, or a complete chain nobody trusts? */
 		top = served->v[served->n - 1];
 		for (size_t i = served->n; i-- > 0;)

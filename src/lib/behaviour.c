@@ -101,17 +101,35 @@ static void plain(jctx_t *j, const cc_path_t *p, cc_verdict_t *v)
 	}
 }
 
-/* "anchor not in store" with the name of what the client would need. */
+/* 1 if some profile of the set holds a certificate named as top's issuer
+ * (then top's issuer is a root this client lacks, not a missing
+ * intermediate; so is the issuer of a cross-sign). */
+static int issuer_known(jctx_t *j, cc_cert_t *top)
+{
+	cc_certlist_t l = { 0 };
+	int n = cc_pool_issuers_of(cc_profiles_pool(j->ps), top, &l);
+
+	cc_certlist_clear(&l);
+	return n > 0;
+}
+
+/* "anchor not in store" with the name of what the client would need, or
+ * "missing intermediate" when no client holds the issuer at all. */
 static void no_anchor(jctx_t *j, cc_cert_t *top, cc_verdict_t *v)
 {
-	char cn[160];
+	char cn[160], cn2[160];
 
 	if (cc_cert_self_issued(top))
 		snprintf(v->reason, sizeof(v->reason), "anchor not in store (%s is "
 			 "served but not trusted)", cc_cert_name(top, 0, cn, sizeof(cn)));
-	else
+	else if (issuer_known(j, top) || cc_cert_is_cross_sign(j->ps, j->served, top))
 		snprintf(v->reason, sizeof(v->reason), "anchor not in store (it has "
 			 "no %s)", cc_cert_name(top, 1, cn, sizeof(cn)));
+	else
+		/* No profile holds that issuer: it is an intermediate nobody sent. */
+		snprintf(v->reason, sizeof(v->reason), "missing intermediate: %s, "
+			 "the issuer of %s, is not sent", cc_cert_name(top, 1, cn, sizeof(cn)),
+			 cc_cert_name(top, 0, cn2, sizeof(cn2)));
 }
 
 /* The last served certificate reachable from the leaf by issuance. */

@@ -29,19 +29,23 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* The line of output that says what went wrong: nginx's [emerg], haproxy's
- * [ALERT], else the first non-empty line. */
+/* The line of output that says what went wrong: nginx's [emerg], [alert],
+ * [crit] or [error], haproxy's [ALERT], else the first non-empty line that
+ * is not a notice. */
 static void first_line(const char *s, char *out, size_t n)
 {
 	const char *best = NULL;
 
 	for (const char *p = s; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0)) {
 		size_t len = strcspn(p, "\n");
-		if (memmem(p, len, "[emerg]", 7) || memmem(p, len, "[ALERT]", 7)) {
+		if (memmem(p, len, "[emerg]", 7) || memmem(p, len, "[ALERT]", 7) ||
+		    memmem(p, len, "[alert]", 7) || memmem(p, len, "[error]", 7) ||
+		    memmem(p, len, "[crit]", 6)) {
 			best = p;
 			break;
 		}
-		if (!best && len)
+		/* nginx's "[notice] signal process started" says nothing */
+		if (!best && len && !memmem(p, len, "[notice]", 8))
 			best = p;
 	}
 	snprintf(out, n, "%.*s", best ? (int)strcspn(best, "\n") : 0, best ? best : "");

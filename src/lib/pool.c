@@ -299,6 +299,81 @@ static int hex_prefix(const char *s, char *out, size_t n)
 	return j >= 8 ? 0 : -1;
 }
 
+/* Longest DN we compare, and most attributes in one: far beyond real names. */
+#define DN_MAX 1024
+#define DN_MAX_RDNS 32
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Splits a DN ("CN=X, O=Y" or "O=Y,CN=X") into its attributes at unescaped
+ * commas, spaces around them and around '=' dropped, the type upper-cased,
+ * then sorted, so that the same attributes in either order compare equal.
+ * Returns the count, or -1 when it does not look like a DN.
+ */
+static int dn_parts(const char *dn, char *buf, char **v)
+{
+	int n = 0;
+	char *w = buf, *start = buf;
+
+	if (strlen(dn) >= DN_MAX || !strchr(dn, '='))
+		return -1;
+	for (const char *s = dn;; s++) {
+		if (*s == '\\' && s[1]) {
+			*w++ = *s++;
+			*w++ = *s;
+			continue;
+		}
+		if (*s && *s != ',' && *s != '+') {
+			*w++ = *s;
+			continue;
+		}
+		*w = 0;
+		while (*start == ' ')
+			start++;
+		for (char *e = w; e > start && e[-1] == ' ';)
+			*--e = 0;
+		char *eq = strchr(start, '=');
+		if (!eq || eq == start || n == DN_MAX_RDNS)
+			return -1;
+		for (char *t = start; t < eq; t++)
+			*t = (char)toupper((unsigned char)*t);
+		/* "CN = X": drop the spaces around '=' */
+		char *tail = eq + 1;
+		while (*tail == ' ')
+			tail++;
+		char *te = eq;
+		while (te > start && te[-1] == ' ')
+			te--;
+		*te = '=';
+		memmove(te + 1, tail, strlen(tail) + 1);
+		v[n++] = start;
+		w = start + strlen(start) + 1;
+		start = w;
+		if (!*s)
+			break;
+	}
+	qsort(v, (size_t)n, sizeof(*v), cmp_str);
+	return n;
+}
+
+/* 1 if the DNs a and b hold the same attributes, in any order. */
+static int dn_equal(const char *a, const char *b)
+{
+	char ba[DN_MAX * 2], bb[DN_MAX * 2], *va[DN_MAX_RDNS], *vb[DN_MAX_RDNS];
+	int na = dn_parts(a, ba, va), nb = dn_parts(b, bb, vb);
+
+	if (na <= 0 || na != nb)
+		return 0;
+	for (int i = 0; i < na; i++)
+		if (strcasecmp(va[i], vb[i]))
+			return 0;
+	return 1;
+}
+
 int cc_pool_select(cc_pool_t *p, const char *sel, cc_certlist_t *out)
 {
 	char hex[65], fph[65], buf[1024];
@@ -315,7 +390,8 @@ int cc_pool_select(cc_pool_t *p, const char *sel, cc_certlist_t *out)
 		if (!hit)
 			hit = !strcmp(cc_cert_name(c, 0, buf, sizeof(buf)), cn);
 		if (!hit)
-			hit = !strcasecmp(cc_cert_dn(c, 0, buf, sizeof(buf)), sel);
+			hit = !strcasecmp(cc_cert_dn(c, 0, buf, sizeof(buf)), sel) ||
+			      dn_equal(buf, sel);
 		if (hit) {
 			if (cc_certlist_push(out, c))
 				return CC_ENOMEM;

@@ -72,6 +72,13 @@ static const char *criterion[] = {
 	"its earliest expiry is later",
 };
 
+const char *cc_paths_why_below(const cc_path_t *a, const cc_path_t *b)
+{
+	int cmp;
+
+	return criterion[decide(a, b, &cmp)];
+}
+
 void cc_paths_rank(cc_paths_t *ps, time_t at, cc_trust_fn trust, void *arg)
 {
 	int cmp;

@@ -522,21 +522,25 @@ int cc_store_select(cc_store_t *st, const char *sel, int kind,
 	if (!keep) {
 		cc_store_list_free(l);
 		return cc_err(err, CC_ENOTFOUND, sel, "no certificate in the store %s%s"
-				"matches (a selector is CN=..., a friendly name or "
-				">= 8 hex digits of the SHA-256)", kind ? kind_dirs[kind] : "",
-				kind ? " " : "");
+				"matches (a selector is CN=NAME, a whole subject DN "
+				"such as \"CN=NAME,O=ORG\" in either order, a friendly "
+				"name or >= 8 hex digits of the SHA-256)",
+				kind ? kind_dirs[kind] : "", kind ? " " : "");
 	}
 	*out = l;
 	if (keep == 1)
 		return 0;
-	cc_err(err, CC_EAMBIGUOUS, sel, "matches %zu certificates:", keep);
+	cc_err(err, CC_EAMBIGUOUS, sel, "matches %zu certificates; select one by "
+	       "its thumbprint prefix:", keep);
 	for (size_t i = 0; err && i < keep; i++) {
 		size_t m = strlen(err->msg);
-		char cn[128];
+		char cn[128], iss[128];
 		if (m < sizeof(err->msg) - 1)
-			snprintf(err->msg + m, sizeof(err->msg) - m, "%s %s (%s, sha256 %.16s)",
-				 i ? ";" : "", cc_cert_name(l->v[i].cert, 0, cn, sizeof(cn)),
-				 kind_dirs[l->v[i].kind], l->v[i].sha256);
+			snprintf(err->msg + m, sizeof(err->msg) - m, "%s %.16s (%s issued by "
+				 "%s, %s%s)", i ? ";" : "", l->v[i].sha256,
+				 cc_cert_name(l->v[i].cert, 0, cn, sizeof(cn)),
+				 cc_cert_name(l->v[i].cert, 1, iss, sizeof(iss)),
+				 kind_dirs[l->v[i].kind], l->v[i].disabled ? ", disabled" : "");
 	}
 	return CC_EAMBIGUOUS;
 }

@@ -170,8 +170,9 @@ int cc_store_decide_kind(cc_cert_t *c, const EVP_PKEY *key, int kind, cc_error_t
 		return kind;
 	if (!cc_cert_is_ca(c))
 		return cc_err(err, CC_EINVAL, cn, "end-entity certificate without its "
-				"private key: give the key for the personal store, "
-				"or choose a store");
+				"private key: give it with --key KEYFILE (personal "
+				"store), or choose a store with --to "
+				"intermediate|root");
 	return X509_self_signed(x, 1) == 1 ? CC_STORE_ROOT : CC_STORE_INTERMEDIATE;
 }
 

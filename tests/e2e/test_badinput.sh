@@ -166,10 +166,15 @@ S="$T/s-dis"
 cc store import "$P/ica.pem" --store "$S" >/dev/null 2>&1
 cc store disable "Issuing CA 1" --store "$S" >/dev/null 2>&1
 cat "$P/leaf.pem" "$P/ica.pem" >"$T/served.pem"
-expect_rc 0 "verify -I ica without the store: trusted" \
-	cc verify --no-store -I "$P/ica.pem" -r "$P/new.pem" "$P/leaf.pem"
+# (the leaf alone is incomplete-chain either way: a chain is judged as sent)
+expect_rc 1 "verify -I ica without the store: incomplete as sent" \
+	cc verify --json --no-store -I "$P/ica.pem" -r "$P/new.pem" "$P/leaf.pem"
+expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["chain_to_serve"]))' "$T/out")" 2 \
+	"verify -I ica without the store: the chain to serve is leaf + ica"
 expect_rc 1 "verify -I ica disabled in the store: not used" \
-	cc verify --store "$S" -I "$P/ica.pem" -r "$P/new.pem" "$P/leaf.pem"
+	cc verify --json --store "$S" -I "$P/ica.pem" -r "$P/new.pem" "$P/leaf.pem"
+expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["chain_to_serve"]))' "$T/out")" 0 \
+	"verify: a disabled intermediate never completes the chain to serve"
 expect_grep "incomplete-chain" "$T/out" "verify names the missing intermediate"
 expect_rc 0 "verify keeps a served disabled certificate as sent" \
 	cc verify --store "$S" -r "$P/new.pem" "$T/served.pem"
@@ -210,8 +215,9 @@ expect_rc 0 "build -p lab=new without the store: trusted" \
 expect_rc 1 "build -p lab=new, new disabled in the store: untrusted" \
 	cc build --store "$S2" -I "$P/ica.pem" -p "lab=$P/new.pem" "$P/leaf.pem"
 cc profiles --store "$S2" -p "lab=$P/new.pem" -p "old=$P/old.pem" >"$T/pl" 2>&1
-expect_grep '^lab +0 ' "$T/pl" "profiles: the disabled root is no anchor of lab"
-expect_grep '1 distinct anchors' "$T/pl" "profiles: distinct anchors leave the disabled root out"
+# a client profile keeps it: disabling is this server's decision (issue 13)
+expect_grep '^lab +1 ' "$T/pl" "profiles: the disabled root stays an anchor of lab"
+expect_grep '2 distinct anchors' "$T/pl" "profiles: distinct anchors keep the disabled root"
 
 # --- all or nothing: an import that fails midway takes back what it added.
 for how in store-import import-pfx; do
@@ -240,9 +246,10 @@ openssl req -new -key "$P/leaf.key" -subj "/CN=ip test" -out "$P/ip.csr" 2>/dev/
 printf 'basicConstraints=critical,CA:FALSE\nsubjectAltName=IP:127.0.0.1,IP:::1,DNS:a.test\nextendedKeyUsage=serverAuth\n' >"$P/ip.ext"
 openssl x509 -req -in "$P/ip.csr" -CA "$P/ica.pem" -CAkey "$P/ica.key" -set_serial 7 -days 90 \
 	-extfile "$P/ip.ext" -out "$P/ip.pem" 2>/dev/null
+cat "$P/ip.pem" "$P/ica.pem" >"$P/ip-chain.pem"
 for h in 127.0.0.1 ::1 a.test; do
 	expect_rc 0 "verify --host $h: in the certificate's SANs" \
-		cc verify --no-store -I "$P/ica.pem" -r "$P/new.pem" --host "$h" "$P/ip.pem"
+		cc verify --no-store -r "$P/new.pem" --host "$h" "$P/ip-chain.pem"
 	expect_rc 0 "build --host $h: in the certificate's SANs" \
 		cc build --no-store -I "$P/ica.pem" -r "$P/new.pem" --host "$h" "$P/ip.pem"
 done
@@ -263,7 +270,9 @@ expect_grep '"Old Root CA"' "$T/out" "the path through the second -I reaches the
 expect_rc 0 "export with two -I" cc export --no-store --cert "$P/leaf.pem" --key "$P/leaf.key" \
 	-I "$P/ica.pem" -I "$P/cross.pem" -r "$P/old.pem" --format pem-fullchain -o "$T/two.pem"
 expect_eq "$(fps "$T/two.pem" | wc -l)" 3 "export: leaf + ica + cross-sign from two -I"
-expect_rc 0 "verify with two -I" cc verify --no-store -I "$P/ica.pem" -I "$P/cross.pem" \
-	-r "$P/old.pem" "$P/leaf.pem"
+expect_rc 1 "verify with two -I: the leaf alone is still incomplete as sent" \
+	cc verify --json --no-store -I "$P/ica.pem" -I "$P/cross.pem" -r "$P/old.pem" "$P/leaf.pem"
+expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["chain_to_serve"]))' "$T/out")" 3 \
+	"verify with two -I: the chain to serve is leaf + ica + cross-sign"
 
 finish

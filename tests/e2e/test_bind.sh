@@ -65,7 +65,7 @@ nginx_scenario() {
 	CERTCHAIN_STORE=$d/store-lonely cc store import "$d/leaf.pem" --key "$d/leaf.key" --name lonely >/dev/null
 	CERTCHAIN_STORE=$d/store-lonely expect_rc 1 "$alg nginx: bind without a chain to any anchor -> exit 1" \
 		cc bind --server nginx --site lonely --cert lonely --ip 127.0.0.1 --port "$port" "${opts[@]}"
-	expect_grep "no trusted chain .*import the missing intermediates" "$T/err" "$alg nginx: says why and what to import"
+	expect_grep "no trusted chain .*the issuer of www.example.test is missing: CN=Issuing CA 1.*import it" "$T/err" "$alg nginx: names the missing issuer and what to import"
 	[ ! -e "$n/certs/lonely.fullchain.pem" ] && [ ! -e "$n/conf.d/lonely.conf" ] &&
 		ok "$alg nginx: nothing deployed without a chain" || bad "$alg nginx: files written without a chain"
 

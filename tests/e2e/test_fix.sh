@@ -54,7 +54,7 @@ expect_rc 0 "wrong order + anchor -> fixed" \
 expect_eq "$(fps "$T/m.pem" | tr '\n' ' ')" "$want" "messy chain -> leaf, CA 2, CA 1"
 expect_eq "$(ids "$T/out" before)" "anchor-sent wrong-order" "before: wrong-order, anchor-sent"
 expect_eq "$(jget "$T/out" 'j["reordered"], len(j["added"]), [r["reason"] for r in j["removed"]], j["aia"]["fetches"]')" \
-	"(True, 0, ['a trust anchor, clients already have it'], 0)" "reordered, anchor removed with its reason, nothing fetched"
+	"(True, 0, ['a trust anchor: the clients that trust it hold it already'], 0)" "reordered, anchor removed with its reason, nothing fetched"
 
 # 3b. An expired intermediate is served; its renewal (same name and key) is
 # at the leaf's AIA URL: the chase does not stop at the stale copy.
@@ -101,7 +101,7 @@ expect_rc 0 "new-root chain, old-root clients -> fixed with the cross-sign" \
 expect_eq "$(fps "$c/out.pem" | tr '\n' ' ')" "$(fp1 "$c/leaf.pem") $(fp1 "$c/ica.pem") $(fp1 "$c/cross.pem") " \
 	"cross-sign replaces the self-signed root"
 expect_eq "$(jget "$T/out" 'j["removed"][0]["reason"]')" \
-	"a self-signed root that is not among the trust anchors" "the self-signed root is removed with its reason"
+	"a self-signed root that modern, openssl-1.0, old-android lack; without it they reach Old Root CA" "the self-signed root is removed saying what the clients lacking it gain"
 
 # 6b. An expired cross-sign served after the issuing CA: path-building
 # clients find the new root, served-order clients (OpenSSL 1.0.x) fail.

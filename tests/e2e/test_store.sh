@@ -74,9 +74,10 @@ expect_rc 0 "disable the cross-sign" cc store disable "${X46:0:8}"
 expect_rc 1 "a disabled intermediate never appears in a path, even given with -I" \
 	cc build --at "$AT" -r "$R/usertrust-rsa-root.pem" -I "$R/sectigo-r46-cross-by-usertrust-rsa.pem" "$R/sectigo-dv-r36.pem"
 expect_rc 0 "enable the cross-sign" cc store enable "${X46:0:8}"
-expect_rc 0 "verify: the store's intermediates are the client's" \
+# a chain is judged as sent; the store's intermediates complete the chain to serve
+expect_rc 1 "verify: R36 alone is incomplete as sent, store or not" \
 	cc verify --at "$AT" --json -r "$R/usertrust-rsa-root.pem" "$R/sectigo-dv-r36.pem"
-expect_eq "$(json "$T/out" "d['valid_path']")" True "verify builds a path through the stored cross-sign"
+expect_eq "$(json "$T/out" "len(d['chain_to_serve'])")" 2 "verify: the chain to serve adds the stored cross-sign"
 cc verify --at "$AT" --json --no-store -r "$R/usertrust-rsa-root.pem" "$R/sectigo-dv-r36.pem" >"$T/out"
 expect_eq "$(json "$T/out" "d['valid_path']")" False "verify --no-store: no path without it"
 expect_rc 1 "build with --store DIR elsewhere (empty): no path" cc build --store "$T/other" --at "$AT" \

@@ -45,8 +45,10 @@ for alg in rsa ec; do
 	expect_rc 1 "$alg: wrong host -> problem" cc verify -r "$d/old.pem" --host other.test "$d/good.pem"
 	expect_grep "hostname-mismatch" "$T/out" "$alg: -> hostname-mismatch"
 
-	expect_rc 0 "$alg: leaf-only is fine when the client has the intermediates (-I)" \
+	# A chain is judged as sent: -I able to fill the gap does not hide it.
+	expect_rc 1 "$alg: leaf-only is incomplete-chain even when -I holds the intermediates" \
 		cc verify -r "$d/old.pem" -I "$d/ica.pem" -I "$d/cross.pem" "$d/leaf.pem"
+	expect_grep "incomplete-chain .*Issuing CA 1" "$T/out" "$alg: -> names the missing issuing CA"
 done
 
 # SHA-1 signed intermediate

@@ -1,0 +1,91 @@
+/* reload_judge.c - after a proven reload, each binding's chain (now served
+ * exactly as deployed) judged as 'check' judges it (cc_served_judge): one
+ * line per site with how many client profiles trust it and the finding ids,
+ * so reload and check never disagree about the same chain. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The deployed chain of b in order, from its files (certificates only;
+ * keys and lists in them are skipped). 0, or -1 when one is missing. */
+static int deployed_chain(const cc_binding_t *b, cc_pool_t *pool, cc_certlist_t *chain)
+{
+	for (size_t i = 0; i < b->nfiles; i++) {
+		cc_error_t err;
+		cc_error_clear(&err);
+		cc_pool_load(pool, b->files[i], CC_LOAD_ALLOW_EMPTY, NULL, &err);
+	}
+	for (size_t i = 0; i < b->nchain; i++) {
+		unsigned char fp[32];
+		cc_cert_t *c;
+		for (size_t k = 0; k < 32; k++)
+			if (sscanf(b->chain[i] + 2 * k, "%2hhx", &fp[k]) != 1)
+				return -1;
+		if (!(c = cc_pool_find_sha256(pool, fp)) || cc_certlist_push(chain, c))
+			return -1;
+	}
+	return chain->n ? 0 : -1;
+}
+
+/* Judges one binding's chain; appends a line to txt and an object to js. */
+static void judge_one(const cc_binding_t *b, cc_profiles_t *profs, cc_pool_t *anchors,
+		      const char *name, cc_buf_t *txt, cc_buf_t *js)
+{
+	cc_pool_t *pool = cc_pool_new();
+	cc_certlist_t chain = { 0 };
+	cc_judgement_t j = { .best = -1 };
+	cc_judge_in_t in = { .served = &chain, .anchors = anchors, .profs = profs };
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	in.ao.host = b->nhosts ? b->hosts[0] : NULL;
+	cc_buf_printf(js, "%s{\"site\":", js->s && js->s[js->n - 1] == '}' ? "," : "");
+	cc_buf_json_str(js, b->site);
+	if (!pool || deployed_chain(b, pool, &chain) || cc_served_judge(&in, &j, &err)) {
+		cc_buf_printf(txt, "%s: %s: the deployed chain could not be judged\n",
+			      name, b->site);
+		cc_buf_printf(js, ",\"judged\":false}");
+		goto out;
+	}
+	cc_buf_printf(txt, "%s: %s, judged as check judges it: trusted by %zu/%zu "
+			   "client profiles", name, b->site, j.served.ntrusted, j.served.n);
+	for (size_t i = 0; i < j.findings.n; i++)
+		if (!i || strcmp(j.findings.v[i].id, j.findings.v[i - 1].id))
+			cc_buf_printf(txt, "%s%s", i ? " " : "; findings: ",
+				      j.findings.v[i].id);
+	cc_buf_printf(txt, "%s\n", j.findings.n ? " (certchain check for details)" : "");
+	cc_buf_printf(js, ",\"judged\":true,\"trust\":");
+	cli_verdicts_json(js, profs, &j.served);
+	cc_buf_printf(js, ",\"findings\":");
+	cli_findings_json(js, &j.findings);
+	cc_buf_printf(js, "}");
+out:
+	cc_judgement_clear(&j);
+	cc_certlist_clear(&chain);
+	cc_pool_free(pool);
+}
+
+void cli_reload_judge(cc_deploy_t *d, cc_store_t *st, const char *name, cc_buf_t *txt,
+		      cc_buf_t *js)
+{
+	cli_store_opts_t so = { .dir = cc_store_dir(st) };
+	cc_profiles_t *profs = cc_profiles_new();
+	const cc_binding_t *v;
+	size_t n;
+
+	cc_buf_printf(js, ",\"judged\":[");
+	/* The clients bind ranks for by default: every built-in profile,
+	 * system, and the store's enabled roots. */
+	if (!profs || cli_profiles(profs, NULL, 0, NULL, 0) ||
+	    cli_store_add_profile(&so, profs)) {
+		cc_buf_printf(js, "]");
+		cc_profiles_free(profs);
+		return;
+	}
+	v = cc_deploy_bindings(d, &n);
+	for (size_t i = 0; i < n; i++)
+		judge_one(&v[i], profs, cc_profiles_pool(profs), name, txt, js);
+	cc_buf_printf(js, "]");
+	cc_profiles_free(profs);
+}

@@ -1,0 +1,160 @@
+/*
+ * cliff.c - expiry cliffs: the chosen chain's reach that depends on a
+ * cross-sign or an anchor expiring soon (the DST Root CA X3 event of 2021).
+ * Judges the chain again just after each such date, names the clients that
+ * stop trusting it then, and the chain to serve after that date.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Dates examined at most: one per served certificate and anchor is plenty. */
+#define CLIFF_MAX_DATES 32
+
+/* A certificate whose expiry may cut the chain's reach, and when. */
+typedef struct cand {
+	cc_cert_t *cert;
+	time_t when;
+} cand_t;
+
+static void add(cand_t *v, size_t *n, cc_cert_t *c, time_t at, time_t until)
+{
+	time_t na = cc_cert_not_after(c);
+
+	if (!c || na <= at || na > until || *n == CLIFF_MAX_DATES)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (v[i].when == na)
+			return;
+	v[*n].cert = c;
+	v[(*n)++].when = na;
+}
+
+static int by_when(const void *a, const void *b)
+{
+	const cand_t *x = a, *y = b;
+	return x->when < y->when ? -1 : x->when > y->when;
+}
+
+/* The best chain to serve at time t, described, into out->after. */
+static int after(const cc_cliff_in_t *in, time_t t, cc_cliff_t *out, cc_error_t *err)
+{
+	cc_build_opts_t bo = { .at = t };
+	cc_judge_opts_t jo = { .at = t };
+	cc_matrix_t m = { 0 };
+	cc_paths_t *ps = NULL;
+	char d[700];
+	int r;
+
+	if (!(r = cc_build(&bo, in->served->v[0], in->pool, in->anchors, &ps, err)) &&
+	    !(r = cc_ubiquity_rank(in->profs, ps, &jo, &m, err))) {
+		if (m.n && m.v[0].verdicts.ntrusted)
+			snprintf(out->after, sizeof(out->after), "%s (trusted by %zu/%zu "
+				 "profiles then)", cc_chain_describe(in->profs, &m.v[0].served,
+								     d, sizeof(d)),
+				 m.v[0].verdicts.ntrusted, m.v[0].verdicts.n);
+		else
+			snprintf(out->after, sizeof(out->after), "no chain at hand is "
+				 "trusted then");
+	}
+	cc_matrix_clear(&m);
+	cc_paths_free(ps);
+	return r;
+}
+
+/* The profiles trusted in a but not in b, named into out; their count. */
+static size_t lost(cc_profiles_t *profs, const cc_verdicts_t *a, const cc_verdicts_t *b,
+		   char *out, size_t n)
+{
+	size_t k = 0, named = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; i < a->n && i < b->n; i++) {
+		if (!a->v[i].trusted || b->v[i].trusted)
+			continue;
+		if (named++ < 6)
+			k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", named > 1 ? ", " : "",
+					      cc_profile_name(profs, i));
+		if (k >= n)
+			k = n - 1;
+	}
+	if (named > 6 && k < n)
+		snprintf(out + k, n - k, " and %zu more", named - 6);
+	return named;
+}
+
+/* An EC leaf whose trusting clients end at an RSA anchor. */
+static void ecc_to_rsa(const cc_verdicts_t *v, cc_cert_t *leaf, cc_cliff_t *out)
+{
+	char a[64], b[64];
+
+	if (strncmp(cc_cert_key_desc(leaf, a, sizeof(a)), "EC", 2))
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->v[i].trusted && v->v[i].anchor &&
+		    !strncmp(cc_cert_key_desc(v->v[i].anchor, b, sizeof(b)), "RSA", 3)) {
+			out->rsa_anchor = v->v[i].anchor;
+			return;
+		}
+}
+
+int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err)
+{
+	cc_judge_opts_t jo = { .at = in->at ? in->at : time(NULL) };
+	cc_verdicts_t now = { 0 }, then = { 0 };
+	cand_t c[CLIFF_MAX_DATES];
+	size_t nc = 0;
+	time_t until;
+	int r, found = 0;
+
+	memset(out, 0, sizeof(*out));
+	until = jo.at + (time_t)(in->horizon_days > 0 ? in->horizon_days
+						      : CC_CLIFF_HORIZON_DAYS) * 86400;
+	if ((r = cc_profiles_judge(in->profs, in->served, NULL, &jo, &now, err)))
+		return r;
+	ecc_to_rsa(&now, in->served->v[0], out);
+	/* Cross-signs and anchors only: a leaf or an issuing CA expiring is a
+	 * renewal every client meets, not a cliff some clients fall off. */
+	for (size_t i = 1; i < in->served->n; i++)
+		if (cc_cert_is_cross_sign(in->profs, in->served, in->served->v[i]))
+			add(c, &nc, in->served->v[i], jo.at, until);
+	for (size_t i = 0; i < now.n; i++)
+		if (now.v[i].trusted)
+			add(c, &nc, now.v[i].anchor, jo.at, until);
+	qsort(c, nc, sizeof(*c), by_when);
+	for (size_t i = 0; i < nc && !found && !r; i++) {
+		cc_judge_opts_t later = { .at = c[i].when + 86400 };
+		if ((r = cc_profiles_judge(in->profs, in->served, NULL, &later, &then, err)))
+			break;
+		out->nlost = lost(in->profs, &now, &then, out->lost, sizeof(out->lost));
+		if (out->nlost) {
+			out->cert = c[i].cert;
+			out->when = c[i].when;
+			out->anchor = cc_cert_self_issued(c[i].cert);
+			found = 1;
+			r = after(in, later.at, out, err);
+		}
+		cc_verdicts_clear(&then);
+	}
+	cc_verdicts_clear(&now);
+	return r ? r : found;
+}
+
+void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b)
+{
+	char cn[256], iss[256], t[32], rsa[256];
+
+	if (!c->cert)
+		return;
+	cc_buf_printf(b, "the chain's reach depends on %s %s%s%s, which expires %.10s: "
+			 "then %s stop%s trusting it; serve after that date: %s",
+		      c->anchor ? "the anchor" : "the cross-sign",
+		      cc_cert_name(c->cert, 0, cn, sizeof(cn)),
+		      c->anchor ? "" : " by ", c->anchor ? "" : cc_cert_name(c->cert, 1, iss, sizeof(iss)),
+		      cc_time_str(c->when, t), c->lost, c->nlost == 1 ? "s" : "", c->after);
+	if (c->rsa_anchor)
+		cc_buf_printf(b, " (an ECC chain carried to the RSA root %s)",
+			      cc_cert_name(c->rsa_anchor, 0, rsa, sizeof(rsa)));
+}

@@ -1,0 +1,83 @@
+/*
+ * missing.c - which issuer is missing: walking up from a leaf through the
+ * certificates at hand, the first certificate whose issuer is in neither the
+ * pool nor the anchors, described by name, key id and CA Issuers URL, so a
+ * command can say exactly what to fetch or import.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Deepest walk: real chains are <= 5 long; 16 ends a loop of cross-signs. */
+#define MISSING_MAX_DEPTH 16
+
+/* An issuer of c in p whose key verifies c's signature, or NULL. */
+static cc_cert_t *issuer_in(cc_pool_t *p, cc_cert_t *c)
+{
+	cc_certlist_t l = { 0 };
+	cc_cert_t *hit = NULL;
+	const char *why;
+
+	if (p && cc_pool_issuers_of(p, c, &l) > 0)
+		for (size_t i = 0; i < l.n && !hit; i++)
+			if (l.v[i] != c && cc_edge_ok(c, l.v[i], &why))
+				hit = l.v[i];
+	cc_certlist_clear(&l);
+	return hit;
+}
+
+char *cc_cert_aki_hex(const cc_cert_t *c, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	if (n)
+		buf[0] = 0;
+	for (size_t i = 0; i < c->f.aki.n && k + 3 <= n; i++, k += 2)
+		snprintf(buf + k, n - k, "%02X", c->f.aki.p[i]);
+	return buf;
+}
+
+int cc_missing_issuer(cc_cert_t *leaf, cc_pool_t *pool, cc_pool_t *anchors,
+		      cc_missing_t *out)
+{
+	cc_cert_t *cur = leaf;
+	char *urls[4];
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	for (int d = 0; d < MISSING_MAX_DEPTH; d++) {
+		cc_cert_t *up;
+		if (cc_cert_self_issued(cur) || issuer_in(anchors, cur))
+			return 0;
+		if (!(up = issuer_in(pool, cur)))
+			break;
+		cur = up;
+	}
+	if (cc_cert_self_issued(cur) || issuer_in(anchors, cur))
+		return 0;
+	out->child = cur;
+	cc_cert_name(cur, 1, out->issuer, sizeof(out->issuer));
+	cc_cert_dn(cur, 1, out->issuer_dn, sizeof(out->issuer_dn));
+	cc_cert_aki_hex(cur, out->aki, sizeof(out->aki));
+	n = cc_aia_ca_issuers(cur, urls, sizeof(urls) / sizeof(urls[0]));
+	for (int i = 0; i < n; i++) {
+		if (!out->url[0])
+			snprintf(out->url, sizeof(out->url), "%s", urls[i]);
+		free(urls[i]);
+	}
+	return 1;
+}
+
+void cc_missing_text(const cc_missing_t *m, cc_buf_t *b)
+{
+	char cn[256];
+
+	cc_buf_printf(b, "the issuer of %s is missing: %s", cc_cert_name(m->child, 0, cn,
+			sizeof(cn)), m->issuer_dn);
+	if (m->aki[0])
+		cc_buf_printf(b, ", key id %s", m->aki);
+	if (m->url[0])
+		cc_buf_printf(b, "; the certificate names it at %s", m->url);
+}
