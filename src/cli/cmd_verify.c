@@ -186,8 +186,13 @@ int cmd_verify(int argc, char **argv)
 				     .anchors = anchors, .profs = profs, .ao = ao };
 		if (cc_profiles_add_pool(profs, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
 					 CC_PROFILE_DEFAULT_WEIGHT, "the trust anchors",
-					 &err) ||
-		    cc_served_judge(&in, &j, &err)) {
+					 &err)) {
+			cli_fail(&err);
+			goto out;
+		}
+		/* the client "roots" enforces the --policy the chain is judged by */
+		cli_policy_apply(profs, ao.policy);
+		if (cc_served_judge(&in, &j, &err)) {
 			cli_fail(&err);
 			goto out;
 		}

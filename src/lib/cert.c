@@ -10,6 +10,17 @@
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
+/* Points c's field spans, parsed in the buffer old, at c's own DER copy. */
+static void rebase_spans(cc_cert_t *c, const unsigned char *old)
+{
+	cc_span_t *s[] = { &c->f.issuer, &c->f.subject, &c->f.spki, &c->f.ski,
+			       &c->f.aki };
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (s[i]->p)
+			s[i]->p = c->der + (s[i]->p - old);
+}
+
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 		       const cc_der_fields_t *f, const char *source,
 		       const EVP_MD *sha256)
@@ -34,15 +45,7 @@ cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 		SHA256(der, len, c->fp);
 	/* Rebase the spans from the caller's buffer onto our copy. */
 	c->f = *f;
-#define REBASE(s) \
-	if ((s).p)  \
-	(s).p = c->der + ((s).p - der)
-	REBASE(c->f.issuer);
-	REBASE(c->f.subject);
-	REBASE(c->f.spki);
-	REBASE(c->f.ski);
-	REBASE(c->f.aki);
-#undef REBASE
+	rebase_spans(c, der);
 	c->subj_hash = cc_hash64(c->f.subject.p, c->f.subject.n);
 	c->spki_hash = cc_hash64(c->f.spki.p, c->f.spki.n);
 	return c;
@@ -65,15 +68,7 @@ cc_cert_t *cc_cert_copy(const cc_cert_t *src)
 	c->len = src->len;
 	memcpy(c->fp, src->fp, sizeof(c->fp));
 	c->f = src->f;
-#define REBASE(s) \
-	if ((s).p)  \
-	(s).p = c->der + ((s).p - src->der)
-	REBASE(c->f.issuer);
-	REBASE(c->f.subject);
-	REBASE(c->f.spki);
-	REBASE(c->f.ski);
-	REBASE(c->f.aki);
-#undef REBASE
+	rebase_spans(c, src->der);
 	c->subj_hash = src->subj_hash;
 	c->spki_hash = src->spki_hash;
 	c->canon_hash = src->canon_hash;
