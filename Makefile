@@ -84,3 +84,4 @@ clean:
 
 include fuzz/fuzz.mk
 include bench/bench.mk
+include src/win/win.mk
