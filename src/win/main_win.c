@@ -3,13 +3,54 @@
  * on Windows are refused here with one clear line; everything else goes to
  * the portable dispatcher (src/cli/main.c, compiled as cc_posix_main).
  */
-#include "cli.h"
+#include "win.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int cc_posix_main(int argc, char **argv);
+
+/* The commands that take --system (the Windows stores instead of the file store). */
+static const char *const judging[] = { "build", "explain", "verify", "check", "fix", "export" };
+
+static int has_system(int argc, char **argv)
+{
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--system"))
+			return 1;
+	return 0;
+}
+
+/* --system: the Windows stores (win_*.c); 0 when not asked for. */
+static int system_cmd(int argc, char **argv, int *rc)
+{
+	int machine;
+
+	if (argc < 2 || !has_system(argc, argv))
+		return 0;
+	win_take_system(&argc, argv, &machine);
+	if (!strcmp(argv[1], "store") && argc > 2 && !strcmp(argv[2], "export")) {
+		argv[2] = "export"; /* store --system export SEL ... = export SEL --system ... */
+		*rc = win_with_snapshot(argc - 1, argv + 1, machine);
+		return 1;
+	}
+	if (!strcmp(argv[1], "store"))
+		*rc = win_cmd_store(argc - 1, argv + 1, machine);
+	else if (!strcmp(argv[1], "import-pfx"))
+		*rc = win_cmd_import_pfx(argc - 1, argv + 1, machine);
+	else {
+		for (size_t i = 0; i < sizeof(judging) / sizeof(judging[0]); i++)
+			if (!strcmp(argv[1], judging[i])) {
+				*rc = win_with_snapshot(argc, argv, machine);
+				return 1;
+			}
+		fprintf(stderr, "certchain %s: --system is not an option of this command\n",
+			argv[1]);
+		*rc = EXIT_USAGE;
+	}
+	return 1;
+}
 
 /* Deployment to POSIX web servers: needs their binaries and signals. */
 static const char *const posix_only[] = { "bind", "bindings", "unbind", "reload" };
@@ -31,7 +72,11 @@ static void default_store(void)
 
 int main(int argc, char **argv)
 {
+	int rc;
+
 	default_store();
+	if (system_cmd(argc, argv, &rc))
+		return rc;
 	if (argc >= 2) {
 		for (size_t i = 0; i < sizeof(posix_only) / sizeof(posix_only[0]); i++)
 			if (!strcmp(argv[1], posix_only[i])) {
