@@ -19,7 +19,9 @@ static int has_system(int argc, char **argv)
 	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--system"))
 			return 1;
-	return 0;
+	/* doctor --help without --system still helps */
+	return argc > 2 && !strcmp(argv[1], "doctor") &&
+	       (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
 }
 
 /* --system: the Windows stores (win_*.c); 0 when not asked for. */
@@ -37,6 +39,8 @@ static int system_cmd(int argc, char **argv, int *rc)
 	}
 	if (!strcmp(argv[1], "store"))
 		*rc = win_cmd_store(argc - 1, argv + 1, machine);
+	else if (!strcmp(argv[1], "doctor"))
+		*rc = win_cmd_doctor(argc - 1, argv + 1, machine);
 	else if (!strcmp(argv[1], "import-pfx"))
 		*rc = win_cmd_import_pfx(argc - 1, argv + 1, machine);
 	else {
