@@ -57,7 +57,7 @@ static int system_cmd(int argc, char **argv, int *rc)
 }
 
 /* Deployment to POSIX web servers: needs their binaries and signals. */
-static const char *const posix_only[] = { "bind", "bindings", "unbind", "reload" };
+static const char *const posix_only[] = { "bindings", "unbind", "reload" };
 
 /* The file store's default place: Windows has no HOME, so unless
  * CERTCHAIN_STORE or HOME says otherwise it is %LOCALAPPDATA%\certchain
@@ -90,6 +90,13 @@ int main(int argc, char **argv)
 					argv[1]);
 				return EXIT_USAGE;
 			}
+		if (!strcmp(argv[1], "bind")) /* IIS only: a script (cmd_iis.c) */
+			return win_cmd_bind(argc - 1, argv + 1, 1);
+		if (!strcmp(argv[1], "doctor")) {
+			fprintf(stderr, "certchain doctor: give --system (it diagnoses this "
+					"machine's Windows certificate stores)\n");
+			return EXIT_USAGE;
+		}
 	}
 	return cc_posix_main(argc, argv);
 }

@@ -51,6 +51,6 @@ int win_cmd_import_pfx(int argc, char **argv, int machine);
  * command on a snapshot of the machine's stores (--store SNAPSHOT). */
 int win_with_snapshot(int argc, char **argv, int machine);
 int win_cmd_doctor(int argc, char **argv, int machine);
-int win_cmd_bind(int argc, char **argv);
+int win_cmd_bind(int argc, char **argv, int machine);
 
 #endif
