@@ -92,6 +92,57 @@ expect_rc 0 "export: by selector from the store" \
 openssl pkcs12 -in "$T/sel.pfx" -passin file:"$T/pw" -nokeys 2>/dev/null | grep -c "BEGIN CERT" >"$T/n"
 expect_eq "$(cat "$T/n")" "3" "export by selector: leaf + ICA + cross-sign"
 
+# check: one live handshake (openssl s_server on 127.0.0.1) through winsock,
+# the same findings and verdict as the Linux binary.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib-check.sh"
+p=$(free_port)
+if s_serve "$p" "$d/leaf.pem" "$d/leaf.key" "$d/ica.pem"; then
+	cc check --json --sni www.example.test -r "$d/old.pem" -r "$d/new.pem" -I "$d/cross.pem" "127.0.0.1:$p" >"$T/cw.json"
+	"$LINUX" check --json --sni www.example.test -r "$d/old.pem" -r "$d/new.pem" -I "$d/cross.pem" "127.0.0.1:$p" >"$T/cl.json"
+	python3 - "$T/cw.json" "$T/cl.json" <<'PY' && ok "check: the .exe's findings, verdicts and fix equal Linux's (live s_server)" || bad "check: .exe and Linux differ" "$(head -c 300 "$T/cw.json")"
+import json, sys
+w, l = (json.load(open(f)) for f in sys.argv[1:3])
+ids = lambda j: sorted(f["id"] for f in j["findings"])
+assert ids(w) == ids(l) == ["cross-sign-available"], (ids(w), ids(l))
+assert w["exit"] == l["exit"] == 0
+assert len(w["fix"]["added"]) == len(l["fix"]["added"]) == 1
+PY
+	check_stop_all
+else
+	bad "check: s_server did not start"
+fi
+p=$(free_port)
+expect_rc 3 "check: nothing listening -> exit 3" cc check --timeout 3 "127.0.0.1:$p"
+
+# AIA through WinHTTP: a leaf alone, its issuers fetched from a real HTTP
+# server on 127.0.0.1 (PEM, DER, PKCS#7), as test_aia.sh does on Linux.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib-aia.sh"
+trap wine_cleanup EXIT
+a=$T/aia w=$T/www
+mkdir -p "$a" "$w"
+if aia_start "$w"; then
+	pki_root "$a" root "AIA Test Root" &&
+		PKI_AIA="caIssuers;URI:$AIA_URL/f/root.pem" pki_issue "$a" ica1 "AIA CA 1" ica1 root 3650 ca &&
+		PKI_AIA="caIssuers;URI:$AIA_URL/f/ica1.p7b" pki_issue "$a" ica2 "AIA CA 2" ica2 ica1 3650 ca &&
+		PKI_AIA="caIssuers;URI:$AIA_URL/f/ica2.der" pki_issue "$a" ica3 "AIA CA 3" ica3 ica2 3650 ca &&
+		PKI_AIA="caIssuers;URI:$AIA_URL/f/ica3.pem" pki_issue "$a" leaf "aia.test" leaf ica3 90 leaf aia.test ||
+		bad "AIA PKI generation"
+	cp "$a/ica3.pem" "$w/"
+	to_der "$a/ica2.pem" "$w/ica2.der"
+	to_p7b "$w/ica1.p7b" "$a/ica1.pem"
+	expect_rc 1 "aia: leaf only, no --aia -> no path" cc build -r "$a/root.pem" "$a/leaf.pem"
+	expect_rc 0 "aia: --aia over WinHTTP completes the chain" \
+		cc build --aia --aia-cache "$T/aiacache" -r "$a/root.pem" -o "$T/aia.pem" "$a/leaf.pem"
+	expect_eq "$(fps "$T/aia.pem" | tr '\n' ' ')" \
+		"$(fp1 "$a/leaf.pem") $(fp1 "$a/ica3.pem") $(fp1 "$a/ica2.pem") $(fp1 "$a/ica1.pem") " \
+		"aia: leaf, CA 3, CA 2, CA 1 fetched as PEM, DER and PKCS#7"
+	expect_rc 0 "aia: a second run offline, from the cache" \
+		cc build --offline --aia-cache "$T/aiacache" -r "$a/root.pem" "$a/leaf.pem"
+	aia_stop
+else
+	bad "aia: the test HTTP server did not start"
+fi
+
 # Bad input: one line naming the file, exit 2; POSIX-only commands refused.
 printf 'garbage\n' >"$T/garbage.pem"
 expect_rc 2 "garbage leaf -> exit 2" cc build -r "$R/usertrust-rsa-root.pem" "$T/garbage.pem"

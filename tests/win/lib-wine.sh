@@ -13,12 +13,21 @@ wine_ready() {
 	[ -x "$WINE" ] && [ -f "$EXE" ]
 }
 
+# wine_cleanup: stops the test servers, wine's services, removes $T (the
+# EXIT trap; re-set it after sourcing a helper that sets its own).
+wine_cleanup() {
+	type check_stop_all >/dev/null 2>&1 && check_stop_all
+	type aia_stop >/dev/null 2>&1 && aia_stop
+	WINEPREFIX="$WINEPREFIX" "$(dirname "$WINE")/wineserver" -k 2>/dev/null
+	rm -rf "$T"
+}
+
 # wine_start: creates the prefix (the first start takes a while) and the
 # wrapper; CERTCHAIN then names the wrapper.
 wine_start() {
 	export WINEPREFIX="${CERTCHAIN_WINEPREFIX:-$T/wine}" WINEDEBUG=-all
-	# wine's own services must not outlive the run: the trap ends them.
-	trap "WINEPREFIX=\"$WINEPREFIX\" \"$(dirname "$WINE")/wineserver\" -k 2>/dev/null; rm -rf \"$T\"" EXIT
+	# wine's own services and the test servers must not outlive the run.
+	trap wine_cleanup EXIT
 	cat >"$T/certchain-wine" <<EOW
 #!/bin/sh
 exec "$WINE" "$EXE" "\$@"
