@@ -16,6 +16,7 @@
 #undef fsync
 #undef fchmod
 #undef fstat
+#undef stat
 #undef mkdir
 #undef rename
 #undef readlink
@@ -106,6 +107,14 @@ int cc_win_fstat(int fd, struct stat *sb)
 	int r = fstat(fd, sb);
 	if (!r)
 		sb->st_mode &= ~(unsigned)077; /* msvcrt's copies of the owner bits */
+	return r;
+}
+
+int cc_win_stat(const char *path, struct stat *sb)
+{
+	int r = stat(path, sb);
+	if (!r)
+		sb->st_mode &= ~(unsigned)077;
 	return r;
 }
 

@@ -13,7 +13,7 @@
  * poll (WSAPoll). Semantics lost, on purpose: POSIX file modes (Windows
  * ACLs decide; fchmod/chmod succeed without effect), directory fsync (NTFS
  * journals metadata), group/other mode bits (msvcrt copies the owner's
- * bits into them; fstat reports the owner's only, which is all Windows
+ * bits into them; stat and fstat report the owner's only, which is all Windows
  * mode bits say: the per-user folder's ACL is what protects a key),
  * symbolic links (a copy of the target instead: the
  * store's hashed root directory holds regular files, which OpenSSL reads
@@ -68,6 +68,7 @@ int cc_win_flock(int fd, int op);
 int cc_win_fsync(int fd);
 int cc_win_fchmod(int fd, unsigned mode);
 int cc_win_fstat(int fd, struct stat *sb);
+int cc_win_stat(const char *path, struct stat *sb);
 int cc_win_mkdir(const char *path, unsigned mode);
 int cc_win_rename(const char *from, const char *to);
 ssize_t cc_win_readlink(const char *path, char *buf, size_t n);
@@ -88,6 +89,7 @@ void (*cc_win_signal(int sig, void (*fn)(int)))(int);
 #define fsync cc_win_fsync
 #define fchmod cc_win_fchmod
 #define fstat cc_win_fstat
+#define stat(p, sb) cc_win_stat((p), (sb)) /* function-like: struct stat stays */
 #define mkdir cc_win_mkdir
 #define rename cc_win_rename
 #define readlink cc_win_readlink

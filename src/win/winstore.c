@@ -280,25 +280,6 @@ int ws_set_disabled(int machine, int folder, const unsigned char *der,
 	return r;
 }
 
-int ws_set_name(int machine, int folder, const unsigned char *der, size_t len,
-		const char *name, char *msg, size_t mn)
-{
-	HCERTSTORE s = open_folder(machine, folder, 1);
-	PCCERT_CONTEXT c;
-	int r = 0;
-
-	if (!s)
-		return fail(msg, mn, "cannot open", folder);
-	if (!(c = find(s, der, len)))
-		r = 1;
-	else if (rewrite(s, c, edit_name, name))
-		r = fail(msg, mn, "cannot set the friendly name in", folder);
-	if (c)
-		CertFreeCertificateContext(c);
-	CertCloseStore(s, 0);
-	return r;
-}
-
 static WCHAR *wide(const char *s)
 {
 	int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);

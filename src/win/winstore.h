@@ -56,10 +56,6 @@ int ws_remove(int machine, int folder, const unsigned char *der, size_t len,
  * certificate is not in folder. */
 int ws_set_disabled(int machine, int folder, const unsigned char *der,
 		    size_t len, int disabled, char *msg, size_t mn);
-/* Sets the friendly name. */
-int ws_set_name(int machine, int folder, const unsigned char *der, size_t len,
-		const char *name, char *msg, size_t mn);
-
 /* The private key of the My certificate equal to der, exported through
  * CryptoAPI as a PRIVATEKEYBLOB (*blob malloc'ed; the caller cleanses and
  * frees it). -1 with msg when there is none, it is a CNG-only key, or it
@@ -67,10 +63,6 @@ int ws_set_name(int machine, int folder, const unsigned char *der, size_t len,
 int ws_export_key(int machine, const unsigned char *der, size_t len,
 		  unsigned char **blob, size_t *bloblen, char *msg, size_t mn);
 
-/* What ws_import_pfx put where: the DER of each certificate and its folder. */
-typedef struct ws_imported {
-	ws_list_t certs; /* .folder says where; .has_key for the personal one */
-} ws_imported_t;
 /* Imports a PFX: each certificate with a key into My (friendly name: name,
  * else none), self-signed CA certificates into Root, other certificates
  * into CA. The key is stored exportable, for 'store --system export'. */

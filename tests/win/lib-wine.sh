@@ -34,5 +34,6 @@ exec "$WINE" "$EXE" "\$@"
 EOW
 	chmod +x "$T/certchain-wine"
 	CERTCHAIN=$T/certchain-wine
+	CC_WRAP="" # valgrind/asan wrappers are for the Linux binary, not wine
 	"$WINE" "$EXE" --version >"$T/wine-start.log" 2>&1
 }
