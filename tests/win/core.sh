@@ -107,6 +107,14 @@ assert ids(w) == ids(l) == ["cross-sign-available"], (ids(w), ids(l))
 assert w["exit"] == l["exit"] == 0
 assert len(w["fix"]["added"]) == len(l["fix"]["added"]) == 1
 PY
+	# fix: the same live server; the chain it writes is the Linux binary's.
+	expect_rc 0 "fix: completes the served chain (live s_server)" \
+		cc fix --no-store --sni www.example.test -r "$d/old.pem" -I "$d/cross.pem" -o "$T/fw.pem" "127.0.0.1:$p"
+	"$LINUX" fix --no-store --sni www.example.test -r "$d/old.pem" -I "$d/cross.pem" -o "$T/fl.pem" "127.0.0.1:$p" >/dev/null 2>&1
+	expect_eq "$(fps "$T/fw.pem" | tr '\n' ' ')" "$(fp1 "$d/leaf.pem") $(fp1 "$d/ica.pem") $(fp1 "$d/cross.pem") " \
+		"fix: leaf, issuing CA and the cross-sign to the old root"
+	cmp -s "$T/fw.pem" "$T/fl.pem" && ok "fix: the .exe writes the Linux binary's chain byte for byte" ||
+		bad "fix: .exe and Linux chains differ"
 	check_stop_all
 else
 	bad "check: s_server did not start"

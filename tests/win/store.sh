@@ -50,6 +50,9 @@ expect_rc 0 "build --system -p machine: twin disabled" \
 	cc build --system -p machine -I "$s/ica.pem" -o "$T/b2.pem" "$s/leaf.pem"
 expect_eq "$(chain_of "$T/b2.pem")" "$L $I $X " "build --system: the cross-sign once the twin is disabled"
 
+expect_rc 0 "explain --system -p machine: twin disabled" \
+	cc explain --system -p machine -I "$s/ica.pem" "$s/leaf.pem"
+expect_grep "Issuing CA 1 \+ New Root CA \(to the self-signed Old Root CA\)" "$T/out" "explain --system: serves the cross-sign to the old root, in words"
 expect_rc 0 "store --system enable" cc store --system enable "$(sha1 "$s/new.pem")"
 expect_rc 0 "store --system show after enable" cc store --system show "Twin root"
 expect_grep "purposes: +enabled" "$T/out" "enable survives a reopen (property removed)"
