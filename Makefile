@@ -95,3 +95,4 @@ clean:
 
 include fuzz/fuzz.mk
 include bench/bench.mk
+include src/win/win.mk

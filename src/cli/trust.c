@@ -45,6 +45,10 @@ const char *cli_data_dir(void)
 	exe[n] = 0;
 	if ((slash = strrchr(exe, '/')))
 		*slash = 0;
+	/* shipped beside the binary (certchain.exe + trust-stores\) */
+	snprintf(found, sizeof(found), "%s", exe);
+	if (has_conf(found))
+		return found;
 	/* installed elsewhere: PREFIX/bin/certchain -> PREFIX/share/certchain */
 	snprintf(found, sizeof(found), "%s/../share/certchain", exe);
 	if (has_conf(found))

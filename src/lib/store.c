@@ -190,7 +190,7 @@ int cc_store_lock(cc_store_t *st, cc_error_t *err)
 {
 	char p[4096];
 	struct timespec nap = { 0, LOCK_POLL_NS };
-	long waited = 0;
+	long long waited = 0; /* ns: beyond a 32-bit long (Windows) */
 
 	if (st->depth) {
 		st->depth++;
@@ -212,7 +212,7 @@ int cc_store_lock(cc_store_t *st, cc_error_t *err)
 			st->lockfd = -1;
 			return cc_err(err, CC_EIO, p, "cannot lock: %s", strerror(e));
 		}
-		if (waited >= CC_STORE_LOCK_TIMEOUT_S * 1000000000L) {
+		if (waited >= CC_STORE_LOCK_TIMEOUT_S * 1000000000LL) {
 			close(st->lockfd);
 			st->lockfd = -1;
 			return cc_err(err, CC_ELIMIT, p, "store still locked by another "

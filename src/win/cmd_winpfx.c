@@ -1,0 +1,139 @@
+/*
+ * cmd_winpfx.c - import-pfx --system (a PFX into the Windows stores) and
+ * --system for build/explain/verify/check/fix/export (the portable command
+ * run on a snapshot of the machine's stores).
+ */
+#include "win.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cc_posix_main(int argc, char **argv);
+
+static int read_all(const char *path, unsigned char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	*buf = NULL;
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1L << 24) ||
+	    fseek(f, 0, SEEK_SET) || !(*buf = malloc((size_t)n + 1)) ||
+	    fread(*buf, 1, (size_t)n, f) != (size_t)n) {
+		if (f)
+			fclose(f);
+		free(*buf);
+		return -1;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return 0;
+}
+
+int win_cmd_import_pfx(int argc, char **argv, int machine)
+{
+	static const struct option lo[] = {
+		{ "name", required_argument, 0, 'n' },
+		{ "password-file", required_argument, 0, 1 },
+		{ "password-env", required_argument, 0, 2 },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *name = NULL, *pwf = NULL, *pwe = NULL;
+	unsigned char *pfx = NULL;
+	size_t len = 0;
+	char *pass = NULL, msg[300];
+	ws_list_t done = { 0 };
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "n:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 1: pwf = optarg; break;
+		case 2: pwe = optarg; break;
+		case 'h':
+			printf("usage: certchain import-pfx --system [--machine|--user] [--name NAME]\n"
+			       "         [--password-file F | --password-env VAR] FILE.pfx\n\n"
+			       "Imports the PFX into the Windows stores: the certificate with its\n"
+			       "key into My (friendly name NAME; the key stored exportable), self-\n"
+			       "signed CA certificates into Root, the other CAs into CA.\n"
+			       "exit: 0 imported, 2 usage or input error (wrong password, ...)\n");
+			return EXIT_OK;
+		default: return cli_bad_option("import-pfx", argv, lo);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("import-pfx", "give one FILE.pfx");
+	if (read_all(argv[optind], &pfx, &len)) {
+		fprintf(stderr, "certchain: %s: cannot read\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if ((r = cli_password("import-pfx", pwf, pwe, argv[optind], 0, &pass))) {
+		free(pfx);
+		return r;
+	}
+	if (ws_import_pfx(machine, pfx, len, pass, name, &done, msg, sizeof(msg))) {
+		fprintf(stderr, "certchain: %s: %s\n", argv[optind], msg);
+		r = EXIT_USAGE;
+	}
+	for (size_t i = 0; i < done.n; i++) {
+		cc_pool_t *p = cc_pool_new();
+		cc_cert_t *x = NULL;
+		cc_error_t err;
+		char cn[256] = "?";
+		if (p && !cc_pool_add_der(p, done.v[i].der, done.v[i].len, NULL, &x, NULL, &err))
+			cc_cert_name(x, 0, cn, sizeof(cn));
+		printf("imported into %s: %s%s\n", ws_folder_name(done.v[i].folder), cn,
+		       done.v[i].has_key ? " (with its private key)" : "");
+		cc_pool_free(p);
+	}
+	ws_list_free(&done);
+	cli_password_free(pass);
+	free(pfx);
+	return r;
+}
+
+int win_with_snapshot(int argc, char **argv, int machine)
+{
+	char dir[600], sha[65], prof[700];
+	char **av = calloc((size_t)argc + 3, sizeof(*av));
+	win_certs_t w = { 0 };
+	win_cert_t *key_of = NULL;
+	int r = 0;
+
+	if (!av)
+		return EXIT_USAGE;
+	/* export SELECTOR --system: the key comes from My. */
+	if (!strcmp(argv[1], "export") && argc > 2 && argv[2][0] != '-') {
+		if (!(r = win_certs_read(machine, 1u << WS_MY, &w)) &&
+		    !(r = win_select("export", &w, argv[2], &key_of)) && !key_of->e->has_key) {
+			fprintf(stderr, "certchain export: %s (%s) has no private key in My\n",
+				key_of->cn, key_of->sha1);
+			r = EXIT_USAGE;
+		}
+	}
+	if (!r)
+		r = win_snapshot(machine, key_of, dir, sizeof(dir));
+	if (!r) {
+		memcpy(av, argv, (size_t)argc * sizeof(*av));
+		/* -p machine: the machine's own enabled roots as one profile. */
+		snprintf(prof, sizeof(prof), "machine=%s/%s", dir, WIN_MACHINE_PEM);
+		for (int i = 2; i + 1 < argc; i++)
+			if ((!strcmp(av[i], "-p") || !strcmp(av[i], "--profile")) &&
+			    !strcmp(av[i + 1], "machine"))
+				av[i + 1] = prof;
+		if (key_of) {
+			snprintf(sha, sizeof(sha), "%s", key_of->sha256);
+			av[2] = sha;
+		}
+		av[argc] = "--store";
+		av[argc + 1] = dir;
+		r = cc_posix_main(argc + 2, av);
+		win_snapshot_remove(dir);
+	}
+	win_certs_free(&w);
+	free(av);
+	return r;
+}

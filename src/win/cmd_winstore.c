@@ -1,0 +1,245 @@
+/*
+ * cmd_winstore.c - certchain store --system: the Windows certificate
+ * stores (Root, CA, My of the local machine or the current user) listed
+ * and changed through crypt32; import-pfx --system; and --system for the
+ * judging commands (a snapshot of the stores, see win_snapshot.c).
+ */
+#include "win.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: certchain store --system [--machine|--user] COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"The Windows certificate stores, as certlm.msc (--machine, the default)\n"
+	"or certmgr.msc (--user) show them: Root (Trusted Root Certification\n"
+	"Authorities), CA (Intermediate Certification Authorities), My\n"
+	"(Personal). Changes are written to the registry store and persist.\n"
+	"\n"
+	"commands:\n"
+	"  list                        the certificates of Root, CA and My\n"
+	"  import FILE [--folder F] [--name NAME]\n"
+	"                              add FILE's certificates: self-signed CA ->\n"
+	"                              Root, other CA -> CA (keys: import-pfx --system)\n"
+	"  show SELECTOR               one certificate in detail\n"
+	"  remove SELECTOR             delete it from its folder\n"
+	"  disable SELECTOR            'Disable all purposes for this certificate'\n"
+	"                              (an empty enhanced-key-usage property)\n"
+	"  enable SELECTOR             remove that property again\n"
+	"  export SELECTOR -o OUT [...]  a My certificate with its key and the\n"
+	"                              chosen chain as PFX: 'certchain export\n"
+	"                              SELECTOR --system ...' (see export --help)\n"
+	"\n"
+	"options:\n"
+	"      --folder F     Root, CA or My: where to import, or the only folder\n"
+	"                     to list / select in\n"
+	"      --name NAME    friendly name (CERT_FRIENDLY_NAME_PROP_ID)\n"
+	"      --json         one JSON object on stdout\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"SELECTOR: CN=NAME, a subject DN, a friendly name, or >= 8 hex digits of\n"
+	"the SHA-1 thumbprint (as Windows shows it) or of the SHA-256.\n"
+	"exit: 0 ok, 1 nothing matches SELECTOR, 2 usage or input error\n";
+
+typedef struct opts {
+	int machine, json, folder;
+	const char *name;
+} opts_t;
+
+static void entry_text(cc_buf_t *b, const win_cert_t *x)
+{
+	cc_buf_printf(b, "%-4s  %s  %s%s%s%s%s%s\n", ws_folder_name(x->e->folder), x->sha1, x->cn,
+		      x->e->name[0] ? "  \"" : "", x->e->name, x->e->name[0] ? "\"" : "",
+		      x->e->disabled ? "  [disabled]" : "", x->e->has_key ? "  [key]" : "");
+}
+
+static void entry_json(cc_buf_t *b, const win_cert_t *x)
+{
+	cc_buf_printf(b, "{\"folder\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\",\"subject\":",
+		      ws_folder_name(x->e->folder), x->sha1, x->sha256);
+	cc_buf_json_str(b, x->cn);
+	cc_buf_printf(b, ",\"name\":");
+	cc_buf_json_str(b, x->e->name);
+	cc_buf_printf(b, ",\"disabled\":%s,\"has_key\":%s}", x->e->disabled ? "true" : "false",
+		      x->e->has_key ? "true" : "false");
+}
+
+static int do_list(const opts_t *o)
+{
+	win_certs_t w;
+	cc_buf_t b = { 0 };
+	unsigned mask = o->folder >= 0 ? 1u << o->folder : 7u;
+	int r = win_certs_read(o->machine, mask, &w);
+
+	if (r)
+		return r;
+	if (o->json)
+		cc_buf_printf(&b, "{\"location\":\"%s\",\"certificates\":[",
+			      o->machine ? "machine" : "user");
+	for (size_t i = 0; i < w.n; i++) {
+		if (o->json) {
+			if (i)
+				cc_buf_printf(&b, ",");
+			entry_json(&b, &w.v[i]);
+		} else {
+			entry_text(&b, &w.v[i]);
+		}
+	}
+	if (o->json)
+		cc_buf_printf(&b, "]}\n");
+	else
+		cc_buf_printf(&b, "%zu certificates (%s stores)\n", w.n,
+			      o->machine ? "local machine" : "current user");
+	cli_flush(&b);
+	win_certs_free(&w);
+	return EXIT_OK;
+}
+
+static int do_import(const opts_t *o, const char *file)
+{
+	cc_pool_t *p = cc_pool_new();
+	cc_certlist_t order = { 0 };
+	char msg[300];
+	int r = p ? cli_load(p, file, 0, &order) : EXIT_USAGE;
+
+	/* Every certificate is checked before any is written. */
+	for (size_t i = 0; !r && i < order.n; i++)
+		if (o->folder < 0 && !cc_cert_is_ca(order.v[i]))
+			r = cli_usage_error("store", "%s: an end-entity certificate goes to My "
+					    "with its key: use 'import-pfx --system'", file);
+	for (size_t i = 0; !r && i < order.n; i++) {
+		cc_cert_t *c = order.v[i];
+		int f = o->folder >= 0 ? o->folder : cc_cert_self_issued(c) ? WS_ROOT : WS_CA, added = 0;
+		size_t len;
+		const unsigned char *der = cc_cert_der(c, &len);
+		char cn[256], hex[65];
+
+		if (ws_add(o->machine, f, der, len, o->name, &added, msg, sizeof(msg))) {
+			fprintf(stderr, "certchain store: %s: %s\n", file, msg);
+			r = EXIT_USAGE;
+			break;
+		}
+		cc_cert_sha256_hex(c, hex);
+		printf("%s %s: %s (sha256 %.16s)\n", added ? "imported into" : "already in",
+		       ws_folder_name(f), cc_cert_name(c, 0, cn, sizeof(cn)), hex);
+	}
+	cc_certlist_clear(&order);
+	cc_pool_free(p);
+	return r;
+}
+
+static int do_show(const opts_t *o, win_cert_t *x)
+{
+	cc_buf_t b = { 0 };
+	char s[1024];
+
+	if (o->json) {
+		entry_json(&b, x);
+		cc_buf_printf(&b, "\n");
+		cli_flush(&b);
+		return EXIT_OK;
+	}
+	cc_buf_printf(&b, "folder:      %s (%s)\n", ws_folder_name(x->e->folder),
+		      o->machine ? "local machine" : "current user");
+	cc_buf_printf(&b, "subject:     %s\n", cc_cert_dn(x->c, 0, s, sizeof(s)));
+	cc_buf_printf(&b, "issuer:      %s\n", cc_cert_dn(x->c, 1, s, sizeof(s)));
+	cc_buf_printf(&b, "key:         %s\n", cc_cert_key_desc(x->c, s, sizeof(s)));
+	cc_buf_printf(&b, "thumbprint:  %s (SHA-1)\nsha256:      %s\n", x->sha1, x->sha256);
+	cc_buf_printf(&b, "name:        %s\n", x->e->name[0] ? x->e->name : "(none)");
+	cc_buf_printf(&b, "purposes:    %s\n", x->e->disabled ? "disabled (no server authentication)" : "enabled");
+	cc_buf_printf(&b, "private key: %s\n", x->e->has_key ? "yes" : "no");
+	cli_flush(&b);
+	return EXIT_OK;
+}
+
+/* remove / disable / enable one selected certificate, then read it back. */
+static int do_change(const char *what, const opts_t *o, win_cert_t *x)
+{
+	char msg[300];
+	int f = x->e->folder, r;
+
+	if (!strcmp(what, "remove"))
+		r = ws_remove(o->machine, f, x->e->der, x->e->len, msg, sizeof(msg));
+	else
+		r = ws_set_disabled(o->machine, f, x->e->der, x->e->len, !strcmp(what, "disable"),
+				    msg, sizeof(msg));
+	if (r < 0) {
+		fprintf(stderr, "certchain store: %s: %s\n", x->cn, msg);
+		return EXIT_USAGE;
+	}
+	if (r > 0) {
+		/* Seen in the logical store but not in its registry part (group
+		 * policy, a third-party root Windows downloads on demand). */
+		fprintf(stderr, "certchain store: %s is in %s but not in its registry store; "
+				"change it where it comes from (group policy)\n", x->cn,
+			ws_folder_name(f));
+		return EXIT_USAGE;
+	}
+	printf("%s %s: %s (%s)\n", !strcmp(what, "remove") ? "removed from" :
+		!strcmp(what, "disable") ? "disabled in" : "enabled in",
+	       ws_folder_name(f), x->cn, x->sha1);
+	return EXIT_OK;
+}
+
+static int parse(int argc, char **argv, opts_t *o, int *first)
+{
+	static const struct option lo[] = {
+		{ "folder", required_argument, 0, 1 }, { "name", required_argument, 0, 2 },
+		{ "json", no_argument, 0, 3 },         { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if ((o->folder = ws_folder_parse(optarg)) < 0)
+				return cli_usage_error("store", "--folder: '%s' is not Root, CA "
+						       "or My", optarg);
+			break;
+		case 2: o->name = optarg; break;
+		case 3: o->json = 1; break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		default: return cli_bad_option("store", argv, lo);
+		}
+	}
+	*first = optind;
+	return 0;
+}
+
+int win_cmd_store(int argc, char **argv, int machine)
+{
+	opts_t o = { machine, 0, -1, NULL };
+	win_certs_t w;
+	win_cert_t *x;
+	const char *cmd;
+	int i = 0, r;
+
+	if ((r = parse(argc, argv, &o, &i)))
+		return r < 0 ? EXIT_OK : r;
+	if (i >= argc)
+		return cli_usage_error("store", "--system needs a command (list, import, "
+				       "show, remove, disable, enable, export)");
+	cmd = argv[i++];
+	if (!strcmp(cmd, "list"))
+		return i == argc ? do_list(&o) : cli_usage_error("store", "list takes no argument");
+	if (!strcmp(cmd, "import"))
+		return i + 1 == argc ? do_import(&o, argv[i])
+				     : cli_usage_error("store", "import takes one FILE");
+	if (strcmp(cmd, "show") && strcmp(cmd, "remove") && strcmp(cmd, "disable") &&
+	    strcmp(cmd, "enable"))
+		return cli_usage_error("store", "--system: unknown command '%s' (export: "
+				       "'certchain export SELECTOR --system')", cmd);
+	if (i + 1 != argc)
+		return cli_usage_error("store", "%s takes one SELECTOR", cmd);
+	if ((r = win_certs_read(machine, o.folder >= 0 ? 1u << o.folder : 7u, &w)))
+		return r;
+	if (!(r = win_select("store", &w, argv[i], &x)))
+		r = !strcmp(cmd, "show") ? do_show(&o, x) : do_change(cmd, &o, x);
+	win_certs_free(&w);
+	return r;
+}

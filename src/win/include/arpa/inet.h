@@ -1,0 +1,3 @@
+/* arpa/inet.h for Windows: winsock2 (see compat.h). */
+#include <winsock2.h>
+#include <ws2tcpip.h>

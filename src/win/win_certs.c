@@ -1,0 +1,138 @@
+/*
+ * win_certs.c - the Windows stores' certificates as certchain sees them:
+ * parsed, with both thumbprints, and chosen by the same kinds of selector
+ * as the file store (plus the SHA-1 thumbprint certlm.msc shows).
+ */
+#include "win.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+int win_certs_read(int machine, unsigned mask, win_certs_t *w)
+{
+	char msg[300];
+	cc_error_t err;
+
+	memset(w, 0, sizeof(*w));
+	for (int f = 0; f < WS_NFOLDERS; f++)
+		if ((mask & (1u << f)) && ws_read(machine, f, &w->raw, msg, sizeof(msg))) {
+			fprintf(stderr, "certchain: Windows store %s: %s\n", ws_folder_name(f), msg);
+			return EXIT_USAGE;
+		}
+	if (!(w->pool = cc_pool_new()) || !(w->v = calloc(w->raw.n + 1, sizeof(*w->v))))
+		return fprintf(stderr, "certchain: out of memory\n"), EXIT_USAGE;
+	for (size_t i = 0; i < w->raw.n; i++) {
+		ws_entry_t *e = &w->raw.v[i];
+		win_cert_t *x = &w->v[w->n];
+		unsigned char md[SHA_DIGEST_LENGTH];
+		char src[64];
+
+		snprintf(src, sizeof(src), "Windows store %s", ws_folder_name(e->folder));
+		if (cc_pool_add_der(w->pool, e->der, e->len, src, &x->c, NULL, &err))
+			continue; /* not a certificate OpenSSL reads: not ours to judge */
+		x->e = e;
+		SHA1(e->der, e->len, md);
+		for (int k = 0; k < SHA_DIGEST_LENGTH; k++)
+			snprintf(x->sha1 + 2 * k, 3, "%02X", md[k]);
+		cc_cert_sha256_hex(x->c, x->sha256);
+		cc_cert_name(x->c, 0, x->cn, sizeof(x->cn));
+		w->n++;
+	}
+	return 0;
+}
+
+void win_certs_free(win_certs_t *w)
+{
+	ws_list_free(&w->raw);
+	free(w->v);
+	cc_pool_free(w->pool);
+	memset(w, 0, sizeof(*w));
+}
+
+/* sel as bare lower-case hex when it is a thumbprint (>= 8 digits). */
+static int hex_of(const char *sel, char *out, size_t n)
+{
+	size_t k = 0;
+
+	for (; *sel; sel++) {
+		if (*sel == ':' || *sel == ' ')
+			continue;
+		if (!isxdigit((unsigned char)*sel) || k + 1 >= n)
+			return 0;
+		out[k++] = (char)tolower((unsigned char)*sel);
+	}
+	out[k] = 0;
+	return k >= 8;
+}
+
+static int matches(win_cert_t *x, const char *sel, const char *hex)
+{
+	char dn[1024], low1[41];
+
+	if (*hex) {
+		for (int i = 0; i < 41; i++)
+			low1[i] = (char)tolower((unsigned char)x->sha1[i]);
+		return !strncmp(low1, hex, strlen(hex)) || !strncmp(x->sha256, hex, strlen(hex));
+	}
+	if (!strncmp(sel, "CN=", 3) && !strchr(sel + 3, ','))
+		return !strcmp(x->cn, sel + 3);
+	cc_cert_dn(x->c, 0, dn, sizeof(dn));
+	return !strcmp(dn, sel) || (x->e->name[0] && !strcmp(x->e->name, sel));
+}
+
+int win_select(const char *cmd, win_certs_t *w, const char *sel, win_cert_t **out)
+{
+	char hex[80] = "";
+	size_t hits = 0;
+
+	if (!hex_of(sel, hex, sizeof(hex)))
+		hex[0] = 0;
+	for (size_t i = 0; i < w->n; i++)
+		if (matches(&w->v[i], sel, hex) && hits++ == 0)
+			*out = &w->v[i];
+	if (hits == 1)
+		return 0;
+	if (!hits) {
+		fprintf(stderr, "certchain %s: %s: no certificate in the Windows stores "
+				"matches (a selector is CN=..., a friendly name, or >= 8 hex "
+				"digits of the SHA-1 or SHA-256 thumbprint)\n", cmd, sel);
+		return EXIT_PROBLEM;
+	}
+	fprintf(stderr, "certchain %s: %s matches %zu certificates; give a thumbprint:",
+		cmd, sel, hits);
+	for (size_t i = 0; i < w->n; i++)
+		if (matches(&w->v[i], sel, hex))
+			fprintf(stderr, " %s %s (%s);", ws_folder_name(w->v[i].e->folder),
+				w->v[i].sha1, w->v[i].cn);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}
+
+int win_take_system(int *argc, char **argv, int *machine)
+{
+	int sys = 0, j = 0;
+
+	*machine = 1; /* IIS's certificates live in the local machine's stores */
+	for (int i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "--system"))
+			sys = 1;
+		else if (!strcmp(argv[i], "--machine"))
+			*machine = 1;
+		else if (!strcmp(argv[i], "--user"))
+			*machine = 0;
+		else if (!strcmp(argv[i], "--"))
+			break;
+		else
+			continue;
+		argv[i] = NULL;
+	}
+	for (int i = 0; i < *argc; i++)
+		if (argv[i])
+			argv[j++] = argv[i];
+	*argc = j;
+	argv[j] = NULL;
+	return sys;
+}

@@ -1,0 +1,108 @@
+# store.sh - part of tests/e2e/test_windows.sh: the Windows certificate
+# stores through crypt32 (wine's registry), every change read back by a new
+# process (a reopen). The cross-sign scenario uses a generated twin of
+# R46: wine re-imports the host's own roots (the real self-signed R46
+# among them) at every start, so a change to *that* copy cannot persist
+# under wine; the real R46 cross-sign is imported into CA and removed.
+# shellcheck shell=bash
+
+s=$T/spki
+mkdir -p "$s"
+pki_crosssign "$s" rsa || bad "store: PKI generation"
+sha1() { openssl x509 -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g'; }
+chain_of() { # chain_of OUT: the fingerprints written, space separated
+	fps "$1" | tr '\n' ' '
+}
+L=$(fp1 "$s/leaf.pem") I=$(fp1 "$s/ica.pem") X=$(fp1 "$s/cross.pem")
+
+expect_rc 0 "store --system import: the old root" cc store --system import "$s/old.pem"
+expect_grep "imported into Root: Old Root CA" "$T/out" "store import: a self-signed CA goes to Root"
+expect_rc 0 "store --system import: the self-signed twin, with a friendly name" \
+	cc store --system import --name "Twin root" "$s/new.pem"
+expect_rc 0 "store --system import: the cross-sign" cc store --system import "$s/cross.pem"
+expect_grep "imported into CA: New Root CA" "$T/out" "store import: the cross-sign goes to CA"
+expect_rc 0 "store --system import: again is a no-op" cc store --system import "$s/cross.pem"
+expect_grep "already in CA" "$T/out" "store import: says it was there"
+expect_rc 2 "store --system import: a leaf is refused (keys go through import-pfx)" \
+	cc store --system import "$s/leaf.pem"
+
+cc store --system list --json >"$T/l.json"
+python3 - "$T/l.json" "$(sha1 "$s/new.pem")" "$(sha1 "$s/cross.pem")" <<'PY' && ok "store list --json: twin in Root named, cross-sign in CA, both enabled" || bad "store list --json"
+import json, sys
+j = json.load(open(sys.argv[1]))
+by = {c["sha1"]: c for c in j["certificates"]}
+t, x = by[sys.argv[2]], by[sys.argv[3]]
+assert t["folder"] == "Root" and t["name"] == "Twin root" and not t["disabled"], t
+assert x["folder"] == "CA" and not x["disabled"], x
+PY
+
+expect_rc 0 "build --system -p machine: twin enabled" \
+	cc build --system -p machine -I "$s/ica.pem" -o "$T/b1.pem" "$s/leaf.pem"
+expect_eq "$(chain_of "$T/b1.pem")" "$L $I " "build --system: the short chain while the twin is trusted"
+expect_rc 2 "store --system: CN=New Root CA is ambiguous (twin and cross-sign)" \
+	cc store --system disable "CN=New Root CA"
+expect_grep "matches 2 certificates" "$T/err" "ambiguous selector: lists the matches"
+
+expect_rc 0 "store --system disable: by friendly name" cc store --system disable "Twin root"
+expect_rc 0 "store --system show: after a reopen" cc store --system show "Twin root"
+expect_grep "purposes: +disabled" "$T/out" "disable survives a reopen (empty EKU property)"
+expect_rc 0 "build --system -p machine: twin disabled" \
+	cc build --system -p machine -I "$s/ica.pem" -o "$T/b2.pem" "$s/leaf.pem"
+expect_eq "$(chain_of "$T/b2.pem")" "$L $I $X " "build --system: the cross-sign once the twin is disabled"
+
+expect_rc 0 "explain --system -p machine: twin disabled" \
+	cc explain --system -p machine -I "$s/ica.pem" "$s/leaf.pem"
+expect_grep "Issuing CA 1 \+ New Root CA \(to the self-signed Old Root CA\)" "$T/out" "explain --system: serves the cross-sign to the old root, in words"
+expect_rc 0 "store --system enable" cc store --system enable "$(sha1 "$s/new.pem")"
+expect_rc 0 "store --system show after enable" cc store --system show "Twin root"
+expect_grep "purposes: +enabled" "$T/out" "enable survives a reopen (property removed)"
+expect_rc 0 "build --system: twin enabled again" \
+	cc build --system -p machine -I "$s/ica.pem" -o "$T/b3.pem" "$s/leaf.pem"
+expect_eq "$(chain_of "$T/b3.pem")" "$L $I " "build --system: the short chain again"
+
+expect_rc 0 "store --system remove: by SHA-1 thumbprint" cc store --system remove "$(sha1 "$s/new.pem")"
+expect_rc 1 "store --system show: removed is gone after a reopen" cc store --system show "Twin root"
+expect_rc 0 "build --system after remove" \
+	cc build --system -p machine -I "$s/ica.pem" -o "$T/b4.pem" "$s/leaf.pem"
+expect_eq "$(chain_of "$T/b4.pem")" "$L $I $X " "build --system: the cross-sign once the twin is removed"
+
+# The real Sectigo R46 cross-sign into CA, and out again.
+R=$DATA/real-certs
+expect_rc 0 "store --system import: the real R46 cross-sign" \
+	cc store --system import "$R/sectigo-r46-cross-by-usertrust-rsa.pem"
+expect_grep "imported into CA: Sectigo Public Server Authentication Root R46" "$T/out" "real cross-sign: into CA"
+xs=$(sha1 "$R/sectigo-r46-cross-by-usertrust-rsa.pem")
+expect_rc 0 "store --system show: the real cross-sign" cc store --system show "$xs"
+expect_grep "issuer: +CN=USERTrust RSA Certification Authority" "$T/out" "real cross-sign: issued by USERTrust"
+expect_rc 0 "store --system remove: the real cross-sign" cc store --system remove "$xs"
+expect_rc 1 "real cross-sign: gone after a reopen" cc store --system show "$xs"
+expect_rc 1 "store --system: nothing matches -> exit 1" cc store --system show "CN=No Such CA"
+
+# import-pfx --system: key + certificate into My with its friendly name.
+printf 'pfx-secret\n' >"$T/spw"
+openssl pkcs12 -export -in "$s/leaf.pem" -inkey "$s/leaf.key" -certfile "$s/ica.pem" \
+	-name "ignored by wine" -passout file:"$T/spw" -out "$T/s.pfx" 2>/dev/null
+expect_rc 0 "import-pfx --system" cc import-pfx --system --name "www 2026" --password-file "$T/spw" "$T/s.pfx"
+expect_grep "imported into My: www.example.test \(with its private key\)" "$T/out" "import-pfx --system: leaf + key into My"
+expect_grep "imported into CA: Issuing CA 1" "$T/out" "import-pfx --system: the CA into CA"
+expect_rc 0 "store --system show: the personal certificate by friendly name" cc store --system show "www 2026"
+expect_grep "private key: yes" "$T/out" "My: the key is associated"
+printf 'wrong\n' >"$T/spw-bad"
+expect_rc 2 "import-pfx --system: wrong password -> exit 2" \
+	cc import-pfx --system --password-file "$T/spw-bad" "$T/s.pfx"
+
+# export from My: the PFX holds key, leaf and the chain the machine trusts
+# (old root only now: through the cross-sign).
+expect_rc 0 "export --system: from My by friendly name" \
+	cc export "www 2026" --system -p machine --password-file "$T/spw" -o "$T/my.pfx"
+openssl pkcs12 -in "$T/my.pfx" -passin file:"$T/spw" -nokeys -out "$T/my.pem" 2>/dev/null &&
+	ok "export --system: Linux openssl opens the PFX" || bad "export --system: openssl cannot read it"
+expect_eq "$(fps "$T/my.pem" | sort | tr '\n' ' ')" "$(printf '%s\n' "$L" "$I" "$X" | sort | tr '\n' ' ')" \
+	"export --system: leaf, issuing CA and the cross-sign (the whole chosen path)"
+openssl pkcs12 -in "$T/my.pfx" -passin file:"$T/spw" -nocerts -nodes 2>/dev/null | openssl pkey -pubout >"$T/my.pub" 2>/dev/null
+openssl pkey -in "$s/leaf.key" -pubout >"$T/leaf.pub"
+cmp -s "$T/my.pub" "$T/leaf.pub" && ok "export --system: the key Windows held is the leaf's" || bad "export --system: key differs"
+expect_rc 0 "store --system export = export --system" \
+	cc store --system export "www 2026" -p machine --password-file "$T/spw" -o "$T/my2.pfx"
+openssl pkcs12 -in "$T/my2.pfx" -passin file:"$T/spw" -info -nokeys -noout 2>"$T/e" && grep -q "friendlyName: www 2026" <(openssl pkcs12 -in "$T/my2.pfx" -passin file:"$T/spw" -nokeys 2>/dev/null) &&
+	ok "store --system export: the PFX carries the friendly name" || bad "store --system export: friendly name"
