@@ -78,12 +78,27 @@ static uint64_t get(rd_t *r, unsigned n)
 	return v;
 }
 
+/* A file's modification time; Windows' struct stat has whole seconds only. */
+static void mtime_of(const struct stat *st, uint64_t *sec, uint64_t *nsec)
+{
+#ifdef _WIN32
+	*sec = (uint64_t)st->st_mtime;
+	*nsec = 0;
+#else
+	*sec = (uint64_t)st->st_mtim.tv_sec;
+	*nsec = (uint64_t)st->st_mtim.tv_nsec;
+#endif
+}
+
 static int same_stat(const char *path, uint64_t size, uint64_t sec, uint64_t nsec)
 {
 	struct stat st;
+	uint64_t s, ns;
 
-	return !stat(path, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size &&
-	       (uint64_t)st.st_mtim.tv_sec == sec && (uint64_t)st.st_mtim.tv_nsec == nsec;
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size)
+		return 0;
+	mtime_of(&st, &s, &ns);
+	return s == sec && ns == nsec;
 }
 
 static int parse(cc_pidx_t *ix)
@@ -236,6 +251,7 @@ static int put_file(bytes_t *b, const char *dir, const char *name,
 	char path[1400];
 	cc_pool_t *pool = cc_profiles_pool(ps);
 	struct stat st;
+	uint64_t sec, nsec;
 	uint32_t n = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -244,8 +260,9 @@ static int put_file(bytes_t *b, const char *dir, const char *name,
 	put(b, strlen(name), 4);
 	append(b, name, strlen(name));
 	put(b, (uint64_t)st.st_size, 8);
-	put(b, (uint64_t)st.st_mtim.tv_sec, 8);
-	put(b, (uint64_t)st.st_mtim.tv_nsec, 8);
+	mtime_of(&st, &sec, &nsec);
+	put(b, sec, 8);
+	put(b, nsec, 8);
 	for (size_t k = 0; prof >= 0 && k < cc_pool_count(pool); k++)
 		n += (uint32_t)cc_profile_has_anchor(ps, (size_t)prof, cc_pool_get(pool, k));
 	put(b, n, 4);

@@ -299,3 +299,22 @@ void (*cc_win_signal(int sig, void (*fn)(int)))(int)
 		return SIG_DFL; /* no SIGPIPE: a closed peer is an error return */
 	return signal(sig, fn);
 }
+
+int cc_win_sigaction(int sig, const struct sigaction *sa, struct sigaction *old)
+{
+	void (*prev)(int);
+
+	if (!sa) { /* a query: set and put back */
+		prev = signal(sig, SIG_DFL);
+		signal(sig, prev);
+	} else {
+		prev = signal(sig, sa->sa_handler);
+	}
+	if (prev == SIG_ERR)
+		return -1;
+	if (old) {
+		memset(old, 0, sizeof(*old));
+		old->sa_handler = prev;
+	}
+	return 0;
+}

@@ -85,6 +85,24 @@ int cc_win_connect(int fd, const struct sockaddr *a, int len);
 int cc_win_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 void (*cc_win_signal(int sig, void (*fn)(int)))(int);
 
+/* sigaction over the C runtime's signal(): only sa_handler is honoured
+ * (Windows delivers SIGINT/SIGTERM on a thread of its own; there are no
+ * masks and no SA_RESTART to choose). */
+typedef int sigset_t;
+struct sigaction {
+	void (*sa_handler)(int);
+	sigset_t sa_mask;
+	int sa_flags;
+};
+#define sigemptyset(set) cc_win_sigemptyset(set)
+static inline int cc_win_sigemptyset(sigset_t *set)
+{
+	*set = 0;
+	return 0;
+}
+int cc_win_sigaction(int sig, const struct sigaction *sa, struct sigaction *old);
+#define sigaction(sig, sa, old) cc_win_sigaction((sig), (sa), (old))
+
 #define flock cc_win_flock
 #define fsync cc_win_fsync
 #define fchmod cc_win_fchmod

@@ -17,3 +17,13 @@ int cc_deploy_run(const char *const *argv, const char *what, cc_buf_t *out,
 		      "build (nginx, haproxy and apache deployment is Linux only)",
 		      what ? what : "deploy");
 }
+
+/* reload is not in the Windows build: whether nginx/haproxy runs cannot be
+ * told here (-1, as for a custom reload command). */
+int cc_deploy_running(const cc_deploy_t *d, char *why, size_t n)
+{
+	(void)d;
+	if (why && n)
+		snprintf(why, n, "not available in the Windows build");
+	return -1;
+}

@@ -7,19 +7,24 @@
 WIN_CC    ?= x86_64-w64-mingw32-gcc
 WBUILD    := $(BUILD)/win
 WIN_EXE   := $(WBUILD)/certchain.exe
-# POSIX-only: running nginx/haproxy/apache (replaced by src/win/deploy_run_win.c).
-WIN_SKIP  := src/lib/deploy_run.c
+# POSIX-only: running nginx/haproxy/apache and reading their pid files
+# (replaced by src/win/deploy_run_win.c);
+# c-ares name resolution (no mingw build in Debian: src/win/resolve_win.c).
+WIN_SKIP  := src/lib/deploy_run.c src/lib/deploy_alive.c src/lib/resolve.c
 WIN_SRC   := $(filter-out $(WIN_SKIP),$(LIB_SRC)) $(CLI_SRC) $(sort $(wildcard src/win/*.c))
 WIN_OBJ   := $(WIN_SRC:%.c=$(WBUILD)/%.o)
 # Read when a recipe runs, after $(WBUILD)/openssl.prefix exists.
 WIN_OSSL   = $(shell cat $(WBUILD)/openssl.prefix)
+# jansson (fleet records) built the same way, from Debian's source package.
+WIN_JANS   = $(shell cat $(WBUILD)/jansson.prefix)
 WIN_CFLAGS = -std=c11 -D_GNU_SOURCE -D__USE_MINGW_ANSI_STDIO=1 \
              -D_POSIX_THREAD_SAFE_FUNCTIONS=200112L -O2 -Wall -Wextra \
              -Wno-unused-parameter -Wno-format -Wno-format-truncation \
              -Isrc/win/include -Isrc/win -Iinclude -Isrc/lib -Isrc/cli \
-             -I$(WIN_OSSL)/include -include src/win/compat.h \
+             -I$(WIN_OSSL)/include -I$(WIN_JANS)/include -include src/win/compat.h \
              -DCC_DATADIR='"C:/Program Files/certchain"'
 WIN_LIBS   = $(WIN_OSSL)/lib/libssl.a $(WIN_OSSL)/lib/libcrypto.a \
+             $(WIN_JANS)/lib/libjansson.a \
              -lwinhttp -lcrypt32 -lws2_32 -luser32 -ladvapi32
 # Windows-side e2e tests run when the cross compiler and wine are present.
 WIN_READY := $(shell command -v $(WIN_CC) >/dev/null 2>&1 && \
@@ -32,8 +37,12 @@ $(WBUILD)/openssl.prefix: scripts/build-openssl-mingw
 	@mkdir -p $(WBUILD)
 	bash scripts/build-openssl-mingw >$@.tmp && mv $@.tmp $@
 
+$(WBUILD)/jansson.prefix: scripts/build-jansson-mingw
+	@mkdir -p $(WBUILD)
+	bash scripts/build-jansson-mingw >$@.tmp && mv $@.tmp $@
+
 $(WBUILD)/%.o: %.c include/certchain.h $(wildcard src/lib/*.h src/cli/*.h src/win/*.h) \
-               | $(WBUILD)/openssl.prefix
+               | $(WBUILD)/openssl.prefix $(WBUILD)/jansson.prefix
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) $(if $(filter src/cli/main.c,$<),-Dmain=cc_posix_main) -c -o $@ $<
 
