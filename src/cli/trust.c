@@ -247,19 +247,26 @@ static int loses(const cc_verdicts_t *a, const cc_verdicts_t *alt, size_t p)
 	return !alt->v[p].trusted && a->v[p].trusted;
 }
 
-/* The profiles that trust a but not alt, grouped by alt's reason so each
- * reason is said once: "A, B and 2 more: why; C: why". */
-static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
-		   const cc_verdicts_t *alt)
+static int untrusted(const cc_verdicts_t *a, const cc_verdicts_t *alt, size_t p)
+{
+	(void)a;
+	return !alt->v[p].trusted;
+}
+
+/* The profiles pick() selects, grouped by alt's reason so each reason is
+ * said once: "A, B and 2 more: why; C: why". */
+static void grouped(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
+		    const cc_verdicts_t *alt,
+		    int (*pick)(const cc_verdicts_t *, const cc_verdicts_t *, size_t))
 {
 	size_t groups = 0, more = 0;
 
 	for (size_t p = 0; p < alt->n; p++) {
 		size_t k = 0, n = 0, q;
-		if (!loses(a, alt, p))
+		if (!pick(a, alt, p))
 			continue;
 		for (q = 0; q < p; q++)
-			if (loses(a, alt, q) && !strcmp(alt->v[q].reason, alt->v[p].reason))
+			if (pick(a, alt, q) && !strcmp(alt->v[q].reason, alt->v[p].reason))
 				break;
 		if (q < p)
 			continue; /* said with its group */
@@ -269,7 +276,7 @@ static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
 		}
 		cc_buf_printf(b, "%s", groups > 1 ? "; " : "");
 		for (q = p; q < alt->n; q++) {
-			if (!loses(a, alt, q) || strcmp(alt->v[q].reason, alt->v[p].reason))
+			if (!pick(a, alt, q) || strcmp(alt->v[q].reason, alt->v[p].reason))
 				continue;
 			if (n++ < EXPLAIN_MAX_NAMED)
 				cc_buf_printf(b, "%s%s", k++ ? ", " : "", cc_profile_name(ps, q));
@@ -280,6 +287,13 @@ static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
 	}
 	if (more)
 		cc_buf_printf(b, "; and %zu more reason%s", more, more == 1 ? "" : "s");
+}
+
+/* The profiles that trust a but not alt, grouped by alt's reason. */
+static void losses(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *a,
+		   const cc_verdicts_t *alt)
+{
+	grouped(b, ps, a, alt, loses);
 }
 
 /* " (the path through the cross-sign to X)" style note: the anchor the row's
@@ -329,11 +343,13 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		      best->verdicts.ntrusted, best->verdicts.n,
 		      100.0 * best->verdicts.score);
 	cli_groups_text(b, ps, &best->verdicts, "  ");
-	for (size_t p = 0; p < best->verdicts.n; p++)
-		if (!best->verdicts.v[p].trusted)
-			cc_buf_printf(b, "  even so, %s does not trust it: %s\n",
-				      cc_profile_name(ps, p),
-				      best->verdicts.v[p].reason);
+	if (best->verdicts.ntrusted < best->verdicts.n) {
+		/* one line, each reason once: eleven 2017 stores without ISRG
+		 * Root X1 are one fact, not eleven */
+		cc_buf_printf(b, "  even so, not trusted by ");
+		grouped(b, ps, NULL, &best->verdicts, untrusted);
+		cc_buf_printf(b, "\n");
+	}
 	for (size_t i = 1; i < m->n && i <= EXPLAIN_MAX_ALTERNATIVES; i++) {
 		const cc_matrix_row_t *r = &m->v[i];
 		cc_buf_printf(b, "serving %s",
