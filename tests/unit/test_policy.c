@@ -241,6 +241,15 @@ static const tcase_t cases[] = {
 	  0, 0, 0, LEGACY, NULL, NULL },
 	{ "empty-issuer", 1, "", 0, 0, 1, LEGACY, NULL, "empty-subject" },
 	{ "san-not-critical", 0, "", 0, 0, 1, LEGACY, NULL, NULL },
+	/* a CA certificate with a pathLenConstraint must be allowed to sign
+	 * certificates (RFC 5280 4.2.1.9); with keyCertSign it is fine */
+	{ "pathlen-without-certsign", 0, "basicConstraints=critical,CA:TRUE,pathlen:0\n"
+		"keyUsage=critical,digitalSignature,cRLSign\nsubjectKeyIdentifier=hash\n"
+		"authorityKeyIdentifier=keyid:always\n", 0, 0, 0, LEGACY, NULL, NULL },
+	{ NULL, 0, "basicConstraints=critical,CA:TRUE,pathlen:0\n"
+		   "keyUsage=critical,digitalSignature,keyCertSign,cRLSign\n"
+		   "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n",
+	  0, 0, 0, ALL, NULL, NULL },
 	{ "weak-key", 0, "", K_P192, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "weak-key", 1, "", K_RSA1024, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "bad-sig-alg", 1, "", 0, MD_SHA1, 0, STRICT | LEGACY, NULL, NULL },
