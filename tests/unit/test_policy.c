@@ -250,6 +250,9 @@ static const tcase_t cases[] = {
 		   "keyUsage=critical,digitalSignature,keyCertSign,cRLSign\n"
 		   "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n",
 	  0, 0, 0, ALL, NULL, NULL },
+	/* RFC 5280 4.2.1.6: a subjectAltName holds at least one name */
+	{ "empty-san", 0, LEAF_BASE "extendedKeyUsage=serverAuth\nsubjectAltName=DER:30:00\n",
+	  0, 0, 0, LEGACY, NULL, NULL },
 	{ "weak-key", 0, "", K_P192, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "weak-key", 1, "", K_RSA1024, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "bad-sig-alg", 1, "", 0, MD_SHA1, 0, STRICT | LEGACY, NULL, NULL },
