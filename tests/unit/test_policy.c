@@ -118,7 +118,8 @@ static void empty_nc(X509 *x)
 }
 
 /* ext: "name=value" lines (X509V3 config syntax), plus the pseudo lines
- * "rawAKI" and "emptyNC"; NULL makes a v1 certificate without extensions. */
+ * "rawAKI", "emptyNC", "longSerial" and "v1" (version 1 whatever the
+ * extensions); NULL makes a v1 certificate without extensions. */
 static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 		const char *ext, int md)
 {
@@ -155,6 +156,10 @@ static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 		X509_EXTENSION *e;
 		if (!strcmp(line, "rawAKI")) {
 			raw_aki(x, iss ? iss : x);
+			continue;
+		}
+		if (!strcmp(line, "v1")) {
+			X509_set_version(x, X509_VERSION_1);
 			continue;
 		}
 		if (!strcmp(line, "emptyNC")) {
@@ -253,6 +258,8 @@ static const tcase_t cases[] = {
 	/* RFC 5280 4.2.1.6: a subjectAltName holds at least one name */
 	{ "empty-san", 0, LEAF_BASE "extendedKeyUsage=serverAuth\nsubjectAltName=DER:30:00\n",
 	  0, 0, 0, LEGACY, NULL, NULL },
+	/* RFC 5280 4.1.2.9: extensions only in a v3 certificate */
+	{ "v1-extensions", 0, LEAF_EXT "v1\n", 0, 0, 0, LEGACY, NULL, NULL },
 	{ "weak-key", 0, "", K_P192, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "weak-key", 1, "", K_RSA1024, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "bad-sig-alg", 1, "", 0, MD_SHA1, 0, STRICT | LEGACY, NULL, NULL },
