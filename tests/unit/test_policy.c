@@ -36,7 +36,8 @@
 		 "subjectAltName=DNS:www.policy.test\n"
 
 /* Keys a case may ask for instead of the default P-256. */
-enum { K_DEFAULT, K_P192, K_P224, K_RSA1024, K_RSA2052, K_DSA, K_P384, K_RSA2048 };
+enum { K_DEFAULT, K_P192, K_P224, K_RSA1024, K_RSA2052, K_DSA, K_P384, K_RSA2048,
+       K_EC_EXPLICIT };
 /* Digests a case may sign with instead of SHA-256. */
 enum { MD_SHA256, MD_SHA1, MD_SHA224 };
 
@@ -64,6 +65,31 @@ static EVP_PKEY *dsa_key(void)
 	return k;
 }
 
+/* A P-256 public key whose SubjectPublicKeyInfo spells out the curve's
+ * parameters instead of naming it (RFC 5480 2.1.1 forbids that in PKIX).
+ * Read back from DER, as a verifier would, so OpenSSL knows it came from
+ * explicit parameters. Public only: the case uses it as a leaf's key. */
+static EVP_PKEY *explicit_key(void)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_PKEY *k = NULL, *pub = NULL;
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int n;
+
+	if (c && EVP_PKEY_keygen_init(c) > 0 &&
+	    EVP_PKEY_CTX_set_group_name(c, "P-256") > 0 &&
+	    EVP_PKEY_CTX_set_ec_param_enc(c, OPENSSL_EC_EXPLICIT_CURVE) > 0 &&
+	    EVP_PKEY_keygen(c, &k) > 0 && (n = i2d_PUBKEY(k, &der)) > 0) {
+		p = der;
+		pub = d2i_PUBKEY(NULL, &p, n);
+	}
+	OPENSSL_free(der);
+	EVP_PKEY_free(k);
+	EVP_PKEY_CTX_free(c);
+	return pub;
+}
+
 static EVP_PKEY *key_of(int kind)
 {
 	static EVP_PKEY *dsa; /* DSA parameters take seconds: made once */
@@ -76,6 +102,7 @@ static EVP_PKEY *key_of(int kind)
 	case K_RSA2052: k = EVP_RSA_gen(2052); break;
 	case K_P384: k = EVP_EC_gen("P-384"); break;
 	case K_RSA2048: k = EVP_RSA_gen(2048); break;
+	case K_EC_EXPLICIT: k = explicit_key(); break;
 	case K_DSA:
 		if (!dsa)
 			dsa = dsa_key();
@@ -260,6 +287,9 @@ static const tcase_t cases[] = {
 	  0, 0, 0, LEGACY, NULL, NULL },
 	/* RFC 5280 4.1.2.9: extensions only in a v3 certificate */
 	{ "v1-extensions", 0, LEAF_EXT "v1\n", 0, 0, 0, LEGACY, NULL, NULL },
+	/* RFC 5480 2.1.1: a PKIX EC key names its curve; OpenSSL 3 refuses
+	 * explicit parameters in any chain longer than one, strict or not */
+	{ "ec-explicit-params", 0, "", K_EC_EXPLICIT, 0, 0, 0, NULL, NULL },
 	{ "weak-key", 0, "", K_P192, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "weak-key", 1, "", K_RSA1024, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "bad-sig-alg", 1, "", 0, MD_SHA1, 0, STRICT | LEGACY, NULL, NULL },
