@@ -491,6 +491,15 @@ static const rejected_t rejected[] = {
 	{ { "sig-alg-mismatch", 1, ICA_EXT "sigAlgNull\n", 0, 0, 0, 0, NULL, NULL },
 	  { X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY,
 	    X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY, X509_V_ERR_CERT_SIGNATURE_FAILURE } },
+	/* a critical authorityKeyIdentifier (RFC 5280 4.2.1.1: MUST NOT):
+	 * OpenSSL handles no critical AKI, so every policy refuses it as an
+	 * unhandled critical extension before any strict check */
+	{ { NULL, 0, "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+		     "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:www.policy.test\n"
+		     "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=critical,keyid:always\n",
+	    0, 0, 0, 0, NULL, NULL },
+	  { X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION,
+	    X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION } },
 };
 
 static void check_rejected(const rejected_t *r)
