@@ -500,6 +500,12 @@ static const rejected_t rejected[] = {
 	    0, 0, 0, 0, NULL, NULL },
 	  { X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION,
 	    X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION } },
+	/* a critical subjectKeyIdentifier (RFC 5280 4.2.1.2: MUST NOT), the
+	 * same: an unhandled critical extension under every policy */
+	{ { NULL, 1, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+		     "subjectKeyIdentifier=critical,hash\nrawAKI\n", 0, 0, 0, 0, NULL, NULL },
+	  { X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION,
+	    X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION } },
 };
 
 static void check_rejected(const rejected_t *r)
