@@ -48,15 +48,17 @@ int cc_policy_parse(const char *s, int *out)
 
 /* ------------------------------------------------ OpenSSL's own checks */
 
-/* The OpenSSL errors that are a policy rule, and the rule's id. */
+/* The OpenSSL errors that are a policy rule, and the rule's id. Not here:
+ * X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL and
+ * X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL, which OpenSSL 3 never raises
+ * (neither extension is among X509_supported_extension's, so a critical one
+ * is an unhandled critical extension, refused by every policy). */
 static const struct {
 	int err;
 	const char *id;
 } ossl_rules[] = {
 	{ X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER, "missing-aki" },
 	{ X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER, "missing-ski" },
-	{ X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL, "aki-critical" },
-	{ X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL, "ski-critical" },
 	{ X509_V_ERR_CA_BCONS_NOT_CRITICAL, "bc-not-critical" },
 	{ X509_V_ERR_INVALID_CA, "not-a-ca" },
 	{ X509_V_ERR_CA_CERT_MISSING_KEY_USAGE, "ca-no-key-usage" },

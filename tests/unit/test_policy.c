@@ -36,7 +36,8 @@
 		 "subjectAltName=DNS:www.policy.test\n"
 
 /* Keys a case may ask for instead of the default P-256. */
-enum { K_DEFAULT, K_P192, K_P224, K_RSA1024, K_RSA2052, K_DSA, K_P384, K_RSA2048 };
+enum { K_DEFAULT, K_P192, K_P224, K_RSA1024, K_RSA2052, K_DSA, K_P384, K_RSA2048,
+       K_EC_EXPLICIT };
 /* Digests a case may sign with instead of SHA-256. */
 enum { MD_SHA256, MD_SHA1, MD_SHA224 };
 
@@ -64,6 +65,31 @@ static EVP_PKEY *dsa_key(void)
 	return k;
 }
 
+/* A P-256 public key whose SubjectPublicKeyInfo spells out the curve's
+ * parameters instead of naming it (RFC 5480 2.1.1 forbids that in PKIX).
+ * Read back from DER, as a verifier would, so OpenSSL knows it came from
+ * explicit parameters. Public only: the case uses it as a leaf's key. */
+static EVP_PKEY *explicit_key(void)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_PKEY *k = NULL, *pub = NULL;
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int n;
+
+	if (c && EVP_PKEY_keygen_init(c) > 0 &&
+	    EVP_PKEY_CTX_set_group_name(c, "P-256") > 0 &&
+	    EVP_PKEY_CTX_set_ec_param_enc(c, OPENSSL_EC_EXPLICIT_CURVE) > 0 &&
+	    EVP_PKEY_keygen(c, &k) > 0 && (n = i2d_PUBKEY(k, &der)) > 0) {
+		p = der;
+		pub = d2i_PUBKEY(NULL, &p, n);
+	}
+	OPENSSL_free(der);
+	EVP_PKEY_free(k);
+	EVP_PKEY_CTX_free(c);
+	return pub;
+}
+
 static EVP_PKEY *key_of(int kind)
 {
 	static EVP_PKEY *dsa; /* DSA parameters take seconds: made once */
@@ -76,6 +102,7 @@ static EVP_PKEY *key_of(int kind)
 	case K_RSA2052: k = EVP_RSA_gen(2052); break;
 	case K_P384: k = EVP_EC_gen("P-384"); break;
 	case K_RSA2048: k = EVP_RSA_gen(2048); break;
+	case K_EC_EXPLICIT: k = explicit_key(); break;
 	case K_DSA:
 		if (!dsa)
 			dsa = dsa_key();
@@ -117,8 +144,39 @@ static void empty_nc(X509 *x)
 	NAME_CONSTRAINTS_free(nc);
 }
 
+/* The TBS signature field of a signed x given an explicit NULL parameter
+ * (ECDSA takes none), and x signed again by ik over that TBS, so the
+ * signature verifies. Unless both, the outer signatureAlgorithm keeps its
+ * absent parameter and the two fields differ (RFC 5280 4.1.1.2 wants them
+ * identical). */
+static void sig_alg_null(X509 *x, EVP_PKEY *ik, int both)
+{
+	const X509_ALGOR *a = X509_get0_tbs_sigalg(x), *outer;
+	const ASN1_BIT_STRING *sig;
+	EVP_MD_CTX *mc = EVP_MD_CTX_new();
+	unsigned char *tbs = NULL, s[256];
+	size_t sn = sizeof(s);
+	int n;
+
+	X509_get0_signature(&sig, &outer, x);
+	if (both && !X509_ALGOR_set0((X509_ALGOR *)outer, OBJ_nid2obj(NID_ecdsa_with_SHA256),
+				     V_ASN1_NULL, NULL))
+		die("signature algorithm");
+	if (!mc || !X509_ALGOR_set0((X509_ALGOR *)a, OBJ_nid2obj(NID_ecdsa_with_SHA256),
+				    V_ASN1_NULL, NULL) ||
+	    (n = i2d_re_X509_tbs(x, &tbs)) <= 0 ||
+	    EVP_DigestSignInit(mc, NULL, EVP_sha256(), NULL, ik) <= 0 ||
+	    EVP_DigestSign(mc, s, &sn, tbs, (size_t)n) <= 0 ||
+	    !ASN1_BIT_STRING_set((ASN1_BIT_STRING *)sig, s, (int)sn))
+		die("signature algorithm");
+	OPENSSL_free(tbs);
+	EVP_MD_CTX_free(mc);
+}
+
 /* ext: "name=value" lines (X509V3 config syntax), plus the pseudo lines
- * "rawAKI" and "emptyNC"; NULL makes a v1 certificate without extensions. */
+ * "rawAKI", "emptyNC", "longSerial", "v1" (version 1 whatever the
+ * extensions), "sigAlgNull" and "sigAlgNullBoth" (sig_alg_null after
+ * signing); NULL makes a v1 certificate without extensions. */
 static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 		const char *ext, int md)
 {
@@ -127,6 +185,7 @@ static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 	unsigned char serial[8];
 	BIGNUM *bn;
 	char buf[1024], *line, *save = NULL;
+	int null_sig_param = 0;
 	const EVP_MD *d = md == MD_SHA1 ? EVP_sha1() : md == MD_SHA224 ? EVP_sha224()
 							 : EVP_sha256();
 
@@ -157,6 +216,14 @@ static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 			raw_aki(x, iss ? iss : x);
 			continue;
 		}
+		if (!strcmp(line, "v1")) {
+			X509_set_version(x, X509_VERSION_1);
+			continue;
+		}
+		if (!strncmp(line, "sigAlgNull", 10)) {
+			null_sig_param = strcmp(line, "sigAlgNullBoth") ? 1 : 2;
+			continue;
+		}
 		if (!strcmp(line, "emptyNC")) {
 			empty_nc(x);
 			continue;
@@ -181,6 +248,8 @@ static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 	if (!X509_sign(x, ik ? ik : k, EVP_PKEY_is_a(ik ? ik : k, "DSA") && md == MD_SHA256
 					   ? EVP_sha256() : d))
 		die("X509_sign");
+	if (null_sig_param)
+		sig_alg_null(x, ik ? ik : k, null_sig_param == 2);
 	return x;
 }
 
@@ -241,6 +310,26 @@ static const tcase_t cases[] = {
 	  0, 0, 0, LEGACY, NULL, NULL },
 	{ "empty-issuer", 1, "", 0, 0, 1, LEGACY, NULL, "empty-subject" },
 	{ "san-not-critical", 0, "", 0, 0, 1, LEGACY, NULL, NULL },
+	/* a CA certificate with a pathLenConstraint must be allowed to sign
+	 * certificates (RFC 5280 4.2.1.9); with keyCertSign it is fine */
+	{ "pathlen-without-certsign", 0, "basicConstraints=critical,CA:TRUE,pathlen:0\n"
+		"keyUsage=critical,digitalSignature,cRLSign\nsubjectKeyIdentifier=hash\n"
+		"authorityKeyIdentifier=keyid:always\n", 0, 0, 0, LEGACY, NULL, NULL },
+	{ NULL, 0, "basicConstraints=critical,CA:TRUE,pathlen:0\n"
+		   "keyUsage=critical,digitalSignature,keyCertSign,cRLSign\n"
+		   "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n",
+	  0, 0, 0, ALL, NULL, NULL },
+	/* RFC 5280 4.2.1.6: a subjectAltName holds at least one name */
+	{ "empty-san", 0, LEAF_BASE "extendedKeyUsage=serverAuth\nsubjectAltName=DER:30:00\n",
+	  0, 0, 0, LEGACY, NULL, NULL },
+	/* the same NULL parameter in both signature algorithm fields: they
+	 * agree, so no sig-alg-mismatch (its failing case: rejected[]) */
+	{ NULL, 1, ICA_EXT "sigAlgNullBoth\n", 0, 0, 0, ALL, NULL, NULL },
+	/* RFC 5280 4.1.2.9: extensions only in a v3 certificate */
+	{ "v1-extensions", 0, LEAF_EXT "v1\n", 0, 0, 0, LEGACY, NULL, NULL },
+	/* RFC 5480 2.1.1: a PKIX EC key names its curve; OpenSSL 3 refuses
+	 * explicit parameters in any chain longer than one, strict or not */
+	{ "ec-explicit-params", 0, "", K_EC_EXPLICIT, 0, 0, 0, NULL, NULL },
 	{ "weak-key", 0, "", K_P192, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "weak-key", 1, "", K_RSA1024, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "bad-sig-alg", 1, "", 0, MD_SHA1, 0, STRICT | LEGACY, NULL, NULL },
@@ -387,6 +476,75 @@ static void check_case(const tcase_t *c)
 	unmake(&ch);
 }
 
+/* Chains every policy rejects, with the OpenSSL error each policy
+ * (webpki, rfc5280, legacy) gives first: the reason names that error's rule,
+ * or no rule when the error is not one. */
+typedef struct rejected {
+	tcase_t c;
+	int err[3];
+} rejected_t;
+
+static const rejected_t rejected[] = {
+	/* RFC 5280 4.1.1.2: the strict policies compare the two signature
+	 * algorithm fields before any signature; X509_verify refuses such a
+	 * certificate too, so legacy reports a signature failure */
+	{ { "sig-alg-mismatch", 1, ICA_EXT "sigAlgNull\n", 0, 0, 0, 0, NULL, NULL },
+	  { X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY,
+	    X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY, X509_V_ERR_CERT_SIGNATURE_FAILURE } },
+	/* a critical authorityKeyIdentifier (RFC 5280 4.2.1.1: MUST NOT):
+	 * OpenSSL handles no critical AKI, so every policy refuses it as an
+	 * unhandled critical extension before any strict check */
+	{ { NULL, 0, "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+		     "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:www.policy.test\n"
+		     "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=critical,keyid:always\n",
+	    0, 0, 0, 0, NULL, NULL },
+	  { X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION,
+	    X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION } },
+	/* a critical subjectKeyIdentifier (RFC 5280 4.2.1.2: MUST NOT), the
+	 * same: an unhandled critical extension under every policy */
+	{ { NULL, 1, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+		     "subjectKeyIdentifier=critical,hash\nrawAKI\n", 0, 0, 0, 0, NULL, NULL },
+	  { X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION,
+	    X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION } },
+};
+
+static void check_rejected(const rejected_t *r)
+{
+	chain_t ch;
+	cc_error_t e;
+
+	make(&r->c, &ch);
+	for (int pol = CC_POLICY_WEBPKI; pol <= CC_POLICY_LEGACY; pol++) {
+		cc_build_opts_t o = { .policy = pol };
+		cc_findings_t f = { 0 };
+		const char *rule = cc_policy_rule_of(r->err[pol]);
+		assert_int_equal(cc_path_validate(&ch.path, &o, &e), 0);
+		if (ch.path.valid || ch.path.verify_error != r->err[pol])
+			fail_msg("case %s, policy %s: valid %d, error %d, wanted %d (%s)",
+				 r->c.rule ? r->c.rule : "unruled", cc_policy_name(pol),
+				 ch.path.valid, ch.path.verify_error, r->err[pol],
+				 ch.path.reason);
+		assert_int_equal(ch.path.error_depth, r->c.who);
+		assert_int_equal(cc_policy_findings(&ch.path.certs, 1, &ch.path.certs,
+						    &o, &f, &e), 0);
+		if (rule) {
+			assert_non_null(ch.path.rule);
+			assert_string_equal(ch.path.rule, rule);
+			assert_true(has(&f, rule));
+		} else {
+			assert_null(ch.path.rule);
+		}
+		cc_findings_clear(&f);
+	}
+	unmake(&ch);
+}
+
+static void rejected_everywhere(void **state)
+{
+	for (size_t i = 0; i < sizeof(rejected) / sizeof(rejected[0]); i++)
+		check_rejected(&rejected[i]);
+}
+
 static void every_rule(void **state)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -497,6 +655,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_and_parse),
 		cmocka_unit_test(every_rule),
+		cmocka_unit_test(rejected_everywhere),
 		cmocka_unit_test(wildcard_alone_in_its_label),
 		cmocka_unit_test(profile_policies),
 	};
