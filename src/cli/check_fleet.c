@@ -527,8 +527,12 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 	} else if (prepare(f, &k) || open_list(&r, f->targets)) {
 		k.worst = EXIT_USAGE;
 	} else {
+		/* scan() and finish_scan() raise k.worst themselves: call them
+		 * before reading it (argument order is unspecified in C). */
+		int rc;
 		catch_signals(old);
-		k.worst = worse(k.worst, scan(o, &k, &r, slots, nslots));
+		rc = scan(o, &k, &r, slots, nslots);
+		k.worst = worse(k.worst, rc);
 		restore_signals(old);
 		if (stop_sig)
 			goto out;
@@ -537,7 +541,8 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 					"[CONNECT-ADDR] per line)\n", f->targets);
 			k.worst = EXIT_USAGE;
 		}
-		k.worst = worse(k.worst, finish_scan(f, &k));
+		rc = finish_scan(f, &k);
+		k.worst = worse(k.worst, rc);
 	}
 out:
 	close_list(&r);

@@ -26,6 +26,18 @@ struct cc_resolver {
 
 static int lib_ok;
 
+/* ares_getsock()'s bit mask, read with unsigned shifts: c-ares's own
+ * ARES_GETSOCK_WRITABLE shifts an int 1 by up to 31 places (undefined). */
+static int readable(int bits, int i)
+{
+	return ((unsigned)bits >> i) & 1u;
+}
+
+static int writable(int bits, int i)
+{
+	return ((unsigned)bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+}
+
 static void lib_init(void)
 {
 	lib_ok = ares_library_init(ARES_LIB_INIT_ALL) == ARES_SUCCESS;
@@ -131,10 +143,10 @@ int cc_resolver_fd(cc_resolver_t *r, short *events, int *timeout_ms)
 		*timeout_ms = (int)(t->tv_sec * 1000 + (t->tv_usec + 999) / 1000);
 	bits = ares_getsock(r->ch, s, ARES_GETSOCK_MAXNUM);
 	for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-		if (!ARES_GETSOCK_READABLE(bits, i) && !ARES_GETSOCK_WRITABLE(bits, i))
+		if (!readable(bits, i) && !writable(bits, i))
 			continue;
-		*events = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-				  (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+		*events = (short)((readable(bits, i) ? POLLIN : 0) |
+				  (writable(bits, i) ? POLLOUT : 0));
 		return s[i];
 	}
 	return -1;
@@ -155,7 +167,7 @@ void cc_resolver_step(cc_resolver_t *r, short revents)
 	}
 	bits = ares_getsock(r->ch, s, ARES_GETSOCK_MAXNUM);
 	for (int i = 0; i < ARES_GETSOCK_MAXNUM && !r->done; i++) {
-		int rd = ARES_GETSOCK_READABLE(bits, i), wr = ARES_GETSOCK_WRITABLE(bits, i);
+		int rd = readable(bits, i), wr = writable(bits, i);
 		if (rd || wr)
 			ares_process_fd(r->ch, rd ? s[i] : ARES_SOCKET_BAD,
 					wr ? s[i] : ARES_SOCKET_BAD);
