@@ -193,14 +193,12 @@ static void pool_add_copy(void **state)
 
 static int setup(void **state)
 {
-	return mkdtemp(dir) ? 0 : -1;
+	return tp_dir_make(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tp_dir_remove(dir);
 }
 
 int main(void)

@@ -338,14 +338,12 @@ static void ubiquity_prefers_the_cross_sign(void **state)
 
 static int setup(void **state)
 {
-	return mkdtemp(dir) ? 0 : -1;
+	return tp_dir_make(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tp_dir_remove(dir);
 }
 
 int main(void)

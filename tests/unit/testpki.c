@@ -110,3 +110,16 @@ char *tp_pem(X509 *x)
 	BIO_free(b);
 	return out;
 }
+
+int tp_dir_make(char *dir)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+int tp_dir_remove(const char *dir)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}

@@ -32,4 +32,11 @@ cc_cert_t *tp_add(cc_pool_t *pool, X509 *x);
 /* x as PEM text (caller frees with free()). */
 char *tp_pem(X509 *x);
 
+/* A cmocka group's scratch directory: tp_dir_make() turns the template dir
+ * ("/tmp/NAME.XXXXXX", changed in place) into a new directory and
+ * tp_dir_remove() deletes it with its contents. Both return 0 or -1, as
+ * cmocka's group setup and teardown expect. */
+int tp_dir_make(char *dir);
+int tp_dir_remove(const char *dir);
+
 #endif
