@@ -718,15 +718,6 @@ int cc_twin_note(cc_profiles_t *profs, const cc_matrix_t *m, size_t row,
 		 cc_buf_t *out);
 
 /**
- * cc_twin_note() for the chain cc_chain_choose() picks with the same
- * arguments (export, bind): builds and ranks again. Returns 1 when a line
- * was written, 0 when none, or a negative code.
- */
-int cc_chain_twin_note(const cc_build_opts_t *opts, cc_cert_t *leaf,
-		       cc_pool_t *untrusted, cc_pool_t *anchors, cc_profiles_t *profs,
-		       cc_buf_t *out, cc_error_t *err);
-
-/**
  * Describes a served chain in plain words into buf: "Leaf CN + ICA CN + R46
  * CN cross-signed by USERTrust CN". A certificate is called a cross-sign when
  * its subject and key also belong to a self-signed certificate of profs'
@@ -1053,6 +1044,17 @@ int cc_key_matches(cc_cert_t *c, EVP_PKEY *key);
 int cc_chain_choose(const cc_build_opts_t *opts, cc_cert_t *leaf,
 		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_profiles_t *profs,
 		    cc_certlist_t *out, cc_error_t *err);
+
+/**
+ * cc_chain_choose(), and with profs, when the chosen chain leaves out a
+ * cross-signed twin of one of its certificates, appends cc_twin_note()'s
+ * line to note (from the same build and ranking; nothing when there is no
+ * twin or no profs). note may be NULL. export and bind print it.
+ */
+int cc_chain_choose_noted(const cc_build_opts_t *opts, cc_cert_t *leaf,
+			  cc_pool_t *untrusted, cc_pool_t *anchors,
+			  cc_profiles_t *profs, cc_certlist_t *out, cc_buf_t *note,
+			  cc_error_t *err);
 
 /** Writes "RSA 2048", "EC P-256", "Ed25519", ... for a key into buf. Returns buf. */
 char *cc_key_desc(const EVP_PKEY *k, char *buf, size_t n);

@@ -37,10 +37,10 @@ int cli_fail(const cc_error_t *err);
  * Returns EXIT_PROBLEM. */
 int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
 		 cc_pool_t *anchors, const cc_error_t *err);
-/* no_chain.c: one line on stderr ("certchain CMD: note: ...") when the chain
- * cc_chain_choose picks leaves out a cross-signed twin (cc_chain_twin_note). */
-void cli_twin_note(const char *cmd, const cc_build_opts_t *bo, cc_cert_t *leaf,
-		   cc_pool_t *pool, cc_pool_t *anchors, cc_profiles_t *profs);
+/* no_chain.c: one line on stderr ("certchain CMD: note: ...") when note (from
+ * cc_chain_choose_noted: the chosen chain leaves out a cross-signed twin) is
+ * not empty. */
+void cli_twin_note(const char *cmd, const cc_buf_t *note);
 /* no_chain.c: parses --horizon DAYS (1..36500) into *days; EXIT_USAGE. */
 int cli_horizon(const char *cmd, const char *arg, int *days);
 /* Prints "certchain CMD: MSG" and a hint to run --help; returns EXIT_USAGE. */

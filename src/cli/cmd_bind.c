@@ -245,6 +245,7 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 	cc_certlist_t keep = { 0 };
 	cc_build_opts_t bo = { 0 };
 	const unsigned char *der;
+	cc_buf_t note = { 0 };
 	cc_error_t err;
 	size_t len;
 	int rc = EXIT_USAGE;
@@ -267,9 +268,10 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 		rc = given_chain(a, keep.v[0], r, chain);
 		goto out;
 	}
-	switch (cc_chain_choose(&bo, keep.v[0], r->pool, r->anchors, r->profs, chain, &err)) {
+	switch (cc_chain_choose_noted(&bo, keep.v[0], r->pool, r->anchors, r->profs,
+				      chain, &note, &err)) {
 	case 0:
-		cli_twin_note("bind", &bo, keep.v[0], r->pool, r->anchors, r->profs);
+		cli_twin_note("bind", &note);
 		rc = 0;
 		break;
 	case CC_ENOTFOUND:
@@ -280,6 +282,7 @@ static int choose(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 		cli_fail(&err);
 	}
 out:
+	cc_buf_clear(&note);
 	cc_certlist_clear(&keep);
 	return rc;
 }

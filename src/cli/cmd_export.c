@@ -271,6 +271,7 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 	cc_cert_t *leaf = leafs->v[0];
 	cc_certlist_t full = { 0 };
 	cc_build_opts_t bo = { 0 };
+	cc_buf_t note = { 0 };
 	cc_error_t err;
 	int rc = EXIT_USAGE, r;
 
@@ -295,7 +296,7 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 	bo.at = a->at ? a->at : time(NULL);
 	bo.host = a->host;
 	bo.policy = a->policy;
-	r = cc_chain_choose(&bo, leaf, pool, anchors, profs, &full, &err);
+	r = cc_chain_choose_noted(&bo, leaf, pool, anchors, profs, &full, &note, &err);
 	if (r == CC_ENOTFOUND) {
 		rc = cli_no_chain("export", leaf, pool, anchors ? anchors
 								: cc_profiles_pool(profs), &err);
@@ -305,7 +306,7 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 		cli_fail(&err);
 		goto out;
 	}
-	cli_twin_note("export", &bo, leaf, pool, anchors, profs);
+	cli_twin_note("export", &note);
 	rc = 0;
 	/* The anchor pools die here: keep only certificates the pool owns. */
 	for (size_t i = 1; !rc && i < full.n; i++) {
@@ -318,6 +319,7 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 			rc = EXIT_USAGE;
 	}
 out:
+	cc_buf_clear(&note);
 	cc_certlist_clear(&full);
 	cc_pool_free(anchors);
 	cc_profiles_free(profs);

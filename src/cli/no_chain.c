@@ -32,16 +32,10 @@ int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
 	return EXIT_PROBLEM;
 }
 
-void cli_twin_note(const char *cmd, const cc_build_opts_t *bo, cc_cert_t *leaf,
-		   cc_pool_t *pool, cc_pool_t *anchors, cc_profiles_t *profs)
+void cli_twin_note(const char *cmd, const cc_buf_t *note)
 {
-	cc_buf_t b = { 0 };
-	cc_error_t err;
-
-	cc_error_clear(&err);
-	if (cc_chain_twin_note(bo, leaf, pool, anchors, profs, &b, &err) == 1)
-		fprintf(stderr, "certchain %s: note: %s\n", cmd, b.s);
-	cc_buf_clear(&b);
+	if (note->s && note->s[0])
+		fprintf(stderr, "certchain %s: note: %s\n", cmd, note->s);
 }
 
 int cli_horizon(const char *cmd, const char *arg, int *days)

@@ -1,7 +1,8 @@
 /*
  * choose.c - the one place that turns a build into "the chain to ship":
  * build, rank (by ubiquity across trust profiles when given, as 'build'
- * does), take the winner's served chain. export uses it.
+ * does), take the winner's served chain; export and bind use it, with the
+ * note on a cross-signed twin left out.
  */
 #include "internal.h"
 
@@ -24,9 +25,10 @@ static int none(cc_error_t *err, cc_cert_t *leaf, const cc_paths_t *ps)
 		      cc_cert_name(leaf, 0, cn, sizeof(cn)), why[0] ? ": " : "", why);
 }
 
-int cc_chain_choose(const cc_build_opts_t *opts, cc_cert_t *leaf,
-		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_profiles_t *profs,
-		    cc_certlist_t *out, cc_error_t *err)
+int cc_chain_choose_noted(const cc_build_opts_t *opts, cc_cert_t *leaf,
+			  cc_pool_t *untrusted, cc_pool_t *anchors,
+			  cc_profiles_t *profs, cc_certlist_t *out, cc_buf_t *note,
+			  cc_error_t *err)
 {
 	cc_build_opts_t d = { 0 };
 	cc_judge_opts_t jo = { 0 };
@@ -47,9 +49,12 @@ int cc_chain_choose(const cc_build_opts_t *opts, cc_cert_t *leaf,
 		jo.host = opts->host;
 		if ((r = cc_ubiquity_rank(profs, ps, &jo, &m, err)))
 			goto done;
-		if (m.n && m.v[0].verdicts.ntrusted)
+		if (m.n && m.v[0].verdicts.ntrusted) {
 			r = push_all(out, m.v[0].served.v, m.v[0].served.n, err);
-		else
+			/* the cross-sign left out, from this very ranking (twin.c) */
+			if (!r && note)
+				cc_twin_note(profs, &m, 0, ps, untrusted, anchors, note);
+		} else
 			r = none(err, leaf, ps);
 		goto done;
 	}
@@ -65,4 +70,12 @@ done:
 	cc_matrix_clear(&m);
 	cc_paths_free(ps);
 	return r;
+}
+
+int cc_chain_choose(const cc_build_opts_t *opts, cc_cert_t *leaf,
+		    cc_pool_t *untrusted, cc_pool_t *anchors, cc_profiles_t *profs,
+		    cc_certlist_t *out, cc_error_t *err)
+{
+	return cc_chain_choose_noted(opts, leaf, untrusted, anchors, profs, out,
+				     NULL, err);
 }

@@ -91,24 +91,3 @@ int cc_twin_note(cc_profiles_t *profs, const cc_matrix_t *m, size_t row,
 	}
 	return 0;
 }
-
-int cc_chain_twin_note(const cc_build_opts_t *opts, cc_cert_t *leaf,
-		       cc_pool_t *untrusted, cc_pool_t *anchors, cc_profiles_t *profs,
-		       cc_buf_t *out, cc_error_t *err)
-{
-	cc_judge_opts_t jo = { .at = opts && opts->at ? opts->at : time(NULL),
-			       .host = opts ? opts->host : NULL };
-	cc_matrix_t m = { 0 };
-	cc_paths_t *ps = NULL;
-	int r;
-
-	if (!anchors)
-		anchors = cc_profiles_pool(profs);
-	if (!(r = cc_build(opts, leaf, untrusted, anchors, &ps, err)) &&
-	    !(r = cc_ubiquity_rank(profs, ps, &jo, &m, err)) && m.n &&
-	    m.v[0].verdicts.ntrusted)
-		r = cc_twin_note(profs, &m, 0, ps, untrusted, anchors, out);
-	cc_matrix_clear(&m);
-	cc_paths_free(ps);
-	return r;
-}
