@@ -11,25 +11,6 @@
 
 int cc_posix_main(int argc, char **argv);
 
-static int read_all(const char *path, unsigned char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-
-	*buf = NULL;
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1L << 24) ||
-	    fseek(f, 0, SEEK_SET) || !(*buf = malloc((size_t)n + 1)) ||
-	    fread(*buf, 1, (size_t)n, f) != (size_t)n) {
-		if (f)
-			fclose(f);
-		free(*buf);
-		return -1;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return 0;
-}
-
 int win_cmd_import_pfx(int argc, char **argv, int machine)
 {
 	static const struct option lo[] = {
@@ -44,6 +25,7 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 	size_t len = 0;
 	char *pass = NULL, msg[300];
 	ws_list_t done = { 0 };
+	cc_error_t rerr;
 	int c, r;
 
 	optind = 1;
@@ -66,12 +48,11 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("import-pfx", "give one FILE.pfx");
-	if (read_all(argv[optind], &pfx, &len)) {
-		fprintf(stderr, "certchain: %s: cannot read\n", argv[optind]);
-		return EXIT_USAGE;
-	}
+	cc_error_clear(&rerr);
+	if (cc_file_read(argv[optind], &pfx, &len, &rerr))
+		return cli_fail(&rerr);
 	if ((r = cli_password("import-pfx", pwf, pwe, argv[optind], 0, &pass))) {
-		free(pfx);
+		cc_file_free(pfx, len);
 		return r;
 	}
 	if (ws_import_pfx(machine, pfx, len, pass, name, &done, msg, sizeof(msg))) {
@@ -91,7 +72,7 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 	}
 	ws_list_free(&done);
 	cli_password_free(pass);
-	free(pfx);
+	cc_file_free(pfx, len);
 	return r;
 }
 
