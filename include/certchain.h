@@ -1354,6 +1354,10 @@ typedef struct cc_judge_in {
 	cc_pool_t *repair;  /**< certificates that may complete the chain to
 				 serve (-I, the store's enabled intermediates,
 				 AIA), or NULL; never what a client knows */
+	cc_pool_t *withhold; /**< never added to the chain to serve (the store's
+				  disabled certificates; what is served stays),
+				  or NULL: one rule for every repair source,
+				  AIA included */
 	cc_pool_t *anchors; /**< every anchor considered (the profiles' union) */
 	cc_profiles_t *profs; /**< the clients judged (at least one) */
 	cc_analyze_opts_t ao; /**< time, host name, expires-soon days */

@@ -218,6 +218,9 @@ int cmd_reload(int argc, char **argv);
 typedef struct cli_store_opts {
 	const char *dir; /* --store DIR, NULL = default */
 	int no_store;    /* --no-store */
+	cc_pool_t **disabled; /* cli_store_apply: when set, receives the store's
+				 disabled certificates (caller frees; NULL with
+				 --no-store), for cc_judge_in_t.withhold */
 } cli_store_opts_t;
 /* For verify and check: unless o->no_store, replaces *anchors by (*anchors
  * minus the store's disabled certificates) plus its enabled roots, and

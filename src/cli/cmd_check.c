@@ -84,6 +84,7 @@ struct copts {
 	int timeout_ms, json, starttls, concurrency, horizon;
 	cc_analyze_opts_t ao;
 	cc_pool_t *inter, *anchors; /* anchors: -r or the profiles' union, + store */
+	cc_pool_t *withhold;        /* the store's disabled certificates, or NULL */
 	cc_profiles_t *profs;
 	cli_aia_t aia;
 };
@@ -390,7 +391,8 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 {
 	struct verdict v = { .t = t, .pr = pr, .j = { .best = -1 } };
 	cc_judge_in_t in = { .served = &pr->served, .repair = pool,
-			     .anchors = o->anchors, .profs = o->profs, .ao = o->ao,
+			     .withhold = o->withhold, .anchors = o->anchors,
+			     .profs = o->profs, .ao = o->ao,
 			     .horizon_days = o->horizon };
 	cc_error_t err;
 
@@ -538,7 +540,7 @@ int cmd_check(int argc, char **argv)
 	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
 	const char **roots = NULL, **inter = NULL, **profs = NULL;
 	size_t nroots = 0, ninter = 0, nprofs = 0;
-	cli_store_opts_t so = { 0 };
+	cli_store_opts_t so = { .disabled = &o.withhold };
 	check_fleet_t fl = { 0 };
 	cc_error_t err;
 	int c, rc = EXIT_USAGE, no_aia = 0;
@@ -693,6 +695,7 @@ int cmd_check(int argc, char **argv)
 out:
 	cc_pool_free(o.inter);
 	cc_pool_free(o.anchors);
+	cc_pool_free(o.withhold);
 	cc_profiles_free(o.profs);
 	free(profs);
 	free(roots);

@@ -74,8 +74,8 @@ typedef struct fargs {
 typedef struct fix {
 	cc_pool_t *spool;    /* the served certificates only */
 	cc_pool_t *cand;     /* served + -I + store + AIA */
-	cc_pool_t *use;      /* cand without the store's disabled certificates */
-	cc_pool_t *anchors, *disabled;
+	cc_pool_t *anchors;
+	cc_pool_t *disabled; /* the store's: never added to the chain (judge withhold) */
 	cc_certlist_t served, fixed;
 	cc_judgement_t j;    /* findings, verdicts, the chain to serve (judge.c) */
 	cc_aia_result_t aia;
@@ -524,15 +524,15 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 /* Completes (AIA) and judges (judge.c); fills f. */
 static int repair(fargs_t *a, fix_t *f, time_t at)
 {
-	cc_judge_in_t in = { .served = &f->served, .repair = f->use,
-			     .anchors = f->anchors, .profs = f->profs,
+	cc_judge_in_t in = { .served = &f->served, .repair = f->cand,
+			     .withhold = f->disabled, .anchors = f->anchors,
+			     .profs = f->profs,
 			     .ao = { .at = at, .host = a->host }, .judge_after = 1 };
 	const cc_path_t *p;
 	cc_error_t err;
 
 	cc_error_clear(&err);
-	if (cli_aia_run("fix", &a->aia, f->served.v[0], f->cand, f->anchors, at, &f->aia) ||
-	    copy_pool(f->use, f->cand, f->disabled))
+	if (cli_aia_run("fix", &a->aia, f->served.v[0], f->cand, f->anchors, at, &f->aia))
 		return EXIT_USAGE;
 	if (cc_served_judge(&in, &f->j, &err))
 		return cli_fail(&err);
@@ -559,10 +559,9 @@ int cmd_fix(int argc, char **argv)
 		goto out;
 	f.spool = cc_pool_new();
 	f.cand = cc_pool_new();
-	f.use = cc_pool_new();
 	f.anchors = cc_pool_new();
 	f.disabled = cc_pool_new();
-	if (!f.spool || !f.cand || !f.use || !f.anchors || !f.disabled) {
+	if (!f.spool || !f.cand || !f.anchors || !f.disabled) {
 		fprintf(stderr, "certchain: out of memory\n");
 		rc = EXIT_USAGE;
 		goto out;
@@ -597,7 +596,6 @@ out:
 	cc_certlist_clear(&f.fixed);
 	cc_pool_free(f.spool);
 	cc_pool_free(f.cand);
-	cc_pool_free(f.use);
 	cc_pool_free(f.anchors);
 	cc_pool_free(f.disabled);
 	free(a.inter);

@@ -185,6 +185,10 @@ int cli_store_apply(const cli_store_opts_t *o, cc_pool_t **pool,
 	cc_pool_free(*anchors);
 	*anchors = na;
 	na = NULL;
+	if (o->disabled) {
+		*o->disabled = c.dis;
+		c.dis = NULL;
+	}
 out:
 	if (r)
 		cli_fail(&err);

@@ -44,12 +44,16 @@ static int copy_list(cc_pool_t *dst, const cc_certlist_t *l, cc_certlist_t *out,
 	return 0;
 }
 
-static int copy_pool(cc_pool_t *dst, cc_pool_t *src, cc_error_t *err)
+/* Copies src into dst, less the certificates in withhold (may be NULL). */
+static int copy_pool(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *withhold,
+		     cc_error_t *err)
 {
 	for (size_t i = 0; src && i < cc_pool_count(src); i++) {
 		cc_cert_t *c = cc_pool_get(src, i), *d;
-		int r = cc_pool_add_der(dst, c->der, c->len, c->source, &d, NULL, err);
-		if (r)
+		int r;
+		if (withhold && cc_pool_find_sha256(withhold, c->fp))
+			continue;
+		if ((r = cc_pool_add_der(dst, c->der, c->len, c->source, &d, NULL, err)))
 			return r;
 		cc_cert_adopt_x509(d, c->x);
 	}
@@ -411,7 +415,7 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 	 * the chain to serve. */
 	if ((r = copy_list(out->sent, in->served, &sv, err)) ||
 	    (r = copy_list(out->own, in->served, &fv, err)) ||
-	    (r = copy_pool(out->own, in->repair, err)) ||
+	    (r = copy_pool(out->own, in->repair, in->withhold, err)) ||
 	    (r = cc_chain_analyze(&sv, out->sent, in->anchors, &ao, &out->findings,
 				  &out->client, err)) ||
 	    (r = cc_profiles_judge(in->profs, &sv, NULL, &jo, &out->served, err)) ||

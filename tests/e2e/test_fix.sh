@@ -145,6 +145,18 @@ expect_eq "$(fps "$T/cf.pem" | tr '\n' ' ')" "$want" "check --fix-out writes lea
 rm -f "$T/cf2.pem"
 cc check --timeout 5 --no-aia -r "$d/root.pem" --fix-out "$T/cf2.pem" "127.0.0.1:$port" >/dev/null 2>"$T/err"
 [ ! -e "$T/cf2.pem" ] && ok "check --fix-out --no-aia: nothing to write" || bad "check --no-aia wrote a chain"
+# A disabled store certificate is never sent, even when AIA fetches it:
+# check and fix withhold it alike (the judgement's withhold pool).
+cc store import "$d/ica1.pem" >/dev/null && cc store disable "$(fp1 "$d/ica1.pem")" >/dev/null ||
+	bad "store import + disable CA 1"
+rm -f "$T/cf3.pem"
+cc check --timeout 5 -r "$d/root.pem" --aia-cache "$T/cache-dis" --fix-out "$T/cf3.pem" "127.0.0.1:$port" >"$T/out" 2>"$T/err"
+expect_grep "^aia: .*ica1.der.*fetched" "$T/out" "check: AIA fetched the disabled CA 1"
+[ ! -e "$T/cf3.pem" ] && ok "check --fix-out: a chain needing the disabled CA 1 is not written" ||
+	bad "check --fix-out wrote a chain through a disabled certificate" "$(fps "$T/cf3.pem" | tr '\n' ' ')"
+expect_rc 1 "fix HOST: the disabled CA 1 fetched over AIA is not used either" \
+	cc fix --host fix.test --aia-cache "$T/cache-dis2" -r "$d/root.pem" -o "$T/h3.pem" "127.0.0.1:$port"
+rm -rf "$T/store"
 kill $srv 2>/dev/null; wait $srv 2>/dev/null
 expect_rc 3 "refused port -> exit 3" cc fix --timeout 2 -r "$d/root.pem" "127.0.0.1:$port"
 expect_grep "127.0.0.1:$port: could not connect \(refused\)" "$T/err" "says the connection was refused"
