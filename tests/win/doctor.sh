@@ -4,8 +4,12 @@
 # cross-sign not in CA), doctor before and after --apply.
 # shellcheck shell=bash
 
-cc store --system import "$s/new.pem" >/dev/null 2>&1
-cc store --system remove "$(sha1 "$s/cross.pem")" >/dev/null 2>&1
+expect_rc 0 "doctor set-up: the self-signed twin back into Root" cc store --system import "$s/new.pem"
+expect_rc 0 "doctor set-up: the cross-sign out of CA" cc store --system remove "$(sha1 "$s/cross.pem")"
+f0=$FAIL
+expect_rc 1 "doctor set-up: the cross-sign is gone from CA (reopened)" \
+	cc store --system show --folder CA "$(sha1 "$s/cross.pem")"
+[ "$FAIL" = "$f0" ] || { echo "#  the stores now:"; cc store --system list 2>&1 | sed 's/^/#  /'; }
 profs="-p legacy=$s/old.pem -p modern=$s/new.pem"
 # shellcheck disable=SC2086
 expect_rc 1 "doctor --system: the short chain is found (exit 1)" cc doctor --system $profs -I "$s/cross.pem"

@@ -35,5 +35,11 @@ EOW
 	chmod +x "$T/certchain-wine"
 	CERTCHAIN=$T/certchain-wine
 	CC_WRAP="" # valgrind/asan wrappers are for the Linux binary, not wine
-	"$WINE" "$EXE" --version >"$T/wine-start.log" 2>&1
+	"$WINE" "$EXE" --version >"$T/wine-start.log" 2>&1 || return
+	# The first start creates the prefix; wait until wineboot and wine's
+	# services are done and the server has saved the registry, then keep one
+	# server for the whole run, so that no test starts against a server that
+	# is still shutting down or a prefix that is still being set up.
+	"$(dirname "$WINE")/wineserver" -w 2>/dev/null
+	"$(dirname "$WINE")/wineserver" -p 2>/dev/null
 }
