@@ -23,15 +23,13 @@ static const char usage_text[] =
 	"  -o, --output FILE             write the fixed chain as PEM (leaf first,\n"
 	"                                no anchor unless --include-root)\n"
 	"  -I, --intermediates FILE|DIR  more certificates to choose from (repeatable)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable); alone, they and\n"
-	"                                the store's roots are judged as a modern,\n"
-	"                                an OpenSSL 1.0.x and an old Android client\n"
+	"  -r, --roots FILE|DIR          trust anchors (repeatable): the profile\n"
+	"                                'roots', as for build, check and verify\n"
 	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"
 	"                                /var/lib/certchain for root, else\n"
 	"                                ~/.local/share/certchain)\n"
 	"      --no-store                do not use the store\n"
-	"  -p, --profile SPEC            trust profile (repeatable), as for build;\n"
-	"                                -r then becomes the profile 'roots'.\n"
+	"  -p, --profile SPEC            trust profile (repeatable), as for build.\n"
 	"                                Without -p and -r: every built-in profile,\n"
 	"                                'system' and the store's roots ('store')\n"
 	"      --include-root            also write the anchor\n"
@@ -251,58 +249,36 @@ static int copy_pool(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *skip)
 }
 
 /*
- * The client profiles. With -r alone: those anchors (plus the store's roots)
- * judged as three client behaviours. Otherwise what build uses (--profile,
- * -r as "roots", else every built-in profile and "system"), plus "store" for
- * the store's enabled roots. The anchors pool becomes every profile's anchors.
+ * The client profiles, as build, check and verify make them: --profile, -r
+ * as the profile "roots", else every built-in profile and "system"; plus
+ * "store" for the store's enabled roots, a client of its own (never added
+ * to another profile). The anchors pool becomes every profile's anchors.
  */
-static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *sroots)
+static int load_profiles(fargs_t *a, fix_t *f)
 {
-	static const struct {
-		const char *name, *what;
-		cc_behaviour_t b;
-	} dflt[] = {
-		{ "modern", "path-building clients", CC_BEHAVIOUR_PATHBUILD },
-		{ "openssl-1.0", "served-order clients (OpenSSL 1.0.x)",
-		  CC_BEHAVIOUR_SERVED_ORDER },
-		{ "old-android", "clients ignoring the anchor's dates",
-		  CC_BEHAVIOUR_NO_EXPIRY_CHECK_ON_ANCHOR },
-	};
-	int by_roots = a->nroots && !a->nprof;
-	cc_error_t err;
-	int r = 0;
-
-	cc_error_clear(&err);
 	if (!(f->profs = cc_profiles_new())) {
 		fprintf(stderr, "certchain: out of memory\n");
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; by_roots && !r && i < sizeof(dflt) / sizeof(dflt[0]); i++)
-		r = cc_profiles_add_pool(f->profs, dflt[i].name, f->anchors, dflt[i].b,
-					 CC_PROFILE_DEFAULT_WEIGHT, dflt[i].what, &err);
-	if (r)
-		return cli_fail(&err);
-	if (by_roots)
-		return 0;
 	if (cli_profiles(f->profs, a->profiles, a->nprof, a->roots, a->nroots))
 		return EXIT_USAGE;
-	if (cc_pool_count(sroots) &&
-	    cc_profiles_add_pool(f->profs, "store", sroots, CC_BEHAVIOUR_PATHBUILD,
-				 CC_PROFILE_DEFAULT_WEIGHT, "the store's roots", &err))
-		return cli_fail(&err);
+	if (cli_store_add_profile(&(cli_store_opts_t){ .dir = a->store,
+						       .no_store = a->no_store },
+				  f->profs))
+		return EXIT_USAGE;
 	return copy_pool(f->anchors, cc_profiles_pool(f->profs), NULL);
 }
 
 /* The candidate pool and the anchors: -I, -r, the store, the profiles. */
 static int load_pools(fargs_t *a, fix_t *f)
 {
-	cc_pool_t *sroots = cc_pool_new(), *rroots = cc_pool_new(), *inter = cc_pool_new();
+	cc_pool_t *sroots = cc_pool_new(), *inter = cc_pool_new();
 	cc_store_t *st = NULL;
 	cc_error_t err;
 	int rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
-	if (!sroots || !rroots || !inter || copy_pool(f->cand, f->spool, NULL))
+	if (!sroots || !inter || copy_pool(f->cand, f->spool, NULL))
 		goto out;
 	for (size_t i = 0; i < a->ninter; i++)
 		if (cli_load(inter, a->inter[i], 0, NULL))
@@ -312,21 +288,14 @@ static int load_pools(fargs_t *a, fix_t *f)
 		cli_fail(&err);
 		goto out;
 	}
-	for (size_t i = 0; i < a->nroots; i++)
-		if (cli_load(rroots, a->roots[i], 0, NULL))
-			goto out;
 	/* A disabled certificate is never sent; the clients' anchors (-r,
 	 * profiles) are not this server's to change. */
-	if (copy_pool(f->cand, inter, f->disabled) ||
-	    copy_pool(f->anchors, rroots, NULL) ||
-	    copy_pool(f->anchors, sroots, NULL) ||
-	    load_profiles(a, f, sroots))
+	if (copy_pool(f->cand, inter, f->disabled) || load_profiles(a, f))
 		goto out;
 	rc = 0;
 out:
 	cc_store_close(st);
 	cc_pool_free(sroots);
-	cc_pool_free(rroots);
 	cc_pool_free(inter);
 	return rc;
 }

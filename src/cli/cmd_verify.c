@@ -12,7 +12,8 @@ static const char usage_text[] =
 	"order, duplicates, a sent anchor, missing intermediates, dates, host\n"
 	"name and weak signatures, then whether a client holding the trust\n"
 	"anchors can build a valid path from what is sent. The same judgement\n"
-	"as check and fix, with the anchors as one profile \"roots\".\n"
+	"as check and fix, with the anchors as one profile \"roots\" and the\n"
+	"store's enabled roots as the profile \"store\".\n"
 	"\n"
 	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
 	"  -I, --intermediates FILE|DIR  intermediates that may complete the chain\n"
@@ -25,7 +26,8 @@ static const char usage_text[] =
 	"      --json                    one JSON object on stdout\n"
 	"      --store DIR               certificate store to use (see certchain store)\n"
 	"      --no-store                ignore the store (default: its intermediates\n"
-	"                                and enabled roots are the client's too; its\n"
+	"                                may complete the chain, its enabled roots\n"
+	"                                are the client \"store\" of their own, its\n"
 	"                                disabled certificates are never used to\n"
 	"                                complete a chain; CHAINFILE is judged as sent)\n"
 	"  -h, --help                    this text\n"
@@ -175,22 +177,25 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 	if (!nroots && cli_load_system_roots(anchors, &sys))
 		goto out;
-	if (cli_store_apply(&so, &pool, &served, &anchors))
+	/* The clients, built as check builds them: the anchors are one
+	 * path-building client, "roots"; the store's enabled roots are the
+	 * client "store" of their own, never added to "roots". */
+	if (cc_profiles_add_pool(profs, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
+				 CC_PROFILE_DEFAULT_WEIGHT,
+				 nroots ? "-r" : "the system store", &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (cli_store_add_profile(&so, profs) ||
+	    cli_store_apply(&so, &pool, &served, &anchors))
 		goto out;
 	if (!ao.at)
 		ao.at = time(NULL);
 	{
-		/* One judgement (judge.c), as check and fix: the anchors are one
-		 * path-building client, "roots". */
+		/* One judgement (judge.c), as check and fix. */
 		cc_judge_in_t in = { .served = &served, .repair = pool,
 				     .anchors = anchors, .profs = profs, .ao = ao };
-		if (cc_profiles_add_pool(profs, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
-					 CC_PROFILE_DEFAULT_WEIGHT, "the trust anchors",
-					 &err)) {
-			cli_fail(&err);
-			goto out;
-		}
-		/* the client "roots" enforces the --policy the chain is judged by */
+		/* the clients enforce the --policy the chain is judged by */
 		cli_policy_apply(profs, ao.policy);
 		if (cc_served_judge(&in, &j, &err)) {
 			cli_fail(&err);

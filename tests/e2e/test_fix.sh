@@ -38,8 +38,8 @@ expect_eq "$(ids "$T/j1" after)" "" "--json: after = no findings"
 expect_eq "$(jget "$T/j1" 'j["result"], len(j["added"]), j["added"][0]["source"].startswith("http://"), j["written"]')" \
 	"('fixed', 2, True, None)" "--json: fixed, 2 added with their URL, nothing written without -o"
 expect_eq "$(jget "$T/j1" 'j["aia"]["urls"][0]["from_cache"]')" "True" "second run reads the AIA cache"
-expect_eq "$(jget "$T/j1" '[(p["before"], p["after"]) for p in j["profiles"]]')" \
-	"[(False, True), (False, True), (False, True)]" "--json: every client profile fails before, trusts after"
+expect_eq "$(jget "$T/j1" '[(p["name"], p["before"], p["after"]) for p in j["profiles"]]')" \
+	"[('roots', False, True)]" "--json: -r is the one client 'roots', as for check and verify: fails before, trusts after"
 
 # 2. Offline from the cache, server stopped later; --no-aia finds nothing.
 expect_rc 1 "--no-aia: leaf only cannot be fixed -> exit 1" \
@@ -101,22 +101,30 @@ expect_rc 0 "new-root chain, old-root clients -> fixed with the cross-sign" \
 expect_eq "$(fps "$c/out.pem" | tr '\n' ' ')" "$(fp1 "$c/leaf.pem") $(fp1 "$c/ica.pem") $(fp1 "$c/cross.pem") " \
 	"cross-sign replaces the self-signed root"
 expect_eq "$(jget "$T/out" 'j["removed"][0]["reason"]')" \
-	"a self-signed root that modern, openssl-1.0, old-android lack; without it they reach Old Root CA" "the self-signed root is removed saying what the clients lacking it gain"
+	"a self-signed root that roots lacks; without it they reach Old Root CA" "the self-signed root is removed saying what the clients lacking it gain"
 
 # 6b. An expired cross-sign served after the issuing CA: path-building
 # clients find the new root, served-order clients (OpenSSL 1.0.x) fail.
+# Client behaviours are profiles' (-p NAME=FILE,behaviour=...).
 later=$(( $(date +%s) + 30 * 86400 ))
 cat "$c/leaf.pem" "$c/ica.pem" "$c/cross-short.pem" >"$c/served-exp.pem"
+cat "$c/old.pem" "$c/new.pem" >"$c/both.pem"
+beh=(-p "modern=$c/both.pem" -p "openssl-1.0=$c/both.pem,behaviour=served-order"
+	-p "old-android=$c/both.pem,behaviour=no-expiry-check-on-anchor")
 expect_rc 0 "expired cross-sign served -> fixed" \
-	cc fix --no-aia --json --at "@$later" -r "$c/old.pem" -r "$c/new.pem" -o "$c/out2.pem" "$c/served-exp.pem"
+	cc fix --no-aia --json --at "@$later" "${beh[@]}" -o "$c/out2.pem" "$c/served-exp.pem"
 expect_eq "$(jget "$T/out" '[(p["name"], p["before"], p["after"]) for p in j["profiles"]]')" \
 	"[('modern', True, True), ('openssl-1.0', False, True), ('old-android', True, True)]" \
 	"verdicts: only the served-order client was failing, and is helped"
 expect_eq "$(fps "$c/out2.pem" | tr '\n' ' ')" "$(fp1 "$c/leaf.pem") $(fp1 "$c/ica.pem") " \
 	"the expired cross-sign is dropped"
-cc fix --no-aia --at "@$later" -r "$c/old.pem" -r "$c/new.pem" "$c/served-exp.pem" >"$T/t6"
+cc fix --no-aia --at "@$later" "${beh[@]}" "$c/served-exp.pem" >"$T/t6"
 expect_grep "^  openssl-1.0 +FAILS +-> trusted  was: " "$T/t6" "text names the client that gains and why it failed"
 expect_grep "it helps 1 of 3 client profiles" "$T/t6" "text counts the clients helped"
+# -r: the same clients as check -r and verify -r (one profile, "roots").
+expect_rc 0 "fix -r: expired cross-sign dropped" \
+	cc fix --no-aia --json --at "@$later" -r "$c/both.pem" "$c/served-exp.pem"
+expect_eq "$(jget "$T/out" '[p["name"] for p in j["profiles"]]')" "['roots']" "fix -r: the one client 'roots'"
 # --profile: the client set is the user's.
 expect_rc 0 "--profile NAME=ANCHORS" cc fix --no-aia --json --at "@$later" \
 	-I "$c/cross.pem" --profile "legacy=$c/old.pem,behaviour=served-order" --profile "current=$c/new.pem" "$c/served-exp.pem"

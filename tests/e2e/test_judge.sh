@@ -123,5 +123,24 @@ for alg in rsa ec; do
 			"$(jget "$d/c.json" '[(f["id"], f["message"]) for f in d["findings"]]')" \
 			"$alg $s: ... with the same words"
 	done
+	# ... and with a store whose enabled root the -r clients lack: the store
+	# is the client "store" of its own in check, verify and fix alike, never
+	# added to "roots".
+	export CERTCHAIN_STORE=$d/store-r
+	cc store import "$d/new.pem" >/dev/null 2>&1 || bad "$alg: store import new root"
+	cat "$d/leaf.pem" "$d/self-chain.pem" >"$d/v.pem"
+	chk --json -r "$d/old.pem" "$NAME:$p_self" >"$d/c.json" 2>/dev/null
+	cc verify --json -r "$d/old.pem" --host "$NAME" "$d/v.pem" >"$d/v.json" 2>/dev/null
+	cc fix --no-aia --json -r "$d/old.pem" --connect 127.0.0.1 "$NAME:$p_self" >"$d/f.json" 2>/dev/null
+	expect_eq "$(jget "$d/c.json" '[(p["profile"], p["trusted"]) for p in d["trust"]["verdicts"]]')" \
+		"[('roots', False), ('store', True)]" "$alg store: check: -r is 'roots', the store's root the client 'store'"
+	expect_eq "$(jget "$d/v.json" '[(f["id"], f["message"]) for f in d["findings"]]')" \
+		"$(jget "$d/c.json" '[(f["id"], f["message"]) for f in d["findings"]]')" \
+		"$alg store: verify says what check says (the store's root not lent to 'roots')"
+	expect_eq "$(jget "$d/f.json" '[(p["name"], p["before"], p["before_reason"]) for p in d["profiles"]]')" \
+		"$(jget "$d/c.json" '[(p["profile"], p["trusted"], p["reason"]) for p in d["trust"]["verdicts"]]')" \
+		"$alg store: fix gives each client the verdict check gives"
+	unset CERTCHAIN_STORE
+	export CERTCHAIN_STORE="$T/store"
 done
 finish
