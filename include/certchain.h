@@ -1366,10 +1366,25 @@ typedef struct cc_judge_in {
 				 < 0 = do not look) */
 } cc_judge_in_t;
 
+/** What a change is, the reason its why[] puts in words. */
+typedef enum cc_change_kind {
+	CC_CHANGE_MISSING_ISSUER, /**< added: the missing issuer of the one before */
+	CC_CHANGE_CROSS_SIGN,     /**< added: a cross-sign */
+	CC_CHANGE_OTHER,          /**< added: another certificate of the chain */
+	CC_CHANGE_DUPLICATE,      /**< removed: sent twice */
+	CC_CHANGE_ROOT_LACKED,    /**< removed: a self-signed root rejecting clients lack */
+	CC_CHANGE_ANCHOR,         /**< removed: a trust anchor clients hold already */
+	CC_CHANGE_ROOT_UNKNOWN,   /**< removed: a self-signed root no profile holds */
+	CC_CHANGE_EXPIRED,        /**< removed: expired */
+	CC_CHANGE_UNRELATED,      /**< removed: issues nothing in the chain */
+	CC_CHANGE_OFF_PATH        /**< removed: not on the chosen path */
+} cc_change_kind_t;
+
 /** One certificate the chain to serve adds to or removes from the served one. */
 typedef struct cc_judge_change {
 	cc_cert_t *cert;   /**< borrowed from the judgement's pools */
 	size_t position;   /**< in the chain to serve (added) or as served (removed) */
+	cc_change_kind_t kind; /**< what the change is */
 	char why[200];     /**< removed: why it goes; added: what it is */
 } cc_judge_change_t;
 

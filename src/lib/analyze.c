@@ -107,11 +107,10 @@ static void gap_finding(const cc_certlist_t *s, int g, const char *on_walk,
 			cc_findings_t *out)
 {
 	cc_cert_t *c = s->v[g];
-	char a[256], b[256], kid[2 * 64 + 1] = "", rest[200] = "";
+	char a[256], b[256], kid[2 * 64 + 1], rest[200] = "";
 	size_t n = 0;
 
-	for (size_t i = 0; i < c->f.aki.n && i < 64; i++)
-		snprintf(kid + 2 * i, 3, "%02X", c->f.aki.p[i]);
+	cc_cert_aki_hex(c, kid, sizeof(kid));
 	for (size_t i = 1; i < s->n; i++)
 		if (!on_walk[i] && cc_cert_is_ca(s->v[i]) && n++ == 0)
 			snprintf(rest, sizeof(rest), "; %s (position %zu) follows it "

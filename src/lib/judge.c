@@ -228,15 +228,17 @@ static int finding_at(const cc_findings_t *f, const char *id, int d)
 	return 0;
 }
 
-/* Why served certificate i is not in the chain to serve. */
+/* Why served certificate i is not in the chain to serve: ch's kind and why. */
 static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t i,
-			time_t at, cc_judgement_t *out, char *why, size_t n)
+			time_t at, cc_judgement_t *out, cc_judge_change_t *ch)
 {
 	cc_cert_t *c = sv->v[i];
 	cc_buf_t lack = { 0 };
-	char cn[256];
+	char cn[256], *why = ch->why;
+	size_t n = sizeof(ch->why);
 
 	if (among(sv, i, c)) {
+		ch->kind = CC_CHANGE_DUPLICATE;
 		snprintf(why, n, "a duplicate");
 		return;
 	}
@@ -250,6 +252,7 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 					      cc_profile_name(in->profs, k));
 		if (lack.s) {
 			const cc_path_t *p = &out->paths->v[out->best];
+			ch->kind = CC_CHANGE_ROOT_LACKED;
 			snprintf(why, n, "a self-signed root that %s lack%s; without it "
 				 "they reach %s", lack.s, strchr(lack.s, ',') ? "" : "s",
 				 cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
@@ -257,35 +260,45 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 			return;
 		}
 	}
-	if (in->anchors && cc_pool_find_sha256(in->anchors, c->fp))
+	if (in->anchors && cc_pool_find_sha256(in->anchors, c->fp)) {
+		ch->kind = CC_CHANGE_ANCHOR;
 		snprintf(why, n, "a trust anchor: the clients that trust it hold it already");
-	else if (cc_cert_self_issued(c))
+	} else if (cc_cert_self_issued(c)) {
+		ch->kind = CC_CHANGE_ROOT_UNKNOWN;
 		snprintf(why, n, "a self-signed root that is not among the trust anchors");
-	else if (cc_cert_not_after(c) < at)
+	} else if (cc_cert_not_after(c) < at) {
+		ch->kind = CC_CHANGE_EXPIRED;
 		snprintf(why, n, "expired");
-	else if (finding_at(&out->findings, "unrelated-cert", (int)i))
+	} else if (finding_at(&out->findings, "unrelated-cert", (int)i)) {
+		ch->kind = CC_CHANGE_UNRELATED;
 		snprintf(why, n, "it issues nothing in this chain");
-	else
+	} else {
+		ch->kind = CC_CHANGE_OFF_PATH;
 		snprintf(why, n, "not on the chosen path");
+	}
 }
 
 /* What an added certificate is: the missing issuer of the one before it, a
- * cross-sign, or an intermediate from the repair material. */
+ * cross-sign, or an intermediate from the repair material (ch's kind and why). */
 static void added_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t pos,
-		      cc_judgement_t *out, char *why, size_t n)
+		      cc_judgement_t *out, cc_judge_change_t *ch)
 {
 	cc_cert_t *c = out->serve.v[pos], *child = pos ? out->serve.v[pos - 1] : NULL;
 	char a[256], b[256];
 
-	if (child && among(sv, sv->n, child) && has(&out->findings, "incomplete-chain"))
-		snprintf(why, n, "the missing issuer of %s (from %s)",
+	if (child && among(sv, sv->n, child) && has(&out->findings, "incomplete-chain")) {
+		ch->kind = CC_CHANGE_MISSING_ISSUER;
+		snprintf(ch->why, sizeof(ch->why), "the missing issuer of %s (from %s)",
 			 cc_cert_name(child, 0, a, sizeof(a)), cc_cert_source(c));
-	else if (cc_cert_is_cross_sign(in->profs, &out->serve, c))
-		snprintf(why, n, "%s cross-signed by %s (from %s)",
+	} else if (cc_cert_is_cross_sign(in->profs, &out->serve, c)) {
+		ch->kind = CC_CHANGE_CROSS_SIGN;
+		snprintf(ch->why, sizeof(ch->why), "%s cross-signed by %s (from %s)",
 			 cc_cert_name(c, 0, a, sizeof(a)), cc_cert_name(c, 1, b, sizeof(b)),
 			 cc_cert_source(c));
-	else
-		snprintf(why, n, "from %s", cc_cert_source(c));
+	} else {
+		ch->kind = CC_CHANGE_OTHER;
+		snprintf(ch->why, sizeof(ch->why), "from %s", cc_cert_source(c));
+	}
 }
 
 /* The chain to serve against the served one: added, removed, reordered. */
@@ -301,7 +314,7 @@ static int diff(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 			continue;
 		if (!(ch = push_change(&out->added, &out->nadded, fx->v[i], i)))
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
-		added_why(in, sv, i, out, ch->why, sizeof(ch->why));
+		added_why(in, sv, i, out, ch);
 	}
 	for (size_t i = 0; i < sv->n; i++) {
 		cc_judge_change_t *ch;
@@ -315,7 +328,7 @@ static int diff(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 		}
 		if (!(ch = push_change(&out->removed, &out->nremoved, sv->v[i], i)))
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
-		removed_why(in, sv, i, at, out, ch->why, sizeof(ch->why));
+		removed_why(in, sv, i, at, out, ch);
 	}
 	return 0;
 }
@@ -334,15 +347,14 @@ static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 	cc_buf_t who = { 0 };
 
 	for (size_t i = 0; i < out->nadded; i++) {
-		gap |= !strncmp(out->added[i].why, "the missing issuer", 18);
-		cross |= strstr(out->added[i].why, "cross-signed by") != NULL;
+		gap |= out->added[i].kind == CC_CHANGE_MISSING_ISSUER;
+		cross |= out->added[i].kind == CC_CHANGE_CROSS_SIGN;
 	}
 	for (size_t i = 0; i < out->nremoved; i++) {
-		const char *w = out->removed[i].why;
-		junk |= !strcmp(w, "a duplicate") || !strncmp(w, "a trust anchor", 14) ||
-			!strcmp(w, "it issues nothing in this chain") ||
-			!strcmp(w, "not on the chosen path");
-		expired |= !strcmp(w, "expired");
+		cc_change_kind_t k = out->removed[i].kind;
+		junk |= k == CC_CHANGE_DUPLICATE || k == CC_CHANGE_ANCHOR ||
+			k == CC_CHANGE_UNRELATED || k == CC_CHANGE_OFF_PATH;
+		expired |= k == CC_CHANGE_EXPIRED;
 	}
 	if (out->fixed && name_profiles(&who, in, &out->served, out->fixed, 0))
 		gain(out, "client profiles that reject the served chain and accept "
@@ -357,8 +369,7 @@ static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 		gain(out, "%s", "the cross-sign is sent: clients that hold only the "
 			  "older root reach it through the cross-sign");
 	for (size_t i = 0; i < out->nremoved; i++)
-		if (strstr(out->removed[i].why, "self-signed root that ") &&
-		    strstr(out->removed[i].why, "; without it"))
+		if (out->removed[i].kind == CC_CHANGE_ROOT_LACKED)
 			gain(out, "the self-signed root is no longer sent (%s)",
 			     out->removed[i].why);
 	if (out->reordered)

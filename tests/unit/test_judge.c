@@ -105,6 +105,7 @@ static void gap_is_incomplete_chain(void **state)
 	assert_int_equal(j.nadded, 1);
 	assert_int_equal(j.nremoved, 0);
 	assert_non_null(strstr(j.added[0].why, "the missing issuer of leaf.test"));
+	assert_int_equal(j.added[0].kind, CC_CHANGE_MISSING_ISSUER);
 	assert_non_null(j.fixed);
 	assert_int_equal(j.fixed->ntrusted, 2);
 	for (size_t i = 0; i < j.ngains; i++)
@@ -137,6 +138,12 @@ static void self_signed_root_removed_with_its_gain(void **state)
 	assert_int_equal(j.nremoved, 1);
 	assert_string_equal(j.removed[0].why, "a self-signed root that legacy lacks; "
 					      "without it they reach Judge Old Root");
+	assert_int_equal(j.removed[0].kind, CC_CHANGE_ROOT_LACKED);
+	/* the gain line comes from the kind, not from parsing the words */
+	int said = 0;
+	for (size_t i = 0; i < j.ngains; i++)
+		said |= strstr(j.gains[i], "the self-signed root is no longer sent") != NULL;
+	assert_true(said);
 	cc_judgement_clear(&j);
 	cc_certlist_clear(&served);
 	pki_free(&k);
