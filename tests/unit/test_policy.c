@@ -694,8 +694,20 @@ static void profile_policies(void **state)
 	assert_int_equal(cc_profiles_add_spec(ps, spec, NULL, &e), CC_EINVAL);
 	assert_int_equal(cc_profile_policy(ps, 0), CC_POLICY_WEBPKI);
 	assert_int_equal(cc_profile_policy(ps, 1), CC_POLICY_LEGACY);
-	cc_profile_set_policy(ps, 0, CC_POLICY_RFC5280);
+	/* --policy: the spec without ,policy= follows it, the one with keeps
+	 * its own; by how they were made, so a profile named "roots" too */
+	snprintf(spec, sizeof(spec), "roots=%s,policy=legacy", path);
+	assert_int_equal(cc_profiles_add_spec(ps, spec, NULL, &e), 0);
+	assert_false(cc_profile_policy_own(ps, 0));
+	assert_true(cc_profile_policy_own(ps, 1));
+	assert_true(cc_profile_policy_own(ps, 2));
+	cc_profiles_follow_policy(ps, CC_POLICY_RFC5280);
 	assert_int_equal(cc_profile_policy(ps, 0), CC_POLICY_RFC5280);
+	assert_int_equal(cc_profile_policy(ps, 1), CC_POLICY_LEGACY);
+	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "roots")),
+			 CC_POLICY_LEGACY);
+	cc_profile_set_policy(ps, 0, CC_POLICY_WEBPKI);
+	assert_int_equal(cc_profile_policy(ps, 0), CC_POLICY_WEBPKI);
 	/* profiles.conf: policy= between WEIGHT and DESCRIPTION, optional */
 	snprintf(path, sizeof(path), "%s/trust-stores", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
@@ -709,6 +721,12 @@ static void profile_policies(void **state)
 	      "new root.pem pathbuild 2 New client\n", f);
 	fclose(f);
 	assert_int_equal(cc_profiles_add_builtin(ps, dir, NULL, &e), 0);
+	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "old")),
+			 CC_POLICY_LEGACY);
+	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "new")),
+			 CC_POLICY_WEBPKI);
+	/* built-ins stand for one client each: --policy changes neither */
+	cc_profiles_follow_policy(ps, CC_POLICY_RFC5280);
 	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "old")),
 			 CC_POLICY_LEGACY);
 	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "new")),
