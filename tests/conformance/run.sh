@@ -190,6 +190,7 @@ kase webpki::leaf-p384 pass leaf_alg=ec:P-384
 kase webpki::leaf-rsa-1024 fail leaf_alg=rsa:1024
 kase webpki::leaf-rsa-2052 fail leaf_alg=rsa:2052
 kase webpki::ica-signed-sha1 fail ica_md=sha1
+kase webpki::ica-signed-md5 fail root_alg=rsa:2048 ica_md=md5
 kase webpki::leaf-signed-sha224 fail leaf_md=sha224
 kase webpki::root-self-signed-sha1 pass root_md=sha1
 kase webpki::partial-wildcard fail leaf_ext="$(leaf_ext 'DNS:w*.conf.test')"

@@ -87,6 +87,37 @@ expect_rc 0 "build --all --json" \
 	-p "old=$P/root.pem,policy=legacy" --host www.policy.test "$P/noeku.pem"
 expect_grep '"rule":"leaf-eku-missing"' "$T/out" "matrix --json: the verdict's rule"
 
+# --- explain, export and bind take --policy too
+expect_rc 1 "explain: leaf without EKU, no chain to serve (webpki)" \
+	cc explain --no-store -r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test "$P/noeku.pem"
+expect_grep "rule leaf-eku-missing \(webpki policy\)" "$T/out" "explain: the reason names the rule"
+expect_rc 0 "explain --policy legacy: served" \
+	cc explain --no-store --policy legacy -r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test "$P/noeku.pem"
+expect_rc 1 "export: no trusted chain under webpki" \
+	cc export --no-store --cert "$P/noeku.pem" --key "$P/noeku.key" -r "$P/root.pem" \
+	-I "$P/ica.pem" --host www.policy.test -o "$T/exp-web.pem"
+expect_grep "leaf-eku-missing" "$T/err" "export: the error names the rule"
+[ ! -e "$T/exp-web.pem" ] && ok "export: nothing written" || bad "export: nothing written"
+expect_rc 0 "export --policy legacy: written" \
+	cc export --no-store --policy legacy --cert "$P/noeku.pem" --key "$P/noeku.key" \
+	-r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test -o "$T/exp-legacy.pem"
+expect_eq "$(grep -c 'BEGIN CERTIFICATE' "$T/exp-legacy.pem")" 2 "export --policy legacy: leaf + intermediate"
+B=$T/bind
+mkdir -p "$B/conf.d"
+CERTCHAIN_STORE=$B/store cc store import "$P/root.pem" >/dev/null &&
+	CERTCHAIN_STORE=$B/store cc store import "$P/ica.pem" >/dev/null &&
+	CERTCHAIN_STORE=$B/store cc store import "$P/noeku.pem" --key "$P/noeku.key" --name noeku >/dev/null ||
+	bad "bind: store set-up"
+bopts=(--server nginx --site www --cert noeku --ip 127.0.0.1 --port 443 --conf-dir "$B/conf.d"
+	--deploy-dir "$B/certs" --nginx-prefix "$B" --nginx-conf "$B/nginx.conf")
+CERTCHAIN_STORE=$B/store expect_rc 1 "bind: no trusted chain under webpki (the store's roots)" \
+	cc bind "${bopts[@]}"
+expect_grep "leaf-eku-missing" "$T/err" "bind: the error names the rule"
+[ ! -e "$B/certs/www.fullchain.pem" ] && ok "bind: nothing deployed" || bad "bind: nothing deployed"
+CERTCHAIN_STORE=$B/store expect_rc 0 "bind --policy legacy: deployed (the store's roots follow --policy)" \
+	cc bind "${bopts[@]}" --policy legacy
+expect_eq "$(grep -c 'BEGIN CERTIFICATE' "$B/certs/www.fullchain.pem")" 2 "bind --policy legacy: leaf + intermediate"
+
 # --- --policy and each profile's own: by how a profile was made, never by name
 expect_rc 0 "-p roots=FILE,policy=legacy keeps legacy under the default --policy" \
 	cc build --no-store --all -I "$P/ica.pem" -p "roots=$P/root.pem,policy=legacy" \

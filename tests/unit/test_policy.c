@@ -340,6 +340,9 @@ static const tcase_t cases[] = {
 	{ "weak-key", 0, "", K_RSA2052, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "weak-key", 0, "", K_DSA, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "bad-sig-alg", 0, "", 0, MD_SHA224, 0, STRICT | LEGACY, NULL, NULL },
+	/* a root with a DSA key: the intermediate it signs has a DSA signature
+	 * (the reason, nearer the leaf), and the anchor's key is refused too */
+	{ "bad-sig-alg", 2, "", K_DSA, 0, 0, STRICT | LEGACY, NULL, "weak-key" },
 	{ "leaf-no-san", 0, LEAF_BASE "extendedKeyUsage=serverAuth\n", 0, 0, 0,
 	  STRICT | LEGACY, NULL, NULL },
 	{ "leaf-eku-missing", 0, LEAF_BASE "subjectAltName=DNS:www.policy.test\n", 0, 0, 0,
