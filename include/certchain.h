@@ -533,6 +533,15 @@ const char *cc_profile_source(const cc_profiles_t *ps, size_t i);
 int cc_profile_policy(const cc_profiles_t *ps, size_t i);
 /** Sets profile i's validation policy (an unknown value is ignored). */
 void cc_profile_set_policy(cc_profiles_t *ps, size_t i, int policy);
+/** 1 if profile i's policy is its own: every built-in profile (it stands
+ * for one client; profiles.conf's policy=, else webpki) and a spec with
+ * ,policy=P. 0 if it follows the command's policy (cc_profiles_follow_policy):
+ * profiles made from a file or pool without ,policy= (-r, the store, -p
+ * NAME=PATH) and "system". */
+int cc_profile_policy_own(const cc_profiles_t *ps, size_t i);
+/** Sets policy on every profile whose policy is not its own (an unknown
+ * value is ignored). */
+void cc_profiles_follow_policy(cc_profiles_t *ps, int policy);
 /** Number of distinct anchors of profile i. */
 size_t cc_profile_anchor_count(const cc_profiles_t *ps, size_t i);
 

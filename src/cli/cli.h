@@ -66,13 +66,16 @@ int cli_parse_time(const char *cmd, const char *s, time_t *out);
 /* policy_cli.c: parses --policy into *out (enum cc_policy); EXIT_USAGE on a
  * bad value. */
 int cli_policy_arg(const char *cmd, const char *val, int *out);
-/* Gives the profiles of the user's own anchors ('roots' from -r, 'store')
- * the --policy; built-in profiles keep theirs (-p NAME,policy=P). */
+/* Gives --policy to every profile without a policy of its own (-r, the
+ * store, -p NAME=PATH without ,policy=, system); built-in profiles and -p
+ * specs with ,policy= keep theirs (cc_profile_policy_own), whatever their
+ * name. */
 void cli_policy_apply(cc_profiles_t *ps, int policy);
 #define CLI_POLICY_USAGE                                                        \
 	"      --policy P                validation policy: webpki (default),\n"  \
 	"                                rfc5280 or legacy; also the policy of\n" \
-	"                                -r's and the store's anchors\n"
+	"                                -r, the store, -p NAME=PATH without\n"   \
+	"                                ,policy= and system\n"
 
 /* Writes the chain as PEM (leaf first) to path atomically. */
 int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n);

@@ -12,13 +12,10 @@ int cli_policy_arg(const char *cmd, const char *val, int *out)
 	return 0;
 }
 
+/* --policy is the policy of the profiles that have none of their own (-r,
+ * the store, -p NAME=PATH without ,policy=, system); a built-in profile and
+ * a -p with ,policy= keep theirs (cc_profile_policy_own). */
 void cli_policy_apply(cc_profiles_t *ps, int policy)
 {
-	static const char *own[] = { "roots", "store" };
-
-	for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++) {
-		int i = cc_profiles_find(ps, own[k]);
-		if (i >= 0)
-			cc_profile_set_policy(ps, (size_t)i, policy);
-	}
+	cc_profiles_follow_policy(ps, policy);
 }

@@ -167,8 +167,10 @@ int cc_path_validate_collect(const cc_certlist_t *certs,
 
 /* policy.c: the verification flags of a policy. */
 void cc_policy_param(X509_VERIFY_PARAM *vp, int policy);
-/* 1 if OpenSSL's x509_err on x at depth is no error in any policy. */
-int cc_policy_forgives(X509 *x, int x509_err, int depth);
+/* 1 if OpenSSL's x509_err on x at depth is no error in any policy; anchor:
+ * x is the path's trust anchor, whose own encoding clients do not judge
+ * (in collect mode such an error is still recorded, as a warning). */
+int cc_policy_forgives(X509 *x, int x509_err, int depth, int anchor);
 /* The first own rule of policy that path (anchor last) breaks: its id, the
  * depth and what is wrong; NULL when none. */
 const char *cc_policy_check(const cc_certlist_t *path,

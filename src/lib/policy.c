@@ -12,8 +12,8 @@
  * OpenSSL does what it can (the flags set in cc_policy_param); its errors
  * get rule ids through one table. Only rules OpenSSL has no check for are
  * written here, one function each, with the section they come from. A
- * trust anchor's own self-signature is never judged: clients do not verify
- * it. A leaf's pathLenConstraint is accepted in every policy (RFC 5280
+ * trust anchor's own self-signature and encoding are never judged: clients
+ * do not verify them (anchor_encoding). A leaf's pathLenConstraint is accepted in every policy (RFC 5280
  * 4.2.1.9 gives it meaning only in CA certificates).
  */
 #include "internal.h"
@@ -100,8 +100,49 @@ void cc_policy_param(X509_VERIFY_PARAM *vp, int policy)
 						    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
 }
 
-int cc_policy_forgives(X509 *x, int x509_err, int depth)
+/*
+ * A trust anchor is a name and a key (RFC 5280 6.1.1 (d)): clients verify
+ * neither the anchor certificate's self-signature nor how it is encoded.
+ * Chrome: BoringSSL pki/verify_certificate_chain.cc ProcessRootCertificate
+ * does no other check on the root; with anchor constraints enforced it
+ * applies only basicConstraints cA and pathLen, keyUsage keyCertSign when
+ * present, the EKU and name constraints as constraints, and unknown
+ * critical extensions. mozilla::pkix accepts v1 trust anchors as CAs
+ * (CheckBasicConstraints) and never asks for an SKI or a critical
+ * basicConstraints. So these X509_V_FLAG_X509_STRICT errors, which OpenSSL
+ * raises on every certificate of the chain, are not errors on the anchor.
+ * Kept there: the key (OpenSSL's security level checks the anchor's key;
+ * Chrome's IsPublicKeyAcceptable too), a v3 anchor that is no CA
+ * (mozilla::pkix), its EKU and name constraints as constraints, an empty
+ * subject (its children's issuer), unhandled critical extensions.
+ */
+static int anchor_encoding(X509 *x, int err)
 {
+	switch (err) {
+	case X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER:
+	case X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER:
+	case X509_V_ERR_CA_BCONS_NOT_CRITICAL:
+	case X509_V_ERR_CA_CERT_MISSING_KEY_USAGE:
+	/* with a keyUsage lacking keyCertSign the anchor signs nothing anyway
+	 * (X509_V_ERR_KEYUSAGE_NO_CERTSIGN, every policy) */
+	case X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN:
+	case X509_V_ERR_ISSUER_NAME_EMPTY:
+	case X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL:
+	case X509_V_ERR_EMPTY_SUBJECT_ALT_NAME:
+	case X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY:
+	case X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3:
+		return 1;
+	case X509_V_ERR_INVALID_CA:
+		/* a v1 self-signed anchor: only the strict flag refuses it */
+		return X509_check_ca(x) == 3;
+	}
+	return 0;
+}
+
+int cc_policy_forgives(X509 *x, int x509_err, int depth, int anchor)
+{
+	if (anchor && anchor_encoding(x, x509_err))
+		return 1;
 	/* RFC 5280 4.2.1.9: pathLenConstraint means something only in a CA;
 	 * in a leaf it is ignored, as the RFC's path validation does. */
 	return depth == 0 && !(X509_get_extension_flags(x) & EXFLAG_CA) &&
@@ -155,7 +196,11 @@ static int r_eku_critical(const pos_t *p)
 	return !p->anchor && has_ext(p->x, NID_ext_key_usage, &crit) && crit;
 }
 
-/* BR 7.1.2.1.2: a root CA certificate carries no extKeyUsage. */
+/* BR 7.1.2.1.2: a root CA certificate carries no extKeyUsage. The rule
+ * binds the CA that issues the root; clients apply an anchor's EKU only as
+ * a constraint (Chrome's ApplyTrustAnchorConstraints; OpenSSL's purpose
+ * check refuses an anchor whose EKU lacks serverAuth), so a root breaking
+ * it is reported, as a warning, and stays usable (on_anchor 0). */
 static int r_root_eku(const pos_t *p)
 {
 	return p->anchor && (X509_get_extension_flags(p->x) & EXFLAG_SS) &&
@@ -227,7 +272,9 @@ static int r_nc_empty(const pos_t *p)
 }
 
 /* BR 7.1.2.1.3: a root's authorityKeyIdentifier, when present, holds only
- * keyIdentifier, equal to its subjectKeyIdentifier. */
+ * keyIdentifier, equal to its subjectKeyIdentifier. No client reads an
+ * anchor's AKI (real roots of Mozilla's and Apple's stores break this):
+ * a warning, like root-eku. */
 static int r_root_aki(const pos_t *p)
 {
 	const ASN1_OCTET_STRING *kid, *ski;
@@ -273,27 +320,30 @@ typedef struct rule {
 	unsigned policies; /* bit (1 << CC_POLICY_*) set: that policy enforces it */
 	int (*broken)(const pos_t *p);
 	const char *what;  /* what is wrong, for people */
+	int on_anchor;     /* 1: clients apply it to their trust anchor too;
+			    * 0: on the anchor it is a warning (anchor_encoding) */
 } rule_t;
 
 /* In the order a reason is chosen: the first rule a path breaks is its
  * reason (a v1 leaf also lacks a SAN; v1 is the cause). */
 static const rule_t rules[] = {
-	{ "v1-cert", W, r_v1, "not an X.509 v3 certificate" },
-	{ "leaf-no-san", W, r_leaf_no_san, "the leaf has no subjectAltName (CN only)" },
-	{ "leaf-eku-missing", W, r_leaf_eku_missing, "the leaf has no extendedKeyUsage" },
-	{ "leaf-eku-any", W, r_leaf_eku_any, "the leaf's extendedKeyUsage holds anyExtendedKeyUsage" },
-	{ "eku-critical", W, r_eku_critical, "extendedKeyUsage is marked critical" },
-	{ "root-eku", W, r_root_eku, "the root carries an extendedKeyUsage" },
-	{ "ca-leaf", W, r_ca_leaf, "the leaf is a CA (basicConstraints CA:TRUE)" },
+	{ "v1-cert", W, r_v1, "not an X.509 v3 certificate", 0 },
+	{ "leaf-no-san", W, r_leaf_no_san, "the leaf has no subjectAltName (CN only)", 0 },
+	{ "leaf-eku-missing", W, r_leaf_eku_missing, "the leaf has no extendedKeyUsage", 0 },
+	{ "leaf-eku-any", W, r_leaf_eku_any, "the leaf's extendedKeyUsage holds anyExtendedKeyUsage", 0 },
+	{ "eku-critical", W, r_eku_critical, "extendedKeyUsage is marked critical", 0 },
+	{ "root-eku", W, r_root_eku, "the root carries an extendedKeyUsage", 0 },
+	{ "ca-leaf", W, r_ca_leaf, "the leaf is a CA (basicConstraints CA:TRUE)", 0 },
 	{ "weak-key", W, r_weak_key, "key outside the BR list (RSA >= 2048 bits "
-				     "divisible by 8; EC P-256, P-384, P-521)" },
+				     "divisible by 8; EC P-256, P-384, P-521)", 1 },
 	{ "bad-sig-alg", W, r_bad_sig_alg, "signature algorithm outside the BR "
-					  "list (RSA, RSA-PSS, ECDSA with SHA-256/384/512)" },
-	{ "nc-empty", W | R, r_nc_empty, "name constraints with no subtrees" },
+					  "list (RSA, RSA-PSS, ECDSA with SHA-256/384/512)", 0 },
+	/* Chrome cannot parse such an extension, on an anchor neither */
+	{ "nc-empty", W | R, r_nc_empty, "name constraints with no subtrees", 1 },
 	{ "root-aki", W, r_root_aki, "the root's authorityKeyIdentifier has an "
-				    "issuer/serial or differs from its subjectKeyIdentifier" },
-	{ "aia-malformed", W, r_aia_malformed, "malformed authorityInfoAccess" },
-	{ "serial-too-long", W | R, r_serial_too_long, "serial number longer than 20 octets" },
+				    "issuer/serial or differs from its subjectKeyIdentifier", 0 },
+	{ "aia-malformed", W, r_aia_malformed, "malformed authorityInfoAccess", 0 },
+	{ "serial-too-long", W | R, r_serial_too_long, "serial number longer than 20 octets", 0 },
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
@@ -327,7 +377,8 @@ const char *cc_policy_check(const cc_certlist_t *path,
 		if (!p.x)
 			continue;
 		for (size_t r = 0; r < NRULES; r++)
-			if ((rules[r].policies >> policy & 1) && rules[r].broken(&p)) {
+			if ((rules[r].policies >> policy & 1) &&
+			    (!p.anchor || rules[r].on_anchor) && rules[r].broken(&p)) {
 				*depth = p.depth;
 				*what = rules[r].what;
 				return rules[r].id;
@@ -355,10 +406,12 @@ typedef struct seen {
 	int n;
 } seen_t;
 
-static int add(cc_findings_t *out, seen_t *s, const char *id,
+static int add(cc_findings_t *out, seen_t *s, const char *id, int sev,
 	       const cc_certlist_t *certs, const cc_certlist_t *served, int d,
 	       int policy, const char *what)
 {
+	const char *note = sev == CC_SEV_ERROR ? "" : "; not enforced on a trust "
+			   "anchor, RFC 5280 6.1.1 (d)";
 	char cn[160];
 	int sp = served_pos(served, certs->v[d]);
 
@@ -371,12 +424,12 @@ static int add(cc_findings_t *out, seen_t *s, const char *id,
 	}
 	cc_cert_name(certs->v[d], 0, cn, sizeof(cn));
 	if (sp >= 0)
-		return cc_findings_add(out, id, CC_SEV_ERROR, sp, "position %d (%s, "
-				       "depth %d in the path): %s (%s policy)", sp,
-				       cn, d, what, cc_policy_name(policy));
-	return cc_findings_add(out, id, CC_SEV_ERROR, -1, "depth %d in the path "
-			       "(%s, not served): %s (%s policy)", d, cn, what,
-			       cc_policy_name(policy));
+		return cc_findings_add(out, id, sev, sp, "position %d (%s, "
+				       "depth %d in the path): %s (%s policy%s)", sp,
+				       cn, d, what, cc_policy_name(policy), note);
+	return cc_findings_add(out, id, sev, -1, "depth %d in the path "
+			       "(%s, not served): %s (%s policy%s)", d, cn, what,
+			       cc_policy_name(policy), note);
 }
 
 /* OpenSSL errors collected per run: a path breaks few rules; more are cut. */
@@ -405,8 +458,11 @@ int cc_policy_findings(const cc_certlist_t *certs, int anchored,
 		return r;
 	for (int k = 0; k < ne; k++) {
 		const char *id = cc_policy_rule_of(ev[k]);
+		int top = anchored && certs->n > 1 && (size_t)dv[k] + 1 == certs->n;
+		int sev = top && anchor_encoding(certs->v[dv[k]]->x, ev[k])
+				  ? CC_SEV_WARNING : CC_SEV_ERROR;
 		if (id && dv[k] >= 0 && (size_t)dv[k] < certs->n &&
-		    add(out, &s, id, certs, served, dv[k], policy,
+		    add(out, &s, id, sev, certs, served, dv[k], policy,
 			X509_verify_cert_error_string(ev[k])))
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
@@ -414,8 +470,9 @@ int cc_policy_findings(const cc_certlist_t *certs, int anchored,
 		pos_at(&p, certs, i, anchored, opts ? opts->host : NULL);
 		for (size_t k = 0; k < NRULES; k++)
 			if ((rules[k].policies >> policy & 1) && rules[k].broken(&p) &&
-			    add(out, &s, rules[k].id, certs, served, (int)i, policy,
-				rules[k].what))
+			    add(out, &s, rules[k].id, p.anchor && !rules[k].on_anchor
+					? CC_SEV_WARNING : CC_SEV_ERROR, certs, served,
+				(int)i, policy, rules[k].what))
 				return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
 	return 0;

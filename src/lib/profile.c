@@ -28,6 +28,7 @@ typedef struct prof {
 	char date[DATE_MAX_LEN + 1];
 	char file[256]; /* a built-in's FILE in profiles.conf, else "" */
 	int policy; /* enum cc_policy */
+	int policy_own; /* 1: not changed by cc_profiles_follow_policy */
 	char *source;
 	unsigned char *bits; /* bit i set: pool certificate i is an anchor */
 	size_t nbytes;
@@ -146,6 +147,18 @@ void cc_profile_set_policy(cc_profiles_t *ps, size_t i, int policy)
 {
 	if (i < ps->n && policy >= CC_POLICY_WEBPKI && policy <= CC_POLICY_LEGACY)
 		ps->v[i].policy = policy;
+}
+
+int cc_profile_policy_own(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].policy_own;
+}
+
+void cc_profiles_follow_policy(cc_profiles_t *ps, int policy)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (!ps->v[i].policy_own)
+			cc_profile_set_policy(ps, i, policy);
 }
 
 const char *cc_profile_source(const cc_profiles_t *ps, size_t i)
@@ -435,6 +448,7 @@ static int conf_line(cc_profiles_t *ps, cc_pidx_t *ix, const char *dir, char *li
 	ps->v[ps->n - 1].group = m.group;
 	memcpy(ps->v[ps->n - 1].date, m.date, sizeof(m.date));
 	ps->v[ps->n - 1].policy = m.policy;
+	ps->v[ps->n - 1].policy_own = 1;
 	return 0;
 }
 
@@ -541,6 +555,7 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 		else if (!(r = cc_profiles_add_file(ps, s, eq + 1, b, w, NULL, err))) {
 			ps->v[ps->n - 1].group = g;
 			ps->v[ps->n - 1].policy = policy;
+			ps->v[ps->n - 1].policy_own = have_p;
 		}
 		goto out;
 	}
@@ -559,8 +574,10 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			ps->v[i].weight = w;
 		if (have_g)
 			ps->v[i].group = g;
-		if (have_p)
+		if (have_p) {
 			ps->v[i].policy = policy;
+			ps->v[i].policy_own = 1;
+		}
 	}
 out:
 	free(s);

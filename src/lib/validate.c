@@ -139,7 +139,8 @@ static int verify_step(X509_STORE_CTX *ctx)
 /*
  * One callback for every run: old Android never looked at its anchor's
  * dates (CC_VALIDATE_IGNORE_ANCHOR_TIME forgives exactly that), a leaf's
- * pathLenConstraint is no error (cc_policy_forgives), and in collect mode
+ * pathLenConstraint and the anchor's own encoding are no error
+ * (cc_policy_forgives; the latter still recorded), and in collect mode
  * every error is recorded and the run goes on.
  */
 static int verify_cb(int ok, X509_STORE_CTX *ctx)
@@ -155,8 +156,14 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 	    (e == X509_V_ERR_CERT_HAS_EXPIRED || e == X509_V_ERR_CERT_NOT_YET_VALID) &&
 	    x == vs->certs->v[vs->certs->n - 1]->x)
 		return 1;
-	if (x && cc_policy_forgives(x, e, d))
+	if (x && cc_policy_forgives(x, e, d, vs->certs->n > 1 &&
+				    x == vs->certs->v[vs->certs->n - 1]->x)) {
+		if (vs->ne && *vs->ne < vs->max && x == vs->certs->v[vs->certs->n - 1]->x) {
+			vs->ev[*vs->ne] = e;
+			vs->dv[(*vs->ne)++] = d;
+		}
 		return 1;
+	}
 	if (vs->ne) {
 		if (*vs->ne < vs->max) {
 			vs->ev[*vs->ne] = e;

@@ -47,7 +47,16 @@ extfile() { printf '[req]\ndistinguished_name=dn\n[dn]\n[v3]\n%s\n' "$2" >"$1"; 
 # cert DIR NAME CN EXT ALG MD DAYS [ISSUER]: EXT "-" = v1 without extensions
 cert() {
 	local d=$1 n=$2 cn=$3 ext=$4 alg=$5 md=$6 days=$7 iss=${8:-}
-	key "$d/$n.key" "$alg" || return 1
+	# KEEP_KEY=1: sign again with the key already made (the same root, encoded otherwise)
+	{ [ -n "${KEEP_KEY:-}" ] && [ -f "$d/$n.key" ]; } || key "$d/$n.key" "$alg" || return 1
+	if [ -z "$iss" ] && [ "$ext" = - ]; then # a v1 self-signed root
+		openssl req -new -key "$d/$n.key" -subj "/O=conformance/CN=$cn" \
+			-config /dev/null -out "$d/$n.csr" 2>/dev/null &&
+			openssl x509 -req -in "$d/$n.csr" -signkey "$d/$n.key" -"$md" \
+				-days "$days" -set_serial "0x$(openssl rand -hex 8)" \
+				-out "$d/$n.pem" 2>/dev/null
+		return
+	fi
 	if [ -z "$iss" ]; then
 		extfile "$d/$n.ext" "$ext"
 		openssl req -new -x509 -key "$d/$n.key" -subj "/O=conformance/CN=$cn" \
@@ -72,20 +81,26 @@ cert() {
 
 N=0 CC_RIGHT=0 OSSL_RIGHT=0
 # kase ID EXPECT [VAR=VALUE...]: root -> ica [-> ica2] -> leaf, defaults
-# above; VARs: root_ext ica_ext ica2_ext leaf_ext leaf_alg ica_alg root_md
+# above; VARs: root_ext ica_ext ica2_ext leaf_ext leaf_alg ica_alg root_alg root_md
+# anchor_ext (the root given as anchor: root_ext's root signed again with these
+# extensions, "-" for v1)
 # ica_md leaf_md leaf_days host leaf_cn leaf_serial.
 kase() {
 	local id=$1 want=$2 root_ext=$ROOT_EXT ica_ext=$ICA_EXT ica2_ext= \
-		leaf_ext=$LEAF_EXT leaf_alg=ec:P-256 ica_alg=ec:P-256 root_md=sha256 \
+		leaf_ext=$LEAF_EXT leaf_alg=ec:P-256 ica_alg=ec:P-256 root_alg=ec:P-256 root_md=sha256 anchor_ext= \
 		ica_md=sha256 leaf_md=sha256 leaf_days=90 host=www.conf.test \
 		leaf_cn=www.conf.test leaf_serial= d top=ica cc ossl
 	shift 2
 	for a in "$@"; do local "$a"; done
 	d="$T/$N"
 	mkdir -p "$d"
-	cert "$d" root "Conformance Root" "$root_ext" ec:P-256 "$root_md" 3650 &&
+	cert "$d" root "Conformance Root" "$root_ext" "$root_alg" "$root_md" 3650 &&
 		cert "$d" ica "Conformance CA" "$ica_ext" "$ica_alg" "$ica_md" 1825 root || {
 		echo "case $id: generation failed" >&2; return; }
+	if [ -n "$anchor_ext" ]; then # the anchor: same name and key, other encoding
+		KEEP_KEY=1 cert "$d" root "Conformance Root" "$anchor_ext" "$root_alg" \
+			"$root_md" 3650 || { echo "case $id: generation failed" >&2; return; }
+	fi
 	cp "$d/ica.pem" "$d/pool.pem"
 	if [ -n "$ica2_ext" ]; then
 		cert "$d" ica2 "Conformance CA 2" "$ica2_ext" ec:P-256 sha256 1825 ica || return
@@ -129,7 +144,22 @@ kase rfc5280::ica-missing-ski fail ica_ext="${ICA_EXT/subjectKeyIdentifier=hash/
 	leaf_ext="${LEAF_EXT/keyid:always/issuer:always}"
 kase rfc5280::root-missing-basic-constraints fail root_ext='keyUsage=critical,keyCertSign,cRLSign
 subjectKeyIdentifier=hash'
-kase rfc5280::root-bc-not-critical fail root_ext="${ROOT_EXT/critical,CA:TRUE/CA:TRUE}"
+# The anchor is a name and a key (RFC 5280 6.1.1 (d)); Chrome (BoringSSL
+# pki ProcessRootCertificate) and mozilla::pkix do not judge its encoding:
+# a root with a non-critical basicConstraints, no SKI, no keyUsage, an EKU or
+# a BR-nonconforming AKI is a usable anchor (x509-limbo expects failure for
+# some of these; the browsers accept them, and real roots of the Mozilla and
+# Apple stores are so encoded). The same encodings on a certificate the
+# client verifies are refused (the ica-* cases).
+kase rfc5280::root-bc-not-critical pass root_ext="${ROOT_EXT/critical,CA:TRUE/CA:TRUE}"
+kase rfc5280::ica-bc-not-critical fail ica_ext="${ICA_EXT/critical,CA:TRUE/CA:TRUE}"
+kase rfc5280::root-missing-ski pass anchor_ext="${ROOT_EXT/subjectKeyIdentifier=hash/subjectKeyIdentifier=none}"
+kase rfc5280::root-no-key-usage pass root_ext='basicConstraints=critical,CA:TRUE
+subjectKeyIdentifier=hash'
+kase rfc5280::root-v1 pass anchor_ext=-
+kase webpki::root-self-signed-md5 pass root_alg=rsa:2048 root_md=md5
+kase webpki::root-rsa-1024 fail root_alg=rsa:1024
+kase webpki::root-eku-client-only fail root_ext="$ROOT_EXT"$'\n''extendedKeyUsage=clientAuth'
 kase rfc5280::ica-not-ca fail ica_ext="${ICA_EXT/CA:TRUE/CA:FALSE}"
 kase rfc5280::ica-no-key-usage fail ica_ext='basicConstraints=critical,CA:TRUE
 subjectKeyIdentifier=hash
@@ -151,7 +181,7 @@ kase webpki::leaf-no-eku fail leaf_ext="$LEAF_BASE"$'\n''subjectAltName=DNS:www.
 kase webpki::leaf-any-eku fail leaf_ext="${LEAF_EXT/serverAuth/serverAuth,anyExtendedKeyUsage}"
 kase webpki::leaf-critical-eku fail leaf_ext="${LEAF_EXT/extendedKeyUsage=serverAuth/extendedKeyUsage=critical,serverAuth}"
 kase webpki::leaf-client-eku-only fail leaf_ext="${LEAF_EXT/serverAuth/clientAuth}"
-kase webpki::root-has-eku fail root_ext="$ROOT_EXT"$'\n''extendedKeyUsage=serverAuth'
+kase webpki::root-has-eku pass root_ext="$ROOT_EXT"$'\n''extendedKeyUsage=serverAuth'
 kase webpki::ca-as-leaf fail leaf_ext="${LEAF_EXT/CA:FALSE/CA:TRUE}"
 kase webpki::v1-leaf fail leaf_ext=-
 kase webpki::leaf-dsa fail leaf_alg=dsa
@@ -160,12 +190,13 @@ kase webpki::leaf-p384 pass leaf_alg=ec:P-384
 kase webpki::leaf-rsa-1024 fail leaf_alg=rsa:1024
 kase webpki::leaf-rsa-2052 fail leaf_alg=rsa:2052
 kase webpki::ica-signed-sha1 fail ica_md=sha1
+kase webpki::ica-signed-md5 fail root_alg=rsa:2048 ica_md=md5
 kase webpki::leaf-signed-sha224 fail leaf_md=sha224
 kase webpki::root-self-signed-sha1 pass root_md=sha1
 kase webpki::partial-wildcard fail leaf_ext="$(leaf_ext 'DNS:w*.conf.test')"
 kase webpki::wildcard-whole-label pass leaf_ext="$(leaf_ext 'DNS:*.conf.test')"
 kase webpki::wildcard-not-leftmost fail leaf_ext="$(leaf_ext 'DNS:www.*.test')"
-kase webpki::root-aki-issuer-serial fail root_ext="$ROOT_EXT"$'\n''authorityKeyIdentifier=keyid:always,issuer:always'
+kase webpki::root-aki-issuer-serial pass root_ext="$ROOT_EXT"$'\n''authorityKeyIdentifier=keyid:always,issuer:always'
 kase webpki::malformed-aia fail leaf_ext="$LEAF_EXT"$'\n''authorityInfoAccess=caIssuers;DNS:ca.conf.test'
 kase webpki::aia-uri pass leaf_ext="$LEAF_EXT"$'\n''authorityInfoAccess=caIssuers;URI:http://ca.conf.test/ca.der'
 

@@ -87,6 +87,77 @@ expect_rc 0 "build --all --json" \
 	-p "old=$P/root.pem,policy=legacy" --host www.policy.test "$P/noeku.pem"
 expect_grep '"rule":"leaf-eku-missing"' "$T/out" "matrix --json: the verdict's rule"
 
+# --- explain, export and bind take --policy too
+expect_rc 1 "explain: leaf without EKU, no chain to serve (webpki)" \
+	cc explain --no-store -r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test "$P/noeku.pem"
+expect_grep "rule leaf-eku-missing \(webpki policy\)" "$T/out" "explain: the reason names the rule"
+expect_rc 0 "explain --policy legacy: served" \
+	cc explain --no-store --policy legacy -r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test "$P/noeku.pem"
+expect_rc 1 "export: no trusted chain under webpki" \
+	cc export --no-store --cert "$P/noeku.pem" --key "$P/noeku.key" -r "$P/root.pem" \
+	-I "$P/ica.pem" --host www.policy.test -o "$T/exp-web.pem"
+expect_grep "leaf-eku-missing" "$T/err" "export: the error names the rule"
+[ ! -e "$T/exp-web.pem" ] && ok "export: nothing written" || bad "export: nothing written"
+expect_rc 0 "export --policy legacy: written" \
+	cc export --no-store --policy legacy --cert "$P/noeku.pem" --key "$P/noeku.key" \
+	-r "$P/root.pem" -I "$P/ica.pem" --host www.policy.test -o "$T/exp-legacy.pem"
+expect_eq "$(grep -c 'BEGIN CERTIFICATE' "$T/exp-legacy.pem")" 2 "export --policy legacy: leaf + intermediate"
+B=$T/bind
+mkdir -p "$B/conf.d"
+CERTCHAIN_STORE=$B/store cc store import "$P/root.pem" >/dev/null &&
+	CERTCHAIN_STORE=$B/store cc store import "$P/ica.pem" >/dev/null &&
+	CERTCHAIN_STORE=$B/store cc store import "$P/noeku.pem" --key "$P/noeku.key" --name noeku >/dev/null ||
+	bad "bind: store set-up"
+bopts=(--server nginx --site www --cert noeku --ip 127.0.0.1 --port 443 --conf-dir "$B/conf.d"
+	--deploy-dir "$B/certs" --nginx-prefix "$B" --nginx-conf "$B/nginx.conf")
+CERTCHAIN_STORE=$B/store expect_rc 1 "bind: no trusted chain under webpki (the store's roots)" \
+	cc bind "${bopts[@]}"
+expect_grep "leaf-eku-missing" "$T/err" "bind: the error names the rule"
+[ ! -e "$B/certs/www.fullchain.pem" ] && ok "bind: nothing deployed" || bad "bind: nothing deployed"
+CERTCHAIN_STORE=$B/store expect_rc 0 "bind --policy legacy: deployed (the store's roots follow --policy)" \
+	cc bind "${bopts[@]}" --policy legacy
+expect_eq "$(grep -c 'BEGIN CERTIFICATE' "$B/certs/www.fullchain.pem")" 2 "bind --policy legacy: leaf + intermediate"
+
+# --- --policy and each profile's own: by how a profile was made, never by name
+expect_rc 0 "-p roots=FILE,policy=legacy keeps legacy under the default --policy" \
+	cc build --no-store --all -I "$P/ica.pem" -p "roots=$P/root.pem,policy=legacy" \
+	--host www.policy.test "$P/noeku.pem"
+expect_grep "roots +trusted via Policy Root" "$T/out" "a user profile named roots keeps its policy=legacy"
+expect_rc 0 "--policy legacy: -p NAME=PATH without policy= follows it, with policy= keeps its own" \
+	cc build --no-store --all --policy legacy -I "$P/ica.pem" -p "lab=$P/root.pem" \
+	-p "web=$P/root.pem,policy=webpki" --host www.policy.test "$P/noeku.pem"
+expect_grep "lab +trusted via Policy Root" "$T/out" "-p without policy= takes --policy legacy"
+expect_grep "web +UNTRUSTED: leaf rule leaf-eku-missing" "$T/out" "-p with policy=webpki keeps it"
+expect_rc 0 "--policy legacy: -r (the profile roots) follows it" \
+	cc build --no-store --all --policy legacy -I "$P/ica.pem" -r "$P/root.pem" \
+	--host www.policy.test "$P/noeku.pem"
+expect_grep "roots +trusted via Policy Root" "$T/out" "-r's profile takes --policy"
+
+# --- the anchor's own encoding is not judged (RFC 5280 6.1.1 (d)): the same
+# root name and key as a v1, SHA-1 self-signed certificate, and as one without
+# subjectKeyIdentifier and with a non-critical basicConstraints
+openssl req -new -key "$P/root.key" -subj "/O=certchain test/CN=Policy Root" -config /dev/null \
+	-out "$P/root-v1.csr" 2>/dev/null &&
+	openssl x509 -req -in "$P/root-v1.csr" -signkey "$P/root.key" -sha1 -days 3650 \
+		-out "$P/root-v1.pem" 2>/dev/null || exit 1
+printf '[req]\ndistinguished_name=dn\n[dn]\n[v3]\nbasicConstraints=CA:TRUE\nkeyUsage=keyCertSign,cRLSign\nsubjectKeyIdentifier=none\n' >"$P/root-noski.ext"
+openssl req -new -x509 -key "$P/root.key" -subj "/O=certchain test/CN=Policy Root" -days 3650 \
+	-config "$P/root-noski.ext" -extensions v3 -out "$P/root-noski.pem" 2>/dev/null || exit 1
+openssl x509 -in "$P/root-v1.pem" -noout -text | grep -q "Version: 1 " &&
+	ok "the v1 root is v1" || bad "the v1 root is v1"
+expect_rc 0 "build: a v1, SHA-1 self-signed anchor ends a valid webpki path" \
+	cc build --no-store -r "$P/root-v1.pem" -I "$P/ica.pem" --host www.policy.test "$P/good.pem"
+expect_rc 0 "build: an anchor without SKI, basicConstraints not critical: valid" \
+	cc build --no-store -r "$P/root-noski.pem" -I "$P/ica.pem" --host www.policy.test "$P/good.pem"
+expect_rc 0 "verify: the same, no error finding" \
+	cc verify --no-store -r "$P/root-noski.pem" --host www.policy.test "$P/good-chain.pem"
+expect_nogrep "error " "$T/out" "verify: no error for the anchor's encoding"
+expect_rc 1 "verify: a chain refused for another reason shows the anchor's rule as a warning" \
+	cc verify --no-store --json -r "$P/root-noski.pem" --host www.policy.test "$P/noeku-chain.pem"
+expect_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(",".join(sorted(f["id"]+":"+f["severity"] for f in d["findings"] if f["id"] in ("missing-ski","bc-not-critical","leaf-eku-missing"))))' "$T/out")" \
+	"bc-not-critical:warning,leaf-eku-missing:error,missing-ski:warning" \
+	"verify --json: the leaf's rule an error, the anchor's encoding warnings"
+
 # --- real data: the SHA-1 self-signed anchors stay usable
 R="$DATA/real-certs"
 if [ -d "$R" ]; then

@@ -29,9 +29,10 @@
 /* rawAKI: the intermediate names its issuer's key even when the root
  * lacks a subjectKeyIdentifier (the missing-ski case) */
 #define ICA_EXT ROOT_EXT "rawAKI\n"
+/* rawAKI here too: the intermediate may lack an SKI (missing-ski) */
 #define LEAF_BASE "basicConstraints=critical,CA:FALSE\n" \
 		  "keyUsage=critical,digitalSignature\n" \
-		  "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n"
+		  "subjectKeyIdentifier=hash\nrawAKI\n"
 #define LEAF_EXT LEAF_BASE "extendedKeyUsage=serverAuth\n" \
 		 "subjectAltName=DNS:www.policy.test\n"
 
@@ -39,7 +40,7 @@
 enum { K_DEFAULT, K_P192, K_P224, K_RSA1024, K_RSA2052, K_DSA, K_P384, K_RSA2048,
        K_EC_EXPLICIT };
 /* Digests a case may sign with instead of SHA-256. */
-enum { MD_SHA256, MD_SHA1, MD_SHA224 };
+enum { MD_SHA256, MD_SHA1, MD_SHA224, MD_MD5 };
 
 static void die(const char *what)
 {
@@ -187,7 +188,7 @@ static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 	char buf[1024], *line, *save = NULL;
 	int null_sig_param = 0;
 	const EVP_MD *d = md == MD_SHA1 ? EVP_sha1() : md == MD_SHA224 ? EVP_sha224()
-							 : EVP_sha256();
+			  : md == MD_MD5 ? EVP_md5() : EVP_sha256();
 
 	if (!x || !n)
 		die("X509_new");
@@ -295,10 +296,11 @@ static const tcase_t cases[] = {
 	{ "missing-aki", 0, "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
 			    "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:www.policy.test\n",
 	  0, 0, 0, LEGACY, NULL, NULL },
-	{ "missing-ski", 2, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
-	  0, 0, 0, LEGACY, NULL, NULL },
-	{ "bc-not-critical", 2, "basicConstraints=CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
-				"subjectKeyIdentifier=hash\n", 0, 0, 0, LEGACY, NULL, NULL },
+	/* on a certificate the client verifies; on the anchor: anchor_cases */
+	{ "missing-ski", 1, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+			    "rawAKI\n", 0, 0, 0, LEGACY, NULL, NULL },
+	{ "bc-not-critical", 1, "basicConstraints=CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+				"subjectKeyIdentifier=hash\nrawAKI\n", 0, 0, 0, LEGACY, NULL, NULL },
 	{ "not-a-ca", 2, "keyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n",
 	  0, 0, 0, LEGACY, NULL, NULL },
 	{ "ca-no-key-usage", 1, "basicConstraints=critical,CA:TRUE\nsubjectKeyIdentifier=hash\n"
@@ -338,6 +340,9 @@ static const tcase_t cases[] = {
 	{ "weak-key", 0, "", K_RSA2052, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "weak-key", 0, "", K_DSA, 0, 0, STRICT | LEGACY, NULL, NULL },
 	{ "bad-sig-alg", 0, "", 0, MD_SHA224, 0, STRICT | LEGACY, NULL, NULL },
+	/* a root with a DSA key: the intermediate it signs has a DSA signature
+	 * (the reason, nearer the leaf), and the anchor's key is refused too */
+	{ "bad-sig-alg", 2, "", K_DSA, 0, 0, STRICT | LEGACY, NULL, "weak-key" },
 	{ "leaf-no-san", 0, LEAF_BASE "extendedKeyUsage=serverAuth\n", 0, 0, 0,
 	  STRICT | LEGACY, NULL, NULL },
 	{ "leaf-eku-missing", 0, LEAF_BASE "subjectAltName=DNS:www.policy.test\n", 0, 0, 0,
@@ -348,16 +353,12 @@ static const tcase_t cases[] = {
 	{ "eku-critical", 0, LEAF_BASE "subjectAltName=DNS:www.policy.test\n"
 				"extendedKeyUsage=critical,serverAuth\n", 0, 0, 0,
 	  STRICT | LEGACY, NULL, NULL },
-	{ "root-eku", 2, ROOT_EXT "extendedKeyUsage=serverAuth\n", 0, 0, 0,
-	  STRICT | LEGACY, NULL, NULL },
 	{ "ca-leaf", 0, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign\n"
 			"extendedKeyUsage=serverAuth\nsubjectAltName=DNS:www.policy.test\n"
 			"subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n",
 	  0, 0, 0, STRICT | LEGACY, "www.policy.test", NULL },
 	{ "v1-cert", 0, NULL, 0, 0, 0, STRICT | LEGACY, NULL, "leaf-no-san" },
 	{ "nc-empty", 1, ICA_EXT "emptyNC\n", 0, 0, 0, LEGACY, NULL, NULL },
-	{ "root-aki", 2, ROOT_EXT "authorityKeyIdentifier=keyid:always,issuer:always\n", 0, 0, 0,
-	  STRICT | LEGACY, NULL, NULL },
 	/* a root's AKI that is its own SKI is fine */
 	{ NULL, 2, ROOT_EXT "authorityKeyIdentifier=keyid:always\n", 0, 0, 0, ALL, NULL, NULL },
 	{ "aia-malformed", 0, LEAF_EXT "authorityInfoAccess=caIssuers;DNS:ca.policy.test\n",
@@ -539,6 +540,92 @@ static void check_rejected(const rejected_t *r)
 	unmake(&ch);
 }
 
+/*
+ * The anchor is a name and a key (RFC 5280 6.1.1 (d)): a chain to a root
+ * encoded in a way its CA should not have (v1, SHA-1/MD5 self-signature, no
+ * SKI, ...) is valid, as browsers and OS verifiers take it; the rule it
+ * breaks is a warning finding at the anchor under webpki. What clients do
+ * enforce on an anchor (its key, being a CA, its EKU as a constraint) still
+ * refuses the chain, with the rule as the reason. rule: the rule the root
+ * breaks; pass: the policies under which the chain is valid.
+ */
+static const tcase_t anchor_cases[] = {
+	{ "v1-cert", 2, NULL, 0, 0, 0, ALL, "www.policy.test", NULL },
+	{ NULL, 2, "", 0, MD_SHA1, 0, ALL, "www.policy.test", NULL },
+	{ NULL, 2, "", K_RSA2048, MD_MD5, 0, ALL, "www.policy.test", NULL },
+	{ "missing-ski", 2, "basicConstraints=critical,CA:TRUE\n"
+			    "keyUsage=critical,keyCertSign,cRLSign\n", 0, 0, 0, ALL,
+	  "www.policy.test", NULL },
+	{ "bc-not-critical", 2, "basicConstraints=CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+				"subjectKeyIdentifier=hash\n", 0, 0, 0, ALL, "www.policy.test", NULL },
+	{ "ca-no-key-usage", 2, "basicConstraints=critical,CA:TRUE\nsubjectKeyIdentifier=hash\n",
+	  0, 0, 0, ALL, "www.policy.test", NULL },
+	{ "root-eku", 2, ROOT_EXT "extendedKeyUsage=serverAuth\n", 0, 0, 0, ALL,
+	  "www.policy.test", NULL },
+	{ "root-aki", 2, ROOT_EXT "authorityKeyIdentifier=keyid:always,issuer:always\n", 0, 0, 0,
+	  ALL, "www.policy.test", NULL },
+	/* enforced on the anchor: OpenSSL's level 2 checks its key */
+	{ "weak-key", 2, "", K_RSA1024, 0, 0, STRICT | LEGACY, "www.policy.test", NULL },
+	/* a v3 root without basicConstraints is no CA (mozilla::pkix) */
+	{ "not-a-ca", 2, "keyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n",
+	  0, 0, 0, LEGACY, "www.policy.test", NULL },
+};
+
+static const cc_finding_t *finding(const cc_findings_t *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].id, id))
+			return &f->v[i];
+	return NULL;
+}
+
+static void check_anchor_case(const tcase_t *c)
+{
+	chain_t ch;
+	cc_error_t e;
+
+	make(c, &ch);
+	for (int pol = CC_POLICY_WEBPKI; pol <= CC_POLICY_LEGACY; pol++) {
+		cc_build_opts_t o = { .policy = pol, .host = c->host };
+		cc_findings_t f = { 0 };
+		const cc_finding_t *x;
+		int want = (c->pass >> pol) & 1;
+		assert_int_equal(cc_path_validate(&ch.path, &o, &e), 0);
+		if (ch.path.valid != want)
+			fail_msg("anchor case %s, policy %s: valid %d, wanted %d (%s)",
+				 c->rule ? c->rule : "good", cc_policy_name(pol),
+				 ch.path.valid, want, ch.path.reason);
+		assert_int_equal(cc_policy_findings(&ch.path.certs, 1, &ch.path.certs,
+						    &o, &f, &e), 0);
+		x = c->rule ? finding(&f, c->rule) : NULL;
+		if (!want) {
+			assert_non_null(ch.path.rule);
+			assert_string_equal(ch.path.rule, c->rule);
+			assert_int_equal(ch.path.error_depth, 2);
+			assert_non_null(x);
+			assert_int_equal(x->severity, CC_SEV_ERROR);
+		} else if (c->rule && pol == CC_POLICY_WEBPKI) {
+			/* reported at the anchor, as a warning */
+			if (!x || x->severity != CC_SEV_WARNING || x->depth != 2)
+				fail_msg("anchor case %s: no warning at the anchor", c->rule);
+			assert_non_null(strstr(x->msg, "not enforced on a trust anchor"));
+		}
+		for (size_t i = 0; want && i < f.n; i++)
+			if (f.v[i].severity == CC_SEV_ERROR)
+				fail_msg("anchor case %s, policy %s: error finding %s",
+					 c->rule ? c->rule : "good", cc_policy_name(pol),
+					 f.v[i].id);
+		cc_findings_clear(&f);
+	}
+	unmake(&ch);
+}
+
+static void anchor_encoding_not_judged(void **state)
+{
+	for (size_t i = 0; i < sizeof(anchor_cases) / sizeof(anchor_cases[0]); i++)
+		check_anchor_case(&anchor_cases[i]);
+}
+
 static void rejected_everywhere(void **state)
 {
 	for (size_t i = 0; i < sizeof(rejected) / sizeof(rejected[0]); i++)
@@ -610,8 +697,20 @@ static void profile_policies(void **state)
 	assert_int_equal(cc_profiles_add_spec(ps, spec, NULL, &e), CC_EINVAL);
 	assert_int_equal(cc_profile_policy(ps, 0), CC_POLICY_WEBPKI);
 	assert_int_equal(cc_profile_policy(ps, 1), CC_POLICY_LEGACY);
-	cc_profile_set_policy(ps, 0, CC_POLICY_RFC5280);
+	/* --policy: the spec without ,policy= follows it, the one with keeps
+	 * its own; by how they were made, so a profile named "roots" too */
+	snprintf(spec, sizeof(spec), "roots=%s,policy=legacy", path);
+	assert_int_equal(cc_profiles_add_spec(ps, spec, NULL, &e), 0);
+	assert_false(cc_profile_policy_own(ps, 0));
+	assert_true(cc_profile_policy_own(ps, 1));
+	assert_true(cc_profile_policy_own(ps, 2));
+	cc_profiles_follow_policy(ps, CC_POLICY_RFC5280);
 	assert_int_equal(cc_profile_policy(ps, 0), CC_POLICY_RFC5280);
+	assert_int_equal(cc_profile_policy(ps, 1), CC_POLICY_LEGACY);
+	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "roots")),
+			 CC_POLICY_LEGACY);
+	cc_profile_set_policy(ps, 0, CC_POLICY_WEBPKI);
+	assert_int_equal(cc_profile_policy(ps, 0), CC_POLICY_WEBPKI);
 	/* profiles.conf: policy= between WEIGHT and DESCRIPTION, optional */
 	snprintf(path, sizeof(path), "%s/trust-stores", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
@@ -625,6 +724,12 @@ static void profile_policies(void **state)
 	      "new root.pem pathbuild 2 New client\n", f);
 	fclose(f);
 	assert_int_equal(cc_profiles_add_builtin(ps, dir, NULL, &e), 0);
+	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "old")),
+			 CC_POLICY_LEGACY);
+	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "new")),
+			 CC_POLICY_WEBPKI);
+	/* built-ins stand for one client each: --policy changes neither */
+	cc_profiles_follow_policy(ps, CC_POLICY_RFC5280);
 	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "old")),
 			 CC_POLICY_LEGACY);
 	assert_int_equal(cc_profile_policy(ps, (size_t)cc_profiles_find(ps, "new")),
@@ -656,6 +761,7 @@ int main(void)
 		cmocka_unit_test(names_and_parse),
 		cmocka_unit_test(every_rule),
 		cmocka_unit_test(rejected_everywhere),
+		cmocka_unit_test(anchor_encoding_not_judged),
 		cmocka_unit_test(wildcard_alone_in_its_label),
 		cmocka_unit_test(profile_policies),
 	};
