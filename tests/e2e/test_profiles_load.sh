@@ -3,7 +3,8 @@
 # (with each certificate's SHA-256) gives the same anchors and chain matches
 # as the PEM files; SSL_CERT_DIR is read as OpenSSL reads it (hash-named
 # files only); weight= overrides a built-in's weight in the score; `make
-# install` installs the stores and their index where the binary finds them.
+# install` installs the stores and their index where the binary finds them;
+# `make demo` shows today's stores beside the legacy ones.
 . "$(dirname "$0")/../lib.sh"
 trap 'rm -rf "$T"' EXIT
 
@@ -76,5 +77,19 @@ nolsan="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 env "$nolsan" strace -f -e trace=openat -o "$T/inst.trace" "$T/inst/usr/local/bin/certchain" profiles --no-store >/dev/null 2>&1
 expect_grep "share/certchain/trust-stores/profiles.idx" "$T/inst.trace" "installed: profiles.idx is read"
 expect_nogrep "apple-2025-10-16.pem" "$T/inst.trace" "installed: the index is current (install -p kept the times): no store PEM opened"
+
+# --- make demo: today's stores and the legacy ones, on the real R36 --------
+if env HOME="$T/home" XDG_DATA_HOME= XDG_CACHE_HOME= bash "$top/scripts/demo.sh" "$CERTCHAIN" >"$T/demo.log" 2>&1; then
+	ok "make demo (scripts/demo.sh) runs"
+else
+	bad "make demo" "$(tail -5 "$T/demo.log")"
+fi
+expect_grep "^today's clients:" "$T/demo.log" "demo: profiles lists today's clients as a group"
+for p in apple-2025 android-13 android-7 chrome-v36 mozilla-2023; do
+	expect_grep "^$p +[0-9]+ +pathbuild" "$T/demo.log" "demo: profiles shows $p"
+done
+expect_grep "^legacy clients" "$T/demo.log" "demo: ... and the legacy group"
+expect_grep "^  today's clients: android-13, android-7 \(2 of [0-9]+\)" "$T/demo.log" \
+	"demo: explain names the clients in use today that need R36's cross-sign"
 
 finish
