@@ -184,7 +184,11 @@ enum cc_load_flags {
 	/** In a directory, read each file (device and inode) once: the hash
 	 *  links of an OpenSSL CA directory point at the files beside them, so
 	 *  only order loses the repeats. */
-	CC_LOAD_ONCE_PER_FILE = 1 << 1
+	CC_LOAD_ONCE_PER_FILE = 1 << 1,
+	/** In a directory, read only the files named HASH.N (8 hex digits, a
+	 *  dot, a number): the only names OpenSSL's CA directory lookup opens,
+	 *  so a bundle or stray file beside the hash links is not trusted. */
+	CC_LOAD_HASHED_NAMES = 1 << 2
 };
 
 /**

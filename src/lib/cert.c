@@ -21,9 +21,9 @@ static void rebase_spans(cc_cert_t *c, const unsigned char *old)
 			s[i]->p = c->der + (s[i]->p - old);
 }
 
-cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
-		       const cc_der_fields_t *f, const char *source,
-		       const EVP_MD *sha256)
+/* A new certificate over a copy of der, without its fingerprint yet. */
+static cc_cert_t *cert_make(const unsigned char *der, size_t len,
+			    const cc_der_fields_t *f, const char *source)
 {
 	cc_cert_t *c = calloc(1, sizeof(*c));
 
@@ -39,15 +39,35 @@ cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 	}
 	memcpy(c->der, der, len);
 	c->len = len;
-	/* SHA256() fetches the digest by name on every call (OpenSSL 3),
-	 * which cost more than hashing a certificate; a fetched one does not. */
-	if (!sha256 || !EVP_Digest(der, len, c->fp, NULL, sha256, NULL))
-		SHA256(der, len, c->fp);
 	/* Rebase the spans from the caller's buffer onto our copy. */
 	c->f = *f;
 	rebase_spans(c, der);
 	c->subj_hash = cc_hash64(c->f.subject.p, c->f.subject.n);
 	c->spki_hash = cc_hash64(c->f.spki.p, c->f.spki.n);
+	return c;
+}
+
+cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
+		       const cc_der_fields_t *f, const char *source,
+		       const EVP_MD *sha256)
+{
+	cc_cert_t *c = cert_make(der, len, f, source);
+
+	/* SHA256() fetches the digest by name on every call (OpenSSL 3),
+	 * which cost more than hashing a certificate; a fetched one does not. */
+	if (c && (!sha256 || !EVP_Digest(der, len, c->fp, NULL, sha256, NULL)))
+		SHA256(der, len, c->fp);
+	return c;
+}
+
+cc_cert_t *cc_cert_new_fp(const unsigned char *der, size_t len,
+			  const cc_der_fields_t *f, const char *source,
+			  const unsigned char fp[32])
+{
+	cc_cert_t *c = cert_make(der, len, f, source);
+
+	if (c)
+		memcpy(c->fp, fp, sizeof(c->fp));
 	return c;
 }
 

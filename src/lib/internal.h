@@ -104,6 +104,15 @@ int cc_slurp(const char *path, unsigned char **out, size_t *len,
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
 		       const cc_der_fields_t *f, const char *source,
 		       const EVP_MD *sha256);
+/* cc_cert_new with the SHA-256 already known (profiles.idx stores it). */
+cc_cert_t *cc_cert_new_fp(const unsigned char *der, size_t len,
+			  const cc_der_fields_t *f, const char *source,
+			  const unsigned char fp[32]);
+/* pool.c: cc_pool_add_der for a certificate whose SHA-256 fp is already
+ * known; one already in p is found without parsing der. */
+int cc_pool_add_der_fp(cc_pool_t *p, const unsigned char *der, size_t len,
+		       const unsigned char fp[32], const char *source,
+		       cc_cert_t **out, cc_error_t *err);
 void cc_cert_free(cc_cert_t *c);
 /* "RSA 2048", "EC P-256", ... for any key (cc_cert_key_desc, cc_key_desc). */
 char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n);

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -381,6 +382,21 @@ static int seen_file(const struct stat *v, size_t n, const struct stat *st)
 	return 0;
 }
 
+/* An OpenSSL CA directory name: 8 hex digits, '.', decimal digits. */
+static int hashed_name(const char *s)
+{
+	size_t i = 0;
+
+	while (i < 8 && isxdigit((unsigned char)s[i]))
+		i++;
+	if (i != 8 || s[i] != '.' || !s[i + 1])
+		return 0;
+	for (i++; s[i]; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
 static int load_dir(cc_pool_t *p, const char *path, unsigned flags,
 		    cc_certlist_t *order, cc_error_t *err)
 {
@@ -396,7 +412,8 @@ static int load_dir(cc_pool_t *p, const char *path, unsigned flags,
 		return cc_err(err, CC_EIO, path, "cannot open directory: %s",
 			      strerror(errno));
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' ||
+		    ((flags & CC_LOAD_HASHED_NAMES) && !hashed_name(e->d_name)))
 			continue;
 		if (n == cap) {
 			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*nn));

@@ -102,9 +102,10 @@ cc_cert_t *cc_pool_find_sha256(const cc_pool_t *p, const unsigned char fp[32])
 static int insert(cc_pool_t *p, cc_cert_t *c, const char *source,
 		  cc_cert_t **out, int *added, cc_error_t *err);
 
-int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
-		    const char *source, cc_cert_t **out, int *added,
-		    cc_error_t *err)
+/* cc_pool_add_der's checks and insertion; fp is the SHA-256 when known. */
+static int add_der(cc_pool_t *p, const unsigned char *der, size_t len,
+		   const unsigned char *fp, const char *source, cc_cert_t **out,
+		   int *added, cc_error_t *err)
 {
 	cc_der_fields_t f;
 	const char *why = NULL;
@@ -124,9 +125,11 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 	if (p->n >= CC_MAX_POOL_CERTS)
 		return cc_err(err, CC_ELIMIT, source,
 			      "more than %u certificates", CC_MAX_POOL_CERTS);
-	if (!p->sha256)
+	if (!fp && !p->sha256)
 		p->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL); /* NULL: SHA256() */
-	if (!(c = cc_cert_new(der, len, &f, source, p->sha256)))
+	c = fp ? cc_cert_new_fp(der, len, &f, source, fp)
+	       : cc_cert_new(der, len, &f, source, p->sha256);
+	if (!c)
 		return cc_err(err, CC_ENOMEM, source, "out of memory");
 	if ((old = cc_pool_find_sha256(p, c->fp))) {
 		cc_cert_free(c);
@@ -135,6 +138,27 @@ int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
 		return 0;
 	}
 	return insert(p, c, source, out, added, err);
+}
+
+int cc_pool_add_der(cc_pool_t *p, const unsigned char *der, size_t len,
+		    const char *source, cc_cert_t **out, int *added,
+		    cc_error_t *err)
+{
+	return add_der(p, der, len, NULL, source, out, added, err);
+}
+
+int cc_pool_add_der_fp(cc_pool_t *p, const unsigned char *der, size_t len,
+		       const unsigned char fp[32], const char *source,
+		       cc_cert_t **out, cc_error_t *err)
+{
+	cc_cert_t *old = cc_pool_find_sha256(p, fp);
+
+	if (old) {
+		if (out)
+			*out = old;
+		return 0;
+	}
+	return add_der(p, der, len, fp, source, out, NULL, err);
 }
 
 int cc_pool_add_copy(cc_pool_t *p, const cc_cert_t *src, cc_cert_t **out,

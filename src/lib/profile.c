@@ -290,8 +290,8 @@ int cc_profiles_add_pool(cc_profiles_t *ps, const char *name, cc_pool_t *anchors
 		return r;
 	for (size_t i = 0; !r && i < cc_pool_count(anchors); i++) {
 		cc_cert_t *c = cc_pool_get(anchors, i), *own;
-		if (!(r = cc_pool_add_der(ps->pool, c->der, c->len, c->source, &own,
-					  NULL, err)) &&
+		/* a copy keeps the fingerprint and parse: no second hashing */
+		if (!(r = cc_pool_add_copy(ps->pool, c, &own, err)) &&
 		    cc_certlist_push(&l, own))
 			r = cc_err(err, CC_ENOMEM, name, "out of memory");
 	}
@@ -320,8 +320,8 @@ int cc_profiles_add_system(cc_profiles_t *ps, double weight, cc_error_t *err)
 		 d ? d : "");
 	r = f ? cc_pool_load(ps->pool, f, 0, &l, err) : 0;
 	if (!r && d)
-		r = cc_pool_load(ps->pool, d, CC_LOAD_ALLOW_EMPTY | CC_LOAD_ONCE_PER_FILE,
-				 &l, err);
+		r = cc_pool_load(ps->pool, d, CC_LOAD_ALLOW_EMPTY | CC_LOAD_ONCE_PER_FILE |
+				 CC_LOAD_HASHED_NAMES, &l, err);
 	if (!r)
 		r = add_list(ps, "system", &l, CC_BEHAVIOUR_PATHBUILD, weight, src, err);
 	cc_certlist_clear(&l);

@@ -3,7 +3,10 @@
  * `make` time, so that a single-shot build with every built-in profile does
  * not base64-decode and hash 4 MB of PEM (2,300 certificates, most of them
  * in several stores) on every run. The index holds each distinct
- * certificate's DER once and, per store file, the list of its certificates.
+ * certificate's DER and SHA-256 once and, per store file, the list of its
+ * certificates: a run decodes only the stores it uses and hashes none of
+ * their certificates (the fingerprint is the pool's key; the checksum at
+ * the end covers it with the rest).
  *
  * The PEM files stay the truth: the index records the size and modification
  * time of profiles.conf and of every store file, and a file whose stat
@@ -15,7 +18,7 @@
  *   u32 nfiles; per file: u32 namelen, name, u64 size, u64 mtime_sec,
  *                         u64 mtime_nsec, u32 ncerts, u32 cert index...
  *   (file 0 is profiles.conf, with no certificates)
- *   u32 ncerts; per certificate: u32 len, DER
+ *   u32 ncerts; per certificate: u32 len, SHA-256 (32 bytes), DER
  *   u64 cc_hash64 of every byte before it (a damaged index is not used)
  */
 #include "internal.h"
@@ -25,7 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define IDX_MAGIC "CCPIDX01"
+#define IDX_MAGIC "CCPIDX02"
 #define IDX_NAME "profiles.idx"
 /* Far above the 15 stores shipped; bounds what a corrupt index can claim. */
 #define IDX_MAX_FILES 256
@@ -44,6 +47,7 @@ struct cc_pidx {
 	idx_file_t f[IDX_MAX_FILES];
 	uint32_t nfiles;
 	const unsigned char **der; /* per certificate */
+	const unsigned char **fp;  /* its SHA-256 */
 	uint32_t *derlen;
 	cc_cert_t **own;           /* the pool's copy, once added */
 	uint32_t ncerts;
@@ -128,11 +132,13 @@ static int parse(cc_pidx_t *ix)
 	ix->ncerts = (uint32_t)get(&r, 4);
 	if (r.bad || ix->ncerts > CC_MAX_POOL_CERTS ||
 	    !(ix->der = calloc(ix->ncerts + 1, sizeof(*ix->der))) ||
+	    !(ix->fp = calloc(ix->ncerts + 1, sizeof(*ix->fp))) ||
 	    !(ix->derlen = calloc(ix->ncerts + 1, sizeof(*ix->derlen))) ||
 	    !(ix->own = calloc(ix->ncerts + 1, sizeof(*ix->own))))
 		return -1;
 	for (uint32_t i = 0; i < ix->ncerts && !r.bad; i++) {
 		ix->derlen[i] = (uint32_t)get(&r, 4);
+		ix->fp[i] = take(&r, 32);
 		ix->der[i] = take(&r, ix->derlen[i]);
 	}
 	return r.bad || r.p != r.end ? -1 : 0;
@@ -163,6 +169,7 @@ void cc_pidx_close(cc_pidx_t *ix)
 		return;
 	free(ix->buf);
 	free(ix->der);
+	free(ix->fp);
 	free(ix->derlen);
 	free(ix->own);
 	free(ix);
@@ -200,8 +207,8 @@ int cc_pidx_load(cc_pidx_t *ix, const char *file, cc_pool_t *pool,
 			return cc_err(err, CC_EPARSE, file, "profiles.idx: certificate "
 					"%u out of range (rebuild it with make)", k);
 		if (!ix->own[k])
-			rc = cc_pool_add_der(pool, ix->der[k], ix->derlen[k], file,
-					     &ix->own[k], NULL, err);
+			rc = cc_pool_add_der_fp(pool, ix->der[k], ix->derlen[k],
+						ix->fp[k], file, &ix->own[k], err);
 		if (!rc && cc_certlist_push(out, ix->own[k]))
 			rc = cc_err(err, CC_ENOMEM, file, "out of memory");
 	}
@@ -299,6 +306,7 @@ int cc_profiles_index_write(const char *datadir, cc_error_t *err)
 		for (size_t k = 0; k < cc_pool_count(pool); k++) {
 			cc_cert_t *c = cc_pool_get(pool, k);
 			put(&b, c->len, 4);
+			append(&b, c->fp, 32);
 			append(&b, c->der, c->len);
 		}
 		put(&b, b.oom ? 0 : cc_hash64(b.p, b.n), 8);
