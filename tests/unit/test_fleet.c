@@ -180,29 +180,41 @@ static void summary_counts(void **state)
 	free(r);
 }
 
-static void html_page(void **state)
+/* The page of one record (rec) with title, read back into buf; s gets the
+ * record counted. */
+static void page_of(const char *rec, const char *title, cc_fleet_summary_t *s,
+		    char *buf, size_t size)
 {
 	char path[] = "/tmp/test_fleet_html_XXXXXX";
 	int fd = mkstemp(path);
-	cc_fleet_summary_t *s = cc_fleet_summary_new();
 	cc_fleet_rec_t *r = malloc(sizeof(*r));
 	cc_fleet_html_t *h;
 	cc_error_t err;
-	char buf[65536];
 	size_t n;
 	FILE *f;
 
 	close(fd);
-	assert_int_equal(cc_fleet_html_open(path, "fleet <test>", &h, &err), 0);
-	assert_int_equal(cc_fleet_rec_parse(rec_problem, strlen(rec_problem), r, &err), 0);
+	assert_int_equal(cc_fleet_html_open(path, title, &h, &err), 0);
+	assert_int_equal(cc_fleet_rec_parse(rec, strlen(rec), r, &err), 0);
 	cc_fleet_summary_add(s, r);
 	assert_int_equal(cc_fleet_html_add(h, r, &err), 0);
 	assert_int_equal(cc_fleet_html_close(h, s, &err), 0);
 	f = fopen(path, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
+	n = fread(buf, 1, size - 1, f);
 	buf[n] = 0;
 	fclose(f);
 	unlink(path);
+	free(r);
+}
+
+static void html_page(void **state)
+{
+	cc_fleet_summary_t *s = cc_fleet_summary_new();
+	cc_fleet_html_t *h;
+	cc_error_t err;
+	char buf[65536];
+
+	page_of(rec_problem, "fleet <test>", s, buf, sizeof(buf));
 	/* names from the wire are text, never markup */
 	assert_non_null(strstr(buf, "bad&lt;1&gt;.test:443"));
 	assert_null(strstr(buf, "bad<1>"));
@@ -216,35 +228,17 @@ static void html_page(void **state)
 	/* an unwritable place: an error, nothing left */
 	assert_int_equal(cc_fleet_html_open("/nonexistent-dir/x.html", "t", &h, &err), CC_EIO);
 	cc_fleet_summary_free(s);
-	free(r);
 }
 
 /* Strings from a saved file are text in the page and valid JSON strings
  * in the summary, whatever they hold. */
 static void hostile_record(void **state)
 {
-	char path[] = "/tmp/test_fleet_html_XXXXXX";
-	int fd = mkstemp(path);
 	cc_fleet_summary_t *s = cc_fleet_summary_new();
-	cc_fleet_rec_t *r = malloc(sizeof(*r));
-	cc_fleet_html_t *h;
 	cc_buf_t b = { 0 };
-	cc_error_t err;
 	char buf[65536];
-	size_t n;
-	FILE *f;
 
-	close(fd);
-	assert_int_equal(cc_fleet_rec_parse(rec_hostile, strlen(rec_hostile), r, &err), 0);
-	cc_fleet_summary_add(s, r);
-	assert_int_equal(cc_fleet_html_open(path, "t", &h, &err), 0);
-	assert_int_equal(cc_fleet_html_add(h, r, &err), 0);
-	assert_int_equal(cc_fleet_html_close(h, s, &err), 0);
-	f = fopen(path, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	unlink(path);
+	page_of(rec_hostile, "t", s, buf, sizeof(buf));
 	assert_null(strstr(buf, "<img"));
 	assert_null(strstr(buf, "<b>x"));
 	assert_null(strstr(buf, "\"><i>"));
@@ -254,7 +248,6 @@ static void hostile_record(void **state)
 	assert_non_null(strstr(b.s, "\"sha256\":\"\\\"><img src=x>\""));
 	cc_buf_clear(&b);
 	cc_fleet_summary_free(s);
-	free(r);
 }
 
 int main(void)
