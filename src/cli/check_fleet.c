@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -492,6 +493,12 @@ static int load_resume(const check_fleet_t *f, struct sink *k)
 	cc_error_t err;
 
 	cc_error_clear(&err);
+	if (stdout_is(f->resume) && !(fcntl(1, F_GETFL) & O_APPEND)) {
+		fprintf(stderr, "certchain check: %s: the --resume file is also standard "
+				"output, opened without '>>' (the shell has emptied it): "
+				"append with '>>'\n", f->resume);
+		return EXIT_USAGE;
+	}
 	if (cc_fleet_done_load(f->resume, &k->done_before, &st, &err))
 		return cli_fail(&err);
 	if (st.skipped)
