@@ -19,13 +19,13 @@
 static long read_line(FILE *f, char *buf, int *cut)
 {
 	size_t n;
-	int c;
 
 	*cut = 0;
 	if (!fgets(buf, CC_FLEET_MAX_LINE + 1, f))
 		return -1;
 	n = strlen(buf);
 	if (n == CC_FLEET_MAX_LINE && buf[n - 1] != '\n') {
+		int c;
 		*cut = 1;
 		while ((c = getc(f)) != EOF && c != '\n')
 			;
@@ -48,10 +48,14 @@ int cc_fleet_read(const char *path, cc_fleet_read_fn fn, void *ctx,
 	long len;
 
 	memset(st, 0, sizeof(*st));
-	if (!f)
+	if (!f) {
 		e = cc_err(err, CC_EIO, path, "%s", strerror(errno));
-	else if (!r || !buf)
+		goto out;
+	}
+	if (!r || !buf) {
 		e = cc_err(err, CC_ENOMEM, path, "out of memory");
+		goto out;
+	}
 	while (!e && (len = read_line(f, buf, &cut)) >= 0) {
 		st->lines++;
 		st->unterminated = len > 0 && buf[len - 1] != '\n';
@@ -65,8 +69,9 @@ int cc_fleet_read(const char *path, cc_fleet_read_fn fn, void *ctx,
 		st->records++;
 		e = fn(ctx, r);
 	}
-	if (!e && f && ferror(f))
+	if (!e && ferror(f))
 		e = cc_err(err, CC_EIO, path, "cannot read: %s", strerror(errno));
+out:
 	if (f && f != stdin)
 		fclose(f);
 	free(buf);
