@@ -475,13 +475,22 @@ int check_fleet_shard_arg(check_fleet_t *f, const char *arg)
 	return 0;
 }
 
-/* 1 when stdout is the file at path (check -f --resume OUT >>OUT). */
-static int stdout_is(const char *path)
+/* 1 when stdout is the file at path (check -f --resume OUT >>OUT), with
+ * *append set when it was opened to append. Windows has no inode number
+ * to tell: 0 there. */
+static int stdout_is(const char *path, int *append)
 {
+#ifdef _WIN32
+	(void)path;
+	*append = 0;
+	return 0;
+#else
 	struct stat a, b;
 
+	*append = (fcntl(1, F_GETFL) & O_APPEND) != 0;
 	return !fstat(1, &a) && !stat(path, &b) && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
+#endif
 }
 
 /* --resume: the targets answered before. A last line cut short by a kill
@@ -490,10 +499,11 @@ static int stdout_is(const char *path)
 static int load_resume(const check_fleet_t *f, struct sink *k)
 {
 	cc_fleet_read_stats_t st;
+	int same, append;
 	cc_error_t err;
 
 	cc_error_clear(&err);
-	if (stdout_is(f->resume) && !(fcntl(1, F_GETFL) & O_APPEND)) {
+	if ((same = stdout_is(f->resume, &append)) && !append) {
 		fprintf(stderr, "certchain check: %s: the --resume file is also standard "
 				"output, opened without '>>' (the shell has emptied it): "
 				"append with '>>'\n", f->resume);
@@ -507,7 +517,7 @@ static int load_resume(const check_fleet_t *f, struct sink *k)
 			f->resume, st.skipped, st.skipped == 1 ? " is" : "s are",
 			st.first_skipped ? " first: line " : "", st.first_skipped,
 			st.skipped == 1 ? "its target is" : "their targets are");
-	if (st.unterminated && f->json && stdout_is(f->resume))
+	if (st.unterminated && f->json && same)
 		fputs("\n", stdout);
 	return 0;
 }
