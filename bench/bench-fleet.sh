@@ -8,6 +8,7 @@
 # parallel mass-test mode (--file --mode parallel, -S: certificate checks
 # only) and sslscan limited to the certificate (--show-certificate, every
 # other test off), one target after the other as it works.
+# Each figure is the median of FLEET_RUNS runs (default 3).
 # FLEET_SIZES (default "1000 10000"), TESTSSL_N (2), SSLSCAN_N (50).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +21,7 @@ trap 'check_stop_all; rm -rf "$BENCH_TMP" "$T"' EXIT
 SIZES=${FLEET_SIZES:-1000 10000}
 TESTSSL_N=${TESTSSL_N:-2}
 SSLSCAN_N=${SSLSCAN_N:-50}
+RUNS=${FLEET_RUNS:-3}
 S="fleet scan: check -f over loopback targets (nginx, SNI names, EC P-256)"
 
 d=$T/pki
@@ -40,13 +42,26 @@ timed() {
 	CPU=$(tail -1 "$T/t" | awk '{printf "%.0f", ($1 + $2) * 1000}')
 	KB=$(tail -1 "$T/t" | awk '{print $3}')
 }
+# timed_median CMD...: RUNS runs of timed; WALL, CPU and KB are the medians
+# (each taken on its own), the last run's output stays in $T/out, $T/err.
+timed_median() {
+	local w=() c=() k=() i
+	for ((i = 0; i < RUNS; i++)); do
+		timed "$@"
+		w+=("$WALL") c+=("$CPU") k+=("$KB")
+	done
+	WALL=$(printf '%s\n' "${w[@]}" | median | cut -d. -f1)
+	CPU=$(printf '%s\n' "${c[@]}" | median | cut -d. -f1)
+	KB=$(printf '%s\n' "${k[@]}" | median | cut -d. -f1)
+	say "bench-fleet: runs wall ms ${w[*]}; peak KiB ${k[*]}"
+}
 rate() { awk -v n="$1" -v ms="$2" 'BEGIN{printf "%.3g", n / (ms > 0 ? ms : 1) * 1000}'; }
 
 declare -A kb
 for n in $SIZES; do
 	fleet_targets "$n" "$P" >"$T/targets.$n"
 	say "bench-fleet: certchain check -f, $n targets"
-	timed "$CERTCHAIN" check -f "$T/targets.$n" --json "${R[@]}"
+	timed_median "$CERTCHAIN" check -f "$T/targets.$n" --json "${R[@]}"
 	got=$(grep -c '"result":"\(ok\|problems\)"' "$T/out")
 	if [ "$got" != "$n" ]; then
 		say "bench-fleet: $got of $n targets judged"; exit 1
@@ -66,7 +81,7 @@ big=${!#}
 if command -v testssl >/dev/null 2>&1; then
 	fleet_targets "$TESTSSL_N" "$P" | awk '{split($1, h, ":"); printf "-S --ip 127.0.0.1 %s\n", $1}' >"$T/mass"
 	say "bench-fleet: testssl.sh --file --mode parallel -S, $TESTSSL_N targets"
-	timed testssl --quiet --color 0 --warnings off --file "$T/mass" --mode parallel
+	timed_median testssl --quiet --color 0 --warnings off --file "$T/mass" --mode parallel
 	row "$S" "\`testssl.sh --file --mode parallel -S\`, sample of $TESTSSL_N targets" "$WALL" "$CPU" "$KB" \
 		"$(rate "$TESTSSL_N" "$WALL") targets/s; $big targets would take ~$(awk -v w="$WALL" -v n="$TESTSSL_N" -v b="$big" 'BEGIN{printf "%.0f", w / n * b / 1000}') s (scaled)"
 else
@@ -82,11 +97,11 @@ while read -r h; do
 done <"$T/names"
 SH
 	say "bench-fleet: sslscan --show-certificate, $SSLSCAN_N targets one after the other"
-	timed bash "$T/sslscan-all"
+	timed_median bash "$T/sslscan-all"
 	row "$S" "\`sslscan --show-certificate\` (other tests off), sample of $SSLSCAN_N targets" "$WALL" "$CPU" "$KB" \
 		"$(rate "$SSLSCAN_N" "$WALL") targets/s; $big targets would take ~$(awk -v w="$WALL" -v n="$SSLSCAN_N" -v b="$big" 'BEGIN{printf "%.0f", w / n * b / 1000}') s (scaled); prints the certificates, judges no chain"
 else
 	note "$S" "sslscan not installed: not compared"
 fi
-note "$S" "One run per size (the 10,000-target run alone takes minutes on a shared 2-core machine). Peak memory is the whole process's maximum RSS; records stream to stdout as targets finish."
+note "$S" "Medians of $RUNS runs per size and tool (wall time, CPU time and peak memory each). Peak memory is the whole process's maximum RSS; records stream to stdout as targets finish."
 note "$S" "certchain judges every chain against two trust profiles and proposes the chain to serve; testssl.sh -S and sslscan only report certificates, so their rate is an upper bound for a comparable check."

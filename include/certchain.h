@@ -1922,22 +1922,55 @@ int cc_fleet_rec_parse(const char *json, size_t len, cc_fleet_rec_t *r,
 unsigned cc_fleet_shard(const char *target, unsigned n);
 
 /**
- * 1 when c's subject and key also belong to a self-signed certificate of
- * profs' pool or of pool (a cross-sign), else 0. profs and pool may be NULL.
+ * Marks the CA certificates of r's served chain and chain to serve that are
+ * cross-signs (cc_cert_is_cross_sign, the judgement's own test: a
+ * self-signed certificate of profs' pool or of pool, the target's
+ * certificates, has the same subject and key). profs and pool are
+ * borrowed, both required. 0 or CC_ENOMEM.
  */
-int cc_fleet_is_cross_sign(cc_profiles_t *profs, cc_pool_t *pool, cc_cert_t *c);
+int cc_fleet_rec_mark_cross_signs(cc_fleet_rec_t *r, cc_profiles_t *profs,
+				  cc_pool_t *pool);
+
+/* Longest line read back from a JSONL file: a record with 16 certificates
+ * and the verdicts of every built-in profile is ~100 KB; a longer line is
+ * not a record, and reading it whole would let one line fill memory. */
+#define CC_FLEET_MAX_LINE (1024 * 1024)
+
+/** What cc_fleet_read() saw in a file. */
+typedef struct cc_fleet_read_stats {
+	size_t lines;         /**< lines read, blank ones included */
+	size_t records;       /**< lines that are records */
+	size_t skipped;       /**< non-blank lines that are not (cut short, other text) */
+	size_t first_skipped; /**< the line number of the first of those, 0 if none */
+	int unterminated;     /**< the file ends without a newline (an interrupted write) */
+} cc_fleet_read_stats_t;
+
+/** Called with each record (borrowed, valid during the call); a non-zero
+ * return (a CC_E* code) stops the reading and is returned. */
+typedef int (*cc_fleet_read_fn)(void *ctx, const cc_fleet_rec_t *r);
+
+/**
+ * Reads the JSONL records of path ("-": stdin), the output of check -f
+ * --json, calling fn for each; the one reader of certchain report and
+ * check -f --resume. Lines that are not records are counted in *st, not
+ * errors. Memory: one line (at most CC_FLEET_MAX_LINE) and one record.
+ * 0, CC_EIO (err names path), or what fn returned.
+ */
+int cc_fleet_read(const char *path, cc_fleet_read_fn fn, void *ctx,
+		  cc_fleet_read_stats_t *st, cc_error_t *err);
 
 /** Targets answered in earlier JSONL output (check -f --resume). */
 typedef struct cc_fleet_done cc_fleet_done_t;
 
 /**
- * Reads the records of path (a JSONL file from check -f --json) into a new
- * set; lines that are not records (a line cut short by an interruption)
- * are counted in *skipped and ignored. *out is the caller's
- * (cc_fleet_done_free). Holds 8 bytes per record. 0, CC_EIO or CC_ENOMEM.
+ * Reads the records of path with cc_fleet_read() into a new set; lines that
+ * are not records (a line cut short by an interruption) and records without
+ * a line number are counted in st->skipped and ignored. *out is the
+ * caller's (cc_fleet_done_free). Holds 8 bytes per record. 0, CC_EIO or
+ * CC_ENOMEM.
  */
-int cc_fleet_done_load(const char *path, cc_fleet_done_t **out, size_t *skipped,
-		       cc_error_t *err);
+int cc_fleet_done_load(const char *path, cc_fleet_done_t **out,
+		       cc_fleet_read_stats_t *st, cc_error_t *err);
 /** 1 when the target of line number line (as given) was answered. */
 int cc_fleet_done_has(const cc_fleet_done_t *d, long line, const char *target);
 /** Records in the set. */

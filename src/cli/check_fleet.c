@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,6 +25,9 @@
 #define PROGRESS_MS 100
 /* Shards: more machines than this split nothing useful. */
 #define CHECK_MAX_SHARDS 100000u
+/* Lines that are not targets said one by one on stderr; the rest are
+ * counted (records and summary), so a list of garbage is not echoed. */
+#define BAD_LINES_SAID 10
 
 /*
  * The signal that interrupted the scan (SIGINT, SIGTERM), or 0: the only
@@ -146,27 +150,39 @@ static void close_list(struct reader *r)
 }
 
 /* A file is read once before the scan: a bad list is refused before any
- * connection, and the progress line knows the total. stdin: total 0. */
-static int count_targets(const char *path, size_t *total)
+ * connection (not text, or no line a target: one line says why), and the
+ * progress line knows the total. stdin: total 0. */
+static int count_targets(const struct copts *o, const char *path, size_t *total)
 {
+	struct target *t = malloc(check_target_size());
+	size_t ln, bad = 0, first_bad = 0;
+	cc_probe_opts_t po;
 	struct reader r;
 	char *spec;
-	size_t ln;
 	int got = 0;
 
 	*total = 0;
 	if (!strcmp(path, "-"))
-		return 0;
-	if (open_list(&r, path))
-		return EXIT_USAGE;
-	while ((got = next_line(&r, &spec, &ln)) > 0)
+		return free(t), 0;
+	if (!t || open_list(&r, path))
+		return free(t), EXIT_USAGE;
+	while ((got = next_line(&r, &spec, &ln)) > 0) {
 		++*total;
+		if (check_prepare(o, spec, t, &po) && !bad++)
+			first_bad = ln;
+	}
 	close_list(&r);
+	free(t);
 	if (got < 0)
 		return EXIT_USAGE;
 	if (!*total) {
 		fprintf(stderr, "certchain: %s: no targets (one HOST[:PORT] "
 				"[CONNECT-ADDR] per line)\n", path);
+		return EXIT_USAGE;
+	}
+	if (bad == *total) {
+		fprintf(stderr, "certchain: %s: no line is a target (line %zu first: "
+				"not HOST[:PORT] [CONNECT-ADDR])\n", path, first_bad);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -181,9 +197,10 @@ struct sink {
 	cc_fleet_html_t *html;
 	cc_fleet_rec_t *rec; /* one record at a time */
 	cc_fleet_done_t *done_before; /* --resume */
-	size_t total, done, failing, skipped;
+	size_t total, done, failing, skipped, bad_lines;
 	long long last_progress;
 	int tty, worst, io_failed;
+	int out_failed; /* stdout cannot be written: the scan stops */
 };
 
 static long long now_ms(void)
@@ -234,74 +251,84 @@ static void text_line(cc_buf_t *b, const cc_fleet_rec_t *r)
 	cc_buf_printf(b, "\n");
 }
 
-/* The record's certificates that are cross-signs, as a JSON array. */
-static void cross_signs(cc_buf_t *b, struct sink *k, cc_pool_t *pool)
+/* The record's cross-signs (marked by cc_fleet_rec_mark_cross_signs), each
+ * once, as the JSON array "cross_signs". */
+static void cross_signs(cc_buf_t *b, const cc_fleet_rec_t *r)
 {
-	const cc_fleet_rec_t *r = k->rec;
-	int first = 1;
+	const cc_fleet_cert_t *seen[2 * CC_FLEET_MAX_CHAIN];
+	size_t n = 0;
 
 	cc_buf_printf(b, ",\"cross_signs\":[");
-	for (size_t i = 0; pool && i < r->nserved + r->nfix; i++) {
+	for (size_t i = 0; i < r->nserved + r->nfix; i++) {
 		const cc_fleet_cert_t *x = i < r->nserved ? &r->served[i] : &r->fix[i - r->nserved];
-		unsigned char fp[32];
-		cc_cert_t *c;
-		if (!x->ca || strlen(x->sha256) != 64)
+		size_t k;
+		if (!x->cross_sign)
 			continue;
-		for (int j = 0; j < 32; j++)
-			sscanf(x->sha256 + 2 * j, "%2hhx", &fp[j]);
-		if (!(c = cc_pool_find_sha256(pool, fp)) ||
-		    !cc_fleet_is_cross_sign(k->profs, pool, c))
-			continue;
-		if (b->s && strstr(b->s, x->sha256))
+		for (k = 0; k < n && strcmp(seen[k]->sha256, x->sha256); k++)
+			;
+		if (k < n)
 			continue; /* served and in the chain to serve: once */
-		cc_buf_printf(b, "%s\"%s\"", first ? "" : ",", x->sha256);
-		first = 0;
+		cc_buf_printf(b, "%s\"%s\"", n ? "," : "", x->sha256);
+		seen[n++] = x;
 	}
 	cc_buf_printf(b, "]");
 }
 
 /*
- * One target's record (json, one line from check_judge): numbered, the
- * cross-signs marked, then written, counted and drawn. pool (may be NULL)
+ * One target's record (json, one line from check_judge), parsed once:
+ * numbered, the cross-signs marked, then written (the judge's line with
+ * "line" and "cross_signs" added), counted and drawn. pool (may be NULL)
  * holds the target's certificates.
  */
 static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t *pool)
 {
-	cc_buf_t line = { 0 }, xs = { 0 }, out = { 0 };
 	const char *end = json->s ? strrchr(json->s, '}') : NULL;
+	cc_fleet_rec_t *r = k->rec;
+	cc_buf_t out = { 0 };
 	cc_error_t err;
 
-	if (!end || json->s[0] != '{' ||
-	    cc_fleet_rec_parse(json->s, json->n, k->rec, NULL))
+	if (!end || json->s[0] != '{' || cc_fleet_rec_parse(json->s, json->n, r, NULL))
 		return; /* judge() said why on stderr */
-	cross_signs(&xs, k, pool);
-	cc_buf_printf(&line, "{\"line\":%zu,%.*s%s}\n", lineno,
-		      (int)(end - json->s - 1), json->s + 1, xs.s);
-	cc_fleet_rec_parse(line.s, line.n, k->rec, NULL);
-	if (k->f->json)
-		cc_buf_printf(&out, "%s", line.s);
-	else
-		text_line(&out, k->rec);
+	r->line = (long)lineno;
+	if (pool && cc_fleet_rec_mark_cross_signs(r, k->profs, pool))
+		fprintf(stderr, "certchain check: %s: out of memory marking cross-signs\n",
+			r->target);
+	if (k->f->json) {
+		cc_buf_printf(&out, "{\"line\":%zu,%.*s", lineno,
+			      (int)(end - json->s - 1), json->s + 1);
+		cross_signs(&out, r);
+		cc_buf_printf(&out, "}\n");
+	} else {
+		text_line(&out, r);
+	}
 	if (k->tty && k->last_progress)
 		fputs("\r\033[K", stderr);
 	cli_flush(&out);
-	fflush(stdout);
-	cc_fleet_summary_add(k->sum, k->rec);
+	if ((fflush(stdout) || ferror(stdout)) && !k->out_failed) {
+		fprintf(stderr, "certchain check: cannot write the records to stdout: %s\n",
+			strerror(errno));
+		k->out_failed = 1;
+	}
+	cc_fleet_summary_add(k->sum, r);
 	cc_error_clear(&err);
-	if (k->html && !k->io_failed && cc_fleet_html_add(k->html, k->rec, &err)) {
+	if (k->html && !k->io_failed && cc_fleet_html_add(k->html, r, &err)) {
 		cli_fail(&err);
 		k->io_failed = 1;
 	}
-	cc_buf_clear(&line);
-	cc_buf_clear(&xs);
 }
 
-/* A target line that cannot be parsed: stderr, and its record. */
+/* A target line that cannot be parsed: its record, and a line on stderr
+ * for the first BAD_LINES_SAID of them (a list of mostly garbage is not
+ * echoed back line by line; the summary counts them all). */
 static void bad_line(struct sink *k, const char *spec, size_t lineno)
 {
 	cc_buf_t b = { 0 };
 
-	fprintf(stderr, "certchain check: %s: not HOST[:PORT] [CONNECT-ADDR]\n", spec);
+	if (++k->bad_lines <= BAD_LINES_SAID)
+		fprintf(stderr, "certchain check: %s: line %zu: '%.80s' is not HOST[:PORT] "
+				"[CONNECT-ADDR]%s\n", k->f->targets, lineno, spec,
+			k->bad_lines == BAD_LINES_SAID ? " (further such lines are "
+							 "counted, not listed)" : "");
 	cc_buf_printf(&b, "{\"target\":");
 	cc_buf_json_str(&b, spec);
 	cc_buf_printf(&b, ",\"exit\":%d,\"result\":\"bad-target\",\"reason\":"
@@ -394,7 +421,7 @@ static int scan(const struct copts *o, struct sink *k, struct reader *r,
 	struct pollfd pfd[nslots];
 	size_t who[nslots], live = nslots;
 
-	while (live && !stop_sig) {
+	while (live && !stop_sig && !k->out_failed) {
 		size_t np = 0;
 		int tmo = -1;
 
@@ -448,19 +475,61 @@ int check_fleet_shard_arg(check_fleet_t *f, const char *arg)
 	return 0;
 }
 
+/* 1 when stdout is the file at path (check -f --resume OUT >>OUT), with
+ * *append set when it was opened to append. Windows has no inode number
+ * to tell: 0 there. */
+static int stdout_is(const char *path, int *append)
+{
+#ifdef _WIN32
+	(void)path;
+	*append = 0;
+	return 0;
+#else
+	struct stat a, b;
+
+	*append = (fcntl(1, F_GETFL) & O_APPEND) != 0;
+	return !fstat(1, &a) && !stat(path, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+#endif
+}
+
+/* --resume: the targets answered before. A last line cut short by a kill
+ * is said; when the records are appended to that same file, a newline
+ * first ends the cut line, so the first new record stays a line of its own. */
+static int load_resume(const check_fleet_t *f, struct sink *k)
+{
+	cc_fleet_read_stats_t st;
+	int same, append;
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	if ((same = stdout_is(f->resume, &append)) && !append) {
+		fprintf(stderr, "certchain check: %s: the --resume file is also standard "
+				"output, opened without '>>' (the shell has emptied it): "
+				"append with '>>'\n", f->resume);
+		return EXIT_USAGE;
+	}
+	if (cc_fleet_done_load(f->resume, &k->done_before, &st, &err))
+		return cli_fail(&err);
+	if (st.skipped)
+		fprintf(stderr, "certchain check: %s: %zu line%s not a complete record "
+				"(cut short?%s%.0zu): %s checked again\n",
+			f->resume, st.skipped, st.skipped == 1 ? " is" : "s are",
+			st.first_skipped ? " first: line " : "", st.first_skipped,
+			st.skipped == 1 ? "its target is" : "their targets are");
+	if (st.unterminated && f->json && same)
+		fputs("\n", stdout);
+	return 0;
+}
+
 /* --resume and --html: what the scan needs before the first target. */
 static int prepare(const check_fleet_t *f, struct sink *k)
 {
 	cc_error_t err;
-	size_t bad;
 
 	cc_error_clear(&err);
-	if (f->resume && cc_fleet_done_load(f->resume, &k->done_before, &bad, &err))
-		return cli_fail(&err);
-	if (f->resume && bad)
-		fprintf(stderr, "certchain check: %s: %zu line%s not a complete record "
-				"(cut short?): %s checked again\n", f->resume, bad,
-			bad == 1 ? " is" : "s are", bad == 1 ? "its target is" : "their targets are");
+	if (f->resume && load_resume(f, k))
+		return EXIT_USAGE;
 	if (f->html && cc_fleet_html_open(f->html, "certchain fleet report", &k->html, &err))
 		return cli_fail(&err);
 	return 0;
@@ -511,7 +580,7 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 	struct slot *slots = NULL;
 	struct reader r = { 0 };
 
-	if (count_targets(f->targets, &k.total))
+	if (count_targets(o, f->targets, &k.total))
 		return EXIT_USAGE;
 	if (k.total && nslots > k.total)
 		nslots = k.total;
@@ -536,6 +605,10 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 		restore_signals(old);
 		if (stop_sig)
 			goto out;
+		if (k.out_failed) {
+			k.worst = EXIT_USAGE;
+			goto out; /* no summary nor page for records that were lost */
+		}
 		if (!k.done && !k.skipped && !k.total && k.worst == EXIT_OK) {
 			fprintf(stderr, "certchain: %s: no targets (one HOST[:PORT] "
 					"[CONNECT-ADDR] per line)\n", f->targets);

@@ -3,7 +3,6 @@
  * shards of one scan, or a scan and its --resume). */
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,50 +26,43 @@ static const char usage_text[] =
 struct rstate {
 	cc_fleet_summary_t *sum;
 	cc_fleet_html_t *html;
-	cc_fleet_rec_t rec;
+	cc_error_t err; /* what a failed add says */
 };
+
+/* cc_fleet_read's callback: one record into the summary and the page. */
+static int add(void *ctx, const cc_fleet_rec_t *r)
+{
+	struct rstate *st = ctx;
+
+	if (cc_fleet_summary_add(st->sum, r)) {
+		st->err.code = CC_ENOMEM;
+		snprintf(st->err.msg, sizeof(st->err.msg), "out of memory");
+		return CC_ENOMEM;
+	}
+	return st->html ? cc_fleet_html_add(st->html, r, &st->err) : 0;
+}
 
 /* Adds every record of path; EXIT_USAGE (printed) on a read error or when
  * the file holds no record at all. */
 static int read_file(struct rstate *st, const char *path)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	size_t cap = 0, records = 0, skipped = 0;
-	char *line = NULL;
+	cc_fleet_read_stats_t rs;
 	cc_error_t err;
-	ssize_t len;
-	int rc = 0;
 
-	if (!f) {
-		fprintf(stderr, "certchain report: %s: %s\n", path, strerror(errno));
-		return EXIT_USAGE;
-	}
 	cc_error_clear(&err);
-	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
-		if (cc_fleet_rec_parse(line, (size_t)len, &st->rec, NULL)) {
-			skipped += len > 1;
-			continue;
-		}
-		records++;
-		if (cc_fleet_summary_add(st->sum, &st->rec) ||
-		    (st->html && cc_fleet_html_add(st->html, &st->rec, &err)))
-			rc = cli_fail(&err);
-	}
-	if (!rc && ferror(f)) {
-		fprintf(stderr, "certchain report: %s: cannot read: %s\n", path,
-			strerror(errno));
-		rc = EXIT_USAGE;
-	} else if (!rc && !records) {
+	cc_error_clear(&st->err);
+	if (cc_fleet_read(path, add, st, &rs, &err))
+		return cli_fail(err.code ? &err : &st->err);
+	if (!rs.records) {
 		fprintf(stderr, "certchain report: %s: no check records (the output "
 				"of 'certchain check -f --json')\n", path);
-		rc = EXIT_USAGE;
-	} else if (!rc && skipped)
-		fprintf(stderr, "certchain report: %s: %zu line%s not a record, skipped\n",
-			path, skipped, skipped == 1 ? " is" : "s are");
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return rc;
+		return EXIT_USAGE;
+	}
+	if (rs.skipped)
+		fprintf(stderr, "certchain report: %s: %zu line%s not a record (first: "
+				"line %zu), skipped\n", path, rs.skipped,
+			rs.skipped == 1 ? " is" : "s are", rs.first_skipped);
+	return 0;
 }
 
 int cmd_report(int argc, char **argv)

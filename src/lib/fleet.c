@@ -1,11 +1,11 @@
 /*
  * fleet.c - the records of a fleet scan: one JSONL line per target, parsed
  * with jansson into plain data for the summary and the HTML page; which
- * shard a target belongs to; which targets an earlier run answered.
+ * shard a target belongs to; which of its certificates are cross-signs.
+ * Reading saved records is fleet_read.c's.
  */
 #include "internal.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,119 +120,39 @@ unsigned cc_fleet_shard(const char *target, unsigned n)
 	return (unsigned)(h % n);
 }
 
-int cc_fleet_is_cross_sign(cc_profiles_t *profs, cc_pool_t *pool, cc_cert_t *c)
+/* The target's certificates (pool) as a list, for cc_cert_is_cross_sign. */
+static int pool_list(cc_pool_t *pool, cc_certlist_t *l)
 {
-	if (cc_cert_self_issued(c))
-		return 0;
-	if (profs && cc_cert_is_cross_sign(profs, NULL, c))
-		return 1;
-	for (size_t i = 0; pool && i < cc_pool_count(pool); i++) {
-		cc_cert_t *s = cc_pool_get(pool, i);
-		if (s != c && cc_cert_self_issued(s) && cc_cert_same_subject(s, c) &&
-		    cc_cert_same_key(s, c))
-			return 1;
-	}
-	return 0;
-}
-
-/* --- resume: a sorted array of 64-bit keys, one per answered target. */
-
-struct cc_fleet_done {
-	unsigned long long *v;
-	size_t n, cap;
-};
-
-static unsigned long long key(long line, const char *target)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	unsigned long long h = 0;
-	char buf[700];
-	int n = snprintf(buf, sizeof(buf), "%ld %s", line, target);
-
-	SHA256((const unsigned char *)buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1, md);
-	for (int i = 0; i < 8; i++)
-		h = h << 8 | md[i];
-	return h;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int push(cc_fleet_done_t *d, unsigned long long k)
-{
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 1024;
-		unsigned long long *v = realloc(d->v, cap * sizeof(*v));
-		if (!v)
+	for (size_t i = 0; i < cc_pool_count(pool); i++)
+		if (cc_certlist_push(l, cc_pool_get(pool, i)))
 			return CC_ENOMEM;
-		d->v = v;
-		d->cap = cap;
-	}
-	d->v[d->n++] = k;
 	return 0;
 }
 
-int cc_fleet_done_load(const char *path, cc_fleet_done_t **out, size_t *skipped,
-		       cc_error_t *err)
+static void mark(cc_fleet_cert_t *v, size_t n, const char *fp)
 {
-	cc_fleet_done_t *d = calloc(1, sizeof(*d));
-	cc_fleet_rec_t *r = malloc(sizeof(*r));
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int e = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ca && !strcmp(v[i].sha256, fp))
+			v[i].cross_sign = 1;
+}
 
-	*out = NULL;
-	*skipped = 0;
-	if (!f)
-		e = cc_err(err, CC_EIO, path, "%s", strerror(errno));
-	else if (!d || !r)
-		e = cc_err(err, CC_ENOMEM, path, "out of memory");
-	while (!e && (len = getline(&line, &cap, f)) >= 0) {
-		if (cc_fleet_rec_parse(line, (size_t)len, r, NULL) || !r->line) {
-			++*skipped;
+int cc_fleet_rec_mark_cross_signs(cc_fleet_rec_t *r, cc_profiles_t *profs,
+				  cc_pool_t *pool)
+{
+	cc_certlist_t l = { 0 };
+	char fp[65];
+
+	if (pool_list(pool, &l)) {
+		cc_certlist_clear(&l);
+		return CC_ENOMEM;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		if (!cc_cert_is_cross_sign(profs, &l, l.v[i]))
 			continue;
-		}
-		if (push(d, key(r->line, r->target)))
-			e = cc_err(err, CC_ENOMEM, path, "out of memory");
+		cc_cert_sha256_hex(l.v[i], fp);
+		mark(r->served, r->nserved, fp);
+		mark(r->fix, r->nfix, fp);
 	}
-	if (!e && ferror(f))
-		e = cc_err(err, CC_EIO, path, "cannot read: %s", strerror(errno));
-	if (f)
-		fclose(f);
-	free(line);
-	free(r);
-	if (e) {
-		cc_fleet_done_free(d);
-		return e;
-	}
-	if (d->n)
-		qsort(d->v, d->n, sizeof(*d->v), cmp);
-	*out = d;
+	cc_certlist_clear(&l);
 	return 0;
-}
-
-int cc_fleet_done_has(const cc_fleet_done_t *d, long line, const char *target)
-{
-	unsigned long long k = key(line, target);
-
-	return d && d->n && bsearch(&k, d->v, d->n, sizeof(k), cmp) != NULL;
-}
-
-size_t cc_fleet_done_count(const cc_fleet_done_t *d)
-{
-	return d ? d->n : 0;
-}
-
-void cc_fleet_done_free(cc_fleet_done_t *d)
-{
-	if (!d)
-		return;
-	free(d->v);
-	free(d);
 }

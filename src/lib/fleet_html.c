@@ -88,8 +88,9 @@ int cc_fleet_html_open(const char *path, const char *title, cc_fleet_html_t **ou
 
 static void cert(FILE *f, const cc_fleet_cert_t *c, int last)
 {
-	fprintf(f, "<span class=\"c%s\" title=\"SHA-256 %s\">", c->cross_sign ? " x" : "",
-		c->sha256);
+	fprintf(f, "<span class=\"c%s\" title=\"SHA-256 ", c->cross_sign ? " x" : "");
+	esc(f, c->sha256);
+	fputs("\">", f);
 	esc(f, c->cn);
 	if (c->cross_sign) {
 		fputs(" <small>cross-signed by ", f);
@@ -130,7 +131,9 @@ static void findings(FILE *f, const cc_fleet_rec_t *r)
 		return;
 	fputs("<ul>", f);
 	for (size_t i = 0; i < r->nfind; i++) {
-		fprintf(f, "<li class=\"%s\"><b>", r->find[i].severity);
+		fputs("<li class=\"", f);
+		esc(f, r->find[i].severity);
+		fputs("\"><b>", f);
 		esc(f, r->find[i].id);
 		fputs("</b> ", f);
 		esc(f, r->find[i].msg);
@@ -143,7 +146,9 @@ int cc_fleet_html_add(cc_fleet_html_t *h, const cc_fleet_rec_t *r, cc_error_t *e
 {
 	FILE *f = h->f;
 
-	fprintf(f, "<tr class=\"%s\" data-ids=\" ", r->verdict);
+	fputs("<tr class=\"", f);
+	esc(f, r->verdict);
+	fputs("\" data-ids=\" ", f);
 	for (size_t i = 0; i < r->nfind; i++) {
 		esc(f, r->find[i].id);
 		fputc(' ', f);
@@ -154,7 +159,8 @@ int cc_fleet_html_add(cc_fleet_html_t *h, const cc_fleet_rec_t *r, cc_error_t *e
 	}
 	fprintf(f, "\"><td>%ld</td><td>", r->line);
 	esc(f, r->target);
-	fprintf(f, "</td><td class=\"v\">%s", r->verdict);
+	fputs("</td><td class=\"v\">", f);
+	esc(f, r->verdict);
 	if (r->profiles)
 		fprintf(f, "<br><small>trusted by %zu/%zu profiles</small>", r->trusted_by,
 			r->profiles);

@@ -208,6 +208,14 @@ void cc_fleet_summary_text(const cc_fleet_summary_t *s, cc_buf_t *b)
 	free(c);
 }
 
+/* One "id":n member; ids come from saved files, so they are escaped. */
+static void json_count(cc_buf_t *b, size_t i, const char *id, size_t n)
+{
+	cc_buf_printf(b, "%s", i ? "," : "");
+	cc_buf_json_str(b, id);
+	cc_buf_printf(b, ":%zu", n);
+}
+
 void cc_fleet_summary_json(const cc_fleet_summary_t *s, cc_buf_t *b)
 {
 	struct idcount ids[SUM_MAX_IDS], fail[16];
@@ -219,21 +227,22 @@ void cc_fleet_summary_json(const cc_fleet_summary_t *s, cc_buf_t *b)
 	cc_buf_printf(b, "},\"failures\":{");
 	sorted_ids(s->fail, s->nfail, fail);
 	for (size_t i = 0; i < s->nfail; i++)
-		cc_buf_printf(b, "%s\"%s\":%zu", i ? "," : "", fail[i].id, fail[i].n);
+		json_count(b, i, fail[i].id, fail[i].n);
 	cc_buf_printf(b, "},\"findings\":{");
 	sorted_ids(s->ids, s->nids, ids);
 	for (size_t i = 0; i < s->nids; i++)
-		cc_buf_printf(b, "%s\"%s\":%zu", i ? "," : "", ids[i].id, ids[i].n);
+		json_count(b, i, ids[i].id, ids[i].n);
 	cc_buf_printf(b, "},\"certificates\":[");
 	for (size_t i = 0; c && i < s->ncerts && i < SUM_TOP; i++) {
 		cc_buf_printf(b, "%s{\"subject_cn\":", i ? "," : "");
 		cc_buf_json_str(b, c[i]->cn);
 		cc_buf_printf(b, ",\"issuer_cn\":");
 		cc_buf_json_str(b, c[i]->issuer_cn);
-		cc_buf_printf(b, ",\"sha256\":\"%s\",\"cross_sign\":%s,\"served_by\":%zu,"
+		cc_buf_printf(b, ",\"sha256\":");
+		cc_buf_json_str(b, c[i]->sha256);
+		cc_buf_printf(b, ",\"cross_sign\":%s,\"served_by\":%zu,"
 				 "\"served_with_problems\":%zu,\"to_serve_by\":%zu}",
-			      c[i]->sha256, c[i]->cross_sign ? "true" : "false",
-			      c[i]->served, c[i]->problems, c[i]->to_serve);
+			      c[i]->cross_sign ? "true" : "false", c[i]->served, c[i]->problems, c[i]->to_serve);
 	}
 	cc_buf_printf(b, "]}\n");
 	free(c);

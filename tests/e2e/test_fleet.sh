@@ -84,6 +84,7 @@ expect_eq "$(pyj "$T/all" 'import collections; print(sorted(collections.Counter(
 cc check -f "$T/targets" --timeout 3 "${R[@]}" >"$T/text" 2>/dev/null
 expect_grep '^bad4.fleet.test:[0-9]+ +PROBLEMS +incomplete-chain' "$T/text" "fleet text: one line per target"
 expect_grep '^summary: 18 targets, 12 ok' "$T/text" "fleet text: the summary follows the lines on stdout"
+expect_nogrep 'checked [0-9]|'$'\r' "$T/allerr" "fleet: no progress line when stderr is not a terminal"
 if command -v script >/dev/null 2>&1; then
 	script -qec "$CERTCHAIN check -f $T/targets --json --timeout 3 ${R[*]} >$T/tty.out" /dev/null >"$T/tty" 2>&1
 	expect_grep "checked $n/$n targets" "$T/tty" "fleet: a progress line on a terminal"
@@ -118,6 +119,73 @@ cc check -f "$T/itargets" --json --timeout 1 --dns-server "$DNS" "${R[@]}" --res
 expect_eq "$(cat "$T/i1" "$T/i2" | python3 -c 'import json,sys; print(sorted(json.loads(l)["line"] for l in sys.stdin))')" \
 	"[1, 2, 3, 4, 5]" "interrupt: --resume checks exactly the rest"
 
+# Killed outright (SIGKILL, no handler) and resumed into the same file: the
+# cut line is ended first, every target is answered exactly once.
+"$CERTCHAIN" check -f "$T/itargets" --json --concurrency 2 --timeout 30 --dns-server "$DNS" "${R[@]}" \
+	>"$T/k1" 2>/dev/null &
+ipid=$!
+for _ in $(seq 100); do [ "$(wc -l <"$T/k1")" -ge 2 ] && break; sleep 0.1; done
+kill -KILL "$ipid"
+wait "$ipid" 2>/dev/null
+head -c 100 "$T/k1" >>"$T/k1" # what a kill inside a write leaves: a cut last line
+cc check -f "$T/itargets" --json --timeout 1 --dns-server "$DNS" "${R[@]}" --resume "$T/k1" >>"$T/k1" 2>"$T/kerr"
+expect_grep 'k1: 1 line is not a complete record \(cut short\? first: line 3\)' "$T/kerr" \
+	"kill -9: the cut line is named, its target checked again"
+expect_eq "$(python3 -c 'import json,sys
+good, cut = [], 0
+for l in open(sys.argv[1]):
+    try:
+        good.append(json.loads(l)["line"])
+    except ValueError:
+        cut += 1
+print(sorted(good), cut)' "$T/k1")" "[1, 2, 3, 4, 5] 1" \
+	"kill -9, then --resume OUT >>OUT: every target answered exactly once, the cut line stays one line of its own"
+cc report --json "$T/k1" >"$T/krep" 2>"$T/kreperr"
+expect_eq "$(pyj "$T/krep" 'print(recs[0]["targets"])')" 5 "kill -9: report reads the resumed file (5 targets)"
+cp "$T/k1" "$T/k3"
+cc check -f "$T/itargets" --json --dns-server "$DNS" "${R[@]}" --resume "$T/k3" >"$T/k3" 2>"$T/err"
+expect_eq "$?:$(wc -l <"$T/err")" "2:1" "resume: --resume OUT >OUT (the shell emptied it) -> 2, one line, no silent full rescan"
+expect_grep "append with '>>'" "$T/err" "resume: ... saying to append"
+cc check -f "$T/itargets" --json --dns-server "$DNS" "${R[@]}" --resume "$T/k1" >"$T/k2" 2>"$T/k2err"
+expect_eq "$?:$(wc -c <"$T/k2")" "0:0" "resume: a scan already complete checks nothing"
+expect_grep '^resumed: 5 targets answered' "$T/k2err" "resume: says how many were skipped"
+
+# --- bad input: one-line errors, no crash, nothing probed in vain
+: >"$T/empty"
+cc check -f "$T/empty" "${R[@]}" >"$T/out" 2>"$T/err"
+expect_eq "$?:$(wc -l <"$T/err"):$(wc -c <"$T/out")" "2:1:0" "bad input: an empty target list -> 2, one line, no output"
+expect_grep 'empty: no targets' "$T/err" "bad input: the line names the file and the cause"
+python3 -c 'import random, string
+random.seed(16)
+# no line can be a host name: each holds a character no name has
+bad = [c for c in string.punctuation if c not in "#.-_:[]"]
+for _ in range(10000):
+    w = [random.choice(string.ascii_letters + "".join(bad)) for _ in range(random.randint(1, 60))]
+    w[random.randrange(len(w))] = random.choice(bad)
+    print("".join(w))' >"$T/garbage"
+s=$(date +%s%N)
+cc check -f "$T/garbage" --json "${R[@]}" >"$T/out" 2>"$T/err"
+rc=$?
+took=$((($(date +%s%N) - s) / 1000000))
+expect_eq "$rc:$(wc -l <"$T/err"):$(wc -c <"$T/out")" "2:1:0" "bad input: 10,000 lines of garbage -> 2, one line, no record"
+expect_grep "garbage: no line is a target \(line [0-9]+ first" "$T/err" "bad input: the line says no line is a target"
+[ "$took" -lt 10000 ] && ok "bad input: the garbage list is refused at once (${took} ms), nothing probed" ||
+	bad "bad input: refusing the garbage list took ${took} ms"
+{ fleet_targets 2 "$P"; head -n 30 "$T/garbage"; } >"$T/mixed"
+cc check -f "$T/mixed" --json "${R[@]}" >"$T/out" 2>"$T/err"
+expect_eq "$?" 2 "bad input: a list with lines that are not targets -> 2"
+expect_eq "$(pyj "$T/out" 'print(sum(r["result"] == "bad-target" for r in recs), sum(r["result"] == "ok" for r in recs))')" "30 2" \
+	"bad input: each bad line is a bad-target record, the good targets are checked"
+expect_eq "$(grep -c 'is not HOST\[:PORT\]' "$T/err")" 10 "bad input: only the first 10 bad lines are said on stderr"
+expect_grep 'further such lines are counted, not listed' "$T/err" "bad input: ... and it says the rest are counted"
+expect_grep '^summary: 32 targets, 2 ok, 0 warnings, 0 problems, 0 connect-failed, 30 bad-target$' "$T/err" \
+	"bad input: the summary counts them all"
+if [ -w /dev/full ]; then
+	cc check -f "$T/mixed" --json "${R[@]}" >/dev/full 2>"$T/err"
+	expect_eq "$?" 2 "check -f >/dev/full: records that cannot be written -> 2"
+	expect_eq "$(grep -c 'cannot write the records' "$T/err")" 1 "check -f >/dev/full: said once"
+fi
+
 # --- 5. --shard K/N and certchain report
 for k in 1 2 3; do
 	cc check -f "$T/targets" --json --timeout 3 "${R[@]}" --shard "$k/3" >"$T/shard$k" 2>/dev/null
@@ -126,6 +194,18 @@ key='print("\n".join(sorted("%d %s %s %s" % (r["line"], r["target"], r["result"]
 cat "$T/shard1" "$T/shard2" "$T/shard3" >"$T/shards"
 expect_eq "$(pyj "$T/shards" "$key")" "$(pyj "$T/all" "$key")" "shard: the union of 3 shards equals the unsharded run, target for target"
 expect_eq "$(for k in 1 2 3; do [ -s "$T/shard$k" ] && echo y; done | wc -l)" 3 "shard: every shard gets targets"
+# The README's Kubernetes Indexed Job command, run here for indexes 0-2,
+# then index 1 again as a retried pod: it resumes, checks nothing again.
+job() {
+	JOB_COMPLETION_INDEX=$1 CERTCHAIN="$CERTCHAIN" TARGETS="$T/targets" D="$T" sh -c \
+		"f=\$D/job-\$JOB_COMPLETION_INDEX.jsonl; touch \$f; \$CERTCHAIN check -f \$TARGETS --json --timeout 3 ${R[*]} --shard \$((JOB_COMPLETION_INDEX + 1))/3 --resume \$f >>\$f; [ \$? -ne 2 ]" 2>/dev/null
+}
+for i in 0 1 2; do job "$i"; done
+before=$(md5sum <"$T/job-1.jsonl")
+job 1
+expect_eq "$?:$(md5sum <"$T/job-1.jsonl")" "0:$before" "k8s job: a retried index resumes from its own output, checks nothing again, succeeds"
+cat "$T"/job-*.jsonl >"$T/jobs"
+expect_eq "$(pyj "$T/jobs" "$key")" "$(pyj "$T/all" "$key")" "k8s job (README's command): the union of the indexes equals the unsharded run"
 expect_rc 2 "shard: 0/3 -> 2" cc check -f "$T/targets" --shard 0/3
 expect_rc 2 "shard: 4/3 -> 2" cc check -f "$T/targets" --shard 4/3
 expect_rc 2 "shard: not K/N -> 2" cc check -f "$T/targets" --shard 1-3
@@ -135,6 +215,17 @@ cc report --json "$T/all" >"$T/rep-all"
 expect_eq "$(cat "$T/rep-shards")" "$(cat "$T/rep-all")" "report: the shards' records give the same summary as the unsharded run"
 expect_eq "$(pyj "$T/rep-all" 'r=recs[0]; print(r["targets"], r["verdicts"]["problems"], r["findings"]["incomplete-chain"], r["failures"]["refused"])')" \
 	"18 4 4 1" "report --json: targets, verdicts, findings and failures"
+# garbage lines among the records: counted and skipped, the records read
+{ echo 'not json'; head -c 3000 /dev/urandom | tr -d '\n'; echo; head -n 5 "$T/all"; echo '{"target":'; echo '[1,2]'; } >"$T/mixedj"
+cc report --json "$T/mixedj" >"$T/out" 2>"$T/err"
+expect_eq "$?:$(pyj "$T/out" 'print(recs[0]["targets"])')" "0:5" "report: garbage lines among records: the 5 records read, exit 0"
+expect_eq "$(wc -l <"$T/err")" 1 "report: one line about the garbage"
+expect_grep 'mixedj: 4 lines are not a record \(first: line 1\), skipped' "$T/err" "report: says how many lines and where"
+head -c 3000000 /dev/urandom >"$T/binary"
+cc report "$T/binary" >/dev/null 2>"$T/err"
+expect_eq "$?:$(wc -l <"$T/err")" "2:1" "report: a binary file (long lines, no record) -> 2, one line"
+cc check -f "$T/targets" --json "${R[@]}" --resume "$T/binary" >/dev/null 2>"$T/err"
+expect_grep 'binary: [0-9]+ lines are not a complete record' "$T/err" "resume: a file of garbage is said, every target checked"
 printf 'not json\n' >"$T/junk"
 expect_rc 2 "report: a file without records -> 2" cc report "$T/junk"
 expect_rc 2 "report: a missing file -> 2" cc report "$T/none.jsonl"
@@ -207,7 +298,9 @@ if [ -x /usr/bin/chromium ]; then
 		--dump-dom "file://$T/fleet.html" >"$T/dom" 2>"$T/chromium.err"
 	expect_eq "$?" 0 "chromium: renders the page"
 	expect_eq "$(grep -c '<tr class=' "$T/dom")" 18 "chromium: the rendered DOM has one row per target"
-	expect_nogrep 'Uncaught|SyntaxError|ReferenceError' "$T/chromium.err" "chromium: the page's script loads without errors"
+	# Any console message (an exception, console.error) is logged as :CONSOLE.
+	expect_nogrep ':CONSOLE|Uncaught|SyntaxError|ReferenceError' "$T/chromium.err" \
+		"chromium: the page loads without a console message or script error"
 	timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --no-first-run --user-data-dir="$prof" --virtual-time-budget=2000 \
 		--dump-dom "file://$T/fleet.html#f=incomplete-chain" >"$T/dom2" 2>/dev/null
