@@ -106,3 +106,38 @@ expect_rc 0 "store --system export = export --system" \
 	cc store --system export "www 2026" -p machine --password-file "$T/spw" -o "$T/my2.pfx"
 openssl pkcs12 -in "$T/my2.pfx" -passin file:"$T/spw" -info -nokeys -noout 2>"$T/e" && grep -q "friendlyName: www 2026" <(openssl pkcs12 -in "$T/my2.pfx" -passin file:"$T/spw" -nokeys 2>/dev/null) &&
 	ok "store --system export: the PFX carries the friendly name" || bad "store --system export: friendly name"
+
+# import-pfx --system of a certificate already in My: replaced in place
+# (a copy with the new properties; the old one stays should the write
+# fail), still one entry, still with its key.
+expect_rc 0 "import-pfx --system again: the same PFX" \
+	cc import-pfx --system --name "www 2026" --password-file "$T/spw" "$T/s.pfx"
+cc store --system list --folder My --json >"$T/my.json"
+python3 - "$T/my.json" "$(sha1 "$s/leaf.pem")" <<'PY' && ok "import-pfx again: one My entry, named, with its key" || bad "import-pfx again: My" "$(cat "$T/my.json")"
+import json, sys
+j = [c for c in json.load(open(sys.argv[1]))["certificates"] if c["sha1"] == sys.argv[2]]
+assert len(j) == 1 and j[0]["name"] == "www 2026" and j[0]["has_key"], j
+PY
+
+# An ECDSA leaf: wine's crypt32 (PFXImportCertStore) refuses a PFX with an
+# EC key, so under wine no ECDSA key reaches My (and none could be
+# exported: keys leave My through CryptoAPI's CryptExportKey, RSA only).
+# import-pfx --system says so in one line naming the file and the key, and
+# changes nothing.
+e=$T/epki
+mkdir -p "$e"
+pki_crosssign "$e" ec || bad "store: EC PKI generation"
+openssl pkcs12 -export -in "$e/leaf.pem" -inkey "$e/leaf.key" \
+	-passout file:"$T/spw" -out "$T/e.pfx" 2>/dev/null
+cc store --system list --json >"$T/before-ec.json"
+expect_rc 2 "import-pfx --system: an ECDSA PFX under wine" \
+	cc import-pfx --system --name "www ec" --password-file "$T/spw" "$T/e.pfx"
+expect_eq "$(wc -l <"$T/err")" "1" "import-pfx --system ECDSA: one line"
+expect_grep "e\.pfx: the Windows stores cannot take this PFX \(its key: EC P-256\)" "$T/err" \
+	"import-pfx --system ECDSA: names the file and the key"
+cc store --system list --json >"$T/after-ec.json"
+cmp -s "$T/before-ec.json" "$T/after-ec.json" && ok "import-pfx --system ECDSA: the stores unchanged" ||
+	bad "import-pfx --system ECDSA: the stores changed"
+expect_rc 2 "import-pfx --system: a file that is no PFX" \
+	cc import-pfx --system --password-file "$T/spw" "$e/leaf.pem"
+expect_eq "$(wc -l <"$T/err")" "1" "import-pfx --system, no PFX: one line"
