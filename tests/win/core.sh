@@ -118,7 +118,7 @@ PY
 	# check -f: a target file (the live server, a refused port, a malformed
 	# line); the .exe's JSONL records and the summary 'report' makes of
 	# them equal the Linux binary's, and each binary reports the other's.
-	printf '# fleet\n127.0.0.1:%s\n127.0.0.1:%s\nno:such:target\n' "$p" "$(free_port)" >"$T/targets"
+	printf '# fleet\nwww.example.test:%s 127.0.0.1\n127.0.0.1:%s\nno:such:target\n' "$p" "$(free_port)" >"$T/targets"
 	fr="-r $d/old.pem -r $d/new.pem -I $d/cross.pem"
 	# shellcheck disable=SC2086
 	cc check -f "$T/targets" --json --timeout 3 $fr >"$T/fw.jsonl" 2>"$T/fw.err"
@@ -129,7 +129,7 @@ PY
 import json, sys
 def recs(f):
     return [(r["target"], r["line"], r["result"], sorted(x["id"] for x in r.get("findings", [])))
-            for r in map(json.loads, open(f).read().splitlines())]
+            for r in sorted(map(json.loads, open(f).read().splitlines()), key=lambda r: r["line"])]
 w, l = recs(sys.argv[1]), recs(sys.argv[2])
 assert w == l and [x[2] for x in w] == ["ok", "connect-failed", "bad-target"], (w, l)
 PY2

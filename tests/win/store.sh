@@ -77,6 +77,15 @@ expect_grep "issuer: +CN=USERTrust RSA Certification Authority" "$T/out" "real c
 expect_rc 0 "store --system remove: the real cross-sign" cc store --system remove "$xs"
 expect_rc 1 "real cross-sign: gone after a reopen" cc store --system show "$xs"
 expect_rc 1 "store --system: nothing matches -> exit 1" cc store --system show "CN=No Such CA"
+# Every kind of selector (the library's cc_pool_select for SHA-256, CN and
+# DN, plus Windows' SHA-1 and friendly name) picks the old root alone.
+o256=$(openssl x509 -in "$s/old.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')
+o1=$(openssl x509 -in "$s/old.pem" -noout -fingerprint -sha1 | sed 's/.*=//')
+for sel in "${o256:0:16}" "$(echo "${o256:0:12}" | tr 'A-F' 'a-f')" "$o1" "CN=Old Root CA" "cn=Old Root CA" \
+	"Old Root CA" "$(openssl x509 -in "$s/old.pem" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')"; do
+	expect_rc 0 "store --system show: selector '$sel'" cc store --system show "$sel"
+	expect_grep "^subject: +CN=Old Root CA" "$T/out" "selector '$sel': the old root"
+done
 
 # import-pfx --system: key + certificate into My with its friendly name.
 printf 'pfx-secret\n' >"$T/spw"
