@@ -115,6 +115,22 @@ expect_rc 0 "store --system export = export --system" \
 	cc store --system export "www 2026" -p machine --password-file "$T/spw" -o "$T/my2.pfx"
 openssl pkcs12 -in "$T/my2.pfx" -passin file:"$T/spw" -info -nokeys -noout 2>"$T/e" && grep -q "friendlyName: www 2026" <(openssl pkcs12 -in "$T/my2.pfx" -passin file:"$T/spw" -nokeys 2>/dev/null) &&
 	ok "store --system export: the PFX carries the friendly name" || bad "store --system export: friendly name"
+# The password from an environment variable; never from argv; without
+# either option and no terminal, one line saying what to give.
+export CC_WIN_PFXPW=pfx-secret
+expect_rc 0 "export --system --password-env" \
+	cc export "www 2026" --system -p machine --password-env CC_WIN_PFXPW -o "$T/my3.pfx"
+unset CC_WIN_PFXPW
+openssl pkcs12 -in "$T/my3.pfx" -passin pass:pfx-secret -nokeys -noout 2>/dev/null &&
+	ok "export --system --password-env: the PFX opens with the variable's password" ||
+	bad "export --system --password-env: wrong password in the PFX"
+expect_rc 2 "export --system --password on argv is refused" \
+	cc export "www 2026" --system -p machine --password pfx-secret -o "$T/my4.pfx"
+cc export "www 2026" --system -p machine -o "$T/my5.pfx" </dev/null >"$T/out" 2>"$T/err"
+expect_eq "$?" 2 "export --system without a password option and no terminal -> exit 2"
+expect_grep "password-env" "$T/err" "export --system without a password: names --password-file/--password-env"
+[ ! -e "$T/my4.pfx" ] && [ ! -e "$T/my5.pfx" ] && ok "export --system: no PFX without a password" ||
+	bad "export --system: a PFX was written without a password"
 
 # import-pfx --system of a certificate already in My: replaced in place
 # (a copy with the new properties; the old one stays should the write
