@@ -574,13 +574,6 @@ const char *cc_profile_date(const cc_profiles_t *ps, size_t i);
 int cc_profile_has_anchor(const cc_profiles_t *ps, size_t i, const cc_cert_t *c);
 /** Index of the profile called name, or -1. */
 int cc_profiles_find(const cc_profiles_t *ps, const char *name);
-/**
- * Removes from every profile each anchor whose SHA-256 is in drop (e.g. the
- * certificate store's disabled certificates): it stays in the shared pool
- * but anchors no profile's path any more. Returns how many (profile,
- * anchor) memberships were removed. drop may be NULL.
- */
-size_t cc_profiles_drop_anchors(cc_profiles_t *ps, const cc_pool_t *drop);
 
 /**
  * Adds a profile whose anchors are every certificate of path (a PEM bundle,

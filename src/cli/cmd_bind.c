@@ -198,7 +198,8 @@ typedef struct choice {
 } choice_t;
 
 /*
- * --chain FILE: the chain as given (leaf first, or without the leaf), judged
+ * --chain FILE: the chain as given (with or without the leaf, which goes
+ * first wherever the file has it), judged
  * as check judges a served chain (judge.c); refused when no profile trusts
  * it. chain borrows from r->pool.
  */
@@ -215,11 +216,12 @@ static int given_chain(const bargs_t *a, cc_cert_t *leaf, choice_t *r,
 	cc_error_clear(&err);
 	if (cli_load(r->pool, a->chain, 0, &l))
 		return EXIT_USAGE;
-	if (memcmp(cc_cert_sha256(l.v[0]), cc_cert_sha256(leaf), 32) &&
-	    cc_certlist_push(chain, leaf))
+	/* The leaf first, wherever (or whether) the file has it. */
+	if (cc_certlist_push(chain, leaf))
 		goto out;
 	for (size_t i = 0; i < l.n; i++)
-		if (cc_certlist_push(chain, l.v[i]))
+		if (memcmp(cc_cert_sha256(l.v[i]), cc_cert_sha256(leaf), 32) &&
+		    cc_certlist_push(chain, l.v[i]))
 			goto out;
 	if (cc_served_judge(&in, &j, &err)) {
 		cli_fail(&err);

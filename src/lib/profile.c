@@ -183,25 +183,6 @@ int cc_profile_has_anchor(const cc_profiles_t *ps, size_t i, const cc_cert_t *c)
 	return k / 8 < p->nbytes && (p->bits[k / 8] >> (k % 8) & 1);
 }
 
-size_t cc_profiles_drop_anchors(cc_profiles_t *ps, const cc_pool_t *drop)
-{
-	size_t dropped = 0;
-
-	for (size_t k = 0; drop && k < cc_pool_count(ps->pool); k++) {
-		if (!cc_pool_find_sha256(drop, cc_pool_get(ps->pool, k)->fp))
-			continue;
-		for (size_t i = 0; i < ps->n; i++) {
-			prof_t *p = &ps->v[i];
-			if (k / 8 < p->nbytes && (p->bits[k / 8] >> (k % 8) & 1)) {
-				p->bits[k / 8] &= (unsigned char)~(1u << (k % 8));
-				p->nanchors--;
-				dropped++;
-			}
-		}
-	}
-	return dropped;
-}
-
 int cc_profiles_find(const cc_profiles_t *ps, const char *name)
 {
 	for (size_t i = 0; i < ps->n; i++)

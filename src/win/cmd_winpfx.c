@@ -11,6 +11,16 @@
 
 int cc_posix_main(int argc, char **argv);
 
+/* "RSA 2048", "EC P-256", ... of the PFX's first key; "none" without. */
+static const char *key_of(const cc_pfx_t *p, char *buf, size_t n)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->bags[i].key)
+			return cc_key_desc(p->bags[i].key, buf, n);
+	snprintf(buf, n, "none");
+	return buf;
+}
+
 int win_cmd_import_pfx(int argc, char **argv, int machine)
 {
 	static const struct option lo[] = {
@@ -26,6 +36,8 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 	char *pass = NULL, msg[300];
 	ws_list_t done = { 0 };
 	cc_error_t rerr;
+	cc_pfx_t *parsed = NULL;
+	char kd[64];
 	int c, r;
 
 	optind = 1;
@@ -55,10 +67,16 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 		cc_file_free(pfx, len);
 		return r;
 	}
-	if (ws_import_pfx(machine, pfx, len, pass, name, &done, msg, sizeof(msg))) {
-		fprintf(stderr, "certchain: %s: %s\n", argv[optind], msg);
+	/* OpenSSL reads it first: a wrong password or a file that is no PFX
+	 * is said as on Linux, and a PFX Windows refuses names its key. */
+	if (cc_pfx_read(pfx, len, argv[optind], pass, &parsed, &rerr)) {
+		r = cli_fail(&rerr);
+	} else if (ws_import_pfx(machine, pfx, len, pass, name, &done, msg, sizeof(msg))) {
+		fprintf(stderr, "certchain: %s: the Windows stores cannot take this PFX (its "
+				"key: %s): %s\n", argv[optind], key_of(parsed, kd, sizeof(kd)), msg);
 		r = EXIT_USAGE;
 	}
+	cc_pfx_free(parsed);
 	for (size_t i = 0; i < done.n; i++) {
 		cc_pool_t *p = cc_pool_new();
 		cc_cert_t *x = NULL;

@@ -68,46 +68,56 @@ static int hex_of(const char *sel, char *out, size_t n)
 	return k >= 8;
 }
 
-static int matches(win_cert_t *x, const char *sel, const char *hex)
+/* What the library's selector (cc_pool_select: SHA-256 prefix, CN, DN)
+ * picked, plus the two Windows kinds: the SHA-1 thumbprint certlm.msc
+ * shows and the friendly name. */
+static int matches(const win_cert_t *x, const cc_certlist_t *lib, const char *sel,
+		   const char *hex)
 {
-	char dn[1024], low1[41];
+	char low1[41];
 
+	for (size_t i = 0; i < lib->n; i++)
+		if (lib->v[i] == x->c)
+			return 1;
 	if (*hex) {
 		for (int i = 0; i < 41; i++)
 			low1[i] = (char)tolower((unsigned char)x->sha1[i]);
-		return !strncmp(low1, hex, strlen(hex)) || !strncmp(x->sha256, hex, strlen(hex));
+		if (!strncmp(low1, hex, strlen(hex)))
+			return 1;
 	}
-	if (!strncmp(sel, "CN=", 3) && !strchr(sel + 3, ','))
-		return !strcmp(x->cn, sel + 3);
-	cc_cert_dn(x->c, 0, dn, sizeof(dn));
-	return !strcmp(dn, sel) || (x->e->name[0] && !strcmp(x->e->name, sel));
+	return x->e->name[0] && !strcmp(x->e->name, sel);
 }
 
 int win_select(const char *cmd, win_certs_t *w, const char *sel, win_cert_t **out)
 {
 	char hex[80] = "";
 	size_t hits = 0;
+	cc_certlist_t lib = { 0 };
 
-	if (!hex_of(sel, hex, sizeof(hex)))
+	if (!hex_of(sel, hex, sizeof(hex)) || strlen(hex) > 40)
 		hex[0] = 0;
+	if (cc_pool_select(w->pool, sel, &lib) < 0)
+		return fprintf(stderr, "certchain %s: out of memory\n", cmd), EXIT_USAGE;
 	for (size_t i = 0; i < w->n; i++)
-		if (matches(&w->v[i], sel, hex) && hits++ == 0)
+		if (matches(&w->v[i], &lib, sel, hex) && hits++ == 0)
 			*out = &w->v[i];
 	if (hits == 1)
-		return 0;
+		return cc_certlist_clear(&lib), 0;
 	if (!hits) {
 		fprintf(stderr, "certchain %s: %s: no certificate in the Windows stores "
 				"matches (a selector is CN=..., a friendly name, or >= 8 hex "
 				"digits of the SHA-1 or SHA-256 thumbprint)\n", cmd, sel);
+		cc_certlist_clear(&lib);
 		return EXIT_PROBLEM;
 	}
 	fprintf(stderr, "certchain %s: %s matches %zu certificates; give a thumbprint:",
 		cmd, sel, hits);
 	for (size_t i = 0; i < w->n; i++)
-		if (matches(&w->v[i], sel, hex))
+		if (matches(&w->v[i], &lib, sel, hex))
 			fprintf(stderr, " %s %s (%s);", ws_folder_name(w->v[i].e->folder),
 				w->v[i].sha1, w->v[i].cn);
 	fprintf(stderr, "\n");
+	cc_certlist_clear(&lib);
 	return EXIT_USAGE;
 }
 

@@ -172,31 +172,46 @@ static int set_name(PCCERT_CONTEXT c, const char *name)
 	return CertSetCertificateContextProperty(c, CERT_FRIENDLY_NAME_PROP_ID, 0, &b) ? 0 : -1;
 }
 
-/* Applies edit to c's properties and writes the certificate back: a copy
- * with the edited properties replaces it (delete, then add). Windows
- * persists CertSetCertificateContextProperty on a registry store directly;
- * wine writes properties only with the certificate, so this is the one
- * way that persists on both. Should the add fail, the unedited copy is put
- * back. Consumes nothing: c stays the caller's. */
-static int rewrite(HCERTSTORE s, PCCERT_CONTEXT c, int (*edit)(PCCERT_CONTEXT, const void *),
-		   const void *arg)
+/* Puts by in place of c in s (delete, then add): should the add fail, a
+ * copy of c is added back, so a failed write leaves the folder as it was.
+ * Consumes nothing: c and by stay the caller's. */
+static int replace(HCERTSTORE s, PCCERT_CONTEXT c, PCCERT_CONTEXT by)
 {
 	HCERTSTORE mem = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, 0, NULL);
-	PCCERT_CONTEXT cp = NULL, bk = NULL;
+	PCCERT_CONTEXT bk = NULL;
 	int r = -1;
 
-	if (mem && CertAddCertificateContextToStore(mem, c, CERT_STORE_ADD_ALWAYS, &cp) &&
-	    CertAddCertificateContextToStore(mem, c, CERT_STORE_ADD_ALWAYS, &bk) &&
-	    !edit(cp, arg) && CertDeleteCertificateFromStore(CertDuplicateCertificateContext(c))) {
-		if (CertAddCertificateContextToStore(s, cp, CERT_STORE_ADD_NEW, NULL))
+	if (mem && CertAddCertificateContextToStore(mem, c, CERT_STORE_ADD_ALWAYS, &bk) &&
+	    CertDeleteCertificateFromStore(CertDuplicateCertificateContext(c))) {
+		if (CertAddCertificateContextToStore(s, by, CERT_STORE_ADD_NEW, NULL))
 			r = 0;
 		else
 			CertAddCertificateContextToStore(s, bk, CERT_STORE_ADD_NEW, NULL);
 	}
-	if (cp)
-		CertFreeCertificateContext(cp);
 	if (bk)
 		CertFreeCertificateContext(bk);
+	if (mem)
+		CertCloseStore(mem, 0);
+	return r;
+}
+
+/* Applies edit to c's properties and writes the certificate back: a copy
+ * with the edited properties replaces it (replace()). Windows persists
+ * CertSetCertificateContextProperty on a registry store directly; wine
+ * writes properties only with the certificate, so this is the one way
+ * that persists on both. Consumes nothing: c stays the caller's. */
+static int rewrite(HCERTSTORE s, PCCERT_CONTEXT c, int (*edit)(PCCERT_CONTEXT, const void *),
+		   const void *arg)
+{
+	HCERTSTORE mem = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, 0, NULL);
+	PCCERT_CONTEXT cp = NULL;
+	int r = -1;
+
+	if (mem && CertAddCertificateContextToStore(mem, c, CERT_STORE_ADD_ALWAYS, &cp) &&
+	    !edit(cp, arg))
+		r = replace(s, c, cp);
+	if (cp)
+		CertFreeCertificateContext(cp);
 	if (mem)
 		CertCloseStore(mem, 0);
 	return r;
@@ -379,12 +394,13 @@ static int is_ca(PCCERT_CONTEXT c)
 }
 
 /* Adds c (with its properties: the key's provider info) to folder, with
- * the friendly name set before the write (see rewrite()). */
+ * the friendly name set before the write; a certificate already there is
+ * replaced, or left as it was should the write fail (see replace()). */
 static int add_ctx(int machine, int folder, PCCERT_CONTEXT c, const char *name,
 		   char *msg, size_t mn)
 {
 	HCERTSTORE s = open_folder(machine, folder, 1), mem = NULL;
-	PCCERT_CONTEXT cp = NULL, old;
+	PCCERT_CONTEXT cp = NULL, old = NULL;
 	int r = 0;
 
 	if (!s)
@@ -394,11 +410,11 @@ static int add_ctx(int machine, int folder, PCCERT_CONTEXT c, const char *name,
 	    (name && *name && set_name(cp, name)) ||
 	    (folder != WS_MY && !CertSetCertificateContextProperty(cp, CERT_KEY_PROV_INFO_PROP_ID, 0, NULL)))
 		r = fail(msg, mn, "cannot prepare for", folder);
-	else if ((old = find(s, c->pbCertEncoded, c->cbCertEncoded)) &&
-		 !CertDeleteCertificateFromStore(old))
-		r = fail(msg, mn, "cannot replace in", folder);
-	else if (!CertAddCertificateContextToStore(s, cp, CERT_STORE_ADD_NEW, NULL))
-		r = fail(msg, mn, "cannot add to", folder);
+	else if ((old = find(s, c->pbCertEncoded, c->cbCertEncoded)) ? replace(s, old, cp)
+			: !CertAddCertificateContextToStore(s, cp, CERT_STORE_ADD_NEW, NULL))
+		r = fail(msg, mn, old ? "cannot replace in" : "cannot add to", folder);
+	if (old)
+		CertFreeCertificateContext(old);
 	if (cp)
 		CertFreeCertificateContext(cp);
 	if (mem)
@@ -425,8 +441,8 @@ int ws_import_pfx(int machine, const unsigned char *pfx, size_t len,
 	SecureZeroMemory(wp, wcslen(wp) * sizeof(WCHAR));
 	free(wp);
 	if (!s) {
-		snprintf(msg, mn, "cannot import the PFX (error 0x%08lx): wrong password "
-			 "or not a PFX", (unsigned long)GetLastError());
+		snprintf(msg, mn, "PFXImportCertStore refused it (error 0x%08lx)",
+			 (unsigned long)GetLastError());
 		return -1;
 	}
 	while (!r && (c = CertEnumCertificatesInStore(s, c))) {

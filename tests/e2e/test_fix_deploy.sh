@@ -42,6 +42,13 @@ for alg in rsa ec; do
 		--ip 127.0.0.1 --port "$port" "${opts[@]}"
 	expect_eq "$(fps "$n/certs/www.fullchain.pem" | tr '\n' ' ')" "$(fps "$d/fixed.pem" | tr '\n' ' ')" \
 		"$alg: the deployed fullchain is fix's chain"
+	# the leaf in the middle of the file: deployed first, once
+	cat "$d/ica.pem" "$d/leaf.pem" "$d/cross.pem" >"$d/shuffled.pem"
+	expect_rc 0 "$alg: bind --chain with the leaf second in the file" \
+		cc bind --server nginx --site www --cert www --chain "$d/shuffled.pem" "${profs[@]}" \
+		--ip 127.0.0.1 --port "$port" "${opts[@]}"
+	expect_eq "$(fps "$n/certs/www.fullchain.pem" | tr '\n' ' ')" "$(fps "$d/fixed.pem" | tr '\n' ' ')" \
+		"$alg: bind --chain puts the leaf first, once"
 	expect_rc 0 "$alg: reload proves it" cc reload --server nginx
 	expect_grep "ok +www on 127.0.0.1:$port, SNI $NAME: serves the deployed chain \(3 certificates" "$T/out" \
 		"$alg: reload saw the three certificates served"

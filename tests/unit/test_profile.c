@@ -84,15 +84,12 @@ static void shared_pool_and_membership(void **state)
 	X509_free(b);
 }
 
-/* The store's disabled certificates leave every profile, not the pool; an
- * empty directory is no profile. */
-static void drop_anchors_and_empty_dir(void **state)
+/* An empty directory is no profile. */
+static void empty_dir(void **state)
 {
 	X509 *a, *b;
 	char *pa, *pb, both[8192], p[300];
 	cc_profiles_t *ps = cc_profiles_new();
-	cc_pool_t *drop = cc_pool_new();
-	cc_cert_t *ca, *cb;
 	cc_error_t e;
 
 	roots(&a, &b);
@@ -105,20 +102,7 @@ static void drop_anchors_and_empty_dir(void **state)
 	assert_int_equal(cc_profiles_add_file(ps, "one", p, 0, 1, NULL, &e), 0);
 	snprintf(p, sizeof(p), "%s/d-ab.pem", dir);
 	assert_int_equal(cc_profiles_add_file(ps, "two", p, 0, 1, NULL, &e), 0);
-	assert_int_equal(cc_profiles_drop_anchors(ps, NULL), 0);
 	assert_int_equal(cc_profile_anchor_count(ps, 1), 2);
-	/* A is an anchor of both profiles, B of "two" only */
-	ca = tp_add(drop, a);
-	assert_int_equal(cc_profiles_drop_anchors(ps, drop), 2);
-	assert_int_equal(cc_profile_anchor_count(ps, 0), 0);
-	assert_int_equal(cc_profile_anchor_count(ps, 1), 1);
-	assert_false(cc_profile_has_anchor(ps, 0, ca));
-	assert_false(cc_profile_has_anchor(ps, 1, ca));
-	assert_int_equal(cc_pool_count(cc_profiles_pool(ps)), 2);
-	assert_int_equal(cc_profiles_drop_anchors(ps, drop), 0); /* idempotent */
-	cb = tp_add(drop, b);
-	assert_int_equal(cc_profiles_drop_anchors(ps, drop), 1);
-	assert_false(cc_profile_has_anchor(ps, 1, cb));
 	/* an empty directory is refused, as an empty file is */
 	snprintf(p, sizeof(p), "%s/empty.d", dir);
 	assert_int_equal(mkdir(p, 0700), 0);
@@ -126,7 +110,6 @@ static void drop_anchors_and_empty_dir(void **state)
 	assert_non_null(strstr(e.msg, "without any certificate"));
 	assert_int_equal(cc_profiles_count(ps), 2);
 	cc_profiles_free(ps);
-	cc_pool_free(drop);
 	free(pa);
 	free(pb);
 	X509_free(a);
@@ -350,7 +333,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(shared_pool_and_membership),
-		cmocka_unit_test(drop_anchors_and_empty_dir),
+		cmocka_unit_test(empty_dir),
 		cmocka_unit_test(spec_syntax),
 		cmocka_unit_test(builtin_conf),
 		cmocka_unit_test(conf_keys_and_index),

@@ -115,6 +115,37 @@ PY
 		"fix: leaf, issuing CA and the cross-sign to the old root"
 	cmp -s "$T/fw.pem" "$T/fl.pem" && ok "fix: the .exe writes the Linux binary's chain byte for byte" ||
 		bad "fix: .exe and Linux chains differ"
+	# check -f: a target file (the live server, a refused port, a malformed
+	# line); the .exe's JSONL records and the summary 'report' makes of
+	# them equal the Linux binary's, and each binary reports the other's.
+	printf '# fleet\nwww.example.test:%s 127.0.0.1\n127.0.0.1:%s\nno:such:target\n' "$p" "$(free_port)" >"$T/targets"
+	fr="-r $d/old.pem -r $d/new.pem -I $d/cross.pem"
+	# shellcheck disable=SC2086
+	cc check -f "$T/targets" --json --timeout 3 $fr >"$T/fw.jsonl" 2>"$T/fw.err"
+	expect_eq "$?" 3 "check -f: a refused target -> exit 3 overall (the .exe)"
+	# shellcheck disable=SC2086
+	"$LINUX" check -f "$T/targets" --json --timeout 3 $fr >"$T/fl.jsonl" 2>/dev/null
+	python3 - "$T/fw.jsonl" "$T/fl.jsonl" <<'PY2' && ok "check -f: the .exe's records equal Linux's (target, line, result, findings)" || bad "check -f: .exe and Linux differ" "$(head -c 400 "$T/fw.jsonl")"
+import json, sys
+def recs(f):
+    return [(r["target"], r["line"], r["result"], sorted(x["id"] for x in r.get("findings", [])))
+            for r in sorted(map(json.loads, open(f).read().splitlines()), key=lambda r: r["line"])]
+w, l = recs(sys.argv[1]), recs(sys.argv[2])
+assert w == l and [x[2] for x in w] == ["ok", "connect-failed", "bad-target"], (w, l)
+PY2
+	expect_grep "^summary: 3 targets, 0 ok, 1 warnings, 0 problems, 1 connect-failed, 1 bad-target$" "$T/fw.err" \
+		"check -f: the .exe's closing summary (the cross-sign-available warning)"
+	expect_rc 0 "report: the .exe summarises its own records" cc report --json "$T/fw.jsonl"
+	cp "$T/out" "$T/rw.json"
+	expect_rc 0 "report: the .exe summarises the Linux records" cc report --json "$T/fl.jsonl"
+	cp "$T/out" "$T/rwl.json"
+	"$LINUX" report --json "$T/fw.jsonl" >"$T/rl.json" 2>/dev/null
+	python3 - "$T/rw.json" "$T/rwl.json" "$T/rl.json" <<'PY2' && ok "report: same targets, verdicts, findings and failures, either binary, either records" || bad "report: summaries differ" "$(head -c 400 "$T/rw.json")"
+import json, sys
+k = lambda f: [(r["targets"], r["verdicts"], r["findings"], r["failures"]) for r in map(json.loads, open(f).read().splitlines())]
+a, b, c = (k(f) for f in sys.argv[1:4])
+assert a == b == c and a[0][0] == 3 and a[0][1]["warnings"] == 1 and a[0][3] == {"refused": 1}, (a, b, c)
+PY2
 	check_stop_all
 else
 	bad "check: s_server did not start"

@@ -77,6 +77,15 @@ expect_grep "issuer: +CN=USERTrust RSA Certification Authority" "$T/out" "real c
 expect_rc 0 "store --system remove: the real cross-sign" cc store --system remove "$xs"
 expect_rc 1 "real cross-sign: gone after a reopen" cc store --system show "$xs"
 expect_rc 1 "store --system: nothing matches -> exit 1" cc store --system show "CN=No Such CA"
+# Every kind of selector (the library's cc_pool_select for SHA-256, CN and
+# DN, plus Windows' SHA-1 and friendly name) picks the old root alone.
+o256=$(openssl x509 -in "$s/old.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')
+o1=$(openssl x509 -in "$s/old.pem" -noout -fingerprint -sha1 | sed 's/.*=//')
+for sel in "${o256:0:16}" "$(echo "${o256:0:12}" | tr 'A-F' 'a-f')" "$o1" "CN=Old Root CA" "cn=Old Root CA" \
+	"Old Root CA" "$(openssl x509 -in "$s/old.pem" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')"; do
+	expect_rc 0 "store --system show: selector '$sel'" cc store --system show "$sel"
+	expect_grep "^subject: +CN=Old Root CA" "$T/out" "selector '$sel': the old root"
+done
 
 # import-pfx --system: key + certificate into My with its friendly name.
 printf 'pfx-secret\n' >"$T/spw"
@@ -106,3 +115,54 @@ expect_rc 0 "store --system export = export --system" \
 	cc store --system export "www 2026" -p machine --password-file "$T/spw" -o "$T/my2.pfx"
 openssl pkcs12 -in "$T/my2.pfx" -passin file:"$T/spw" -info -nokeys -noout 2>"$T/e" && grep -q "friendlyName: www 2026" <(openssl pkcs12 -in "$T/my2.pfx" -passin file:"$T/spw" -nokeys 2>/dev/null) &&
 	ok "store --system export: the PFX carries the friendly name" || bad "store --system export: friendly name"
+# The password from an environment variable; never from argv; without
+# either option and no terminal, one line saying what to give.
+export CC_WIN_PFXPW=pfx-secret
+expect_rc 0 "export --system --password-env" \
+	cc export "www 2026" --system -p machine --password-env CC_WIN_PFXPW -o "$T/my3.pfx"
+unset CC_WIN_PFXPW
+openssl pkcs12 -in "$T/my3.pfx" -passin pass:pfx-secret -nokeys -noout 2>/dev/null &&
+	ok "export --system --password-env: the PFX opens with the variable's password" ||
+	bad "export --system --password-env: wrong password in the PFX"
+expect_rc 2 "export --system --password on argv is refused" \
+	cc export "www 2026" --system -p machine --password pfx-secret -o "$T/my4.pfx"
+cc export "www 2026" --system -p machine -o "$T/my5.pfx" </dev/null >"$T/out" 2>"$T/err"
+expect_eq "$?" 2 "export --system without a password option and no terminal -> exit 2"
+expect_grep "password-env" "$T/err" "export --system without a password: names --password-file/--password-env"
+[ ! -e "$T/my4.pfx" ] && [ ! -e "$T/my5.pfx" ] && ok "export --system: no PFX without a password" ||
+	bad "export --system: a PFX was written without a password"
+
+# import-pfx --system of a certificate already in My: replaced in place
+# (a copy with the new properties; the old one stays should the write
+# fail), still one entry, still with its key.
+expect_rc 0 "import-pfx --system again: the same PFX" \
+	cc import-pfx --system --name "www 2026" --password-file "$T/spw" "$T/s.pfx"
+cc store --system list --folder My --json >"$T/my.json"
+python3 - "$T/my.json" "$(sha1 "$s/leaf.pem")" <<'PY' && ok "import-pfx again: one My entry, named, with its key" || bad "import-pfx again: My" "$(cat "$T/my.json")"
+import json, sys
+j = [c for c in json.load(open(sys.argv[1]))["certificates"] if c["sha1"] == sys.argv[2]]
+assert len(j) == 1 and j[0]["name"] == "www 2026" and j[0]["has_key"], j
+PY
+
+# An ECDSA leaf: wine's crypt32 (PFXImportCertStore) refuses a PFX with an
+# EC key, so under wine no ECDSA key reaches My (and none could be
+# exported: keys leave My through CryptoAPI's CryptExportKey, RSA only).
+# import-pfx --system says so in one line naming the file and the key, and
+# changes nothing.
+e=$T/epki
+mkdir -p "$e"
+pki_crosssign "$e" ec || bad "store: EC PKI generation"
+openssl pkcs12 -export -in "$e/leaf.pem" -inkey "$e/leaf.key" \
+	-passout file:"$T/spw" -out "$T/e.pfx" 2>/dev/null
+cc store --system list --json >"$T/before-ec.json"
+expect_rc 2 "import-pfx --system: an ECDSA PFX under wine" \
+	cc import-pfx --system --name "www ec" --password-file "$T/spw" "$T/e.pfx"
+expect_eq "$(wc -l <"$T/err")" "1" "import-pfx --system ECDSA: one line"
+expect_grep "e\.pfx: the Windows stores cannot take this PFX \(its key: EC P-256\)" "$T/err" \
+	"import-pfx --system ECDSA: names the file and the key"
+cc store --system list --json >"$T/after-ec.json"
+cmp -s "$T/before-ec.json" "$T/after-ec.json" && ok "import-pfx --system ECDSA: the stores unchanged" ||
+	bad "import-pfx --system ECDSA: the stores changed"
+expect_rc 2 "import-pfx --system: a file that is no PFX" \
+	cc import-pfx --system --password-file "$T/spw" "$e/leaf.pem"
+expect_eq "$(wc -l <"$T/err")" "1" "import-pfx --system, no PFX: one line"
