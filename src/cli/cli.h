@@ -244,6 +244,11 @@ int cli_store_profile(const cli_store_opts_t *o, cc_profiles_t *profs,
 		      cc_pool_t **pool, cc_certlist_t *keep, cc_pool_t **anchors);
 /* For 'profiles': only adds the profile "store" (as build does). */
 int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
+/* For a caller that has read the store itself (cc_store_load_pools): adds
+ * its enabled roots as the profile "store", exactly as
+ * cli_store_add_profile does (nothing when roots is empty). 0, or
+ * EXIT_USAGE with the error printed. */
+int cli_store_add_roots(cc_profiles_t *profs, cc_pool_t *roots, const cc_store_t *st);
 /* reload_judge.c: after a proven reload, each binding's deployed chain judged
  * as check judges it (one line per site in txt, "judged" in js). */
 void cli_reload_judge(cc_deploy_t *d, cc_store_t *st, const char *name, cc_buf_t *txt,

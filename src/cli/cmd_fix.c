@@ -254,17 +254,14 @@ static int copy_pool(cc_pool_t *dst, cc_pool_t *src, cc_pool_t *skip)
  * "store" for the store's enabled roots, a client of its own (never added
  * to another profile). The anchors pool becomes every profile's anchors.
  */
-static int load_profiles(fargs_t *a, fix_t *f)
+static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *sroots, const cc_store_t *st)
 {
 	if (!(f->profs = cc_profiles_new())) {
 		fprintf(stderr, "certchain: out of memory\n");
 		return EXIT_USAGE;
 	}
-	if (cli_profiles(f->profs, a->profiles, a->nprof, a->roots, a->nroots))
-		return EXIT_USAGE;
-	if (cli_store_add_profile(&(cli_store_opts_t){ .dir = a->store,
-						       .no_store = a->no_store },
-				  f->profs))
+	if (cli_profiles(f->profs, a->profiles, a->nprof, a->roots, a->nroots) ||
+	    (st && cli_store_add_roots(f->profs, sroots, st)))
 		return EXIT_USAGE;
 	return copy_pool(f->anchors, cc_profiles_pool(f->profs), NULL);
 }
@@ -290,7 +287,7 @@ static int load_pools(fargs_t *a, fix_t *f)
 	}
 	/* A disabled certificate is never sent; the clients' anchors (-r,
 	 * profiles) are not this server's to change. */
-	if (copy_pool(f->cand, inter, f->disabled) || load_profiles(a, f))
+	if (copy_pool(f->cand, inter, f->disabled) || load_profiles(a, f, sroots, st))
 		goto out;
 	rc = 0;
 out:

@@ -96,6 +96,16 @@ static int add_profile(cc_profiles_t *profs, const contrib_t *c, cc_error_t *err
 				    CC_PROFILE_DEFAULT_WEIGHT, c->src, err);
 }
 
+int cli_store_add_roots(cc_profiles_t *profs, cc_pool_t *roots, const cc_store_t *st)
+{
+	contrib_t c = { .roots = roots };
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	snprintf(c.src, sizeof(c.src), "certificate store %s", cc_store_dir(st));
+	return add_profile(profs, &c, &err) ? cli_fail(&err) : 0;
+}
+
 int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs)
 {
 	contrib_t c = { 0 };
