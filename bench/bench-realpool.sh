@@ -34,5 +34,5 @@ for leaf in sectigo-dv-r36 lets-encrypt-r10; do
 		ratio "$S" "certchain ($what) / cfssl, $leaf (CPU)" "${r}x" "< 0.5x" "$(verdict "$r" '<' 0.5)"
 	done
 done
-note "$S" "The default profile set is every built-in store (today's: apple-2025, android-13, android-7, chrome-v36, mozilla-2023; legacy: the ten 2017 ones) plus the system store, $NPROF profiles; the built-in stores come from profiles.idx, precomputed by make."
+note "$S" "The default profile set is every built-in store (today's: apple-2025, android-13, android-7, chrome-v36, debian-12; legacy: the ten 2017 ones) plus the system store, $NPROF profiles; the built-in stores come from profiles.idx, precomputed by make."
 note "$S" "Medians of $RUNS runs per command, the three commands taking turns after 3 warm-up turns (bench/interleave.py): wall clock, and CPU = user + system of the process (cfssl is multi-threaded Go). Peak memory: GNU time, 3 runs."

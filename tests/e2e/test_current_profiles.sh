@@ -14,7 +14,7 @@ CUR=$DATA/trust-stores/current
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 # README column -> profile name
 declare -A PROF=([apple]=apple-2025 [android-13]=android-13 [android-7]=android-7
-	[chrome-v36]=chrome-v36 [mozilla]=mozilla-2023)
+	[chrome-v36]=chrome-v36 [mozilla]=debian-12)
 
 # --- profiles: the groups, dates, sources --------------------------------
 expect_rc 0 "profiles (default set)" cc profiles --no-store
@@ -29,7 +29,7 @@ for line in open(sys.argv[1]):
     elif line.startswith("legacy clients"): group = "legacy"
     elif group and line.split() and line.split()[0] not in ("profile",):
         seen[line.split()[0]] = group
-for n in ("apple-2025", "android-13", "android-7", "chrome-v36", "mozilla-2023"):
+for n in ("apple-2025", "android-13", "android-7", "chrome-v36", "debian-12"):
     assert seen.get(n) == "current", (n, seen)
 for n in ("nss-2017", "windows-2017", "macos-2017", "ios-2017", "android-2.2",
           "android-2.3", "android-3.0", "android-4.0", "android-4.4", "ubuntu-2017"):
@@ -43,7 +43,7 @@ import json, sys, os, re, hashlib, base64
 j = json.load(open(sys.argv[1]))
 files = {"apple-2025": "apple-2025-10-16.pem", "android-13": "android-13.pem",
          "android-7": "android-7.pem", "chrome-v36": "chrome-v36-partial.pem",
-         "mozilla-2023": "mozilla-debian-20230311.pem"}
+         "debian-12": "mozilla-debian-20230311.pem"}
 by = {p["name"]: p for p in j["profiles"]}
 for n, f in files.items():
     p = by[n]
@@ -138,7 +138,7 @@ for r in j["matrix"]:
 print("no such row")
 PY
 }
-cur5="apple-2025 android-13 android-7 chrome-v36 mozilla-2023"
+cur5="apple-2025 android-13 android-7 chrome-v36 debian-12"
 P5=""
 for p in $cur5; do P5="$P5 -p $p"; done
 for alg in r e; do
@@ -150,10 +150,10 @@ for alg in r e; do
 	expect_rc 0 "$L: build with the default profiles" cc build --no-store -I "$R" --json "$R/$L.pem"
 	cp "$T/out" "$T/$L.json"
 	expect_eq "$(row "$T/$L.json" "$Lf" current)" \
-		"apple-2025=Y android-13=N android-7=N chrome-v36=Y mozilla-2023=Y$(grep -q '"name":"system"' "$T/$L.json" && echo ' system=Y')" \
+		"apple-2025=Y android-13=N android-7=N chrome-v36=Y debian-12=Y$(grep -q '"name":"system"' "$T/$L.json" && echo ' system=Y')" \
 		"$L: the self-signed root path: apple, chrome, mozilla yes; android-13, android-7 no"
 	expect_eq "$(row "$T/$L.json" "$Lf $Xf" current)" \
-		"apple-2025=Y android-13=Y android-7=Y chrome-v36=Y mozilla-2023=Y$(grep -q '"name":"system"' "$T/$L.json" && echo ' system=Y')" \
+		"apple-2025=Y android-13=Y android-7=Y chrome-v36=Y debian-12=Y$(grep -q '"name":"system"' "$T/$L.json" && echo ' system=Y')" \
 		"$L: with the cross-sign by $U: every client in use today"
 	expect_eq "$(jget "$T/$L.json" 'j["need_longer"]["current"]')" "['android-13', 'android-7']" \
 		"$L: --json need_longer: android-13 and android-7 need the cross-sign today"
@@ -190,7 +190,7 @@ for L in lets-encrypt-r10 lets-encrypt-e5; do
 	expect_rc 0 "$L: build with the default profiles" cc build --no-store -I "$R" --json "$R/$L.pem"
 	cp "$T/out" "$T/$L.json"
 	expect_eq "$(row "$T/$L.json" "$Lf" current | sed 's/ system=Y//')" \
-		"apple-2025=Y android-13=Y android-7=N chrome-v36=Y mozilla-2023=Y" \
+		"apple-2025=Y android-13=Y android-7=N chrome-v36=Y debian-12=Y" \
 		"$L: ISRG Root X1 path: every current store but android-7"
 	expect_eq "$(jget "$T/$L.json" '[v["reason"] for v in j["matrix"][0]["judgement"]["verdicts"] if v["profile"] == "android-7"][0]')" \
 		"anchor not in store (it has no ISRG Root X1)" "$L: android-7: ISRG Root X1 is not in its store"
