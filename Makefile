@@ -13,15 +13,17 @@ DATADIR  ?= $(PREFIX)/share/certchain
 ALL_CFLAGS += -DCC_DATADIR='"$(DATADIR)"'
 BUILD    ?= build
 
-LIB_SRC  := $(sort $(wildcard src/lib/*.c))
+LIB_SRC  := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The public headers: the umbrella and one per module.
+PUB_H    := include/certchain.h $(sort $(wildcard include/certchain/*.h))
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libcertchain.a
 BIN      := $(BUILD)/certchain
-# The built-in stores precomputed (see src/lib/profile_index.c), beside them.
+# The built-in stores precomputed (see src/lib/trust/profile_index.c), beside them.
 IDX      := data/trust-stores/profiles.idx
 IDX_TOOL := $(BUILD)/tools/profiles-index
 
@@ -37,7 +39,7 @@ deps:
 	  else echo "missing build dependencies: run 'sudo scripts/install-deps'" >&2; exit 2; fi; \
 	fi
 
-$(BUILD)/%.o: %.c include/certchain.h $(wildcard src/lib/*.h) $(wildcard src/cli/*.h)
+$(BUILD)/%.o: %.c $(PUB_H) $(wildcard src/lib/*.h src/lib/*/*.h) $(wildcard src/cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -84,6 +86,8 @@ demo: deps
 install: $(BIN) $(IDX)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/certchain
 	install -D -m 0644 include/certchain.h $(DESTDIR)$(PREFIX)/include/certchain.h
+	install -d $(DESTDIR)$(PREFIX)/include/certchain
+	install -m 0644 include/certchain/*.h $(DESTDIR)$(PREFIX)/include/certchain/
 	install -D -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libcertchain.a
 	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(PREFIX)/share/man/man1/certchain.1
 	install -d $(DESTDIR)$(DATADIR)/trust-stores

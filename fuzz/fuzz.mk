@@ -14,7 +14,7 @@ FUZZ_SMOKE_SECONDS ?= 48
 .PHONY: fuzz fuzz-smoke
 fuzz: $(FUZZ_BINS)
 
-$(FUZZ_BUILD)/src/%.o: src/%.c include/certchain.h src/lib/internal.h
+$(FUZZ_BUILD)/src/%.o: src/%.c $(PUB_H) src/lib/internal.h
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

@@ -6,7 +6,7 @@
  * iis). So this one refuses clearly instead of pretending.
  */
 #include "internal.h"
-#include "deploy.h"
+#include "deploy/deploy.h"
 
 int cc_deploy_run(const char *const *argv, const char *what, cc_buf_t *out,
 		  cc_error_t *err)

@@ -5,7 +5,7 @@
  * name server delays every target behind it and is not bounded by
  * --timeout (README, Windows section). --dns-server is refused.
  */
-#include "resolve.h"
+#include "net/resolve.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@ WIN_EXE   := $(WBUILD)/certchain.exe
 # POSIX-only: running nginx/haproxy/apache and reading their pid files
 # (replaced by src/win/deploy_run_win.c);
 # c-ares name resolution (no mingw build in Debian: src/win/resolve_win.c).
-WIN_SKIP  := src/lib/deploy_run.c src/lib/deploy_alive.c src/lib/resolve.c
+WIN_SKIP  := src/lib/deploy/deploy_run.c src/lib/deploy/deploy_alive.c src/lib/net/resolve.c
 WIN_SRC   := $(filter-out $(WIN_SKIP),$(LIB_SRC)) $(CLI_SRC) $(sort $(wildcard src/win/*.c))
 WIN_OBJ   := $(WIN_SRC:%.c=$(WBUILD)/%.o)
 # Read when a recipe runs, after $(WBUILD)/openssl.prefix exists.
@@ -41,7 +41,7 @@ $(WBUILD)/jansson.prefix: scripts/build-jansson-mingw
 	@mkdir -p $(WBUILD)
 	bash scripts/build-jansson-mingw >$@.tmp && mv $@.tmp $@
 
-$(WBUILD)/%.o: %.c include/certchain.h $(wildcard src/lib/*.h src/cli/*.h src/win/*.h) \
+$(WBUILD)/%.o: %.c $(PUB_H) $(wildcard src/lib/*.h src/lib/*/*.h src/cli/*.h src/win/*.h) \
                | $(WBUILD)/openssl.prefix $(WBUILD)/jansson.prefix
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) $(if $(filter src/cli/main.c,$<),-Dmain=cc_posix_main) -c -o $@ $<

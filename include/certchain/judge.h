@@ -1,0 +1,189 @@
+/*
+ * certchain/judge.h - the judgement of a served chain, expiry cliffs, the missing issuer.
+ *
+ * Part of the public API; include <certchain.h> for all of it. The module
+ * headers stack in one order (each includes the one below it), as the
+ * library's folders do (src/lib/README.md).
+ */
+#ifndef CERTCHAIN_JUDGE_H
+#define CERTCHAIN_JUDGE_H
+
+#include "certchain/probe.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------ the judgement (judge.c) */
+
+/*
+ * One judgement of a chain as a server sends it, used by check, fix and
+ * verify alike, so the same certificates give the same findings, reasons
+ * and verdicts in every command.
+ */
+
+/** Lines of "what the change brings" a judgement keeps at most. */
+#define CC_JUDGE_MAX_GAINS 8
+
+/** What cc_served_judge() judges. Every pointer is borrowed. */
+typedef struct cc_judge_in {
+	const cc_certlist_t *served; /**< as sent, leaf first (any pool owns them) */
+	cc_pool_t *repair;  /**< certificates that may complete the chain to
+				 serve (-I, the store's enabled intermediates,
+				 AIA), or NULL; never what a client knows */
+	cc_pool_t *withhold; /**< never added to the chain to serve (the store's
+				  disabled certificates; what is served stays),
+				  or NULL: one rule for every repair source,
+				  AIA included */
+	cc_pool_t *anchors; /**< every anchor considered (the profiles' union) */
+	cc_profiles_t *profs; /**< the clients judged (at least one) */
+	cc_analyze_opts_t ao; /**< time, host name, expires-soon days */
+	int judge_after;    /**< also analyze the chain to serve as sent */
+	int horizon_days;   /**< expiry-cliff horizon (0 = CC_CLIFF_HORIZON_DAYS,
+				 < 0 = do not look) */
+} cc_judge_in_t;
+
+/** What a change is, the reason its why[] puts in words. */
+typedef enum cc_change_kind {
+	CC_CHANGE_MISSING_ISSUER, /**< added: the missing issuer of the one before */
+	CC_CHANGE_CROSS_SIGN,     /**< added: a cross-sign */
+	CC_CHANGE_OTHER,          /**< added: another certificate of the chain */
+	CC_CHANGE_DUPLICATE,      /**< removed: sent twice */
+	CC_CHANGE_ROOT_LACKED,    /**< removed: a self-signed root rejecting clients lack */
+	CC_CHANGE_ANCHOR,         /**< removed: a trust anchor clients hold already */
+	CC_CHANGE_ROOT_UNKNOWN,   /**< removed: a self-signed root no profile holds */
+	CC_CHANGE_EXPIRED,        /**< removed: expired */
+	CC_CHANGE_UNRELATED,      /**< removed: issues nothing in the chain */
+	CC_CHANGE_OFF_PATH        /**< removed: not on the chosen path */
+} cc_change_kind_t;
+
+/** One certificate the chain to serve adds to or removes from the served one. */
+typedef struct cc_judge_change {
+	cc_cert_t *cert;   /**< borrowed from the judgement's pools */
+	size_t position;   /**< in the chain to serve (added) or as served (removed) */
+	cc_change_kind_t kind; /**< what the change is */
+	char why[200];     /**< removed: why it goes; added: what it is */
+} cc_judge_change_t;
+
+/**
+ * The judgement. Certificates are owned by the judgement's own pool (valid
+ * until cc_judgement_clear()) except the profiles' anchors, which the
+ * profile set owns.
+ */
+typedef struct cc_judgement {
+	cc_findings_t findings;  /**< on the served chain (every command shows them) */
+	cc_verdicts_t served;    /**< each profile's verdict on the served chain */
+	cc_paths_t *client;      /**< ranked paths a client builds from the served
+				      certificates and the anchors, or NULL when
+				      none is valid */
+	cc_paths_t *paths;       /**< every path from the leaf through served +
+				      repair, ranked: the profiles' weighted share,
+				      then reach; never NULL after success */
+	int best;                /**< index in paths of the chain to serve, -1 none */
+	cc_certlist_t serve;     /**< the chain to serve: leaf first, no anchor */
+	const cc_verdicts_t *fixed; /**< each profile's verdict on serve (no
+				      host name: no chain fixes the leaf's
+				      name); NULL when best < 0 */
+	cc_judge_change_t *added, *removed;
+	size_t nadded, nremoved;
+	int reordered;           /**< kept certificates change their order */
+	char gains[CC_JUDGE_MAX_GAINS][320]; /**< what the change brings, one line
+						 per change actually made */
+	size_t ngains;
+	cc_findings_t after;     /**< judge_after: findings on serve as sent */
+	cc_pool_t *own;          /**< internal: served + repair copies */
+	cc_pool_t *sent;         /**< internal: the served certificates only */
+	cc_matrix_t mx;          /**< internal: the candidates, per profile */
+} cc_judgement_t;
+
+/**
+ * Judges in->served: the findings (cc_chain_analyze as a client knowing only
+ * the served certificates, cc_served_review with the repair pool, then one
+ * "untrusted" finding naming the profiles that reject it, and
+ * "self-signed-root-preferred" when one of them lacks the self-signed root
+ * sent last, "expiry-cliff" when the served chain's reach depends on a
+ * cross-sign or anchor expiring within the horizon), each profile's verdict, the chain to serve instead (ranked by
+ * the profiles' weighted share, then by the anchors it reaches), the
+ * certificates it adds and removes with why, and what those changes bring.
+ * out is the caller's: clear it with cc_judgement_clear() (also on error).
+ * Returns 0 or a negative code (bad arguments, out of memory, OpenSSL).
+ */
+int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out,
+		    cc_error_t *err);
+
+/** Frees what the judgement holds and zeroes it. Accepts a zeroed one. */
+void cc_judgement_clear(cc_judgement_t *j);
+
+/** 1 when the judgement has an error finding (exit 1 of check and verify). */
+int cc_judgement_failed(const cc_judgement_t *j);
+
+/* ------------------------------------------------- expiry cliffs (cliff.c) */
+
+/** How far ahead cliffs are looked for by default: 3 years (DST Root CA X3
+ * was announced about that long before it expired). */
+#define CC_CLIFF_HORIZON_DAYS 1095
+
+/** What cc_cliff_find() examines. Every pointer is borrowed. */
+typedef struct cc_cliff_in {
+	cc_profiles_t *profs;        /**< the clients */
+	const cc_certlist_t *served; /**< the chosen chain, leaf first, no anchor */
+	cc_pool_t *pool;             /**< certificates for the chain after the date */
+	cc_pool_t *anchors;          /**< every anchor considered */
+	time_t at;                   /**< now (0 = the clock) */
+	int horizon_days;            /**< 0 = CC_CLIFF_HORIZON_DAYS */
+} cc_cliff_in_t;
+
+/** An expiry cliff. Certificates are borrowed from the inputs. */
+typedef struct cc_cliff {
+	cc_cert_t *cert;      /**< the cross-sign or anchor that expires, or NULL */
+	int anchor;           /**< 1 when cert is an anchor (self-issued) */
+	time_t when;          /**< its notAfter */
+	char lost[320];       /**< the profiles that stop trusting the chain then */
+	size_t nlost;
+	char after[900];      /**< the chain to serve after that date, in words */
+	cc_cert_t *rsa_anchor; /**< an EC leaf's chain ends at this RSA anchor, or NULL */
+} cc_cliff_t;
+
+/**
+ * Looks for the first date within the horizon when a served cross-sign or
+ * an anchor the trusting profiles use expires and, judged one day later,
+ * some profile stops trusting the served chain. Fills out (and the chain
+ * to serve after it) and returns 1; returns 0 when there is none (out may
+ * still name rsa_anchor), or a negative code.
+ */
+int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err);
+
+/** Appends the cliff as one line ("the chain's reach depends on ..."). */
+void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b);
+
+/* ----------------------------------------- the missing issuer (missing.c) */
+
+/** The first issuer missing above a leaf, as cc_missing_issuer() finds it. */
+typedef struct cc_missing {
+	cc_cert_t *child;     /**< the certificate whose issuer is missing (borrowed) */
+	char issuer[256];     /**< the issuer's CN (or DN) */
+	char issuer_dn[512];  /**< the issuer's whole DN (RFC 2253) */
+	char aki[129];        /**< child's authority key id, hex, or "" */
+	char url[512];        /**< child's first CA Issuers URL, or "" */
+} cc_missing_t;
+
+/** Writes c's authorityKeyIdentifier key id as upper-case hex ("" when none). Returns buf. */
+char *cc_cert_aki_hex(const cc_cert_t *c, char *buf, size_t n);
+
+/**
+ * Walks up from leaf, each certificate to an issuer of pool whose key
+ * verifies it, until a self-issued certificate or one an anchor of anchors
+ * (may be NULL) issued. Returns 1 and fills out when the walk stops at a
+ * certificate whose issuer is in neither (a missing intermediate), else 0.
+ */
+int cc_missing_issuer(cc_cert_t *leaf, cc_pool_t *pool, cc_pool_t *anchors,
+		      cc_missing_t *out);
+
+/** Appends one line about m to b: "the issuer of X is missing: DN, key id
+ * HEX; the certificate names it at URL". */
+void cc_missing_text(const cc_missing_t *m, cc_buf_t *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CERTCHAIN_JUDGE_H */

@@ -1,0 +1,67 @@
+/*
+ * certchain/output.h - output buffers, text and JSON rendering, files.
+ *
+ * Part of the public API; include <certchain.h> for all of it. The module
+ * headers stack in one order (each includes the one below it), as the
+ * library's folders do (src/lib/README.md).
+ */
+#ifndef CERTCHAIN_OUTPUT_H
+#define CERTCHAIN_OUTPUT_H
+
+#include "certchain/analyze.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ output */
+
+/** A growable string buffer for reports. */
+typedef struct cc_buf {
+	char *s;   /**< NUL-terminated text */
+	size_t n;  /**< length without the NUL */
+	size_t cap;
+	int oom;   /**< set when an append failed; text is then truncated */
+} cc_buf_t;
+
+/** Appends printf-style text. */
+void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** Appends s as a JSON string literal (quotes and escapes included). */
+void cc_buf_json_str(cc_buf_t *b, const char *s);
+
+/** Frees the text and zeroes the buffer. */
+void cc_buf_clear(cc_buf_t *b);
+
+/**
+ * Appends one certificate as a JSON object: subject, issuer, subject_cn,
+ * issuer_cn, sha256, not_before, not_after (RFC 3339 UTC), key, sig_alg,
+ * self_signed, ca.
+ */
+void cc_json_cert(cc_buf_t *b, cc_cert_t *c);
+
+/** Formats t as RFC 3339 UTC ("2027-01-31T23:59:59Z") into out. Returns out. */
+char *cc_time_str(time_t t, char out[32]);
+
+/**
+ * Parses an RFC 3339 time ("2026-01-02T03:04:05Z", "+hh:mm" offsets, a bare
+ * date "2026-01-02") or "@UNIXSECONDS". Returns 0 and sets *out, or CC_EINVAL.
+ */
+int cc_time_parse(const char *s, time_t *out);
+
+/* ------------------------------------------------------------------- files */
+
+/**
+ * Writes data to path atomically: a temporary file in the same directory
+ * created with mode, written, fsync'd, renamed over path, then the directory
+ * fsync'd. On any failure the temporary file is removed and path is left as
+ * it was. Returns 0 or CC_EIO with err naming path and the cause.
+ */
+int cc_write_file_atomic(const char *path, const void *data, size_t len,
+			 unsigned mode, cc_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CERTCHAIN_OUTPUT_H */
