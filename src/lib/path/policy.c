@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/x509_vfy.h>
@@ -158,6 +159,7 @@ typedef struct pos {
 	int depth;
 	int leaf;   /* depth 0, judged as a subscriber (TLS server) certificate */
 	int anchor; /* the trust anchor (last of an anchored path) */
+	const cc_certlist_t *l; /* the whole path, for rules that look above */
 } pos_t;
 
 static int has_ext(X509 *x, int nid, int *crit)
@@ -315,6 +317,156 @@ static int r_serial_too_long(const pos_t *p)
 	return n > 22;
 }
 
+/* RFC 5280 4.1.2.2: the serial number is a positive integer; BR 7.1: greater
+ * than zero. */
+static int r_serial_zero(const pos_t *p)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(p->x), NULL);
+	int zero = !bn || BN_is_zero(bn);
+
+	BN_free(bn);
+	return zero;
+}
+
+static int r_serial_negative(const pos_t *p)
+{
+	return ASN1_STRING_type(X509_get0_serialNumber(p->x)) == V_ASN1_NEG_INTEGER;
+}
+
+/* RFC 5280 4.1.2.4: the issuer is a non-empty name. OpenSSL checks it once
+ * a path is built (empty-issuer); a leaf whose empty issuer names no
+ * certificate never gets that far, so a served chain is judged here too. */
+static int r_empty_issuer(const pos_t *p)
+{
+	return X509_NAME_entry_count(X509_get_issuer_name(p->x)) == 0;
+}
+
+/* RFC 5280 4.2.1.10: conforming CAs MUST mark nameConstraints critical.
+ * The CA/B Forum BR (7.1.2.5.2, 7.1.2.10.8) allow it non-critical as an
+ * explicit exception, so only the rfc5280 policy has this rule; on an
+ * anchor too, whose name constraints clients apply (x509-limbo's
+ * rfc5280::nc::permitted-dns-match-noncritical puts it on the root). */
+static int r_nc_not_critical(const pos_t *p)
+{
+	int crit = 0;
+	return has_ext(p->x, NID_name_constraints, &crit) && !crit;
+}
+
+/* RFC 5280 4.2.1.10: nameConstraints MUST be used only in a CA
+ * certificate. OpenSSL ignores it in a leaf. */
+static int r_nc_in_leaf(const pos_t *p)
+{
+	return p->depth == 0 && !(X509_get_extension_flags(p->x) & EXFLAG_CA) &&
+	       has_ext(p->x, NID_name_constraints, NULL);
+}
+
+/* RFC 1035 2.3.4: 255 octets on the wire, so 253 as text without the root. */
+#define DNS_NAME_MAX 253
+/* RFC 1035 2.3.4: a label is at most 63 octets. */
+#define DNS_LABEL_MAX 63
+
+/* RFC 5280 4.2.1.6: a dNSName is in the preferred name syntax of RFC 1034
+ * 3.5 (as RFC 1123 2.1 relaxed it: a label may start with a digit): labels
+ * of letters, digits and hyphens, neither starting nor ending with a hyphen,
+ * no empty label (so no leading, trailing or double dot). A left-most "*"
+ * label is a wildcard (RFC 6125 6.4.3). */
+static int dns_name_ok(const ASN1_IA5STRING *s)
+{
+	const unsigned char *d = ASN1_STRING_get0_data(s);
+	int n = ASN1_STRING_length(s), lab = 0;
+
+	if (n >= 2 && d[0] == '*' && d[1] == '.') {
+		d += 2;
+		n -= 2;
+	}
+	if (n <= 0 || n > DNS_NAME_MAX)
+		return 0;
+	for (int i = 0; i <= n; i++) {
+		if (i == n || d[i] == '.') {
+			if (!lab || lab > DNS_LABEL_MAX || d[i - lab] == '-' || d[i - 1] == '-')
+				return 0;
+			lab = 0;
+			continue;
+		}
+		if (!((d[i] >= 'a' && d[i] <= 'z') || (d[i] >= 'A' && d[i] <= 'Z') ||
+		      (d[i] >= '0' && d[i] <= '9') || d[i] == '-'))
+			return 0;
+		lab++;
+	}
+	return 1;
+}
+
+static int has_dns_subtree(const STACK_OF(GENERAL_SUBTREE) *t)
+{
+	for (int i = 0; i < sk_GENERAL_SUBTREE_num(t); i++)
+		if (sk_GENERAL_SUBTREE_value(t, i)->base->type == GEN_DNS)
+			return 1;
+	return 0;
+}
+
+/* Some certificate above p, up to the anchor, constrains dNSNames. */
+static int dns_constrained(const pos_t *p)
+{
+	for (size_t j = (size_t)p->depth + 1; p->l && j < p->l->n; j++) {
+		X509 *x = p->l->v[j]->x;
+		NAME_CONSTRAINTS *nc;
+		int hit;
+		if (!x || !(nc = X509_get_ext_d2i(x, NID_name_constraints, NULL, NULL)))
+			continue;
+		hit = has_dns_subtree(nc->permittedSubtrees) ||
+		      has_dns_subtree(nc->excludedSubtrees);
+		NAME_CONSTRAINTS_free(nc);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/* RFC 5280 4.2.1.10: every name of a certificate below name constraints
+ * lies in the permitted subtrees. A dNSName that is no DNS name at all
+ * (".example.com") is in no subtree, yet OpenSSL's suffix match lets a
+ * permitted "example.com" take it. Self-issued intermediates are exempt
+ * from name constraints, as the RFC says. */
+static int r_nc_bad_dns_san(const pos_t *p)
+{
+	GENERAL_NAMES *san;
+	int bad = 0;
+
+	if (p->anchor || (p->depth > 0 && (X509_get_extension_flags(p->x) & EXFLAG_SI)) ||
+	    !(san = X509_get_ext_d2i(p->x, NID_subject_alt_name, NULL, NULL)))
+		return 0;
+	for (int i = 0; !bad && i < sk_GENERAL_NAME_num(san); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(san, i);
+		bad = g->type == GEN_DNS && !dns_name_ok(g->d.dNSName);
+	}
+	GENERAL_NAMES_free(san);
+	return bad && dns_constrained(p);
+}
+
+/* RFC 5280 4.2.1.1: authorityKeyIdentifier's keyIdentifier is in every
+ * certificate but a self-signed one. OpenSSL asks it of every certificate
+ * but the last; this is the last, taken as the anchor, when it is not
+ * self-signed (a cross-sign, an intermediate the user trusts). Browsers do
+ * not judge an anchor's encoding (README: validation policies), so only the
+ * rfc5280 policy has this rule, as x509-limbo's
+ * rfc5280::aki::cross-signed-root-missing-aki. */
+static int r_xsigned_missing_aki(const pos_t *p)
+{
+	const ASN1_OCTET_STRING *kid = X509_get0_authority_key_id(p->x);
+
+	return p->anchor && X509_get_version(p->x) == X509_VERSION_3 &&
+	       !(X509_get_extension_flags(p->x) & EXFLAG_SS) && !kid;
+}
+
+/* BR 7.1.2.7.12: subjectAltName is critical only when the subject is empty
+ * (RFC 5280 4.2.1.6 says SHOULD not be; the BR make it a MUST). */
+static int r_san_critical(const pos_t *p)
+{
+	int crit = 0;
+	return p->leaf && has_ext(p->x, NID_subject_alt_name, &crit) && crit &&
+	       X509_NAME_entry_count(X509_get_subject_name(p->x)) > 0;
+}
+
 typedef struct rule {
 	const char *id;
 	unsigned policies; /* bit (1 << CC_POLICY_*) set: that policy enforces it */
@@ -344,6 +496,17 @@ static const rule_t rules[] = {
 				    "issuer/serial or differs from its subjectKeyIdentifier", 0 },
 	{ "aia-malformed", W, r_aia_malformed, "malformed authorityInfoAccess", 0 },
 	{ "serial-too-long", W | R, r_serial_too_long, "serial number longer than 20 octets", 0 },
+	{ "serial-zero", W | R, r_serial_zero, "serial number zero", 0 },
+	{ "serial-negative", W | R, r_serial_negative, "negative serial number", 0 },
+	{ "empty-issuer", W | R, r_empty_issuer, "the issuer name is empty", 0 },
+	{ "nc-in-leaf", W | R, r_nc_in_leaf, "nameConstraints in an end-entity certificate", 0 },
+	{ "nc-not-critical", R, r_nc_not_critical, "nameConstraints not marked critical", 1 },
+	{ "nc-bad-dns-san", W | R, r_nc_bad_dns_san, "a subjectAltName dNSName that is not "
+						   "a valid DNS name, below name constraints", 0 },
+	{ "xsigned-missing-aki", R, r_xsigned_missing_aki, "an anchor that is not "
+				"self-signed has no authorityKeyIdentifier", 1 },
+	{ "san-critical", W, r_san_critical, "subjectAltName is critical although the "
+					     "subject is not empty", 0 },
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
@@ -361,6 +524,7 @@ static void pos_at(pos_t *p, const cc_certlist_t *l, size_t i, int anchored,
 	p->leaf = i == 0 && p->x &&
 		  (host || !(X509_get_extension_flags(p->x) & EXFLAG_CA));
 	p->anchor = anchored && i + 1 == l->n && l->n > 1;
+	p->l = l;
 }
 
 const char *cc_policy_check(const cc_certlist_t *path,

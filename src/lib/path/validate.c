@@ -33,6 +33,9 @@ int cc_host_matches(X509 *x, const char *host)
 typedef struct vstate {
 	const cc_certlist_t *certs; /* the path, leaf first */
 	unsigned flags;             /* CC_VALIDATE_* */
+	int purpose;                /* X509_PURPOSE_* the path is for */
+	int ca_leaf;                /* depth 0 is a CA and no host is asked: the
+				       chain of a CA is being built */
 	int *ev, *dv, *ne, max;     /* collect mode: errors and depths seen */
 } vstate_t;
 
@@ -156,6 +159,14 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 	    (e == X509_V_ERR_CERT_HAS_EXPIRED || e == X509_V_ERR_CERT_NOT_YET_VALID) &&
 	    x == vs->certs->v[vs->certs->n - 1]->x)
 		return 1;
+	/* The chain of a CA certificate: OpenSSL checks depth 0 for the purpose
+	 * as a server certificate (keyUsage digitalSignature...), which a CA
+	 * with keyCertSign and cRLSign only, as the BR have it, is not. It is
+	 * judged as the CA it is, by OpenSSL's own check of a CA for that
+	 * purpose (extendedKeyUsage, keyCertSign, basicConstraints). */
+	if (e == X509_V_ERR_INVALID_PURPOSE && d == 0 && vs->ca_leaf && x &&
+	    X509_check_purpose(x, vs->purpose, 1) == 1)
+		return 1;
 	if (x && cc_policy_forgives(x, e, d, vs->certs->n > 1 &&
 				    x == vs->certs->v[vs->certs->n - 1]->x)) {
 		if (vs->ne && *vs->ne < vs->max && x == vs->certs->v[vs->certs->n - 1]->x) {
@@ -201,8 +212,9 @@ static int setup(X509_STORE **st, X509_STORE_CTX **ctx, STACK_OF(X509) **unt,
 	cc_policy_param(vp, opts->policy);
 	X509_VERIFY_PARAM_set_time(vp, opts->at ? opts->at : time(NULL));
 	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
-	X509_STORE_CTX_set_purpose(*ctx, opts->purpose ? opts->purpose
-						       : X509_PURPOSE_SSL_SERVER);
+	vs->purpose = opts->purpose ? opts->purpose : X509_PURPOSE_SSL_SERVER;
+	vs->ca_leaf = !opts->host && (X509_get_extension_flags(certs->v[0]->x) & EXFLAG_CA);
+	X509_STORE_CTX_set_purpose(*ctx, vs->purpose);
 	if (opts->host && !(cc_is_ip_literal(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
 					       : X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)))
 		return cc_err(err, CC_EINVAL, opts->host, "invalid host name");
