@@ -2,10 +2,14 @@
 # run.sh - path-validation conformance cases in the style of the C2SP
 # x509-limbo suite (namespaces rfc5280::, webpki::, pathlen::), made with the
 # openssl CLI, each judged by
-#   certchain build -r ROOT -I POOL --host NAME --no-store LEAF   (exit 0 = accepted)
+#   certchain build [--policy P] -r ROOT -I POOL --host NAME --no-store LEAF
+#                                                     (exit 0 = accepted)
 #   openssl verify -x509_strict -partial_chain -auth_level 2 -purpose sslserver
 #                  -verify_hostname NAME (-verify_ip for an address)
 #                  -CAfile ROOT -untrusted POOL LEAF
+# (a case without a peer name, as x509-limbo's rfc5280::nc::permitted-dn-match,
+# passes neither --host nor -verify_hostname; one that trusts the intermediate
+# gives it as ROOT and no POOL)
 # against the expected answer of a Web PKI client. Prints one line per case
 # and a tally: "certchain R/N right, openssl verify R/N right".
 # usage: CERTCHAIN=build/certchain bash tests/conformance/run.sh [-v]
@@ -84,12 +88,16 @@ N=0 CC_RIGHT=0 OSSL_RIGHT=0
 # above; VARs: root_ext ica_ext ica2_ext leaf_ext leaf_alg ica_alg root_alg root_md
 # anchor_ext (the root given as anchor: root_ext's root signed again with these
 # extensions, "-" for v1)
-# ica_md leaf_md leaf_days host leaf_cn leaf_serial.
+# ica_md leaf_md leaf_days host ("-": no peer name) leaf_cn leaf_serial
+# policy (certchain's --policy; openssl verify is run the same way for every case)
+# trust (root, or ica: the intermediate is the trust anchor)
+# leaf_issuer_empty (1: the leaf names an empty issuer, signed with ica's key).
 kase() {
 	local id=$1 want=$2 root_ext=$ROOT_EXT ica_ext=$ICA_EXT ica2_ext= \
 		leaf_ext=$LEAF_EXT leaf_alg=ec:P-256 ica_alg=ec:P-256 root_alg=ec:P-256 root_md=sha256 anchor_ext= \
 		ica_md=sha256 leaf_md=sha256 leaf_days=90 host=www.conf.test \
-		leaf_cn=www.conf.test leaf_serial= d top=ica cc ossl
+		leaf_cn=www.conf.test leaf_serial= policy= trust=root leaf_issuer_empty= \
+		d top=ica cc ossl
 	shift 2
 	for a in "$@"; do local "$a"; done
 	d="$T/$N"
@@ -107,14 +115,28 @@ kase() {
 		cat "$d/ica2.pem" >>"$d/pool.pem"
 		top=ica2
 	fi
+	if [ -n "$leaf_issuer_empty" ]; then # the issuer's key under an empty name
+		extfile "$d/noname.ext" "$ROOT_EXT"
+		openssl req -new -x509 -key "$d/$top.key" -subj / -days 1 -config "$d/noname.ext" \
+			-extensions v3 -out "$d/noname.pem" 2>/dev/null && cp "$d/$top.key" "$d/noname.key" &&
+			top=noname || { echo "case $id: generation failed" >&2; return; }
+	fi
 	CERT_SERIAL=$leaf_serial cert "$d" leaf "$leaf_cn" "$leaf_ext" "$leaf_alg" "$leaf_md" "$leaf_days" "$top" || {
 		echo "case $id: generation failed" >&2; return; }
-	"$CERTCHAIN" build -r "$d/root.pem" -I "$d/pool.pem" --host "$host" --no-store \
+	local anchor=$d/root.pem cpool=(-I "$d/pool.pem") opool=(-untrusted "$d/pool.pem") \
+		chost=() ohost=() cpol=()
+	if [ "$trust" = ica ]; then
+		anchor=$d/ica.pem cpool=() opool=()
+	fi
+	if [ "$host" != - ]; then
+		chost=(--host "$host") ohost=(-verify_hostname "$host")
+		[[ $host =~ ^[0-9.]+$ ]] && ohost=(-verify_ip "$host")
+	fi
+	[ -n "$policy" ] && cpol=(--policy "$policy")
+	"$CERTCHAIN" build "${cpol[@]}" -r "$anchor" "${cpool[@]}" "${chost[@]}" --no-store \
 		"$d/leaf.pem" >"$d/cc.out" 2>&1 && cc=pass || cc=fail
-	local hopt=-verify_hostname
-	[[ $host =~ ^[0-9.]+$ ]] && hopt=-verify_ip
 	openssl verify -x509_strict -partial_chain -auth_level 2 -purpose sslserver \
-		"$hopt" "$host" -CAfile "$d/root.pem" -untrusted "$d/pool.pem" \
+		"${ohost[@]}" -CAfile "$anchor" "${opool[@]}" \
 		"$d/leaf.pem" >"$d/ossl.out" 2>&1 && ossl=pass || ossl=fail
 	N=$((N + 1))
 	[ "$cc" = "$want" ] && CC_RIGHT=$((CC_RIGHT + 1))
@@ -135,6 +157,14 @@ kase pathlen::intermediate-pathlen-1-one-below pass \
 kase pathlen::root-pathlen-0 fail root_ext="${ROOT_EXT/CA:TRUE/CA:TRUE,pathlen:0}"
 kase pathlen::root-pathlen-1 pass root_ext="${ROOT_EXT/CA:TRUE/CA:TRUE,pathlen:1}"
 kase pathlen::ee-pathlen pass leaf_ext="${LEAF_EXT/CA:FALSE/CA:FALSE,pathlen:0}"
+# x509-limbo pathlen::validation-ignores-pathlen-in-leaf: the chain of a CA
+# with pathLenConstraint 0 under one with pathLenConstraint 0, no peer name,
+# keyUsage keyCertSign and cRLSign only; and a CA whose EKU forbids TLS
+# servers, which the purpose check still refuses
+kase pathlen::ca-leaf-pathlen-0-no-peer-name pass host=- \
+	ica_ext="${ICA_EXT/CA:TRUE/CA:TRUE,pathlen:0}" leaf_ext="${ICA_EXT/CA:TRUE/CA:TRUE,pathlen:0}"
+kase pathlen::ca-leaf-client-eku-no-peer-name fail host=- \
+	leaf_ext="$ICA_EXT"$'\n''extendedKeyUsage=clientAuth'
 # --- rfc5280
 kase rfc5280::good-chain pass
 kase rfc5280::good-chain-rsa pass leaf_alg=rsa:2048 ica_alg=rsa:3072
@@ -170,9 +200,65 @@ kase rfc5280::leaf-expired fail leaf_days=-1
 kase rfc5280::nc-permitted-match pass ica_ext="$ICA_EXT"$'\n''nameConstraints=critical,permitted;DNS:conf.test'
 kase rfc5280::nc-permitted-mismatch fail ica_ext="$ICA_EXT"$'\n''nameConstraints=critical,permitted;DNS:other.test'
 kase rfc5280::nc-excluded-match fail ica_ext="$ICA_EXT"$'\n''nameConstraints=critical,excluded;DNS:conf.test'
+# directoryName subtrees apply to the subject DN and to directoryName SANs
+# (RFC 5280 4.2.1.10); OpenSSL checks both. x509-limbo's permitted-dn-match
+# has no peer name: its leaf's only SAN is a directoryName.
+NC_DN=nameConstraints=critical,permitted\;dirName:nc_dn
+kase rfc5280::nc-permitted-dn-match pass ica_ext="$ICA_EXT"$'\n'"$NC_DN"$'\n[nc_dn]\nO=conformance'
+kase rfc5280::nc-permitted-dn-match-no-peer-name pass host=- \
+	ica_ext="$ICA_EXT"$'\n'"$NC_DN"$'\n[nc_dn]\nO=conformance' \
+	leaf_ext="$(leaf_ext dirName:san_dn)"$'\n[san_dn]\nO=conformance\nCN=www.conf.test'
+kase rfc5280::nc-permitted-dn-mismatch fail ica_ext="$ICA_EXT"$'\n'"$NC_DN"$'\n[nc_dn]\nO=other'
+kase rfc5280::nc-permitted-dn-san-match-subject-mismatch fail \
+	ica_ext="$ICA_EXT"$'\n'"$NC_DN"$'\n[nc_dn]\nO=other' \
+	leaf_ext="$(leaf_ext DNS:www.conf.test,dirName:san_dn)"$'\n[san_dn]\nO=other'
+kase rfc5280::nc-excluded-dn-match fail \
+	ica_ext="$ICA_EXT"$'\n''nameConstraints=critical,excluded;dirName:nc_dn'$'\n[nc_dn]\nO=conformance'
+# RFC 5280 4.2.1.10: nameConstraints is critical; the BR (7.1.2.5.2) allow
+# it non-critical, so webpki takes what rfc5280 refuses
+kase rfc5280::nc-not-critical fail policy=rfc5280 \
+	ica_ext="$ICA_EXT"$'\n''nameConstraints=permitted;DNS:conf.test'
+kase rfc5280::nc-root-not-critical fail policy=rfc5280 \
+	root_ext="$ROOT_EXT"$'\n''nameConstraints=permitted;DNS:conf.test'
+kase webpki::nc-not-critical pass ica_ext="$ICA_EXT"$'\n''nameConstraints=permitted;DNS:conf.test'
+# nameConstraints only in a CA certificate
+kase rfc5280::nc-in-leaf-critical fail \
+	leaf_ext="$LEAF_EXT"$'\n''nameConstraints=critical,permitted;DNS:conf.test'
+kase rfc5280::nc-in-leaf-noncritical fail \
+	leaf_ext="$LEAF_EXT"$'\n''nameConstraints=permitted;DNS:conf.test'
+kase rfc5280::nc-in-ca-as-leaf-no-peer-name pass host=- \
+	leaf_ext="$ICA_EXT"$'\n''nameConstraints=critical,permitted;DNS:conf.test'
+# a SAN dNSName that is no DNS name is in no permitted subtree
+kase rfc5280::nc-permits-invalid-dns-san fail \
+	ica_ext="$ICA_EXT"$'\n''nameConstraints=critical,permitted;DNS:conf.test' \
+	leaf_ext="$(leaf_ext DNS:.conf.test,DNS:www.conf.test)"
+kase rfc5280::nc-permits-wildcard-dns-san pass \
+	ica_ext="$ICA_EXT"$'\n''nameConstraints=critical,permitted;DNS:conf.test' \
+	leaf_ext="$(leaf_ext 'DNS:*.conf.test')"
 kase rfc5280::hostname-mismatch fail host=other.conf.test
 kase rfc5280::serial-20-octets pass leaf_serial=0x7f$(printf '42%.0s' $(seq 19))
 kase rfc5280::serial-21-octets fail leaf_serial=0x7f$(printf '42%.0s' $(seq 20))
+# RFC 5280 4.1.2.2: a positive serial number (BR 7.1: greater than zero)
+kase rfc5280::serial-zero fail policy=rfc5280 leaf_serial=0
+kase rfc5280::serial-negative fail policy=rfc5280 leaf_serial=-4660
+kase rfc5280::serial-one pass policy=rfc5280 leaf_serial=1
+kase webpki::serial-zero fail leaf_serial=0
+# RFC 5280 4.1.2.4: a non-empty issuer (no certificate is named by it)
+kase rfc5280::ee-empty-issuer fail leaf_issuer_empty=1
+# RFC 5280 4.2.1.1: every certificate but a self-signed one has an AKI,
+# the cross-signed one a client trusts too (x509-limbo
+# rfc5280::aki::cross-signed-root-missing-aki); the browsers do not judge an
+# anchor's encoding (README), so webpki takes it
+kase rfc5280::xsigned-anchor-missing-aki fail policy=rfc5280 trust=ica \
+	ica_ext="${ICA_EXT/authorityKeyIdentifier=keyid:always/authorityKeyIdentifier=none}"
+kase rfc5280::xsigned-anchor-with-aki pass policy=rfc5280 trust=ica
+kase webpki::xsigned-anchor-missing-aki pass trust=ica \
+	ica_ext="${ICA_EXT/authorityKeyIdentifier=keyid:always/authorityKeyIdentifier=none}"
+# RFC 5280 4.2.1.6 says SHOULD, BR 7.1.2.7.12 MUST: a critical SAN only with
+# an empty subject
+kase webpki::san-critical-nonempty-subject fail leaf_ext="$(leaf_ext critical,DNS:www.conf.test)"
+kase rfc5280::san-critical-nonempty-subject pass policy=rfc5280 \
+	leaf_ext="$(leaf_ext critical,DNS:www.conf.test)"
 kase rfc5280::aia-critical fail leaf_ext="$LEAF_EXT"$'\n''authorityInfoAccess=critical,caIssuers;URI:http://ca.conf.test/ca.der'
 kase rfc5280::san-ip-for-ip-host pass leaf_ext="$(leaf_ext IP:127.0.0.1)" host=127.0.0.1
 # --- webpki
