@@ -175,7 +175,8 @@ static void sig_alg_null(X509 *x, EVP_PKEY *ik, int both)
 }
 
 /* ext: "name=value" lines (X509V3 config syntax), plus the pseudo lines
- * "rawAKI", "emptyNC", "longSerial", "v1" (version 1 whatever the
+ * "rawAKI", "emptyNC", "longSerial", "serialZero", "serialNegative",
+ * "emptyIssuer", "v1" (version 1 whatever the
  * extensions), "sigAlgNull" and "sigAlgNullBoth" (sig_alg_null after
  * signing); NULL makes a v1 certificate without extensions. */
 static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
@@ -227,6 +228,19 @@ static X509 *mk(const char *cn, EVP_PKEY *k, X509 *iss, EVP_PKEY *ik,
 		}
 		if (!strcmp(line, "emptyNC")) {
 			empty_nc(x);
+			continue;
+		}
+		if (!strcmp(line, "serialZero") || !strcmp(line, "serialNegative")) {
+			ASN1_INTEGER *sn = X509_get_serialNumber(x);
+			if (!ASN1_INTEGER_set(sn, line[6] == 'Z' ? 0 : -4660))
+				die(line);
+			continue;
+		}
+		if (!strcmp(line, "emptyIssuer")) { /* no certificate has that name */
+			X509_NAME *none = X509_NAME_new();
+			if (!none || !X509_set_issuer_name(x, none))
+				die(line);
+			X509_NAME_free(none);
 			continue;
 		}
 		if (!strcmp(line, "longSerial")) { /* 21 octets: one too many */
@@ -366,6 +380,67 @@ static const tcase_t cases[] = {
 	{ "serial-too-long", 1, ICA_EXT "longSerial\n", 0, 0, 0, LEGACY, NULL, NULL },
 	{ NULL, 0, LEAF_EXT "authorityInfoAccess=caIssuers;URI:http://ca.policy.test/\n",
 	  0, 0, 0, ALL, "www.policy.test", NULL },
+	/* RFC 5280 4.1.2.2, BR 7.1: a positive serial number */
+	{ "serial-zero", 0, LEAF_EXT "serialZero\n", 0, 0, 0, LEGACY, "www.policy.test", NULL },
+	{ "serial-negative", 1, ICA_EXT "serialNegative\n", 0, 0, 0, LEGACY, NULL, NULL },
+	/* RFC 5280 4.2.1.10: nameConstraints only in a CA certificate ... */
+	{ "nc-in-leaf", 0, LEAF_EXT "nameConstraints=critical,permitted;DNS:policy.test\n",
+	  0, 0, 0, LEGACY, "www.policy.test", NULL },
+	{ NULL, 0, "basicConstraints=critical,CA:TRUE\n"
+		   "keyUsage=critical,digitalSignature,keyCertSign,cRLSign\n"
+		   "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n"
+		   "nameConstraints=critical,permitted;DNS:policy.test\n", 0, 0, 0, ALL, NULL, NULL },
+	/* ... and critical, which the BR (7.1.2.5.2) let go: rfc5280 only */
+	{ "nc-not-critical", 1, ICA_EXT "nameConstraints=permitted;DNS:policy.test\n",
+	  0, 0, 0, WEB | LEGACY, "www.policy.test", NULL },
+	{ NULL, 1, ICA_EXT "nameConstraints=critical,permitted;DNS:policy.test\n",
+	  0, 0, 0, ALL, "www.policy.test", NULL },
+	/* BR 7.1.2.7.12: a critical subjectAltName only with an empty subject */
+	{ "san-critical", 0, LEAF_BASE "extendedKeyUsage=serverAuth\n"
+	  "subjectAltName=critical,DNS:www.policy.test\n", 0, 0, 0, STRICT | LEGACY,
+	  "www.policy.test", NULL },
+	{ NULL, 0, LEAF_BASE "extendedKeyUsage=serverAuth\n"
+	  "subjectAltName=critical,DNS:www.policy.test\n", 0, 0, 1, ALL, "www.policy.test", NULL },
+};
+
+/* Cases whose intermediate carries extensions of its own (name constraints,
+ * a pathLenConstraint) above the certificate the case changes. */
+typedef struct below {
+	tcase_t c;
+	const char *ica; /* the intermediate's extensions */
+} below_t;
+
+static const below_t below[] = {
+	/* a dNSName that is no DNS name is in no permitted subtree; a wildcard
+	 * is one, and without name constraints the rule has nothing to say */
+	{ { "nc-bad-dns-san", 0, LEAF_BASE "extendedKeyUsage=serverAuth\n"
+	  "subjectAltName=DNS:.policy.test,DNS:www.policy.test\n", 0, 0, 0, LEGACY,
+	  "www.policy.test", NULL },
+	  ICA_EXT "nameConstraints=critical,permitted;DNS:policy.test\n" },
+	{ { "nc-bad-dns-san", 0, LEAF_BASE "extendedKeyUsage=serverAuth\n"
+	  "subjectAltName=DNS:www..policy.test,DNS:www.policy.test\n", 0, 0, 0, LEGACY,
+	  "www.policy.test", NULL },
+	  ICA_EXT "nameConstraints=critical,excluded;DNS:other.test\n" },
+	{ { "nc-bad-dns-san", 0, LEAF_BASE "extendedKeyUsage=serverAuth\n"
+	  "subjectAltName=DNS:-w.policy.test,DNS:www.policy.test\n", 0, 0, 0, LEGACY,
+	  "www.policy.test", NULL },
+	  ICA_EXT "nameConstraints=critical,permitted;DNS:policy.test\n" },
+	{ { NULL, 0, LEAF_BASE "extendedKeyUsage=serverAuth\n"
+	  "subjectAltName=DNS:*.policy.test,DNS:w-1.policy.test\n", 0, 0, 0, ALL,
+	  "w-1.policy.test", NULL },
+	  ICA_EXT "nameConstraints=critical,permitted;DNS:policy.test\n" },
+	{ { NULL, 0, LEAF_BASE "extendedKeyUsage=serverAuth\n"
+	  "subjectAltName=DNS:.policy.test,DNS:www.policy.test\n", 0, 0, 0, ALL,
+	  "www.policy.test", NULL }, NULL },
+	/* the chain of a CA with keyCertSign and cRLSign only (no
+	 * digitalSignature) and a pathLenConstraint, below one with
+	 * pathLenConstraint 0, built without a host: judged as a CA, valid
+	 * (x509-limbo pathlen::validation-ignores-pathlen-in-leaf) */
+	{ { NULL, 0, "basicConstraints=critical,CA:TRUE,pathlen:0\n"
+		   "keyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nrawAKI\n",
+	  0, 0, 0, ALL, NULL, NULL },
+	  "basicConstraints=critical,CA:TRUE,pathlen:0\n"
+	  "keyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nrawAKI\n" },
 };
 
 /* A wildcard not alone in its label ("f*", OpenSSL never matches "f*o"):
@@ -386,7 +461,9 @@ static const char *def_ext(int who)
 	return who == 0 ? LEAF_EXT : who == 1 ? ICA_EXT : ROOT_EXT;
 }
 
-static void make(const tcase_t *c, chain_t *ch)
+/* The chain of case c, with the intermediate's extensions ica (when c
+ * changes another certificate; NULL: the default ones). */
+static void make_with(const tcase_t *c, const char *ica, chain_t *ch)
 {
 	EVP_PKEY *k[3];
 	const char *ext[3];
@@ -396,6 +473,8 @@ static void make(const tcase_t *c, chain_t *ch)
 		k[i] = key_of(c->who == i ? c->key : K_DEFAULT);
 		ext[i] = c->who == i ? (c->ext && !*c->ext ? def_ext(i) : c->ext) : def_ext(i);
 	}
+	if (ica && c->who != 1)
+		ext[1] = ica;
 	md[c->who] = c->md;
 	ch->x[2] = mk(c->who == 2 && c->empty_subject ? NULL : "Policy Root", k[2],
 		      NULL, NULL, ext[2], md[2]);
@@ -409,6 +488,11 @@ static void make(const tcase_t *c, chain_t *ch)
 		assert_int_equal(cc_certlist_push(&ch->path.certs, tp_add(ch->pool, ch->x[i])), 0);
 		EVP_PKEY_free(k[i]);
 	}
+}
+
+static void make(const tcase_t *c, chain_t *ch)
+{
+	make_with(c, NULL, ch);
 }
 
 static void unmake(chain_t *ch)
@@ -427,12 +511,12 @@ static int has(const cc_findings_t *f, const char *id)
 	return 0;
 }
 
-static void check_case(const tcase_t *c)
+static void check_case_with(const tcase_t *c, const char *ica)
 {
 	chain_t ch;
 	cc_error_t e;
 
-	make(c, &ch);
+	make_with(c, ica, &ch);
 	for (int pol = CC_POLICY_WEBPKI; pol <= CC_POLICY_LEGACY; pol++) {
 		cc_build_opts_t o = { .policy = pol, .host = c->host };
 		cc_findings_t f = { 0 };
@@ -477,6 +561,11 @@ static void check_case(const tcase_t *c)
 	unmake(&ch);
 }
 
+static void check_case(const tcase_t *c)
+{
+	check_case_with(c, NULL);
+}
+
 /* Chains every policy rejects, with the OpenSSL error each policy
  * (webpki, rfc5280, legacy) gives first: the reason names that error's rule,
  * or no rule when the error is not one. */
@@ -507,6 +596,12 @@ static const rejected_t rejected[] = {
 		     "subjectKeyIdentifier=critical,hash\nrawAKI\n", 0, 0, 0, 0, NULL, NULL },
 	  { X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION,
 	    X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION } },
+	/* the chain of a CA (no host) is still checked for its purpose, as a
+	 * CA: one whose EKU names only clientAuth issues no TLS servers */
+	{ { NULL, 0, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+		     "extendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nrawAKI\n",
+	    0, 0, 0, 0, NULL, NULL },
+	  { X509_V_ERR_INVALID_PURPOSE, X509_V_ERR_INVALID_PURPOSE, X509_V_ERR_INVALID_PURPOSE } },
 };
 
 static void check_rejected(const rejected_t *r)
@@ -636,6 +731,8 @@ static void every_rule(void **state)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_case(&cases[i]);
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++)
+		check_case_with(&below[i].c, below[i].ica);
 }
 
 static void wildcard_alone_in_its_label(void **state)
@@ -653,6 +750,85 @@ static void wildcard_alone_in_its_label(void **state)
 	if (!ch.path.valid)
 		fail_msg("legacy: %s", ch.path.reason);
 	unmake(&ch);
+}
+
+/* RFC 5280 4.1.2.4: a leaf whose issuer is empty. No certificate has that
+ * name, so OpenSSL finds no issuer and never reaches its strict check; the
+ * findings name the rule under the policies that have it. */
+static void empty_issuer_without_path(void **state)
+{
+	const tcase_t c = { "empty-issuer", 0, LEAF_EXT "emptyIssuer\n", 0, 0, 0, 0,
+			    "www.policy.test", NULL };
+	chain_t ch;
+	cc_error_t e;
+
+	make(&c, &ch);
+	for (int pol = CC_POLICY_WEBPKI; pol <= CC_POLICY_LEGACY; pol++) {
+		cc_build_opts_t o = { .policy = pol, .host = c.host };
+		cc_findings_t f = { 0 };
+		const cc_finding_t *x;
+		assert_int_equal(cc_path_validate(&ch.path, &o, &e), 0);
+		assert_false(ch.path.valid);
+		assert_int_equal(cc_policy_findings(&ch.path.certs, 1, &ch.path.certs,
+						    &o, &f, &e), 0);
+		x = finding(&f, "empty-issuer");
+		if (pol == CC_POLICY_LEGACY) {
+			assert_null(x);
+		} else {
+			assert_non_null(x);
+			assert_int_equal(x->severity, CC_SEV_ERROR);
+			assert_int_equal(x->depth, 0);
+		}
+		cc_findings_clear(&f);
+	}
+	unmake(&ch);
+}
+
+/* RFC 5280 4.2.1.1: a cross-signed intermediate taken as the anchor needs
+ * an authorityKeyIdentifier under rfc5280 (x509-limbo
+ * rfc5280::aki::cross-signed-root-missing-aki); webpki and legacy take the
+ * anchor as a name and a key, as the browsers do. With the AKI all accept. */
+static void cross_signed_anchor_aki(void **state)
+{
+	for (int with_aki = 0; with_aki < 2; with_aki++) {
+		EVP_PKEY *k[3] = { key_of(K_DEFAULT), key_of(K_DEFAULT), key_of(K_DEFAULT) };
+		X509 *root = mk("Policy Root", k[2], NULL, NULL, ROOT_EXT, 0);
+		X509 *ica = mk("Policy CA", k[1], root, k[2], with_aki ? ICA_EXT : ROOT_EXT, 0);
+		X509 *leaf = mk("www.policy.test", k[0], ica, k[1], LEAF_EXT, 0);
+		cc_pool_t *pool = cc_pool_new();
+		cc_path_t path;
+		cc_error_t e;
+
+		memset(&path, 0, sizeof(path));
+		assert_int_equal(cc_certlist_push(&path.certs, tp_add(pool, leaf)), 0);
+		assert_int_equal(cc_certlist_push(&path.certs, tp_add(pool, ica)), 0);
+		for (int pol = CC_POLICY_WEBPKI; pol <= CC_POLICY_LEGACY; pol++) {
+			cc_build_opts_t o = { .policy = pol, .host = "www.policy.test" };
+			cc_findings_t f = { 0 };
+			int want = with_aki || pol != CC_POLICY_RFC5280;
+			assert_int_equal(cc_path_validate(&path, &o, &e), 0);
+			if (path.valid != want)
+				fail_msg("cross-signed anchor, AKI %d, policy %s: valid %d (%s)",
+					 with_aki, cc_policy_name(pol), path.valid, path.reason);
+			assert_int_equal(cc_policy_findings(&path.certs, 1, &path.certs, &o,
+							    &f, &e), 0);
+			if (!want) {
+				assert_string_equal(path.rule, "xsigned-missing-aki");
+				assert_int_equal(path.error_depth, 1);
+				assert_non_null(finding(&f, "xsigned-missing-aki"));
+			} else {
+				assert_null(finding(&f, "xsigned-missing-aki"));
+			}
+			cc_findings_clear(&f);
+		}
+		cc_certlist_clear(&path.certs);
+		cc_pool_free(pool);
+		X509_free(leaf);
+		X509_free(ica);
+		X509_free(root);
+		for (int i = 0; i < 3; i++)
+			EVP_PKEY_free(k[i]);
+	}
 }
 
 static void names_and_parse(void **state)
@@ -763,6 +939,8 @@ int main(void)
 		cmocka_unit_test(rejected_everywhere),
 		cmocka_unit_test(anchor_encoding_not_judged),
 		cmocka_unit_test(wildcard_alone_in_its_label),
+		cmocka_unit_test(empty_issuer_without_path),
+		cmocka_unit_test(cross_signed_anchor_aki),
 		cmocka_unit_test(profile_policies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
