@@ -390,8 +390,11 @@ static const tcase_t cases[] = {
 		   "keyUsage=critical,digitalSignature,keyCertSign,cRLSign\n"
 		   "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n"
 		   "nameConstraints=critical,permitted;DNS:policy.test\n", 0, 0, 0, ALL, NULL, NULL },
-	/* ... and critical, which the BR (7.1.2.5.2) let go: rfc5280 only */
+	/* ... and critical, which the BR (7.1.2.5.2) let go: rfc5280 only, on
+	 * the anchor too (x509-limbo puts it on the root) */
 	{ "nc-not-critical", 1, ICA_EXT "nameConstraints=permitted;DNS:policy.test\n",
+	  0, 0, 0, WEB | LEGACY, "www.policy.test", NULL },
+	{ "nc-not-critical", 2, ROOT_EXT "nameConstraints=permitted;DNS:policy.test\n",
 	  0, 0, 0, WEB | LEGACY, "www.policy.test", NULL },
 	{ NULL, 1, ICA_EXT "nameConstraints=critical,permitted;DNS:policy.test\n",
 	  0, 0, 0, ALL, "www.policy.test", NULL },
@@ -659,6 +662,10 @@ static const tcase_t anchor_cases[] = {
 	  "www.policy.test", NULL },
 	{ "root-aki", 2, ROOT_EXT "authorityKeyIdentifier=keyid:always,issuer:always\n", 0, 0, 0,
 	  ALL, "www.policy.test", NULL },
+	/* 22 roots of the shared stores have a zero or negative serial (Go
+	 * Daddy and Starfield G2, SECOM, EC-ACC): usable anchors */
+	{ "serial-zero", 2, ROOT_EXT "serialZero\n", 0, 0, 0, ALL, "www.policy.test", NULL },
+	{ "serial-negative", 2, ROOT_EXT "serialNegative\n", 0, 0, 0, ALL, "www.policy.test", NULL },
 	/* enforced on the anchor: OpenSSL's level 2 checks its key */
 	{ "weak-key", 2, "", K_RSA1024, 0, 0, STRICT | LEGACY, "www.policy.test", NULL },
 	/* a v3 root without basicConstraints is no CA (mozilla::pkix) */
