@@ -6,7 +6,9 @@
  *            wildcards and no CN fallback for host names, plus the CA/B
  *            Forum Baseline Requirements rules below (Chrome, Firefox and
  *            Apple enforce them).
- *   rfc5280  RFC 5280 strict only.
+ *   rfc5280  RFC 5280 strict only: OpenSSL's strict checks and the RFC 5280
+ *            rules below, two of which the BR and the browsers waive
+ *            (nc-not-critical, xsigned-missing-aki), so webpki has not.
  *   legacy   what old clients accepted: OpenSSL's defaults.
  *
  * OpenSSL does what it can (the flags set in cc_policy_param); its errors
