@@ -208,6 +208,8 @@ kase rfc5280::nc-permitted-dn-match pass ica_ext="$ICA_EXT"$'\n'"$NC_DN"$'\n[nc_
 kase rfc5280::nc-permitted-dn-match-no-peer-name pass host=- \
 	ica_ext="$ICA_EXT"$'\n'"$NC_DN"$'\n[nc_dn]\nO=conformance' \
 	leaf_ext="$(leaf_ext dirName:san_dn)"$'\n[san_dn]\nO=conformance\nCN=www.conf.test'
+kase rfc5280::nc-root-permitted-dn-match pass \
+	root_ext="$ROOT_EXT"$'\n'"$NC_DN"$'\n[nc_dn]\nO=conformance'
 kase rfc5280::nc-permitted-dn-mismatch fail ica_ext="$ICA_EXT"$'\n'"$NC_DN"$'\n[nc_dn]\nO=other'
 kase rfc5280::nc-permitted-dn-san-match-subject-mismatch fail \
 	ica_ext="$ICA_EXT"$'\n'"$NC_DN"$'\n[nc_dn]\nO=other' \
