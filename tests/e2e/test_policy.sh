@@ -2,8 +2,9 @@
 # End-to-end: validation policies. A chain that breaks a Web PKI rule is
 # refused under webpki with the rule named (build, verify, check: text and
 # JSON), accepted under legacy; profiles show their policy; the trust matrix
-# names the rule where one profile accepts and another refuses; and the
-# conformance cases (tests/conformance/run.sh) are all judged right, more
+# names the rule where one profile accepts and another refuses; rules only
+# rfc5280 has, an empty issuer on a leaf no path reaches, the chain of a CA
+# with keyCertSign only; and the conformance cases (tests/conformance/run.sh) are all judged right, more
 # than openssl verify -x509_strict gets right.
 # shellcheck shell=bash
 . "$(dirname "$0")/../lib.sh"
@@ -157,6 +158,41 @@ expect_rc 1 "verify: a chain refused for another reason shows the anchor's rule 
 expect_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(",".join(sorted(f["id"]+":"+f["severity"] for f in d["findings"] if f["id"] in ("missing-ski","bc-not-critical","leaf-eku-missing"))))' "$T/out")" \
 	"bc-not-critical:warning,leaf-eku-missing:error,missing-ski:warning" \
 	"verify --json: the leaf's rule an error, the anchor's encoding warnings"
+
+# --- RFC 5280 rules OpenSSL lets through
+# An intermediate with keyUsage keyCertSign and cRLSign only (as the BR have
+# it) and a non-critical nameConstraints (RFC 5280 4.2.1.10 wants it
+# critical, BR 7.1.2.5.2 allows it non-critical).
+printf '[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\nnameConstraints=permitted;DNS:policy.test\n' >"$P/ncica.ext"
+openssl req -new -key "$P/ica.key" -subj "/CN=Policy NC CA" -config /dev/null \
+	-out "$P/ncica.csr" 2>/dev/null &&
+	openssl x509 -req -in "$P/ncica.csr" -CA "$P/root.pem" -CAkey "$P/root.key" -days 90 \
+		-set_serial 0x4321 -extfile "$P/ncica.ext" -extensions v3 -out "$P/ncica.pem" 2>/dev/null &&
+	cp "$P/ica.key" "$P/ncica.key" &&
+	PKI_ALG=ec pki_issue "$P" ncleaf "www.policy.test" good ncica 90 leaf www.policy.test || exit 1
+cat "$P/ncleaf.pem" "$P/ncica.pem" >"$P/nc-chain.pem"
+expect_rc 0 "verify: a non-critical nameConstraints is no error under webpki" \
+	cc verify --no-store -r "$P/root.pem" --host www.policy.test "$P/nc-chain.pem"
+expect_nogrep "nc-not-critical" "$T/out" "verify: webpki reports no nc-not-critical"
+expect_rc 1 "verify --policy rfc5280: refused" \
+	cc verify --no-store --json --policy rfc5280 -r "$P/root.pem" --host www.policy.test "$P/nc-chain.pem"
+expect_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(",".join(f["id"]+":"+f["severity"]+":"+str(f["depth"]) for f in d["findings"] if f["id"]=="nc-not-critical"))' "$T/out")" \
+	"nc-not-critical:error:1" "verify --policy rfc5280 --json: nc-not-critical at the intermediate"
+# the chain of that CA, built with no host: judged as a CA (its purpose
+# too), where OpenSSL alone asks a server's digitalSignature of it
+expect_rc 0 "build: the chain of a keyCertSign-only CA, no host" \
+	cc build --no-store -r "$P/root.pem" "$P/ncica.pem"
+# A leaf whose issuer is empty, signed with the intermediate's key: no
+# certificate has that name, no path reaches it, the finding says why.
+printf '[req]\ndistinguished_name=dn\n[dn]\n[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\nsubjectKeyIdentifier=hash\n' >"$P/noname.ext"
+openssl req -new -x509 -key "$P/ica.key" -subj / -days 1 -config "$P/noname.ext" \
+	-extensions v3 -out "$P/noname.pem" 2>/dev/null && cp "$P/ica.key" "$P/noname.key" &&
+	PKI_ALG=ec pki_issue "$P" noissuer "www.policy.test" good noname 90 leaf www.policy.test || exit 1
+cat "$P/noissuer.pem" "$P/ica.pem" >"$P/noissuer-chain.pem"
+expect_rc 1 "verify --json: a leaf with an empty issuer" \
+	cc verify --no-store --json -r "$P/root.pem" --host www.policy.test "$P/noissuer-chain.pem"
+expect_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(",".join(f["id"]+":"+f["severity"]+":"+str(f["depth"]) for f in d["findings"] if f["id"]=="empty-issuer"))' "$T/out")" \
+	"empty-issuer:error:0" "verify --json: empty-issuer at the leaf"
 
 # --- real data: the SHA-1 self-signed anchors stay usable
 R="$DATA/real-certs"
