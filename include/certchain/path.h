@@ -18,10 +18,14 @@ extern "C" {
 
 /**
  * Validation policies (policy.c): which rules a client enforces on a path.
- *   CC_POLICY_WEBPKI   RFC 5280 strict, OpenSSL security level 2, no partial
- *                      wildcards, plus the CA/Browser Forum Baseline
+ *   CC_POLICY_WEBPKI   RFC 5280 strict (but for the two rules below the BR
+ *                      and browsers waive), OpenSSL security level 2, no
+ *                      partial wildcards, plus the CA/Browser Forum Baseline
  *                      Requirements rules (browsers). The default.
- *   CC_POLICY_RFC5280  RFC 5280 strict only (X509_V_FLAG_X509_STRICT).
+ *   CC_POLICY_RFC5280  RFC 5280 strict only: X509_V_FLAG_X509_STRICT and the
+ *                      RFC 5280 rules OpenSSL has no check for, among them
+ *                      nc-not-critical and xsigned-missing-aki, which apply
+ *                      to the trust anchor too.
  *   CC_POLICY_LEGACY   OpenSSL's defaults: what old clients accepted.
  * Rule ids are a stable interface; the README and the man page list them.
  */

@@ -180,7 +180,9 @@ subjectKeyIdentifier=hash'
 # a BR-nonconforming AKI is a usable anchor (x509-limbo expects failure for
 # some of these; the browsers accept them, and real roots of the Mozilla and
 # Apple stores are so encoded). The same encodings on a certificate the
-# client verifies are refused (the ica-* cases).
+# client verifies are refused (the ica-* cases). README ("Where certchain's
+# expected answer differs from x509-limbo's") cites the verifiers' source for
+# each such case.
 kase rfc5280::root-bc-not-critical pass root_ext="${ROOT_EXT/critical,CA:TRUE/CA:TRUE}"
 kase rfc5280::ica-bc-not-critical fail ica_ext="${ICA_EXT/critical,CA:TRUE/CA:TRUE}"
 kase rfc5280::root-missing-ski pass anchor_ext="${ROOT_EXT/subjectKeyIdentifier=hash/subjectKeyIdentifier=none}"
