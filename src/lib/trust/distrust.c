@@ -73,7 +73,7 @@ static int parse_line(char *line, cc_distrust_kind_t kind, cc_distrust_t *e,
 	int n = split(line, f, 4);
 	const char *label = "";
 
-	if (n < 2 || (n == 4 && kind != CC_DISTRUST_SCT) || n < 0)
+	if (n < 2 || (n == 4 && kind != CC_DISTRUST_SCT))
 		return cc_err(err, CC_EPARSE, path, "line %u: expected sha256<TAB>date"
 				"<TAB>label%s", lineno, kind == CC_DISTRUST_SCT ?
 				" (or sha256<TAB>date<TAB>min_chrome_version<TAB>label)" : "");
@@ -84,9 +84,10 @@ static int parse_line(char *line, cc_distrust_kind_t kind, cc_distrust_t *e,
 		return cc_err(err, CC_EPARSE, path, "line %u: '%.40s' is not a UTC "
 				"date (2024-11-30T23:59:59Z or 2024-11-30)", lineno, f[1]);
 	if (n == 4) {
+		/* empty: the block applies to every Chrome version */
 		errno = 0;
 		(void)strtoul(f[2], &end, 10);
-		if (errno || end == f[2] || *end)
+		if (*f[2] && (errno || end == f[2] || *end))
 			return cc_err(err, CC_EPARSE, path, "line %u: '%.20s' is not a "
 					"Chrome version", lineno, f[2]);
 		label = f[3];
