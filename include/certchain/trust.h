@@ -132,8 +132,10 @@ int cc_profiles_find(const cc_profiles_t *ps, const char *name);
 /** How a distrust date is held against a leaf. */
 typedef enum cc_distrust_kind {
 	/** Mozilla's CKA_NSS_SERVER_DISTRUST_AFTER: untrusted when the leaf was
-	 *  issued after the date, "issued" being its earliest embedded SCT, or
-	 *  its notBefore when it carries none. */
+	 *  issued after the date, "issued" being its notBefore or, when its
+	 *  earliest embedded SCT is later, that SCT (Firefox checks notBefore
+	 *  and discounts SCTs dated after the date; a backdated notBefore does
+	 *  not escape). */
 	CC_DISTRUST_ISSUED = 0,
 	/** Chrome's sct_not_after: trusted only when the leaf's earliest
 	 *  embedded SCT is at or before the date; a leaf without SCTs is not. */

@@ -5,8 +5,8 @@
 # ,sct-not-after=TSV is Chrome's rule (earliest SCT at or before the date, no
 # SCT: not trusted). build, verify and check (openssl s_server on 127.0.0.1)
 # give the same verdict and reason; explain and check name the cliff. Leaves:
-# one issued 2024-06-01 (openssl ca -startdate), one issued today, and two
-# issued today carrying an SCT list dated 2024-06-01 and 2025-02-03.
+# issued 2024-06-01 without and with an SCT of that day, issued today without
+# SCT, and one whose notBefore says 2024-06-01 but whose SCT says 2025-02-03.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-check.sh"
 trap 'check_stop_all; rm -rf "$T"' EXIT
@@ -33,28 +33,27 @@ PY
 re() { sed 's/[][().*^$+?{}|]/\\&/g' <<<"$1"; } # a literal for expect_grep
 ms() { echo $(($(date -u -d "$1" +%s) * 1000)); }
 
-# leaf NAME [SCT-DATE]: a leaf for localhost issued today under ica
-leaf() {
-	pki_key "$d" "$1" rsa
-	_ext "$d/$1.ext" leaf localhost
-	[ -n "${2:-}" ] && sct_ext "$(ms "$2")" >>"$d/$1.ext"
-	openssl req -new -key "$d/$1.key" -subj "/CN=$1" -config /dev/null -out "$d/$1.csr" 2>/dev/null &&
-		openssl x509 -req -in "$d/$1.csr" -CA "$d/ica.pem" -CAkey "$d/ica.key" -set_serial "0x$(openssl rand -hex 8)" \
-			-days 90 -extfile "$d/$1.ext" -extensions v3 -out "$d/$1.pem" 2>/dev/null || bad "leaf $1"
-}
-leaf new
-leaf sct-old 2024-06-01T12:00:00Z
-leaf sct-new 2025-02-03T12:00:00Z
-# issued 2024-06-01, no SCT: openssl ca is the CLI that takes a start date
-pki_key "$d" old rsa
-_ext "$d/old.ext" leaf localhost
+# leaf NAME START [SCT-DATE]: a leaf for localhost under ica, valid from START
+# (YYYYMMDDhhmmssZ, "now" for today); openssl ca is the CLI that takes a
+# start date
 touch "$d/ca/index.txt"; echo 1000 >"$d/ca/serial"
 printf '[ca]\ndefault_ca=c\n[c]\ndatabase=%s\nnew_certs_dir=%s\nserial=%s\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n' \
 	"$d/ca/index.txt" "$d/ca" "$d/ca/serial" >"$d/ca.cnf"
-openssl req -new -key "$d/old.key" -subj "/CN=old" -config /dev/null -out "$d/old.csr" 2>/dev/null &&
-	openssl ca -batch -config "$d/ca.cnf" -cert "$d/ica.pem" -keyfile "$d/ica.key" -in "$d/old.csr" \
-		-out "$d/old.pem" -startdate 20240601000000Z -enddate "$(date -u -d '+90 days' +%Y%m%d%H%M%SZ)" \
-		-extfile "$d/old.ext" -extensions v3 -notext >/dev/null 2>&1 || bad "leaf old"
+leaf() {
+	local start=()
+	[ "$2" != now ] && start=(-startdate "$2")
+	pki_key "$d" "$1" rsa
+	_ext "$d/$1.ext" leaf localhost
+	[ -n "${3:-}" ] && sct_ext "$(ms "$3")" >>"$d/$1.ext"
+	openssl req -new -key "$d/$1.key" -subj "/CN=$1" -config /dev/null -out "$d/$1.csr" 2>/dev/null &&
+		openssl ca -batch -config "$d/ca.cnf" -cert "$d/ica.pem" -keyfile "$d/ica.key" -in "$d/$1.csr" \
+			-out "$d/$1.pem" "${start[@]}" -enddate "$(date -u -d '+90 days' +%Y%m%d%H%M%SZ)" \
+			-extfile "$d/$1.ext" -extensions v3 -notext >/dev/null 2>&1 || bad "leaf $1"
+}
+leaf old 20240601000000Z                           # issued 2024-06-01, no SCT
+leaf old-sct 20240601000000Z 2024-06-01T12:00:00Z  # the same with its SCT
+leaf new now                                       # issued today, no SCT
+leaf sct-new 20240601000000Z 2025-02-03T12:00:00Z  # backdated: SCT 2025-02-03
 
 # OpenSSL reads the hand-encoded SCT lists with the dates put in them
 openssl x509 -in "$d/sct-new.pem" -noout -text >"$T/x" 2>&1
@@ -66,14 +65,14 @@ P=(--no-store --no-aia -p "lab=$d/root.pem,distrust=$d/lab.tsv")
 
 # build: the verdict and its reason per leaf
 expect_rc 0 "build: issued 2024-06-01 (notBefore, no SCT): trusted" cc build "${P[@]}" -I "$d/ica.pem" "$d/old.pem"
-expect_rc 0 "build: issued today, earliest SCT 2024-06-01: trusted (the SCT dates it)" \
-	cc build "${P[@]}" -I "$d/ica.pem" "$d/sct-old.pem"
+expect_rc 0 "build: issued 2024-06-01 with an SCT of that day: trusted" \
+	cc build "${P[@]}" -I "$d/ica.pem" "$d/old-sct.pem"
 want_new="distrusted by lab: Lab Root CA, certificates issued after 2024-11-30 (this one $today)"
 want_sct="distrusted by lab: Lab Root CA, certificates issued after 2024-11-30 (this one 2025-02-03)"
 expect_rc 1 "build: issued today, no SCT: not trusted" cc build "${P[@]}" -I "$d/ica.pem" "$d/new.pem"
 expect_grep "lab +UNTRUSTED: $(re "$want_new")" "$T/out" "build: the reason names profile, root, date and the leaf's notBefore"
-expect_rc 1 "build: earliest SCT 2025-02-03: not trusted" cc build "${P[@]}" -I "$d/ica.pem" "$d/sct-new.pem"
-expect_grep "lab +UNTRUSTED: $(re "$want_sct")" "$T/out" "build: the reason dates the leaf by its SCT"
+expect_rc 1 "build: notBefore 2024-06-01 but earliest SCT 2025-02-03: not trusted" cc build "${P[@]}" -I "$d/ica.pem" "$d/sct-new.pem"
+expect_grep "lab +UNTRUSTED: $(re "$want_sct")" "$T/out" "build: the reason dates the leaf by its SCT, not its backdated notBefore"
 # without the TSV the same chains are trusted: the date alone decides
 expect_rc 0 "build: the same leaf without distrust= is trusted" \
 	cc build --no-store --no-aia -p "lab=$d/root.pem" -I "$d/ica.pem" "$d/sct-new.pem"
@@ -122,7 +121,7 @@ C=(--no-store --no-aia -p "chrome=$d/root.pem,sct-not-after=$d/lab.tsv")
 expect_rc 1 "sct-not-after: issued 2024-06-01 without SCT: not trusted" cc build "${C[@]}" -I "$d/ica.pem" "$d/old.pem"
 expect_grep "chrome +UNTRUSTED: distrusted by chrome: Lab Root CA, certificates whose earliest SCT is after 2024-11-30 \(this one has no embedded SCT\)" \
 	"$T/out" "sct-not-after: the reason says the leaf has no SCT"
-expect_rc 0 "sct-not-after: SCT 2024-06-01: trusted" cc build "${C[@]}" -I "$d/ica.pem" "$d/sct-old.pem"
+expect_rc 0 "sct-not-after: SCT 2024-06-01: trusted" cc build "${C[@]}" -I "$d/ica.pem" "$d/old-sct.pem"
 expect_rc 1 "sct-not-after: SCT 2025-02-03: not trusted" cc build "${C[@]}" -I "$d/ica.pem" "$d/sct-new.pem"
 expect_grep "certificates whose earliest SCT is after 2024-11-30 \(this one 2025-02-03\)" "$T/out" "sct-not-after: the SCT's date"
 
@@ -132,6 +131,20 @@ cat "$d/root.pem" "$d/root2.pem" >"$d/both.pem"
 expect_rc 0 "two roots, one distrusted: trusted through the other" \
 	cc build --no-store --no-aia -p "lab=$d/both.pem,distrust=$d/lab.tsv" -I "$d/ica.pem" -I "$d/ica-x.pem" "$d/sct-new.pem"
 expect_grep "Lab Root CA 2" "$T/out" "two roots: the chain to serve ends at the root not distrusted"
+
+# the built-in mozilla-2026: its dates listed; the profile index (written by
+# make beside the stores) does not hold them: an edited file counts at once
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$T/data"; cp -a "$top/data/trust-stores" "$T/data/"
+nss=$T/data/trust-stores/mozilla-nss-2026-04-09-distrust-after.tsv
+CERTCHAIN_DATA_DIR=$T/data cc profiles -p mozilla-2026 >"$T/out" 2>&1
+expect_grep "^  mozilla-2026 +2024-11-30  Entrust Root Certification Authority$" "$T/out" "profiles: mozilla-2026's Entrust date"
+chmod u+w "$nss"; sed -i 's/2024-11-30T23:59:59Z/2030-01-01T00:00:00Z/' "$nss"
+CERTCHAIN_DATA_DIR=$T/data cc profiles -p mozilla-2026 >"$T/out" 2>&1
+expect_grep "^  mozilla-2026 +2030-01-01  Entrust Root Certification Authority$" "$T/out" "profiles: an edited distrust file is read, index or not"
+printf 'zz\t2024\n' >>"$nss"
+expect_rc 2 "a broken built-in distrust file is an error" env CERTCHAIN_DATA_DIR="$T/data" "$CERTCHAIN" profiles -p mozilla-2026
+expect_grep "mozilla-nss-2026-04-09-distrust-after.tsv: line 4: " "$T/err" "the error names the built-in file and line"
 
 # bad files: one line naming the file and the line, exit 2
 printf '%s\t2024-11-30\tok\nnot-a-hash\t2024-11-30\tx\n' "$rootfp" >"$d/bad1.tsv"

@@ -164,11 +164,15 @@ static void issued_before_and_after(void **st)
 		 day(now - 10 * DAY));
 	assert_string_equal(why, want);
 	cc_certlist_clear(&l);
-	/* notBefore 10 days ago, but its earliest SCT 100 days ago: trusted */
-	served(&k, &l, -10 * DAY, now - 100 * DAY, 0);
+	/* notBefore 100 days ago, its SCTs 90 and 95 days ago: trusted */
+	served(&k, &l, -100 * DAY, now - 90 * DAY, now - 95 * DAY);
 	assert_int_equal(judge(ps, &l, why), 1);
 	cc_certlist_clear(&l);
-	/* notBefore 100 days ago, SCT 20 days ago: the SCT dates it, distrusted */
+	/* notBefore 10 days ago, an SCT 100 days ago: notBefore still counts */
+	served(&k, &l, -10 * DAY, now - 100 * DAY, 0);
+	assert_int_equal(judge(ps, &l, why), 0);
+	cc_certlist_clear(&l);
+	/* notBefore 100 days ago (backdated), SCT 20 days ago: the SCT dates it */
 	served(&k, &l, -100 * DAY, now - 20 * DAY, 0);
 	assert_int_equal(judge(ps, &l, why), 0);
 	snprintf(want, sizeof(want), "(this one %.10s)", day(now - 20 * DAY));

@@ -207,9 +207,14 @@ int cc_profile_distrusts(const cc_profiles_t *ps, size_t i, cc_cert_t *leaf,
 								(cc_distrust_kind_t)k);
 		if (!e)
 			continue;
-		/* Chrome and Firefox both date a leaf by its earliest SCT; Firefox
-		 * falls back to notBefore, Chrome refuses a leaf without one. */
-		issued = has_sct ? sct : cc_cert_not_before(leaf);
+		/* Firefox holds the leaf's notBefore against the date
+		 * (NSSCertDBTrustDomain::IsChainValid) and, for CT, discounts every
+		 * SCT dated after it: issued is the later of notBefore and the
+		 * earliest SCT. Chrome looks at SCTs only and refuses a leaf
+		 * without one (PathBuilderDelegateImpl, sct_not_after). */
+		issued = cc_cert_not_before(leaf);
+		if (k == CC_DISTRUST_SCT || (has_sct && sct > issued))
+			issued = has_sct ? sct : issued;
 		if ((k == CC_DISTRUST_SCT && has_sct == 0) || issued > e->after) {
 			const char *label = e->label[0] ? e->label
 				: cc_cert_name(anchor, 0, cn, sizeof(cn));
