@@ -139,6 +139,14 @@ mkdir -p "$T/data"; cp -a "$top/data/trust-stores" "$T/data/"
 nss=$T/data/trust-stores/mozilla-nss-2026-04-09-distrust-after.tsv
 CERTCHAIN_DATA_DIR=$T/data cc profiles -p mozilla-2026 >"$T/out" 2>&1
 expect_grep "^  mozilla-2026 +2024-11-30  Entrust Root Certification Authority$" "$T/out" "profiles: mozilla-2026's Entrust date"
+if [ -s "$T/data/trust-stores/profiles.idx" ]; then
+	env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" CERTCHAIN_DATA_DIR=$T/data \
+		strace -f -e trace=openat -o "$T/idx.trace" "$CERTCHAIN" profiles -p mozilla-2026 >/dev/null 2>&1
+	expect_nogrep "mozilla-nss-2026-04-09.pem" "$T/idx.trace" "index: the store comes from profiles.idx"
+	expect_grep "mozilla-nss-2026-04-09-distrust-after.tsv" "$T/idx.trace" "index: ... its distrust file is read each run"
+else
+	bad "profiles.idx is built by make beside the stores"
+fi
 chmod u+w "$nss"; sed -i 's/2024-11-30T23:59:59Z/2030-01-01T00:00:00Z/' "$nss"
 CERTCHAIN_DATA_DIR=$T/data cc profiles -p mozilla-2026 >"$T/out" 2>&1
 expect_grep "^  mozilla-2026 +2030-01-01  Entrust Root Certification Authority$" "$T/out" "profiles: an edited distrust file is read, index or not"
