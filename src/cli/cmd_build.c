@@ -249,11 +249,11 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 		cc_buf_printf(b, "null");
 	cc_buf_printf(b, ",\"distrust_cliffs\":[");
 	for (size_t i = 0; i < r->ndc; i++) {
-		char fp[65], t[32];
+		char hex[65], t[32];
 		cc_buf_t line = { 0 };
 		cc_distrust_cliff_text(&r->dc[i], &line);
-		cc_cert_sha256_hex(r->dc[i].anchor, fp);
-		cc_buf_printf(b, "%s{\"anchor\":\"%s\",\"label\":", i ? "," : "", fp);
+		cc_cert_sha256_hex(r->dc[i].anchor, hex);
+		cc_buf_printf(b, "%s{\"anchor\":\"%s\",\"label\":", i ? "," : "", hex);
 		cc_buf_json_str(b, r->dc[i].d->label);
 		cc_buf_printf(b, ",\"kind\":\"%s\",\"distrust_after\":\"%s\",\"from\":",
 			      cc_distrust_kind_name(r->dc[i].d->kind),

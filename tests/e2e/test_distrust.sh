@@ -87,6 +87,11 @@ expect_rc 0 "verify: issued 2024-06-01: passes" cc verify "${V[@]}" "$d/old-chai
 expect_grep "distrust-cliff +from 2024-12-01, new certificates under Lab Root CA are not trusted by lab" \
 	"$T/out" "verify: the trusted chain's renewal cliff is named"
 
+# fix: the same judgement
+cc fix --no-store --no-aia -p "lab=$d/root.pem,distrust=$d/lab.tsv" "$d/sct-new-chain.pem" >"$T/out" 2>&1
+expect_grep "untrusted +rejected by 1 of 1 profiles \(lab\); lab: $(re "$want_sct")" "$T/out" "fix: the same finding and reason as verify"
+expect_grep "^  lab +FAILS +-> FAILS +$(re "$want_sct")" "$T/out" "fix: no chain to serve helps lab"
+
 # check against s_server on loopback: the same again, text and --json
 port=$(free_port); s_serve "$port" "$d/sct-new.pem" "$d/sct-new.key" "$d/ica.pem"
 expect_rc 1 "check: SCT 2025-02-03 served: untrusted" cc check "${P[@]}" --connect 127.0.0.1 "localhost:$port"

@@ -171,10 +171,9 @@ static int set_path(jctx_t *j, cc_verdict_t *v, const cc_path_t *p, int trusted)
 		v->reason[0] = 0;
 		v->depth = -1;
 		v->rule = NULL;
-	}
-	if (trusted)
 		v->anchor = cc_pool_find_sha256(cc_profiles_pool(j->ps),
 						p->certs.v[p->certs.n - 1]->fp);
+	}
 	return 0;
 }
 
