@@ -159,6 +159,16 @@ printf 'zz\t2024\n' >>"$nss"
 expect_rc 2 "a broken built-in distrust file is an error" env CERTCHAIN_DATA_DIR="$T/data" "$CERTCHAIN" profiles -p mozilla-2026
 expect_grep "mozilla-nss-2026-04-09-distrust-after.tsv: line 4: " "$T/err" "the error names the built-in file and line"
 
+# Chrome's own v17 constraints file as a profile option: every line read
+# (its empty version column too), dates and names as the file has them
+v17=$top/data/trust-stores/chrome-root-store-v17-constraints.tsv
+cc profiles --no-store --json -p "c17=$d/root.pem,sct-not-after=$v17" >"$T/j" 2>"$T/err"
+expect_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["profiles"][0]["distrust_after"]; print(len(d), sorted({(x["after"], x["kind"]) for x in d}))' "$T/j" 2>&1)" \
+	"$(grep -vc '^#' "$v17") [('2024-06-30T23:59:59Z', 'sct'), ('2024-11-11T23:59:59Z', 'sct')]" \
+	"profiles: Chrome v17's constraints, each line, SCT dates 2024-11-11 and 2024-06-30"
+expect_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["profiles"][0]["distrust_after"]; print([x["label"] for x in d if x["sha256"].startswith("73c176434f1b")])' "$T/j")" \
+	"['Entrust Root Certification Authority']" "profiles: v17's Entrust Root Certification Authority entry"
+
 # bad files: one line naming the file and the line, exit 2
 printf '%s\t2024-11-30\tok\nnot-a-hash\t2024-11-30\tx\n' "$rootfp" >"$d/bad1.tsv"
 expect_rc 2 "a bad hash is refused" cc build --no-store -p "lab=$d/root.pem,distrust=$d/bad1.tsv" "$d/new.pem"
