@@ -327,6 +327,33 @@ static void bad_files(void **st)
 		if (!strstr(e.msg, c[i].msg))
 			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, c[i].msg);
 	}
+	/* hostile: a 5,000-character line, a NUL-laden binary file, a control
+	 * character in a label, more lines than CC_MAX_DISTRUST */
+	{
+		static char big[5200];
+		FILE *f;
+		memset(big, 'a', 5000);
+		big[5000] = 0;
+		snprintf(path, sizeof(path), "%s", file("long.tsv", big));
+		assert_int_equal(cc_profile_add_distrust(ps, 0, path, CC_DISTRUST_ISSUED, &e), CC_EPARSE);
+		assert_non_null(strstr(e.msg, "line 1: longer than"));
+		snprintf(path, sizeof(path), "%s/bin.tsv", dir);
+		f = fopen(path, "wb");
+		for (int i = 0; i < 3000; i++)
+			fputc(i % 7 ? i & 0xff : 0, f);
+		fclose(f);
+		assert_true(cc_profile_add_distrust(ps, 0, path, CC_DISTRUST_ISSUED, &e) < 0);
+		snprintf(text, sizeof(text), "%s\t2024-11-30\tbad\033[31mlabel\n", h);
+		snprintf(path, sizeof(path), "%s", file("ctl.tsv", text));
+		assert_int_equal(cc_profile_add_distrust(ps, 0, path, CC_DISTRUST_ISSUED, &e), CC_EPARSE);
+		assert_non_null(strstr(e.msg, "control character"));
+		snprintf(path, sizeof(path), "%s/many.tsv", dir);
+		f = fopen(path, "w");
+		for (unsigned i = 0; i <= CC_MAX_DISTRUST; i++)
+			fprintf(f, "%064x\t2024-11-30\tx\n", i);
+		fclose(f);
+		assert_int_equal(cc_profile_add_distrust(ps, 0, path, CC_DISTRUST_ISSUED, &e), CC_ELIMIT);
+	}
 	/* nothing of a refused file is kept */
 	assert_int_equal(cc_profile_distrust_count(ps, 0), 0);
 	cc_pool_free(ap);
