@@ -48,7 +48,10 @@ static void scts(X509 *x, const tp_opts_t *o)
 		unsigned char *id, *sig;
 		if (!o->sct[i])
 			continue;
-		if (!(s = SCT_new()) || !(id = OPENSSL_zalloc(32)) || !(sig = OPENSSL_zalloc(8)))
+		s = SCT_new();
+		id = OPENSSL_zalloc(32);
+		sig = OPENSSL_zalloc(8);
+		if (!s || !id || !sig)
 			die("SCT_new");
 		id[0] = (unsigned char)i;
 		memcpy(sig, "\x30\x06\x02\x01\x01\x02\x01\x01", 8);
