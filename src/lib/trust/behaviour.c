@@ -218,6 +218,21 @@ static int distrusted(jctx_t *j, size_t i, const cc_path_t *p, cc_verdict_t *v)
 	return 1;
 }
 
+/* 1 if valid path p is distrusted by profile i; the first such path is
+ * kept in *first, its reason in v. Like mozilla::pkix and Chrome's path
+ * builder, a distrusted anchor sends the search on to the next path. */
+static int skip_distrusted(jctx_t *j, size_t i, const cc_path_t *p, cc_verdict_t *v,
+			   const cc_path_t **first)
+{
+	if (*first)
+		return cc_profile_distrusts(j->ps, i, p->certs.v[0],
+					    p->certs.v[p->certs.n - 1], NULL, 0);
+	if (!distrusted(j, i, p, v))
+		return 0;
+	*first = p;
+	return 1;
+}
+
 static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 {
 	const cc_path_t *first = NULL, *dist = NULL;
@@ -236,13 +251,7 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 		cc_path_t *p = &all->v[k];
 		if (!usable(j, i, p))
 			continue;
-		/* Like mozilla::pkix and Chrome's path builder, a distrusted
-		 * anchor sends the search on to the next path. */
-		if (p->valid && !dist && distrusted(j, i, p, v))
-			dist = p;
-		else if (p->valid && !cc_profile_distrusts(j->ps, i, p->certs.v[0],
-							   p->certs.v[p->certs.n - 1],
-							   NULL, 0))
+		if (p->valid && !skip_distrusted(j, i, p, v, &dist))
 			return set_path(j, v, p, 1);
 		if (!first && !p->valid)
 			first = p;
@@ -257,13 +266,7 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 		if ((r = cc_path_validate_flags(&q, &bo,
 						CC_VALIDATE_IGNORE_ANCHOR_TIME, j->err)))
 			return r;
-		if (!q.valid)
-			continue;
-		if (!dist && distrusted(j, i, p, v)) {
-			dist = p;
-			continue;
-		}
-		if (dist && cc_profile_distrusts(j->ps, i, p->certs.v[0], a, NULL, 0))
+		if (!q.valid || skip_distrusted(j, i, p, v, &dist))
 			continue;
 		if ((r = set_path(j, v, p, 1)))
 			return r;
