@@ -217,6 +217,52 @@ static void sct_only_rule(void **st)
 	pki_free(&k);
 }
 
+/* served-order (OpenSSL 1.0.x) and no-expiry-check-on-anchor (old Android)
+ * judge the same dates: the reason is the same for every behaviour. */
+static void every_behaviour(void **st)
+{
+	static const cc_behaviour_t b[] = { CC_BEHAVIOUR_PATHBUILD, CC_BEHAVIOUR_SERVED_ORDER,
+					    CC_BEHAVIOUR_NO_EXPIRY_CHECK_ON_ANCHOR };
+	pki_t k;
+	cc_certlist_t l;
+	time_t now = time(NULL);
+	char tsv[200], first[256] = "";
+	const char *path;
+
+	(void)st;
+	pki_make(&k);
+	snprintf(tsv, sizeof(tsv), "%s\t%s\tLab Root\n", k.rootfp, day(now - 50 * DAY));
+	path = file("beh.tsv", tsv);
+	for (size_t n = 0; n < 3; n++) {
+		cc_profiles_t *ps = cc_profiles_new();
+		cc_pool_t *ap = cc_pool_new();
+		cc_verdicts_t v = { 0 };
+		cc_error_t e;
+		tp_add(ap, k.root);
+		assert_int_equal(cc_profiles_add_pool(ps, "lab", ap, b[n], 1.0, "unit", &e), 0);
+		assert_int_equal(cc_profile_add_distrust(ps, 0, path, CC_DISTRUST_ISSUED, &e), 0);
+		served(&k, &l, -10 * DAY, 0, 0);
+		assert_int_equal(cc_profiles_judge(ps, &l, NULL, NULL, &v, &e), 0);
+		assert_int_equal(v.v[0].trusted, 0);
+		assert_int_equal(v.v[0].depth, 2);
+		if (!n)
+			strcpy(first, v.v[0].reason);
+		assert_string_equal(v.v[0].reason, first);
+		cc_verdicts_clear(&v);
+		cc_certlist_clear(&l);
+		/* issued before the date: trusted by every behaviour */
+		served(&k, &l, -100 * DAY, 0, 0);
+		assert_int_equal(cc_profiles_judge(ps, &l, NULL, NULL, &v, &e), 0);
+		assert_int_equal(v.v[0].trusted, 1);
+		cc_verdicts_clear(&v);
+		cc_certlist_clear(&l);
+		cc_pool_free(ap);
+		cc_profiles_free(ps);
+	}
+	assert_non_null(strstr(first, "distrusted by lab: Lab Root"));
+	pki_free(&k);
+}
+
 static void search_goes_on(void **st)
 {
 	pki_t k;
@@ -408,6 +454,7 @@ int main(void)
 		cmocka_unit_test(earliest_sct),
 		cmocka_unit_test(issued_before_and_after),
 		cmocka_unit_test(sct_only_rule),
+		cmocka_unit_test(every_behaviour),
 		cmocka_unit_test(search_goes_on),
 		cmocka_unit_test(cliffs),
 		cmocka_unit_test(bad_files),
