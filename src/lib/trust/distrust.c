@@ -200,13 +200,17 @@ int cc_profile_distrusts(const cc_profiles_t *ps, size_t i, cc_cert_t *leaf,
 {
 	char cn[CC_DISTRUST_LABEL_MAX], d[32], t[32];
 	time_t sct = 0, issued;
-	int has_sct = cc_cert_earliest_sct(leaf, &sct);
+	int has_sct = -1; /* decoded only for a dated anchor: most are not */
 
+	if (!cc_profile_distrust_count(ps, i))
+		return 0;
 	for (int k = CC_DISTRUST_ISSUED; k <= CC_DISTRUST_SCT; k++) {
 		const cc_distrust_t *e = cc_profile_distrust_of(ps, i, anchor,
 								(cc_distrust_kind_t)k);
 		if (!e)
 			continue;
+		if (has_sct < 0)
+			has_sct = cc_cert_earliest_sct(leaf, &sct);
 		/* Firefox holds the leaf's notBefore against the date
 		 * (NSSCertDBTrustDomain::IsChainValid) and, for CT, discounts every
 		 * SCT dated after it: issued is the later of notBefore and the
