@@ -107,7 +107,7 @@ static int parse_line(char *line, cc_distrust_kind_t kind, cc_distrust_t *e,
 }
 
 /* 1 when profile i already has an entry of e's kind for e's anchor, among
- * its own (have) or the file's first n. */
+ * its own or the file's first n. */
 static int dup(const cc_profiles_t *ps, size_t i, const cc_distrust_t *v,
 	       size_t n, const cc_distrust_t *e)
 {
