@@ -156,6 +156,44 @@ int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err);
 /** Appends the cliff as one line ("the chain's reach depends on ..."). */
 void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b);
 
+/** Distrust cliffs kept at most: one per distinct (anchor, date, kind) a
+ * chain's trusting clients use; a chain reaches a handful of anchors. */
+#define CC_CLIFF_MAX_DISTRUST 8
+
+/**
+ * A cliff of another kind: a client trusts the chain today, but its anchor
+ * carries a distrust-after date (cc_profile_add_distrust), so a renewed
+ * certificate issued after that date under the same anchor is not trusted
+ * by it. The date may be past: the chain is trusted because it was issued
+ * before it.
+ */
+typedef struct cc_distrust_cliff {
+	cc_cert_t *anchor;        /**< the anchor (owned by the profile set) */
+	const cc_distrust_t *d;   /**< the first profile's entry (owned by the set) */
+	char profiles[320];       /**< the profiles with that date, ", "-joined */
+	size_t nprofiles;
+} cc_distrust_cliff_t;
+
+/**
+ * Fills out (up to CC_CLIFF_MAX_DISTRUST) with the distrust cliffs of a
+ * chain judged now: for every profile that trusts it (now, verdicts of
+ * profs) through an anchor with a distrust date up to horizon_days ahead
+ * of at (0 = CC_CLIFF_HORIZON_DAYS; past dates always count), one entry
+ * per anchor, date and kind. Returns how many.
+ */
+size_t cc_distrust_cliffs(cc_profiles_t *profs, const cc_verdicts_t *now,
+			  time_t at, int horizon_days,
+			  cc_distrust_cliff_t out[CC_CLIFF_MAX_DISTRUST]);
+
+/** Appends one line: "from 2024-12-01, new certificates under ROOT are not
+ * trusted by PROFILE" (and, for Chrome's kind, "(earliest SCT after
+ * 2024-11-11)"). */
+void cc_distrust_cliff_text(const cc_distrust_cliff_t *c, cc_buf_t *b);
+
+/** The day the cliff starts (the day after the last trusted second), as
+ * "YYYY-MM-DD" into out. Returns out. */
+char *cc_distrust_cliff_from(const cc_distrust_cliff_t *c, char out[32]);
+
 /* ----------------------------------------- the missing issuer (missing.c) */
 
 /** The first issuer missing above a leaf, as cc_missing_issuer() finds it. */

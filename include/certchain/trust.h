@@ -121,6 +121,76 @@ int cc_profile_has_anchor(const cc_profiles_t *ps, size_t i, const cc_cert_t *c)
 /** Index of the profile called name, or -1. */
 int cc_profiles_find(const cc_profiles_t *ps, const char *name);
 
+/*
+ * Section: distrust-after dates (distrust.c). A profile may carry, per
+ * anchor (by SHA-256), a date after which that client no longer trusts new
+ * certificates under it; certificates issued before it stay trusted until
+ * they expire. Every verdict (cc_profiles_judge) applies them, so every
+ * command agrees.
+ */
+
+/** How a distrust date is held against a leaf. */
+typedef enum cc_distrust_kind {
+	/** Mozilla's CKA_NSS_SERVER_DISTRUST_AFTER: untrusted when the leaf was
+	 *  issued after the date, "issued" being its notBefore or, when its
+	 *  earliest embedded SCT is later, that SCT (Firefox checks notBefore
+	 *  and discounts SCTs dated after the date; a backdated notBefore does
+	 *  not escape). */
+	CC_DISTRUST_ISSUED = 0,
+	/** Chrome's sct_not_after: trusted only when the leaf's earliest
+	 *  embedded SCT is at or before the date; a leaf without SCTs is not. */
+	CC_DISTRUST_SCT = 1
+} cc_distrust_kind_t;
+
+/** A label's size: a CA's common name fits. */
+#define CC_DISTRUST_LABEL_MAX 128
+/** Entries of one profile at most: far above the few dozen constrained
+ *  roots any real store carries; bounds what a hostile file can ask. */
+#define CC_MAX_DISTRUST 1024
+
+/** One anchor's distrust date. */
+typedef struct cc_distrust {
+	unsigned char sha256[32];  /**< the anchor's DER SHA-256 */
+	time_t after;              /**< the last second still trusted */
+	cc_distrust_kind_t kind;
+	char label[CC_DISTRUST_LABEL_MAX]; /**< the file's label ("" if none) */
+} cc_distrust_t;
+
+/**
+ * Reads distrust dates for profile i from path, a tab-separated file, one
+ * anchor a line: `sha256`, UTC date (RFC 3339, e.g. 2024-11-30T23:59:59Z; a
+ * bare date means its last second), then for CC_DISTRUST_ISSUED a label, for
+ * CC_DISTRUST_SCT either a label or (Chrome's constraints file) the minimum
+ * Chrome version that applies the block and a label. Blank lines and lines
+ * starting with '#' are skipped. The anchors need not be the profile's (an
+ * entry for an anchor it lacks changes nothing). Returns 0 or a CC_E* code
+ * whose message names the file and line (a bad hash or date, an anchor given
+ * twice with the same kind, more than CC_MAX_DISTRUST entries).
+ */
+int cc_profile_add_distrust(cc_profiles_t *ps, size_t i, const char *path,
+			    cc_distrust_kind_t kind, cc_error_t *err);
+
+/** Number of distrust entries of profile i. */
+size_t cc_profile_distrust_count(const cc_profiles_t *ps, size_t i);
+/** Entry k of profile i (k < count). Owned by the set. */
+const cc_distrust_t *cc_profile_distrust_get(const cc_profiles_t *ps, size_t i,
+					      size_t k);
+/** Profile i's entry of the given kind for anchor (by SHA-256), or NULL. */
+const cc_distrust_t *cc_profile_distrust_of(const cc_profiles_t *ps, size_t i,
+					     const cc_cert_t *anchor,
+					     cc_distrust_kind_t kind);
+/** "issued" or "sct". Static. */
+const char *cc_distrust_kind_name(cc_distrust_kind_t k);
+
+/**
+ * Is a path from leaf to anchor distrusted by profile i? Returns 1 and
+ * writes the reason into reason ("distrusted by mozilla-2026: Entrust Root
+ * Certification Authority, certificates issued after 2024-11-30 (this one
+ * 2025-02-03)"), else 0 (reason untouched).
+ */
+int cc_profile_distrusts(const cc_profiles_t *ps, size_t i, cc_cert_t *leaf,
+			 cc_cert_t *anchor, char *reason, size_t n);
+
 /**
  * Adds a profile whose anchors are every certificate of path (a PEM bundle,
  * DER, P7B or a directory; see cc_pool_load). source is shown by listings
@@ -171,6 +241,7 @@ int cc_profiles_index_write(const char *datadir, cc_error_t *err);
  *   NAME                         a built-in profile or "system"
  *   NAME=PATH                    anchors from a file or directory
  *   ...[,behaviour=B][,weight=W][,group=G] trailing options (either form)
+ *   ...[,distrust=TSV][,sct-not-after=TSV] distrust dates (cc_profile_add_distrust)
  * Options are peeled from the right, so a PATH may itself contain commas.
  * datadir may be NULL when no built-in is referred to.
  */

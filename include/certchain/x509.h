@@ -71,6 +71,15 @@ int cc_cert_weak_sig(cc_cert_t *c);
 time_t cc_cert_not_before(cc_cert_t *c);
 time_t cc_cert_not_after(cc_cert_t *c);
 
+/**
+ * The earliest timestamp of the Signed Certificate Timestamps embedded in c
+ * (the CT precertificate SCT list extension, 1.3.6.1.4.1.11129.2.4.2),
+ * decoded by OpenSSL, rounded down to the second. Returns 1 and sets *out,
+ * or 0 when c carries no SCT (or none OpenSSL can decode). The SCTs'
+ * signatures are not checked: no CT log list comes with certchain.
+ */
+int cc_cert_earliest_sct(cc_cert_t *c, time_t *out);
+
 /* ---------------------------------------------------------- lists (chains) */
 
 /**

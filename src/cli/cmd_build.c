@@ -182,6 +182,8 @@ typedef struct result {
 	const cc_path_t *path;      /* its best path (the anchor shown) */
 	cc_buf_t twin;              /* the cross-sign not served (twin.c), or empty */
 	cc_buf_t cliff;             /* the expiry cliff (cliff.c), or empty */
+	cc_distrust_cliff_t dc[CC_CLIFF_MAX_DISTRUST]; /* distrust cliffs (cliff.c) */
+	size_t ndc;
 } result_t;
 
 static void report_json(cc_buf_t *b, const result_t *r, int include_root,
@@ -245,6 +247,26 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 		cc_buf_json_str(b, r->cliff.s);
 	else
 		cc_buf_printf(b, "null");
+	cc_buf_printf(b, ",\"distrust_cliffs\":[");
+	for (size_t i = 0; i < r->ndc; i++) {
+		char hex[65], t[32];
+		cc_buf_t line = { 0 };
+		cc_distrust_cliff_text(&r->dc[i], &line);
+		cc_cert_sha256_hex(r->dc[i].anchor, hex);
+		cc_buf_printf(b, "%s{\"anchor\":\"%s\",\"label\":", i ? "," : "", hex);
+		cc_buf_json_str(b, r->dc[i].d->label);
+		cc_buf_printf(b, ",\"kind\":\"%s\",\"distrust_after\":\"%s\",\"from\":",
+			      cc_distrust_kind_name(r->dc[i].d->kind),
+			      cc_time_str(r->dc[i].d->after, t));
+		cc_buf_json_str(b, cc_distrust_cliff_from(&r->dc[i], t));
+		cc_buf_printf(b, ",\"profiles\":");
+		cc_buf_json_str(b, r->dc[i].profiles);
+		cc_buf_printf(b, ",\"text\":");
+		cc_buf_json_str(b, line.s ? line.s : "");
+		cc_buf_printf(b, "}");
+		cc_buf_clear(&line);
+	}
+	cc_buf_printf(b, "]");
 	cc_buf_printf(b, ",\"cross_sign_not_served\":");
 	if (r->twin.s)
 		cc_buf_json_str(b, r->twin.s);
@@ -280,6 +302,15 @@ static void why_text(cc_buf_t *b, const result_t *r)
 				      cc_profile_name(r->profs, i), v->v[i].reason);
 }
 
+/* The distrust cliffs, one line each. */
+static void distrust_text(cc_buf_t *b, const result_t *r)
+{
+	for (size_t i = 0; i < r->ndc; i++) {
+		cc_distrust_cliff_text(&r->dc[i], b);
+		cc_buf_printf(b, "\n");
+	}
+}
+
 static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 			int explain)
 {
@@ -295,6 +326,7 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 			cc_buf_printf(b, "%s\n", r->twin.s);
 		if (r->cliff.s)
 			cc_buf_printf(b, "%s\n", r->cliff.s);
+		distrust_text(b, r);
 	} else if (r->row) {
 		const cc_path_t *p = r->path;
 		size_t n = r->row->served.n;
@@ -306,9 +338,11 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 			cc_buf_printf(b, "%s\n", r->twin.s);
 		if (r->cliff.s)
 			cc_buf_printf(b, "%s\n", r->cliff.s);
+		distrust_text(b, r);
 	} else {
 		cc_buf_printf(b, "no valid chain to a trust anchor\n");
-		if (ps->n)
+		/* a valid path no profile accepts: the verdicts below say why */
+		if (ps->n && !ps->v[0].valid)
 			cc_buf_printf(b, "closest path fails: %s\n", ps->v[0].reason);
 		if (r->m.n)
 			cli_verdicts_text(b, r->profs, &r->m.v[0].verdicts, "  ");
@@ -429,6 +463,9 @@ static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 			     anchors ? anchors : cc_profiles_pool(r->profs), &r->twin);
 		if (cliff(a, r, pool, anchors, bo.at))
 			goto out;
+		if (a->horizon >= 0)
+			r->ndc = cc_distrust_cliffs(r->profs, &r->row->verdicts, bo.at,
+						    a->horizon, r->dc);
 	}
 	if (r->row && a->out && write_out(a, r))
 		goto out;

@@ -13,7 +13,7 @@ static const char usage_text[] =
 	"Lists trust profiles, today's clients first, then the legacy ones: name,\n"
 	"number of anchors, client behaviour, validation policy, weight (share\n"
 	"of clients, used in ranking), date of the store and where the anchors\n"
-	"come from. Without\n"
+	"come from; then each profile's distrust-after dates. Without\n"
 	"-p/-r: every built-in profile plus 'system', the set 'certchain build'\n"
 	"uses by default. With CHAIN (a certificate file, leaf or CA first): the\n"
 	"anchors its paths can end at, and which of them each profile has.\n"
@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"  -p, --profile SPEC   NAME, 'system' or NAME=PATH, with optional\n"
 	"                       ,behaviour=B ,weight=W ,group=current|legacy\n"
 	"                       ,policy=webpki|rfc5280|legacy\n"
+	"                       ,distrust=TSV ,sct-not-after=TSV\n"
 	"                       (repeatable)\n"
 	"  -r, --roots FILE|DIR explicit anchors, as the profile 'roots'\n"
 	"  -I, --intermediates FILE|DIR\n"
@@ -129,6 +130,24 @@ static void text_row(cc_buf_t *b, cc_profiles_t *ps, size_t i)
 		      cc_profile_weight(ps, i), *d ? d : "-", cc_profile_source(ps, i));
 }
 
+/* Each profile's distrust-after dates, one line per anchor. */
+static void distrust_out(cc_buf_t *b, cc_profiles_t *ps)
+{
+	size_t m = 0;
+	char t[32];
+
+	for (size_t i = 0; i < cc_profiles_count(ps); i++)
+		for (size_t k = 0; k < cc_profile_distrust_count(ps, i); k++) {
+			const cc_distrust_t *d = cc_profile_distrust_get(ps, i, k);
+			if (!m++)
+				cc_buf_printf(b, "distrust-after dates (new certificates "
+						 "under these anchors are not trusted):\n");
+			cc_buf_printf(b, "  %-14s %.10s  %s%s\n", cc_profile_name(ps, i),
+				      cc_time_str(d->after, t), d->label,
+				      d->kind == CC_DISTRUST_SCT ? " (by earliest SCT)" : "");
+		}
+}
+
 static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 		     const cc_certlist_t *ca)
 {
@@ -149,6 +168,7 @@ static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 	cc_buf_printf(b, "%zu profiles (%zu today's, %zu legacy), %zu distinct anchors\n",
 		      cc_profiles_count(ps), n[CC_PROFILE_CURRENT],
 		      n[CC_PROFILE_LEGACY], distinct_anchors(ps));
+	distrust_out(b, ps);
 	if (!chain)
 		return;
 	cc_buf_printf(b, "\nanchors %s can end at, and the profiles that have each:\n",

@@ -16,6 +16,10 @@ static const char usage_text[] =
 	"store's enabled roots as the profile \"store\".\n"
 	"\n"
 	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
+	"  -p, --profile SPEC            judge per trust profile instead (repeatable):\n"
+	"                                a built-in name, system, NAME=PATH[,behaviour=B]\n"
+	"                                [,weight=W][,distrust=TSV][,sct-not-after=TSV]\n"
+	"                                (with -r, the anchors are one more: \"roots\")\n"
 	"  -I, --intermediates FILE|DIR  intermediates that may complete the chain\n"
 	"                                (one missing from CHAINFILE is still\n"
 	"                                incomplete-chain: the chain is judged as sent)\n"
@@ -35,8 +39,8 @@ static const char usage_text[] =
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
 	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
-	"expiry-cliff, and the rule ids of the policy (missing-aki, leaf-no-san,\n"
-	"weak-key, ...; see certchain(1), POLICIES)\n"
+	"expiry-cliff distrust-cliff, and the rule ids of the policy (missing-aki,\n"
+	"leaf-no-san, weak-key, ...; see certchain(1), POLICIES)\n"
 	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
 	"fail for some client), 2 usage or input error\n";
 
@@ -101,6 +105,7 @@ int cmd_verify(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "roots", required_argument, 0, 'r' },
+		{ "profile", required_argument, 0, 'p' },
 		{ "intermediates", required_argument, 0, 'I' },
 		{ "at", required_argument, 0, 1 },
 		{ "host", required_argument, 0, 2 },
@@ -120,15 +125,19 @@ int cmd_verify(int argc, char **argv)
 	cc_buf_t b = { 0 };
 	cc_error_t err;
 	cli_store_opts_t so = { 0 };
-	const char **roots = NULL, **inter = NULL, *sys;
-	size_t nroots = 0, ninter = 0;
+	const char **roots = NULL, **inter = NULL, **specs = NULL, *sys;
+	size_t nroots = 0, ninter = 0, nspecs = 0;
 	int c, json = 0, rc = EXIT_USAGE;
 	char *end;
 
 	cc_error_clear(&err);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:I:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:I:p:h", lo, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			if (cli_push_arg(&specs, &nspecs, optarg))
+				goto out;
+			break;
 		case 'r':
 		case 'I':
 			if (cli_push_arg(c == 'r' ? &roots : &inter,
@@ -172,19 +181,33 @@ int cmd_verify(int argc, char **argv)
 	for (size_t i = 0; i < ninter; i++)
 		if (cli_load(pool, inter[i], 0, NULL))
 			goto out;
-	for (size_t i = 0; i < nroots; i++)
-		if (cli_load(anchors, roots[i], 0, NULL))
+	if (nspecs) {
+		/* -p: the clients are those profiles (and -r's "roots"), as in
+		 * check; every anchor of theirs is an anchor here. */
+		cc_pool_t *pp;
+		if (cli_profiles(profs, specs, nspecs, roots, nroots))
 			goto out;
-	if (!nroots && cli_load_system_roots(anchors, &sys))
-		goto out;
-	/* The clients, built as check builds them: the anchors are one
-	 * path-building client, "roots"; the store's enabled roots are the
-	 * client "store" of their own, never added to "roots". */
-	if (cc_profiles_add_pool(profs, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
-				 CC_PROFILE_DEFAULT_WEIGHT,
-				 nroots ? "-r" : "the system store", &err)) {
-		cli_fail(&err);
-		goto out;
+		pp = cc_profiles_pool(profs);
+		for (size_t i = 0; i < cc_pool_count(pp); i++)
+			if (cc_pool_add_copy(anchors, cc_pool_get(pp, i), NULL, &err)) {
+				cli_fail(&err);
+				goto out;
+			}
+	} else {
+		for (size_t i = 0; i < nroots; i++)
+			if (cli_load(anchors, roots[i], 0, NULL))
+				goto out;
+		if (!nroots && cli_load_system_roots(anchors, &sys))
+			goto out;
+		/* The clients, built as check builds them: the anchors are one
+		 * path-building client, "roots"; the store's enabled roots are
+		 * the client "store" of their own, never added to "roots". */
+		if (cc_profiles_add_pool(profs, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
+					 CC_PROFILE_DEFAULT_WEIGHT,
+					 nroots ? "-r" : "the system store", &err)) {
+			cli_fail(&err);
+			goto out;
+		}
 	}
 	if (cli_store_add_profile(&so, profs) ||
 	    cli_store_apply(&so, &pool, &served, &anchors))
@@ -213,5 +236,6 @@ out:
 	cc_pool_free(anchors);
 	free(roots);
 	free(inter);
+	free(specs);
 	return rc;
 }

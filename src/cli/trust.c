@@ -114,7 +114,19 @@ void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps)
 			cc_buf_printf(b, "null");
 		cc_buf_printf(b, ",\"source\":");
 		cc_buf_json_str(b, cc_profile_source(ps, i));
-		cc_buf_printf(b, "}");
+		cc_buf_printf(b, ",\"distrust_after\":[");
+		for (size_t k = 0; k < cc_profile_distrust_count(ps, i); k++) {
+			const cc_distrust_t *d = cc_profile_distrust_get(ps, i, k);
+			char fp[65], t[32];
+			for (int j = 0; j < 32; j++)
+				snprintf(fp + 2 * j, 3, "%02x", d->sha256[j]);
+			cc_buf_printf(b, "%s{\"sha256\":\"%s\",\"after\":\"%s\",\"kind\":\"%s\","
+					 "\"label\":", k ? "," : "", fp, cc_time_str(d->after, t),
+				      cc_distrust_kind_name(d->kind));
+			cc_buf_json_str(b, d->label);
+			cc_buf_printf(b, "}");
+		}
+		cc_buf_printf(b, "]}");
 	}
 	cc_buf_printf(b, "]");
 }

@@ -88,6 +88,9 @@ int cc_pidx_load(cc_pidx_t *ix, const char *file, cc_pool_t *pool,
 const char *cc_profile_file(const cc_profiles_t *ps, size_t i);
 int cc_profiles_add_builtin_pem(cc_profiles_t *ps, const char *datadir,
 				cc_error_t *err);
+/* profile.c: appends the n entries of v (malloc'd; taken, freed here even
+ * on failure) to profile i's distrust dates. 0 or CC_ENOMEM. */
+int cc_profile_distrust_set(cc_profiles_t *ps, size_t i, cc_distrust_t *v, size_t n);
 
 /* error.c */
 int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)

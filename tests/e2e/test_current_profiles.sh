@@ -21,15 +21,16 @@ expect_rc 0 "profiles (default set)" cc profiles --no-store
 cp "$T/out" "$T/list.txt"
 expect_grep "^today's clients:" "$T/list.txt" "profiles: a today's clients group"
 expect_grep "^legacy clients" "$T/list.txt" "profiles: a legacy clients group"
-python3 - "$T/list.txt" <<'PY' && ok "profiles: the 5 current stores under today's, the 10 2017 ones under legacy" || bad "profiles: groups"
+python3 - "$T/list.txt" <<'PY' && ok "profiles: the 6 current stores under today's, the 10 2017 ones under legacy" || bad "profiles: groups"
 import sys
 group, seen = None, {}
 for line in open(sys.argv[1]):
     if line.startswith("today's clients"): group = "current"
     elif line.startswith("legacy clients"): group = "legacy"
+    elif line[:1].isdigit(): break  # the summary; distrust dates follow
     elif group and line.split() and line.split()[0] not in ("profile",):
         seen[line.split()[0]] = group
-for n in ("apple-2025", "android-13", "android-7", "chrome-v36", "debian-12"):
+for n in ("apple-2025", "android-13", "android-7", "chrome-v36", "debian-12", "mozilla-2026"):
     assert seen.get(n) == "current", (n, seen)
 for n in ("nss-2017", "windows-2017", "macos-2017", "ios-2017", "android-2.2",
           "android-2.3", "android-3.0", "android-4.0", "android-4.4", "ubuntu-2017"):
@@ -43,12 +44,13 @@ import json, sys, os, re, hashlib, base64
 j = json.load(open(sys.argv[1]))
 files = {"apple-2025": "apple-2025-10-16.pem", "android-13": "android-13.pem",
          "android-7": "android-7.pem", "chrome-v36": "chrome-v36-partial.pem",
-         "debian-12": "mozilla-debian-20230311.pem"}
+         "debian-12": "mozilla-debian-20230311.pem",
+         "mozilla-2026": "../nss/mozilla-nss-2026-04-09.pem"}
 by = {p["name"]: p for p in j["profiles"]}
 for n, f in files.items():
     p = by[n]
     assert p["group"] == "current" and p["behaviour"] == "pathbuild", p
-    assert f in p["source"], p
+    assert os.path.basename(f) in p["source"], p
     pem = open(os.path.join(sys.argv[2], f), encoding="latin-1").read()
     blocks = re.findall(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", pem, re.S)
     fps = {hashlib.sha256(base64.b64decode("".join(b.split()))).hexdigest() for b in blocks}
@@ -105,6 +107,22 @@ PY
 	expect_eq "$got" "$want" "profiles --json ROOT: $cn held by exactly the stores the README says"
 done <"$T/table.txt"
 
+# mozilla-2026 holds a real root exactly when the NSS 2026 file does; the
+# facts its README states (R46/E46 added 2023-07, USERTrust kept, AAA's
+# websites trust removed April 2025) follow from that data.
+NSS26=$DATA/trust-stores/nss/mozilla-nss-2026-04-09.pem
+fps "$NSS26" >"$T/nss26.fps"
+for r in sectigo-r46-root sectigo-e46-root usertrust-rsa-root usertrust-ecc-root aaa-certificate-services-root isrg-root-x1; do
+	want=$(grep -qx "$(fp1 "$R/$r.pem")" "$T/nss26.fps" && echo Y || echo N)
+	cc profiles --no-store --json -p mozilla-2026 "$R/$r.pem" >"$T/m26.json" 2>/dev/null
+	expect_eq "$(jget "$T/m26.json" "'Y' if j['chain']['has']['mozilla-2026'] else 'N'")" "$want" \
+		"mozilla-2026 holds $r exactly when the NSS 2026 file does ($want)"
+	case $r in
+	sectigo-r46-root | usertrust-rsa-root) expect_eq "$want" Y "NSS 2026 README: $r trusted in 2026" ;;
+	aaa-certificate-services-root) expect_eq "$want" N "NSS 2026 README: AAA lost its websites trust in April 2025" ;;
+	esac
+done
+
 # A chain's anchors: R36 through the real cross-signs can end at R46, USERTrust
 # RSA or AAA; android-13 has the last two, chrome-v36 the first two.
 expect_rc 0 "profiles -I real-certs R36" cc profiles --no-store --json -I "$R" "$R/sectigo-dv-r36.pem"
@@ -138,7 +156,7 @@ for r in j["matrix"]:
 print("no such row")
 PY
 }
-cur5="apple-2025 android-13 android-7 chrome-v36 debian-12"
+cur5="apple-2025 android-13 android-7 chrome-v36 debian-12 mozilla-2026"
 P5=""
 for p in $cur5; do P5="$P5 -p $p"; done
 for alg in r e; do
@@ -150,10 +168,10 @@ for alg in r e; do
 	expect_rc 0 "$L: build with the default profiles" cc build --no-store -I "$R" --json "$R/$L.pem"
 	cp "$T/out" "$T/$L.json"
 	expect_eq "$(row "$T/$L.json" "$Lf" current)" \
-		"apple-2025=Y android-13=N android-7=N chrome-v36=Y debian-12=Y$(grep -q '"name":"system"' "$T/$L.json" && echo ' system=Y')" \
+		"apple-2025=Y android-13=N android-7=N chrome-v36=Y debian-12=Y mozilla-2026=Y$(grep -q '"name":"system"' "$T/$L.json" && echo ' system=Y')" \
 		"$L: the self-signed root path: apple, chrome, mozilla yes; android-13, android-7 no"
 	expect_eq "$(row "$T/$L.json" "$Lf $Xf" current)" \
-		"apple-2025=Y android-13=Y android-7=Y chrome-v36=Y debian-12=Y$(grep -q '"name":"system"' "$T/$L.json" && echo ' system=Y')" \
+		"apple-2025=Y android-13=Y android-7=Y chrome-v36=Y debian-12=Y mozilla-2026=Y$(grep -q '"name":"system"' "$T/$L.json" && echo ' system=Y')" \
 		"$L: with the cross-sign by $U: every client in use today"
 	expect_eq "$(jget "$T/$L.json" 'j["need_longer"]["current"]')" "['android-13', 'android-7']" \
 		"$L: --json need_longer: android-13 and android-7 need the cross-sign today"
@@ -180,8 +198,8 @@ for alg in r e; do
 		"$L: explain: the chosen chain, per group"
 	# only today's stores: the self-signed root is not enough for Android
 	expect_rc 0 "$L: explain with only today's stores" cc explain --no-store $P5 -I "$R" "$R/$L.pem"
-	expect_grep "trusted by 5/5 profiles" "$T/out" "$L: today's stores: 5/5 with the cross-sign"
-	expect_grep "^  today's clients: android-13, android-7 \(2 of 5\)" "$T/out" "$L: today's stores: android-13, android-7 need it"
+	expect_grep "trusted by 6/6 profiles" "$T/out" "$L: today's stores: 6/6 with the cross-sign"
+	expect_grep "^  today's clients: android-13, android-7 \(2 of 6\)" "$T/out" "$L: today's stores: android-13, android-7 need it"
 	expect_nogrep "legacy clients" "$T/out" "$L: no legacy line without legacy profiles"
 done
 
@@ -190,7 +208,7 @@ for L in lets-encrypt-r10 lets-encrypt-e5; do
 	expect_rc 0 "$L: build with the default profiles" cc build --no-store -I "$R" --json "$R/$L.pem"
 	cp "$T/out" "$T/$L.json"
 	expect_eq "$(row "$T/$L.json" "$Lf" current | sed 's/ system=Y//')" \
-		"apple-2025=Y android-13=Y android-7=N chrome-v36=Y debian-12=Y" \
+		"apple-2025=Y android-13=Y android-7=N chrome-v36=Y debian-12=Y mozilla-2026=Y" \
 		"$L: ISRG Root X1 path: every current store but android-7"
 	expect_eq "$(jget "$T/$L.json" '[v["reason"] for v in j["matrix"][0]["judgement"]["verdicts"] if v["profile"] == "android-7"][0]')" \
 		"anchor not in store (it has no ISRG Root X1)" "$L: android-7: ISRG Root X1 is not in its store"

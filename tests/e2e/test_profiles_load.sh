@@ -85,7 +85,7 @@ else
 	bad "make demo" "$(tail -5 "$T/demo.log")"
 fi
 expect_grep "^today's clients:" "$T/demo.log" "demo: profiles lists today's clients as a group"
-for p in apple-2025 android-13 android-7 chrome-v36 debian-12; do
+for p in apple-2025 android-13 android-7 chrome-v36 debian-12 mozilla-2026; do
 	expect_grep "^$p +[0-9]+ +pathbuild" "$T/demo.log" "demo: profiles shows $p"
 done
 expect_grep "^legacy clients" "$T/demo.log" "demo: ... and the legacy group"

@@ -19,6 +19,9 @@ typedef struct tp_opts {
 	int no_kid;   /* 1: no SKI/AKI extensions */
 	const char *san; /* DNS subjectAltName for leaves */
 	int sha1;     /* 1: sign with SHA-1 instead of SHA-256 */
+	time_t sct[3]; /* nonzero entries: an embedded SCT list (CT precert SCT
+			  extension, built with OpenSSL's CT API) with one SCT
+			  dated each, in that order */
 } tp_opts_t;
 
 /* A certificate for CN with key, signed by issuer/issuer_key (NULL, NULL =

@@ -158,3 +158,62 @@ void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b)
 		cc_buf_printf(b, " (an ECC chain carried to the RSA root %s)",
 			      cc_cert_name(c->rsa_anchor, 0, rsa, sizeof(rsa)));
 }
+
+size_t cc_distrust_cliffs(cc_profiles_t *profs, const cc_verdicts_t *now,
+			  time_t at, int horizon_days,
+			  cc_distrust_cliff_t out[CC_CLIFF_MAX_DISTRUST])
+{
+	time_t until = (at ? at : time(NULL)) +
+		       (time_t)(horizon_days > 0 ? horizon_days : CC_CLIFF_HORIZON_DAYS) * 86400;
+	size_t n = 0;
+
+	for (size_t i = 0; i < now->n; i++) {
+		const cc_verdict_t *v = &now->v[i];
+		for (int k = CC_DISTRUST_ISSUED; v->trusted && v->anchor && k <= CC_DISTRUST_SCT; k++) {
+			const cc_distrust_t *d = cc_profile_distrust_of(profs, v->profile,
+									v->anchor,
+									(cc_distrust_kind_t)k);
+			size_t c, len;
+			if (!d || d->after > until)
+				continue;
+			for (c = 0; c < n; c++)
+				if (out[c].anchor == v->anchor && out[c].d->after == d->after &&
+				    out[c].d->kind == d->kind)
+					break;
+			if (c == n) {
+				if (n == CC_CLIFF_MAX_DISTRUST)
+					continue;
+				memset(&out[n], 0, sizeof(out[n]));
+				out[n].anchor = v->anchor;
+				out[n++].d = d;
+			}
+			len = strlen(out[c].profiles);
+			snprintf(out[c].profiles + len, sizeof(out[c].profiles) - len, "%s%s",
+				 out[c].nprofiles ? ", " : "", cc_profile_name(profs, v->profile));
+			out[c].nprofiles++;
+		}
+	}
+	return n;
+}
+
+char *cc_distrust_cliff_from(const cc_distrust_cliff_t *c, char out[32])
+{
+	cc_time_str(c->d->after + 1, out);
+	out[10] = 0;
+	return out;
+}
+
+void cc_distrust_cliff_text(const cc_distrust_cliff_t *c, cc_buf_t *b)
+{
+	char cn[256], from[32];
+	const char *label = c->d->label[0] ? c->d->label
+					   : cc_cert_name(c->anchor, 0, cn, sizeof(cn));
+
+	cc_buf_printf(b, "from %s, new certificates under %s are not trusted by %s",
+		      cc_distrust_cliff_from(c, from), label, c->profiles);
+	if (c->d->kind == CC_DISTRUST_SCT) {
+		char t[32];
+		cc_buf_printf(b, " (their earliest SCT must be at or before %.10s)",
+			      cc_time_str(c->d->after, t));
+	}
+}

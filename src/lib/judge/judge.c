@@ -153,6 +153,24 @@ static int cliff_finding(const cc_judge_in_t *in, const cc_certlist_t *fv, time_
 	return 0;
 }
 
+/* "distrust-cliff": a client trusts the served chain through an anchor it
+ * will not trust for certificates issued after a date (cliff.c). */
+static void distrust_findings(const cc_judge_in_t *in, time_t at, cc_judgement_t *out)
+{
+	cc_distrust_cliff_t dc[CC_CLIFF_MAX_DISTRUST];
+	size_t n = cc_distrust_cliffs(in->profs, &out->served, at, in->horizon_days, dc);
+	cc_buf_t b = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (b.s)
+			b.s[b.n = 0] = 0;
+		cc_distrust_cliff_text(&dc[i], &b);
+		cc_findings_add(&out->findings, "distrust-cliff", CC_SEV_WARNING, -1,
+				"%s", b.s ? b.s : "");
+	}
+	cc_buf_clear(&b);
+}
+
 /* The matrix row whose served chain is path p without its anchor, or NULL. */
 static const cc_matrix_row_t *row_of(const cc_matrix_t *m, const cc_path_t *p)
 {
@@ -437,6 +455,8 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 	if (out->served.ntrusted && in->horizon_days >= 0 &&
 	    (r = cliff_finding(in, &fv, ao.at, out, err)))
 		goto out;
+	if (out->served.ntrusted && in->horizon_days >= 0)
+		distrust_findings(in, ao.at, out);
 	if ((r = choose(in, ao.at, out, err)))
 		goto out;
 	if (out->best >= 0) {

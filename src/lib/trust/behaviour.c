@@ -167,9 +167,13 @@ static int set_path(jctx_t *j, cc_verdict_t *v, const cc_path_t *p, int trusted)
 		if (cc_certlist_push(&v->path, caller_cert(j, p->certs.v[i])))
 			return cc_err(j->err, CC_ENOMEM, NULL, "out of memory");
 	v->trusted = trusted;
-	if (trusted)
+	if (trusted) { /* a distrusted path tried before leaves no trace */
+		v->reason[0] = 0;
+		v->depth = -1;
+		v->rule = NULL;
 		v->anchor = cc_pool_find_sha256(cc_profiles_pool(j->ps),
 						p->certs.v[p->certs.n - 1]->fp);
+	}
 	return 0;
 }
 
@@ -202,9 +206,36 @@ static int usable(jctx_t *j, size_t i, const cc_path_t *p)
 	return 1;
 }
 
+/* A path profile i would accept but for a distrust date of its anchor:
+ * 1 with the reason in v (depth: the anchor), else 0. */
+static int distrusted(jctx_t *j, size_t i, const cc_path_t *p, cc_verdict_t *v)
+{
+	if (!cc_profile_distrusts(j->ps, i, p->certs.v[0], p->certs.v[p->certs.n - 1],
+				  v->reason, sizeof(v->reason)))
+		return 0;
+	v->depth = (int)p->certs.n - 1;
+	v->rule = NULL;
+	return 1;
+}
+
+/* 1 if valid path p is distrusted by profile i; the first such path is
+ * kept in *first, its reason in v. Like mozilla::pkix and Chrome's path
+ * builder, a distrusted anchor sends the search on to the next path. */
+static int skip_distrusted(jctx_t *j, size_t i, const cc_path_t *p, cc_verdict_t *v,
+			   const cc_path_t **first)
+{
+	if (*first)
+		return cc_profile_distrusts(j->ps, i, p->certs.v[0],
+					    p->certs.v[p->certs.n - 1], NULL, 0);
+	if (!distrusted(j, i, p, v))
+		return 0;
+	*first = p;
+	return 1;
+}
+
 static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 {
-	const cc_path_t *first = NULL;
+	const cc_path_t *first = NULL, *dist = NULL;
 	int pol = cc_profile_policy(j->ps, i), r;
 	cc_build_opts_t bo = j->bo;
 	cc_paths_t *all;
@@ -220,9 +251,9 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 		cc_path_t *p = &all->v[k];
 		if (!usable(j, i, p))
 			continue;
-		if (p->valid)
+		if (p->valid && !skip_distrusted(j, i, p, v, &dist))
 			return set_path(j, v, p, 1);
-		if (!first)
+		if (!first && !p->valid)
 			first = p;
 	}
 	for (size_t k = 0; lax_anchor && k < all->n; k++) {
@@ -235,7 +266,7 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 		if ((r = cc_path_validate_flags(&q, &bo,
 						CC_VALIDATE_IGNORE_ANCHOR_TIME, j->err)))
 			return r;
-		if (!q.valid)
+		if (!q.valid || skip_distrusted(j, i, p, v, &dist))
 			continue;
 		if ((r = set_path(j, v, p, 1)))
 			return r;
@@ -246,6 +277,8 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 			 cc_time_str(cc_cert_not_after(a), t2));
 		return 0;
 	}
+	if (dist)
+		return set_path(j, v, dist, 0);
 	if (first) {
 		plain(j, first, v);
 		return set_path(j, v, first, 0);
@@ -325,9 +358,10 @@ static int judge_served_order(jctx_t *j, size_t i, cc_verdict_t *v)
 		no_anchor(j, cur, v);
 		r = set_path(j, v, &p, 0);
 	} else if (!(r = cc_path_validate(&p, &bo, j->err))) {
+		int ok = p.valid && !distrusted(j, i, &p, v);
 		if (!p.valid)
 			plain(j, &p, v);
-		r = set_path(j, v, &p, p.valid);
+		r = set_path(j, v, &p, ok);
 	}
 	cc_certlist_clear(&p.certs);
 	return r;

@@ -33,6 +33,8 @@ typedef struct prof {
 	unsigned char *bits; /* bit i set: pool certificate i is an anchor */
 	size_t nbytes;
 	size_t nanchors;
+	cc_distrust_t *dist; /* distrust dates (distrust.c), ndist of them */
+	size_t ndist;
 } prof_t;
 
 struct cc_profiles {
@@ -77,6 +79,7 @@ void cc_profiles_free(cc_profiles_t *ps)
 	for (size_t i = 0; i < ps->n; i++) {
 		free(ps->v[i].source);
 		free(ps->v[i].bits);
+		free(ps->v[i].dist);
 	}
 	cc_pool_free(ps->pool);
 	free(ps);
@@ -181,6 +184,37 @@ int cc_profile_has_anchor(const cc_profiles_t *ps, size_t i, const cc_cert_t *c)
 		return 0;
 	k = own->index;
 	return k / 8 < p->nbytes && (p->bits[k / 8] >> (k % 8) & 1);
+}
+
+size_t cc_profile_distrust_count(const cc_profiles_t *ps, size_t i)
+{
+	return ps->v[i].ndist;
+}
+
+const cc_distrust_t *cc_profile_distrust_get(const cc_profiles_t *ps, size_t i,
+					      size_t k)
+{
+	return k < ps->v[i].ndist ? &ps->v[i].dist[k] : NULL;
+}
+
+int cc_profile_distrust_set(cc_profiles_t *ps, size_t i, cc_distrust_t *v, size_t n)
+{
+	prof_t *p = &ps->v[i];
+	cc_distrust_t *all;
+
+	if (!n) {
+		free(v);
+		return 0;
+	}
+	if (!(all = realloc(p->dist, (p->ndist + n) * sizeof(*all)))) {
+		free(v);
+		return CC_ENOMEM;
+	}
+	memcpy(all + p->ndist, v, n * sizeof(*v));
+	p->dist = all;
+	p->ndist += n;
+	free(v);
+	return 0;
 }
 
 int cc_profiles_find(const cc_profiles_t *ps, const char *name)
@@ -314,6 +348,7 @@ typedef struct conf_meta {
 	cc_profile_group_t group;
 	char date[DATE_MAX_LEN + 1];
 	int policy; /* enum cc_policy */
+	char dist[2][256]; /* distrust= and sct-not-after= files, by kind */
 } conf_meta_t;
 
 /* Is tok (up to its first blank) a KEY=VALUE token: [a-z_]+=VALUE? */
@@ -321,7 +356,7 @@ static size_t key_len(const char *tok)
 {
 	size_t k = 0;
 
-	while ((tok[k] >= 'a' && tok[k] <= 'z') || tok[k] == '_')
+	while ((tok[k] >= 'a' && tok[k] <= 'z') || tok[k] == '_' || (k && tok[k] == '-'))
 		k++;
 	return k && tok[k] == '=' && tok[k + 1] && !isspace((unsigned char)tok[k + 1])
 		       ? k : 0;
@@ -345,9 +380,18 @@ static int conf_key(conf_meta_t *m, const char *key, size_t klen,
 		if (cc_policy_parse(val, &m->policy))
 			return cc_err(err, CC_EPARSE, conf, "line %u: unknown policy "
 					"'%s' (webpki, rfc5280, legacy)", lineno, val);
+	} else if ((klen == 8 && !strncmp(key, "distrust", 8)) ||
+		   (klen == 13 && !strncmp(key, "sct-not-after", 13))) {
+		int kind = klen == 8 ? CC_DISTRUST_ISSUED : CC_DISTRUST_SCT;
+		if (strchr(val, '/') || strlen(val) >= sizeof(m->dist[0]))
+			return cc_err(err, CC_EPARSE, conf, "line %u: %.*s= names a "
+					"file of this directory, not '%s'", lineno,
+					(int)klen, key, val);
+		snprintf(m->dist[kind], sizeof(m->dist[kind]), "%s", val);
 	} else {
 		return cc_err(err, CC_EPARSE, conf, "line %u: unknown key '%.*s' "
-				"(known: group, date, policy)", lineno, (int)klen, key);
+				"(known: group, date, policy, distrust, sct-not-after)",
+				lineno, (int)klen, key);
 	}
 	return 0;
 }
@@ -430,6 +474,16 @@ static int conf_line(cc_profiles_t *ps, cc_pidx_t *ix, const char *dir, char *li
 	memcpy(ps->v[ps->n - 1].date, m.date, sizeof(m.date));
 	ps->v[ps->n - 1].policy = m.policy;
 	ps->v[ps->n - 1].policy_own = 1;
+	/* Distrust files are a few lines: read each run, never indexed, so an
+	 * edited file counts at once (profile_index.c). */
+	for (int k = 0; k < 2; k++) {
+		if (!m.dist[k][0])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, m.dist[k]);
+		if ((r = cc_profile_add_distrust(ps, ps->n - 1, path,
+						 (cc_distrust_kind_t)k, err)))
+			return r;
+	}
 	return 0;
 }
 
@@ -475,7 +529,8 @@ int cc_profiles_add_builtin_pem(cc_profiles_t *ps, const char *datadir,
 static int peel(char *s, char **key, char **val)
 {
 	static const char *keys[] = { "behaviour=", "behavior=", "weight=",
-				      "group=", "policy=" };
+				      "group=", "policy=", "distrust=",
+				      "sct-not-after=" };
 	char *c = strrchr(s, ',');
 
 	if (!c)
@@ -490,6 +545,19 @@ static int peel(char *s, char **key, char **val)
 	return 0;
 }
 
+/* A spec's distrust= and sct-not-after= files, onto profile i. */
+static int add_dists(cc_profiles_t *ps, size_t i, const char *dist[2],
+		     cc_error_t *err)
+{
+	int r = 0;
+
+	for (int k = 0; !r && k < 2; k++)
+		if (dist[k])
+			r = cc_profile_add_distrust(ps, i, dist[k],
+						    (cc_distrust_kind_t)k, err);
+	return r;
+}
+
 int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			 const char *datadir, cc_error_t *err)
 {
@@ -498,11 +566,18 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 	double w = CC_PROFILE_DEFAULT_WEIGHT;
 	cc_profile_group_t g = CC_PROFILE_CURRENT;
 	int have_b = 0, have_w = 0, have_g = 0, have_p = 0, policy = CC_POLICY_WEBPKI, r = 0, i;
+	const char *dist[2] = { NULL, NULL }; /* by cc_distrust_kind_t */
 
 	if (!s)
 		return cc_err(err, CC_ENOMEM, spec, "out of memory");
 	while (!r && peel(s, &key, &val)) {
-		if (*key == 'w') {
+		if (*key == 'd' || *key == 's') {
+			int k = *key == 'd' ? CC_DISTRUST_ISSUED : CC_DISTRUST_SCT;
+			if (!*val || dist[k])
+				r = cc_err(err, CC_EINVAL, spec, "%.*s= needs one file",
+					   (int)(strchr(key, '=') - key), key);
+			dist[k] = val;
+		} else if (*key == 'w') {
 			errno = 0;
 			w = strtod(val, &end);
 			have_w = 1;
@@ -537,6 +612,7 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			ps->v[ps->n - 1].group = g;
 			ps->v[ps->n - 1].policy = policy;
 			ps->v[ps->n - 1].policy_own = have_p;
+			r = add_dists(ps, ps->n - 1, dist, err);
 		}
 		goto out;
 	}
@@ -559,6 +635,7 @@ int cc_profiles_add_spec(cc_profiles_t *ps, const char *spec,
 			ps->v[i].policy = policy;
 			ps->v[i].policy_own = 1;
 		}
+		r = add_dists(ps, (size_t)i, dist, err);
 	}
 out:
 	free(s);

@@ -12,6 +12,9 @@
  * time of profiles.conf and of every store file, and a file whose stat
  * differs (edited, replaced, copied without -p) is read from its PEM as
  * before. A missing, truncated or foreign index is ignored, never an error.
+ * A profile's distrust-after file (distrust=, sct-not-after=) is not
+ * indexed: a few lines, read from the file on every run (profile.c), so an
+ * edited file counts at once and never goes stale here.
  *
  * Layout, integers little-endian:
  *   "CCPIDX01"

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ct.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/sha.h>
@@ -350,6 +352,33 @@ time_t cc_cert_not_after(cc_cert_t *c)
 {
 	X509 *x = cc_cert_x509(c, NULL);
 	return x ? asn1_time(X509_get0_notAfter(x)) : 0;
+}
+
+int cc_cert_earliest_sct(cc_cert_t *c, time_t *out)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	STACK_OF(SCT) *scts;
+	uint64_t min = UINT64_MAX;
+	int crit = 0, n;
+
+	if (!x)
+		return 0;
+	scts = X509_get_ext_d2i(x, NID_ct_precert_scts, &crit, NULL);
+	if (!scts) {
+		ERR_clear_error(); /* absent, or a list OpenSSL cannot decode */
+		return 0;
+	}
+	n = sk_SCT_num(scts);
+	for (int i = 0; i < n; i++) {
+		uint64_t ms = SCT_get_timestamp(sk_SCT_value(scts, i));
+		if (ms < min)
+			min = ms;
+	}
+	SCT_LIST_free(scts);
+	if (min == UINT64_MAX)
+		return 0;
+	*out = (time_t)(min / 1000); /* SCT timestamps are milliseconds */
+	return 1;
 }
 
 int cc_certlist_push(cc_certlist_t *l, cc_cert_t *c)
