@@ -144,6 +144,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 			return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+		case CLI_AIA_LOCAL:
 			if (cli_aia_option(a->cmd, c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;

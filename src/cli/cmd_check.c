@@ -634,6 +634,7 @@ int cmd_check(int argc, char **argv)
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+		case CLI_AIA_LOCAL:
 			no_aia |= c == CLI_AIA_OFF;
 			if (cli_aia_option("check", c, optarg, &o.aia))
 				goto out;

@@ -187,6 +187,7 @@ static int parse(int argc, char **argv, eargs_t *a)
 		case 'h': fputs(usage_text, stdout); return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+		case CLI_AIA_LOCAL:
 			if (cli_aia_option("export", c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;
