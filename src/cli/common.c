@@ -32,6 +32,11 @@ int cli_bad_option(const char *cmd, char **argv, const struct option *lo)
 	const char *a = argv[optind - 1];
 	int isshort = optopt && strncmp(a, "--", 2);
 
+	/* Only the name: the value of an unknown --password=... (or any
+	 * unknown --name=value) may be a secret and must not reach a log. */
+	if (!optopt && strchr(a, '='))
+		return cli_usage_error(cmd, "unknown option '%.*s' (its value is not "
+					    "shown)", (int)strcspn(a, "="), a);
 	if (!optopt)
 		return cli_usage_error(cmd, "unknown option '%s'", a);
 	for (; lo->name; lo++)
