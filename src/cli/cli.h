@@ -58,9 +58,15 @@ int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 int cli_load_system_roots(cc_pool_t *pool, const char **used);
 /* Appends s to the growable array *v of *n option values; -1 when out of memory. */
 int cli_push_arg(const char ***v, size_t *n, const char *s);
-/* Checks a --host/--sni value: not empty, no blank or control character;
+/* Longest host name kept (DNS: 253 characters), with its NUL. */
+#define CLI_HOST_MAX 256
+/* Checks a --host/--sni value and writes the name to match and send into
+ * out (n bytes): not empty, no blank or control character, no wildcard (no
+ * client asks for one), one trailing dot dropped (a fully qualified name),
+ * a U-label converted to its A-label (libidn2; refused on Windows).
  * EXIT_USAGE (message printed) otherwise. */
-int cli_host_arg(const char *cmd, const char *opt, const char *val);
+int cli_host_arg(const char *cmd, const char *opt, const char *val, char *out,
+		 size_t n);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
 /* policy_cli.c: parses --policy into *out (enum cc_policy); EXIT_USAGE on a

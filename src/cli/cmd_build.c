@@ -65,6 +65,7 @@ typedef struct bargs {
 	int horizon;
 	cli_store_opts_t store;
 	cli_aia_t aia;
+	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 } bargs_t;
 
 static int parse(int argc, char **argv, bargs_t *a)
@@ -113,9 +114,10 @@ static int parse(int argc, char **argv, bargs_t *a)
 				return EXIT_USAGE;
 			break;
 		case 2:
-			if (cli_host_arg(a->cmd, "--host", optarg))
+			if (cli_host_arg(a->cmd, "--host", optarg, a->hostbuf,
+					 sizeof(a->hostbuf)))
 				return EXIT_USAGE;
-			a->host = optarg;
+			a->host = a->hostbuf;
 			break;
 		case 3: a->include_root = 1; break;
 		case 4: a->all = 1; break;

@@ -87,6 +87,7 @@ struct copts {
 	cc_pool_t *withhold;        /* the store's disabled certificates, or NULL */
 	cc_profiles_t *profs;
 	cli_aia_t aia;
+	char snibuf[CLI_HOST_MAX]; /* --sni, as sent and matched */
 };
 
 struct target {
@@ -571,9 +572,9 @@ int cmd_check(int argc, char **argv)
 				goto out;
 			break;
 		case 2:
-			if (cli_host_arg("check", "--sni", optarg))
+			if (cli_host_arg("check", "--sni", optarg, o.snibuf, sizeof(o.snibuf)))
 				goto out;
-			o.sni = optarg;
+			o.sni = o.snibuf;
 			break;
 		case 3: o.connect = optarg; break;
 		case 4:

@@ -71,6 +71,7 @@ typedef struct eargs {
 	time_t at;
 	cli_store_opts_t store;
 	cli_aia_t aia;
+	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 } eargs_t;
 
 static int ends_with(const char *s, const char *suf)
@@ -141,9 +142,10 @@ static int parse(int argc, char **argv, eargs_t *a)
 				return EXIT_USAGE;
 			break;
 		case 13:
-			if (cli_host_arg("export", "--host", optarg))
+			if (cli_host_arg("export", "--host", optarg, a->hostbuf,
+					 sizeof(a->hostbuf)))
 				return EXIT_USAGE;
-			a->host = optarg;
+			a->host = a->hostbuf;
 			break;
 		case 1: a->chain = optarg; break;
 		case 2: a->no_chain = 1; break;

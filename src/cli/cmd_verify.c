@@ -117,6 +117,7 @@ int cmd_verify(int argc, char **argv)
 	cc_judgement_t j = { .best = -1 };
 	cc_profiles_t *profs = cc_profiles_new();
 	cc_analyze_opts_t ao = { 0 };
+	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 	cc_buf_t b = { 0 };
 	cc_error_t err;
 	cli_store_opts_t so = { 0 };
@@ -140,9 +141,9 @@ int cmd_verify(int argc, char **argv)
 				goto out;
 			break;
 		case 2:
-			if (cli_host_arg("verify", "--host", optarg))
+			if (cli_host_arg("verify", "--host", optarg, hostbuf, sizeof(hostbuf)))
 				goto out;
-			ao.host = optarg;
+			ao.host = hostbuf;
 			break;
 		case 3:
 			ao.expires_soon_days = (int)strtol(optarg, &end, 10);

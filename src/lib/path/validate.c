@@ -21,12 +21,21 @@ int cc_is_ip_literal(const char *h)
 	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
 }
 
+/* The length of host as matched: a fully qualified name's one trailing dot
+ * is not part of it (as openssl verify -verify_hostname treats it). */
+static size_t host_len(const char *host)
+{
+	size_t n = strlen(host);
+	return n > 1 && host[n - 1] == '.' ? n - 1 : n;
+}
+
 int cc_host_matches(X509 *x, const char *host)
 {
-	if (!x || !host)
+	/* No client asks for a wildcard: "*.example.com" matches nothing. */
+	if (!x || !host || strchr(host, '*'))
 		return 0;
 	return cc_is_ip_literal(host) ? X509_check_ip_asc(x, host, 0) == 1
-			   : X509_check_host(x, host, 0, 0, NULL) == 1;
+			   : X509_check_host(x, host, host_len(host), 0, NULL) == 1;
 }
 
 /* What the callbacks of one X509_verify_cert run need (its app data). */
@@ -203,8 +212,13 @@ static int setup(X509_STORE **st, X509_STORE_CTX **ctx, STACK_OF(X509) **unt,
 	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
 	X509_STORE_CTX_set_purpose(*ctx, opts->purpose ? opts->purpose
 						       : X509_PURPOSE_SSL_SERVER);
-	if (opts->host && !(cc_is_ip_literal(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
-					       : X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)))
+	if (opts->host && strchr(opts->host, '*'))
+		return cc_err(err, CC_EINVAL, opts->host, "a wildcard is not a host name "
+			      "a client asks for");
+	if (opts->host && !(cc_is_ip_literal(opts->host)
+				    ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
+				    : X509_VERIFY_PARAM_set1_host(vp, opts->host,
+								  host_len(opts->host))))
 		return cc_err(err, CC_EINVAL, opts->host, "invalid host name");
 	return 0;
 }
