@@ -279,7 +279,8 @@ static void addr_rules(void **state)
 	cc_aia_policy_t list = { .allow = only_10_0_0_7, .ctx = &calls };
 	char why[200];
 
-#define OK(p, a, fp) cc_aia_addr_allowed(p, (struct sockaddr *)&(a), "http://x/", fp, why, sizeof(why))
+#define OK(p, a, fp) \
+	cc_aia_addr_allowed(p, (struct sockaddr *)&(a), "http://x/", fp, why, sizeof(why))
 	assert_false(OK(NULL, lo, 0));
 	assert_non_null(strstr(why, "127.0.0.1 is a loopback address"));
 	assert_false(OK(NULL, md, 0));
