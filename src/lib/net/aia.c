@@ -435,27 +435,39 @@ static curl_socket_t open_socket(void *u, curlsocktype purpose,
 	return socket(a->family, a->socktype, a->protocol);
 }
 
+/* The socket address of a numeric IP string (as libcurl reports peers);
+ * -1 when ip is not one. */
+static int ip_sockaddr(const char *ip, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((unsigned short)port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((unsigned short)port);
+		return 0;
+	}
+	return -1;
+}
+
 /* Before each request, new or reused connection: the peer's address again. */
 static int before_request(void *u, char *peer, char *local, int pport, int lport)
 {
-	struct sockaddr_in6 s6 = { 0 };
-	struct sockaddr_in s4 = { 0 };
+	struct sockaddr_storage ss;
+	chase_t *x = u;
 
-	if (inet_pton(AF_INET, peer, &s4.sin_addr) == 1) {
-		s4.sin_family = AF_INET;
-		s4.sin_port = htons((unsigned short)pport);
-		return guard(u, (struct sockaddr *)&s4) ? CURL_PREREQFUNC_ABORT
-							: CURL_PREREQFUNC_OK;
+	if (ip_sockaddr(peer, pport, &ss)) {
+		snprintf(x->refused, sizeof(x->refused), "connected to '%.60s', not an "
+			 "IP address", peer);
+		return CURL_PREREQFUNC_ABORT;
 	}
-	if (inet_pton(AF_INET6, peer, &s6.sin6_addr) == 1) {
-		s6.sin6_family = AF_INET6;
-		s6.sin6_port = htons((unsigned short)pport);
-		return guard(u, (struct sockaddr *)&s6) ? CURL_PREREQFUNC_ABORT
-							: CURL_PREREQFUNC_OK;
-	}
-	snprintf(((chase_t *)u)->refused, sizeof(((chase_t *)u)->refused),
-		 "connected to '%.60s', not an IP address", peer);
-	return CURL_PREREQFUNC_ABORT;
+	return guard(x, (struct sockaddr *)&ss) ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
 }
 
 static void set_guards(chase_t *x)
@@ -471,22 +483,14 @@ static void set_guards(chase_t *x)
 /* 1 when the connection just used went to a public address. */
 static int peer_public(chase_t *x, char *addr, size_t n)
 {
+	struct sockaddr_storage ss;
 	char *ip = NULL;
-	struct sockaddr_in6 s6 = { 0 };
-	struct sockaddr_in s4 = { 0 };
 
 	if (curl_easy_getinfo(x->h, CURLINFO_PRIMARY_IP, &ip) || !ip || !*ip)
 		return 0;
 	snprintf(addr, n, "%s", ip);
-	if (inet_pton(AF_INET, ip, &s4.sin_addr) == 1) {
-		s4.sin_family = AF_INET;
-		return cc_aia_addr_class((struct sockaddr *)&s4) == CC_ADDR_PUBLIC;
-	}
-	if (inet_pton(AF_INET6, ip, &s6.sin6_addr) == 1) {
-		s6.sin6_family = AF_INET6;
-		return cc_aia_addr_class((struct sockaddr *)&s6) == CC_ADDR_PUBLIC;
-	}
-	return 0;
+	return !ip_sockaddr(ip, 0, &ss) &&
+	       cc_aia_addr_class((struct sockaddr *)&ss) == CC_ADDR_PUBLIC;
 }
 #else
 /* WinHTTP connects by itself: no address hooks (README, Windows). */
