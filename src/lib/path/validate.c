@@ -38,6 +38,21 @@ int cc_host_matches(X509 *x, const char *host)
 			   : X509_check_host(x, host, host_len(host), 0, NULL) == 1;
 }
 
+/* The host a client checks, as cc_host_matches() matches it: a wildcard
+ * is refused, a fully qualified name's trailing dot dropped. */
+static int host_as_matched(X509_VERIFY_PARAM *vp, const char *host, cc_error_t *err)
+{
+	if (!host || cc_is_ip_literal(host))
+		return 0;
+	if (strchr(host, '*'))
+		return cc_err(err, CC_EINVAL, host, "a wildcard is not a host name a "
+			      "client asks for");
+	if (host_len(host) != strlen(host) &&
+	    !X509_VERIFY_PARAM_set1_host(vp, host, host_len(host)))
+		return cc_err(err, CC_EINVAL, host, "invalid host name");
+	return 0;
+}
+
 /* What the callbacks of one X509_verify_cert run need (its app data). */
 typedef struct vstate {
 	const cc_certlist_t *certs; /* the path, leaf first */
@@ -212,15 +227,10 @@ static int setup(X509_STORE **st, X509_STORE_CTX **ctx, STACK_OF(X509) **unt,
 	X509_VERIFY_PARAM_set_depth(vp, (int)n + 1);
 	X509_STORE_CTX_set_purpose(*ctx, opts->purpose ? opts->purpose
 						       : X509_PURPOSE_SSL_SERVER);
-	if (opts->host && strchr(opts->host, '*'))
-		return cc_err(err, CC_EINVAL, opts->host, "a wildcard is not a host name "
-			      "a client asks for");
-	if (opts->host && !(cc_is_ip_literal(opts->host)
-				    ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
-				    : X509_VERIFY_PARAM_set1_host(vp, opts->host,
-								  host_len(opts->host))))
+	if (opts->host && !(cc_is_ip_literal(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
+					       : X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)))
 		return cc_err(err, CC_EINVAL, opts->host, "invalid host name");
-	return 0;
+	return host_as_matched(vp, opts->host, err);
 }
 
 int cc_path_validate_collect(const cc_certlist_t *certs,
