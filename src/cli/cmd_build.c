@@ -27,6 +27,7 @@ static const char usage_text[] =
 	"                                profile named 'roots'; alone, the only one\n"
 	"      --at TIME                 validate at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME\n"
+	"                                (a U-label becomes its A-label; no wildcard)\n"
 	CLI_POLICY_USAGE
 	"      --include-root            also write/print the anchor\n"
 	"      --all                     list every path, ranked, every rejected\n"

@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"                                system (see 'certchain profiles'); the\n"
 	"                                chain is the one most profiles trust\n"
 	"      --host NAME               the chain must be valid for NAME\n"
+	"                                (a U-label becomes its A-label; no wildcard)\n"
 	"      --chain FILE              ship exactly these certificates as the chain\n"
 	"      --no-chain                ship no chain, only the certificate\n"
 	"      --at TIME                 choose the chain valid at TIME\n"

@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"                                incomplete-chain: the chain is judged as sent)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME\n"
+	"                                (a U-label becomes its A-label; no wildcard)\n"
 	CLI_POLICY_USAGE
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --json                    one JSON object on stdout\n"
