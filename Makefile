@@ -1,7 +1,7 @@
 # certchain - build, test, demo. GNU Make + pkg-config.
 PREFIX   ?= /usr/local
 CC       ?= cc
-PKGS      = libssl libcrypto libcurl libcares jansson
+PKGS      = libssl libcrypto libcurl libcares jansson libidn2
 CFLAGS   ?= -O2 -g
 # Flags the build needs whatever CFLAGS the caller gives (check-asan sets CFLAGS).
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""aia_server.py DIR PORTFILE LOG - an HTTP server on 127.0.0.1 for the AIA
-tests. Binds a free port, writes it to PORTFILE, logs each request path to
-LOG, and serves:
+"""aia_server.py DIR PORTFILE LOG [ADDR2] - an HTTP server on 127.0.0.1 for
+the AIA tests. Binds a free port, writes it to PORTFILE, logs each request
+path to LOG, and serves the routes below. With ADDR2 (another loopback
+address, e.g. 127.0.0.2) the same routes are also served on ADDR2 at the same
+port, logged to LOG.ADDR2, and /to2/NAME redirects there. Routes:
   /f/NAME          DIR/NAME with a content type from its extension
                    (.der/.crt/.cer application/pkix-cert, .pem
                    application/x-pem-file, .p7b/.p7c application/pkcs7-mime)
@@ -14,6 +16,7 @@ LOG, and serves:
   /hop/N/NAME      N redirects, then /f/NAME
   /longredir       redirects to a 600-character path
   /ftp             redirects to an ftp:// URL
+  /to2/NAME        redirects to http://ADDR2:PORT/f/NAME
   /html            a 200 text/html error page
   /garbage         2000 random bytes typed application/pkix-cert
   anything else    404
@@ -23,7 +26,10 @@ import os
 import sys
 import time
 
+import threading
+
 DIR, PORTFILE, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
+ADDR2 = sys.argv[4] if len(sys.argv) > 4 else None
 TYPES = {".der": "application/pkix-cert", ".crt": "application/pkix-cert",
          ".cer": "application/pkix-cert", ".pem": "application/x-pem-file",
          ".p7b": "application/pkcs7-mime", ".p7c": "application/pkcs7-mime"}
@@ -66,7 +72,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         p = self.path
-        with open(LOG, "a") as f:
+        log = LOG if self.server.server_address[0] == "127.0.0.1" else LOG + "." + ADDR2
+        with open(log, "a") as f:
             f.write(p + "\n")
         if p.startswith("/f/"):
             fn = os.path.join(DIR, os.path.basename(p[3:]))
@@ -104,6 +111,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.redirect("/hop/%d/%s" % (int(n) - 1, name))
         elif p == "/longredir":
             return self.redirect("/f/" + "x" * 600 + ".pem")
+        elif p.startswith("/to2/") and ADDR2:
+            return self.redirect("http://%s:%d/f/%s" % (ADDR2, self.server.server_address[1], p[5:]))
         elif p == "/ftp":
             return self.redirect("ftp://127.0.0.1/issuer.der")
         elif p == "/html":
@@ -119,6 +128,9 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 srv = Server(("127.0.0.1", 0), Handler)
+if ADDR2:
+    srv2 = Server((ADDR2, srv.server_address[1]), Handler)
+    threading.Thread(target=srv2.serve_forever, daemon=True).start()
 tmp = PORTFILE + ".tmp"
 with open(tmp, "w") as f:
     f.write(str(srv.server_address[1]))

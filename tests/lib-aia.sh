@@ -15,12 +15,15 @@ aia_stop() {
 }
 trap 'aia_stop; rm -rf "$T"' EXIT
 
-# aia_start DIR: serve DIR on a free loopback port; sets AIA_PORT and AIA_URL
-# (http://127.0.0.1:PORT). Fails after 10 s without the server.
+# aia_start DIR [ADDR2]: serve DIR on a free loopback port; sets AIA_PORT and
+# AIA_URL (http://127.0.0.1:PORT). With ADDR2 (another loopback address) the
+# server also answers there (requests logged to $T/aia.log.ADDR2). Fails
+# after 10 s without the server. certchain refuses loopback AIA URLs unless
+# given --aia-allow-local: every test fetching from this server passes it.
 aia_start() {
 	local dir=$1 i
 	rm -f "$T/aia.port"
-	python3 "$(dirname "${BASH_SOURCE[0]}")/aia_server.py" "$dir" "$T/aia.port" "$T/aia.log" &
+	python3 "$(dirname "${BASH_SOURCE[0]}")/aia_server.py" "$dir" "$T/aia.port" "$T/aia.log" ${2:+"$2"} &
 	AIA_PID=$!
 	for i in $(seq 100); do
 		[ -s "$T/aia.port" ] && break

@@ -40,6 +40,65 @@ extern "C" {
 #define CC_AIA_DEFAULT_TOTAL_MS 20000
 #define CC_AIA_DEFAULT_MAX_AGE (30 * 86400)
 
+/*
+ * Where AIA may connect. A certificate chosen by a server being checked
+ * names its own URLs and redirects, so without rules it could make us send
+ * requests to this host or to a cloud metadata service. The rules apply to
+ * the address actually connected to (every address libcurl tries, and again
+ * before a request goes out on a reused connection), never only to the
+ * name in the URL:
+ *   - loopback (127.0.0.0/8, ::1, 0.0.0.0/8, ::) and link-local
+ *     (169.254.0.0/16 - cloud metadata -, fe80::/10) addresses are refused
+ *     unless allow_local is set;
+ *   - private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7)
+ *     are allowed, since internal CAs publish there, but a redirect from a
+ *     public address to any non-public one is refused;
+ *   - then, when allow is set, it is asked about every address.
+ * IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as their IPv4 address.
+ * Proxies from the environment are not used: through a proxy the address
+ * could not be checked. The checks on the connected address need libcurl;
+ * the Windows build (WinHTTP) does not make them (README).
+ */
+struct sockaddr;
+
+/** An allow-list hook: returns 1 to allow a connection to addr (an IPv4 or
+ * IPv6 socket address, port included) for url (the URL being fetched, a
+ * redirect target included), 0 to refuse it. ctx is cc_aia_policy_t.ctx.
+ * Called from inside the fetch; must not call into the AIA module. */
+typedef int (*cc_aia_allow_fn)(void *ctx, const char *url,
+			       const struct sockaddr *addr);
+
+/** The address rules of cc_aia_complete(). All zero = the defaults. */
+typedef struct cc_aia_policy {
+	int allow_local;       /**< 1: loopback and link-local allowed */
+	cc_aia_allow_fn allow; /**< optional allow-list, NULL = none */
+	void *ctx;             /**< passed to allow; borrowed */
+} cc_aia_policy_t;
+
+/** What an address is, for the rules above. */
+enum cc_addr_class {
+	CC_ADDR_PUBLIC = 0,    /**< "public": anything not below */
+	CC_ADDR_PRIVATE,       /**< "private" */
+	CC_ADDR_LOOPBACK,      /**< "loopback" (this host, 0.0.0.0 included) */
+	CC_ADDR_LINK_LOCAL,    /**< "link-local" */
+	CC_ADDR_OTHER          /**< "unknown": not AF_INET/AF_INET6 */
+};
+
+/** The class of an AF_INET or AF_INET6 socket address (enum cc_addr_class). */
+int cc_aia_addr_class(const struct sockaddr *addr);
+
+/** The stable name of a cc_addr_class ("link-local"). Static string. */
+const char *cc_aia_addr_class_name(int cls);
+
+/**
+ * Applies policy p (NULL = the defaults) to a connection to addr for url.
+ * from_public is 1 when url is a redirect from a page served by a public
+ * address. Returns 1 when allowed, 0 when refused with the reason in why
+ * (one line naming the address; why may be NULL).
+ */
+int cc_aia_addr_allowed(const cc_aia_policy_t *p, const struct sockaddr *addr,
+			const char *url, int from_public, char *why, size_t nwhy);
+
 /** Options for cc_aia_complete(). Zero fields take the defaults above. */
 typedef struct cc_aia_opts {
 	const char *cache_dir; /**< cache directory (created 0700), NULL = none */
@@ -57,6 +116,8 @@ typedef struct cc_aia_opts {
 	time_t at;             /**< validation time; 0 = now. An untrusted
 				    issuer outside its dates then does not
 				    stop the chase. */
+	const cc_aia_policy_t *policy; /**< address rules, NULL = the
+				    defaults; borrowed for the call */
 } cc_aia_opts_t;
 
 /** Outcome of one URL. The id strings are a stable interface. */
@@ -71,7 +132,10 @@ enum cc_aia_status {
 	CC_AIA_NOT_CERT,       /**< "not-a-certificate": body is no DER/PEM/PKCS#7 */
 	CC_AIA_CONNECT,        /**< "connect": DNS, refused, TLS, reset */
 	CC_AIA_NOT_CACHED,     /**< "not-cached": offline and no cache entry */
-	CC_AIA_BUDGET          /**< "budget": fetch count or total time used up */
+	CC_AIA_BUDGET,         /**< "budget": fetch count or total time used up */
+	CC_AIA_REFUSED         /**< "refused-address": the address rules
+				    (cc_aia_policy_t) refused the connection;
+				    nothing was sent to it */
 };
 
 /** The stable id of a cc_aia_status ("too-large"). Static string. */
@@ -80,6 +144,10 @@ const char *cc_aia_status_id(int status);
 /** What happened to one URL. */
 typedef struct cc_aia_fetch {
 	char url[512];        /**< as found in the certificate */
+	char final_url[512];  /**< the last URL requested (after redirects);
+				   empty when nothing was requested */
+	char address[64];     /**< the address of final_url connected to, or
+				   refused ("127.0.0.1", "::1"); may be empty */
 	char for_cn[128];     /**< CN of the certificate whose issuer was sought */
 	int status;           /**< enum cc_aia_status */
 	char msg[256];        /**< one line: the outcome and its cause */

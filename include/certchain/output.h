@@ -61,6 +61,17 @@ int cc_time_parse(const char *s, time_t *out);
 int cc_write_file_atomic(const char *path, const void *data, size_t len,
 			 unsigned mode, cc_error_t *err);
 
+/**
+ * Removes the temporary files cc_write_file_atomic() leaves behind when its
+ * process is killed (NAME.tmp.PID, PID in decimal) from directory dir, but
+ * only those whose process no longer exists: a live writer's file stays.
+ * When base is not NULL, only the files of NAME == base. Meant for a caller
+ * holding the lock that every writer of dir takes (the store's, which
+ * deployment also holds). Best effort: returns how many were removed, never
+ * an error (a missing dir is 0).
+ */
+int cc_tmp_sweep(const char *dir, const char *base);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@ int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a)
 	case CLI_AIA_OFF: a->on = 0; break;
 	case CLI_AIA_CACHE: a->on = 1; a->cache = arg; break;
 	case CLI_AIA_OFFLINE: a->on = 1; a->offline = 1; break;
+	case CLI_AIA_LOCAL: a->allow_local = 1; break;
 	case CLI_AIA_TIMEOUT:
 		d = strtod(arg, &end);
 		if (*end || !(d > 0) || d > 3600)
@@ -47,6 +48,9 @@ void cli_aia_fill(cli_aia_t *a, time_t at, cc_aia_opts_t *o)
 	 * server's worth of stalls per certificate. */
 	o->total_ms = a->timeout_ms ? 4 * a->timeout_ms : 0;
 	o->max_fetches = a->max_fetches;
+	memset(&a->policy, 0, sizeof(a->policy));
+	a->policy.allow_local = a->allow_local;
+	o->policy = &a->policy;
 	/* HTTPS AIA servers are verified against the same system store
 	 * certchain uses, SSL_CERT_FILE/SSL_CERT_DIR included. */
 	o->ca_file = getenv("SSL_CERT_FILE");
@@ -71,17 +75,32 @@ int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 	return 0;
 }
 
+/* "; final URL U (address A)" for what went over the network. */
+static void final_text(cc_buf_t *b, const cc_aia_fetch_t *f)
+{
+	if (!f->final_url[0])
+		return;
+	cc_buf_printf(b, "; final URL %s", f->final_url);
+	if (f->address[0])
+		cc_buf_printf(b, " (address %s)", f->address);
+}
+
 void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const cc_aia_fetch_t *f = &r->v[i];
 		if (f->status == CC_AIA_OK)
 			cc_buf_printf(b, "aia: %s (issuer of %s): %s; %u certificate%s, "
-					 "%u new\n", f->url, f->for_cn, f->msg, f->ncerts,
+					 "%u new", f->url, f->for_cn, f->msg, f->ncerts,
 				      f->ncerts == 1 ? "" : "s", f->added);
 		else
-			cc_buf_printf(b, "aia: %s (issuer of %s): FAILED %s: %s\n", f->url,
+			cc_buf_printf(b, "aia: %s (issuer of %s): FAILED %s: %s", f->url,
 				      f->for_cn, cc_aia_status_id(f->status), f->msg);
+		final_text(b, f);
+		if (f->status == CC_AIA_REFUSED && strstr(f->msg, "local addresses"))
+			cc_buf_printf(b, " (--aia-allow-local allows loopback and "
+					 "link-local addresses)");
+		cc_buf_printf(b, "\n");
 	}
 }
 
@@ -94,6 +113,16 @@ void cli_aia_json(cc_buf_t *b, const cc_aia_result_t *r)
 		const cc_aia_fetch_t *f = &r->v[i];
 		cc_buf_printf(b, "%s{\"url\":", i ? "," : "");
 		cc_buf_json_str(b, f->url);
+		cc_buf_printf(b, ",\"final_url\":");
+		if (f->final_url[0])
+			cc_buf_json_str(b, f->final_url);
+		else
+			cc_buf_printf(b, "null");
+		cc_buf_printf(b, ",\"address\":");
+		if (f->address[0])
+			cc_buf_json_str(b, f->address);
+		else
+			cc_buf_printf(b, "null");
 		cc_buf_printf(b, ",\"for\":");
 		cc_buf_json_str(b, f->for_cn);
 		cc_buf_printf(b, ",\"status\":\"%s\",\"message\":", cc_aia_status_id(f->status));

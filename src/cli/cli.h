@@ -58,9 +58,15 @@ int cli_load(cc_pool_t *pool, const char *path, unsigned flags,
 int cli_load_system_roots(cc_pool_t *pool, const char **used);
 /* Appends s to the growable array *v of *n option values; -1 when out of memory. */
 int cli_push_arg(const char ***v, size_t *n, const char *s);
-/* Checks a --host/--sni value: not empty, no blank or control character;
+/* Longest host name kept (DNS: 253 characters), with its NUL. */
+#define CLI_HOST_MAX 256
+/* Checks a --host/--sni value and writes the name to match and send into
+ * out (n bytes): not empty, no blank or control character, no wildcard (no
+ * client asks for one), one trailing dot dropped (a fully qualified name),
+ * a U-label converted to its A-label (libidn2; refused on Windows).
  * EXIT_USAGE (message printed) otherwise. */
-int cli_host_arg(const char *cmd, const char *opt, const char *val);
+int cli_host_arg(const char *cmd, const char *opt, const char *val, char *out,
+		 size_t n);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
 /* policy_cli.c: parses --policy into *out (enum cc_policy); EXIT_USAGE on a
@@ -106,14 +112,15 @@ void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 
 /* AIA options shared by build and fix (aia_cli.c). Option values for getopt. */
 enum { CLI_AIA_ON = 0x200, CLI_AIA_OFF, CLI_AIA_CACHE, CLI_AIA_OFFLINE,
-       CLI_AIA_TIMEOUT, CLI_AIA_FETCHES };
+       CLI_AIA_TIMEOUT, CLI_AIA_FETCHES, CLI_AIA_LOCAL };
 #define CLI_AIA_LONGOPTS                                                 \
 	{ "aia", no_argument, 0, CLI_AIA_ON },                           \
 	{ "no-aia", no_argument, 0, CLI_AIA_OFF },                       \
 	{ "aia-cache", required_argument, 0, CLI_AIA_CACHE },            \
 	{ "offline", no_argument, 0, CLI_AIA_OFFLINE },                  \
 	{ "aia-timeout", required_argument, 0, CLI_AIA_TIMEOUT },        \
-	{ "aia-max-fetches", required_argument, 0, CLI_AIA_FETCHES }
+	{ "aia-max-fetches", required_argument, 0, CLI_AIA_FETCHES },    \
+	{ "aia-allow-local", no_argument, 0, CLI_AIA_LOCAL }
 #define CLI_AIA_USAGE                                                          \
 	"      --aia                     fetch missing issuers from the CA Issuers\n" \
 	"                                URLs in the certificates (HTTP/HTTPS)\n"     \
@@ -121,9 +128,12 @@ enum { CLI_AIA_ON = 0x200, CLI_AIA_OFF, CLI_AIA_CACHE, CLI_AIA_OFFLINE,
 	"                                certchain/aia or ~/.cache/certchain/aia)\n"  \
 	"      --offline                 AIA from the cache only, no network\n"       \
 	"      --aia-timeout S           seconds per fetch (default 5; 4x for all)\n" \
-	"      --aia-max-fetches N       network fetches per run (default 8)\n"
+	"      --aia-max-fetches N       network fetches per run (default 8)\n"       \
+	"      --aia-allow-local         let AIA fetch from loopback and link-local\n" \
+	"                                addresses (refused by default)\n"
 typedef struct cli_aia {
-	int on, offline;
+	int on, offline, allow_local;
+	cc_aia_policy_t policy; /* filled by cli_aia_fill */
 	const char *cache;
 	long timeout_ms;
 	unsigned max_fetches;
@@ -131,7 +141,8 @@ typedef struct cli_aia {
 } cli_aia_t;
 /* Handles one CLI_AIA_* option; EXIT_USAGE on a bad value. */
 int cli_aia_option(const char *cmd, int c, const char *arg, cli_aia_t *a);
-/* The library options the CLI options stand for (at: validation time). */
+/* The library options the CLI options stand for (at: validation time);
+ * o->policy points into a, which must outlive o. */
 void cli_aia_fill(cli_aia_t *a, time_t at, cc_aia_opts_t *o);
 /* Completes pool from AIA for leaf when a->on; EXIT_USAGE on error. */
 int cli_aia_run(const char *cmd, cli_aia_t *a, cc_cert_t *leaf, cc_pool_t *pool,

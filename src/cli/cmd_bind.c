@@ -116,12 +116,13 @@ static int parse(int argc, char **argv, bargs_t *a)
 				return cli_usage_error("bind", "--port: '%s' is not 1..65535", optarg);
 			break;
 		case 6:
-			if (cli_host_arg("bind", "--hostname", optarg))
-				return EXIT_USAGE;
 			if (b->nhosts == CC_BIND_MAX_HOSTS || strlen(optarg) >= sizeof(b->hosts[0]))
 				return cli_usage_error("bind", "--hostname: at most %d names of "
 							       "255 bytes", CC_BIND_MAX_HOSTS);
-			snprintf(b->hosts[b->nhosts++], sizeof(b->hosts[0]), "%s", optarg);
+			if (cli_host_arg("bind", "--hostname", optarg, b->hosts[b->nhosts],
+					 sizeof(b->hosts[0])))
+				return EXIT_USAGE;
+			b->nhosts++;
 			break;
 		case 7: a->json = 1; break;
 		case 8:

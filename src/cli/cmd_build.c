@@ -27,6 +27,7 @@ static const char usage_text[] =
 	"                                profile named 'roots'; alone, the only one\n"
 	"      --at TIME                 validate at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME\n"
+	"                                (a U-label becomes its A-label; no wildcard)\n"
 	CLI_POLICY_USAGE
 	"      --include-root            also write/print the anchor\n"
 	"      --all                     list every path, ranked, every rejected\n"
@@ -65,6 +66,7 @@ typedef struct bargs {
 	int horizon;
 	cli_store_opts_t store;
 	cli_aia_t aia;
+	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 } bargs_t;
 
 static int parse(int argc, char **argv, bargs_t *a)
@@ -113,9 +115,10 @@ static int parse(int argc, char **argv, bargs_t *a)
 				return EXIT_USAGE;
 			break;
 		case 2:
-			if (cli_host_arg(a->cmd, "--host", optarg))
+			if (cli_host_arg(a->cmd, "--host", optarg, a->hostbuf,
+					 sizeof(a->hostbuf)))
 				return EXIT_USAGE;
-			a->host = optarg;
+			a->host = a->hostbuf;
 			break;
 		case 3: a->include_root = 1; break;
 		case 4: a->all = 1; break;
@@ -144,6 +147,7 @@ static int parse(int argc, char **argv, bargs_t *a)
 			return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+		case CLI_AIA_LOCAL:
 			if (cli_aia_option(a->cmd, c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;

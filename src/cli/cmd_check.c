@@ -88,6 +88,7 @@ struct copts {
 	cc_pool_t *withhold;        /* the store's disabled certificates, or NULL */
 	cc_profiles_t *profs;
 	cli_aia_t aia;
+	char snibuf[CLI_HOST_MAX]; /* --sni, as sent and matched */
 };
 
 struct target {
@@ -572,9 +573,9 @@ int cmd_check(int argc, char **argv)
 				goto out;
 			break;
 		case 2:
-			if (cli_host_arg("check", "--sni", optarg))
+			if (cli_host_arg("check", "--sni", optarg, o.snibuf, sizeof(o.snibuf)))
 				goto out;
-			o.sni = optarg;
+			o.sni = o.snibuf;
 			break;
 		case 3: o.connect = optarg; break;
 		case 4:
@@ -635,6 +636,7 @@ int cmd_check(int argc, char **argv)
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+		case CLI_AIA_LOCAL:
 			no_aia |= c == CLI_AIA_OFF;
 			if (cli_aia_option("check", c, optarg, &o.aia))
 				goto out;

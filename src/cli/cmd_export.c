@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"                                system (see 'certchain profiles'); the\n"
 	"                                chain is the one most profiles trust\n"
 	"      --host NAME               the chain must be valid for NAME\n"
+	"                                (a U-label becomes its A-label; no wildcard)\n"
 	"      --chain FILE              ship exactly these certificates as the chain\n"
 	"      --no-chain                ship no chain, only the certificate\n"
 	"      --at TIME                 choose the chain valid at TIME\n"
@@ -71,6 +72,7 @@ typedef struct eargs {
 	time_t at;
 	cli_store_opts_t store;
 	cli_aia_t aia;
+	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 } eargs_t;
 
 static int ends_with(const char *s, const char *suf)
@@ -141,9 +143,10 @@ static int parse(int argc, char **argv, eargs_t *a)
 				return EXIT_USAGE;
 			break;
 		case 13:
-			if (cli_host_arg("export", "--host", optarg))
+			if (cli_host_arg("export", "--host", optarg, a->hostbuf,
+					 sizeof(a->hostbuf)))
 				return EXIT_USAGE;
-			a->host = optarg;
+			a->host = a->hostbuf;
 			break;
 		case 1: a->chain = optarg; break;
 		case 2: a->no_chain = 1; break;
@@ -187,6 +190,7 @@ static int parse(int argc, char **argv, eargs_t *a)
 		case 'h': fputs(usage_text, stdout); return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+		case CLI_AIA_LOCAL:
 			if (cli_aia_option("export", c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;

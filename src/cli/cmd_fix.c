@@ -66,6 +66,7 @@ typedef struct fargs {
 	time_t at;
 	cli_aia_t aia;
 	cli_pfx_out_t pfx;
+	char hostbuf[CLI_HOST_MAX], snibuf[CLI_HOST_MAX]; /* as matched and sent */
 } fargs_t;
 
 /* Everything one run holds; freed in one place. */
@@ -130,8 +131,16 @@ static int parse(int argc, char **argv, fargs_t *a)
 			if (cli_parse_time("fix", optarg, &a->at))
 				return EXIT_USAGE;
 			break;
-		case 5: a->host = optarg; break;
-		case 6: a->sni = optarg; break;
+		case 5:
+			if (cli_host_arg("fix", "--host", optarg, a->hostbuf, sizeof(a->hostbuf)))
+				return EXIT_USAGE;
+			a->host = a->hostbuf;
+			break;
+		case 6:
+			if (cli_host_arg("fix", "--sni", optarg, a->snibuf, sizeof(a->snibuf)))
+				return EXIT_USAGE;
+			a->sni = a->snibuf;
+			break;
 		case 7: a->connect = optarg; break;
 		case 8:
 			d = strtod(optarg, &end);
@@ -161,6 +170,7 @@ static int parse(int argc, char **argv, fargs_t *a)
 		case 'h': fputs(usage_text, stdout); return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
+		case CLI_AIA_LOCAL:
 			if (cli_aia_option("fix", c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;

@@ -25,6 +25,7 @@ static const char usage_text[] =
 	"                                incomplete-chain: the chain is judged as sent)\n"
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
 	"      --host NAME               check the leaf is valid for NAME\n"
+	"                                (a U-label becomes its A-label; no wildcard)\n"
 	CLI_POLICY_USAGE
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --json                    one JSON object on stdout\n"
@@ -122,6 +123,7 @@ int cmd_verify(int argc, char **argv)
 	cc_judgement_t j = { .best = -1 };
 	cc_profiles_t *profs = cc_profiles_new();
 	cc_analyze_opts_t ao = { 0 };
+	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 	cc_buf_t b = { 0 };
 	cc_error_t err;
 	cli_store_opts_t so = { 0 };
@@ -149,9 +151,9 @@ int cmd_verify(int argc, char **argv)
 				goto out;
 			break;
 		case 2:
-			if (cli_host_arg("verify", "--host", optarg))
+			if (cli_host_arg("verify", "--host", optarg, hostbuf, sizeof(hostbuf)))
 				goto out;
-			ao.host = optarg;
+			ao.host = hostbuf;
 			break;
 		case 3:
 			ao.expires_soon_days = (int)strtol(optarg, &end, 10);

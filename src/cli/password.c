@@ -39,6 +39,13 @@ static int from_file(const char *cmd, const char *path, char **out)
 	struct stat st;
 
 	cc_error_clear(&err);
+	/* The password itself typed after --password-file must not be echoed:
+	 * a missing file is not named. */
+	if (stat(path, &st) && errno == ENOENT) {
+		fprintf(stderr, "certchain %s: --password-file: no such file (the name "
+				"is not shown: it may be the password itself)\n", cmd);
+		return EXIT_USAGE;
+	}
 	if (cc_file_read(path, &buf, &len, &err))
 		return cli_fail(&err);
 	if (!stat(path, &st) && (st.st_mode & 077))
@@ -137,8 +144,10 @@ int cli_password(const char *cmd, const char *file, const char *env,
 	} else if (env) {
 		const char *v = getenv(env);
 		if (!v) {
-			fprintf(stderr, "certchain %s: environment variable %s is not "
-					"set\n", cmd, env);
+			/* Not named: it may be the password itself. */
+			fprintf(stderr, "certchain %s: --password-env: the environment "
+					"variable is not set (its name is not shown: it "
+					"may be the password itself)\n", cmd);
 			return EXIT_USAGE;
 		}
 		rc = (*out = strdup(v)) ? 0 : EXIT_USAGE;

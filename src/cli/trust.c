@@ -81,9 +81,20 @@ int cli_profiles(cc_profiles_t *ps, const char *const *specs, size_t nspecs,
 		if (r)
 			return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < nspecs; i++)
-		if (cc_profiles_add_spec(ps, specs[i], cli_data_dir(), &err))
-			return cli_fail(&err);
+	for (size_t i = 0; i < nspecs; i++) {
+		if (!cc_profiles_add_spec(ps, specs[i], cli_data_dir(), &err))
+			continue;
+		/* -p is a password option in many tools (mysql, sshpass): a
+		 * value that names no profile may be someone's password, so
+		 * it is not echoed. NAME=PATH and NAME,OPTION specs are. */
+		if (err.code == CC_ENOTFOUND && !strpbrk(specs[i], "=,")) {
+			fprintf(stderr, "certchain: -p/--profile: no such profile (the value "
+					"is not shown: it may be a password; -p names a "
+					"trust profile, see 'certchain profiles')\n");
+			return EXIT_USAGE;
+		}
+		return cli_fail(&err);
+	}
 	if (nspecs || nroots)
 		return 0;
 	if (cc_profiles_add_builtin(ps, cli_data_dir(), NULL, &err))

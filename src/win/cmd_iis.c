@@ -33,6 +33,7 @@ static const char usage_text[] =
 typedef struct iis {
 	const char *site, *cert, *ip, *host, *out;
 	long port;
+	char hostbuf[CLI_HOST_MAX]; /* --hostname, as IIS binds it */
 } iis_t;
 
 /* A PowerShell single-quoted literal. */
@@ -144,8 +145,11 @@ static int parse(int argc, char **argv, iis_t *o)
 		return cli_usage_error("bind", "--site: not a site name");
 	if (strcmp(o->ip, "*") && !cli_is_ip(o->ip))
 		return cli_usage_error("bind", "--ip: '%s' is not an IP address or '*'", o->ip);
-	if (o->host && cli_host_arg("bind", "--hostname", o->host))
-		return EXIT_USAGE;
+	if (o->host) {
+		if (cli_host_arg("bind", "--hostname", o->host, o->hostbuf, sizeof(o->hostbuf)))
+			return EXIT_USAGE;
+		o->host = o->hostbuf;
+	}
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# End-to-end: build --aia completes a leaf-only chain from a real HTTP server on
+# End-to-end: build --aia --aia-allow-local completes a leaf-only chain from a real HTTP server on
 # 127.0.0.1 (DER, PEM, PKCS#7 and a redirect), each kind of bad answer fails
 # its fetch with its reason in bounded time, fetched certificates are never
 # trusted, and a second run works offline from the cache.
@@ -30,7 +30,7 @@ expect_rc 1 "leaf only, no --aia -> no path" cc build -r "$d/root.pem" "$d/leaf.
 
 # With AIA: three hops (PEM, DER, PKCS#7), the anchor's URL left alone.
 expect_rc 0 "leaf only + --aia -> valid chain" \
-	cc build --aia --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/out.pem" "$d/leaf.pem"
+	cc build --aia --aia-allow-local --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/out.pem" "$d/leaf.pem"
 cp "$T/out" "$T/aia.txt"
 expect_eq "$(fps "$T/out.pem" | tr '\n' ' ')" "$want" "AIA chain is leaf, CA 3, CA 2, CA 1"
 expect_eq "$(grep -c '^aia: .*fetched, HTTP 200' "$T/aia.txt")" "3" "three fetches reported"
@@ -41,7 +41,7 @@ expect_eq "$(grep -l "^# url: $AIA_URL/f/ica2.der\$" "$T"/cache/*.pem | wc -l)" 
 expect_grep "^# fetched: 20[0-9-]+T" "$(ls "$T"/cache/*.pem | head -1)" "cache entry has the fetch date"
 expect_eq "$(stat -c %a "$T/cache")" "700" "cache directory is private"
 
-cc build --aia --aia-cache "$T/cache-json" --json -r "$d/root.pem" "$d/leaf.pem" >"$T/j.json"
+cc build --aia --aia-allow-local --aia-cache "$T/cache-json" --json -r "$d/root.pem" "$d/leaf.pem" >"$T/j.json"
 python3 - "$T/j.json" <<'PY' && ok "--json carries the AIA report" || bad "--json AIA report"
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -55,7 +55,7 @@ PY
 # Four runs at once on one empty cache: every run completes, every entry is
 # whole (written atomically), no temporary file is left.
 for i in 1 2 3 4; do
-	$CC_WRAP "$CERTCHAIN" build --aia --aia-cache "$T/c-par" -r "$d/root.pem" -o "$T/par$i.pem" \
+	$CC_WRAP "$CERTCHAIN" build --aia --aia-allow-local --aia-cache "$T/c-par" -r "$d/root.pem" -o "$T/par$i.pem" \
 		"$d/leaf.pem" >/dev/null 2>&1 &
 done
 wait_ok=1
@@ -70,7 +70,7 @@ expect_rc 0 "the concurrently written cache works offline" \
 PKI_AIA="caIssuers;URI:$AIA_URL/stall,caIssuers;URI:$AIA_URL/redir/ica3.pem" \
 	pki_issue "$d" leaf-mixed "mixed.aia.test" leaf ica3 90 leaf mixed.aia.test
 expect_rc 0 "stalled first URL, redirected second URL -> valid chain" \
-	timeout $((20 * scale)) $CC_WRAP "$CERTCHAIN" build --aia --aia-timeout 1 --aia-cache "$T/c-mixed" \
+	timeout $((20 * scale)) $CC_WRAP "$CERTCHAIN" build --aia --aia-allow-local --aia-timeout 1 --aia-cache "$T/c-mixed" \
 	-r "$d/root.pem" "$d/leaf-mixed.pem"
 expect_grep "FAILED timeout" "$T/out" "the stalled URL is reported as a timeout"
 
@@ -81,7 +81,7 @@ for kind in slow:timeout stall:timeout huge:too-large huge-stream:too-large \
 	path=${kind%%:*}; id=${kind#*:}
 	PKI_AIA="caIssuers;URI:$AIA_URL/$path" pki_issue "$d" "leaf-$path" "$path.aia.test" leaf ica3 90 leaf
 	t0=$(date +%s%N)
-	expect_rc 1 "$path: no path, exit 1" timeout $((20 * scale)) $CC_WRAP "$CERTCHAIN" build --aia \
+	expect_rc 1 "$path: no path, exit 1" timeout $((20 * scale)) $CC_WRAP "$CERTCHAIN" build --aia --aia-allow-local \
 		--aia-timeout 1 --aia-cache "$T/c-$path" --json -r "$d/root.pem" "$d/leaf-$path.pem"
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	got=$(python3 -c 'import json,sys; print(" ".join(u["status"] for u in json.load(open(sys.argv[1]))["aia"]["urls"]))' "$T/out")
@@ -91,27 +91,27 @@ for kind in slow:timeout stall:timeout huge:too-large huge-stream:too-large \
 done
 python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["aia"]["urls"][0]["message"])' "$T/out" >"$T/msg"
 expect_grep "HTTP 404" "$T/msg" "the HTTP status is in the message"
-cc build --aia --aia-timeout 1 --aia-cache "$T/c-x" -r "$d/root.pem" "$d/leaf-loop-a.pem" >"$T/out"
+cc build --aia --aia-allow-local --aia-timeout 1 --aia-cache "$T/c-x" -r "$d/root.pem" "$d/leaf-loop-a.pem" >"$T/out"
 expect_grep "redirect loop: /loop-a came back|redirect loop: .*loop-a" "$T/out" "the loop names the URL that came back"
-cc build --aia --aia-timeout 1 --aia-cache "$T/c-x" -r "$d/root.pem" "$d/leaf-huge.pem" >"$T/out"
+cc build --aia --aia-allow-local --aia-timeout 1 --aia-cache "$T/c-x" -r "$d/root.pem" "$d/leaf-huge.pem" >"$T/out"
 expect_grep "larger than the 65536-byte limit" "$T/out" "too-large names the limit"
 
 # Redirect chains: within the limit they work, past it they fail.
 PKI_AIA="caIssuers;URI:$AIA_URL/hop/2/ica3.pem" pki_issue "$d" leaf-hop2 "hop2.aia.test" leaf ica3 90 leaf
-expect_rc 0 "3 redirects (the limit) -> followed" cc build --aia --aia-cache "$T/c-hop2" \
+expect_rc 0 "3 redirects (the limit) -> followed" cc build --aia --aia-allow-local --aia-cache "$T/c-hop2" \
 	-I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" "$d/leaf-hop2.pem"
 PKI_AIA="caIssuers;URI:$AIA_URL/hop/5/ica3.pem" pki_issue "$d" leaf-hop5 "hop5.aia.test" leaf ica3 90 leaf
-expect_rc 1 "6 redirects -> refused" cc build --aia --aia-cache "$T/c-hop5" \
+expect_rc 1 "6 redirects -> refused" cc build --aia --aia-allow-local --aia-cache "$T/c-hop5" \
 	-I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" "$d/leaf-hop5.pem"
 expect_grep "FAILED redirect-loop: more than 3 redirects" "$T/out" "says more than 3 redirects"
 PKI_AIA="caIssuers;URI:$AIA_URL/longredir" pki_issue "$d" leaf-long "long.aia.test" leaf ica3 90 leaf
-expect_rc 1 "redirect to an over-long URL -> refused" cc build --aia --aia-cache "$T/c-long" \
+expect_rc 1 "redirect to an over-long URL -> refused" cc build --aia --aia-allow-local --aia-cache "$T/c-long" \
 	-r "$d/root.pem" "$d/leaf-long.pem"
 expect_grep "FAILED scheme: redirect to a URL of [0-9]+ characters refused" "$T/out" "says the redirect URL is too long"
 
 # The fetch budget.
 expect_rc 1 "--aia-max-fetches 1 stops after one hop" \
-	cc build --aia --aia-max-fetches 1 --aia-cache "$T/c-budget" --json -r "$d/root.pem" "$d/leaf.pem"
+	cc build --aia --aia-allow-local --aia-max-fetches 1 --aia-cache "$T/c-budget" --json -r "$d/root.pem" "$d/leaf.pem"
 expect_grep '"status":"budget"' "$T/out" "the next fetch says the budget is used up"
 
 # Fetched certificates are never trusted: a self-signed look-alike of the root
@@ -120,7 +120,7 @@ pki_root "$d" rogue "AIA Test Root"
 cp "$d/rogue.pem" "$w/rogue.pem"
 PKI_AIA="caIssuers;URI:$AIA_URL/f/rogue.pem" pki_issue "$d" leaf-rogue "rogue.aia.test" leaf rogue 90 leaf
 expect_rc 1 "a fetched self-signed root is not an anchor" \
-	cc build --aia --aia-cache "$T/c-rogue" --json -r "$d/root.pem" "$d/leaf-rogue.pem"
+	cc build --aia --aia-allow-local --aia-cache "$T/c-rogue" --json -r "$d/root.pem" "$d/leaf-rogue.pem"
 expect_grep '"status":"ok"' "$T/out" "the rogue root was fetched"
 expect_grep '"result":"no-path"' "$T/out" "and still no path"
 
@@ -128,7 +128,7 @@ expect_grep '"result":"no-path"' "$T/out" "and still no path"
 printf 'aia-pw\n' >"$T/pw"; chmod 600 "$T/pw"
 expect_rc 1 "export of a leaf-only chain without --aia -> no chain" cc export --cert "$d/leaf.pem" \
 	--key "$d/leaf.key" -r "$d/root.pem" --password-file "$T/pw" -o "$T/x.pfx"
-expect_rc 0 "export --aia -> PFX" cc export --aia --aia-cache "$T/c-export" --cert "$d/leaf.pem" \
+expect_rc 0 "export --aia --aia-allow-local -> PFX" cc export --aia --aia-allow-local --aia-cache "$T/c-export" --cert "$d/leaf.pem" \
 	--key "$d/leaf.key" -r "$d/root.pem" --password-file "$T/pw" -o "$T/x.pfx"
 expect_grep "^aia: .*fetched, HTTP 200" "$T/err" "export reports the fetches on stderr"
 openssl pkcs12 -in "$T/x.pfx" -passin file:"$T/pw" -nokeys -out "$T/x-certs.pem" 2>/dev/null
@@ -147,11 +147,11 @@ trap 'kill $hpid 2>/dev/null; aia_stop; rm -rf "$T"' EXIT
 for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$hport) 2>/dev/null && break; sleep 0.1; done
 PKI_AIA="caIssuers;URI:https://localhost:$hport/ica3.pem" pki_issue "$d" leaf-https "https.aia.test" leaf ica3 90 leaf
 expect_rc 0 "HTTPS AIA URL, server verified with SSL_CERT_FILE -> valid chain" \
-	env SSL_CERT_FILE="$h/tlsca.pem" $CC_WRAP "$CERTCHAIN" build --aia --aia-timeout 5 --aia-cache "$T/c-https" \
+	env SSL_CERT_FILE="$h/tlsca.pem" $CC_WRAP "$CERTCHAIN" build --aia --aia-allow-local --aia-timeout 5 --aia-cache "$T/c-https" \
 	-I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" "$d/leaf-https.pem"
 expect_grep "^aia: https://localhost:$hport/ica3.pem .*fetched, HTTP 200" "$T/out" "fetched over HTTPS"
 expect_rc 1 "HTTPS AIA server with an unknown CA -> fetch refused" \
-	env SSL_CERT_FILE="$d/root.pem" $CC_WRAP "$CERTCHAIN" build --aia --aia-timeout 5 --aia-cache "$T/c-https2" \
+	env SSL_CERT_FILE="$d/root.pem" $CC_WRAP "$CERTCHAIN" build --aia --aia-allow-local --aia-timeout 5 --aia-cache "$T/c-https2" \
 	-I "$d/ica2.pem" -I "$d/ica1.pem" -r "$d/root.pem" "$d/leaf-https.pem"
 expect_grep "FAILED connect: .*(SSL|certificate)" "$T/out" "says the TLS certificate check failed"
 kill $hpid 2>/dev/null; wait $hpid 2>/dev/null
@@ -166,7 +166,7 @@ expect_rc 1 "--offline with an empty cache -> no path" \
 	cc build --offline --aia-cache "$T/empty" -r "$d/root.pem" "$d/leaf.pem"
 expect_grep "FAILED not-cached" "$T/out" "says the URL is not cached"
 expect_rc 0 "online cache hit needs no server" \
-	cc build --aia --aia-cache "$T/cache" -r "$d/root.pem" "$d/leaf.pem"
+	cc build --aia --aia-allow-local --aia-cache "$T/cache" -r "$d/root.pem" "$d/leaf.pem"
 expect_rc 0 "the cache directory also loads as a pool" \
 	cc build -I "$T/cache" -r "$d/root.pem" "$d/leaf.pem"
 
@@ -191,8 +191,8 @@ if [ -d "$R" ]; then
 fi
 
 # Usage errors.
-expect_rc 2 "bad --aia-timeout" cc build --aia --aia-timeout never -r "$d/root.pem" "$d/leaf.pem"
-expect_rc 2 "bad --aia-max-fetches" cc build --aia --aia-max-fetches 0 -r "$d/root.pem" "$d/leaf.pem"
+expect_rc 2 "bad --aia-timeout" cc build --aia --aia-allow-local --aia-timeout never -r "$d/root.pem" "$d/leaf.pem"
+expect_rc 2 "bad --aia-max-fetches" cc build --aia --aia-allow-local --aia-max-fetches 0 -r "$d/root.pem" "$d/leaf.pem"
 expect_rc 2 "--offline without HOME or a cache dir" \
 	env -u HOME -u XDG_CACHE_HOME $CC_WRAP "$CERTCHAIN" build --offline -r "$d/root.pem" "$d/leaf.pem"
 finish

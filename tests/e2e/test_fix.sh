@@ -25,14 +25,14 @@ want="$(fp1 "$d/leaf.pem") $(fp1 "$d/ica2.pem") $(fp1 "$d/ica1.pem") "
 
 # 1. Leaf only: completed over AIA (on by default in fix).
 expect_rc 0 "leaf only -> fixed over AIA" \
-	cc fix --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/full.pem" "$d/leaf.pem"
+	cc fix --aia-allow-local --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/full.pem" "$d/leaf.pem"
 cp "$T/out" "$T/fix1.txt"
 expect_eq "$(fps "$T/full.pem" | tr '\n' ' ')" "$want" "written chain: leaf, CA 2, CA 1"
 expect_grep "^\+ \[1\] Fix CA 2 .*from $AIA_URL/f/ica2.pem|^  \+ \[1\] Fix CA 2 .*from $AIA_URL/f/ica2.pem" "$T/fix1.txt" "says CA 2 was added from its URL"
 expect_grep "do not fetch missing intermediates" "$T/fix1.txt" "says which clients it helps"
 expect_grep "findings on the fixed chain: none" "$T/fix1.txt" "the fixed chain has no findings"
 expect_rc 0 "the written chain verifies as served" cc verify -r "$d/root.pem" --host fix.test "$T/full.pem"
-cc fix --json --aia-cache "$T/cache" -r "$d/root.pem" "$d/leaf.pem" >"$T/j1"
+cc fix --json --aia-allow-local --aia-cache "$T/cache" -r "$d/root.pem" "$d/leaf.pem" >"$T/j1"
 expect_eq "$(ids "$T/j1" before)" "incomplete-chain" "--json: before = incomplete-chain"
 expect_eq "$(ids "$T/j1" after)" "" "--json: after = no findings"
 expect_eq "$(jget "$T/j1" 'j["result"], len(j["added"]), j["added"][0]["source"].startswith("http://"), j["written"]')" \
@@ -50,7 +50,7 @@ expect_grep "no valid chain" "$T/out" "says no valid chain"
 # 3. Wrong order and a sent anchor: reordered, anchor dropped, no fetch.
 cat "$d/leaf.pem" "$d/ica1.pem" "$d/ica2.pem" "$d/root.pem" >"$d/messy.pem"
 expect_rc 0 "wrong order + anchor -> fixed" \
-	cc fix --json --aia-cache "$T/cache2" -r "$d/root.pem" -o "$T/m.pem" "$d/messy.pem"
+	cc fix --json --aia-allow-local --aia-cache "$T/cache2" -r "$d/root.pem" -o "$T/m.pem" "$d/messy.pem"
 expect_eq "$(fps "$T/m.pem" | tr '\n' ' ')" "$want" "messy chain -> leaf, CA 2, CA 1"
 expect_eq "$(ids "$T/out" before)" "anchor-sent wrong-order" "before: wrong-order, anchor-sent"
 expect_eq "$(jget "$T/out" 'j["reordered"], len(j["added"]), [r["reason"] for r in j["removed"]], j["aia"]["fetches"]')" \
@@ -62,7 +62,7 @@ later=$(( $(date +%s) + 30 * 86400 ))
 pki_issue "$d" ica2-short "Fix CA 2" ica2 ica1 5 ca || bad "short-lived CA 2"
 cat "$d/leaf.pem" "$d/ica2-short.pem" >"$d/stale.pem"
 expect_rc 0 "expired intermediate served -> renewed one fetched" \
-	cc fix --json --at "@$later" --aia-cache "$T/cache3" -I "$d/ica1.pem" -r "$d/root.pem" \
+	cc fix --json --at "@$later" --aia-allow-local --aia-cache "$T/cache3" -I "$d/ica1.pem" -r "$d/root.pem" \
 	-o "$T/st.pem" "$d/stale.pem"
 expect_eq "$(fps "$T/st.pem" | tr '\n' ' ')" "$want" "stale chain -> leaf, renewed CA 2, CA 1"
 expect_grep '"id":"expired","severity":"error","depth":1' "$T/out" "before: the intermediate is expired"
@@ -140,13 +140,13 @@ srv=$!
 trap 'kill $srv 2>/dev/null; aia_stop; rm -rf "$T"' EXIT
 for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 expect_rc 0 "fix HOST:PORT -> fixed over AIA" \
-	cc fix --json --host fix.test --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/h.pem" "127.0.0.1:$port"
+	cc fix --json --host fix.test --aia-allow-local --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/h.pem" "127.0.0.1:$port"
 expect_eq "$(fps "$T/h.pem" | tr '\n' ' ')" "$want" "HOST form writes leaf, CA 2, CA 1"
 expect_eq "$(ids "$T/out" before)" "incomplete-chain" "HOST form: served chain was incomplete"
 # check --fix-out completes over AIA by default; the findings still judge
 # what was sent.
 expect_rc 1 "check --fix-out on a leaf-only server -> problem found" \
-	cc check --timeout 5 -r "$d/root.pem" --aia-cache "$T/cache-check" --fix-out "$T/cf.pem" "127.0.0.1:$port"
+	cc check --timeout 5 -r "$d/root.pem" --aia-allow-local --aia-cache "$T/cache-check" --fix-out "$T/cf.pem" "127.0.0.1:$port"
 expect_grep "incomplete-chain" "$T/out" "check still reports what was sent"
 expect_grep "^aia: .*fetched" "$T/out" "check reports the AIA fetches"
 expect_eq "$(fps "$T/cf.pem" | tr '\n' ' ')" "$want" "check --fix-out writes leaf, CA 2, CA 1"
@@ -158,12 +158,12 @@ cc check --timeout 5 --no-aia -r "$d/root.pem" --fix-out "$T/cf2.pem" "127.0.0.1
 cc store import "$d/ica1.pem" >/dev/null && cc store disable "$(fp1 "$d/ica1.pem")" >/dev/null ||
 	bad "store import + disable CA 1"
 rm -f "$T/cf3.pem"
-cc check --timeout 5 -r "$d/root.pem" --aia-cache "$T/cache-dis" --fix-out "$T/cf3.pem" "127.0.0.1:$port" >"$T/out" 2>"$T/err"
+cc check --timeout 5 -r "$d/root.pem" --aia-allow-local --aia-cache "$T/cache-dis" --fix-out "$T/cf3.pem" "127.0.0.1:$port" >"$T/out" 2>"$T/err"
 expect_grep "^aia: .*ica1.der.*fetched" "$T/out" "check: AIA fetched the disabled CA 1"
 [ ! -e "$T/cf3.pem" ] && ok "check --fix-out: a chain needing the disabled CA 1 is not written" ||
 	bad "check --fix-out wrote a chain through a disabled certificate" "$(fps "$T/cf3.pem" | tr '\n' ' ')"
 expect_rc 1 "fix HOST: the disabled CA 1 fetched over AIA is not used either" \
-	cc fix --host fix.test --aia-cache "$T/cache-dis2" -r "$d/root.pem" -o "$T/h3.pem" "127.0.0.1:$port"
+	cc fix --host fix.test --aia-allow-local --aia-cache "$T/cache-dis2" -r "$d/root.pem" -o "$T/h3.pem" "127.0.0.1:$port"
 rm -rf "$T/store"
 kill $srv 2>/dev/null; wait $srv 2>/dev/null
 expect_rc 3 "refused port -> exit 3" cc fix --timeout 2 -r "$d/root.pem" "127.0.0.1:$port"

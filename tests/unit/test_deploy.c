@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "testpki.h"
+#include "deploy/deploy.h" /* cc_deploy_stage_write */
 
 static EVP_PKEY *kroot, *kica, *kleaf, *kleaf2;
 static X509 *root, *ica, *leaf, *leaf2;
@@ -417,6 +419,40 @@ static void commands(void **state)
 	cc_store_close(st);
 }
 
+/* A killed bind leaves FILE.tmp.PID beside a server's file (outside the
+ * store): the next write of that file removes it once PID is gone. */
+static void stale_tmp_beside_server_file(void **state)
+{
+	cc_store_t *st;
+	cc_deploy_t *d = open_dep(&st, CC_SERVER_NGINX);
+	char path[400], dead[420], live[420], other[420];
+	cc_error_t e;
+	int status;
+	pid_t pid = fork();
+	FILE *f;
+
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	mkdir(conf, 0755);
+	snprintf(path, sizeof(path), "%s/certchain.conf", conf);
+	snprintf(dead, sizeof(dead), "%s.tmp.%ld", path, (long)pid);
+	snprintf(live, sizeof(live), "%s.tmp.%ld", path, (long)getppid());
+	snprintf(other, sizeof(other), "%s/other.conf.tmp.%ld", conf, (long)pid);
+	const char *v[] = { dead, live, other };
+	for (int i = 0; i < 3; i++) {
+		assert_non_null(f = fopen(v[i], "w"));
+		fclose(f);
+	}
+	assert_int_equal(cc_deploy_stage_write(d, path, "x\n", 2, 0644, &e), 0);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);  /* its process lives */
+	assert_int_equal(access(other, F_OK), 0); /* not a file we write */
+	assert_int_equal(access(path, F_OK), 0);
+	cc_deploy_free(d);
+	cc_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +463,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(apache_vhosts, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(bad_input, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(commands, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(stale_tmp_beside_server_file, fresh, cleanup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

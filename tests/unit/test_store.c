@@ -376,6 +376,80 @@ static void extra_records_and_lock(void **state)
 	cc_store_close(st);
 }
 
+/* A PID that no process has: a child that exited and was reaped. */
+static pid_t dead_pid(void)
+{
+	int status;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return pid;
+}
+
+static void put(const char *rel)
+{
+	char p[512];
+	FILE *f;
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	assert_non_null(f = fopen(p, "w"));
+	fputs("partial", f);
+	fclose(f);
+}
+
+static int exists(const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	return access(p, F_OK) == 0;
+}
+
+/* kill -9 during bind leaves deploy/nginx.conf.tmp.PID: the next lock
+ * removes the temporary files of dead processes, and only those. */
+static void stale_tmp_files(void **state)
+{
+	cc_store_t *st = open_store();
+	cc_error_t e;
+	char dead[64], live[64], top[64], bind[64], other[64];
+	pid_t d = dead_pid();
+
+	assert_int_equal(cc_store_write_file(st, "deploy/nginx.conf", "a=1\n", 4, 0600, &e), 0);
+	assert_int_equal(cc_store_write_file(st, "bindings/www.conf", "a=1\n", 4, 0600, &e), 0);
+	snprintf(dead, sizeof(dead), "deploy/nginx.conf.tmp.%ld", (long)d);
+	snprintf(live, sizeof(live), "deploy/nginx.conf.tmp.%ld", (long)getpid());
+	snprintf(top, sizeof(top), "list.tmp.%ld", (long)d);
+	snprintf(bind, sizeof(bind), "bindings/www.conf.tmp.%ld", (long)d);
+	snprintf(other, sizeof(other), "deploy/notes.tmp.%ldx", (long)d);
+	put(dead);
+	put(live);
+	put(top);
+	put(bind);
+	put(other);
+	put("deploy/.tmp.1");
+	assert_true(exists(dead));
+	assert_int_equal(cc_store_lock(st, &e), 0);
+	assert_false(exists(dead));
+	assert_false(exists(top));
+	assert_false(exists(bind));
+	assert_true(exists(live));           /* its writer (us) is alive */
+	assert_true(exists(other));          /* not NAME.tmp.PID */
+	assert_true(exists("deploy/.tmp.1")); /* no NAME */
+	assert_true(exists("deploy/nginx.conf"));
+	cc_store_unlock(st);
+	cc_store_close(st);
+
+	/* cc_tmp_sweep with a base name: only that file's leftovers. */
+	snprintf(dead, sizeof(dead), "%s/deploy", dir);
+	snprintf(top, sizeof(top), "deploy/a.pem.tmp.%ld", (long)d);
+	snprintf(other, sizeof(other), "deploy/b.pem.tmp.%ld", (long)d);
+	put(top);
+	put(other);
+	assert_int_equal(cc_tmp_sweep(dead, "a.pem"), 1);
+	assert_false(exists(top));
+	assert_true(exists(other));
+	assert_int_equal(cc_tmp_sweep("/nonexistent-dir-of-certchain", NULL), 0);
+}
+
 static void default_dir(void **state)
 {
 	char buf[512];
@@ -443,6 +517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(corrupt_and_stray_files, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(extra_records_and_lock, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(key_files, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(stale_tmp_files, fresh, cleanup),
 		cmocka_unit_test(default_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

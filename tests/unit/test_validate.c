@@ -153,11 +153,45 @@ static void issuer_without_keycertsign(void **state)
 	EVP_PKEY_free(kl);
 }
 
+/* Host names as clients check them: one trailing dot is the same name; a
+ * wildcard is no name a client asks for, in matching and in validation. */
+static void host_names(void **state)
+{
+	tp_opts_t lf = { .san = "www.host.test" };
+	EVP_PKEY *k = tp_key(1);
+	X509 *x = tp_cert("www.host.test", k, NULL, NULL, &lf);
+	cc_pool_t *pool = cc_pool_new();
+	cc_cert_t *c = tp_add(pool, x);
+	cc_build_opts_t o = { .policy = CC_POLICY_LEGACY, .host = "*.host.test" };
+	cc_path_t p = path_of(&c, 1);
+	cc_error_t e;
+
+	assert_true(cc_host_matches(x, "www.host.test"));
+	assert_true(cc_host_matches(x, "www.host.test."));
+	assert_false(cc_host_matches(x, "www.host.test.."));
+	assert_false(cc_host_matches(x, "other.host.test."));
+	assert_false(cc_host_matches(x, "*.host.test"));
+	assert_false(cc_host_matches(x, "."));
+	assert_int_equal(cc_path_validate(&p, &o, &e), CC_EINVAL);
+	assert_non_null(strstr(e.msg, "wildcard"));
+	o.host = "www.host.test.";
+	assert_int_equal(cc_path_validate(&p, &o, &e), 0);
+	assert_int_not_equal(p.verify_error, X509_V_ERR_HOSTNAME_MISMATCH);
+	o.host = "other.host.test.";
+	assert_int_equal(cc_path_validate(&p, &o, &e), 0);
+	assert_int_equal(p.verify_error, X509_V_ERR_HOSTNAME_MISMATCH);
+	cc_certlist_clear(&p.certs);
+	cc_pool_free(pool);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dates_and_signatures),
 		cmocka_unit_test(issuer_without_keycertsign),
+		cmocka_unit_test(host_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -171,7 +171,7 @@ if aia_start "$w"; then
 	to_p7b "$w/ica1.p7b" "$a/ica1.pem"
 	expect_rc 1 "aia: leaf only, no --aia -> no path" cc build -r "$a/root.pem" "$a/leaf.pem"
 	expect_rc 0 "aia: --aia over WinHTTP completes the chain" \
-		cc build --aia --aia-cache "$T/aiacache" -r "$a/root.pem" -o "$T/aia.pem" "$a/leaf.pem"
+		cc build --aia --aia-allow-local --aia-cache "$T/aiacache" -r "$a/root.pem" -o "$T/aia.pem" "$a/leaf.pem"
 	expect_eq "$(fps "$T/aia.pem" | tr '\n' ' ')" \
 		"$(fp1 "$a/leaf.pem") $(fp1 "$a/ica3.pem") $(fp1 "$a/ica2.pem") $(fp1 "$a/ica1.pem") " \
 		"aia: leaf, CA 3, CA 2, CA 1 fetched as PEM, DER and PKCS#7"

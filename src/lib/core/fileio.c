@@ -1,8 +1,10 @@
 /* fileio.c - crash-safe file replacement: temp file, fsync, rename, dir fsync. */
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,4 +88,62 @@ void cc_file_free(unsigned char *buf, size_t len)
 		return;
 	OPENSSL_cleanse(buf, len);
 	free(buf);
+}
+
+/* 0 only when no process pid exists; any doubt keeps the file. */
+static int pid_alive(long pid)
+{
+#ifdef _WIN32
+	HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
+	if (h) {
+		DWORD code = 0;
+		int alive = !GetExitCodeProcess(h, &code) || code == STILL_ACTIVE;
+		CloseHandle(h);
+		return alive;
+	}
+	return GetLastError() != ERROR_INVALID_PARAMETER;
+#else
+	return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+#endif
+}
+
+/* The PID of a "NAME.tmp.PID" file name (base: NAME must be it), or 0. */
+static long tmp_pid(const char *name, const char *base)
+{
+	const char *t = strstr(name, ".tmp."), *q;
+	long pid = 0;
+
+	if (!t || t == name)
+		return 0;
+	while (strstr(t + 1, ".tmp."))  /* the last ".tmp." is ours */
+		t = strstr(t + 1, ".tmp.");
+	if (base && (strlen(base) != (size_t)(t - name) || strncmp(name, base, strlen(base))))
+		return 0;
+	for (q = t + 5; *q >= '0' && *q <= '9' && pid < 100000000; q++)
+		pid = pid * 10 + (*q - '0');
+	return *q || q == t + 5 ? 0 : pid;
+}
+
+int cc_tmp_sweep(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char p[4096];
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct stat st;
+		long pid = tmp_pid(de->d_name, base);
+
+		if (pid <= 0 || pid_alive(pid) ||
+		    snprintf(p, sizeof(p), "%s/%s", dir, de->d_name) >= (int)sizeof(p) ||
+		    lstat(p, &st) || !S_ISREG(st.st_mode))
+			continue;
+		if (!unlink(p))
+			n++;
+	}
+	closedir(d);
+	return n;
 }

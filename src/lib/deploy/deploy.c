@@ -494,10 +494,27 @@ static int journal_touch(cc_deploy_t *d, const char *path, cc_error_t *err)
 	return journal_save(d, err);
 }
 
+/* A server's file (outside the store) written by a bind that was killed
+ * leaves path.tmp.PID beside it: removed once its process is gone (we hold
+ * the store's lock, which every deployment takes). */
+static void sweep_beside(const char *path)
+{
+	char dir[CC_DEPLOY_PATH + 80];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = 0;
+	cc_tmp_sweep(slash == path ? "/" : dir, slash + 1);
+}
+
 int cc_deploy_stage_write(cc_deploy_t *d, const char *path, const void *data,
 			  size_t len, unsigned mode, cc_error_t *err)
 {
 	int r = journal_touch(d, path, err);
+	if (!r)
+		sweep_beside(path);
 	return r ? r : cc_write_file_atomic(path, data, len, mode, err);
 }
 

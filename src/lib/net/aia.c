@@ -16,7 +16,11 @@
  *   - 3 redirects per fetch, each checked by us (only http/https, no URL
  *     twice), so a loop ends with its own reason;
  *   - cache entries are reused online for 30 days (CA certificates at AIA
- *     URLs change on the scale of years) and at any age with offline.
+ *     URLs change on the scale of years) and at any age with offline;
+ *   - where we connect: the address rules of cc_aia_policy_t (aia.h),
+ *     checked on each address libcurl is about to connect to
+ *     (CURLOPT_OPENSOCKETFUNCTION) and again before a request goes out
+ *     (CURLOPT_PREREQFUNCTION, which also sees reused connections).
  * The cache holds one file per URL, named by the SHA-256 of the URL, with
  * the URL and the fetch date in a text header followed by the certificates
  * as PEM, so `certchain build -I CACHEDIR` can also read it directly.
@@ -29,6 +33,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -54,6 +61,7 @@ static const char *const ids[] = {
 	[CC_AIA_CONNECT] = "connect",
 	[CC_AIA_NOT_CACHED] = "not-cached",
 	[CC_AIA_BUDGET] = "budget",
+	[CC_AIA_REFUSED] = "refused-address",
 };
 
 const char *cc_aia_status_id(int status)
@@ -111,6 +119,101 @@ int cc_aia_ca_issuers(cc_cert_t *c, char **urls, size_t max)
 	}
 	AUTHORITY_INFO_ACCESS_free(aia);
 	return n;
+}
+
+/* ------------------------------------------------------------- addresses */
+
+static int v4_class(const unsigned char *a)
+{
+	if (a[0] == 127 || a[0] == 0) /* 0.0.0.0/8 reaches this host on Linux */
+		return CC_ADDR_LOOPBACK;
+	if (a[0] == 169 && a[1] == 254)
+		return CC_ADDR_LINK_LOCAL;
+	if (a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+	    (a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xc0) == 64))
+		return CC_ADDR_PRIVATE;
+	return CC_ADDR_PUBLIC;
+}
+
+int cc_aia_addr_class(const struct sockaddr *sa)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	const unsigned char *a;
+	int zero = 1;
+
+	if (!sa)
+		return CC_ADDR_OTHER;
+	if (sa->sa_family == AF_INET)
+		return v4_class((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr);
+	if (sa->sa_family != AF_INET6)
+		return CC_ADDR_OTHER;
+	a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+	if (!memcmp(a, mapped, sizeof(mapped)))
+		return v4_class(a + 12);
+	for (int i = 0; i < 15; i++)
+		zero &= !a[i];
+	if (zero && (a[15] == 1 || a[15] == 0)) /* ::1, and :: (this host) */
+		return CC_ADDR_LOOPBACK;
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return CC_ADDR_LINK_LOCAL;
+	if ((a[0] & 0xfe) == 0xfc)
+		return CC_ADDR_PRIVATE;
+	return CC_ADDR_PUBLIC;
+}
+
+const char *cc_aia_addr_class_name(int cls)
+{
+	static const char *const names[] = { "public", "private", "loopback",
+					     "link-local", "unknown" };
+	return cls >= 0 && cls <= CC_ADDR_OTHER ? names[cls] : "unknown";
+}
+
+static const char *addr_str(const struct sockaddr *sa, char *buf, size_t n)
+{
+	const void *a = sa->sa_family == AF_INET6
+		? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+		: (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+		return snprintf(buf, n, "(family %d)", sa->sa_family), buf;
+	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)n))
+		snprintf(buf, n, "?");
+	return buf;
+}
+
+int cc_aia_addr_allowed(const cc_aia_policy_t *p, const struct sockaddr *sa,
+			const char *url, int from_public, char *why, size_t nwhy)
+{
+	static const cc_aia_policy_t dflt = { 0 };
+	int cls = cc_aia_addr_class(sa);
+	char a[INET6_ADDRSTRLEN + 16] = "?", tmp[8];
+
+	if (!why) {
+		why = tmp;
+		nwhy = sizeof(tmp);
+	}
+	if (!p)
+		p = &dflt;
+	if (sa)
+		addr_str(sa, a, sizeof(a));
+	if (cls == CC_ADDR_OTHER) {
+		snprintf(why, nwhy, "%s is not an IPv4 or IPv6 address", a);
+		return 0;
+	}
+	if ((cls == CC_ADDR_LOOPBACK || cls == CC_ADDR_LINK_LOCAL) && !p->allow_local) {
+		snprintf(why, nwhy, "%s is a %s address; local addresses are not "
+			 "fetched from unless allowed", a, cc_aia_addr_class_name(cls));
+		return 0;
+	}
+	if (from_public && cls != CC_ADDR_PUBLIC) {
+		snprintf(why, nwhy, "redirect from a public address to %s, a %s "
+			 "address", a, cc_aia_addr_class_name(cls));
+		return 0;
+	}
+	if (p->allow && !p->allow(p->ctx, url, sa)) {
+		snprintf(why, nwhy, "%s is not on the allow-list", a);
+		return 0;
+	}
+	return 1;
 }
 
 /* ------------------------------------------------------------------ time */
@@ -294,6 +397,10 @@ typedef struct chase {
 	int max_redirects;
 	long timeout_ms, total_ms, max_age;
 	time_t at;
+	/* The hop being fetched, for the address callbacks. */
+	const char *cur;
+	int from_public;  /* the previous hop was served by a public address */
+	char refused[200], refused_addr[64];
 } chase_t;
 
 static int setfail(cc_aia_fetch_t *f, int status, const char *fmt, ...)
@@ -308,6 +415,89 @@ static int setfail(cc_aia_fetch_t *f, int status, const char *fmt, ...)
 	return status;
 }
 
+/* Records a refusal for fetch() to report; 0 when allowed. */
+static int guard(chase_t *x, const struct sockaddr *sa)
+{
+	if (cc_aia_addr_allowed(x->o->policy, sa, x->cur, x->from_public, x->refused,
+				sizeof(x->refused)))
+		return 0;
+	addr_str(sa, x->refused_addr, sizeof(x->refused_addr));
+	return -1;
+}
+
+#ifndef _WIN32
+/* Every address libcurl tries: refused ones get no socket, so no packet. */
+static curl_socket_t open_socket(void *u, curlsocktype purpose,
+				 struct curl_sockaddr *a)
+{
+	if (guard(u, &a->addr))
+		return CURL_SOCKET_BAD;
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+/* The socket address of a numeric IP string (as libcurl reports peers);
+ * -1 when ip is not one. */
+static int ip_sockaddr(const char *ip, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((unsigned short)port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((unsigned short)port);
+		return 0;
+	}
+	return -1;
+}
+
+/* Before each request, new or reused connection: the peer's address again. */
+static int before_request(void *u, char *peer, char *local, int pport, int lport)
+{
+	struct sockaddr_storage ss;
+	chase_t *x = u;
+
+	if (ip_sockaddr(peer, pport, &ss)) {
+		snprintf(x->refused, sizeof(x->refused), "connected to '%.60s', not an "
+			 "IP address", peer);
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return guard(x, (struct sockaddr *)&ss) ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+}
+
+static void set_guards(chase_t *x)
+{
+	curl_easy_setopt(x->h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(x->h, CURLOPT_OPENSOCKETDATA, x);
+	curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, before_request);
+	curl_easy_setopt(x->h, CURLOPT_PREREQDATA, x);
+	/* Through a proxy we would see the proxy's address, not the server's. */
+	curl_easy_setopt(x->h, CURLOPT_PROXY, "");
+}
+
+/* 1 when the connection just used went to a public address. */
+static int peer_public(chase_t *x, char *addr, size_t n)
+{
+	struct sockaddr_storage ss;
+	char *ip = NULL;
+
+	if (curl_easy_getinfo(x->h, CURLINFO_PRIMARY_IP, &ip) || !ip || !*ip)
+		return 0;
+	snprintf(addr, n, "%s", ip);
+	return !ip_sockaddr(ip, 0, &ss) &&
+	       cc_aia_addr_class((struct sockaddr *)&ss) == CC_ADDR_PUBLIC;
+}
+#else
+/* WinHTTP connects by itself: no address hooks (README, Windows). */
+static void set_guards(chase_t *x) { (void)guard; }
+static int peer_public(chase_t *x, char *addr, size_t n) { return 0; }
+#endif
+
 /* One GET of url, following redirects by hand; fills body and ctype. */
 static int fetch(chase_t *x, const char *url, cc_aia_fetch_t *f, body_t *b,
 		 char *ctype, size_t nct)
@@ -321,6 +511,7 @@ static int fetch(chase_t *x, const char *url, cc_aia_fetch_t *f, body_t *b,
 
 	if (!x->h && !(x->h = curl_easy_init()))
 		return setfail(f, CC_AIA_CONNECT, "libcurl could not start");
+	x->from_public = 0; /* a first URL may be private (internal CAs) */
 	snprintf(seen[0], sizeof(seen[0]), "%s", url);
 	for (;;) {
 		double left = budget - (now_s() - start);
@@ -340,7 +531,12 @@ static int fetch(chase_t *x, const char *url, cc_aia_fetch_t *f, body_t *b,
 		b->n = 0;
 		b->too_big = 0;
 		errbuf[0] = 0;
+		x->cur = cur;
+		x->refused[0] = x->refused_addr[0] = 0;
+		snprintf(f->final_url, sizeof(f->final_url), "%s", cur);
+		f->address[0] = 0;
 		curl_easy_reset(x->h);
+		set_guards(x);
 		curl_easy_setopt(x->h, CURLOPT_URL, cur);
 		curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");
 		curl_easy_setopt(x->h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -358,6 +554,13 @@ static int fetch(chase_t *x, const char *url, cc_aia_fetch_t *f, body_t *b,
 		if (x->o->ca_dir)
 			curl_easy_setopt(x->h, CURLOPT_CAPATH, x->o->ca_dir);
 		cr = curl_easy_perform(x->h);
+		if (x->refused[0] && cr != CURLE_OK) {
+			snprintf(f->address, sizeof(f->address), "%s", x->refused_addr);
+			r = setfail(f, CC_AIA_REFUSED, "%s%.200s refused: %s",
+				    hops ? "redirect to " : "", cur, x->refused);
+			break;
+		}
+		x->from_public = peer_public(x, f->address, sizeof(f->address));
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
 		f->http_code = code;
 		f->bytes = b->n;
@@ -664,6 +867,7 @@ static int chase_one(chase_t *x, cc_cert_t *c, cc_certlist_t *queue,
 			cc_pool_free(certs);
 		}
 		clean(f->msg);
+		clean(f->final_url);
 	}
 	for (int i = 0; i < n; i++)
 		free(urls[i]);

@@ -21,12 +21,36 @@ int cc_is_ip_literal(const char *h)
 	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
 }
 
+/* The length of host as matched: a fully qualified name's one trailing dot
+ * is not part of it (as openssl verify -verify_hostname treats it). */
+static size_t host_len(const char *host)
+{
+	size_t n = strlen(host);
+	return n > 1 && host[n - 1] == '.' ? n - 1 : n;
+}
+
 int cc_host_matches(X509 *x, const char *host)
 {
-	if (!x || !host)
+	/* No client asks for a wildcard: "*.example.com" matches nothing. */
+	if (!x || !host || strchr(host, '*'))
 		return 0;
 	return cc_is_ip_literal(host) ? X509_check_ip_asc(x, host, 0) == 1
-			   : X509_check_host(x, host, 0, 0, NULL) == 1;
+			   : X509_check_host(x, host, host_len(host), 0, NULL) == 1;
+}
+
+/* The host a client checks, as cc_host_matches() matches it: a wildcard
+ * is refused, a fully qualified name's trailing dot dropped. */
+static int host_as_matched(X509_VERIFY_PARAM *vp, const char *host, cc_error_t *err)
+{
+	if (!host || cc_is_ip_literal(host))
+		return 0;
+	if (strchr(host, '*'))
+		return cc_err(err, CC_EINVAL, host, "a wildcard is not a host name a "
+			      "client asks for");
+	if (host_len(host) != strlen(host) &&
+	    !X509_VERIFY_PARAM_set1_host(vp, host, host_len(host)))
+		return cc_err(err, CC_EINVAL, host, "invalid host name");
+	return 0;
 }
 
 /* What the callbacks of one X509_verify_cert run need (its app data). */
@@ -218,7 +242,7 @@ static int setup(X509_STORE **st, X509_STORE_CTX **ctx, STACK_OF(X509) **unt,
 	if (opts->host && !(cc_is_ip_literal(opts->host) ? X509_VERIFY_PARAM_set1_ip_asc(vp, opts->host)
 					       : X509_VERIFY_PARAM_set1_host(vp, opts->host, 0)))
 		return cc_err(err, CC_EINVAL, opts->host, "invalid host name");
-	return 0;
+	return host_as_matched(vp, opts->host, err);
 }
 
 int cc_path_validate_collect(const cc_certlist_t *certs,

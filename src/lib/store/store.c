@@ -186,6 +186,33 @@ const char *cc_store_dir(const cc_store_t *st)
 	return st->dir;
 }
 
+/*
+ * Under the lock: the temporary files of writers killed mid-write (kill -9
+ * during bind leaves deploy/nginx.conf.tmp.PID) in the store and each of its
+ * folders (the kinds, keys, deploy/, bindings/, other modules' records).
+ * Only files of dead processes go: a writer that does not take the lock
+ * (saving deploy settings) keeps its file while it lives.
+ */
+static void sweep_tmp(const cc_store_t *st)
+{
+	DIR *d = opendir(st->dir);
+	struct dirent *de;
+	char p[4096];
+
+	if (!d)
+		return;
+	cc_tmp_sweep(st->dir, NULL);
+	while ((de = readdir(d))) {
+		struct stat sb;
+		if (de->d_name[0] == '.' ||
+		    snprintf(p, sizeof(p), "%s/%s", st->dir, de->d_name) >= (int)sizeof(p) ||
+		    lstat(p, &sb) || !S_ISDIR(sb.st_mode))
+			continue;
+		cc_tmp_sweep(p, NULL);
+	}
+	closedir(d);
+}
+
 int cc_store_lock(cc_store_t *st, cc_error_t *err)
 {
 	char p[4096];
@@ -222,6 +249,7 @@ int cc_store_lock(cc_store_t *st, cc_error_t *err)
 		waited += LOCK_POLL_NS;
 	}
 	st->depth = 1;
+	sweep_tmp(st);
 	return 0;
 }
 
