@@ -892,12 +892,13 @@ int cc_deploy_unbind(cc_deploy_t *d, const char *site, cc_error_t *err)
 
 /* ------------------------------------------------------ validate/reload */
 
-static int run_step(cc_deploy_t *d, const char *custom, int reload,
-		    cc_buf_t *out, cc_error_t *err)
+int cc_deploy_run_step(cc_deploy_t *d, int reload, const long *pids, size_t npids,
+		       cc_buf_t *out, cc_error_t *err)
 {
 	const char *argv[CC_DEPLOY_MAX_ARGS + 1];
 	char store[CC_DEPLOY_MAX_ARGS][CC_DEPLOY_PATH];
 	const char *const *more = reload ? d->ops->reload_args : d->ops->check_args;
+	const char *custom = reload ? d->cfg.reload_cmd : d->cfg.validate_cmd;
 	size_t n = 0;
 	int r;
 
@@ -922,7 +923,7 @@ static int run_step(cc_deploy_t *d, const char *custom, int reload,
 		for (size_t i = 0; more[i]; i++)
 			argv[n++] = more[i];
 		if (reload && d->ops->reload_more &&
-		    (r = d->ops->reload_more(&d->cfg, argv, &n, store, err)))
+		    (r = d->ops->reload_more(&d->cfg, pids, npids, argv, &n, store, err)))
 			return r;
 	}
 	argv[n] = NULL;
@@ -931,10 +932,16 @@ static int run_step(cc_deploy_t *d, const char *custom, int reload,
 
 int cc_deploy_validate(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err)
 {
-	return run_step(d, d->cfg.validate_cmd, 0, out, err);
+	return cc_deploy_run_step(d, 0, NULL, 0, out, err);
 }
 
 int cc_deploy_reload(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err)
 {
-	return run_step(d, d->cfg.reload_cmd, 1, out, err);
+	char path[CC_DEPLOY_PATH], why[CC_DEPLOY_PATH + 128];
+	long pids[CC_DEPLOY_MAX_PROCS];
+	size_t npids = 0;
+
+	cc_deploy_pidfile_read(&d->cfg, path, sizeof(path), pids, CC_DEPLOY_MAX_PROCS,
+			       &npids, why, sizeof(why));
+	return cc_deploy_run_step(d, 1, pids, npids, out, err);
 }
