@@ -39,6 +39,9 @@ const char *cc_server_name(int server);
 #define CC_BIND_MAX_SITES 2000
 /* Path lengths in deployment settings and records. */
 #define CC_DEPLOY_PATH 1024
+/* The --profile specs of one binding, one per line: a few NAME=PATH specs
+ * fit; bounds every binding kept in memory (CC_BIND_MAX_SITES of them). */
+#define CC_BIND_PROFILES_LEN 4096
 
 /**
  * Where one server's files go and how it is validated and reloaded. Plain
@@ -99,6 +102,9 @@ typedef struct cc_binding {
 	char files[CC_BIND_MAX_FILES][CC_DEPLOY_PATH]; /**< deployed files */
 	size_t nfiles;
 	time_t deployed;                      /**< when it was deployed */
+	char profiles[CC_BIND_PROFILES_LEN];  /**< the trust profile specs bind ranked the chain
+						   with, '\n'-separated; "" = the default set */
+	int policy;                           /**< enum cc_policy bind validated with */
 } cc_binding_t;
 
 /** 1 if name is a valid site name (1-64 of [A-Za-z0-9._-], no leading '.'). */
@@ -257,18 +263,19 @@ typedef struct cc_listen_owner {
 } cc_listen_owner_t;
 
 /**
- * For every binding of d (cc_deploy_bindings(), same order), the listening
+ * For every binding of v[0..n) (d's, or removed ones), the listening
  * TCP sockets that accept a connection to its address and port (the address
  * itself, else the wildcard one; "*" is probed on 127.0.0.1), from
  * /proc/net/tcp and tcp6, and their owners, matched by socket inode against
  * /proc/PID/fd: state 1 when each such socket is held by the server's
  * process tree (the pids in p->roots and their descendants), 0 when one is
  * held only by a process outside it, -1 when nothing listens there or an
- * owner cannot be read. res has one entry per binding (caller's array).
- * Returns 0 or a negative code (CC_EIO when /proc cannot be read).
+ * owner cannot be read. res has n entries (caller's array). Returns 0 or a
+ * negative code (CC_EIO when /proc cannot be read).
  */
 int cc_deploy_owners(const cc_deploy_t *d, const cc_reload_proof_t *p,
-		     cc_listen_owner_t *res, cc_error_t *err);
+		     const cc_binding_t *v, size_t n, cc_listen_owner_t *res,
+		     cc_error_t *err);
 
 /** What a binding serves for one SNI name, compared with what was deployed. */
 typedef struct cc_served {

@@ -76,7 +76,7 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, const cc_reload_proof_t *
 	v = cc_deploy_bindings(d, &n);
 	/* Who answers first: a port held by another process proves nothing. */
 	cc_error_clear(&err);
-	if (!(own = calloc(n + 1, sizeof(*own))) || cc_deploy_owners(d, p, own, &err)) {
+	if (!(own = calloc(n + 1, sizeof(*own))) || cc_deploy_owners(d, p, v, n, own, &err)) {
 		char line[1200];
 		cc_buf_printf(txt, "  note: who listens on the bindings' ports could not be "
 				   "read: %s\n", own ? cc_error_line(&err, line, sizeof(line)) :
@@ -150,15 +150,24 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, const cc_reload_proof_t *
 /* The bindings removed since the last proven reload must not serve their
  * certificate any more. Appends the report; returns 1 if all are gone. */
 static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
-			 const rargs_t *a, cc_buf_t *txt, cc_buf_t *js)
+			 const rargs_t *a, const cc_reload_proof_t *p, cc_buf_t *txt,
+			 cc_buf_t *js)
 {
 	static cc_served_t res[CC_BIND_MAX_HOSTS];
 	const cc_binding_t *v;
+	cc_listen_owner_t *own = calloc(nrm + 1, sizeof(*own));
 	size_t n;
 	int all = 1;
 	cc_error_t err;
 
 	v = cc_deploy_bindings(d, &n);
+	cc_error_clear(&err);
+	/* a port another process holds is not the server's any more: what that
+	 * process serves says nothing about the server */
+	if (own && cc_deploy_owners(d, p, rm, nrm, own, &err)) {
+		free(own);
+		own = NULL;
+	}
 	cc_buf_printf(js, ",\"removed\":[");
 	for (size_t i = 0; i < nrm; i++) {
 		const char *kept = NULL;
@@ -175,6 +184,14 @@ static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 			cc_buf_printf(txt, "  skip %s (removed): its certificate is still bound "
 					   "on port %u by %s\n", rm[i].site, rm[i].port, kept);
 			cc_buf_printf(js, ",\"checked\":false}");
+			continue;
+		}
+		if (own && own[i].state == 0) {
+			cc_buf_printf(txt, "  ok   %s (removed): %s: gone from %s\n", rm[i].site,
+				      own[i].reason, cc_server_name(rm[i].server));
+			cc_buf_printf(js, ",\"checked\":true,\"gone\":true,\"reason\":");
+			cc_buf_json_str(js, own[i].reason);
+			cc_buf_printf(js, "}");
 			continue;
 		}
 		cc_error_clear(&err);
@@ -200,6 +217,7 @@ static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 		all &= r == 1;
 	}
 	cc_buf_printf(js, "]");
+	free(own);
 	return all;
 }
 
@@ -356,7 +374,7 @@ static int prove(cc_deploy_t *d, cc_store_t *st, const char *name, const rargs_t
 	proof_json(js, p);
 	cc_buf_printf(js, ",");
 	ok = check_all(d, a, p, txt, js, why, sizeof(why), &foreign);
-	if (ok == 1 && check_removed(d, rm, nrm, a, txt, js)) {
+	if (ok == 1 && check_removed(d, rm, nrm, a, p, txt, js)) {
 		cc_deploy_commit(d, err);
 		cc_buf_printf(txt, "%s: every binding serves what was deployed%s\n", name,
 			      nrm ? "; removed sites are gone" : "");

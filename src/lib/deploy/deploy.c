@@ -290,6 +290,12 @@ static int rec_kv(void *arg, const char *k, const char *v, cc_error_t *err)
 		snprintf(b->files[b->nfiles++], sizeof(b->files[0]), "%s", v);
 	else if (!strcmp(k, "deployed"))
 		cc_time_parse(v, &b->deployed);
+	else if (!strcmp(k, "profile") && v[0] &&
+		 strlen(b->profiles) + strlen(v) + 2 <= sizeof(b->profiles))
+		snprintf(b->profiles + strlen(b->profiles), sizeof(b->profiles) -
+			 strlen(b->profiles), "%s%s", b->profiles[0] ? "\n" : "", v);
+	else if (!strcmp(k, "policy") && !cc_policy_parse(v, &b->policy))
+		;
 	else
 		return cc_err(err, CC_EPARSE, k, "bad or unknown field ('%s')", v);
 	return 0;
@@ -320,6 +326,11 @@ static void record_text(cc_buf_t *o, const cc_binding_t *b)
 	for (size_t i = 0; i < b->nfiles; i++)
 		cc_buf_printf(o, "file = %s\n", b->files[i]);
 	cc_buf_printf(o, "deployed = %s\n", cc_time_str(b->deployed, t));
+	/* the clients the chain was chosen for: reload judges it for them */
+	for (const char *p = b->profiles; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0))
+		cc_buf_printf(o, "profile = %.*s\n", (int)strcspn(p, "\n"), p);
+	if (b->policy)
+		cc_buf_printf(o, "policy = %s\n", cc_policy_name(b->policy));
 }
 
 static int cmp_site(const void *a, const void *b)

@@ -705,11 +705,11 @@ static size_t candidates(const cc_binding_t *b, const sock_t *s, size_t ns, size
 #define CAND_MAX 16
 
 int cc_deploy_owners(const cc_deploy_t *d, const cc_reload_proof_t *p,
-		     cc_listen_owner_t *res, cc_error_t *err)
+		     const cc_binding_t *v, size_t nb, cc_listen_owner_t *res,
+		     cc_error_t *err)
 {
 	const char *name = cc_server_name(cc_deploy_cfg_of(d)->server);
-	size_t nb, ns = 0, nt = 0, ntree = 0, nh = 0, idx[CAND_MAX];
-	const cc_binding_t *v = cc_deploy_bindings(d, &nb);
+	size_t ns = 0, nt = 0, ntree = 0, nh = 0, idx[CAND_MAX];
 	sock_t *s = malloc(SOCK_MAX * sizeof(*s));
 	held_t *h = NULL;
 	long tp[CC_DEPLOY_MAX_PROCS];
