@@ -167,11 +167,11 @@ PY
 		&& ok "$alg nginx: unbind --json names the removed binding" || bad "$alg nginx: unbind --json" "$(head -c 300 "$T/out")"
 	[ ! -e "$n/certs/www.key" ] && [ -e "$n/certs/www.key.prev" ] && ok "$alg nginx: unbind removes the key, keeps .prev until reload" ||
 		bad "$alg nginx: unbind files"
-	# nginx reloads, but a configuration that still has the removed site
-	# (the stale include put back): taken, yet the site is still served -> undone
+	# nginx reloads, but from a stale copy that still has the removed site
+	# (the .prev files put back): taken, yet the site is still served -> undone
 	expect_rc 1 "$alg nginx: a removed site still served after the reload is caught" \
 		cc reload --server nginx --wait 1 --reload-cmd \
-		"{ cp $n/conf.d/certchain.conf.prev $n/conf.d/certchain.conf 2>/dev/null || :; } && nginx -p $n -c $n/nginx.conf -s reload"
+		"for f in $n/conf.d/certchain.conf.prev $n/certs/www.*.prev; do cp \"\$f\" \"\${f%.prev}\" 2>/dev/null; done; nginx -p $n -c $n/nginx.conf -s reload"
 	expect_grep "FAIL +www \(removed\) on 127.0.0.1:$port, SNI www.example.test: still serves the removed certificate" \
 		"$T/out" "$alg nginx: names the removed site that still serves its certificate"
 	expect_grep "restored the previous files and reloaded" "$T/out" "$alg nginx: restored after the still-served removal"

@@ -587,10 +587,14 @@ static void read_listen(int v6, sock_t *v, size_t *n)
 		v[*n].port = port;
 		v[*n].inode = inode;
 		/* each 32-bit word is printed as the host-order integer */
+		if (strlen(addr) != (v6 ? 32u : 8u))
+			continue;
 		for (size_t w = 0; w < (v6 ? 4u : 1u); w++) {
-			unsigned int word = (unsigned int)strtoul((char[9]){ addr[8 * w],
-				addr[8 * w + 1], addr[8 * w + 2], addr[8 * w + 3], addr[8 * w + 4],
-				addr[8 * w + 5], addr[8 * w + 6], addr[8 * w + 7], 0 }, NULL, 16);
+			char hex[9];
+			unsigned int word;
+			memcpy(hex, addr + 8 * w, 8);
+			hex[8] = 0;
+			word = (unsigned int)strtoul(hex, NULL, 16);
 			memcpy(v[*n].addr + 4 * w, &word, 4);
 		}
 		(*n)++;
