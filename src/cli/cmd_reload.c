@@ -106,6 +106,13 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, const cc_reload_proof_t *
 		if (own && own[i].state < 0 && own[i].reason[0] &&
 		    strncmp(own[i].reason, "nothing listens", 15))
 			cc_buf_printf(txt, "  note %s: %s\n", v[i].site, own[i].reason);
+		/* the listening socket's owner: the server's own, or cannot tell */
+		cc_buf_printf(js, ",\"listener\":\"%s\"", own && own[i].state > 0 ? "server" :
+			      "unknown");
+		if (own && own[i].state < 0) {
+			cc_buf_printf(js, ",\"listener_reason\":");
+			cc_buf_json_str(js, own[i].reason);
+		}
 		cc_error_clear(&err);
 		r = cc_deploy_check(&v[i], a->wait_ms, res, &err);
 		cc_buf_printf(js, ",\"checks\":[");
