@@ -322,8 +322,8 @@ static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int how,
 					   "failed: %s is not running (%s)\n", name, name, p.why);
 		else if (p.gone)
 			cc_buf_printf(txt, "%s: restored the previous files, but %s is not "
-					   "running any more (%s); start it to serve them\n", name,
-				      name, p.how);
+					   "running any more (pid file %s); start it to serve them\n",
+				      name, name, p.pidfile);
 		else
 			cc_buf_printf(txt, "%s: restored the previous files, but %s did not take "
 					   "them either: %s\n", name, name, p.said[0] ? p.said : p.how);

@@ -461,8 +461,10 @@ static void settle(const cc_deploy_cfg_t *cfg, cc_reload_proof_t *p, int wait_ms
 	for (;;) {
 		size_t nt = 0, nn, k = 0;
 		proc_t *t;
+		int procs_read;
 		add_roots(cfg, p);
 		t = proc_table(&nt);
+		procs_read = t != NULL;
 		nn = t ? tree(t, nt, p->roots, p->nroots, now, CC_DEPLOY_MAX_PROCS) : 0;
 		free(t);
 		log_error(p->errlog, p->logoff, p->said, sizeof(p->said), &emerg);
@@ -480,7 +482,7 @@ static void settle(const cc_deploy_cfg_t *cfg, cc_reload_proof_t *p, int wait_ms
 			return;
 		}
 		p->how[0] = 0;
-		if (!t) {
+		if (!procs_read) {
 			snprintf(p->how, sizeof(p->how), "cannot read /proc");
 			p->taken = -1;
 			return;
@@ -488,8 +490,12 @@ static void settle(const cc_deploy_cfg_t *cfg, cc_reload_proof_t *p, int wait_ms
 		if (!nn) {
 			p->taken = 0;
 			p->gone = 1;
-			snprintf(p->how, sizeof(p->how), "%s is no longer running after the reload "
-				 "(pid file %s)", name, p->pidfile);
+			if (p->nbefore)
+				snprintf(p->how, sizeof(p->how), "%s is no longer running after the "
+					 "reload (pid file %s)", name, p->pidfile);
+			else
+				snprintf(p->how, sizeof(p->how), "%s is not running after the reload "
+					 "(%s)", name, p->why);
 			return;
 		}
 		if (emerg && (!refused_at || file_size(p->errlog) != logsize)) {
