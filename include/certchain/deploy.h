@@ -39,6 +39,9 @@ const char *cc_server_name(int server);
 #define CC_BIND_MAX_SITES 2000
 /* Path lengths in deployment settings and records. */
 #define CC_DEPLOY_PATH 1024
+/* The --profile specs of one binding, one per line: a few NAME=PATH specs
+ * fit; bounds every binding kept in memory (CC_BIND_MAX_SITES of them). */
+#define CC_BIND_PROFILES_LEN 4096
 
 /**
  * Where one server's files go and how it is validated and reloaded. Plain
@@ -99,6 +102,9 @@ typedef struct cc_binding {
 	char files[CC_BIND_MAX_FILES][CC_DEPLOY_PATH]; /**< deployed files */
 	size_t nfiles;
 	time_t deployed;                      /**< when it was deployed */
+	char profiles[CC_BIND_PROFILES_LEN];  /**< the trust profile specs bind ranked the chain
+						   with, '\n'-separated; "" = the default set */
+	int policy;                           /**< enum cc_policy bind validated with */
 } cc_binding_t;
 
 /** 1 if name is a valid site name (1-64 of [A-Za-z0-9._-], no leading '.'). */
@@ -196,6 +202,80 @@ const cc_binding_t *cc_deploy_bindings(const cc_deploy_t *d, size_t *n);
  * an unreadable configuration).
  */
 int cc_deploy_running(const cc_deploy_t *d, char *why, size_t n);
+
+/*
+ * Processes of one server followed across a reload: nginx and Apache run a
+ * parent and a few workers, HAProxy one process per pid-file line; 256 is
+ * far above that and bounds the proof's memory.
+ */
+#define CC_DEPLOY_MAX_PROCS 256
+
+/**
+ * What a reload did to the server, established from the server itself and
+ * not from the reload command's exit status (nginx -s reload and apache -k
+ * graceful only send a signal; the server may then refuse the configuration
+ * and keep the old one, or exit). Plain data, filled by
+ * cc_deploy_reload_proved(); pass it on to cc_deploy_owners().
+ */
+typedef struct cc_reload_proof {
+	int running;                     /**< before the reload: 1 running, 0 not (why says), -1 cannot tell */
+	char pidfile[CC_DEPLOY_PATH];    /**< the pid file the configuration names, "" unknown */
+	char errlog[CC_DEPLOY_PATH];     /**< the error log followed, "" unknown (HAProxy: its output) */
+	char why[CC_DEPLOY_PATH + 128];  /**< not running: which pid file and what it holds; cannot tell: why */
+	int taken;                       /**< 1 the server took the configuration, 0 it did not, -1 cannot tell */
+	int gone;                        /**< 1 no process of the server runs after the reload */
+	int failed;                      /**< 1 the reload command itself failed (exit status) */
+	char said[512];                  /**< the server's own error line since the reload, "" none */
+	char how[256];                   /**< what showed the outcome ("new worker processes 812 813") */
+	long roots[CC_DEPLOY_MAX_PROCS]; /**< pids the pid file named before and after the reload */
+	size_t nroots;
+	long before[CC_DEPLOY_MAX_PROCS]; /**< the server's processes (roots and descendants) before */
+	size_t nbefore;
+	long long logoff;                /**< the error log's size before the reload, -1 none */
+} cc_reload_proof_t;
+
+/**
+ * Reloads the server as cc_deploy_reload() does, and then establishes
+ * whether it took the new configuration: the pid file is read once before
+ * the reload (the server's processes and the end of its error log are
+ * noted), then for up to wait_ms (0 = CC_DEPLOY_CHECK_WAIT_MS) it watches
+ * for a new generation of processes under the server (nginx and Apache
+ * workers, HAProxy's new process: taken), the server's exit (gone) or an
+ * [emerg] line in its error log (refused). p is filled in every case. The
+ * command's output is appended to out (may be NULL).
+ *
+ * Returns 0 when the server took it (p->taken 1), or when that cannot be
+ * told (p->taken -1: no pid file configured, a process certchain may not
+ * inspect; p->why says which); CC_EINVAL when it did not (err quotes the
+ * server's own error line, or says what was seen; p->running 0 with a
+ * failed command means the server was not running); CC_EIO when the command
+ * could not run.
+ */
+int cc_deploy_reload_proved(cc_deploy_t *d, int wait_ms, cc_reload_proof_t *p,
+			    cc_buf_t *out, cc_error_t *err);
+
+/** Who accepts the connections for one binding's address and port. */
+typedef struct cc_listen_owner {
+	int state;        /**< 1 only the server's processes, 0 another process, -1 cannot tell */
+	long pid;         /**< state 0: the other process */
+	char comm[32];    /**< state 0: its command name */
+	char reason[320]; /**< state 0 or -1: one line saying what was found */
+} cc_listen_owner_t;
+
+/**
+ * For every binding of v[0..n) (d's, or removed ones), the listening
+ * TCP sockets that accept a connection to its address and port (the address
+ * itself, else the wildcard one; "*" is probed on 127.0.0.1), from
+ * /proc/net/tcp and tcp6, and their owners, matched by socket inode against
+ * /proc/PID/fd: state 1 when each such socket is held by the server's
+ * process tree (the pids in p->roots and their descendants), 0 when one is
+ * held only by a process outside it, -1 when nothing listens there or an
+ * owner cannot be read. res has n entries (caller's array). Returns 0 or a
+ * negative code (CC_EIO when /proc cannot be read).
+ */
+int cc_deploy_owners(const cc_deploy_t *d, const cc_reload_proof_t *p,
+		     const cc_binding_t *v, size_t n, cc_listen_owner_t *res,
+		     cc_error_t *err);
 
 /** What a binding serves for one SNI name, compared with what was deployed. */
 typedef struct cc_served {

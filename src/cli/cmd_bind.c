@@ -142,6 +142,17 @@ static int parse(int argc, char **argv, bargs_t *a)
 		return cli_usage_error("bind", "unexpected argument '%s'", argv[optind]);
 	if (!b->server || !b->site[0] || !a->sel)
 		return cli_usage_error("bind", "--server, --site and --cert are required");
+	/* kept with the binding: reload judges the served chain for these clients */
+	b->policy = a->policy;
+	for (size_t i = 0, k = 0; i < a->nspecs; i++) {
+		if (strchr(a->specs[i], '\n') ||
+		    k + strlen(a->specs[i]) + 2 > sizeof(b->profiles))
+			return cli_usage_error("bind", "--profile: the specs do not fit in "
+					       "the binding record (%d bytes, no newlines)",
+					       CC_BIND_PROFILES_LEN);
+		k += (size_t)snprintf(b->profiles + k, sizeof(b->profiles) - k, "%s%s",
+				      i ? "\n" : "", a->specs[i]);
+	}
 	return 0;
 }
 

@@ -17,22 +17,31 @@ static const char usage_text[] =
 	"  1. validates its configuration (nginx -t / haproxy -c / apache -t, or\n"
 	"     --validate-cmd);\n"
 	"  2. reloads it gracefully (nginx -s reload / haproxy -sf / apache -k\n"
-	"     graceful, or --reload-cmd);\n"
-	"  3. connects to every binding's address and port once per host name (SNI)\n"
+	"     graceful, or --reload-cmd) and establishes that the server took the\n"
+	"     configuration: its pid file is read once before, then a new\n"
+	"     generation of its processes must appear; an [emerg] line in its\n"
+	"     error log, or its exit, means it did not (its own line is quoted);\n"
+	"  3. checks that each binding's listening socket belongs to the server's\n"
+	"     processes (/proc/net/tcp against /proc/PID/fd): a port answered by\n"
+	"     another process proves nothing, whatever it serves;\n"
+	"  4. connects to every binding's address and port once per host name (SNI)\n"
 	"     and compares the served chain with the deployed one, retrying while the\n"
 	"     reload takes effect (up to --wait, default 15 s); for every site\n"
 	"     unbound since the last successful reload, proves its names no longer\n"
 	"     serve its certificate (refused or another certificate: gone).\n"
 	"When every check passes, the previous files are deleted. When the check,\n"
 	"the reload or the comparison fails, the files as of the last successful\n"
-	"reload are restored and, if the server was reloaded, it is\n"
-	"reloaded again with them; the report says so.\n"
+	"reload are restored and, if the server took the new ones (or stopped), it\n"
+	"is reloaded again with them and that reload is proved the same way; a\n"
+	"server that refused the new files still runs its previous configuration\n"
+	"and is not reloaded. The report says which.\n"
 	"\n"
 	"      --server NAME   only this server\n"
 	"      --wait SECONDS  how long a reload may take to show (default 15)\n"
 	"      --json          one JSON object on stdout\n"
 	"  -h, --help          this text\n"
-	"exit: 0 every binding serves its deployed chain, 1 refused / mismatch / a\n"
+	"exit: 0 every binding serves its deployed chain, 1 refused (by the check\n"
+	"or by the server) / mismatch / a binding answered by another process / a\n"
 	"removed site still served (previous files restored), 2 usage or I/O error,\n"
 	"or a server never configured by 'certchain bind' in this store, 3 the\n"
 	"server could not be reached on any binding after the reload (connection\n"
@@ -54,23 +63,58 @@ static int unreachable(int fail)
  * CHECK_UNREACHABLE if no name of any binding could be reached (the first
  * reason in why), else 0. */
 #define CHECK_UNREACHABLE (-1)
-static int check_all(cc_deploy_t *d, const rargs_t *a, cc_buf_t *txt, cc_buf_t *js,
-		     char *why, size_t whylen)
+static int check_all(cc_deploy_t *d, const rargs_t *a, const cc_reload_proof_t *p,
+		     cc_buf_t *txt, cc_buf_t *js, char *why, size_t whylen, int *foreign)
 {
 	static cc_served_t res[CC_BIND_MAX_HOSTS];
 	const cc_binding_t *v;
+	cc_listen_owner_t *own;
 	size_t n;
 	int all = 1, none = 1; /* none: no name reached so far */
 	cc_error_t err;
 
 	v = cc_deploy_bindings(d, &n);
+	/* Who answers first: a port held by another process proves nothing. */
+	cc_error_clear(&err);
+	if (!(own = calloc(n + 1, sizeof(*own))) || cc_deploy_owners(d, p, v, n, own, &err)) {
+		char line[1200];
+		cc_buf_printf(txt, "  note: who listens on the bindings' ports could not be "
+				   "read: %s\n", own ? cc_error_line(&err, line, sizeof(line)) :
+				   "out of memory");
+		for (size_t i = 0; own && i < n; i++)
+			own[i].state = -1;
+	}
 	cc_buf_printf(js, "\"bindings\":[");
 	for (size_t i = 0; i < n; i++) {
 		int r;
-		cc_error_clear(&err);
-		r = cc_deploy_check(&v[i], a->wait_ms, res, &err);
 		cc_buf_printf(js, "%s{\"site\":", i ? "," : "");
 		cc_buf_json_str(js, v[i].site);
+		if (own && own[i].state == 0) {
+			cc_buf_printf(txt, "  FAIL %s on %s:%u: %s; what it serves proves "
+					   "nothing\n", v[i].site, v[i].ip, v[i].port, own[i].reason);
+			cc_buf_printf(js, ",\"answered_by\":{\"pid\":%ld,\"command\":",
+				      own[i].pid);
+			cc_buf_json_str(js, own[i].comm);
+			cc_buf_printf(js, "},\"reason\":");
+			cc_buf_json_str(js, own[i].reason);
+			cc_buf_printf(js, ",\"checks\":[]}");
+			all = none = 0;
+			if (foreign)
+				*foreign = 1;
+			continue;
+		}
+		if (own && own[i].state < 0 && own[i].reason[0] &&
+		    strncmp(own[i].reason, "nothing listens", 15))
+			cc_buf_printf(txt, "  note %s: %s\n", v[i].site, own[i].reason);
+		/* the listening socket's owner: the server's own, or cannot tell */
+		cc_buf_printf(js, ",\"listener\":\"%s\"", own && own[i].state > 0 ? "server" :
+			      "unknown");
+		if (own && own[i].state < 0) {
+			cc_buf_printf(js, ",\"listener_reason\":");
+			cc_buf_json_str(js, own[i].reason);
+		}
+		cc_error_clear(&err);
+		r = cc_deploy_check(&v[i], a->wait_ms, res, &err);
 		cc_buf_printf(js, ",\"checks\":[");
 		if (r < 0) {
 			char line[1200];
@@ -104,6 +148,7 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, cc_buf_t *txt, cc_buf_t *
 		all &= r == 1;
 	}
 	cc_buf_printf(js, "]");
+	free(own);
 	if (!n)
 		cc_buf_printf(txt, "  (no bindings left to check)\n");
 	return all ? 1 : n && none ? CHECK_UNREACHABLE : 0;
@@ -112,15 +157,24 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, cc_buf_t *txt, cc_buf_t *
 /* The bindings removed since the last proven reload must not serve their
  * certificate any more. Appends the report; returns 1 if all are gone. */
 static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
-			 const rargs_t *a, cc_buf_t *txt, cc_buf_t *js)
+			 const rargs_t *a, const cc_reload_proof_t *p, cc_buf_t *txt,
+			 cc_buf_t *js)
 {
 	static cc_served_t res[CC_BIND_MAX_HOSTS];
 	const cc_binding_t *v;
+	cc_listen_owner_t *own = calloc(nrm + 1, sizeof(*own));
 	size_t n;
 	int all = 1;
 	cc_error_t err;
 
 	v = cc_deploy_bindings(d, &n);
+	cc_error_clear(&err);
+	/* a port another process holds is not the server's any more: what that
+	 * process serves says nothing about the server */
+	if (own && cc_deploy_owners(d, p, rm, nrm, own, &err)) {
+		free(own);
+		own = NULL;
+	}
 	cc_buf_printf(js, ",\"removed\":[");
 	for (size_t i = 0; i < nrm; i++) {
 		const char *kept = NULL;
@@ -137,6 +191,14 @@ static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 			cc_buf_printf(txt, "  skip %s (removed): its certificate is still bound "
 					   "on port %u by %s\n", rm[i].site, rm[i].port, kept);
 			cc_buf_printf(js, ",\"checked\":false}");
+			continue;
+		}
+		if (own && own[i].state == 0) {
+			cc_buf_printf(txt, "  ok   %s (removed): %s: gone from %s\n", rm[i].site,
+				      own[i].reason, cc_server_name(rm[i].server));
+			cc_buf_printf(js, ",\"checked\":true,\"gone\":true,\"reason\":");
+			cc_buf_json_str(js, own[i].reason);
+			cc_buf_printf(js, "}");
 			continue;
 		}
 		cc_error_clear(&err);
@@ -162,6 +224,7 @@ static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 		all &= r == 1;
 	}
 	cc_buf_printf(js, "]");
+	free(own);
 	return all;
 }
 
@@ -193,11 +256,31 @@ static void say_removed(cc_deploy_t *d, const char *name, const char *before,
 	}
 }
 
-/* After a failure: put the previous files back and, if the server already
- * took the new ones, reload it again and check what it serves now. */
-static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int reloaded,
+/* How the server stands when restore() runs. */
+enum { NOT_RELOADED, KEPT_OLD, RELOAD_AGAIN };
+
+static void proof_json(cc_buf_t *js, const cc_reload_proof_t *p)
+{
+	cc_buf_printf(js, ",\"proof\":{\"taken\":%s,\"gone\":%s,\"how\":",
+		      p->taken == 1 ? "true" : p->taken == 0 ? "false" : "null",
+		      p->gone ? "true" : "false");
+	cc_buf_json_str(js, p->how);
+	cc_buf_printf(js, ",\"server_said\":");
+	cc_buf_json_str(js, p->said);
+	cc_buf_printf(js, ",\"pidfile\":");
+	cc_buf_json_str(js, p->pidfile);
+	cc_buf_printf(js, ",\"error_log\":");
+	cc_buf_json_str(js, p->errlog);
+	cc_buf_printf(js, "}");
+}
+
+/* After a failure: put the previous files back and, if the server may run
+ * the new ones (it took them, or stopped), reload it again, prove that
+ * reload as the first one, and check what it serves now. */
+static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int how,
 		    cc_buf_t *txt, cc_buf_t *js)
 {
+	static cc_reload_proof_t p; /* ~10 KB: off the stack */
 	char line[1200], before[4096];
 	cc_error_t err;
 
@@ -217,19 +300,44 @@ static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int relo
 	}
 	cc_buf_printf(js, ",\"restored\":true");
 	say_removed(d, name, before, txt);
-	if (!reloaded) {
+	if (how == NOT_RELOADED) {
 		cc_buf_printf(txt, "%s: restored the previous files; the server was not "
 				   "reloaded and keeps serving them\n", name);
 		return;
 	}
-	if (cc_deploy_validate(d, NULL, &err) || cc_deploy_reload(d, NULL, &err)) {
-		cc_buf_printf(txt, "%s: restored the previous files, but reloading them "
-				   "failed: %s\n", name, cc_error_line(&err, line, sizeof(line)));
+	if (how == KEPT_OLD) {
+		cc_buf_printf(txt, "%s: restored the previous files; not reloaded: %s did not "
+				   "take the new configuration and still runs the one it had "
+				   "before this reload\n", name, name);
 		return;
 	}
-	cc_buf_printf(txt, "%s: restored the previous files and reloaded; now served:\n", name);
-	cc_buf_printf(js, ",\"after_restore\":{");
-	check_all(d, a, txt, js, NULL, 0);
+	if (cc_deploy_validate(d, NULL, &err)) {
+		cc_buf_printf(txt, "%s: restored the previous files, but their configuration "
+				   "check failed: %s\n", name, cc_error_line(&err, line, sizeof(line)));
+		return;
+	}
+	if (cc_deploy_reload_proved(d, a->wait_ms, &p, NULL, &err)) {
+		if (p.failed && p.running == 0)
+			cc_buf_printf(txt, "%s: restored the previous files, but reloading them "
+					   "failed: %s is not running (%s)\n", name, name, p.why);
+		else if (p.gone)
+			cc_buf_printf(txt, "%s: restored the previous files, but %s is not "
+					   "running any more (pid file %s); start it to serve them\n",
+				      name, name, p.pidfile);
+		else
+			cc_buf_printf(txt, "%s: restored the previous files, but %s did not take "
+					   "them either: %s\n", name, name, p.said[0] ? p.said : p.how);
+		cc_buf_printf(js, ",\"after_restore\":{\"reloaded\":false");
+		proof_json(js, &p);
+		cc_buf_printf(js, "}");
+		return;
+	}
+	cc_buf_printf(txt, "%s: restored the previous files and reloaded (%s); now served:\n",
+		      name, p.how);
+	cc_buf_printf(js, ",\"after_restore\":{\"reloaded\":true");
+	proof_json(js, &p);
+	cc_buf_printf(js, ",");
+	check_all(d, a, &p, txt, js, NULL, 0, NULL);
 	cc_buf_printf(js, "}");
 }
 
@@ -255,17 +363,90 @@ static int not_running(const char *name, const char *why, const cc_error_t *err,
 	return EXIT_CONNECT;
 }
 
+/* After a reload the server took: prove every binding; commit on success.
+ * Returns EXIT_OK, or the failure's exit code with err, *result and *how
+ * (the restore mode) set. */
+static int prove(cc_deploy_t *d, cc_store_t *st, const char *name, const rargs_t *a,
+		 const cc_reload_proof_t *p, const cc_binding_t *rm, size_t nrm,
+		 cc_buf_t *txt, cc_buf_t *js, cc_error_t *err, const char **result)
+{
+	char why[400] = "";
+	int ok, foreign = 0;
+
+	if (p->taken < 0)
+		cc_buf_printf(txt, "%s: note: %s; only what is served is checked\n", name, p->how);
+	cc_buf_printf(txt, "%s: configuration check passed\n%s: reloaded%s%s%s; checking "
+			   "what each binding serves\n", name, name, p->taken > 0 ? " (" : "",
+		      p->taken > 0 ? p->how : "", p->taken > 0 ? ")" : "");
+	proof_json(js, p);
+	cc_buf_printf(js, ",");
+	ok = check_all(d, a, p, txt, js, why, sizeof(why), &foreign);
+	if (ok == 1 && check_removed(d, rm, nrm, a, p, txt, js)) {
+		cc_deploy_commit(d, err);
+		cc_buf_printf(txt, "%s: every binding serves what was deployed%s\n", name,
+			      nrm ? "; removed sites are gone" : "");
+		cli_reload_judge(d, st, name, txt, js);
+		cc_buf_printf(js, ",\"result\":\"ok\"}");
+		return EXIT_OK;
+	}
+	cc_error_clear(err);
+	err->code = CC_EINVAL;
+	if (ok == CHECK_UNREACHABLE)
+		snprintf(err->msg, sizeof(err->msg), "unreachable on every binding after the "
+			 "reload (%s)", why);
+	else
+		snprintf(err->msg, sizeof(err->msg), "%s", ok == 1 ? "a removed site still "
+			 "serves its certificate" : foreign ? "another process answers on a "
+			 "binding's port" : "a binding does not serve its deployed chain");
+	cc_buf_printf(txt, "%s: %s\n", name, err->msg);
+	*result = ok == CHECK_UNREACHABLE ? "unreachable" : ok == 1 ? "still-served" :
+		  foreign ? "foreign-listener" : "mismatch";
+	return ok == CHECK_UNREACHABLE ? EXIT_CONNECT : EXIT_PROBLEM;
+}
+
+/* The server did not take the configuration: its own line, and (when it
+ * stopped) what answers on the bindings now. Returns the exit code. */
+static int not_taken(cc_deploy_t *d, const char *name, const rargs_t *a,
+		     const cc_reload_proof_t *p, cc_buf_t *txt, cc_buf_t *js, cc_error_t *err,
+		     const char **result)
+{
+	char why[400] = "";
+	int ok, rc = EXIT_PROBLEM;
+
+	cc_buf_printf(txt, "%s: configuration check passed\n%s: the reload was NOT taken: "
+			   "%s\n", name, name, p->how);
+	if (p->said[0])
+		cc_buf_printf(txt, "%s: it said: %s\n", name, p->said);
+	proof_json(js, p);
+	*result = p->failed ? "reload-failed" : p->gone ? "stopped" : "refused";
+	if (p->gone) {
+		/* what, if anything, answers on the bindings now */
+		cc_buf_printf(js, ",");
+		ok = check_all(d, a, p, txt, js, why, sizeof(why), NULL);
+		if (ok == CHECK_UNREACHABLE) {
+			cc_buf_printf(txt, "%s: unreachable on every binding after the reload "
+					   "(%s)\n", name, why);
+			rc = EXIT_CONNECT;
+		}
+	}
+	cc_error_clear(err);
+	err->code = CC_EINVAL;
+	snprintf(err->msg, sizeof(err->msg), "%s", p->said[0] ? p->said : p->how);
+	return rc;
+}
+
 static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *txt,
 		      cc_buf_t *js)
 {
-	const char *name = cc_server_name(server);
+	static cc_reload_proof_t p; /* ~10 KB: off the stack */
+	const char *name = cc_server_name(server), *res = "invalid-config";
 	cc_deploy_cfg_t cfg;
 	cc_deploy_t *d = NULL;
 	cc_binding_t *rm = NULL;
 	size_t nrm = 0;
 	cc_error_t err;
-	char line[1200], why[400] = "";
-	int rc, reloaded = 0, ok, result = EXIT_PROBLEM;
+	char line[1200];
+	int rc, how = NOT_RELOADED, result = EXIT_PROBLEM;
 
 	if ((rc = cli_deploy_cfg("reload", &a->dopt, st, server, &cfg, 0)))
 		return rc;
@@ -281,52 +462,28 @@ static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *tx
 	if (cc_deploy_validate(d, NULL, &err)) {
 		cc_buf_printf(txt, "%s: configuration check FAILED, not reloading: %s\n", name,
 			      cc_error_line(&err, line, sizeof(line)));
-		cc_buf_printf(js, ",\"result\":\"invalid-config\",\"message\":");
-	} else if (cc_deploy_reload(d, NULL, &err)) {
-		if (cc_deploy_running(d, why, sizeof(why)) == 0) {
-			result = not_running(name, why, &err, txt, js);
-			cc_deploy_free(d);
-			free(rm);
-			return result;
-		}
-		cc_buf_printf(txt, "%s: configuration check passed\n%s: reload FAILED: %s\n",
-			      name, name, cc_error_line(&err, line, sizeof(line)));
-		cc_buf_printf(js, ",\"result\":\"reload-failed\",\"message\":");
-		reloaded = 1; /* it may have half-happened: reload the old files too */
+	} else if (cc_deploy_reload_proved(d, a->wait_ms, &p, NULL, &err) && p.failed &&
+		   p.running == 0) {
+		result = not_running(name, p.why, &err, txt, js);
+		cc_deploy_free(d);
+		free(rm);
+		return result;
+	} else if (p.taken == 0) {
+		result = not_taken(d, name, a, &p, txt, js, &err, &res);
+		/* refused: it runs what it ran; stopped: bring the old files back up */
+		how = p.gone ? RELOAD_AGAIN : KEPT_OLD;
 	} else {
-		cc_buf_printf(txt, "%s: configuration check passed\n%s: reloaded; checking "
-				   "what each binding serves\n", name, name);
-		cc_buf_printf(js, ",");
-		ok = check_all(d, a, txt, js, why, sizeof(why));
-		if (ok == 1 && check_removed(d, rm, nrm, a, txt, js)) {
-			cc_deploy_commit(d, &err);
-			cc_buf_printf(txt, "%s: every binding serves what was deployed%s\n", name,
-				      nrm ? "; removed sites are gone" : "");
-			cli_reload_judge(d, st, name, txt, js);
-			cc_buf_printf(js, ",\"result\":\"ok\"}");
+		result = prove(d, st, name, a, &p, rm, nrm, txt, js, &err, &res);
+		if (result == EXIT_OK) {
 			cc_deploy_free(d);
 			free(rm);
 			return EXIT_OK;
 		}
-		cc_error_clear(&err);
-		err.code = CC_EINVAL;
-		if (ok == CHECK_UNREACHABLE) {
-			/* the contract: 3 = could not connect; still restore below */
-			snprintf(err.msg, sizeof(err.msg), "unreachable on every binding "
-				 "after the reload (%s)", why);
-			result = EXIT_CONNECT;
-		} else {
-			snprintf(err.msg, sizeof(err.msg), ok == 1 ? "a removed site still "
-				 "serves its certificate" : "a binding does not serve its "
-				 "deployed chain");
-		}
-		cc_buf_printf(txt, "%s: %s\n", name, err.msg);
-		cc_buf_printf(js, ",\"result\":\"%s\",\"message\":", ok == CHECK_UNREACHABLE ?
-			      "unreachable" : ok == 1 ? "still-served" : "mismatch");
-		reloaded = 1;
+		how = RELOAD_AGAIN;
 	}
+	cc_buf_printf(js, ",\"result\":\"%s\",\"message\":", res);
 	cc_buf_json_str(js, cc_error_line(&err, line, sizeof(line)));
-	restore(d, name, a, reloaded, txt, js);
+	restore(d, name, a, how, txt, js);
 	cc_buf_printf(js, "}");
 	cc_deploy_free(d);
 	free(rm);

@@ -139,7 +139,14 @@ void cli_binding_json(cc_buf_t *b, const cc_binding_t *x)
 		cc_buf_printf(b, "%s", i ? "," : "");
 		cc_buf_json_str(b, x->files[i]);
 	}
-	cc_buf_printf(b, "],\"deployed\":\"%s\"}", cc_time_str(x->deployed, t));
+	cc_buf_printf(b, "],\"deployed\":\"%s\",\"profiles\":[", cc_time_str(x->deployed, t));
+	for (const char *p = x->profiles; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0)) {
+		char spec[CC_BIND_PROFILES_LEN];
+		snprintf(spec, sizeof(spec), "%.*s", (int)strcspn(p, "\n"), p);
+		cc_buf_printf(b, "%s", p == x->profiles ? "" : ",");
+		cc_buf_json_str(b, spec);
+	}
+	cc_buf_printf(b, "],\"policy\":\"%s\"}", cc_policy_name(x->policy));
 }
 
 int cli_deploy_args(const char *cmd, int argc, char **argv, const char *name,

@@ -1,7 +1,8 @@
 /* reload_judge.c - after a proven reload, each binding's chain (now served
- * exactly as deployed) judged as 'check' judges it (cc_served_judge): one
- * line per site with how many client profiles trust it and the finding ids,
- * so reload and check never disagree about the same chain. */
+ * exactly as deployed) judged as 'check' judges it (cc_served_judge), for
+ * the clients 'bind' chose it for (its saved --profile specs and --policy):
+ * one line per site with how many client profiles trust it and the finding
+ * ids, so reload and check never disagree about the same chain. */
 #include "cli.h"
 
 #include <stdio.h>
@@ -66,26 +67,49 @@ out:
 	cc_pool_free(pool);
 }
 
+/* The clients b's chain was chosen for: bind's --profile specs (saved with
+ * the binding; the default set when none) and --policy, plus the store's
+ * enabled roots as bind adds them. NULL when they cannot be loaded. */
+static cc_profiles_t *binding_profiles(const cc_binding_t *b, cc_store_t *st)
+{
+	cli_store_opts_t so = { .dir = cc_store_dir(st) };
+	char specs[CC_BIND_PROFILES_LEN];
+	const char *v[CC_BIND_PROFILES_LEN / 2];
+	cc_profiles_t *profs = cc_profiles_new();
+	size_t n = 0;
+
+	snprintf(specs, sizeof(specs), "%s", b->profiles);
+	for (char *p = specs, *e; *p && n < sizeof(v) / sizeof(v[0]); p = e) {
+		e = p + strcspn(p, "\n");
+		if (*e)
+			*e++ = 0;
+		v[n++] = p;
+	}
+	if (!profs || cli_profiles(profs, v, n, NULL, 0) || cli_store_add_profile(&so, profs)) {
+		cc_profiles_free(profs);
+		return NULL;
+	}
+	cli_policy_apply(profs, b->policy);
+	return profs;
+}
+
 void cli_reload_judge(cc_deploy_t *d, cc_store_t *st, const char *name, cc_buf_t *txt,
 		      cc_buf_t *js)
 {
-	cli_store_opts_t so = { .dir = cc_store_dir(st) };
-	cc_profiles_t *profs = cc_profiles_new();
 	const cc_binding_t *v;
 	size_t n;
 
 	cc_buf_printf(js, ",\"judged\":[");
-	/* The clients bind ranks for by default: every built-in profile,
-	 * system, and the store's enabled roots. */
-	if (!profs || cli_profiles(profs, NULL, 0, NULL, 0) ||
-	    cli_store_add_profile(&so, profs)) {
-		cc_buf_printf(js, "]");
-		cc_profiles_free(profs);
-		return;
-	}
 	v = cc_deploy_bindings(d, &n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		cc_profiles_t *profs = binding_profiles(&v[i], st);
+		if (!profs) {
+			cc_buf_printf(txt, "%s: %s: its trust profiles (%s) could not be loaded; "
+					   "not judged\n", name, v[i].site, v[i].profiles);
+			continue;
+		}
 		judge_one(&v[i], profs, cc_profiles_pool(profs), name, txt, js);
+		cc_profiles_free(profs);
+	}
 	cc_buf_printf(js, "]");
-	cc_profiles_free(profs);
 }

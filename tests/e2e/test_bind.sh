@@ -121,13 +121,18 @@ PY
 		"$alg nginx: the deployed files are the old ones again"
 	rm -f "$n/conf.d/zz-broken.conf"
 
-	# a reload that silently keeps the old certificate is caught and undone
+	# a reload that silently keeps the old configuration is caught and undone:
+	# no new nginx workers, so nothing was taken and nothing needs reloading
 	cc bind --server nginx --site www --cert "Example $alg renewed" --ip 127.0.0.1 --port "$port" >/dev/null
 	expect_rc 1 "$alg nginx: a reload that changed nothing is caught" \
 		cc reload --server nginx --reload-cmd true --wait 1
-	expect_grep "serves another certificate" "$T/out" "$alg nginx: says the server serves another certificate"
-	expect_grep "restored the previous files and reloaded" "$T/out" "$alg nginx: restored and reloaded"
+	expect_grep "the reload was NOT taken: nginx started no new processes within 1.0 s" "$T/out" \
+		"$alg nginx: says nginx did not take the configuration"
+	expect_grep "restored the previous files; not reloaded: nginx did not take the new configuration" \
+		"$T/out" "$alg nginx: restored, and says why it did not reload"
+	expect_nogrep "and reloaded|serves the deployed chain" "$T/out" "$alg nginx: never 'reloaded' nor a TLS 'ok'"
 	expect_eq "$(fps "$n/certs/www.fullchain.pem" | tr '\n' ' ')" "$old" "$alg nginx: files back to the served ones"
+	expect_eq "$(served_fps "$port" www.example.test | tr '\n' ' ')" "$old" "$alg nginx: the old chain is still served"
 
 	# rebind to the renewed certificate for real: served after reload
 	cc bind --server nginx --site www --cert "Example $alg renewed" --ip 127.0.0.1 --port "$port" >/dev/null
@@ -162,9 +167,11 @@ PY
 		&& ok "$alg nginx: unbind --json names the removed binding" || bad "$alg nginx: unbind --json" "$(head -c 300 "$T/out")"
 	[ ! -e "$n/certs/www.key" ] && [ -e "$n/certs/www.key.prev" ] && ok "$alg nginx: unbind removes the key, keeps .prev until reload" ||
 		bad "$alg nginx: unbind files"
-	# a reload that changes nothing: the removed site is still served -> undone
+	# nginx reloads, but from a stale copy that still has the removed site
+	# (the .prev files put back): taken, yet the site is still served -> undone
 	expect_rc 1 "$alg nginx: a removed site still served after the reload is caught" \
-		cc reload --server nginx --reload-cmd true --wait 1
+		cc reload --server nginx --wait 1 --reload-cmd \
+		"for f in $n/conf.d/certchain.conf.prev $n/certs/www.*.prev; do cp \"\$f\" \"\${f%.prev}\" 2>/dev/null; done; nginx -p $n -c $n/nginx.conf -s reload"
 	expect_grep "FAIL +www \(removed\) on 127.0.0.1:$port, SNI www.example.test: still serves the removed certificate" \
 		"$T/out" "$alg nginx: names the removed site that still serves its certificate"
 	expect_grep "restored the previous files and reloaded" "$T/out" "$alg nginx: restored after the still-served removal"

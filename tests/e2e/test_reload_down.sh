@@ -44,7 +44,8 @@ expect_grep "ok +www on 127.0.0.1:$port" "$T/out" "nginx: the site serves the de
 expect_grep "^nginx: www, judged as check judges it: trusted by [0-9]+/[0-9]+ client profiles" "$T/out" \
 	"nginx: reload judges the proven chain (the one judgement)"
 cc reload --server nginx --json >"$T/rj" 2>/dev/null
-cc check --json --no-aia --connect 127.0.0.1 "www.example.test:$port" >"$T/cj" 2>/dev/null
+# the clients bind was given (saved with the binding): check with the same ones
+cc check --json --no-aia --connect 127.0.0.1 -p "r=$d/new.pem" "www.example.test:$port" >"$T/cj" 2>/dev/null
 expect_eq "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))["servers"][0]["judged"][0]; print(j["trust"]["trusted_by"], sorted(set(f["id"] for f in j["findings"])))' "$T/rj")" \
 	"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["trust"]["trusted_by"], sorted(set(f["id"] for f in j["findings"])))' "$T/cj")" \
 	"nginx: reload and check give the same verdicts and findings on the same chain"

@@ -1,6 +1,7 @@
 /* test_deploy.c - deployment to web servers without running one: files and
  * modes, generated nginx/haproxy includes, binding records, the journal
- * (rollback restores, commit forgets), input checks, command failures. */
+ * (rollback restores, commit forgets), input checks, command failures; the
+ * pid file a configuration names and who holds a listening socket. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -453,6 +458,104 @@ static void stale_tmp_beside_server_file(void **state)
 	cc_store_close(st);
 }
 
+/* The clients bind chose the chain for survive in the record. */
+static void record_keeps_profiles(void **state)
+{
+	cc_store_t *st;
+	cc_deploy_t *d = open_dep(&st, CC_SERVER_NGINX);
+	cc_binding_t b, *v = NULL;
+	size_t n = 0;
+	cc_error_t e;
+
+	binding(&b, "www", CC_SERVER_NGINX, "127.0.0.1");
+	snprintf(b.profiles, sizeof(b.profiles), "legacy=/pki/old.pem\nandroid-7");
+	b.policy = CC_POLICY_LEGACY;
+	assert_int_equal(cc_deploy_bind(d, &b, &chain1, kleaf, &e), 0);
+	assert_int_equal(cc_bindings_load(st, &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].profiles, "legacy=/pki/old.pem\nandroid-7");
+	assert_int_equal(v[0].policy, CC_POLICY_LEGACY);
+	free(v);
+	cc_deploy_free(d);
+	cc_store_close(st);
+}
+
+/* nginx's pid file: the main-level directive, relative to the prefix. */
+static void pidfile_from_config(void **state)
+{
+	char path[600], why[1400], want[700];
+	cc_store_t *st;
+	cc_deploy_cfg_t cfg;
+	cc_deploy_t *d = NULL;
+	cc_error_t e;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/nginx.conf", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "worker_processes 1;\nhttp {\n    pid /in/a/block.pid;\n}\n"
+		   "# pid /commented.pid;\npid run/x.pid;\n");
+	fclose(f);
+	cc_deploy_cfg_defaults(&cfg, CC_SERVER_NGINX);
+	assert_int_equal(cc_deploy_cfg_set(&cfg, "conf", path, &e), 0);
+	assert_int_equal(cc_deploy_cfg_set(&cfg, "prefix", dir, &e), 0);
+	assert_int_equal(cc_store_open(store, &st, &e), 0);
+	assert_int_equal(cc_deploy_open(st, &cfg, &d, &e), 0);
+	assert_int_equal(cc_deploy_running(d, why, sizeof(why)), 0);
+	snprintf(want, sizeof(want), "its pid file %s/run/x.pid does not exist", dir);
+	assert_string_equal(why, want);
+	snprintf(path, sizeof(path), "%s/run", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/run/x.pid", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	assert_int_equal(cc_deploy_running(d, why, sizeof(why)), 1);
+	cc_deploy_free(d);
+	cc_store_close(st);
+}
+
+/* Who holds a listening socket: this process, inside or outside the tree. */
+static void owners_by_inode(void **state)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	cc_reload_proof_t p;
+	cc_listen_owner_t o;
+	cc_binding_t b;
+	cc_store_t *st;
+	cc_deploy_t *d = open_dep(&st, CC_SERVER_NGINX);
+	cc_error_t e;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t gone;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	binding(&b, "www", CC_SERVER_NGINX, "127.0.0.1");
+	b.port = ntohs(sa.sin_port);
+	memset(&p, 0, sizeof(p));
+	p.roots[p.nroots++] = getpid();
+	assert_int_equal(cc_deploy_owners(d, &p, &b, 1, &o, &e), 0);
+	assert_int_equal(o.state, 1);
+	/* the server's tree is a process that no longer runs: we are outside */
+	if ((gone = fork()) == 0)
+		_exit(0);
+	waitpid(gone, NULL, 0);
+	p.roots[0] = gone;
+	assert_int_equal(cc_deploy_owners(d, &p, &b, 1, &o, &e), 0);
+	assert_int_equal(o.state, 0);
+	assert_int_equal(o.pid, (long)getpid());
+	assert_non_null(strstr(o.reason, "is answered by process"));
+	close(fd);
+	assert_int_equal(cc_deploy_owners(d, &p, &b, 1, &o, &e), 0);
+	assert_int_equal(o.state, -1);
+	assert_non_null(strstr(o.reason, "nothing listens"));
+	cc_deploy_free(d);
+	cc_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +567,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_input, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(commands, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(stale_tmp_beside_server_file, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(record_keeps_profiles, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(pidfile_from_config, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(owners_by_inode, fresh, cleanup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

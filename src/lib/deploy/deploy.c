@@ -290,6 +290,12 @@ static int rec_kv(void *arg, const char *k, const char *v, cc_error_t *err)
 		snprintf(b->files[b->nfiles++], sizeof(b->files[0]), "%s", v);
 	else if (!strcmp(k, "deployed"))
 		cc_time_parse(v, &b->deployed);
+	else if (!strcmp(k, "profile") && v[0] &&
+		 strlen(b->profiles) + strlen(v) + 2 <= sizeof(b->profiles))
+		snprintf(b->profiles + strlen(b->profiles), sizeof(b->profiles) -
+			 strlen(b->profiles), "%s%s", b->profiles[0] ? "\n" : "", v);
+	else if (!strcmp(k, "policy") && !cc_policy_parse(v, &b->policy))
+		;
 	else
 		return cc_err(err, CC_EPARSE, k, "bad or unknown field ('%s')", v);
 	return 0;
@@ -320,6 +326,11 @@ static void record_text(cc_buf_t *o, const cc_binding_t *b)
 	for (size_t i = 0; i < b->nfiles; i++)
 		cc_buf_printf(o, "file = %s\n", b->files[i]);
 	cc_buf_printf(o, "deployed = %s\n", cc_time_str(b->deployed, t));
+	/* the clients the chain was chosen for: reload judges it for them */
+	for (const char *p = b->profiles; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0))
+		cc_buf_printf(o, "profile = %.*s\n", (int)strcspn(p, "\n"), p);
+	if (b->policy)
+		cc_buf_printf(o, "policy = %s\n", cc_policy_name(b->policy));
 }
 
 static int cmp_site(const void *a, const void *b)
@@ -909,12 +920,13 @@ int cc_deploy_unbind(cc_deploy_t *d, const char *site, cc_error_t *err)
 
 /* ------------------------------------------------------ validate/reload */
 
-static int run_step(cc_deploy_t *d, const char *custom, int reload,
-		    cc_buf_t *out, cc_error_t *err)
+int cc_deploy_run_step(cc_deploy_t *d, int reload, const long *pids, size_t npids,
+		       cc_buf_t *out, cc_error_t *err)
 {
 	const char *argv[CC_DEPLOY_MAX_ARGS + 1];
 	char store[CC_DEPLOY_MAX_ARGS][CC_DEPLOY_PATH];
 	const char *const *more = reload ? d->ops->reload_args : d->ops->check_args;
+	const char *custom = reload ? d->cfg.reload_cmd : d->cfg.validate_cmd;
 	size_t n = 0;
 	int r;
 
@@ -939,7 +951,7 @@ static int run_step(cc_deploy_t *d, const char *custom, int reload,
 		for (size_t i = 0; more[i]; i++)
 			argv[n++] = more[i];
 		if (reload && d->ops->reload_more &&
-		    (r = d->ops->reload_more(&d->cfg, argv, &n, store, err)))
+		    (r = d->ops->reload_more(&d->cfg, pids, npids, argv, &n, store, err)))
 			return r;
 	}
 	argv[n] = NULL;
@@ -948,10 +960,16 @@ static int run_step(cc_deploy_t *d, const char *custom, int reload,
 
 int cc_deploy_validate(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err)
 {
-	return run_step(d, d->cfg.validate_cmd, 0, out, err);
+	return cc_deploy_run_step(d, 0, NULL, 0, out, err);
 }
 
 int cc_deploy_reload(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err)
 {
-	return run_step(d, d->cfg.reload_cmd, 1, out, err);
+	char path[CC_DEPLOY_PATH], why[CC_DEPLOY_PATH + 128];
+	long pids[CC_DEPLOY_MAX_PROCS];
+	size_t npids = 0;
+
+	cc_deploy_pidfile_read(&d->cfg, path, sizeof(path), pids, CC_DEPLOY_MAX_PROCS,
+			       &npids, why, sizeof(why));
+	return cc_deploy_run_step(d, 1, pids, npids, out, err);
 }

@@ -25,9 +25,11 @@ typedef struct cc_deploy_ops {
 	const char *check_args[3];  /* then these for the check (NULL-ended) */
 	const char *reload_args[3]; /* or these for the graceful reload */
 	/* Optional: appends more reload arguments at argv[*n] (haproxy's old
-	 * pids); store gives room for built strings. */
-	int (*reload_more)(const cc_deploy_cfg_t *cfg, const char **argv, size_t *n,
-			   char store[][CC_DEPLOY_PATH], cc_error_t *err);
+	 * pids, pids[0..npids) as read from the pid file before the reload);
+	 * store gives room for built strings. */
+	int (*reload_more)(const cc_deploy_cfg_t *cfg, const long *pids, size_t npids,
+			   const char **argv, size_t *n, char store[][CC_DEPLOY_PATH],
+			   cc_error_t *err);
 } cc_deploy_ops_t;
 
 extern const cc_deploy_ops_t cc_deploy_nginx_ops;
@@ -53,6 +55,20 @@ int cc_deploy_first_at(const cc_binding_t *v, size_t i);
 /* 1 if s may appear in a server config as a host name / listen address. */
 int cc_deploy_host_ok(const char *s);
 int cc_deploy_ip_ok(const char *s);
+
+/* Runs the configuration check (reload 0) or the reload (reload 1);
+ * pids[0..npids) are the server's pids read from its pid file before (for
+ * haproxy -sf). */
+int cc_deploy_run_step(cc_deploy_t *d, int reload, const long *pids, size_t npids,
+		       cc_buf_t *out, cc_error_t *err);
+
+/* deploy_alive.c: reads the server's pid file once. pids gets up to max
+ * pids it names; path the pid file ("" when it cannot be told: Apache
+ * without a readable PidFile, haproxy without --haproxy-pidfile). Returns
+ * 1 a named process runs, 0 none does (why says what the file holds), -1
+ * cannot tell (why says why). */
+int cc_deploy_pidfile_read(const cc_deploy_cfg_t *cfg, char *path, size_t pathlen,
+			   long *pids, size_t max, size_t *npids, char *why, size_t whylen);
 
 /* deploy_run.c: runs argv (no shell), stdin /dev/null, stdout+stderr
  * appended to out (may be NULL), bounded in time. 0 on exit status 0;

@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Old processes named in a pid file: one, or a few during reloads. */
-#define HAPROXY_MAX_PIDS 16
-
 static int write_files(cc_deploy_t *d, cc_binding_t *b, const cc_buf_t *chain,
 		       const cc_buf_t *key, cc_error_t *err)
 {
@@ -62,36 +59,29 @@ static void render(const cc_deploy_cfg_t *cfg, const cc_binding_t *v, size_t n,
 }
 
 /* The new process takes over the listeners and tells the old ones (-sf) to
- * finish their connections and leave: HAProxy's graceful reload. */
-static int reload_more(const cc_deploy_cfg_t *cfg, const char **argv, size_t *np,
-		       char store[][CC_DEPLOY_PATH], cc_error_t *err)
+ * finish their connections and leave: HAProxy's graceful reload. The old
+ * pids are the ones read from the pid file before the reload. */
+static int reload_more(const cc_deploy_cfg_t *cfg, const long *pids, size_t npids,
+		       const char **argv, size_t *np, char store[][CC_DEPLOY_PATH],
+		       cc_error_t *err)
 {
-	size_t n = *np, npid = 0;
-	char line[64];
-	FILE *f;
+	size_t n = *np;
 
 	if (!cfg->pidfile[0])
 		return cc_err(err, CC_EINVAL, "haproxy", "no pid file configured "
 			      "(--haproxy-pidfile) and no reload command");
-	if (!(f = fopen(cfg->pidfile, "re")))
-		return cc_err(err, CC_EIO, cfg->pidfile, "cannot read the pid file (is "
-			      "haproxy running?): %s", strerror(errno));
+	if (!npids)
+		return cc_err(err, CC_EIO, cfg->pidfile, "no haproxy pid in the pid file "
+			      "(is haproxy running?)");
 	argv[n++] = "-p";
 	argv[n++] = cfg->pidfile;
 	argv[n++] = "-D";
 	argv[n++] = "-sf";
-	while (fgets(line, sizeof(line), f) && npid < HAPROXY_MAX_PIDS) {
-		char *end;
-		long pid = strtol(line, &end, 10);
-		if (pid <= 1 || (*end && *end != '\n'))
-			continue;
-		snprintf(store[npid], CC_DEPLOY_PATH, "%ld", pid);
-		argv[n++] = store[npid++];
+	/* room for the arguments before these and the closing NULL */
+	for (size_t i = 0; i < npids && n < CC_DEPLOY_MAX_ARGS - 1; i++) {
+		snprintf(store[i], CC_DEPLOY_PATH, "%ld", pids[i]);
+		argv[n++] = store[i];
 	}
-	fclose(f);
-	if (!npid)
-		return cc_err(err, CC_EIO, cfg->pidfile, "no haproxy pid in the pid file "
-			      "(is haproxy running?)");
 	*np = n;
 	return 0;
 }
