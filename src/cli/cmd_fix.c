@@ -56,7 +56,11 @@ static const char usage_text[] =
 	"  -h, --help                    this text\n"
 	"\n"
 	"exit: 0 the fixed (or unchanged) chain is valid, 1 no valid chain can be\n"
-	"built (nothing written), 2 usage or input error, 3 could not connect\n";
+	"built (nothing written), or a client rejecting the served chain still\n"
+	"rejects the fixed one for want of a certificate certchain does not have\n"
+	"(a leaf for the --host name, a missing issuer, a renewed cross-sign:\n"
+	"named under 'needed'; the best chain at hand is still written), 2 usage\n"
+	"or input error, 3 could not connect\n";
 
 typedef struct fargs {
 	const char **inter, **roots, **profiles;
@@ -336,10 +340,59 @@ static const cc_path_t *chosen(const fix_t *f)
 	return f->j.best >= 0 ? &f->j.paths->v[f->j.best] : NULL;
 }
 
+/* "needed": the certificates certchain lacks that would cure the rest. */
+static void needs_json(cc_buf_t *b, const cc_judgement_t *j)
+{
+	static const char *const kind[] = { "leaf", "issuer", "renewed" };
+
+	cc_buf_printf(b, "[");
+	for (size_t i = 0; i < j->nneeds; i++) {
+		const cc_judge_need_t *n = &j->needs[i];
+		cc_buf_printf(b, "%s{\"kind\":\"%s\",\"subject\":", i ? "," : "",
+			      kind[n->kind]);
+		cc_buf_json_str(b, n->subject);
+		cc_buf_printf(b, ",\"issuer\":");
+		cc_buf_json_str(b, n->issuer);
+		cc_buf_printf(b, ",\"key_id\":");
+		cc_buf_json_str(b, n->key_id);
+		cc_buf_printf(b, ",\"url\":");
+		cc_buf_json_str(b, n->url);
+		cc_buf_printf(b, ",\"profiles\":");
+		cc_buf_json_str(b, n->profiles);
+		cc_buf_printf(b, ",\"why\":");
+		cc_buf_json_str(b, n->why);
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "]");
+}
+
+/* One line per certificate certchain lacks: what it is, who needs it, where. */
+static void needs_text(cc_buf_t *b, const cc_judgement_t *j)
+{
+	if (!j->nneeds)
+		return;
+	cc_buf_printf(b, "not fixed: no certificate at hand cures this; needed:\n");
+	for (size_t i = 0; i < j->nneeds; i++) {
+		const cc_judge_need_t *n = &j->needs[i];
+		if (n->kind == CC_NEED_LEAF)
+			cc_buf_printf(b, "  - a certificate for %s (issued by a CA the "
+					 "clients trust, such as %s)", n->subject, n->issuer);
+		else if (n->kind == CC_NEED_ISSUER)
+			cc_buf_printf(b, "  - the issuer %s%s%s", n->subject,
+				      *n->key_id ? ", key id " : "", n->key_id);
+		else
+			cc_buf_printf(b, "  - a valid %s issued by %s", n->subject, n->issuer);
+		cc_buf_printf(b, ": %s; needed by %s", n->why, n->profiles);
+		if (*n->url)
+			cc_buf_printf(b, "; CA Issuers URL %s", n->url);
+		cc_buf_printf(b, "\n");
+	}
+}
+
 static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 {
 	const cc_path_t *p = chosen(f);
-	const cc_verdicts_t *va = f->j.fixed;
+	const cc_verdicts_t *va = f->j.after_verdicts;
 	char fp[65];
 
 	cc_buf_printf(b, "{\"target\":");
@@ -393,8 +446,10 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_json_str(b, y ? y->reason : "");
 		cc_buf_printf(b, "}");
 	}
-	cc_buf_printf(b, "],\"score_before\":%.3f,\"score_after\":%.3f,\"aia\":",
+	cc_buf_printf(b, "],\"score_before\":%.3f,\"score_after\":%.3f,\"needed\":",
 		      f->j.served.score, va ? va->score : 0.0);
+	needs_json(b, &f->j);
+	cc_buf_printf(b, ",\"aia\":");
 	cli_aia_json(b, &f->aia);
 	cc_buf_printf(b, ",\"written\":");
 	if (p && a->out)
@@ -412,7 +467,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 /* One line per client profile: its verdict on the served and the fixed chain. */
 static void text_profiles(cc_buf_t *b, fix_t *f)
 {
-	const cc_verdicts_t *va = f->j.fixed;
+	const cc_verdicts_t *va = f->j.after_verdicts;
 	size_t gained = 0, lost = 0;
 
 	if (!va)
@@ -448,6 +503,7 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_printf(b, "no valid chain to a trust anchor could be built%s%s\n",
 			      f->j.paths && f->j.paths->n ? ": " : "",
 			      f->j.paths && f->j.paths->n ? f->j.paths->v[0].reason : "");
+		needs_text(b, &f->j);
 		return;
 	}
 	cc_buf_printf(b, "%s chain (%zu certificate%s, leaf first):\n",
@@ -476,6 +532,7 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	for (size_t i = 0; i < f->j.ngains; i++)
 		cc_buf_printf(b, "  - %s\n", f->j.gains[i]);
 	text_findings(b, "findings on the fixed chain", &f->j.after);
+	needs_text(b, &f->j);
 	if (a->out)
 		cc_buf_printf(b, "wrote %s\n", a->out);
 	if (a->pfx.path)
@@ -551,7 +608,9 @@ int cmd_fix(int argc, char **argv)
 	else
 		report_text(&b, &f, &a, at);
 	cli_flush(&b);
-	rc = f.j.best >= 0 ? EXIT_OK : EXIT_PROBLEM;
+	/* A chain is not fixed while a client that rejected it still waits for a
+	 * certificate certchain does not have. */
+	rc = f.j.best >= 0 && !f.j.nneeds ? EXIT_OK : EXIT_PROBLEM;
 out:
 	if (rc < 0)
 		rc = EXIT_OK; /* --help */

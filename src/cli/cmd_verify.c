@@ -87,11 +87,12 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 			 best->v[0].certs.n - 1, at);
 	}
 	if (j->best >= 0 && (j->nadded || j->nremoved || j->reordered)) {
-		char cn[256];
-		cc_buf_printf(b, "chain to serve instead (leaf first):\n");
-		for (size_t i = 0; i < j->serve.n; i++)
-			cc_buf_printf(b, "  [%zu] %s\n", i,
-				      cc_cert_name(j->serve.v[i], 0, cn, sizeof(cn)));
+		/* as build prints it: issuer and sha256 tell a cross-sign from
+		 * its self-signed twin */
+		const cc_path_t *p = &j->paths->v[j->best];
+		cc_buf_printf(b, "chain to serve instead (%zu certificate%s, leaf first):\n",
+			      j->serve.n, j->serve.n == 1 ? "" : "s");
+		cli_tree(b, p->certs.v, p->certs.n, j->serve.n, at);
 	}
 	cc_buf_printf(b, "verdict: %s\n", bad ? "PROBLEMS (see errors above)"
 					      : f->n ? "OK, with warnings" : "OK");
