@@ -12,30 +12,18 @@ static const char usage_text[] =
 	"order, duplicates, a sent anchor, missing intermediates, dates, host\n"
 	"name and weak signatures, then whether a client holding the trust\n"
 	"anchors can build a valid path from what is sent. The same judgement\n"
-	"as check and fix, with the anchors as one profile \"roots\" and the\n"
-	"store's enabled roots as the profile \"store\".\n"
+	"as check and fix, with the same clients: -r as the profile \"roots\",\n"
+	"-p profiles, the store's enabled roots as the profile \"store\".\n"
 	"\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
-	"  -I, --intermediates FILE|DIR  intermediates that may complete the chain\n"
-	"                                (one missing from CHAINFILE is still\n"
-	"                                incomplete-chain: the chain is judged as sent)\n"
-	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
-	"      --host NAME               check the leaf is valid for NAME\n"
-	CLI_POLICY_USAGE
+	CLI_CLIENT_USAGE
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --json                    one JSON object on stdout\n"
-	"      --store DIR               certificate store to use (see certchain store)\n"
-	"      --no-store                ignore the store (default: its intermediates\n"
-	"                                may complete the chain, its enabled roots\n"
-	"                                are the client \"store\" of their own, its\n"
-	"                                disabled certificates are never used to\n"
-	"                                complete a chain; CHAINFILE is judged as sent)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
-	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
-	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
-	"expiry-cliff, and the rule ids of the policy (missing-aki, leaf-no-san,\n"
+	"unknown-root-sent unneeded-cert incomplete-chain expired not-yet-valid\n"
+	"expires-soon hostname-mismatch weak-signature untrusted\n"
+	"cross-sign-available self-signed-root-preferred expiry-cliff, and the rule ids of the policy (missing-aki, leaf-no-san,\n"
 	"weak-key, ...; see certchain(1), POLICIES)\n"
 	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
 	"fail for some client), 2 usage or input error\n";
@@ -101,16 +89,10 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "roots", required_argument, 0, 'r' },
-		{ "intermediates", required_argument, 0, 'I' },
-		{ "at", required_argument, 0, 1 },
-		{ "host", required_argument, 0, 2 },
 		{ "expires-soon", required_argument, 0, 3 },
 		{ "json", no_argument, 0, 4 },
-		{ "store", required_argument, 0, 5 },
-		{ "no-store", no_argument, 0, 6 },
-		{ "policy", required_argument, 0, 7 },
 		{ "help", no_argument, 0, 'h' },
+		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
 	cc_pool_t *pool = cc_pool_new(), *anchors = cc_pool_new();
@@ -120,31 +102,14 @@ int cmd_verify(int argc, char **argv)
 	cc_analyze_opts_t ao = { 0 };
 	cc_buf_t b = { 0 };
 	cc_error_t err;
-	cli_store_opts_t so = { 0 };
-	const char **roots = NULL, **inter = NULL, *sys;
-	size_t nroots = 0, ninter = 0;
-	int c, json = 0, rc = EXIT_USAGE;
+	cli_client_t cl = { 0 };
+	int c, r, json = 0, rc = EXIT_USAGE;
 	char *end;
 
 	cc_error_clear(&err);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:I:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'r':
-		case 'I':
-			if (cli_push_arg(c == 'r' ? &roots : &inter,
-					 c == 'r' ? &nroots : &ninter, optarg))
-				goto out;
-			break;
-		case 1:
-			if (cli_parse_time("verify", optarg, &ao.at))
-				goto out;
-			break;
-		case 2:
-			if (cli_host_arg("verify", "--host", optarg))
-				goto out;
-			ao.host = optarg;
-			break;
 		case 3:
 			ao.expires_soon_days = (int)strtol(optarg, &end, 10);
 			if (*end || ao.expires_soon_days <= 0) {
@@ -154,14 +119,12 @@ int cmd_verify(int argc, char **argv)
 			}
 			break;
 		case 4: json = 1; break;
-		case 5: so.dir = optarg; break;
-		case 6: so.no_store = 1; break;
-		case 7:
-			if (cli_policy_arg("verify", optarg, &ao.policy))
-				goto out;
-			break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
-		default: cli_bad_option("verify", argv, lo); goto out;
+		default:
+			if ((r = cli_client_opt("verify", &cl, c, optarg)) < 0)
+				cli_bad_option("verify", argv, lo);
+			if (r)
+				goto out;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -170,28 +133,25 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (!pool || !anchors || !profs || cli_load(pool, argv[optind], 0, &served))
 		goto out;
-	for (size_t i = 0; i < ninter; i++)
-		if (cli_load(pool, inter[i], 0, NULL))
+	for (size_t i = 0; i < cl.ninter; i++)
+		if (cli_load(pool, cl.inter[i], 0, NULL))
 			goto out;
-	for (size_t i = 0; i < nroots; i++)
-		if (cli_load(anchors, roots[i], 0, NULL))
-			goto out;
-	if (!nroots && cli_load_system_roots(anchors, &sys))
+	/* The clients, as every judging command makes them (cli_profiles):
+	 * -r is the profile "roots", -p the others; the store's enabled roots
+	 * are the client "store" of their own, never added to "roots". The
+	 * anchors considered are all of theirs. */
+	if (cli_profiles(profs, cl.specs, cl.nspecs, cl.roots, cl.nroots))
 		goto out;
-	/* The clients, built as check builds them: the anchors are one
-	 * path-building client, "roots"; the store's enabled roots are the
-	 * client "store" of their own, never added to "roots". */
-	if (cc_profiles_add_pool(profs, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
-				 CC_PROFILE_DEFAULT_WEIGHT,
-				 nroots ? "-r" : "the system store", &err)) {
+	if (cli_pool_merge(anchors, cc_profiles_pool(profs), &err)) {
 		cli_fail(&err);
 		goto out;
 	}
-	if (cli_store_add_profile(&so, profs) ||
-	    cli_store_apply(&so, &pool, &served, &anchors))
+	if (cli_store_add_profile(&cl.store, profs) ||
+	    cli_store_apply(&cl.store, &pool, &served, &anchors))
 		goto out;
-	if (!ao.at)
-		ao.at = time(NULL);
+	ao.at = cl.at ? cl.at : time(NULL);
+	ao.host = cl.host;
+	ao.policy = cl.policy;
 	{
 		/* One judgement (judge.c), as check and fix. */
 		cc_judge_in_t in = { .served = &served, .repair = pool,
@@ -212,7 +172,6 @@ out:
 	cc_certlist_clear(&served);
 	cc_pool_free(pool);
 	cc_pool_free(anchors);
-	free(roots);
-	free(inter);
+	cli_client_free(&cl);
 	return rc;
 }
