@@ -22,16 +22,7 @@ static const char usage_text[] =
 	"\n"
 	"  -o, --output FILE             write the fixed chain as PEM (leaf first,\n"
 	"                                no anchor unless --include-root)\n"
-	"  -I, --intermediates FILE|DIR  more certificates to choose from (repeatable)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable): the profile\n"
-	"                                'roots', as for build, check and verify\n"
-	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"
-	"                                /var/lib/certchain for root, else\n"
-	"                                ~/.local/share/certchain)\n"
-	"      --no-store                do not use the store\n"
-	"  -p, --profile SPEC            trust profile (repeatable), as for build.\n"
-	"                                Without -p and -r: every built-in profile,\n"
-	"                                'system' and the store's roots ('store')\n"
+	CLI_CLIENT_USAGE
 	"      --include-root            also write the anchor\n"
 	"      --pfx FILE                also write a PFX (mode 0600): the leaf, its\n"
 	"                                key and the fixed chain\n"
@@ -44,9 +35,6 @@ static const char usage_text[] =
 	"                                (default) or 3DES/SHA-1 for Windows <= 2016\n"
 	"      --name NAME               PFX friendly name (default: the store's, or\n"
 	"                                the CN)\n"
-	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
-	"      --host NAME               check the leaf is valid for NAME (default\n"
-	"                                for HOST: HOST unless it is an address)\n"
 	"      --sni NAME                HOST form: SNI to send\n"
 	"      --connect ADDR            HOST form: dial ADDR instead of HOST\n"
 	"      --timeout S               HOST form: handshake deadline (default 10)\n"
@@ -63,11 +51,9 @@ static const char usage_text[] =
 	"or input error, 3 could not connect\n";
 
 typedef struct fargs {
-	const char **inter, **roots, **profiles;
-	size_t ninter, nroots, nprof;
-	const char *target, *out, *host, *store, *sni, *connect;
-	int include_root, json, no_store, timeout_ms;
-	time_t at;
+	cli_client_t cl; /* -I -r -p --store --no-store --at --policy --host */
+	const char *target, *out, *sni, *connect;
+	int include_root, json, timeout_ms;
 	cli_aia_t aia;
 	cli_pfx_out_t pfx;
 } fargs_t;
@@ -90,18 +76,11 @@ static int parse(int argc, char **argv, fargs_t *a)
 {
 	static const struct option lo[] = {
 		{ "output", required_argument, 0, 'o' },
-		{ "intermediates", required_argument, 0, 'I' },
-		{ "roots", required_argument, 0, 'r' },
-		{ "store", required_argument, 0, 1 },
-		{ "no-store", no_argument, 0, 2 },
 		{ "include-root", no_argument, 0, 3 },
-		{ "at", required_argument, 0, 4 },
-		{ "host", required_argument, 0, 5 },
 		{ "sni", required_argument, 0, 6 },
 		{ "connect", required_argument, 0, 7 },
 		{ "timeout", required_argument, 0, 8 },
 		{ "json", no_argument, 0, 9 },
-		{ "profile", required_argument, 0, 'p' },
 		{ "pfx", required_argument, 0, 20 },
 		{ "key", required_argument, 0, 21 },
 		{ "password-file", required_argument, 0, 22 },
@@ -110,31 +89,19 @@ static int parse(int argc, char **argv, fargs_t *a)
 		{ "name", required_argument, 0, 25 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
+		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
-	int c;
+	int c, r;
 	char *end;
 	double d;
 
 	optind = 1;
 	a->aia.on = 1;
-	while ((c = getopt_long(argc, argv, "o:I:r:p:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->out = optarg; break;
-		case 'I':
-		case 'r':
-			if (cli_push_arg(c == 'I' ? &a->inter : &a->roots,
-				 c == 'I' ? &a->ninter : &a->nroots, optarg))
-				return EXIT_USAGE;
-			break;
-		case 1: a->store = optarg; break;
-		case 2: a->no_store = 1; break;
 		case 3: a->include_root = 1; break;
-		case 4:
-			if (cli_parse_time("fix", optarg, &a->at))
-				return EXIT_USAGE;
-			break;
-		case 5: a->host = optarg; break;
 		case 6: a->sni = optarg; break;
 		case 7: a->connect = optarg; break;
 		case 8:
@@ -145,10 +112,6 @@ static int parse(int argc, char **argv, fargs_t *a)
 			a->timeout_ms = (int)(d * 1000 + 0.5);
 			break;
 		case 9: a->json = 1; break;
-		case 'p':
-			if (cli_push_arg(&a->profiles, &a->nprof, optarg))
-				return EXIT_USAGE;
-			break;
 		case 20: a->pfx.path = optarg; break;
 		case 21: a->pfx.key = optarg; break;
 		case 22: a->pfx.pwfile = optarg; break;
@@ -168,15 +131,19 @@ static int parse(int argc, char **argv, fargs_t *a)
 			if (cli_aia_option("fix", c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;
-		default: return cli_bad_option("fix", argv, lo);
+		default:
+			if ((r = cli_client_opt("fix", &a->cl, c, optarg)) < 0)
+				return cli_bad_option("fix", argv, lo);
+			if (r)
+				return r;
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("fix", "expected exactly one LEAF file or HOST[:PORT]");
 	if (!a->pfx.path && (a->pfx.key || a->pfx.pwfile || a->pfx.pwenv || a->pfx.o.name))
 		return cli_usage_error("fix", "--key, --password-*, --name go with --pfx");
-	a->pfx.store = a->store;
-	a->pfx.no_store = a->no_store;
+	a->pfx.store = a->cl.store.dir;
+	a->pfx.no_store = a->cl.store.no_store;
 	a->target = argv[optind];
 	return 0;
 }
@@ -229,8 +196,8 @@ static int load_served(fargs_t *a, fix_t *f)
 		fprintf(stderr, "certchain: %s: the server sent no certificate\n", a->target);
 		return EXIT_CONNECT;
 	}
-	if (!a->host && !cli_is_ip(f->hostbuf))
-		a->host = f->hostbuf;
+	if (!a->cl.host && !cli_is_ip(f->hostbuf))
+		a->cl.host = f->hostbuf;
 	return 0;
 }
 
@@ -264,9 +231,11 @@ static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *sroots, const cc_store
 		fprintf(stderr, "certchain: out of memory\n");
 		return EXIT_USAGE;
 	}
-	if (cli_profiles(f->profs, a->profiles, a->nprof, a->roots, a->nroots) ||
+	if (cli_profiles(f->profs, a->cl.specs, a->cl.nspecs, a->cl.roots, a->cl.nroots) ||
 	    (st && cli_store_add_roots(f->profs, sroots, st)))
 		return EXIT_USAGE;
+	/* the clients enforce the --policy the chain is judged by */
+	cli_policy_apply(f->profs, a->cl.policy);
 	return copy_pool(f->anchors, cc_profiles_pool(f->profs), NULL);
 }
 
@@ -281,10 +250,10 @@ static int load_pools(fargs_t *a, fix_t *f)
 	cc_error_clear(&err);
 	if (!sroots || !inter || copy_pool(f->cand, f->spool, NULL))
 		goto out;
-	for (size_t i = 0; i < a->ninter; i++)
-		if (cli_load(inter, a->inter[i], 0, NULL))
+	for (size_t i = 0; i < a->cl.ninter; i++)
+		if (cli_load(inter, a->cl.inter[i], 0, NULL))
 			goto out;
-	if (!a->no_store && (cc_store_open(a->store, &st, &err) ||
+	if (!a->cl.store.no_store && (cc_store_open(a->cl.store.dir, &st, &err) ||
 			     cc_store_load_pools(st, inter, sroots, f->disabled, &err))) {
 		cli_fail(&err);
 		goto out;
@@ -550,7 +519,8 @@ static int repair(fargs_t *a, fix_t *f, time_t at)
 	cc_judge_in_t in = { .served = &f->served, .repair = f->cand,
 			     .withhold = f->disabled, .anchors = f->anchors,
 			     .profs = f->profs,
-			     .ao = { .at = at, .host = a->host }, .judge_after = 1 };
+			     .ao = { .at = at, .host = a->cl.host, .policy = a->cl.policy },
+			     .judge_after = 1 };
 	const cc_path_t *p;
 	cc_error_t err;
 
@@ -589,7 +559,7 @@ int cmd_fix(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	at = a.at ? a.at : time(NULL);
+	at = a.cl.at ? a.cl.at : time(NULL);
 	if ((rc = load_served(&a, &f)) || (rc = load_pools(&a, &f)) ||
 	    (rc = repair(&a, &f, at)))
 		goto out;
@@ -623,9 +593,7 @@ out:
 	cc_pool_free(f.cand);
 	cc_pool_free(f.anchors);
 	cc_pool_free(f.disabled);
-	free(a.inter);
-	free(a.roots);
-	free(a.profiles);
+	cli_client_free(&a.cl);
 	cli_pfx_done(&a.pfx);
 	return rc;
 }
