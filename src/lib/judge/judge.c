@@ -421,14 +421,23 @@ static void unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out)
 		char d[256], cn[256];
 		if (strcmp(f->id, "unknown-root-sent"))
 			continue;
+		cc_cert_t *c = in->served->v[f->depth];
 		if (out->best >= 0 && out->fixed && out->fixed->ntrusted) {
 			const cc_path_t *p = &out->paths->v[out->best];
+			cc_buf_t w = { 0 };
+			/* each certificate by name; the root's namesake as what it is */
+			for (size_t k = 0; k < out->serve.n; k++) {
+				cc_cert_t *x = out->serve.v[k];
+				cc_buf_printf(&w, "%s%s", k ? " + " : "", cc_cert_name(x, 0, d, sizeof(d)));
+				if (!cc_cert_self_issued(x) && cc_cert_same_subject(x, c))
+					cc_buf_printf(&w, " cross-signed by %s",
+						      cc_cert_name(x, 1, d, sizeof(d)));
+			}
 			snprintf(f->msg + len, sizeof(f->msg) - len, "; serve instead %s "
-				 "(to %s, which clients have)",
-				 cc_chain_describe(in->profs, &out->serve, d, sizeof(d)),
+				 "(to %s, which clients have)", w.s ? w.s : "",
 				 cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+			cc_buf_clear(&w);
 		} else {
-			cc_cert_t *c = in->served->v[f->depth];
 			snprintf(f->msg + len, sizeof(f->msg) - len, "; serve instead a "
 				 "chain to a root clients have: %s cross-signed by such a "
 				 "root is not at hand", cc_cert_name(c, 0, cn, sizeof(cn)));
