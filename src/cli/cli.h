@@ -235,19 +235,16 @@ typedef struct cli_store_opts {
 enum { CLI_CLIENT_STORE = 0x500, CLI_CLIENT_NO_STORE, CLI_CLIENT_AT,
        CLI_CLIENT_POLICY, CLI_CLIENT_HOST };
 #define CLI_CLIENT_SHORTOPTS "I:r:p:"
-/* The trust part alone, for a command with a --store of its own (bind). */
-#define CLI_CLIENT_TRUST_LONGOPTS                                        \
+#define CLI_CLIENT_LONGOPTS                                              \
 	{ "intermediates", required_argument, 0, 'I' },                  \
 	{ "roots", required_argument, 0, 'r' },                          \
 	{ "profile", required_argument, 0, 'p' },                        \
 	{ "at", required_argument, 0, CLI_CLIENT_AT },                   \
 	{ "policy", required_argument, 0, CLI_CLIENT_POLICY },           \
-	{ "host", required_argument, 0, CLI_CLIENT_HOST }
-#define CLI_CLIENT_LONGOPTS                                              \
-	CLI_CLIENT_TRUST_LONGOPTS,                                       \
+	{ "host", required_argument, 0, CLI_CLIENT_HOST },               \
 	{ "store", required_argument, 0, CLI_CLIENT_STORE },             \
 	{ "no-store", no_argument, 0, CLI_CLIENT_NO_STORE }
-#define CLI_CLIENT_TRUST_USAGE                                                  \
+#define CLI_CLIENT_USAGE                                                        \
 	"  -I, --intermediates FILE|DIR  certificates that may complete a chain\n"  \
 	"                                (repeatable); a served chain is still\n"   \
 	"                                judged as sent: no client has them\n"      \
@@ -262,12 +259,9 @@ enum { CLI_CLIENT_STORE = 0x500, CLI_CLIENT_NO_STORE, CLI_CLIENT_AT,
 	"                                built-in profile and 'system' (see\n"      \
 	"                                'certchain profiles')\n"                   \
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"\
-	"      --host NAME               check the leaf is valid for NAME (check,\n"\
-	"                                fix: default the HOST named, unless an\n"  \
-	"                                address)\n"                                \
-	CLI_POLICY_USAGE
-#define CLI_CLIENT_USAGE                                                        \
-	CLI_CLIENT_TRUST_USAGE                                                  \
+	"      --host NAME               check the leaf is valid for NAME (for\n"   \
+	"                                check and fix, default: the HOST given)\n" \
+	CLI_POLICY_USAGE                                                        \
 	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"\
 	"                                /var/lib/certchain for root, else\n"       \
 	"                                ~/.local/share/certchain): its enabled\n"  \

@@ -1,7 +1,6 @@
 /* client_opts.c - the client options every judging command shares (build,
- * explain, verify, check, fix, export, profiles; bind takes its trust
- * part): which certificates, which clients, when, under which policy, for
- * which name. One table (CLI_CLIENT_LONGOPTS), one parser, one help text
+ * explain, verify, check, fix, export, profiles): which certificates, which
+ * clients, when, under which policy, for which name. One table (CLI_CLIENT_LONGOPTS), one parser, one help text
  * (CLI_CLIENT_USAGE), so no command can lack one or read one differently. */
 #include "cli.h"
 
