@@ -269,8 +269,8 @@ static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict
 		else if (!x->trusted)
 			cc_buf_printf(b, "  %-18s %s\n", "", x->reason);
 	}
-	cc_buf_printf(b, "served chain trusted by %zu/%zu profiles", v->j.served.ntrusted,
-		      v->j.served.n);
+	cc_buf_printf(b, "served chain trusted by %zu/%zu profile%s", v->j.served.ntrusted,
+		      v->j.served.n, v->j.served.n == 1 ? "" : "s");
 	if (fx)
 		cc_buf_printf(b, "; the chain to serve: %zu/%zu", fx->ntrusted, fx->n);
 	cc_buf_printf(b, "\n");

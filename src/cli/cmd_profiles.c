@@ -145,9 +145,10 @@ static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 			if ((int)cc_profile_group(ps, i) == g)
 				text_row(b, ps, i);
 	}
-	cc_buf_printf(b, "%zu profiles (%zu today's, %zu legacy), %zu distinct anchors\n",
-		      cc_profiles_count(ps), n[CC_PROFILE_CURRENT],
-		      n[CC_PROFILE_LEGACY], distinct_anchors(ps));
+	cc_buf_printf(b, "%zu profile%s (%zu today's, %zu legacy), %zu distinct anchor%s\n",
+		      cc_profiles_count(ps), cc_profiles_count(ps) == 1 ? "" : "s",
+		      n[CC_PROFILE_CURRENT], n[CC_PROFILE_LEGACY], distinct_anchors(ps),
+		      distinct_anchors(ps) == 1 ? "" : "s");
 	if (!chain)
 		return;
 	cc_buf_printf(b, "\nanchors %s can end at, and the profiles that have each:\n",

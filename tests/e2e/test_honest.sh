@@ -140,8 +140,13 @@ for alg in rsa ec; do
 	# --- "1 certificate", never "1 certificates"
 	cc verify --no-store -r "$d/new.pem" "$d/leaf.pem" >"$d/one.txt" 2>&1
 	cc fix --no-aia --no-store -I "$d/ica.pem" -r "$d/new.pem" "$d/leaf.pem" >>"$d/one.txt" 2>&1
+	cc profiles --no-store -r "$d/new.pem" "$d/leaf.pem" >>"$d/one.txt" 2>&1
+	cc explain --no-store -I "$d/ica.pem" -r "$d/new.pem" "$d/leaf.pem" >>"$d/one.txt" 2>&1
 	expect_grep "served chain \(1 certificate, as sent\)" "$d/one.txt" "$alg: '1 certificate'"
-	expect_nogrep "(^|[^0-9])1 certificates" "$d/one.txt" "$alg: never '1 certificates'"
+	expect_grep "^1 profile \(1 today's, 0 legacy\), 1 distinct anchor$" "$d/one.txt" "$alg: '1 profile', '1 distinct anchor'"
+	expect_grep "trusted by 1/1 profile \(" "$d/one.txt" "$alg: explain: 'trusted by 1/1 profile'"
+	expect_nogrep "(^|[^0-9/])1 (certificates|profiles|distinct anchors)|1/1 profiles" "$d/one.txt" \
+		"$alg: never '1 certificates' or '1 profiles'"
 	check_stop_all
 done
 finish

@@ -121,8 +121,8 @@ static void profile_findings(const cc_judge_in_t *in, const cc_certlist_t *sv,
 	nrej = name_profiles(&names, in, vs, NULL, 0);
 	if (first && !(already && !vs->ntrusted))
 		cc_findings_add(&out->findings, "untrusted", CC_SEV_ERROR, first->depth,
-				"rejected by %zu of %zu profiles (%s); %s: %s", nrej,
-				vs->n, names.s ? names.s : "",
+				"rejected by %zu of %zu profile%s (%s); %s: %s", nrej,
+				vs->n, vs->n == 1 ? "" : "s", names.s ? names.s : "",
 				cc_profile_name(in->profs, first->profile), first->reason);
 	if (lacks && !has(&out->findings, "self-signed-root-preferred") &&
 	    !has(&out->findings, "unknown-root-sent"))
