@@ -366,7 +366,9 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 
 	cc_buf_printf(b, "{\"target\":");
 	cc_buf_json_str(b, f->label);
-	cc_buf_printf(b, ",\"result\":\"%s\",\"served\":", verdict(f));
+	/* the chain at hand cures not every client: say so before what was done */
+	cc_buf_printf(b, ",\"result\":\"%s\",\"served\":",
+		      f->j.best >= 0 && f->j.nneeds ? "needs-certificate" : verdict(f));
 	json_list(b, &f->served);
 	cc_buf_printf(b, ",\"before\":");
 	cli_findings_json(b, &f->j.findings);

@@ -35,6 +35,7 @@ for alg in rsa ec; do
 	cc fix --no-aia --no-store --json -r "$d/new.pem" --connect 127.0.0.1 "other.test:$p" \
 		>"$d/name.json" 2>/dev/null
 	expect_eq "$(jget "$d/name.json" 'd["score_after"]')" "0.0" "$alg: JSON score_after is 0 (not 1.0)"
+	expect_eq "$(jget "$d/name.json" 'd["result"]')" "needs-certificate" "$alg: JSON result: needs-certificate"
 	expect_eq "$(jget "$d/name.json" '[(n["kind"], n["subject"], n["profiles"]) for n in d["needed"]]')" \
 		"[('leaf', 'other.test', 'roots')]" "$alg: JSON names the leaf needed"
 	# the same leaf for its own name: nothing is needed (the test can fail)
