@@ -57,6 +57,31 @@ typedef enum cc_change_kind {
 	CC_CHANGE_OFF_PATH        /**< removed: not on the chosen path */
 } cc_change_kind_t;
 
+/** Certificates a judgement names as wanted at most (cc_judgement_t.needs). */
+#define CC_JUDGE_MAX_NEEDS 4
+
+/** What a certificate certchain does not have would be (cc_judge_need_t). */
+typedef enum cc_need_kind {
+	CC_NEED_LEAF,    /**< a leaf valid for the host name checked */
+	CC_NEED_ISSUER,  /**< the missing issuer of a certificate at hand */
+	CC_NEED_RENEWED  /**< a valid one for a certificate at hand that is
+			      expired or not yet valid (a renewed cross-sign) */
+} cc_need_kind_t;
+
+/**
+ * A certificate no chain at hand replaces: without it, the profiles named
+ * reject the served chain and the chain to serve alike.
+ */
+typedef struct cc_judge_need {
+	cc_need_kind_t kind;
+	char subject[256];  /**< its subject (CN, else DN; the host name for a leaf) */
+	char issuer[256];   /**< its issuer, or "" when unknown (a missing issuer's) */
+	char key_id[129];   /**< its key id (hex) when known, else "" */
+	char url[512];      /**< the CA Issuers URL it may be fetched from, or "" */
+	char profiles[320]; /**< the profiles that need it, comma-separated */
+	char why[320];      /**< one line: what is at hand and why it does not do */
+} cc_judge_need_t;
+
 /** One certificate the chain to serve adds to or removes from the served one. */
 typedef struct cc_judge_change {
 	cc_cert_t *cert;   /**< borrowed from the judgement's pools */
@@ -90,7 +115,19 @@ typedef struct cc_judgement {
 	char gains[CC_JUDGE_MAX_GAINS][320]; /**< what the change brings, one line
 						 per change actually made */
 	size_t ngains;
-	cc_findings_t after;     /**< judge_after: findings on serve as sent */
+	cc_findings_t after;     /**< judge_after: the findings a judgement of
+				      serve as sent gives (what check and verify
+				      say of it with the same clients) */
+	const cc_verdicts_t *after_verdicts; /**< judge_after: each profile's
+				      verdict in that judgement (host name
+				      checked); NULL when best < 0 */
+	cc_judge_need_t needs[CC_JUDGE_MAX_NEEDS]; /**< judge_after: certificates
+				      certchain lacks that the profiles rejecting
+				      both the served chain and serve want (a
+				      leaf for the name, a missing issuer, a
+				      renewed cross-sign) */
+	size_t nneeds;
+	struct cc_judgement *again; /**< internal: the judgement of serve */
 	cc_pool_t *own;          /**< internal: served + repair copies */
 	cc_pool_t *sent;         /**< internal: the served certificates only */
 	cc_matrix_t mx;          /**< internal: the candidates, per profile */
@@ -105,6 +142,9 @@ typedef struct cc_judgement {
  * cross-sign or anchor expiring within the horizon), each profile's verdict, the chain to serve instead (ranked by
  * the profiles' weighted share, then by the anchors it reaches), the
  * certificates it adds and removes with why, and what those changes bring.
+ * With judge_after, the chain to serve is judged again as sent by this same
+ * call (after, after_verdicts), and needs names each certificate certchain
+ * lacks that a profile rejecting both chains waits for.
  * out is the caller's: clear it with cc_judgement_clear() (also on error).
  * Returns 0 or a negative code (bad arguments, out of memory, OpenSSL).
  */

@@ -236,6 +236,72 @@ typedef struct cli_store_opts {
 				 disabled certificates (caller frees; NULL with
 				 --no-store), for cc_judge_in_t.withhold */
 } cli_store_opts_t;
+/*
+ * The client options (client_opts.c): every judging command puts
+ * CLI_CLIENT_LONGOPTS in its getopt table, CLI_CLIENT_SHORTOPTS in its
+ * short options and CLI_CLIENT_USAGE in its --help, and hands each option
+ * to cli_client_opt(), so the same options mean the same clients
+ * everywhere. A command's own options use other codes.
+ */
+enum { CLI_CLIENT_STORE = 0x500, CLI_CLIENT_NO_STORE, CLI_CLIENT_AT,
+       CLI_CLIENT_POLICY, CLI_CLIENT_HOST };
+#define CLI_CLIENT_SHORTOPTS "I:r:p:"
+#define CLI_CLIENT_LONGOPTS                                              \
+	{ "intermediates", required_argument, 0, 'I' },                  \
+	{ "roots", required_argument, 0, 'r' },                          \
+	{ "profile", required_argument, 0, 'p' },                        \
+	{ "at", required_argument, 0, CLI_CLIENT_AT },                   \
+	{ "policy", required_argument, 0, CLI_CLIENT_POLICY },           \
+	{ "host", required_argument, 0, CLI_CLIENT_HOST },               \
+	{ "store", required_argument, 0, CLI_CLIENT_STORE },             \
+	{ "no-store", no_argument, 0, CLI_CLIENT_NO_STORE }
+#define CLI_CLIENT_USAGE                                                        \
+	"  -I, --intermediates FILE|DIR  certificates that may complete a chain\n"  \
+	"                                (repeatable); a served chain is still\n"   \
+	"                                judged as sent: no client has them\n"      \
+	"  -r, --roots FILE|DIR          trust anchors (repeatable): the profile\n" \
+	"                                'roots'\n"                                 \
+	"  -p, --profile SPEC            trust profile (repeatable): a built-in\n"  \
+	"                                NAME, 'system' or NAME=PATH, either form\n"\
+	"                                ending in ,behaviour=pathbuild|served-\n"  \
+	"                                order|no-expiry-check-on-anchor,\n"        \
+	"                                ,weight=W, ,group=current|legacy,\n"      \
+	"                                ,policy=P, ,distrust=TSV and\n"           \
+	"                                ,sct-not-after=TSV. Without -p and -r:\n" \
+	"                                every\n"                                   \
+	"                                built-in profile and 'system' (see\n"      \
+	"                                'certchain profiles')\n"                   \
+	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"\
+	"      --host NAME               check the leaf is valid for NAME (for\n"   \
+	"                                check and fix, default: the HOST given;\n"\
+	"                                a U-label becomes its A-label; no\n"      \
+	"                                wildcard)\n"                              \
+	CLI_POLICY_USAGE                                                        \
+	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"\
+	"                                /var/lib/certchain for root, else\n"       \
+	"                                ~/.local/share/certchain): its enabled\n"  \
+	"                                roots are the profile 'store', its\n"      \
+	"                                intermediates complete chains, its\n"      \
+	"                                disabled certificates are never added\n"   \
+	"      --no-store                do not use the store\n"
+typedef struct cli_client {
+	const char **inter, **roots, **specs; /* -I, -r, -p (argv's strings) */
+	size_t ninter, nroots, nspecs;
+	cli_store_opts_t store; /* --store, --no-store */
+	time_t at;              /* --at; 0 = now */
+	int policy;             /* --policy (enum cc_policy) */
+	const char *host;       /* --host (as hostbuf holds it), or NULL */
+	char hostbuf[CLI_HOST_MAX]; /* --host checked: A-label, no trailing dot */
+} cli_client_t;
+/* Takes option c (getopt's code) into o when it is a client option: 0,
+ * EXIT_USAGE on a bad value (printed), or -1 when c is not one of them. */
+int cli_client_opt(const char *cmd, cli_client_t *o, int c, const char *arg);
+/* Frees the arrays (not the strings: argv's). */
+void cli_client_free(cli_client_t *o);
+/* Adds every certificate of src (may be NULL) to dst: e.g. the anchors
+ * considered, the union of the profiles' pools. 0 or a CC_E* code. */
+int cli_pool_merge(cc_pool_t *dst, cc_pool_t *src, cc_error_t *err);
+
 /* For verify and check: unless o->no_store, replaces *anchors by (*anchors
  * minus the store's disabled certificates) plus its enabled roots, and
  * *pool by (*pool minus the disabled certificates) plus its enabled

@@ -14,21 +14,7 @@ static const char usage_text[] =
 	"as every profile's client would, and prints the chain to serve: the one\n"
 	"the largest weighted share of profiles trusts.%s\n"
 	"\n"
-	"  -I, --intermediates FILE|DIR  untrusted pool (repeatable)\n"
-	"  -p, --profile SPEC            trust profile (repeatable): a built-in NAME,\n"
-	"                                'system', or NAME=PATH; either form may end\n"
-	"                                in ,behaviour=pathbuild|served-order|\n"
-	"                                no-expiry-check-on-anchor, ,weight=W and\n"
-	"                                ,group=current|legacy and\n"
-	"                                ,policy=webpki|rfc5280|legacy.\n"
-	"                                Default: every built-in profile + system\n"
-	"                                (see 'certchain profiles')\n"
-	"  -r, --roots FILE|DIR          explicit trust anchors (repeatable): one\n"
-	"                                profile named 'roots'; alone, the only one\n"
-	"      --at TIME                 validate at TIME (RFC 3339 or @unixseconds)\n"
-	"      --host NAME               check the leaf is valid for NAME\n"
-	"                                (a U-label becomes its A-label; no wildcard)\n"
-	CLI_POLICY_USAGE
+	CLI_CLIENT_USAGE
 	"      --include-root            also write/print the anchor\n"
 	"      --all                     list every path, ranked, every rejected\n"
 	"                                candidate with its reason, and the trust\n"
@@ -40,11 +26,6 @@ static const char usage_text[] =
 	"      --horizon DAYS            warn when the chosen chain's reach depends\n"
 	"                                on a cross-sign or anchor expiring within\n"
 	"                                DAYS (default 1095, 3 years)\n"
-	"      --store DIR               certificate store to use (see certchain store)\n"
-	"      --no-store                ignore the store (default: its intermediates\n"
-	"                                join the search, its enabled roots are the\n"
-	"                                profile 'store', its disabled certificates\n"
-	"                                are never used in a path)\n"
 	CLI_AIA_USAGE
 	"  -h, --help                    this text\n"
 	"\n"
@@ -55,71 +36,37 @@ static const char usage_text[] =
 	"error\n";
 
 typedef struct bargs {
-	const char **inter, **roots, **specs;
-	size_t ninter, nroots, nspecs;
+	cli_client_t cl; /* -I -r -p --store --no-store --at --policy --host */
 	int explain;
-	const char *leaf, *out, *host, *cmd;
-	time_t at;
+	const char *leaf, *out, *cmd;
 	int all, json, include_root;
 	unsigned max_sig;
-	int policy;
 	int horizon;
-	cli_store_opts_t store;
 	cli_aia_t aia;
-	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 } bargs_t;
 
 static int parse(int argc, char **argv, bargs_t *a)
 {
 	static const struct option lo[] = {
-		{ "intermediates", required_argument, 0, 'I' },
-		{ "roots", required_argument, 0, 'r' },
-		{ "profile", required_argument, 0, 'p' },
 		{ "explain", no_argument, 0, 7 },
-		{ "at", required_argument, 0, 1 },
-		{ "host", required_argument, 0, 2 },
 		{ "include-root", no_argument, 0, 3 },
 		{ "all", no_argument, 0, 4 },
 		{ "output", required_argument, 0, 'o' },
 		{ "json", no_argument, 0, 5 },
 		{ "max-sigchecks", required_argument, 0, 6 },
 		{ "horizon", required_argument, 0, 11 },
-		{ "store", required_argument, 0, 8 },
-		{ "no-store", no_argument, 0, 9 },
-		{ "policy", required_argument, 0, 10 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
+		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
-	int c;
+	int c, r;
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "I:r:p:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "o:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'I':
-			if (cli_push_arg(&a->inter, &a->ninter, optarg))
-				return EXIT_USAGE;
-			break;
-		case 'r':
-			if (cli_push_arg(&a->roots, &a->nroots, optarg))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			if (cli_push_arg(&a->specs, &a->nspecs, optarg))
-				return EXIT_USAGE;
-			break;
 		case 7: a->explain = 1; break;
-		case 1:
-			if (cli_parse_time(a->cmd, optarg, &a->at))
-				return EXIT_USAGE;
-			break;
-		case 2:
-			if (cli_host_arg(a->cmd, "--host", optarg, a->hostbuf,
-					 sizeof(a->hostbuf)))
-				return EXIT_USAGE;
-			a->host = a->hostbuf;
-			break;
 		case 3: a->include_root = 1; break;
 		case 4: a->all = 1; break;
 		case 'o': a->out = optarg; break;
@@ -134,12 +81,6 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (cli_horizon(a->cmd, optarg, &a->horizon))
 				return EXIT_USAGE;
 			break;
-		case 8: a->store.dir = optarg; break;
-		case 9: a->store.no_store = 1; break;
-		case 10:
-			if (cli_policy_arg(a->cmd, optarg, &a->policy))
-				return EXIT_USAGE;
-			break;
 		case 'h':
 			printf(usage_text, a->cmd, a->explain ? "\nexplain is build "
 			       "--explain: what to serve, and what each\nalternative "
@@ -151,7 +92,11 @@ static int parse(int argc, char **argv, bargs_t *a)
 			if (cli_aia_option(a->cmd, c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;
-		default: return cli_bad_option(a->cmd, argv, lo);
+		default:
+			if ((r = cli_client_opt(a->cmd, &a->cl, c, optarg)) < 0)
+				return cli_bad_option(a->cmd, argv, lo);
+			if (r)
+				return r;
 		}
 	}
 	if (optind + 1 != argc)
@@ -434,24 +379,24 @@ static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 	cc_error_clear(&err);
 	if (cli_load(pool, a->leaf, 0, &leafs))
 		goto out;
-	for (size_t i = 0; i < a->ninter; i++)
-		if (cli_load(pool, a->inter[i], 0, NULL))
+	for (size_t i = 0; i < a->cl.ninter; i++)
+		if (cli_load(pool, a->cl.inter[i], 0, NULL))
 			goto out;
-	if (cli_profiles(r->profs, a->specs, a->nspecs, a->roots, a->nroots))
+	if (cli_profiles(r->profs, a->cl.specs, a->cl.nspecs, a->cl.roots, a->cl.nroots))
 		goto out;
 	/* AIA before the store, so the store's filter also drops a fetched
 	 * certificate the store has disabled. */
 	if (cli_aia_run(a->cmd, &a->aia, leafs.v[0], pool, cc_profiles_pool(r->profs),
-			a->at, &aia))
+			a->cl.at, &aia))
 		goto out;
-	if (cli_store_profile(&a->store, r->profs, pp, &leafs, &anchors))
+	if (cli_store_profile(&a->cl.store, r->profs, pp, &leafs, &anchors))
 		goto out;
 	pool = *pp;
-	cli_policy_apply(r->profs, a->policy);
-	bo.at = a->at ? a->at : time(NULL);
-	bo.host = a->host;
+	cli_policy_apply(r->profs, a->cl.policy);
+	bo.at = a->cl.at ? a->cl.at : time(NULL);
+	bo.host = a->cl.host;
 	bo.max_sigchecks = a->max_sig;
-	bo.policy = a->policy;
+	bo.policy = a->cl.policy;
 	jo.at = bo.at;
 	jo.host = bo.host;
 	if (cc_build(&bo, leafs.v[0], pool, anchors ? anchors : cc_profiles_pool(r->profs),
@@ -512,9 +457,7 @@ int cli_build_main(int argc, char **argv, int explain)
 	cc_paths_free(r.ps);
 	cc_profiles_free(r.profs);
 	cc_pool_free(pool);
-	free(a.inter);
-	free(a.roots);
-	free(a.specs);
+	cli_client_free(&a.cl);
 	return rc;
 }
 

@@ -22,7 +22,8 @@ static const char usage_text[] =
 	"which chain the server should send instead. IPv6: [ADDR]:PORT.\n"
 	"\n"
 	"      --sni NAME                SNI and host name to check (default HOST;\n"
-	"                                an IP HOST: no SNI, the leaf's IP SANs)\n"
+	"                                an IP HOST: no SNI, the leaf's IP SANs;\n"
+	"                                --host names another name to check)\n"
 	"      --connect ADDR[:PORT]     dial ADDR instead of resolving HOST\n"
 	"      --starttls PROTO          upgrade first: smtp imap pop3 ftp xmpp postgres\n"
 	"      --timeout SECONDS         deadline per target (10), name resolution\n"
@@ -30,19 +31,7 @@ static const char usage_text[] =
 	"      --dns-server ADDR[:PORT]  name servers to ask (comma-separated;\n"
 	"                                default $CERTCHAIN_DNS_SERVER, else the\n"
 	"                                system's /etc/resolv.conf)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable; they become the\n"
-	"                                profile \"roots\"; default: the profiles')\n"
-	"  -I, --intermediates FILE|DIR  certificates that may repair the chain\n"
-	"  -p, --profile SPEC            judge per trust profile (repeatable): a built-in\n"
-	"                                name, system, NAME=PATH[,behaviour=B][,weight=W]\n"
-	"                                (default without -r: every built-in + system)\n"
-	"      --store DIR               certificate store to use (see certchain store)\n"
-	"      --no-store                ignore the store (default: its intermediates\n"
-	"                                repair chains, its roots are the profile\n"
-	"                                \"store\", its disabled certificates are not\n"
-	"                                sent; client profiles keep them)\n"
-	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
-	CLI_POLICY_USAGE
+	CLI_CLIENT_USAGE
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --horizon DAYS            warn (expiry-cliff) when the chain's reach\n"
 	"                                depends on a cross-sign or anchor expiring\n"
@@ -64,10 +53,10 @@ static const char usage_text[] =
 	"  -h, --help                    this text\n"
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
-	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
-	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
-	"expiry-cliff distrust-cliff, and the rule ids of the policy (see certchain(1),\n"
-	"POLICIES)\n"
+	"unknown-root-sent unneeded-cert incomplete-chain expired not-yet-valid\n"
+	"expires-soon hostname-mismatch weak-signature untrusted\n"
+	"cross-sign-available self-signed-root-preferred expiry-cliff distrust-cliff,\n"
+	"and the rule ids of the policy (see certchain(1), POLICIES)\n"
 	"connection failures: refused timeout closed tls-alert not-tls resolve\n"
 	"unreachable starttls-refused tls-error\n"
 	"exit: 0 no error finding, 1 an error finding (some client or profile fails),\n"
@@ -282,8 +271,8 @@ static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict
 		else if (!x->trusted)
 			cc_buf_printf(b, "  %-18s %s\n", "", x->reason);
 	}
-	cc_buf_printf(b, "served chain trusted by %zu/%zu profiles", v->j.served.ntrusted,
-		      v->j.served.n);
+	cc_buf_printf(b, "served chain trusted by %zu/%zu profile%s", v->j.served.ntrusted,
+		      v->j.served.n, v->j.served.n == 1 ? "" : "s");
 	if (fx)
 		cc_buf_printf(b, "; the chain to serve: %zu/%zu", fx->ntrusted, fx->n);
 	cc_buf_printf(b, "\n");
@@ -405,7 +394,7 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	}
 	/* An IP-literal target sends no SNI, but the leaf must still name the
 	 * address (an IP SAN), as for every client that connects by address. */
-	v.checked_name = o->sni ? o->sni : t->host;
+	v.checked_name = o->ao.host ? o->ao.host : o->sni ? o->sni : t->host;
 	in.ao.host = v.checked_name;
 	/* A client knows only what is sent: -I, the store and AIA only
 	 * repair (the judgement analyzes the served certificates alone). */
@@ -514,10 +503,7 @@ cc_profiles_t *check_profiles(const struct copts *o)
 int cmd_check(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "roots", required_argument, 0, 'r' },
-		{ "intermediates", required_argument, 0, 'I' },
 		{ "targets", required_argument, 0, 'f' },
-		{ "at", required_argument, 0, 1 },
 		{ "sni", required_argument, 0, 2 },
 		{ "connect", required_argument, 0, 3 },
 		{ "timeout", required_argument, 0, 4 },
@@ -526,26 +512,21 @@ int cmd_check(int argc, char **argv)
 		{ "starttls", required_argument, 0, 7 },
 		{ "concurrency", required_argument, 0, 8 },
 		{ "expires-soon", required_argument, 0, 9 },
-		{ "profile", required_argument, 0, 'p' },
-		{ "store", required_argument, 0, 10 },
-		{ "no-store", no_argument, 0, 11 },
 		{ "dns-server", required_argument, 0, 12 },
 		{ "html", required_argument, 0, 13 },
 		{ "resume", required_argument, 0, 14 },
 		{ "shard", required_argument, 0, 15 },
-		{ "policy", required_argument, 0, 16 },
 		{ "horizon", required_argument, 0, 17 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
+		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
 	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
-	const char **roots = NULL, **inter = NULL, **profs = NULL;
-	size_t nroots = 0, ninter = 0, nprofs = 0;
-	cli_store_opts_t so = { .disabled = &o.withhold };
+	cli_client_t cl = { .store = { .disabled = &o.withhold } };
 	check_fleet_t fl = { 0 };
 	cc_error_t err;
-	int c, rc = EXIT_USAGE, no_aia = 0;
+	int c, r, rc = EXIT_USAGE, no_aia = 0;
 	char *end;
 	double d;
 	long l;
@@ -553,25 +534,9 @@ int cmd_check(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN); /* a peer closing mid-handshake must not kill us */
 	optind = 1;
 	cc_error_clear(&err);
-	while ((c = getopt_long(argc, argv, "r:I:f:p:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "f:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'r':
-			if (cli_push_arg(&roots, &nroots, optarg))
-				goto out;
-			break;
-		case 'I':
-			if (cli_push_arg(&inter, &ninter, optarg))
-				goto out;
-			break;
-		case 'p':
-			if (cli_push_arg(&profs, &nprofs, optarg))
-				goto out;
-			break;
 		case 'f': o.targets = optarg; break;
-		case 1:
-			if (cli_parse_time("check", optarg, &o.ao.at))
-				goto out;
-			break;
 		case 2:
 			if (cli_host_arg("check", "--sni", optarg, o.snibuf, sizeof(o.snibuf)))
 				goto out;
@@ -616,17 +581,11 @@ int cmd_check(int argc, char **argv)
 			}
 			o.ao.expires_soon_days = (int)l;
 			break;
-		case 10: so.dir = optarg; break;
-		case 11: so.no_store = 1; break;
 		case 12: o.dns = optarg; break;
 		case 13: fl.html = optarg; break;
 		case 14: fl.resume = optarg; break;
 		case 15:
 			if (check_fleet_shard_arg(&fl, optarg))
-				goto out;
-			break;
-		case 16:
-			if (cli_policy_arg("check", optarg, &o.ao.policy))
 				goto out;
 			break;
 		case 17:
@@ -641,7 +600,11 @@ int cmd_check(int argc, char **argv)
 			if (cli_aia_option("check", c, optarg, &o.aia))
 				goto out;
 			break;
-		default: cli_bad_option("check", argv, lo); goto out;
+		default:
+			if ((r = cli_client_opt("check", &cl, c, optarg)) < 0)
+				cli_bad_option("check", argv, lo);
+			if (r)
+				goto out;
 		}
 	}
 	if (o.targets ? optind != argc : optind + 1 != argc) {
@@ -670,23 +633,24 @@ int cmd_check(int argc, char **argv)
 	o.anchors = cc_pool_new();
 	if (!o.inter || !o.profs || !o.anchors)
 		goto out;
-	for (size_t i = 0; i < ninter; i++)
-		if (cli_load(o.inter, inter[i], 0, NULL))
+	for (size_t i = 0; i < cl.ninter; i++)
+		if (cli_load(o.inter, cl.inter[i], 0, NULL))
 			goto out;
-	for (size_t i = 0; i < nroots; i++)
-		if (cli_load(o.anchors, roots[i], 0, NULL))
-			goto out;
-	if (cli_profiles(o.profs, profs, nprofs, roots, nroots))
+	o.ao.at = cl.at;
+	o.ao.host = cl.host;
+	o.ao.policy = cl.policy;
+	/* the anchors considered: every profile's (-r is the profile "roots") */
+	if (cli_profiles(o.profs, cl.specs, cl.nspecs, cl.roots, cl.nroots))
 		goto out;
-	if (!nroots && pool_merge(o.anchors, cc_profiles_pool(o.profs), &err)) {
+	if (cli_pool_merge(o.anchors, cc_profiles_pool(o.profs), &err)) {
 		cli_fail(&err);
 		goto out;
 	}
 	/* As build and verify: the store's intermediates repair, its roots
 	 * trust (the profile "store"), its disabled certificates are never
 	 * sent (client profiles keep them). */
-	if (cli_store_add_profile(&so, o.profs) ||
-	    cli_store_apply(&so, &o.inter, NULL, &o.anchors))
+	if (cli_store_add_profile(&cl.store, o.profs) ||
+	    cli_store_apply(&cl.store, &o.inter, NULL, &o.anchors))
 		goto out;
 	cli_policy_apply(o.profs, o.ao.policy);
 	if (!o.ao.at)
@@ -700,8 +664,6 @@ out:
 	cc_pool_free(o.anchors);
 	cc_pool_free(o.withhold);
 	cc_profiles_free(o.profs);
-	free(profs);
-	free(roots);
-	free(inter);
+	cli_client_free(&cl);
 	return rc;
 }

@@ -21,18 +21,10 @@ static const char usage_text[] =
 	"  -c, --cert FILE               the certificate (first in FILE; further\n"
 	"                                certificates in FILE join the pool)\n"
 	"  -k, --key FILE                its private key (PEM or DER, unencrypted)\n"
-	"  -I, --intermediates FILE|DIR  untrusted pool for the chain (repeatable)\n"
-	"  -p, --profile SPEC            trust profile (repeatable), as for 'build'\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable): the profile\n"
-	"                                'roots'. Default: every built-in profile +\n"
-	"                                system (see 'certchain profiles'); the\n"
-	"                                chain is the one most profiles trust\n"
-	"      --host NAME               the chain must be valid for NAME\n"
-	"                                (a U-label becomes its A-label; no wildcard)\n"
+	CLI_CLIENT_USAGE
+	"                                (the chain is the one most profiles trust)\n"
 	"      --chain FILE              ship exactly these certificates as the chain\n"
 	"      --no-chain                ship no chain, only the certificate\n"
-	"      --at TIME                 choose the chain valid at TIME\n"
-	CLI_POLICY_USAGE
 	"  -n, --name NAME               friendly name (default: the store's friendly\n"
 	"                                name, else the certificate's CN)\n"
 	"  -o, --output FILE             where to write (.pfx/.p12: PFX; .pem/.crt:\n"
@@ -51,9 +43,6 @@ static const char usage_text[] =
 	"                                (default: asked twice on the terminal)\n"
 	"      --json                    report what was written as JSON\n"
 	CLI_AIA_USAGE
-	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"
-	"                                else ~/.local/share/certchain)\n"
-	"      --no-store                do not use the store for the chain\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"The key is never printed. PFX and key-bearing files are written 0600.\n"
@@ -64,15 +53,11 @@ static const char usage_text[] =
 enum fmt { FMT_AUTO, FMT_PFX, FMT_FULLCHAIN, FMT_BUNDLE_KEY };
 
 typedef struct eargs {
-	const char **inter, **roots, **specs;
-	size_t ninter, nroots, nspecs;
-	const char *cert, *key, *chain, *name, *out, *pwfile, *pwenv, *sel, *host;
-	int no_chain, json, fmt, policy;
+	cli_client_t cl; /* -I -r -p --store --no-store --at --policy --host */
+	const char *cert, *key, *chain, *name, *out, *pwfile, *pwenv, *sel;
+	int no_chain, json, fmt;
 	cc_pfx_opts_t pfx;
-	time_t at;
-	cli_store_opts_t store;
 	cli_aia_t aia;
-	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 } eargs_t;
 
 static int ends_with(const char *s, const char *suf)
@@ -100,10 +85,6 @@ static int parse(int argc, char **argv, eargs_t *a)
 	static const struct option lo[] = {
 		{ "cert", required_argument, 0, 'c' },
 		{ "key", required_argument, 0, 'k' },
-		{ "intermediates", required_argument, 0, 'I' },
-		{ "roots", required_argument, 0, 'r' },
-		{ "profile", required_argument, 0, 'p' },
-		{ "host", required_argument, 0, 13 },
 		{ "chain", required_argument, 0, 1 },
 		{ "no-chain", no_argument, 0, 2 },
 		{ "name", required_argument, 0, 'n' },
@@ -114,40 +95,21 @@ static int parse(int argc, char **argv, eargs_t *a)
 		{ "password-file", required_argument, 0, 6 },
 		{ "password-env", required_argument, 0, 7 },
 		{ "json", no_argument, 0, 8 },
-		{ "at", required_argument, 0, 9 },
 		{ "iter", required_argument, 0, 10 },
-		{ "store", required_argument, 0, 11 },
-		{ "no-store", no_argument, 0, 12 },
-		{ "policy", required_argument, 0, 14 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
+		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
-	int c;
+	int c, r;
 	char *end;
 	long v;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:k:I:r:p:n:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "c:k:n:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->cert = optarg; break;
 		case 'k': a->key = optarg; break;
-		case 'I':
-		case 'r':
-			if (cli_push_arg(c == 'I' ? &a->inter : &a->roots,
-				 c == 'I' ? &a->ninter : &a->nroots, optarg))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			if (cli_push_arg(&a->specs, &a->nspecs, optarg))
-				return EXIT_USAGE;
-			break;
-		case 13:
-			if (cli_host_arg("export", "--host", optarg, a->hostbuf,
-					 sizeof(a->hostbuf)))
-				return EXIT_USAGE;
-			a->host = a->hostbuf;
-			break;
 		case 1: a->chain = optarg; break;
 		case 2: a->no_chain = 1; break;
 		case 'n': a->name = optarg; break;
@@ -169,10 +131,6 @@ static int parse(int argc, char **argv, eargs_t *a)
 		case 6: a->pwfile = optarg; break;
 		case 7: a->pwenv = optarg; break;
 		case 8: a->json = 1; break;
-		case 9:
-			if (cli_parse_time("export", optarg, &a->at))
-				return EXIT_USAGE;
-			break;
 		case 10:
 			v = strtol(optarg, &end, 10);
 			if (*end || v < 1 || v > CC_PFX_MAX_ITER)
@@ -181,12 +139,6 @@ static int parse(int argc, char **argv, eargs_t *a)
 						       CC_PFX_MAX_ITER);
 			a->pfx.iter = (int)v;
 			break;
-		case 11: a->store.dir = optarg; break;
-		case 12: a->store.no_store = 1; break;
-		case 14:
-			if (cli_policy_arg("export", optarg, &a->policy))
-				return EXIT_USAGE;
-			break;
 		case 'h': fputs(usage_text, stdout); return -1;
 		case CLI_AIA_ON: case CLI_AIA_OFF: case CLI_AIA_CACHE:
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
@@ -194,7 +146,11 @@ static int parse(int argc, char **argv, eargs_t *a)
 			if (cli_aia_option("export", c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;
-		default: return cli_bad_option("export", argv, lo);
+		default:
+			if ((r = cli_client_opt("export", &a->cl, c, optarg)) < 0)
+				return cli_bad_option("export", argv, lo);
+			if (r)
+				return r;
 		}
 	}
 	if (optind + 1 < argc)
@@ -203,7 +159,7 @@ static int parse(int argc, char **argv, eargs_t *a)
 		a->sel = argv[optind];
 	if (a->sel && (a->cert || a->key))
 		return cli_usage_error("export", "give a SELECTOR or --cert/--key, not both");
-	if (a->sel && a->store.no_store)
+	if (a->sel && a->cl.store.no_store)
 		return cli_usage_error("export", "a SELECTOR needs the store (drop --no-store)");
 	if (!a->sel && (!a->cert || !a->key))
 		return cli_usage_error("export", "give a SELECTOR, or --cert and --key");
@@ -257,7 +213,7 @@ static int aia_notes(const eargs_t *a, cc_cert_t *leaf, cc_pool_t *pool,
 	cc_aia_result_t res = { 0 };
 	cc_buf_t b = { 0 };
 	int rc = cli_aia_run("export", &aia, leaf, pool, cc_profiles_pool(profs),
-			     a->at, &res);
+			     a->cl.at, &res);
 
 	cli_aia_text(&b, &res);
 	if (b.s)
@@ -286,20 +242,20 @@ static int choose(const eargs_t *a, cc_pool_t **pp, cc_certlist_t *leafs,
 	if (!(profs = cc_profiles_new()))
 		return EXIT_USAGE;
 	cc_error_clear(&err);
-	for (size_t i = 0; i < a->ninter; i++)
-		if (cli_load(pool, a->inter[i], 0, NULL))
+	for (size_t i = 0; i < a->cl.ninter; i++)
+		if (cli_load(pool, a->cl.inter[i], 0, NULL))
 			goto out;
 	/* Trust exactly as 'build' sets it up: profiles, (AIA,) then the store's. */
-	if (cli_profiles(profs, a->specs, a->nspecs, a->roots, a->nroots) ||
+	if (cli_profiles(profs, a->cl.specs, a->cl.nspecs, a->cl.roots, a->cl.nroots) ||
 	    aia_notes(a, leaf, pool, profs) ||
-	    cli_store_profile(&a->store, profs, pp, leafs, &anchors))
+	    cli_store_profile(&a->cl.store, profs, pp, leafs, &anchors))
 		goto out;
 	pool = *pp;
 	leaf = leafs->v[0];
-	cli_policy_apply(profs, a->policy);
-	bo.at = a->at ? a->at : time(NULL);
-	bo.host = a->host;
-	bo.policy = a->policy;
+	cli_policy_apply(profs, a->cl.policy);
+	bo.at = a->cl.at ? a->cl.at : time(NULL);
+	bo.host = a->cl.host;
+	bo.policy = a->cl.policy;
 	r = cc_chain_choose_noted(&bo, leaf, pool, anchors, profs, &full, &note, &err);
 	if (r == CC_ENOTFOUND) {
 		rc = cli_no_chain("export", leaf, pool, anchors ? anchors
@@ -426,7 +382,7 @@ static void report(const eargs_t *a, EVP_PKEY *key, cc_cert_t *leaf,
 			cc_buf_printf(&b, "  friendly name: %s\n", a->pfx.name);
 		cc_buf_printf(&b, "  certificate + %zu chain certificate%s:\n", chain->n,
 			      chain->n == 1 ? "" : "s");
-		cli_tree(&b, all.v, all.n, all.n, a->at ? a->at : time(NULL));
+		cli_tree(&b, all.v, all.n, all.n, a->cl.at ? a->cl.at : time(NULL));
 	}
 	cc_certlist_clear(&all);
 	cli_flush(&b);
@@ -445,7 +401,7 @@ static int from_store(const eargs_t *a, cc_pool_t *pool, cc_certlist_t *leafs,
 	int r, rc = EXIT_USAGE;
 
 	cc_error_clear(&err);
-	if ((r = cc_store_open(a->store.dir, &st, &err)))
+	if ((r = cc_store_open(a->cl.store.dir, &st, &err)))
 		goto out;
 	if ((r = cc_store_select(st, a->sel, CC_STORE_PERSONAL, &l, &err))) {
 		if (r == CC_ENOTFOUND)
@@ -529,8 +485,6 @@ int cmd_export(int argc, char **argv)
 		rc = EXIT_OK; /* --help */
 	}
 	cc_pool_free(pool);
-	free(a.inter);
-	free(a.roots);
-	free(a.specs);
+	cli_client_free(&a.cl);
 	return rc;
 }

@@ -22,16 +22,7 @@ static const char usage_text[] =
 	"\n"
 	"  -o, --output FILE             write the fixed chain as PEM (leaf first,\n"
 	"                                no anchor unless --include-root)\n"
-	"  -I, --intermediates FILE|DIR  more certificates to choose from (repeatable)\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable): the profile\n"
-	"                                'roots', as for build, check and verify\n"
-	"      --store DIR               certificate store (default $CERTCHAIN_STORE,\n"
-	"                                /var/lib/certchain for root, else\n"
-	"                                ~/.local/share/certchain)\n"
-	"      --no-store                do not use the store\n"
-	"  -p, --profile SPEC            trust profile (repeatable), as for build.\n"
-	"                                Without -p and -r: every built-in profile,\n"
-	"                                'system' and the store's roots ('store')\n"
+	CLI_CLIENT_USAGE
 	"      --include-root            also write the anchor\n"
 	"      --pfx FILE                also write a PFX (mode 0600): the leaf, its\n"
 	"                                key and the fixed chain\n"
@@ -44,9 +35,6 @@ static const char usage_text[] =
 	"                                (default) or 3DES/SHA-1 for Windows <= 2016\n"
 	"      --name NAME               PFX friendly name (default: the store's, or\n"
 	"                                the CN)\n"
-	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
-	"      --host NAME               check the leaf is valid for NAME (default\n"
-	"                                for HOST: HOST unless it is an address)\n"
 	"      --sni NAME                HOST form: SNI to send\n"
 	"      --connect ADDR            HOST form: dial ADDR instead of HOST\n"
 	"      --timeout S               HOST form: handshake deadline (default 10)\n"
@@ -56,17 +44,19 @@ static const char usage_text[] =
 	"  -h, --help                    this text\n"
 	"\n"
 	"exit: 0 the fixed (or unchanged) chain is valid, 1 no valid chain can be\n"
-	"built (nothing written), 2 usage or input error, 3 could not connect\n";
+	"built (nothing written), or a client rejecting the served chain still\n"
+	"rejects the fixed one for want of a certificate certchain does not have\n"
+	"(a leaf for the --host name, a missing issuer, a renewed cross-sign:\n"
+	"named under 'needed'; the best chain at hand is still written), 2 usage\n"
+	"or input error, 3 could not connect\n";
 
 typedef struct fargs {
-	const char **inter, **roots, **profiles;
-	size_t ninter, nroots, nprof;
-	const char *target, *out, *host, *store, *sni, *connect;
-	int include_root, json, no_store, timeout_ms;
-	time_t at;
+	cli_client_t cl; /* -I -r -p --store --no-store --at --policy --host */
+	const char *target, *out, *sni, *connect;
+	int include_root, json, timeout_ms;
 	cli_aia_t aia;
 	cli_pfx_out_t pfx;
-	char hostbuf[CLI_HOST_MAX], snibuf[CLI_HOST_MAX]; /* as matched and sent */
+	char snibuf[CLI_HOST_MAX]; /* --sni, as sent */
 } fargs_t;
 
 /* Everything one run holds; freed in one place. */
@@ -87,18 +77,11 @@ static int parse(int argc, char **argv, fargs_t *a)
 {
 	static const struct option lo[] = {
 		{ "output", required_argument, 0, 'o' },
-		{ "intermediates", required_argument, 0, 'I' },
-		{ "roots", required_argument, 0, 'r' },
-		{ "store", required_argument, 0, 1 },
-		{ "no-store", no_argument, 0, 2 },
 		{ "include-root", no_argument, 0, 3 },
-		{ "at", required_argument, 0, 4 },
-		{ "host", required_argument, 0, 5 },
 		{ "sni", required_argument, 0, 6 },
 		{ "connect", required_argument, 0, 7 },
 		{ "timeout", required_argument, 0, 8 },
 		{ "json", no_argument, 0, 9 },
-		{ "profile", required_argument, 0, 'p' },
 		{ "pfx", required_argument, 0, 20 },
 		{ "key", required_argument, 0, 21 },
 		{ "password-file", required_argument, 0, 22 },
@@ -107,35 +90,19 @@ static int parse(int argc, char **argv, fargs_t *a)
 		{ "name", required_argument, 0, 25 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
+		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
-	int c;
+	int c, r;
 	char *end;
 	double d;
 
 	optind = 1;
 	a->aia.on = 1;
-	while ((c = getopt_long(argc, argv, "o:I:r:p:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->out = optarg; break;
-		case 'I':
-		case 'r':
-			if (cli_push_arg(c == 'I' ? &a->inter : &a->roots,
-				 c == 'I' ? &a->ninter : &a->nroots, optarg))
-				return EXIT_USAGE;
-			break;
-		case 1: a->store = optarg; break;
-		case 2: a->no_store = 1; break;
 		case 3: a->include_root = 1; break;
-		case 4:
-			if (cli_parse_time("fix", optarg, &a->at))
-				return EXIT_USAGE;
-			break;
-		case 5:
-			if (cli_host_arg("fix", "--host", optarg, a->hostbuf, sizeof(a->hostbuf)))
-				return EXIT_USAGE;
-			a->host = a->hostbuf;
-			break;
 		case 6:
 			if (cli_host_arg("fix", "--sni", optarg, a->snibuf, sizeof(a->snibuf)))
 				return EXIT_USAGE;
@@ -150,10 +117,6 @@ static int parse(int argc, char **argv, fargs_t *a)
 			a->timeout_ms = (int)(d * 1000 + 0.5);
 			break;
 		case 9: a->json = 1; break;
-		case 'p':
-			if (cli_push_arg(&a->profiles, &a->nprof, optarg))
-				return EXIT_USAGE;
-			break;
 		case 20: a->pfx.path = optarg; break;
 		case 21: a->pfx.key = optarg; break;
 		case 22: a->pfx.pwfile = optarg; break;
@@ -174,15 +137,19 @@ static int parse(int argc, char **argv, fargs_t *a)
 			if (cli_aia_option("fix", c, optarg, &a->aia))
 				return EXIT_USAGE;
 			break;
-		default: return cli_bad_option("fix", argv, lo);
+		default:
+			if ((r = cli_client_opt("fix", &a->cl, c, optarg)) < 0)
+				return cli_bad_option("fix", argv, lo);
+			if (r)
+				return r;
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("fix", "expected exactly one LEAF file or HOST[:PORT]");
 	if (!a->pfx.path && (a->pfx.key || a->pfx.pwfile || a->pfx.pwenv || a->pfx.o.name))
 		return cli_usage_error("fix", "--key, --password-*, --name go with --pfx");
-	a->pfx.store = a->store;
-	a->pfx.no_store = a->no_store;
+	a->pfx.store = a->cl.store.dir;
+	a->pfx.no_store = a->cl.store.no_store;
 	a->target = argv[optind];
 	return 0;
 }
@@ -235,8 +202,8 @@ static int load_served(fargs_t *a, fix_t *f)
 		fprintf(stderr, "certchain: %s: the server sent no certificate\n", a->target);
 		return EXIT_CONNECT;
 	}
-	if (!a->host && !cli_is_ip(f->hostbuf))
-		a->host = f->hostbuf;
+	if (!a->cl.host && !cli_is_ip(f->hostbuf))
+		a->cl.host = f->hostbuf;
 	return 0;
 }
 
@@ -270,9 +237,11 @@ static int load_profiles(fargs_t *a, fix_t *f, cc_pool_t *sroots, const cc_store
 		fprintf(stderr, "certchain: out of memory\n");
 		return EXIT_USAGE;
 	}
-	if (cli_profiles(f->profs, a->profiles, a->nprof, a->roots, a->nroots) ||
+	if (cli_profiles(f->profs, a->cl.specs, a->cl.nspecs, a->cl.roots, a->cl.nroots) ||
 	    (st && cli_store_add_roots(f->profs, sroots, st)))
 		return EXIT_USAGE;
+	/* the clients enforce the --policy the chain is judged by */
+	cli_policy_apply(f->profs, a->cl.policy);
 	return copy_pool(f->anchors, cc_profiles_pool(f->profs), NULL);
 }
 
@@ -287,10 +256,10 @@ static int load_pools(fargs_t *a, fix_t *f)
 	cc_error_clear(&err);
 	if (!sroots || !inter || copy_pool(f->cand, f->spool, NULL))
 		goto out;
-	for (size_t i = 0; i < a->ninter; i++)
-		if (cli_load(inter, a->inter[i], 0, NULL))
+	for (size_t i = 0; i < a->cl.ninter; i++)
+		if (cli_load(inter, a->cl.inter[i], 0, NULL))
 			goto out;
-	if (!a->no_store && (cc_store_open(a->store, &st, &err) ||
+	if (!a->cl.store.no_store && (cc_store_open(a->cl.store.dir, &st, &err) ||
 			     cc_store_load_pools(st, inter, sroots, f->disabled, &err))) {
 		cli_fail(&err);
 		goto out;
@@ -346,15 +315,66 @@ static const cc_path_t *chosen(const fix_t *f)
 	return f->j.best >= 0 ? &f->j.paths->v[f->j.best] : NULL;
 }
 
+/* "needed": the certificates certchain lacks that would cure the rest. */
+static void needs_json(cc_buf_t *b, const cc_judgement_t *j)
+{
+	static const char *const kind[] = { "leaf", "issuer", "renewed" };
+
+	cc_buf_printf(b, "[");
+	for (size_t i = 0; i < j->nneeds; i++) {
+		const cc_judge_need_t *n = &j->needs[i];
+		cc_buf_printf(b, "%s{\"kind\":\"%s\",\"subject\":", i ? "," : "",
+			      kind[n->kind]);
+		cc_buf_json_str(b, n->subject);
+		cc_buf_printf(b, ",\"issuer\":");
+		cc_buf_json_str(b, n->issuer);
+		cc_buf_printf(b, ",\"key_id\":");
+		cc_buf_json_str(b, n->key_id);
+		cc_buf_printf(b, ",\"url\":");
+		cc_buf_json_str(b, n->url);
+		cc_buf_printf(b, ",\"profiles\":");
+		cc_buf_json_str(b, n->profiles);
+		cc_buf_printf(b, ",\"why\":");
+		cc_buf_json_str(b, n->why);
+		cc_buf_printf(b, "}");
+	}
+	cc_buf_printf(b, "]");
+}
+
+/* One line per certificate certchain lacks: what it is, who needs it, where. */
+static void needs_text(cc_buf_t *b, const cc_judgement_t *j)
+{
+	if (!j->nneeds)
+		return;
+	cc_buf_printf(b, "not fixed: no certificate at hand cures this; needed:\n");
+	for (size_t i = 0; i < j->nneeds; i++) {
+		const cc_judge_need_t *n = &j->needs[i];
+		if (n->kind == CC_NEED_LEAF)
+			cc_buf_printf(b, "  - a certificate for %s (issued by a CA the "
+					 "clients trust, such as %s)", n->subject, n->issuer);
+		else if (n->kind == CC_NEED_ISSUER)
+			cc_buf_printf(b, "  - the issuer %s%s%s", n->subject,
+				      *n->key_id ? ", key id " : "", n->key_id);
+		else
+			cc_buf_printf(b, "  - a valid %s issued by %s", n->subject, n->issuer);
+		cc_buf_printf(b, ": %s; needed by %s", n->why, n->profiles);
+		if (*n->url)
+			cc_buf_printf(b, "; CA Issuers URL %s", n->url);
+		cc_buf_printf(b, "\n");
+	}
+}
+
 static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 {
 	const cc_path_t *p = chosen(f);
-	const cc_verdicts_t *va = f->j.fixed;
+	const cc_verdicts_t *va = f->j.after_verdicts;
 	char fp[65];
 
 	cc_buf_printf(b, "{\"target\":");
 	cc_buf_json_str(b, f->label);
-	cc_buf_printf(b, ",\"result\":\"%s\",\"served\":", verdict(f));
+	/* the chain at hand cures not every client: say so before what was done */
+	cc_buf_printf(b, ",\"result\":\"%s\",\"served\":",
+		      f->j.best >= 0 && f->j.nneeds ? "needs-certificate" : verdict(f));
 	json_list(b, &f->served);
 	cc_buf_printf(b, ",\"before\":");
 	cli_findings_json(b, &f->j.findings);
@@ -403,8 +423,10 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_json_str(b, y ? y->reason : "");
 		cc_buf_printf(b, "}");
 	}
-	cc_buf_printf(b, "],\"score_before\":%.3f,\"score_after\":%.3f,\"aia\":",
+	cc_buf_printf(b, "],\"score_before\":%.3f,\"score_after\":%.3f,\"needed\":",
 		      f->j.served.score, va ? va->score : 0.0);
+	needs_json(b, &f->j);
+	cc_buf_printf(b, ",\"aia\":");
 	cli_aia_json(b, &f->aia);
 	cc_buf_printf(b, ",\"written\":");
 	if (p && a->out)
@@ -422,7 +444,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 /* One line per client profile: its verdict on the served and the fixed chain. */
 static void text_profiles(cc_buf_t *b, fix_t *f)
 {
-	const cc_verdicts_t *va = f->j.fixed;
+	const cc_verdicts_t *va = f->j.after_verdicts;
 	size_t gained = 0, lost = 0;
 
 	if (!va)
@@ -458,6 +480,7 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_printf(b, "no valid chain to a trust anchor could be built%s%s\n",
 			      f->j.paths && f->j.paths->n ? ": " : "",
 			      f->j.paths && f->j.paths->n ? f->j.paths->v[0].reason : "");
+		needs_text(b, &f->j);
 		return;
 	}
 	cc_buf_printf(b, "%s chain (%zu certificate%s, leaf first):\n",
@@ -486,6 +509,7 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	for (size_t i = 0; i < f->j.ngains; i++)
 		cc_buf_printf(b, "  - %s\n", f->j.gains[i]);
 	text_findings(b, "findings on the fixed chain", &f->j.after);
+	needs_text(b, &f->j);
 	if (a->out)
 		cc_buf_printf(b, "wrote %s\n", a->out);
 	if (a->pfx.path)
@@ -503,7 +527,8 @@ static int repair(fargs_t *a, fix_t *f, time_t at)
 	cc_judge_in_t in = { .served = &f->served, .repair = f->cand,
 			     .withhold = f->disabled, .anchors = f->anchors,
 			     .profs = f->profs,
-			     .ao = { .at = at, .host = a->host }, .judge_after = 1 };
+			     .ao = { .at = at, .host = a->cl.host, .policy = a->cl.policy },
+			     .judge_after = 1 };
 	const cc_path_t *p;
 	cc_error_t err;
 
@@ -542,7 +567,7 @@ int cmd_fix(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	at = a.at ? a.at : time(NULL);
+	at = a.cl.at ? a.cl.at : time(NULL);
 	if ((rc = load_served(&a, &f)) || (rc = load_pools(&a, &f)) ||
 	    (rc = repair(&a, &f, at)))
 		goto out;
@@ -561,7 +586,9 @@ int cmd_fix(int argc, char **argv)
 	else
 		report_text(&b, &f, &a, at);
 	cli_flush(&b);
-	rc = f.j.best >= 0 ? EXIT_OK : EXIT_PROBLEM;
+	/* A chain is not fixed while a client that rejected it still waits for a
+	 * certificate certchain does not have. */
+	rc = f.j.best >= 0 && !f.j.nneeds ? EXIT_OK : EXIT_PROBLEM;
 out:
 	if (rc < 0)
 		rc = EXIT_OK; /* --help */
@@ -574,9 +601,7 @@ out:
 	cc_pool_free(f.cand);
 	cc_pool_free(f.anchors);
 	cc_pool_free(f.disabled);
-	free(a.inter);
-	free(a.roots);
-	free(a.profiles);
+	cli_client_free(&a.cl);
 	cli_pfx_done(&a.pfx);
 	return rc;
 }

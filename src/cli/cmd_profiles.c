@@ -7,8 +7,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: certchain profiles [-p SPEC]... [-r ROOTS]... [-I FILE|DIR]...\n"
-	"                          [--json] [CHAIN]\n"
+	"usage: certchain profiles [OPTIONS] [CHAIN]\n"
 	"\n"
 	"Lists trust profiles, today's clients first, then the legacy ones: name,\n"
 	"number of anchors, client behaviour, validation policy, weight (share\n"
@@ -16,21 +15,13 @@ static const char usage_text[] =
 	"come from; then each profile's distrust-after dates. Without\n"
 	"-p/-r: every built-in profile plus 'system', the set 'certchain build'\n"
 	"uses by default. With CHAIN (a certificate file, leaf or CA first): the\n"
-	"anchors its paths can end at, and which of them each profile has.\n"
+	"anchors its paths can end at (-I completing them), which of them each\n"
+	"profile has, and each profile's verdict on CHAIN as sent (at --at, for\n"
+	"--host), the verdicts verify gives with the same options.\n"
 	"\n"
-	"  -p, --profile SPEC   NAME, 'system' or NAME=PATH, with optional\n"
-	"                       ,behaviour=B ,weight=W ,group=current|legacy\n"
-	"                       ,policy=webpki|rfc5280|legacy\n"
-	"                       ,distrust=TSV ,sct-not-after=TSV\n"
-	"                       (repeatable)\n"
-	"  -r, --roots FILE|DIR explicit anchors, as the profile 'roots'\n"
-	"  -I, --intermediates FILE|DIR\n"
-	"                       certificates that may complete CHAIN's paths\n"
-	"      --store DIR      certificate store whose enabled roots are the\n"
-	"                       profile 'store' (default: the usual store)\n"
-	"      --no-store       leave the store out\n"
-	"      --json           one JSON object on stdout\n"
-	"  -h, --help           this text\n"
+	CLI_CLIENT_USAGE
+	"      --json                    one JSON object on stdout\n"
+	"  -h, --help                    this text\n"
 	"\n"
 	"Behaviours: pathbuild (modern clients: backtracking path building),\n"
 	"served-order (OpenSSL 1.0.x: served order, no backtracking),\n"
@@ -62,10 +53,12 @@ static size_t distinct_anchors(cc_profiles_t *ps)
 	return n;
 }
 
-/* The chain's possible anchors (-I completes its paths); 0 or exit code. */
-static int chain_anchors(cc_profiles_t *ps, const char *chain,
-			 const char **inter, size_t ni, cc_certlist_t *out)
+/* The chain's possible anchors (-I completes its paths) and each profile's
+ * verdict on it as sent (vs); 0 or exit code. */
+static int chain_anchors(cc_profiles_t *ps, const char *chain, const cli_client_t *cl,
+			 cc_certlist_t *out, cc_verdicts_t *vs)
 {
+	cc_judge_opts_t jo = { .at = cl->at, .host = cl->host };
 	cc_pool_t *u = cc_pool_new();
 	cc_certlist_t order = { 0 };
 	cc_error_t err;
@@ -74,8 +67,11 @@ static int chain_anchors(cc_profiles_t *ps, const char *chain,
 	cc_error_clear(&err);
 	if (!r)
 		r = cli_load(u, chain, 0, &order);
-	for (size_t i = 0; !r && i < ni; i++)
-		r = cli_load(u, inter[i], 0, NULL);
+	/* as sent: a client knows the chain, not -I */
+	if (!r && cc_profiles_judge(ps, &order, NULL, &jo, vs, &err))
+		r = cli_fail(&err);
+	for (size_t i = 0; !r && i < cl->ninter; i++)
+		r = cli_load(u, cl->inter[i], 0, NULL);
 	if (!r && cc_profiles_chain_anchors(ps, order.v[0], u, out, &err) < 0)
 		r = cli_fail(&err);
 	cc_certlist_clear(&order);
@@ -85,7 +81,7 @@ static int chain_anchors(cc_profiles_t *ps, const char *chain,
 }
 
 static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
-		     const cc_certlist_t *ca)
+		     const cc_certlist_t *ca, const cc_verdicts_t *vs)
 {
 	cc_buf_printf(b, "{\"data_dir\":");
 	cc_buf_json_str(b, cli_data_dir());
@@ -114,7 +110,9 @@ static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 				}
 			cc_buf_printf(b, "]");
 		}
-		cc_buf_printf(b, "}}");
+		cc_buf_printf(b, "},\"judgement\":");
+		cli_verdicts_json(b, ps, vs);
+		cc_buf_printf(b, "}");
 	}
 	cc_buf_printf(b, "}\n");
 }
@@ -149,7 +147,7 @@ static void distrust_out(cc_buf_t *b, cc_profiles_t *ps)
 }
 
 static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
-		     const cc_certlist_t *ca)
+		     const cc_certlist_t *ca, const cc_verdicts_t *vs)
 {
 	size_t n[CC_PROFILE_NGROUPS] = { 0 };
 	char cn[256];
@@ -165,9 +163,10 @@ static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 			if ((int)cc_profile_group(ps, i) == g)
 				text_row(b, ps, i);
 	}
-	cc_buf_printf(b, "%zu profiles (%zu today's, %zu legacy), %zu distinct anchors\n",
-		      cc_profiles_count(ps), n[CC_PROFILE_CURRENT],
-		      n[CC_PROFILE_LEGACY], distinct_anchors(ps));
+	cc_buf_printf(b, "%zu profile%s (%zu today's, %zu legacy), %zu distinct anchor%s\n",
+		      cc_profiles_count(ps), cc_profiles_count(ps) == 1 ? "" : "s",
+		      n[CC_PROFILE_CURRENT], n[CC_PROFILE_LEGACY], distinct_anchors(ps),
+		      distinct_anchors(ps) == 1 ? "" : "s");
 	distrust_out(b, ps);
 	if (!chain)
 		return;
@@ -190,14 +189,16 @@ static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 		}
 		cc_buf_printf(b, "\n");
 	}
+	cc_buf_printf(b, "\n%s as sent, judged by each profile (%zu/%zu trust it):\n",
+		      chain, vs->ntrusted, vs->n);
+	cli_verdicts_text(b, ps, vs, "  ");
 }
 
-static int list(const char **specs, size_t ns, const char **roots, size_t nr,
-		const char **inter, size_t ni, const char *chain, int json,
-		const cli_store_opts_t *so)
+static int list(const char *chain, int json, const cli_client_t *cl)
 {
 	cc_profiles_t *ps = cc_profiles_new();
 	cc_certlist_t ca = { 0 };
+	cc_verdicts_t vs = { 0 };
 	cc_buf_t b = { 0 };
 	int rc;
 
@@ -205,16 +206,19 @@ static int list(const char **specs, size_t ns, const char **roots, size_t nr,
 		fprintf(stderr, "certchain: out of memory\n");
 		return EXIT_USAGE;
 	}
-	rc = cli_profiles(ps, specs, ns, roots, nr);
+	rc = cli_profiles(ps, cl->specs, cl->nspecs, cl->roots, cl->nroots);
 	if (!rc)
-		rc = cli_store_add_profile(so, ps);
+		rc = cli_store_add_profile(&cl->store, ps);
+	if (!rc)
+		cli_policy_apply(ps, cl->policy);
 	if (!rc && chain)
-		rc = chain_anchors(ps, chain, inter, ni, &ca);
+		rc = chain_anchors(ps, chain, cl, &ca, &vs);
 	if (!rc && json)
-		json_out(&b, ps, chain, &ca);
+		json_out(&b, ps, chain, &ca, &vs);
 	else if (!rc)
-		text_out(&b, ps, chain, &ca);
+		text_out(&b, ps, chain, &ca, &vs);
 	cli_flush(&b);
+	cc_verdicts_clear(&vs);
 	cc_certlist_clear(&ca);
 	cc_profiles_free(ps);
 	return rc;
@@ -223,50 +227,36 @@ static int list(const char **specs, size_t ns, const char **roots, size_t nr,
 int cmd_profiles(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "profile", required_argument, 0, 'p' },
-		{ "roots", required_argument, 0, 'r' },
-		{ "intermediates", required_argument, 0, 'I' },
 		{ "json", no_argument, 0, 1 },
-		{ "store", required_argument, 0, 2 },
-		{ "no-store", no_argument, 0, 3 },
 		{ "help", no_argument, 0, 'h' },
+		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
-	const char **specs = calloc((size_t)argc, sizeof(*specs));
-	const char **roots = calloc((size_t)argc, sizeof(*roots));
-	const char **inter = calloc((size_t)argc, sizeof(*inter));
 	const char *chain = NULL;
-	cli_store_opts_t so = { 0 };
-	size_t ns = 0, nr = 0, ni = 0;
+	cli_client_t cl = { 0 };
 	int c, json = 0, rc = -1;
 
-	if (!specs || !roots || !inter) {
-		fprintf(stderr, "certchain: out of memory\n");
-		rc = EXIT_USAGE;
-	}
 	optind = 1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "p:r:I:h", lo, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'p': specs[ns++] = optarg; break;
-		case 'r': roots[nr++] = optarg; break;
-		case 'I': inter[ni++] = optarg; break;
 		case 1: json = 1; break;
-		case 2: so.dir = optarg; break;
-		case 3: so.no_store = 1; break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; break;
-		default: rc = cli_bad_option("profiles", argv, lo);
+		default:
+			if ((rc = cli_client_opt("profiles", &cl, c, optarg)) < 0)
+				rc = cli_bad_option("profiles", argv, lo);
+			else if (!rc)
+				rc = -1;
 		}
 	}
 	if (rc < 0 && optind < argc)
 		chain = argv[optind++];
 	if (rc < 0 && optind != argc)
 		rc = cli_usage_error("profiles", "unexpected argument '%s'", argv[optind]);
-	if (rc < 0 && ni && !chain)
-		rc = cli_usage_error("profiles", "-I completes a CHAIN: give one");
+	if (rc < 0 && !chain && (cl.ninter || cl.at || cl.host))
+		rc = cli_usage_error("profiles", "-I, --at and --host judge a CHAIN: "
+						 "give one");
 	if (rc < 0)
-		rc = list(specs, ns, roots, nr, inter, ni, chain, json, &so);
-	free(specs);
-	free(roots);
-	free(inter);
+		rc = list(chain, json, &cl);
+	cli_client_free(&cl);
 	return rc;
 }

@@ -12,36 +12,20 @@ static const char usage_text[] =
 	"order, duplicates, a sent anchor, missing intermediates, dates, host\n"
 	"name and weak signatures, then whether a client holding the trust\n"
 	"anchors can build a valid path from what is sent. The same judgement\n"
-	"as check and fix, with the anchors as one profile \"roots\" and the\n"
-	"store's enabled roots as the profile \"store\".\n"
+	"as check and fix, with the same clients: -r as the profile \"roots\",\n"
+	"-p profiles, the store's enabled roots as the profile \"store\".\n"
 	"\n"
-	"  -r, --roots FILE|DIR          trust anchors (repeatable; default: system)\n"
-	"  -p, --profile SPEC            judge per trust profile instead (repeatable):\n"
-	"                                a built-in name, system, NAME=PATH[,behaviour=B]\n"
-	"                                [,weight=W][,distrust=TSV][,sct-not-after=TSV]\n"
-	"                                (with -r, the anchors are one more: \"roots\")\n"
-	"  -I, --intermediates FILE|DIR  intermediates that may complete the chain\n"
-	"                                (one missing from CHAINFILE is still\n"
-	"                                incomplete-chain: the chain is judged as sent)\n"
-	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"
-	"      --host NAME               check the leaf is valid for NAME\n"
-	"                                (a U-label becomes its A-label; no wildcard)\n"
-	CLI_POLICY_USAGE
+	CLI_CLIENT_USAGE
 	"      --expires-soon DAYS       warn when a certificate expires within DAYS (30)\n"
 	"      --json                    one JSON object on stdout\n"
-	"      --store DIR               certificate store to use (see certchain store)\n"
-	"      --no-store                ignore the store (default: its intermediates\n"
-	"                                may complete the chain, its enabled roots\n"
-	"                                are the client \"store\" of their own, its\n"
-	"                                disabled certificates are never used to\n"
-	"                                complete a chain; CHAINFILE is judged as sent)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
-	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
-	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
-	"expiry-cliff distrust-cliff, and the rule ids of the policy (missing-aki,\n"
-	"leaf-no-san, weak-key, ...; see certchain(1), POLICIES)\n"
+	"unknown-root-sent unneeded-cert incomplete-chain expired not-yet-valid\n"
+	"expires-soon hostname-mismatch weak-signature untrusted\n"
+	"cross-sign-available self-signed-root-preferred expiry-cliff distrust-cliff,\n"
+	"and the rule ids of the policy (missing-aki, leaf-no-san, weak-key, ...;\n"
+	"see certchain(1), POLICIES)\n"
 	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
 	"fail for some client), 2 usage or input error\n";
 
@@ -92,11 +76,12 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 			 best->v[0].certs.n - 1, at);
 	}
 	if (j->best >= 0 && (j->nadded || j->nremoved || j->reordered)) {
-		char cn[256];
-		cc_buf_printf(b, "chain to serve instead (leaf first):\n");
-		for (size_t i = 0; i < j->serve.n; i++)
-			cc_buf_printf(b, "  [%zu] %s\n", i,
-				      cc_cert_name(j->serve.v[i], 0, cn, sizeof(cn)));
+		/* as build prints it: issuer and sha256 tell a cross-sign from
+		 * its self-signed twin */
+		const cc_path_t *p = &j->paths->v[j->best];
+		cc_buf_printf(b, "chain to serve instead (%zu certificate%s, leaf first):\n",
+			      j->serve.n, j->serve.n == 1 ? "" : "s");
+		cli_tree(b, p->certs.v, p->certs.n, j->serve.n, at);
 	}
 	cc_buf_printf(b, "verdict: %s\n", bad ? "PROBLEMS (see errors above)"
 					      : f->n ? "OK, with warnings" : "OK");
@@ -105,17 +90,10 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "roots", required_argument, 0, 'r' },
-		{ "profile", required_argument, 0, 'p' },
-		{ "intermediates", required_argument, 0, 'I' },
-		{ "at", required_argument, 0, 1 },
-		{ "host", required_argument, 0, 2 },
 		{ "expires-soon", required_argument, 0, 3 },
 		{ "json", no_argument, 0, 4 },
-		{ "store", required_argument, 0, 5 },
-		{ "no-store", no_argument, 0, 6 },
-		{ "policy", required_argument, 0, 7 },
 		{ "help", no_argument, 0, 'h' },
+		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
 	cc_pool_t *pool = cc_pool_new(), *anchors = cc_pool_new();
@@ -123,38 +101,16 @@ int cmd_verify(int argc, char **argv)
 	cc_judgement_t j = { .best = -1 };
 	cc_profiles_t *profs = cc_profiles_new();
 	cc_analyze_opts_t ao = { 0 };
-	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 	cc_buf_t b = { 0 };
 	cc_error_t err;
-	cli_store_opts_t so = { 0 };
-	const char **roots = NULL, **inter = NULL, **specs = NULL, *sys;
-	size_t nroots = 0, ninter = 0, nspecs = 0;
-	int c, json = 0, rc = EXIT_USAGE;
+	cli_client_t cl = { 0 };
+	int c, r, json = 0, rc = EXIT_USAGE;
 	char *end;
 
 	cc_error_clear(&err);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:I:p:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'p':
-			if (cli_push_arg(&specs, &nspecs, optarg))
-				goto out;
-			break;
-		case 'r':
-		case 'I':
-			if (cli_push_arg(c == 'r' ? &roots : &inter,
-					 c == 'r' ? &nroots : &ninter, optarg))
-				goto out;
-			break;
-		case 1:
-			if (cli_parse_time("verify", optarg, &ao.at))
-				goto out;
-			break;
-		case 2:
-			if (cli_host_arg("verify", "--host", optarg, hostbuf, sizeof(hostbuf)))
-				goto out;
-			ao.host = hostbuf;
-			break;
 		case 3:
 			ao.expires_soon_days = (int)strtol(optarg, &end, 10);
 			if (*end || ao.expires_soon_days <= 0) {
@@ -164,14 +120,12 @@ int cmd_verify(int argc, char **argv)
 			}
 			break;
 		case 4: json = 1; break;
-		case 5: so.dir = optarg; break;
-		case 6: so.no_store = 1; break;
-		case 7:
-			if (cli_policy_arg("verify", optarg, &ao.policy))
-				goto out;
-			break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
-		default: cli_bad_option("verify", argv, lo); goto out;
+		default:
+			if ((r = cli_client_opt("verify", &cl, c, optarg)) < 0)
+				cli_bad_option("verify", argv, lo);
+			if (r)
+				goto out;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -180,42 +134,25 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (!pool || !anchors || !profs || cli_load(pool, argv[optind], 0, &served))
 		goto out;
-	for (size_t i = 0; i < ninter; i++)
-		if (cli_load(pool, inter[i], 0, NULL))
+	for (size_t i = 0; i < cl.ninter; i++)
+		if (cli_load(pool, cl.inter[i], 0, NULL))
 			goto out;
-	if (nspecs) {
-		/* -p: the clients are those profiles (and -r's "roots"), as in
-		 * check; every anchor of theirs is an anchor here. */
-		cc_pool_t *pp;
-		if (cli_profiles(profs, specs, nspecs, roots, nroots))
-			goto out;
-		pp = cc_profiles_pool(profs);
-		for (size_t i = 0; i < cc_pool_count(pp); i++)
-			if (cc_pool_add_copy(anchors, cc_pool_get(pp, i), NULL, &err)) {
-				cli_fail(&err);
-				goto out;
-			}
-	} else {
-		for (size_t i = 0; i < nroots; i++)
-			if (cli_load(anchors, roots[i], 0, NULL))
-				goto out;
-		if (!nroots && cli_load_system_roots(anchors, &sys))
-			goto out;
-		/* The clients, built as check builds them: the anchors are one
-		 * path-building client, "roots"; the store's enabled roots are
-		 * the client "store" of their own, never added to "roots". */
-		if (cc_profiles_add_pool(profs, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
-					 CC_PROFILE_DEFAULT_WEIGHT,
-					 nroots ? "-r" : "the system store", &err)) {
-			cli_fail(&err);
-			goto out;
-		}
-	}
-	if (cli_store_add_profile(&so, profs) ||
-	    cli_store_apply(&so, &pool, &served, &anchors))
+	/* The clients, as every judging command makes them (cli_profiles):
+	 * -r is the profile "roots", -p the others; the store's enabled roots
+	 * are the client "store" of their own, never added to "roots". The
+	 * anchors considered are all of theirs. */
+	if (cli_profiles(profs, cl.specs, cl.nspecs, cl.roots, cl.nroots))
 		goto out;
-	if (!ao.at)
-		ao.at = time(NULL);
+	if (cli_pool_merge(anchors, cc_profiles_pool(profs), &err)) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (cli_store_add_profile(&cl.store, profs) ||
+	    cli_store_apply(&cl.store, &pool, &served, &anchors))
+		goto out;
+	ao.at = cl.at ? cl.at : time(NULL);
+	ao.host = cl.host;
+	ao.policy = cl.policy;
 	{
 		/* One judgement (judge.c), as check and fix. */
 		cc_judge_in_t in = { .served = &served, .repair = pool,
@@ -236,8 +173,6 @@ out:
 	cc_certlist_clear(&served);
 	cc_pool_free(pool);
 	cc_pool_free(anchors);
-	free(roots);
-	free(inter);
-	free(specs);
+	cli_client_free(&cl);
 	return rc;
 }

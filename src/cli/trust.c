@@ -361,10 +361,10 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 	best = &m->v[0];
 	cc_buf_printf(b, "serve %s", cc_chain_describe(ps, &best->served, d, sizeof(d)));
 	anchor_note(b, paths, best);
-	cc_buf_printf(b, ": trusted by %zu/%zu profiles (%.1f%% of the "
+	cc_buf_printf(b, ": trusted by %zu/%zu profile%s (%.1f%% of the "
 			 "clients by weight)\n",
 		      best->verdicts.ntrusted, best->verdicts.n,
-		      100.0 * best->verdicts.score);
+		      best->verdicts.n == 1 ? "" : "s", 100.0 * best->verdicts.score);
 	cli_groups_text(b, ps, &best->verdicts, "  ");
 	if (best->verdicts.ntrusted < best->verdicts.n) {
 		/* one line, each reason once: eleven 2017 stores without ISRG

@@ -132,6 +132,12 @@ void cc_cert_adopt_x509(cc_cert_t *c, X509 *x);
 /* 1 if a's subject equals b's issuer, exact or canonical */
 int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
 
+/* judge/needs.c, for judge.c: fills out->needs, the certificates certchain
+ * lacks that the profiles rejecting both the served chain and the chain to
+ * serve wait for. 0 or a negative code. */
+int cc_judge_needs(const cc_judge_in_t *in, const cc_analyze_opts_t *ao,
+		   cc_judgement_t *out, cc_error_t *err);
+
 /* build.c helpers used by analyze.c */
 int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n);
 /* 1 if cand's key verifies child's signature and names/AKI agree; *why set on 0. */

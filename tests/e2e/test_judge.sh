@@ -142,5 +142,76 @@ for alg in rsa ec; do
 		"$alg store: fix gives each client the verdict check gives"
 	unset CERTCHAIN_STORE
 	export CERTCHAIN_STORE="$T/store"
+
+	# --- 4. the same clients everywhere (issue 20): verify took no -p
+	# before; now every judging command takes the client options as one
+	# group and gives the same findings and verdicts for the same chain.
+	cat "$d/leaf.pem" "$d/self-chain.pem" >"$d/v.pem"
+	for s in gap self leaf; do
+		case $s in
+		gap) cat "$d/leaf.pem" "$d/cross.pem" >"$d/v.pem" ;;
+		self) cat "$d/leaf.pem" "$d/self-chain.pem" >"$d/v.pem" ;;
+		leaf) cp "$d/leaf.pem" "$d/v.pem" ;;
+		esac
+		eval "port=\$p_$s"
+		expect_rc 1 "$alg $s: verify takes -p" \
+			cc verify --no-store -I "$d/cross.pem" "${profs[@]}" --host "$NAME" "$d/v.pem"
+		expect_nogrep "unknown option" "$T/err" "$alg $s: ... no 'unknown option'"
+		cc verify --json --no-store -I "$d/cross.pem" "${profs[@]}" --host "$NAME" "$d/v.pem" \
+			>"$d/v.json" 2>/dev/null
+		chk --json --no-store -I "$d/cross.pem" "${profs[@]}" "$NAME:$port" >"$d/c.json" 2>/dev/null
+		cc fix --no-aia --no-store --json -I "$d/cross.pem" "${profs[@]}" --connect 127.0.0.1 \
+			"$NAME:$port" >"$d/f.json" 2>/dev/null
+		cc profiles --json --no-store "${profs[@]}" --host "$NAME" "$d/v.pem" >"$d/p.json" 2>/dev/null
+		msgs='[(f["id"], f["message"]) for f in d["findings"]]'
+		expect_eq "$(jget "$d/v.json" "$msgs")" "$(jget "$d/c.json" "$msgs")" \
+			"$alg $s -p: verify and check give the same findings, word for word"
+		expect_eq "$(jget "$d/f.json" '[(f["id"], f["message"]) for f in d["before"]]')" \
+			"$(jget "$d/c.json" "$msgs")" "$alg $s -p: ... and fix"
+		expect_eq "$(jget "$d/p.json" '[(v["profile"], v["trusted"], v["reason"]) for v in d["chain"]["judgement"]["verdicts"]]')" \
+			"$(jget "$d/c.json" '[(v["profile"], v["trusted"], v["reason"]) for v in d["trust"]["verdicts"]]')" \
+			"$alg $s -p: profiles CHAIN gives each profile check's verdict and reason"
+	done
+	# build and explain choose with -p; the chain they choose is judged by
+	# verify and profiles with the same -p as build judged it
+	cc build --json --no-store -I "$d/ica.pem" -I "$d/cross.pem" -p "legacy=$d/old.pem" \
+		-o "$d/b.pem" "$d/leaf.pem" >"$d/b.json" 2>/dev/null
+	cc profiles --json --no-store -p "legacy=$d/old.pem" "$d/b.pem" >"$d/p.json" 2>/dev/null
+	expect_eq "$(jget "$d/p.json" '[(v["profile"], v["trusted"]) for v in d["chain"]["judgement"]["verdicts"]]')" \
+		"$(jget "$d/b.json" '[(v["profile"], v["trusted"]) for v in d["matrix"][0]["judgement"]["verdicts"]]')" \
+		"$alg: profiles judges build's chain as build did"
+	expect_rc 0 "$alg: verify -p legacy on build's chain: trusted" \
+		cc verify --no-store -p "legacy=$d/old.pem" "$d/b.pem"
+	# every option of the group, in every judging command
+	all=(-I "$d/ica.pem" -r "$d/old.pem" -p "modern=$d/new.pem" --store "$T/st" --no-store
+	     --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --policy webpki --host "$NAME")
+	cat "$d/leaf.pem" "$d/good-chain.pem" >"$d/good.pem"
+	expect_rc 0 "$alg: build takes every client option" cc build "${all[@]}" "$d/leaf.pem"
+	expect_rc 0 "$alg: explain takes every client option" cc explain "${all[@]}" "$d/leaf.pem"
+	expect_rc 0 "$alg: verify takes every client option" cc verify "${all[@]}" "$d/good.pem"
+	expect_rc 0 "$alg: check takes every client option" chk "${all[@]}" "$NAME:$p_good"
+	expect_rc 0 "$alg: fix takes every client option" cc fix --no-aia "${all[@]}" "$d/good.pem"
+	expect_rc 0 "$alg: export takes every client option" cc export "${all[@]}" -c "$d/leaf.pem" \
+		-k "$d/leaf.key" --format pem-fullchain -o "$d/exp.pem"
+	expect_rc 0 "$alg: profiles takes every client option" cc profiles "${all[@]}" "$d/good.pem"
+	# --host is the name checked everywhere
+	expect_rc 1 "$alg: check --host another name -> hostname-mismatch" \
+		chk --no-store "${profs[@]}" --host other.test "$NAME:$p_good"
+	expect_grep "hostname-mismatch.*other.test" "$T/out" "$alg: ... named"
+	expect_rc 0 "$alg: profiles --host another name: the verdicts say so" \
+		cc profiles --no-store "${profs[@]}" --host other.test "$d/good.pem"
+	expect_grep "UNTRUSTED: .*other.test|0/2 trust it" "$T/out" "$alg: ... every profile rejects it"
+	expect_rc 0 "$alg: fix --policy rfc5280 (fix had no --policy before)" \
+		cc fix --no-aia --no-store "${profs[@]}" --policy rfc5280 "$d/good.pem"
+	expect_rc 2 "$alg: fix --policy with a bad value -> usage error" \
+		cc fix --no-aia --no-store "${profs[@]}" --policy nonsense "$d/good.pem"
+done
+# one text for the group in every command's --help
+group() { sed -n '/^  -I, --intermediates/,/^      --no-store/p'; }
+ref=$(cc verify --help | group)
+expect_eq "$(echo "$ref" | grep -cE -- '^  -I|^  -r|^  -p|^      --(at|host|policy|store|no-store) ')" 8 \
+	"verify --help lists the 8 client options"
+for cmd in build explain check fix export profiles; do
+	expect_eq "$(cc $cmd --help | group)" "$ref" "$cmd --help shows the client options from the same text"
 done
 finish

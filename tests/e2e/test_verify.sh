@@ -32,7 +32,7 @@ for alg in rsa ec; do
 	v "$d/dup.pem" >"$d/j"; expect_eq "$(jq_ids "$d/j")" "duplicate-cert" "$alg: duplicate -> duplicate-cert"
 
 	cat "$d/leaf.pem" "$d/ica.pem" "$d/cross.pem" "$d/decoy.pem" >"$d/unrel.pem"
-	v "$d/unrel.pem" >"$d/j"; expect_eq "$(jq_ids "$d/j")" "anchor-sent unrelated-cert" "$alg: extra self-signed root -> unrelated-cert (and anchor-sent)"
+	v "$d/unrel.pem" >"$d/j"; expect_eq "$(jq_ids "$d/j")" "unknown-root-sent unrelated-cert" "$alg: extra self-signed root no client has -> unrelated-cert (and unknown-root-sent)"
 
 	cat "$d/leaf.pem" "$d/ica.pem" "$d/cross-short.pem" >"$d/exp.pem"
 	cc verify --json -r "$d/old.pem" --at "@$(( $(date +%s) + 30 * 86400 ))" "$d/exp.pem" >"$d/j"

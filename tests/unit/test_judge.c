@@ -197,6 +197,146 @@ static void missing_issuer(void **state)
 	pki_free(&k);
 }
 
+/* a leaf for another name: no chain cures it; the judgement of the chain
+ * to serve (host checked) rejects it, and a leaf for the name is needed. */
+static void needs_leaf_for_the_name(void **state)
+{
+	pki_t k;
+	cc_certlist_t served = { 0 };
+	cc_judgement_t j;
+	cc_error_t e;
+
+	pki_make(&k, 3650 * DAY);
+	cc_certlist_push(&served, tp_add(k.sent, k.leaf));
+	cc_certlist_push(&served, tp_add(k.sent, k.ica));
+	cc_certlist_push(&served, tp_add(k.sent, k.cross));
+	cc_judge_in_t in = { .served = &served, .anchors = k.anchors, .profs = k.profs,
+			     .ao = { .host = "other.test" }, .judge_after = 1 };
+	assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+	assert_true(j.best >= 0);
+	assert_non_null(j.after_verdicts);
+	assert_int_equal(j.after_verdicts->ntrusted, 0);
+	assert_non_null(find(&j.after, "hostname-mismatch"));
+	assert_int_equal(j.nneeds, 1);
+	assert_int_equal(j.needs[0].kind, CC_NEED_LEAF);
+	assert_string_equal(j.needs[0].subject, "other.test");
+	assert_string_equal(j.needs[0].issuer, "Judge ICA");
+	assert_string_equal(j.needs[0].profiles, "legacy, modern");
+	for (size_t i = 0; i < j.ngains; i++)
+		assert_null(strstr(j.gains[i], "accept the chain to serve"));
+	cc_judgement_clear(&j);
+	/* for its own name nothing is needed */
+	in.ao.host = "leaf.test";
+	assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+	assert_int_equal(j.nneeds, 0);
+	cc_judgement_clear(&j);
+	cc_certlist_clear(&served);
+	pki_free(&k);
+}
+
+/* the cross-sign has expired and no valid one is at hand: the legacy
+ * client still fails, the findings on the chain to serve say so, and a
+ * renewed cross-sign is needed. */
+static void needs_renewed_cross_sign(void **state)
+{
+	pki_t k;
+	cc_certlist_t served = { 0 };
+	cc_judgement_t j;
+	cc_error_t e;
+
+	pki_make(&k, 5 * DAY);
+	cc_certlist_push(&served, tp_add(k.sent, k.leaf));
+	cc_certlist_push(&served, tp_add(k.sent, k.ica));
+	cc_certlist_push(&served, tp_add(k.sent, k.cross));
+	cc_judge_in_t in = { .served = &served, .anchors = k.anchors, .profs = k.profs,
+			     .ao = { .at = time(NULL) + 30 * DAY }, .judge_after = 1 };
+	assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+	assert_true(j.best >= 0);
+	assert_non_null(find(&j.after, "untrusted"));
+	assert_int_equal(j.nneeds, 1);
+	assert_int_equal(j.needs[0].kind, CC_NEED_RENEWED);
+	assert_string_equal(j.needs[0].subject, "Judge New Root");
+	assert_string_equal(j.needs[0].issuer, "Judge Old Root");
+	assert_string_equal(j.needs[0].profiles, "legacy");
+	cc_judgement_clear(&j);
+	/* a valid cross-sign at hand: fixed, nothing needed */
+	{
+		tp_opts_t x = { .ca = 1, .to = 3650 * DAY };
+		X509 *c2 = tp_cert("Judge New Root", k.kn, k.old, k.ko, &x);
+		tp_add(k.repair, c2);
+		in.repair = k.repair;
+		assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+		assert_int_equal(j.nneeds, 0);
+		assert_null(find(&j.after, "untrusted"));
+		cc_judgement_clear(&j);
+		X509_free(c2);
+	}
+	cc_certlist_clear(&served);
+	pki_free(&k);
+}
+
+/* findings that name the real problem: a root no client has, an extra
+ * certificate after a complete chain, another PKI's namesake after a gap. */
+static void findings_name_the_problem(void **state)
+{
+	pki_t k, o;
+	cc_certlist_t served = { 0 };
+	cc_judgement_t j;
+	cc_error_t e;
+	cc_profiles_t *legacy = cc_profiles_new();
+	cc_pool_t *old_only = cc_pool_new();
+	const cc_finding_t *f;
+
+	pki_make(&k, 3650 * DAY);
+	profile(legacy, "legacy", k.old);
+	tp_add(old_only, k.old);
+	cc_certlist_push(&served, tp_add(k.sent, k.leaf));
+	cc_certlist_push(&served, tp_add(k.sent, k.ica));
+	cc_certlist_push(&served, tp_add(k.sent, k.nw));
+	tp_add(k.repair, k.cross);
+	cc_judge_in_t in = { .served = &served, .repair = k.repair, .anchors = old_only,
+			     .profs = legacy };
+	assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+	assert_non_null(f = find(&j.findings, "unknown-root-sent"));
+	assert_int_equal(f->depth, 2);
+	assert_non_null(strstr(f->msg, "serve instead leaf.test + Judge ICA + Judge New "
+				       "Root cross-signed by Judge Old Root"));
+	assert_null(find(&j.findings, "anchor-sent"));
+	cc_judgement_clear(&j);
+	/* leaf + ICA + cross + self-signed root, both clients: no wrong order */
+	cc_certlist_clear(&served);
+	cc_certlist_push(&served, tp_add(k.sent, k.leaf));
+	cc_certlist_push(&served, tp_add(k.sent, k.ica));
+	cc_certlist_push(&served, tp_add(k.sent, k.cross));
+	cc_certlist_push(&served, tp_add(k.sent, k.nw));
+	in.anchors = k.anchors;
+	in.profs = k.profs;
+	assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+	assert_null(find(&j.findings, "wrong-order"));
+	assert_non_null(f = find(&j.findings, "anchor-sent"));
+	assert_int_equal(f->depth, 3);
+	assert_false(cc_judgement_failed(&j));
+	cc_judgement_clear(&j);
+	/* leaf + another PKI's "Judge ICA": unrelated, not "follows" */
+	pki_make(&o, 3650 * DAY);
+	cc_certlist_clear(&served);
+	cc_certlist_push(&served, tp_add(k.sent, k.leaf));
+	cc_certlist_push(&served, tp_add(k.sent, o.ica));
+	in.repair = NULL;
+	assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+	assert_non_null(f = find(&j.findings, "unrelated-cert"));
+	assert_int_equal(f->depth, 1);
+	assert_non_null(f = find(&j.findings, "incomplete-chain"));
+	assert_null(strstr(f->msg, "follows it"));
+	assert_non_null(strstr(f->msg, "another PKI"));
+	cc_judgement_clear(&j);
+	cc_certlist_clear(&served);
+	cc_pool_free(old_only);
+	cc_profiles_free(legacy);
+	pki_free(&o);
+	pki_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +344,9 @@ int main(void)
 		cmocka_unit_test(self_signed_root_removed_with_its_gain),
 		cmocka_unit_test(expiry_cliff),
 		cmocka_unit_test(missing_issuer),
+		cmocka_unit_test(needs_leaf_for_the_name),
+		cmocka_unit_test(needs_renewed_cross_sign),
+		cmocka_unit_test(findings_name_the_problem),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,8 +73,8 @@ static int probe_one(const cc_binding_t *b, cc_served_t *r, int timeout_ms,
 				 "(leaf sha256 %.16s, deployed %.16s)", r->leaf, b->chain[0]);
 		else
 			snprintf(r->reason, sizeof(r->reason), "serves the deployed leaf with "
-				 "another chain (%zu certificates, deployed %zu)",
-				 res.served.n, b->nchain);
+				 "another chain (%zu certificate%s, deployed %zu)",
+				 res.served.n, res.served.n == 1 ? "" : "s", b->nchain);
 	}
 	cc_probe_result_clear(&res);
 	cc_pool_free(pool);

@@ -101,10 +101,34 @@ static int gap_of(const cc_certlist_t *s, cc_pool_t *anchors, char *on_walk)
 	return -1;
 }
 
+/*
+ * After a gap at g, which sent certificates may follow the missing issuer
+ * once it is sent: the CA certificates off the walk, except one bearing the
+ * missing issuer's name (it would have been walked to had it signed the
+ * certificate at g: it is a certificate of another PKI, not that issuer).
+ * follows[i] is set for each; impostor receives the first such namesake or -1.
+ */
+static void after_gap(const cc_certlist_t *s, int g, const char *on_walk,
+		      char *follows, int *impostor)
+{
+	*impostor = -1;
+	for (size_t i = 1; g >= 0 && i < s->n; i++) {
+		if (on_walk[i] || !cc_cert_is_ca(s->v[i]))
+			continue;
+		if (cc_cert_issuer_name_match(s->v[i], s->v[g])) {
+			if (*impostor < 0)
+				*impostor = (int)i;
+			continue;
+		}
+		follows[i] = 1;
+	}
+}
+
 /* "incomplete-chain" for a gap at position g: the missing issuer by name and
- * key id, and the sent certificates that follow once it is sent. */
-static void gap_finding(const cc_certlist_t *s, int g, const char *on_walk,
-			cc_findings_t *out)
+ * key id, and the sent certificates that follow once it is sent (or that
+ * only bear its name). */
+static void gap_finding(const cc_certlist_t *s, int g, const char *follows,
+			int impostor, cc_findings_t *out)
 {
 	cc_cert_t *c = s->v[g];
 	char a[256], b[256], kid[2 * 64 + 1], rest[200] = "";
@@ -112,17 +136,54 @@ static void gap_finding(const cc_certlist_t *s, int g, const char *on_walk,
 
 	cc_cert_aki_hex(c, kid, sizeof(kid));
 	for (size_t i = 1; i < s->n; i++)
-		if (!on_walk[i] && cc_cert_is_ca(s->v[i]) && n++ == 0)
+		if (follows[i] && n++ == 0)
 			snprintf(rest, sizeof(rest), "; %s (position %zu) follows it "
 				 "once it is sent", cc_cert_name(s->v[i], 0, a, sizeof(a)), i);
+	if (!n && impostor >= 0)
+		snprintf(rest, sizeof(rest), "; position %d has that name but not "
+			 "its key: a certificate of another PKI", impostor);
 	cc_findings_add(out, "incomplete-chain", CC_SEV_ERROR, -1,
 			"the issuer of %s (%s%s%s) is neither sent nor a trust anchor: "
 			"intermediates are missing%s", cc_cert_name(c, 0, a, sizeof(a)),
 			cc_cert_name(c, 1, b, sizeof(b)), *kid ? ", key id " : "", kid, rest);
 }
 
+/*
+ * 1 when positions 0..i-1 are a complete chain in order (each issued by the
+ * next, the last self-signed or issued by an anchor): what comes from i on
+ * is extra, and no reordering helps.
+ */
+static int complete_before(const cc_certlist_t *s, size_t i, cc_pool_t *anchors)
+{
+	for (size_t k = 1; k < i; k++)
+		if (!issued(s->v[k], s->v[k - 1]))
+			return 0;
+	return i > 0 && (self_signed(s->v[i - 1]) || anchor_issued(anchors, s->v[i - 1]));
+}
+
+/* "anchor-sent" for a sent anchor a client holds, or "unknown-root-sent"
+ * for a self-signed root no client has (the judgement says what to serve
+ * instead). Returns 1 when either was added. */
+static int sent_anchor(cc_cert_t *c, size_t i, cc_pool_t *anchors, cc_findings_t *out)
+{
+	char a[256];
+
+	if (!self_signed(c) && !cc_pool_find_sha256(anchors, c->fp))
+		return 0;
+	cc_cert_name(c, 0, a, sizeof(a));
+	if (anchors && !cc_pool_find_sha256(anchors, c->fp) && !anchor_issued(anchors, c))
+		cc_findings_add(out, "unknown-root-sent", CC_SEV_WARNING, (int)i,
+				"position %zu (%s) is a self-signed root that no client "
+				"has: sending it makes no client trust the chain", i, a);
+	else
+		cc_findings_add(out, "anchor-sent", CC_SEV_WARNING, (int)i,
+				"position %zu is a trust anchor (%s); clients ignore "
+				"it, it only costs bytes", i, a);
+	return 1;
+}
+
 static void order_findings(const cc_certlist_t *s, cc_pool_t *anchors,
-			   int gap, const char *on_walk, cc_findings_t *out)
+			   const char *follows, cc_findings_t *out)
 {
 	char a[256], b[256];
 	int order_bad = 0;
@@ -136,17 +197,23 @@ static void order_findings(const cc_certlist_t *s, cc_pool_t *anchors,
 						cc_cert_name(c, 0, a, sizeof(a)));
 				goto next;
 			}
-		if (i > 0 && (self_signed(c) || cc_pool_find_sha256(anchors, c->fp)))
-			cc_findings_add(out, "anchor-sent", CC_SEV_WARNING, (int)i,
-					"position %zu is a trust anchor (%s); clients "
-					"ignore it, it only costs bytes", i,
-					cc_cert_name(c, 0, a, sizeof(a)));
+		int anchor = i > 0 && sent_anchor(c, i, anchors, out);
 		if (i > 0 && !issued(c, s->v[i - 1])) {
 			int issues_some = 0;
 			for (size_t j = 0; j < s->n; j++)
 				if (j != i && s->v[j] != c && issued(c, s->v[j]))
 					issues_some = 1;
-			if (issues_some && !order_bad) {
+			if (issues_some && complete_before(s, i, anchors)) {
+				/* another issuer after a complete chain: extra, in
+				 * no wrong order (a sent anchor says so already) */
+				if (!anchor)
+					cc_findings_add(out, "unneeded-cert", CC_SEV_WARNING,
+							(int)i, "position %zu (%s) follows a "
+							"complete chain (position %zu reaches a "
+							"trust anchor): clients that take the "
+							"chain in order never use it", i,
+							cc_cert_name(c, 0, a, sizeof(a)), i - 1);
+			} else if (issues_some && !order_bad) {
 				order_bad = 1;
 				cc_findings_add(out, "wrong-order", CC_SEV_ERROR, (int)i,
 						"position %zu (%s) does not issue position "
@@ -154,8 +221,7 @@ static void order_findings(const cc_certlist_t *s, cc_pool_t *anchors,
 						"by its issuer", i,
 						cc_cert_name(c, 0, a, sizeof(a)), i - 1,
 						cc_cert_name(s->v[i - 1], 0, b, sizeof(b)));
-			} else if (!issues_some && !(gap >= 0 && !on_walk[i] &&
-						     cc_cert_is_ca(c))) {
+			} else if (!issues_some && !follows[i]) {
 				/* After a gap, a CA certificate is not unrelated: it
 				 * follows once the missing issuer is sent. */
 				cc_findings_add(out, "unrelated-cert", CC_SEV_WARNING,
@@ -212,8 +278,8 @@ int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
 	cc_build_opts_t bo = { 0 };
 	cc_paths_t *ps = NULL;
 	cc_cert_t *top;
-	char a[256], b[256], *on_walk;
-	int r, gap;
+	char a[256], b[256], *on_walk, *follows;
+	int r, gap, impostor;
 
 	if (best)
 		*best = NULL;
@@ -224,13 +290,20 @@ int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
 	bo.at = opts->at ? opts->at : time(NULL);
 	bo.host = opts->host;
 	bo.policy = opts->policy;
-	if (!(on_walk = calloc(served->n, 1)))
+	on_walk = calloc(served->n, 1);
+	follows = calloc(served->n, 1);
+	if (!on_walk || !follows) {
+		free(on_walk);
+		free(follows);
 		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	}
 	gap = gap_of(served, anchors, on_walk);
-	order_findings(served, anchors, gap, on_walk, out);
+	after_gap(served, gap, on_walk, follows, &impostor);
+	order_findings(served, anchors, follows, out);
 	if (gap >= 0)
-		gap_finding(served, gap, on_walk, out);
+		gap_finding(served, gap, follows, impostor, out);
 	free(on_walk);
+	free(follows);
 	cert_findings(served, opts, bo.at, out);
 	if ((r = cc_build(&bo, served->v[0], pool, anchors, &ps, err)))
 		return r;

@@ -121,10 +121,11 @@ static void profile_findings(const cc_judge_in_t *in, const cc_certlist_t *sv,
 	nrej = name_profiles(&names, in, vs, NULL, 0);
 	if (first && !(already && !vs->ntrusted))
 		cc_findings_add(&out->findings, "untrusted", CC_SEV_ERROR, first->depth,
-				"rejected by %zu of %zu profiles (%s); %s: %s", nrej,
-				vs->n, names.s ? names.s : "",
+				"rejected by %zu of %zu profile%s (%s); %s: %s", nrej,
+				vs->n, vs->n == 1 ? "" : "s", names.s ? names.s : "",
 				cc_profile_name(in->profs, first->profile), first->reason);
-	if (lacks && !has(&out->findings, "self-signed-root-preferred"))
+	if (lacks && !has(&out->findings, "self-signed-root-preferred") &&
+	    !has(&out->findings, "unknown-root-sent"))
 		cc_findings_add(&out->findings, "self-signed-root-preferred",
 				CC_SEV_WARNING, (int)sv->n - 1, "the chain ends at the "
 				"self-signed %s, which profile %s lacks",
@@ -362,6 +363,7 @@ static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 		  cc_judgement_t *out)
 {
 	int gap = 0, cross = 0, junk = 0, expired = 0;
+	const cc_verdicts_t *after;
 	cc_buf_t who = { 0 };
 
 	for (size_t i = 0; i < out->nadded; i++) {
@@ -374,7 +376,11 @@ static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 			k == CC_CHANGE_UNRELATED || k == CC_CHANGE_OFF_PATH;
 		expired |= k == CC_CHANGE_EXPIRED;
 	}
-	if (out->fixed && name_profiles(&who, in, &out->served, out->fixed, 0))
+	/* Judged again with the host name when there is that judgement; no chain
+	 * makes a leaf valid for another name. */
+	after = out->after_verdicts ? out->after_verdicts
+		: has(&out->findings, "hostname-mismatch") ? NULL : out->fixed;
+	if (after && name_profiles(&who, in, &out->served, after, 0))
 		gain(out, "client profiles that reject the served chain and accept "
 			  "the chain to serve: %s", who.s);
 	cc_buf_clear(&who);
@@ -405,21 +411,56 @@ static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 	(void)at;
 }
 
-/* The chain to serve as a client without AIA would see it. */
-static int judge_after(const cc_judge_in_t *in, const cc_analyze_opts_t *ao,
-		       cc_judgement_t *out, cc_error_t *err)
+/* The chain to serve judged as sent, by this same judgement with the same
+ * clients: what check and verify say of it (no second opinion). */
+static int judge_after(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *err)
 {
-	cc_pool_t *p = cc_pool_new();
-	cc_certlist_t l = { 0 };
+	cc_judge_in_t again = *in;
 	int r;
 
-	if (!p)
+	if (!(out->again = calloc(1, sizeof(*out->again))))
 		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
-	if (!(r = copy_list(p, &out->serve, &l, err)))
-		r = cc_chain_analyze(&l, p, in->anchors, ao, &out->after, NULL, err);
-	cc_certlist_clear(&l);
-	cc_pool_free(p);
-	return r;
+	again.served = &out->serve;
+	again.judge_after = 0;
+	if ((r = cc_served_judge(&again, out->again, err)))
+		return r;
+	out->after = out->again->findings; /* taken */
+	memset(&out->again->findings, 0, sizeof(out->again->findings));
+	out->after_verdicts = &out->again->served;
+	return 0;
+}
+
+/* "unknown-root-sent": what to serve instead, now that it is known. */
+static void unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out)
+{
+	for (size_t i = 0; i < out->findings.n; i++) {
+		cc_finding_t *f = &out->findings.v[i];
+		size_t len = strlen(f->msg);
+		char d[256], cn[256];
+		if (strcmp(f->id, "unknown-root-sent"))
+			continue;
+		cc_cert_t *c = in->served->v[f->depth];
+		if (out->best >= 0 && out->fixed && out->fixed->ntrusted) {
+			const cc_path_t *p = &out->paths->v[out->best];
+			cc_buf_t w = { 0 };
+			/* each certificate by name; the root's namesake as what it is */
+			for (size_t k = 0; k < out->serve.n; k++) {
+				cc_cert_t *x = out->serve.v[k];
+				cc_buf_printf(&w, "%s%s", k ? " + " : "", cc_cert_name(x, 0, d, sizeof(d)));
+				if (!cc_cert_self_issued(x) && cc_cert_same_subject(x, c))
+					cc_buf_printf(&w, " cross-signed by %s",
+						      cc_cert_name(x, 1, d, sizeof(d)));
+			}
+			snprintf(f->msg + len, sizeof(f->msg) - len, "; serve instead %s "
+				 "(to %s, which clients have)", w.s ? w.s : "",
+				 cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+			cc_buf_clear(&w);
+		} else {
+			snprintf(f->msg + len, sizeof(f->msg) - len, "; serve instead a "
+				 "chain to a root clients have: %s cross-signed by such a "
+				 "root is not at hand", cc_cert_name(c, 0, cn, sizeof(cn)));
+		}
+	}
 }
 
 int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *err)
@@ -459,13 +500,16 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 		distrust_findings(in, ao.at, out);
 	if ((r = choose(in, ao.at, out, err)))
 		goto out;
+	unknown_root_instead(in, out);
 	if (out->best >= 0) {
 		if ((r = diff(in, &fv, ao.at, out, err)))
 			goto out;
-		gains(in, &fv, ao.at, out);
-		if (in->judge_after && (r = judge_after(in, &ao, out, err)))
+		if (in->judge_after && (r = judge_after(in, out, err)))
 			goto out;
+		gains(in, &fv, ao.at, out);
 	}
+	if (in->judge_after && (r = cc_judge_needs(in, &ao, out, err)))
+		goto out;
 out:
 	cc_certlist_clear(&sv);
 	cc_certlist_clear(&fv);
@@ -490,6 +534,8 @@ void cc_judgement_clear(cc_judgement_t *j)
 	free(j->added);
 	free(j->removed);
 	cc_matrix_clear(&j->mx);
+	cc_judgement_clear(j->again);
+	free(j->again);
 	cc_pool_free(j->own);
 	cc_pool_free(j->sent);
 	memset(j, 0, sizeof(*j));
