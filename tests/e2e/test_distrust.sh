@@ -89,7 +89,7 @@ expect_grep "distrust-cliff +from 2024-12-01, new certificates under Lab Root CA
 
 # fix: the same judgement
 cc fix --no-store --no-aia -p "lab=$d/root.pem,distrust=$d/lab.tsv" "$d/sct-new-chain.pem" >"$T/out" 2>&1
-expect_grep "untrusted +rejected by 1 of 1 profiles \(lab\); lab: $(re "$want_sct")" "$T/out" "fix: the same finding and reason as verify"
+expect_grep "untrusted +rejected by 1 of 1 profile \(lab\); lab: $(re "$want_sct")" "$T/out" "fix: the same finding and reason as verify"
 expect_grep "^  lab +FAILS +-> FAILS +$(re "$want_sct")" "$T/out" "fix: no chain to serve helps lab"
 
 # check against s_server on loopback: the same again, text and --json
