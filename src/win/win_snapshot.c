@@ -42,7 +42,8 @@ static int key_from_windows(int machine, const win_cert_t *k, EVP_PKEY **key)
 	return 0;
 }
 
-static int fill(cc_store_t *st, const char *dir, int machine, const win_cert_t *key_of)
+static int fill(cc_store_t *st, const char *dir, int machine, const win_cert_t *key_of,
+		int store_roots)
 {
 	win_certs_t w;
 	cc_error_t err;
@@ -57,6 +58,13 @@ static int fill(cc_store_t *st, const char *dir, int machine, const win_cert_t *
 		const unsigned char *der = cc_cert_der(x->c, &len);
 		cc_store_imported_t res;
 
+		/* -p machine: the enabled roots are that profile alone, not
+		 * also the store's profile "store"; a disabled one stays in
+		 * the snapshot, so that the store keeps it out of every path. */
+		if (kind == CC_STORE_ROOT && !store_roots && !x->e->disabled) {
+			cli_pem(&roots, x->c);
+			continue;
+		}
 		/* What the store cannot hold (an end-entity certificate in CA, one
 		 * certificate in both folders) is not a CA the path search uses. */
 		if (cc_store_import(st, der, len, NULL, x->e->name[0] ? x->e->name : NULL,
@@ -86,7 +94,7 @@ static int fill(cc_store_t *st, const char *dir, int machine, const win_cert_t *
 	return r;
 }
 
-int win_snapshot(int machine, const win_cert_t *key_of, char *dir, size_t n)
+int win_snapshot(int machine, const win_cert_t *key_of, int store_roots, char *dir, size_t n)
 {
 	char tmp[MAX_PATH];
 	cc_store_t *st = NULL;
@@ -105,7 +113,7 @@ int win_snapshot(int machine, const win_cert_t *key_of, char *dir, size_t n)
 		win_snapshot_remove(dir);
 		return cli_fail(&err);
 	}
-	r = fill(st, dir, machine, key_of);
+	r = fill(st, dir, machine, key_of, store_roots);
 	cc_store_unlock(st);
 	cc_store_close(st);
 	if (r)
