@@ -24,6 +24,11 @@
 #undef fopen
 #undef unlink
 #undef access
+#undef chmod
+#undef DIR
+#undef opendir
+#undef readdir
+#undef closedir
 #undef readlink
 #undef symlink
 #undef link
@@ -161,6 +166,60 @@ int cc_win_access(const char *path, int mode)
 	int r = w ? _waccess(w, mode) : access(path, mode);
 
 	free(w);
+	return r;
+}
+
+int cc_win_chmod(const char *path, int mode)
+{
+	wchar_t *w = wpath(path);
+	int r = w ? _wchmod(w, mode) : chmod(path, mode);
+
+	free(w);
+	return r;
+}
+
+/* A directory listing with UTF-8 names (the wide listing converted), or
+ * msvcrt's ANSI one for a path that is not UTF-8. */
+struct cc_win_dir {
+	_WDIR *w;
+	DIR *a;
+	struct dirent e;
+};
+
+cc_win_dir_t *cc_win_opendir(const char *path)
+{
+	cc_win_dir_t *d = calloc(1, sizeof(*d));
+	wchar_t *w = wpath(path);
+
+	if (d && !(w ? (d->w = _wopendir(w)) != NULL : (d->a = opendir(path)) != NULL)) {
+		free(d);
+		d = NULL;
+	}
+	free(w);
+	return d;
+}
+
+struct dirent *cc_win_readdir(cc_win_dir_t *d)
+{
+	struct _wdirent *we;
+
+	if (d->a)
+		return readdir(d->a);
+	/* A name longer than d_name holds as UTF-8 is skipped, not cut. */
+	while ((we = _wreaddir(d->w)))
+		if (WideCharToMultiByte(CP_UTF8, 0, we->d_name, -1, d->e.d_name,
+					sizeof(d->e.d_name), NULL, NULL)) {
+			d->e.d_namlen = (unsigned short)strlen(d->e.d_name);
+			return &d->e;
+		}
+	return NULL;
+}
+
+int cc_win_closedir(cc_win_dir_t *d)
+{
+	int r = d->a ? closedir(d->a) : _wclosedir(d->w);
+
+	free(d);
 	return r;
 }
 
