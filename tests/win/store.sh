@@ -214,6 +214,12 @@ expect_rc 0 "utf-8: export by the Japanese name to a Latin-1/Japanese path" \
 	cc export "証明書 für www" --system --user -I "$s/ica.pem" -r "$s/old.pem" --password-file "$T/spw" -o "$u/Café 証明書.pfx"
 openssl pkcs12 -in "$u/Café 証明書.pfx" -passin file:"$T/spw" -nokeys -info -noout 2>/dev/null &&
 	ok "utf-8: the PFX written to a non-ASCII path opens" || bad "utf-8: no PFX at the non-ASCII path"
+mkdir -p "$u/CA-Ordner für 証明書"
+cp "$s/ica.pem" "$u/CA-Ordner für 証明書/Zwischen-CA für 証明書.pem"
+cp "$s/cross.pem" "$u/CA-Ordner für 証明書/証明書.pem"
+expect_rc 0 "utf-8: build -I a Latin-1/Japanese folder" \
+	cc build -I "$u/CA-Ordner für 証明書" -r "$s/old.pem" -o "$u/chain für 証明書.pem" "$s/leaf.pem"
+expect_eq "$(chain_of "$u/chain für 証明書.pem")" "$L $I $X " "utf-8: the folder's certificates listed and read, the chain written"
 expect_rc 0 "utf-8: clean up the user's CA" cc store --system --user remove "証明書 Café"
 expect_rc 0 "utf-8: clean up the user's My" cc store --system --user remove "証明書 für www"
 
