@@ -68,7 +68,7 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 			       "WebHosting: the certificate with its key into IIS's Web Hosting\n"
 			       "store instead of My.\n"
 			       "The password comes from --password-file or --password-env only\n"
-			       "(the Windows build asks no terminal).\n"
+			       "(the Windows build asks on no terminal).\n"
 			       "exit: 0 imported, 2 usage or input error (wrong password, ...)\n");
 			return EXIT_OK;
 		default: return cli_bad_option("import-pfx", argv, lo);

@@ -15,6 +15,18 @@ chain_of() { # chain_of OUT: the fingerprints written, space separated
 }
 L=$(fp1 "$s/leaf.pem") I=$(fp1 "$s/ica.pem") X=$(fp1 "$s/cross.pem")
 
+# Help: --system is named where it applies; no terminal prompt is promised.
+for c in store import-pfx export; do
+	expect_rc 0 "$c --help" cc "$c" --help
+	expect_grep "^ +--system " "$T/out" "$c --help names --system"
+done
+expect_rc 0 "import-pfx --help" cc import-pfx --help
+expect_nogrep "asked on the terminal" "$T/out" "import-pfx --help promises no terminal prompt on Windows"
+expect_rc 0 "import-pfx --system --help" cc import-pfx --system --help
+expect_grep "asks on no terminal" "$T/out" "import-pfx --system --help says where the password comes from"
+expect_rc 0 "export --help" cc export --help
+expect_nogrep "asked twice on the terminal" "$T/out" "export --help promises no terminal prompt on Windows"
+
 expect_rc 0 "store --system import: the old root" cc store --system import "$s/old.pem"
 expect_grep "imported into Root: Old Root CA" "$T/out" "store import: a self-signed CA goes to Root"
 expect_rc 0 "store --system import: the self-signed twin, with a friendly name" \
