@@ -106,7 +106,8 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 			       e->has_key ? " (with its private key)" : "");
 		else if (e->added == 2)
 			printf("already in %s: %s; its private key linked from the PFX, "
-			       "otherwise left as it was\n", ws_folder_name(e->folder), cn);
+			       "otherwise left as it was%s\n", ws_folder_name(e->folder), cn,
+			       name && strcmp(name, e->name) ? " (its name kept)" : "");
 		else if (e->folder == kf && name && strcmp(name, e->name))
 			printf("already in %s: %s; left as it was, its name %s%s%s kept "
 			       "('store --system rename SELECTOR NAME' changes it)\n",

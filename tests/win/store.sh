@@ -184,6 +184,17 @@ expect_rc 0 "rename: read back" cc store --system show "www 2027"
 expect_grep "^private key: yes$" "$T/out" "rename: the key link survives the rename"
 expect_rc 0 "rename: back" cc store --system rename "www 2027" "www 2026"
 expect_rc 0 "keep: enable the CA again" cc store --system enable "CN=Issuing CA 1"
+# A certificate in My without its key gets the PFX's key linked, nothing else.
+expect_rc 0 "keep: the leaf into the user's My without its key" \
+	cc store --system --user import --folder My --name "no key yet" "$s/leaf.pem"
+expect_rc 0 "keep: import-pfx --user of its PFX" \
+	cc import-pfx --system --user --name other --password-file "$T/spw" "$T/s.pfx"
+expect_grep "^already in My: www.example.test; its private key linked from the PFX, otherwise left as it was \(its name kept\)$" \
+	"$T/out" "keep: the key is linked to the certificate already there"
+expect_rc 0 "keep: show it" cc store --system --user show "no key yet"
+expect_grep "^private key: yes$" "$T/out" "keep: it has its key now"
+expect_rc 0 "keep: clean up the user's My" cc store --system --user remove "no key yet"
+expect_rc 0 "keep: clean up the user's CA" cc store --system --user remove "CN=Issuing CA 1"
 
 # CurrentUser and LocalMachine apart: the cross-sign in both CA folders.
 expect_rc 0 "locations: the cross-sign into CurrentUser\\CA too" cc store --system --user import "$s/cross.pem"
