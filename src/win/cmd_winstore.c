@@ -38,8 +38,8 @@ static const char usage_text[] =
 	"                              SELECTOR --system ...' (see export --help)\n"
 	"\n"
 	"options:\n"
-	"      --folder F     Root, CA or My: where to import, or the only folder\n"
-	"                     to list / select in\n"
+	"      --folder F     Root, CA, My or WebHosting: where to import, or the\n"
+	"                     only folder to list / select in\n"
 	"      --name NAME    friendly name (CERT_FRIENDLY_NAME_PROP_ID) of the\n"
 	"                     certificates import adds\n"
 	"      --json         one JSON object on stdout\n"
@@ -224,8 +224,8 @@ static int parse(int argc, char **argv, opts_t *o, int *first)
 		switch (c) {
 		case 1:
 			if ((o->folder = ws_folder_parse(optarg)) < 0)
-				return cli_usage_error("store", "--folder: '%s' is not Root, CA "
-						       "or My", optarg);
+				return cli_usage_error("store", "--folder: '%s' is not Root, CA, "
+						       "My or WebHosting", optarg);
 			break;
 		case 2: o->name = optarg; break;
 		case 3: o->json = 1; break;
