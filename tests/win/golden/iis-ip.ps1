@@ -44,13 +44,15 @@ function Get-ExactBindings([string]$name) {
     @(Get-Website | Where-Object { $_.Name -eq $name } | ForEach-Object { $_.bindings.Collection } |
         Where-Object { $_.protocol -eq 'https' -and $_.bindingInformation -eq $bindingInfo })
 }
+# SNI set on a binding: sslFlags bit 1, shown as a number or as flag names.
+function Test-Sni($b) { $f = "$($b.sslFlags)"; ($f -match 'Sni') -or ((($f -as [int]) -band 1) -eq 1) }
 if (-not (Get-Website | Where-Object { $_.Name -eq $site })) { throw "no IIS site named $site" }
 $others = @(Get-Website | Where-Object { $_.Name -ne $site -and (Get-ExactBindings $_.Name).Count -gt 0 } |
     ForEach-Object { $_.Name })
 if ($others.Count -gt 0) { throw "https $bindingInfo is a binding of site $($others -join ', '), not of $site; nothing changed" }
 $mine = Get-ExactBindings $site
 if ($mine.Count -gt 1) { throw "site $site has $($mine.Count) https bindings $bindingInfo; ambiguous, nothing changed" }
-if ($mine.Count -eq 1 -and ($mine[0].sslFlags -band 1) -ne $sslFlags) {
+if ($mine.Count -eq 1 -and [int](Test-Sni $mine[0]) -ne $sslFlags) {
     throw "the binding $bindingInfo of site $site is $(if ($sslFlags) { 'without' } else { 'with' }) SNI (Require Server Name Indication); nothing changed"
 }
 
@@ -59,7 +61,7 @@ if ($mine.Count -eq 1 -and ($mine[0].sslFlags -band 1) -ne $sslFlags) {
 if ($sslFlags -eq 0) {
     $prefix = "${ipAddress}:${port}:"
     $sharing = @(Get-Website | ForEach-Object { $n = $_.Name; $_.bindings.Collection |
-        Where-Object { $_.protocol -eq 'https' -and ($_.sslFlags -band 1) -eq 0 -and
+        Where-Object { $_.protocol -eq 'https' -and -not (Test-Sni $_) -and
             $_.bindingInformation.StartsWith($prefix) -and $_.bindingInformation -ne $bindingInfo } |
         ForEach-Object { "$n ($($_.bindingInformation))" } })
 }
