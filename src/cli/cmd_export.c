@@ -40,7 +40,15 @@ static const char usage_text[] =
 	"      --iter N                  PBKDF/MAC iterations (default 2048)\n"
 	"      --password-file F         PFX password: first line of F\n"
 	"      --password-env VAR        PFX password: environment variable VAR\n"
+#ifdef _WIN32
+	"                                (one of the two is needed: the Windows\n"
+	"                                build asks on no terminal)\n"
+	"      --system                  a certificate with its key from My of the\n"
+	"                                Windows stores, judged with the machine's\n"
+	"                                Root and CA ([--machine|--user])\n"
+#else
 	"                                (default: asked twice on the terminal)\n"
+#endif
 	"      --json                    report what was written as JSON\n"
 	CLI_AIA_USAGE
 	"  -h, --help                    this text\n"

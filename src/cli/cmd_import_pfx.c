@@ -24,7 +24,14 @@ static const char usage_text[] =
 	"                            else ~/.local/share/certchain)\n"
 	"      --password-file F     PFX password: first line of F\n"
 	"      --password-env VAR    PFX password: environment variable VAR\n"
+#ifdef _WIN32
+	"                            (one of the two is needed: the Windows\n"
+	"                            build asks on no terminal)\n"
+	"      --system              into the Windows certificate stores instead\n"
+	"                            (see 'import-pfx --system --help')\n"
+#else
 	"                            (default: asked on the terminal)\n"
+#endif
 	"      --json                report what was imported as JSON\n"
 	"  -h, --help                this text\n"
 	"\n"

@@ -40,6 +40,10 @@ static const char usage_text[] =
 	"                             ~/.local/share/certchain; root: /var/lib/certchain)\n"
 	"      --json                 one JSON object on stdout\n"
 	"      --insecure-key-perms   show: accept a group/world-readable key file\n"
+#ifdef _WIN32
+	"      --system               the Windows certificate stores instead (Root,\n"
+	"                             CA, My): see 'store --system --help'\n"
+#endif
 	"  -h, --help                 this text\n"
 	"\n"
 	"SELECTOR: CN=NAME, a subject DN, a friendly name, or >= 8 hex digits of\n"

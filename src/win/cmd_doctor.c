@@ -110,6 +110,19 @@ static void chain_words(cc_buf_t *b, cc_certlist_t *l)
 		cc_buf_printf(b, "%s%s", i ? " + " : "", cc_cert_name(l->v[i], 0, cn, sizeof(cn)));
 }
 
+/* The cross-sign the chain goes through, when it does: a certificate of
+ * the chain (not the leaf) whose self-signed twin is in Root, disabled
+ * (what --apply leaves). NULL otherwise. */
+static cc_cert_t *through_cross(win_certs_t *w, cc_certlist_t *chain)
+{
+	for (size_t i = 1; i < chain->n; i++)
+		for (size_t k = 0; k < w->n; k++)
+			if (w->v[k].e->folder == WS_ROOT && w->v[k].e->disabled &&
+			    cc_cert_self_issued(w->v[k].c) && twin_of(w->v[k].c, chain->v[i]))
+				return chain->v[i];
+	return NULL;
+}
+
 /* One My certificate: diagnose, and with --apply fix. */
 static int one(doc_t *d, win_certs_t *w, win_cert_t *me)
 {
@@ -118,7 +131,7 @@ static int one(doc_t *d, win_certs_t *w, win_cert_t *me)
 	cc_certlist_t shrt = { 0 }, lng = { 0 };
 	cc_buf_t names = { 0 };
 	win_cert_t *root = NULL;
-	cc_cert_t *cross = NULL, *anchor;
+	cc_cert_t *cross = NULL, *anchor, *via;
 	int best, r = 0, in_ca = 0;
 	char cn[256], msg[300];
 
@@ -146,6 +159,13 @@ static int one(doc_t *d, win_certs_t *w, win_cert_t *me)
 	for (size_t i = 0; d->offered && i < cc_pool_count(d->offered) && !cross; i++)
 		if (twin_of(anchor, cc_pool_get(d->offered, i)))
 			cross = cc_pool_get(d->offered, i);
+	if ((via = through_cross(w, &shrt))) {
+		char by[256];
+		cc_buf_printf(&d->out, "  ok: the chain goes through the cross-sign %s (issued by "
+			      "%s); its self-signed twin in Root is disabled\n",
+			      cc_cert_name(via, 0, cn, sizeof(cn)), cc_cert_name(via, 1, by, sizeof(by)));
+		goto done;
+	}
 	if (!cc_cert_self_issued(anchor) || !cross) {
 		cc_buf_printf(&d->out, "  ok: %s\n", !cc_cert_self_issued(anchor)
 			      ? "the chain does not end at a self-signed root"
@@ -171,7 +191,7 @@ static int one(doc_t *d, win_certs_t *w, win_cert_t *me)
 		size_t len;
 		const unsigned char *der = cc_cert_der(cross, &len);
 		int added = 0;
-		if (!in_ca && ws_add(d->machine, WS_CA, der, len, NULL, &added, msg, sizeof(msg)))
+		if (!in_ca && ws_add(d->machine, WS_CA, der, len, NULL, &added, NULL, 0, msg, sizeof(msg)))
 			goto fail;
 		if (!in_ca)
 			cc_buf_printf(&d->out, "  applied: imported into CA: %s (issued by %s)\n", cn,

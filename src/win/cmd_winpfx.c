@@ -27,6 +27,7 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 		{ "name", required_argument, 0, 'n' },
 		{ "password-file", required_argument, 0, 1 },
 		{ "password-env", required_argument, 0, 2 },
+		{ "store-name", required_argument, 0, 3 },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -38,7 +39,7 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 	cc_error_t rerr;
 	cc_pfx_t *parsed = NULL;
 	char kd[64];
-	int c, r;
+	int c, r, kf = WS_MY;
 
 	optind = 1;
 	opterr = 0;
@@ -47,12 +48,27 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 		case 'n': name = optarg; break;
 		case 1: pwf = optarg; break;
 		case 2: pwe = optarg; break;
+		case 3:
+			kf = ws_folder_parse(optarg);
+			if (kf != WS_MY && kf != WS_WEBHOSTING)
+				return cli_usage_error("import-pfx", "--store-name: '%s' is not My or "
+						       "WebHosting", optarg);
+			break;
 		case 'h':
 			printf("usage: certchain import-pfx --system [--machine|--user] [--name NAME]\n"
+			       "         [--store-name My|WebHosting]\n"
 			       "         [--password-file F | --password-env VAR] FILE.pfx\n\n"
 			       "Imports the PFX into the Windows stores: the certificate with its\n"
 			       "key into My (friendly name NAME; the key stored exportable), self-\n"
-			       "signed CA certificates into Root, the other CAs into CA.\n"
+			       "signed CA certificates into Root, the other CAs into CA. A\n"
+			       "certificate already there is left as it is, with its friendly name\n"
+			       "and disabled purposes ('already in CA'); only new ones are added\n"
+			       "('store --system rename' renames one). --machine (the default):\n"
+			       "LocalMachine's stores; --user: CurrentUser's. --store-name\n"
+			       "WebHosting: the certificate with its key into IIS's Web Hosting\n"
+			       "store instead of My.\n"
+			       "The password comes from --password-file or --password-env only\n"
+			       "(the Windows build asks on no terminal).\n"
 			       "exit: 0 imported, 2 usage or input error (wrong password, ...)\n");
 			return EXIT_OK;
 		default: return cli_bad_option("import-pfx", argv, lo);
@@ -71,7 +87,7 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 	 * is said as on Linux, and a PFX Windows refuses names its key. */
 	if (cc_pfx_read(pfx, len, argv[optind], pass, &parsed, &rerr)) {
 		r = cli_fail(&rerr);
-	} else if (ws_import_pfx(machine, pfx, len, pass, name, &done, msg, sizeof(msg))) {
+	} else if (ws_import_pfx(machine, pfx, len, pass, name, kf, &done, msg, sizeof(msg))) {
 		fprintf(stderr, "certchain: %s: the Windows stores cannot take this PFX (its "
 				"key: %s): %s\n", argv[optind], key_of(parsed, kd, sizeof(kd)), msg);
 		r = EXIT_USAGE;
@@ -84,8 +100,21 @@ int win_cmd_import_pfx(int argc, char **argv, int machine)
 		char cn[256] = "?";
 		if (p && !cc_pool_add_der(p, done.v[i].der, done.v[i].len, NULL, &x, NULL, &err))
 			cc_cert_name(x, 0, cn, sizeof(cn));
-		printf("imported into %s: %s%s\n", ws_folder_name(done.v[i].folder), cn,
-		       done.v[i].has_key ? " (with its private key)" : "");
+		ws_entry_t *e = &done.v[i];
+		if (e->added == 1)
+			printf("imported into %s: %s%s\n", ws_folder_name(e->folder), cn,
+			       e->has_key ? " (with its private key)" : "");
+		else if (e->added == 2)
+			printf("already in %s: %s; its private key linked from the PFX, "
+			       "otherwise left as it was%s\n", ws_folder_name(e->folder), cn,
+			       name && strcmp(name, e->name) ? " (its name kept)" : "");
+		else if (e->folder == kf && name && strcmp(name, e->name))
+			printf("already in %s: %s; left as it was, its name %s%s%s kept "
+			       "('store --system rename SELECTOR NAME' changes it)\n",
+			       ws_folder_name(e->folder), cn, *e->name ? "\"" : "",
+			       *e->name ? e->name : "(none)", *e->name ? "\"" : "");
+		else
+			printf("already in %s: %s; left as it was\n", ws_folder_name(e->folder), cn);
 		cc_pool_free(p);
 	}
 	ws_list_free(&done);
@@ -100,7 +129,7 @@ int win_with_snapshot(int argc, char **argv, int machine)
 	char **av = calloc((size_t)argc + 3, sizeof(*av));
 	win_certs_t w = { 0 };
 	win_cert_t *key_of = NULL;
-	int r = 0;
+	int r = 0, pm = 0;
 
 	if (!av)
 		return EXIT_USAGE;
@@ -113,11 +142,15 @@ int win_with_snapshot(int argc, char **argv, int machine)
 			r = EXIT_USAGE;
 		}
 	}
+	/* -p machine: the machine's own enabled roots as that one profile. */
+	for (int i = 2; i + 1 < argc; i++)
+		if ((!strcmp(argv[i], "-p") || !strcmp(argv[i], "--profile")) &&
+		    !strcmp(argv[i + 1], "machine"))
+			pm = 1;
 	if (!r)
-		r = win_snapshot(machine, key_of, dir, sizeof(dir));
+		r = win_snapshot(machine, key_of, !pm, dir, sizeof(dir));
 	if (!r) {
 		memcpy(av, argv, (size_t)argc * sizeof(*av));
-		/* -p machine: the machine's own enabled roots as one profile. */
 		snprintf(prof, sizeof(prof), "machine=%s/%s", dir, WIN_MACHINE_PEM);
 		for (int i = 2; i + 1 < argc; i++)
 			if ((!strcmp(av[i], "-p") || !strcmp(av[i], "--profile")) &&

@@ -16,14 +16,19 @@ static const char usage_text[] =
 	"The Windows certificate stores, as certlm.msc (--machine, the default)\n"
 	"or certmgr.msc (--user) show them: Root (Trusted Root Certification\n"
 	"Authorities), CA (Intermediate Certification Authorities), My\n"
-	"(Personal). Changes are written to the registry store and persist.\n"
+	"(Personal). --machine works on LocalMachine\\* only, --user on\n"
+	"CurrentUser\\* only (not the machine's certificates Windows also shows\n"
+	"there). Changes are written to the registry store and persist.\n"
 	"\n"
 	"commands:\n"
 	"  list                        the certificates of Root, CA and My\n"
 	"  import FILE [--folder F] [--name NAME]\n"
 	"                              add FILE's certificates: self-signed CA ->\n"
-	"                              Root, other CA -> CA (keys: import-pfx --system)\n"
+	"                              Root, other CA -> CA (keys: import-pfx --system);\n"
+	"                              one already there is left as it is, with its\n"
+	"                              name and disabled purposes ('already in CA')\n"
 	"  show SELECTOR               one certificate in detail\n"
+	"  rename SELECTOR NAME        set its friendly name (\"\" removes it)\n"
 	"  remove SELECTOR             delete it from its folder\n"
 	"  disable SELECTOR            'Disable all purposes for this certificate'\n"
 	"                              (an empty enhanced-key-usage property)\n"
@@ -33,9 +38,10 @@ static const char usage_text[] =
 	"                              SELECTOR --system ...' (see export --help)\n"
 	"\n"
 	"options:\n"
-	"      --folder F     Root, CA or My: where to import, or the only folder\n"
-	"                     to list / select in\n"
-	"      --name NAME    friendly name (CERT_FRIENDLY_NAME_PROP_ID)\n"
+	"      --folder F     Root, CA, My or WebHosting: where to import, or the\n"
+	"                     only folder to list / select in\n"
+	"      --name NAME    friendly name (CERT_FRIENDLY_NAME_PROP_ID) of the\n"
+	"                     certificates import adds\n"
 	"      --json         one JSON object on stdout\n"
 	"  -h, --help         this text\n"
 	"\n"
@@ -48,17 +54,23 @@ typedef struct opts {
 	const char *name;
 } opts_t;
 
-static void entry_text(cc_buf_t *b, const win_cert_t *x)
+static void entry_text(cc_buf_t *b, int machine, const win_cert_t *x)
 {
-	cc_buf_printf(b, "%-4s  %s  %s%s%s%s%s%s\n", ws_folder_name(x->e->folder), x->sha1, x->cn,
+	char loc[32];
+
+	cc_buf_printf(b, "%-17s  %s  %s%s%s%s%s%s\n",
+		      win_location(machine, x->e->folder, loc, sizeof(loc)), x->sha1, x->cn,
 		      x->e->name[0] ? "  \"" : "", x->e->name, x->e->name[0] ? "\"" : "",
 		      x->e->disabled ? "  [disabled]" : "", x->e->has_key ? "  [key]" : "");
 }
 
-static void entry_json(cc_buf_t *b, const win_cert_t *x)
+static void entry_json(cc_buf_t *b, int machine, const win_cert_t *x)
 {
-	cc_buf_printf(b, "{\"folder\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\",\"subject\":",
-		      ws_folder_name(x->e->folder), x->sha1, x->sha256);
+	char loc[32];
+
+	cc_buf_printf(b, "{\"folder\":\"%s\",\"store\":", ws_folder_name(x->e->folder));
+	cc_buf_json_str(b, win_location(machine, x->e->folder, loc, sizeof(loc)));
+	cc_buf_printf(b, ",\"sha1\":\"%s\",\"sha256\":\"%s\",\"subject\":", x->sha1, x->sha256);
 	cc_buf_json_str(b, x->cn);
 	cc_buf_printf(b, ",\"name\":");
 	cc_buf_json_str(b, x->e->name);
@@ -82,9 +94,9 @@ static int do_list(const opts_t *o)
 		if (o->json) {
 			if (i)
 				cc_buf_printf(&b, ",");
-			entry_json(&b, &w.v[i]);
+			entry_json(&b, o->machine, &w.v[i]);
 		} else {
-			entry_text(&b, &w.v[i]);
+			entry_text(&b, o->machine, &w.v[i]);
 		}
 	}
 	if (o->json)
@@ -114,16 +126,25 @@ static int do_import(const opts_t *o, const char *file)
 		int f = o->folder >= 0 ? o->folder : cc_cert_self_issued(c) ? WS_ROOT : WS_CA, added = 0;
 		size_t len;
 		const unsigned char *der = cc_cert_der(c, &len);
-		char cn[256], hex[65];
+		char cn[256], hex[65], have[256];
 
-		if (ws_add(o->machine, f, der, len, o->name, &added, msg, sizeof(msg))) {
+		if (ws_add(o->machine, f, der, len, o->name, &added, have, sizeof(have), msg,
+			   sizeof(msg))) {
 			fprintf(stderr, "certchain store: %s: %s\n", file, msg);
 			r = EXIT_USAGE;
 			break;
 		}
 		cc_cert_sha256_hex(c, hex);
-		printf("%s %s: %s (sha256 %.16s)\n", added ? "imported into" : "already in",
+		printf("%s %s: %s (sha256 %.16s)", added ? "imported into" : "already in",
 		       ws_folder_name(f), cc_cert_name(c, 0, cn, sizeof(cn)), hex);
+		/* What the admin set on it stays; a new name is an explicit rename. */
+		if (!added && o->name && strcmp(o->name, have))
+			printf("; left as it was, its name %s%s%s kept ('store --system rename "
+			       "SELECTOR NAME' changes it)", *have ? "\"" : "", *have ? have : "(none)",
+			       *have ? "\"" : "");
+		else if (!added)
+			printf("; left as it was");
+		printf("\n");
 	}
 	cc_certlist_clear(&order);
 	cc_pool_free(p);
@@ -136,13 +157,12 @@ static int do_show(const opts_t *o, win_cert_t *x)
 	char s[1024];
 
 	if (o->json) {
-		entry_json(&b, x);
+		entry_json(&b, o->machine, x);
 		cc_buf_printf(&b, "\n");
 		cli_flush(&b);
 		return EXIT_OK;
 	}
-	cc_buf_printf(&b, "folder:      %s (%s)\n", ws_folder_name(x->e->folder),
-		      o->machine ? "local machine" : "current user");
+	cc_buf_printf(&b, "store:       %s\n", win_location(o->machine, x->e->folder, s, sizeof(s)));
 	cc_buf_printf(&b, "subject:     %s\n", cc_cert_dn(x->c, 0, s, sizeof(s)));
 	cc_buf_printf(&b, "issuer:      %s\n", cc_cert_dn(x->c, 1, s, sizeof(s)));
 	cc_buf_printf(&b, "key:         %s\n", cc_cert_key_desc(x->c, s, sizeof(s)));
@@ -162,6 +182,8 @@ static int do_change(const char *what, const opts_t *o, win_cert_t *x)
 
 	if (!strcmp(what, "remove"))
 		r = ws_remove(o->machine, f, x->e->der, x->e->len, msg, sizeof(msg));
+	else if (!strcmp(what, "rename"))
+		r = ws_set_name(o->machine, f, x->e->der, x->e->len, o->name, msg, sizeof(msg));
 	else
 		r = ws_set_disabled(o->machine, f, x->e->der, x->e->len, !strcmp(what, "disable"),
 				    msg, sizeof(msg));
@@ -177,9 +199,13 @@ static int do_change(const char *what, const opts_t *o, win_cert_t *x)
 			ws_folder_name(f));
 		return EXIT_USAGE;
 	}
-	printf("%s %s: %s (%s)\n", !strcmp(what, "remove") ? "removed from" :
-		!strcmp(what, "disable") ? "disabled in" : "enabled in",
-	       ws_folder_name(f), x->cn, x->sha1);
+	if (!strcmp(what, "rename"))
+		printf("renamed in %s: %s (%s): %s%s%s\n", ws_folder_name(f), x->cn, x->sha1,
+		       *o->name ? "\"" : "", *o->name ? o->name : "(no name)", *o->name ? "\"" : "");
+	else
+		printf("%s %s: %s (%s)\n", !strcmp(what, "remove") ? "removed from" :
+			!strcmp(what, "disable") ? "disabled in" : "enabled in",
+		       ws_folder_name(f), x->cn, x->sha1);
 	return EXIT_OK;
 }
 
@@ -198,8 +224,8 @@ static int parse(int argc, char **argv, opts_t *o, int *first)
 		switch (c) {
 		case 1:
 			if ((o->folder = ws_folder_parse(optarg)) < 0)
-				return cli_usage_error("store", "--folder: '%s' is not Root, CA "
-						       "or My", optarg);
+				return cli_usage_error("store", "--folder: '%s' is not Root, CA, "
+						       "My or WebHosting", optarg);
 			break;
 		case 2: o->name = optarg; break;
 		case 3: o->json = 1; break;
@@ -223,15 +249,21 @@ int win_cmd_store(int argc, char **argv, int machine)
 		return r < 0 ? EXIT_OK : r;
 	if (i >= argc)
 		return cli_usage_error("store", "--system needs a command (list, import, "
-				       "show, remove, disable, enable, export)");
+				       "show, rename, remove, disable, enable, export)");
 	cmd = argv[i++];
 	if (!strcmp(cmd, "list"))
 		return i == argc ? do_list(&o) : cli_usage_error("store", "list takes no argument");
 	if (!strcmp(cmd, "import"))
 		return i + 1 == argc ? do_import(&o, argv[i])
 				     : cli_usage_error("store", "import takes one FILE");
-	if (strcmp(cmd, "show") && strcmp(cmd, "remove") && strcmp(cmd, "disable") &&
-	    strcmp(cmd, "enable"))
+	if (!strcmp(cmd, "rename")) {
+		if (i + 2 != argc)
+			return cli_usage_error("store", "rename takes SELECTOR NAME (\"\" removes "
+					       "the name)");
+		o.name = argv[i + 1];
+		argc--;
+	} else if (strcmp(cmd, "show") && strcmp(cmd, "remove") && strcmp(cmd, "disable") &&
+		   strcmp(cmd, "enable"))
 		return cli_usage_error("store", "--system: unknown command '%s' (export: "
 				       "'certchain export SELECTOR --system')", cmd);
 	if (i + 1 != argc)

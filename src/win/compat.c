@@ -7,6 +7,7 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,15 @@
 #undef stat
 #undef mkdir
 #undef rename
+#undef open
+#undef fopen
+#undef unlink
+#undef access
+#undef chmod
+#undef DIR
+#undef opendir
+#undef readdir
+#undef closedir
 #undef readlink
 #undef symlink
 #undef link
@@ -102,6 +112,117 @@ int cc_win_fchmod(int fd, unsigned mode)
 	return 0; /* ACLs, not mode bits: see compat.h */
 }
 
+/* path as UTF-16 (malloc'ed), or NULL when it is not UTF-8. */
+static wchar_t *wpath(const char *path)
+{
+	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+	wchar_t *w = n > 0 ? malloc((size_t)n * sizeof(wchar_t)) : NULL;
+
+	if (w && !MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n)) {
+		free(w);
+		w = NULL;
+	}
+	return w;
+}
+
+int cc_win_open(const char *path, int flags, ...)
+{
+	wchar_t *w = wpath(path);
+	int mode = 0, r;
+	va_list ap;
+
+	if (flags & _O_CREAT) {
+		va_start(ap, flags);
+		mode = va_arg(ap, int);
+		va_end(ap);
+	}
+	r = w ? _wopen(w, flags, mode) : open(path, flags, mode);
+	free(w);
+	return r;
+}
+
+FILE *cc_win_fopen(const char *path, const char *mode)
+{
+	wchar_t *w = wpath(path), *wm = wpath(mode);
+	FILE *f = w && wm ? _wfopen(w, wm) : fopen(path, mode);
+
+	free(w);
+	free(wm);
+	return f;
+}
+
+int cc_win_unlink(const char *path)
+{
+	wchar_t *w = wpath(path);
+	int r = w ? _wunlink(w) : unlink(path);
+
+	free(w);
+	return r;
+}
+
+int cc_win_access(const char *path, int mode)
+{
+	wchar_t *w = wpath(path);
+	int r = w ? _waccess(w, mode) : access(path, mode);
+
+	free(w);
+	return r;
+}
+
+int cc_win_chmod(const char *path, int mode)
+{
+	wchar_t *w = wpath(path);
+	int r = w ? _wchmod(w, mode) : chmod(path, mode);
+
+	free(w);
+	return r;
+}
+
+/* A directory listing with UTF-8 names (the wide listing converted), or
+ * msvcrt's ANSI one for a path that is not UTF-8. */
+struct cc_win_dir {
+	_WDIR *w;
+	DIR *a;
+	struct dirent e;
+};
+
+cc_win_dir_t *cc_win_opendir(const char *path)
+{
+	cc_win_dir_t *d = calloc(1, sizeof(*d));
+	wchar_t *w = wpath(path);
+
+	if (d && !(w ? (d->w = _wopendir(w)) != NULL : (d->a = opendir(path)) != NULL)) {
+		free(d);
+		d = NULL;
+	}
+	free(w);
+	return d;
+}
+
+struct dirent *cc_win_readdir(cc_win_dir_t *d)
+{
+	struct _wdirent *we;
+
+	if (d->a)
+		return readdir(d->a);
+	/* A name longer than d_name holds as UTF-8 is skipped, not cut. */
+	while ((we = _wreaddir(d->w)))
+		if (WideCharToMultiByte(CP_UTF8, 0, we->d_name, -1, d->e.d_name,
+					sizeof(d->e.d_name), NULL, NULL)) {
+			d->e.d_namlen = (unsigned short)strlen(d->e.d_name);
+			return &d->e;
+		}
+	return NULL;
+}
+
+int cc_win_closedir(cc_win_dir_t *d)
+{
+	int r = d->a ? closedir(d->a) : _wclosedir(d->w);
+
+	free(d);
+	return r;
+}
+
 int cc_win_fstat(int fd, struct stat *sb)
 {
 	int r = fstat(fd, sb);
@@ -112,7 +233,27 @@ int cc_win_fstat(int fd, struct stat *sb)
 
 int cc_win_stat(const char *path, struct stat *sb)
 {
-	int r = stat(path, sb);
+	wchar_t *w = wpath(path);
+	struct _stat64 ws;
+	int r;
+
+	if (!w) {
+		r = stat(path, sb);
+	} else if (!(r = _wstat64(w, &ws))) {
+		memset(sb, 0, sizeof(*sb));
+		sb->st_dev = ws.st_dev;
+		sb->st_ino = ws.st_ino;
+		sb->st_mode = ws.st_mode;
+		sb->st_nlink = ws.st_nlink;
+		sb->st_uid = ws.st_uid;
+		sb->st_gid = ws.st_gid;
+		sb->st_rdev = ws.st_rdev;
+		sb->st_size = ws.st_size;
+		sb->st_atime = ws.st_atime;
+		sb->st_mtime = ws.st_mtime;
+		sb->st_ctime = ws.st_ctime;
+	}
+	free(w);
 	if (!r)
 		sb->st_mode &= ~(unsigned)077;
 	return r;
@@ -120,13 +261,23 @@ int cc_win_stat(const char *path, struct stat *sb)
 
 int cc_win_mkdir(const char *path, unsigned mode)
 {
+	wchar_t *w = wpath(path);
+	int r = w ? _wmkdir(w) : _mkdir(path);
+
 	(void)mode;
-	return _mkdir(path);
+	free(w);
+	return r;
 }
 
 int cc_win_rename(const char *from, const char *to)
 {
-	if (MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+	wchar_t *wf = wpath(from), *wt = wpath(to);
+	BOOL ok = wf && wt ? MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)
+			   : MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
+
+	free(wf);
+	free(wt);
+	if (ok)
 		return 0;
 	switch (GetLastError()) {
 	case ERROR_FILE_NOT_FOUND:

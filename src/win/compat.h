@@ -41,6 +41,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <pthread.h>
 
 #define O_CLOEXEC 0
@@ -71,6 +72,19 @@ int cc_win_fstat(int fd, struct stat *sb);
 int cc_win_stat(const char *path, struct stat *sb);
 int cc_win_mkdir(const char *path, unsigned mode);
 int cc_win_rename(const char *from, const char *to);
+/* File names are UTF-8 inside certchain (main_win.c converts the UTF-16
+ * command line once): these open them through the wide-character calls,
+ * so "Zertifikat für www.pem" or "証明書.pem" work whatever the ANSI code
+ * page. A name that is not UTF-8 goes to the ANSI call unchanged. */
+int cc_win_open(const char *path, int flags, ...);
+FILE *cc_win_fopen(const char *path, const char *mode);
+int cc_win_unlink(const char *path);
+int cc_win_access(const char *path, int mode);
+int cc_win_chmod(const char *path, int mode);
+typedef struct cc_win_dir cc_win_dir_t;
+cc_win_dir_t *cc_win_opendir(const char *path);
+struct dirent *cc_win_readdir(cc_win_dir_t *d);
+int cc_win_closedir(cc_win_dir_t *d);
 ssize_t cc_win_readlink(const char *path, char *buf, size_t n);
 int cc_win_symlink(const char *target, const char *link);
 int cc_win_link(const char *from, const char *to);
@@ -110,6 +124,15 @@ int cc_win_sigaction(int sig, const struct sigaction *sa, struct sigaction *old)
 #define stat(p, sb) cc_win_stat((p), (sb)) /* function-like: struct stat stays */
 #define mkdir cc_win_mkdir
 #define rename cc_win_rename
+#define open cc_win_open
+#define fopen cc_win_fopen
+#define unlink cc_win_unlink
+#define access cc_win_access
+#define chmod cc_win_chmod
+#define DIR cc_win_dir_t
+#define opendir cc_win_opendir
+#define readdir cc_win_readdir
+#define closedir cc_win_closedir
 #define readlink cc_win_readlink
 #define symlink cc_win_symlink
 #define link cc_win_link

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <windows.h>
+#include <shellapi.h>
 
 int cc_posix_main(int argc, char **argv);
 
@@ -74,10 +76,58 @@ static void default_store(void)
 	_putenv(env);
 }
 
+/* The command line as UTF-8, converted once from the UTF-16 Windows keeps
+ * (main's argv is in the ANSI code page: "für" would arrive as one byte
+ * that is not UTF-8, "証明書" as "???"). From here on every name, selector
+ * and path is UTF-8, as on Linux; compat.c opens files through the wide
+ * calls. NULL when the conversion fails (main's argv is used then). */
+static char **utf8_argv(int *argc)
+{
+	int n = 0;
+	LPWSTR *w = CommandLineToArgvW(GetCommandLineW(), &n);
+	char **v = w && n > 0 ? calloc((size_t)n + 1, sizeof(*v)) : NULL;
+
+	for (int i = 0; v && i < n; i++) {
+		int len = WideCharToMultiByte(CP_UTF8, 0, w[i], -1, NULL, 0, NULL, NULL);
+		if (len <= 0 || !(v[i] = malloc((size_t)len)) ||
+		    !WideCharToMultiByte(CP_UTF8, 0, w[i], -1, v[i], len, NULL, NULL)) {
+			for (int k = 0; k <= i; k++)
+				free(v[k]);
+			free(v);
+			v = NULL;
+		}
+	}
+	if (w)
+		LocalFree(w);
+	if (v)
+		*argc = n;
+	return v;
+}
+
+/* Output is UTF-8 (names as typed); a console shows it as such while
+ * certchain runs, and gets its own code page back at the end. */
+static UINT console_cp;
+
+static void console_restore(void)
+{
+	SetConsoleOutputCP(console_cp);
+}
+
+static void console_utf8(void)
+{
+	if ((console_cp = GetConsoleOutputCP()) && console_cp != CP_UTF8 &&
+	    SetConsoleOutputCP(CP_UTF8))
+		atexit(console_restore);
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
+	char **u = utf8_argv(&argc);
 
+	if (u)
+		argv = u; /* lives as long as the process */
+	console_utf8();
 	default_store();
 	if (system_cmd(argc, argv, &rc))
 		return rc;

@@ -20,9 +20,15 @@ typedef struct win_certs {
 	win_cert_t *v;
 	size_t n;
 	cc_pool_t *pool;
+	int machine; /* read from the local machine's stores (else the user's) */
 } win_certs_t;
 
-/* Reads the folders of mask; EXIT_USAGE printed on failure. */
+/* "LocalMachine\CA", "CurrentUser\Root", ...: where a certificate is, as
+ * PowerShell's Cert: drive names it. */
+const char *win_location(int machine, int folder, char *buf, size_t n);
+
+/* Reads the folders of mask of one location (a thumbprint once per
+ * folder); EXIT_USAGE printed on failure. */
 int win_certs_read(int machine, unsigned mask, win_certs_t *w);
 void win_certs_free(win_certs_t *w);
 /* The entries sel picks: a thumbprint prefix (SHA-1 as Windows shows it,
@@ -32,10 +38,11 @@ void win_certs_free(win_certs_t *w);
 int win_select(const char *cmd, win_certs_t *w, const char *sel, win_cert_t **out);
 
 /* A private snapshot of the machine's stores as a certchain file store in
- * a new temporary directory: Root -> root, CA -> intermediate (disabled
- * ones disabled), and, when key_of is given, that My certificate with its
- * private key (exported from Windows) -> personal. */
-int win_snapshot(int machine, const win_cert_t *key_of, char *dir, size_t n);
+ * a new temporary directory: Root -> root (store_roots 0: the enabled ones
+ * only in WIN_MACHINE_PEM, so the store adds no profile "store"), CA ->
+ * intermediate (disabled ones disabled), and, when key_of is given, that
+ * My certificate with its private key (exported from Windows) -> personal. */
+int win_snapshot(int machine, const win_cert_t *key_of, int store_roots, char *dir, size_t n);
 /* The snapshot's file of the enabled Root certificates. */
 #define WIN_MACHINE_PEM "machine-roots.pem"
 /* Deletes the snapshot directory and everything in it. */

@@ -25,7 +25,7 @@ WIN_CFLAGS = -std=c11 -D_GNU_SOURCE -D__USE_MINGW_ANSI_STDIO=1 \
              -DCC_DATADIR='"C:/Program Files/certchain"'
 WIN_LIBS   = $(WIN_OSSL)/lib/libssl.a $(WIN_OSSL)/lib/libcrypto.a \
              $(WIN_JANS)/lib/libjansson.a \
-             -lwinhttp -lcrypt32 -lws2_32 -luser32 -ladvapi32
+             -lwinhttp -lcrypt32 -lws2_32 -luser32 -ladvapi32 -lshell32
 # Windows-side e2e tests run when the cross compiler and wine are present.
 WIN_READY := $(shell command -v $(WIN_CC) >/dev/null 2>&1 && \
                test -x /usr/lib/wine/wine64 && echo yes)

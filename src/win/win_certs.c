@@ -11,12 +11,22 @@
 
 #include <openssl/sha.h>
 
+/* x's thumbprint is already listed in x's folder. */
+static int dup_of(const win_certs_t *w, const win_cert_t *x)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].e->folder == x->e->folder && !strcmp(w->v[i].sha1, x->sha1))
+			return 1;
+	return 0;
+}
+
 int win_certs_read(int machine, unsigned mask, win_certs_t *w)
 {
 	char msg[300];
 	cc_error_t err;
 
 	memset(w, 0, sizeof(*w));
+	w->machine = machine;
 	for (int f = 0; f < WS_NFOLDERS; f++)
 		if ((mask & (1u << f)) && ws_read(machine, f, &w->raw, msg, sizeof(msg))) {
 			fprintf(stderr, "certchain: Windows store %s: %s\n", ws_folder_name(f), msg);
@@ -39,9 +49,17 @@ int win_certs_read(int machine, unsigned mask, win_certs_t *w)
 			snprintf(x->sha1 + 2 * k, 3, "%02X", md[k]);
 		cc_cert_sha256_hex(x->c, x->sha256);
 		cc_cert_name(x->c, 0, x->cn, sizeof(x->cn));
+		if (dup_of(w, x))
+			continue; /* in two physical stores of one folder: one certificate */
 		w->n++;
 	}
 	return 0;
+}
+
+const char *win_location(int machine, int folder, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s\\%s", machine ? "LocalMachine" : "CurrentUser", ws_folder_name(folder));
+	return buf;
 }
 
 void win_certs_free(win_certs_t *w)
@@ -90,8 +108,9 @@ static int matches(const win_cert_t *x, const cc_certlist_t *lib, const char *se
 
 int win_select(const char *cmd, win_certs_t *w, const char *sel, win_cert_t **out)
 {
-	char hex[80] = "";
+	char hex[80] = "", loc[32];
 	size_t hits = 0;
+	int one = 1;
 	cc_certlist_t lib = { 0 };
 
 	if (!hex_of(sel, hex, sizeof(hex)) || strlen(hex) > 40)
@@ -110,11 +129,16 @@ int win_select(const char *cmd, win_certs_t *w, const char *sel, win_cert_t **ou
 		cc_certlist_clear(&lib);
 		return EXIT_PROBLEM;
 	}
-	fprintf(stderr, "certchain %s: %s matches %zu certificates; give a thumbprint:",
-		cmd, sel, hits);
+	/* One certificate in several folders: a thumbprint would not help. */
+	for (size_t i = 0; i < w->n; i++)
+		if (matches(&w->v[i], &lib, sel, hex) && strcmp(w->v[i].sha1, (*out)->sha1))
+			one = 0;
+	fprintf(stderr, "certchain %s: %s matches %zu certificates; %s:", cmd, sel, hits,
+		one ? "the same one in several folders: give --folder" : "give a thumbprint");
 	for (size_t i = 0; i < w->n; i++)
 		if (matches(&w->v[i], &lib, sel, hex))
-			fprintf(stderr, " %s %s (%s);", ws_folder_name(w->v[i].e->folder),
+			fprintf(stderr, " %s %s (%s);",
+				win_location(w->machine, w->v[i].e->folder, loc, sizeof(loc)),
 				w->v[i].sha1, w->v[i].cn);
 	fprintf(stderr, "\n");
 	cc_certlist_clear(&lib);

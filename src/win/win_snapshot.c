@@ -8,7 +8,6 @@
  */
 #include "win.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +41,8 @@ static int key_from_windows(int machine, const win_cert_t *k, EVP_PKEY **key)
 	return 0;
 }
 
-static int fill(cc_store_t *st, const char *dir, int machine, const win_cert_t *key_of)
+static int fill(cc_store_t *st, const char *dir, int machine, const win_cert_t *key_of,
+		int store_roots)
 {
 	win_certs_t w;
 	cc_error_t err;
@@ -57,6 +57,13 @@ static int fill(cc_store_t *st, const char *dir, int machine, const win_cert_t *
 		const unsigned char *der = cc_cert_der(x->c, &len);
 		cc_store_imported_t res;
 
+		/* -p machine: the enabled roots are that profile alone, not
+		 * also the store's profile "store"; a disabled one stays in
+		 * the snapshot, so that the store keeps it out of every path. */
+		if (kind == CC_STORE_ROOT && !store_roots && !x->e->disabled) {
+			cli_pem(&roots, x->c);
+			continue;
+		}
 		/* What the store cannot hold (an end-entity certificate in CA, one
 		 * certificate in both folders) is not a CA the path search uses. */
 		if (cc_store_import(st, der, len, NULL, x->e->name[0] ? x->e->name : NULL,
@@ -86,17 +93,46 @@ static int fill(cc_store_t *st, const char *dir, int machine, const win_cert_t *
 	return r;
 }
 
-int win_snapshot(int machine, const win_cert_t *key_of, char *dir, size_t n)
+/* Deletes the directory w and everything in it (the wide calls: the path
+ * may hold any character). */
+static void remove_tree(const WCHAR *w)
 {
-	char tmp[MAX_PATH];
+	WCHAR pat[MAX_PATH * 2], p[MAX_PATH * 2];
+	WIN32_FIND_DATAW f;
+	HANDLE h;
+
+	if (_snwprintf(pat, MAX_PATH * 2, L"%ls\\*", w) < 0)
+		return;
+	if ((h = FindFirstFileW(pat, &f)) != INVALID_HANDLE_VALUE) {
+		do {
+			if (!wcscmp(f.cFileName, L".") || !wcscmp(f.cFileName, L"..") ||
+			    _snwprintf(p, MAX_PATH * 2, L"%ls\\%ls", w, f.cFileName) < 0)
+				continue;
+			if (f.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+				remove_tree(p);
+			else
+				DeleteFileW(p);
+		} while (FindNextFileW(h, &f));
+		FindClose(h);
+	}
+	RemoveDirectoryW(w);
+}
+
+int win_snapshot(int machine, const win_cert_t *key_of, int store_roots, char *dir, size_t n)
+{
+	WCHAR wtmp[MAX_PATH + 1];
+	char tmp[MAX_PATH * 3 + 1]; /* UTF-8: up to 3 bytes per UTF-16 unit */
 	cc_store_t *st = NULL;
 	cc_error_t err;
 	int r;
 
-	if (!GetTempPathA(sizeof(tmp), tmp) ||
+	/* The temp folder as UTF-8 (a user name in any script works), made
+	 * and removed through compat.c's wide calls. */
+	if (!GetTempPathW(MAX_PATH + 1, wtmp) ||
+	    !WideCharToMultiByte(CP_UTF8, 0, wtmp, -1, tmp, sizeof(tmp), NULL, NULL) ||
 	    snprintf(dir, n, "%scertchain-winstore-%lu-%lu", tmp,
 		     (unsigned long)GetCurrentProcessId(), (unsigned long)GetTickCount()) >= (int)n ||
-	    _mkdir(dir)) {
+	    mkdir(dir, 0700)) {
 		fprintf(stderr, "certchain: cannot create a temporary directory: %s\n", strerror(errno));
 		return EXIT_USAGE;
 	}
@@ -105,7 +141,7 @@ int win_snapshot(int machine, const win_cert_t *key_of, char *dir, size_t n)
 		win_snapshot_remove(dir);
 		return cli_fail(&err);
 	}
-	r = fill(st, dir, machine, key_of);
+	r = fill(st, dir, machine, key_of, store_roots);
 	cc_store_unlock(st);
 	cc_store_close(st);
 	if (r)
@@ -115,21 +151,10 @@ int win_snapshot(int machine, const win_cert_t *key_of, char *dir, size_t n)
 
 void win_snapshot_remove(const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[MAX_PATH * 2];
-	struct stat sb;
+	int n = MultiByteToWideChar(CP_UTF8, 0, dir, -1, NULL, 0);
+	WCHAR *w = n > 0 ? malloc(((size_t)n + 2) * sizeof(WCHAR)) : NULL;
 
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		if (!stat(p, &sb) && S_ISDIR(sb.st_mode))
-			win_snapshot_remove(p);
-		else
-			unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
+	if (w && MultiByteToWideChar(CP_UTF8, 0, dir, -1, w, n))
+		remove_tree(w);
+	free(w);
 }

@@ -11,8 +11,8 @@
 #include <windows.h>
 #include <wincrypt.h>
 
-static const char *const names[WS_NFOLDERS] = { "Root", "CA", "My" };
-static const WCHAR *const wnames[WS_NFOLDERS] = { L"Root", L"CA", L"My" };
+static const char *const names[WS_NFOLDERS] = { "Root", "CA", "My", "WebHosting" };
+static const WCHAR *const wnames[WS_NFOLDERS] = { L"Root", L"CA", L"My", L"WebHosting" };
 
 const char *ws_folder_name(int folder)
 {
@@ -27,6 +27,8 @@ int ws_folder_parse(const char *s)
 		return WS_CA;
 	if (!_stricmp(s, "my") || !_stricmp(s, "personal"))
 		return WS_MY;
+	if (!_stricmp(s, "webhosting"))
+		return WS_WEBHOSTING;
 	return -1;
 }
 
@@ -43,13 +45,18 @@ static DWORD location(int machine)
 }
 
 /* change: the physical registry store, opened for writing (created when
- * missing); else the logical system store, read-only. */
+ * missing); else, read-only, the machine's logical system store, or the
+ * user's registry store: the user's logical store also shows every
+ * certificate of the machine's (its .LocalMachine physical store), which
+ * would make a certificate in both appear twice and --user change the
+ * machine's. */
 static HCERTSTORE open_folder(int machine, int folder, int change)
 {
 	if (change)
 		return CertOpenStore(CERT_STORE_PROV_SYSTEM_REGISTRY_W, 0, 0,
 				     location(machine), wnames[folder]);
-	return CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	return CertOpenStore(machine ? CERT_STORE_PROV_SYSTEM_W : CERT_STORE_PROV_SYSTEM_REGISTRY_W,
+			     0, 0,
 			     location(machine) | CERT_STORE_READONLY_FLAG |
 				     CERT_STORE_OPEN_EXISTING_FLAG,
 			     wnames[folder]);
@@ -232,7 +239,7 @@ static int edit_eku(PCCERT_CONTEXT c, const void *disabled)
 }
 
 int ws_add(int machine, int folder, const unsigned char *der, size_t len,
-	   const char *name, int *added, char *msg, size_t mn)
+	   const char *name, int *added, char *have_name, size_t hn, char *msg, size_t mn)
 {
 	HCERTSTORE s = open_folder(machine, folder, 1);
 	PCCERT_CONTEXT c = NULL, fresh = NULL;
@@ -241,9 +248,11 @@ int ws_add(int machine, int folder, const unsigned char *der, size_t len,
 	if (!s)
 		return fail(msg, mn, "cannot open", folder);
 	*added = 0;
+	if (have_name && hn)
+		have_name[0] = 0;
 	if ((c = find(s, der, len))) {
-		if (named && rewrite(s, c, edit_name, name))
-			r = fail(msg, mn, "cannot set the friendly name in", folder);
+		if (have_name && hn)
+			name_of(c, have_name, hn); /* and nothing else: what is there stays */
 	} else if (!(fresh = CertCreateCertificateContext(X509_ASN_ENCODING, der, (DWORD)len)) ||
 		   (named && set_name(fresh, name)) ||
 		   !CertAddCertificateContextToStore(s, fresh, CERT_STORE_ADD_NEW, NULL)) {
@@ -255,6 +264,30 @@ int ws_add(int machine, int folder, const unsigned char *der, size_t len,
 		CertFreeCertificateContext(c);
 	if (fresh)
 		CertFreeCertificateContext(fresh);
+	CertCloseStore(s, 0);
+	return r;
+}
+
+static int edit_unname(PCCERT_CONTEXT c, const void *unused)
+{
+	return CertSetCertificateContextProperty(c, CERT_FRIENDLY_NAME_PROP_ID, 0, NULL) ? 0 : -1;
+}
+
+int ws_set_name(int machine, int folder, const unsigned char *der, size_t len,
+		const char *name, char *msg, size_t mn)
+{
+	HCERTSTORE s = open_folder(machine, folder, 1);
+	PCCERT_CONTEXT c;
+	int r = 0;
+
+	if (!s)
+		return fail(msg, mn, "cannot open", folder);
+	if (!(c = find(s, der, len)))
+		r = 1;
+	else if (rewrite(s, c, *name ? edit_name : edit_unname, name))
+		r = fail(msg, mn, "cannot set the friendly name in", folder);
+	if (c)
+		CertFreeCertificateContext(c);
 	CertCloseStore(s, 0);
 	return r;
 }
@@ -393,26 +426,71 @@ static int is_ca(PCCERT_CONTEXT c)
 	       bc.fCA;
 }
 
+/* Copies the key link (CERT_KEY_PROV_INFO_PROP_ID) of arg to c. */
+static int edit_key(PCCERT_CONTEXT c, const void *from)
+{
+	CRYPT_KEY_PROV_INFO *p = prov_info(from);
+	int r = p && CertSetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, 0, p) ? 0 : -1;
+
+	free(p);
+	return r;
+}
+
+/* Deletes the key container PFXImportCertStore made for c when the
+ * certificate already in My keeps its own key (a new container per import:
+ * left, it would be an orphan copy of the private key). Never the
+ * container the stored certificate uses. */
+static void drop_new_key(PCCERT_CONTEXT c, PCCERT_CONTEXT kept, int machine)
+{
+	CRYPT_KEY_PROV_INFO *p = prov_info(c), *k = prov_info(kept);
+	HCRYPTPROV prov = 0;
+
+	if (p && p->pwszContainerName &&
+	    !(k && k->pwszContainerName && !wcscmp(k->pwszContainerName, p->pwszContainerName)))
+		CryptAcquireContextW(&prov, p->pwszContainerName, p->pwszProvName, p->dwProvType,
+				     CRYPT_DELETEKEYSET | (machine ? CRYPT_MACHINE_KEYSET : 0));
+	free(p);
+	free(k);
+}
+
 /* Adds c (with its properties: the key's provider info) to folder, with
- * the friendly name set before the write; a certificate already there is
- * replaced, or left as it was should the write fail (see replace()). */
+ * the friendly name set before the write, and appends it to done with
+ * added = 1. A certificate already there is left as it was (added = 0;
+ * done gets the stored one), except that a My certificate without a key
+ * gets c's key linked (added = 2). */
 static int add_ctx(int machine, int folder, PCCERT_CONTEXT c, const char *name,
-		   char *msg, size_t mn)
+		   ws_list_t *done, char *msg, size_t mn)
 {
 	HCERTSTORE s = open_folder(machine, folder, 1), mem = NULL;
 	PCCERT_CONTEXT cp = NULL, old = NULL;
-	int r = 0;
+	int r = 0, state = 1, key = folder == WS_MY || folder == WS_WEBHOSTING;
+	DWORD n = 0;
 
 	if (!s)
 		return fail(msg, mn, "cannot open", folder);
 	mem = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, 0, NULL);
 	if (!mem || !CertAddCertificateContextToStore(mem, c, CERT_STORE_ADD_ALWAYS, &cp) ||
 	    (name && *name && set_name(cp, name)) ||
-	    (folder != WS_MY && !CertSetCertificateContextProperty(cp, CERT_KEY_PROV_INFO_PROP_ID, 0, NULL)))
+	    (!key && !CertSetCertificateContextProperty(cp, CERT_KEY_PROV_INFO_PROP_ID, 0, NULL)))
 		r = fail(msg, mn, "cannot prepare for", folder);
-	else if ((old = find(s, c->pbCertEncoded, c->cbCertEncoded)) ? replace(s, old, cp)
-			: !CertAddCertificateContextToStore(s, cp, CERT_STORE_ADD_NEW, NULL))
-		r = fail(msg, mn, old ? "cannot replace in" : "cannot add to", folder);
+	else if (!(old = find(s, c->pbCertEncoded, c->cbCertEncoded))) {
+		if (!CertAddCertificateContextToStore(s, cp, CERT_STORE_ADD_NEW, NULL))
+			r = fail(msg, mn, "cannot add to", folder);
+	} else if (key && !CertGetCertificateContextProperty(old, CERT_KEY_PROV_INFO_PROP_ID, NULL, &n)) {
+		state = 2;
+		if (rewrite(s, old, edit_key, cp))
+			r = fail(msg, mn, "cannot link the key in", folder);
+	} else {
+		state = 0;
+		if (key)
+			drop_new_key(cp, old, machine);
+	}
+	if (!r && push(done, old ? old : cp, folder))
+		r = (snprintf(msg, mn, "out of memory"), -1);
+	if (!r) {
+		done->v[done->n - 1].added = state;
+		done->v[done->n - 1].has_key = state ? key : done->v[done->n - 1].has_key;
+	}
 	if (old)
 		CertFreeCertificateContext(old);
 	if (cp)
@@ -424,7 +502,7 @@ static int add_ctx(int machine, int folder, PCCERT_CONTEXT c, const char *name,
 }
 
 int ws_import_pfx(int machine, const unsigned char *pfx, size_t len,
-		  const char *pass, const char *name, ws_list_t *done,
+		  const char *pass, const char *name, int key_folder, ws_list_t *done,
 		  char *msg, size_t mn)
 {
 	CRYPT_DATA_BLOB b = { (DWORD)len, (BYTE *)pfx };
@@ -450,12 +528,8 @@ int ws_import_pfx(int machine, const unsigned char *pfx, size_t len,
 		 * info; the key belongs to the end-entity certificate. */
 		int key = CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, NULL, &n) &&
 			  !is_ca(c);
-		int folder = key ? WS_MY : self_signed(c) ? WS_ROOT : WS_CA;
-		r = add_ctx(machine, folder, c, key ? name : NULL, msg, mn);
-		if (!r && push(done, c, folder))
-			r = (snprintf(msg, mn, "out of memory"), -1);
-		if (!r)
-			done->v[done->n - 1].has_key = key;
+		int folder = key ? key_folder : self_signed(c) ? WS_ROOT : WS_CA;
+		r = add_ctx(machine, folder, c, key ? name : NULL, done, msg, mn);
 	}
 	if (c)
 		CertFreeCertificateContext(c);

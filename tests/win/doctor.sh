@@ -38,4 +38,7 @@ expect_grep "purposes: +disabled" "$T/out" "after --apply: the twin is disabled 
 expect_rc 0 "doctor again: nothing to fix" cc doctor --system $profs
 expect_grep "SChannel sends www.example.test \+ Issuing CA 1 \+ New Root CA \(to Old Root CA in Root\)" "$T/out" \
 	"doctor again: SChannel now sends the cross-signed chain"
+expect_grep "ok: the chain goes through the cross-sign New Root CA \(issued by Old Root CA\); its self-signed twin in Root is disabled" \
+	"$T/out" "doctor again: says the chain now goes through the cross-sign"
+expect_nogrep "no cross-signed twin" "$T/out" "doctor again: not 'no cross-signed twin is known'"
 expect_rc 2 "doctor without --system is refused" cc doctor

@@ -15,6 +15,18 @@ chain_of() { # chain_of OUT: the fingerprints written, space separated
 }
 L=$(fp1 "$s/leaf.pem") I=$(fp1 "$s/ica.pem") X=$(fp1 "$s/cross.pem")
 
+# Help: --system is named where it applies; no terminal prompt is promised.
+for c in store import-pfx export; do
+	expect_rc 0 "$c --help" cc "$c" --help
+	expect_grep "^ +--system " "$T/out" "$c --help names --system"
+done
+expect_rc 0 "import-pfx --help" cc import-pfx --help
+expect_nogrep "asked on the terminal" "$T/out" "import-pfx --help promises no terminal prompt on Windows"
+expect_rc 0 "import-pfx --system --help" cc import-pfx --system --help
+expect_grep "asks on no terminal" "$T/out" "import-pfx --system --help says where the password comes from"
+expect_rc 0 "export --help" cc export --help
+expect_nogrep "asked twice on the terminal" "$T/out" "export --help promises no terminal prompt on Windows"
+
 expect_rc 0 "store --system import: the old root" cc store --system import "$s/old.pem"
 expect_grep "imported into Root: Old Root CA" "$T/out" "store import: a self-signed CA goes to Root"
 expect_rc 0 "store --system import: the self-signed twin, with a friendly name" \
@@ -39,6 +51,7 @@ PY
 expect_rc 0 "build --system -p machine: twin enabled" \
 	cc build --system -p machine -I "$s/ica.pem" -o "$T/b1.pem" "$s/leaf.pem"
 expect_eq "$(chain_of "$T/b1.pem")" "$L $I " "build --system: the short chain while the twin is trusted"
+expect_grep "trusted by 1/1 profile: machine$" "$T/out" "build --system -p machine: that profile alone (no 'store' beside it)"
 expect_rc 2 "store --system: CN=New Root CA is ambiguous (twin and cross-sign)" \
 	cc store --system disable "CN=New Root CA"
 expect_grep "matches 2 certificates" "$T/err" "ambiguous selector: lists the matches"
@@ -143,6 +156,95 @@ import json, sys
 j = [c for c in json.load(open(sys.argv[1]))["certificates"] if c["sha1"] == sys.argv[2]]
 assert len(j) == 1 and j[0]["name"] == "www 2026" and j[0]["has_key"], j
 PY
+
+# Importing never undoes the admin's own steps: a certificate already in
+# its folder is left as it is, with every property; only new ones are added.
+expect_rc 0 "keep: disable the issuing CA in CA" cc store --system disable "CN=Issuing CA 1"
+expect_rc 0 "keep: import-pfx --system again, without --name" \
+	cc import-pfx --system --password-file "$T/spw" "$T/s.pfx"
+expect_grep "^already in CA: Issuing CA 1; left as it was$" "$T/out" "keep: import-pfx says 'already in CA'"
+expect_nogrep "imported into" "$T/out" "keep: import-pfx of certificates all there adds nothing"
+expect_rc 0 "keep: show the CA" cc store --system show "CN=Issuing CA 1"
+expect_grep "purposes: +disabled" "$T/out" "keep: disable -> import-pfx again -> still disabled (empty EKU kept)"
+expect_rc 0 "keep: the leaf still selected by its name" cc store --system show "www 2026"
+expect_grep "^name: +www 2026$" "$T/out" "keep: name -> import-pfx without --name -> name kept"
+expect_grep "^private key: yes$" "$T/out" "keep: the key link kept"
+expect_rc 0 "keep: import-pfx --name with another name" \
+	cc import-pfx --system --name "www 2027" --password-file "$T/spw" "$T/s.pfx"
+expect_grep "already in My: www.example.test; left as it was, its name \"www 2026\" kept" "$T/out" \
+	"keep: --name does not rename one already there, and says so"
+expect_rc 1 "keep: no certificate got the new name" cc store --system show "www 2027"
+expect_rc 0 "keep: store --system import of the disabled CA" cc store --system import --name "New name" "$s/ica.pem"
+expect_grep "^already in CA: Issuing CA 1 .*left as it was, its name \(none\) kept" "$T/out" "keep: store import says 'already in CA'"
+expect_rc 0 "keep: show the CA after store import" cc store --system show "CN=Issuing CA 1"
+expect_grep "purposes: +disabled" "$T/out" "keep: store import leaves the CA disabled"
+expect_grep "^name: +\(none\)$" "$T/out" "keep: store import leaves the CA's name"
+expect_rc 0 "rename: the explicit action" cc store --system rename "www 2026" "www 2027"
+expect_rc 0 "rename: read back" cc store --system show "www 2027"
+expect_grep "^private key: yes$" "$T/out" "rename: the key link survives the rename"
+expect_rc 0 "rename: back" cc store --system rename "www 2027" "www 2026"
+expect_rc 0 "keep: enable the CA again" cc store --system enable "CN=Issuing CA 1"
+# A certificate in My without its key gets the PFX's key linked, nothing else.
+expect_rc 0 "keep: the leaf into the user's My without its key" \
+	cc store --system --user import --folder My --name "no key yet" "$s/leaf.pem"
+expect_rc 0 "keep: import-pfx --user of its PFX" \
+	cc import-pfx --system --user --name other --password-file "$T/spw" "$T/s.pfx"
+expect_grep "^already in My: www.example.test; its private key linked from the PFX, otherwise left as it was \(its name kept\)$" \
+	"$T/out" "keep: the key is linked to the certificate already there"
+expect_rc 0 "keep: show it" cc store --system --user show "no key yet"
+expect_grep "^private key: yes$" "$T/out" "keep: it has its key now"
+expect_rc 0 "keep: clean up the user's My" cc store --system --user remove "no key yet"
+expect_rc 0 "keep: clean up the user's CA" cc store --system --user remove "CN=Issuing CA 1"
+
+# CurrentUser and LocalMachine apart: the cross-sign in both CA folders.
+expect_rc 0 "locations: the cross-sign into CurrentUser\\CA too" cc store --system --user import "$s/cross.pem"
+expect_grep "^imported into CA: New Root CA" "$T/out" "locations: new in the user's CA (the machine's copy is not the user's)"
+cc store --system --user list --json >"$T/u.json"
+python3 - "$T/u.json" "$(sha1 "$s/cross.pem")" <<'PY' && ok "locations: --user lists the user's certificates only, with their location" || bad "locations: --user list" "$(head -c 600 "$T/u.json")"
+import json, sys
+c = json.load(open(sys.argv[1]))["certificates"]
+assert [x["sha1"] for x in c] == [sys.argv[2]], c
+assert c[0]["store"] == "CurrentUser\\CA", c
+PY
+expect_rc 0 "locations: --user selects by thumbprint (one per location)" cc store --system --user show "$(sha1 "$s/cross.pem")"
+expect_grep "^store: +CurrentUser\\\\CA$" "$T/out" "locations: --user show prints CurrentUser\\CA"
+expect_rc 0 "locations: --user disable" cc store --system --user disable "$(sha1 "$s/cross.pem")"
+expect_rc 0 "locations: --machine show" cc store --system --machine show "$(sha1 "$s/cross.pem")"
+expect_grep "^store: +LocalMachine\\\\CA$" "$T/out" "locations: --machine show prints LocalMachine\\CA"
+expect_grep "purposes: +enabled" "$T/out" "locations: the machine's copy stays enabled"
+cc store --system list >"$T/m.txt"
+expect_grep "^LocalMachine\\\\Root +[0-9A-F]{40}  Old Root CA" "$T/m.txt" "locations: list prints LocalMachine\\Root"
+expect_nogrep "CurrentUser" "$T/m.txt" "locations: --machine lists no user certificate"
+expect_rc 0 "locations: --user remove" cc store --system --user remove "$(sha1 "$s/cross.pem")"
+expect_rc 0 "locations: the machine's copy is still there" cc store --system show --folder CA "$(sha1 "$s/cross.pem")"
+
+# Non-ASCII names, selectors and paths (the command line is read as UTF-16).
+u="$T/Café 証明書"
+mkdir -p "$u"
+cp "$s/cross.pem" "$u/für 証明書.pem"
+cp "$T/s.pfx" "$u/Zertifikat für www.pfx"
+expect_rc 0 "utf-8: store import from a Latin-1/Japanese path with a Latin-1 name" \
+	cc store --system --user import --folder CA --name "Zertifikat für www" "$u/für 証明書.pem"
+expect_rc 0 "utf-8: show by the Latin-1 friendly name" cc store --system --user show "Zertifikat für www"
+expect_grep "^name: +Zertifikat für www$" "$T/out" "utf-8: the Latin-1 name round-trips"
+expect_rc 0 "utf-8: rename to a Japanese name" cc store --system --user rename "Zertifikat für www" "証明書 Café"
+expect_rc 0 "utf-8: show by the Japanese name" cc store --system --user show "証明書 Café"
+cc store --system --user list >"$T/ul.txt"
+expect_grep "New Root CA  \"証明書 Café\"" "$T/ul.txt" "utf-8: list prints the name as typed"
+expect_rc 0 "utf-8: import-pfx from a Latin-1 path, a Japanese name" \
+	cc import-pfx --system --user --name "証明書 für www" --password-file "$T/spw" "$u/Zertifikat für www.pfx"
+expect_rc 0 "utf-8: export by the Japanese name to a Latin-1/Japanese path" \
+	cc export "証明書 für www" --system --user -I "$s/ica.pem" -r "$s/old.pem" --password-file "$T/spw" -o "$u/Café 証明書.pfx"
+openssl pkcs12 -in "$u/Café 証明書.pfx" -passin file:"$T/spw" -nokeys -info -noout 2>/dev/null &&
+	ok "utf-8: the PFX written to a non-ASCII path opens" || bad "utf-8: no PFX at the non-ASCII path"
+mkdir -p "$u/CA-Ordner für 証明書"
+cp "$s/ica.pem" "$u/CA-Ordner für 証明書/Zwischen-CA für 証明書.pem"
+cp "$s/cross.pem" "$u/CA-Ordner für 証明書/証明書.pem"
+expect_rc 0 "utf-8: build -I a Latin-1/Japanese folder" \
+	cc build -I "$u/CA-Ordner für 証明書" -r "$s/old.pem" -o "$u/chain für 証明書.pem" "$s/leaf.pem"
+expect_eq "$(chain_of "$u/chain für 証明書.pem")" "$L $I $X " "utf-8: the folder's certificates listed and read, the chain written"
+expect_rc 0 "utf-8: clean up the user's CA" cc store --system --user remove "証明書 Café"
+expect_rc 0 "utf-8: clean up the user's My" cc store --system --user remove "証明書 für www"
 
 # An ECDSA leaf: wine's crypt32 (PFXImportCertStore) refuses a PFX with an
 # EC key, so under wine no ECDSA key reaches My (and none could be
