@@ -773,6 +773,17 @@ int check_opts_timeout_ms(const struct copts *o)
 	return o->timeout_ms;
 }
 
+/* serve's requests: one JSON record, no file written, no AIA, judged now. */
+static void record_opts(struct copts *j, cc_buf_t *pem)
+{
+	j->json = 1;
+	j->fix_out = NULL;
+	j->connect = NULL;
+	j->pem = pem;
+	j->aia.on = 0;
+	j->ao.at = time(NULL);
+}
+
 /* The judgement shares the option pools (their certificates cache what
  * they verified): one judgement at a time; the probes run concurrently. */
 static pthread_mutex_t judge_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -789,10 +800,7 @@ int check_record(const struct copts *o, const char *target, const char *sni,
 	cc_error_t err;
 	int rc;
 
-	j.json = 1;
-	j.fix_out = NULL;
-	j.connect = NULL;
-	j.pem = pem;
+	record_opts(&j, pem);
 	if (sni)
 		j.sni = sni;
 	if (parse_target(&j, target, &t))
@@ -826,11 +834,8 @@ int check_pem_record(const struct copts *o, const char *text, size_t len, cc_buf
 	cc_error_t err;
 	int rc;
 
-	j.json = 1;
-	j.fix_out = NULL;
+	record_opts(&j, pem);
 	j.no_host = 1;
-	j.pem = pem;
-	j.aia.on = 0;
 	memset(&t, 0, sizeof(t));
 	snprintf(t.spec, sizeof(t.spec), "pasted certificates");
 	snprintf(t.port, sizeof(t.port), "null"); /* no port: JSON null */
