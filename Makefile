@@ -8,6 +8,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
              $(if $(findstring clang,$(CC)),,-Wno-format-truncation) -Iinclude -Isrc/lib \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
+# The command line only: the HTTP server of `certchain serve`.
+CLI_PKGS  = libmicrohttpd
+CLI_LIBS  = $(shell pkg-config --libs $(CLI_PKGS)) -lpthread
 # Where `make install` puts the built-in trust profiles (data/trust-stores).
 DATADIR  ?= $(PREFIX)/share/certchain
 ALL_CFLAGS += -DCC_DATADIR='"$(DATADIR)"'
@@ -34,7 +37,7 @@ all: $(BIN) $(IDX)
 # (as root, through scripts/install-deps); elsewhere they say what is missing.
 deps:
 	@if ! command -v pkg-config >/dev/null 2>&1 || \
-	    ! pkg-config --exists $(PKGS) cmocka 2>/dev/null; then \
+	    ! pkg-config --exists $(PKGS) $(CLI_PKGS) cmocka 2>/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then bash scripts/install-deps; \
 	  else echo "missing build dependencies: run 'sudo scripts/install-deps'" >&2; exit 2; fi; \
 	fi
@@ -47,7 +50,7 @@ $(LIBA): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(LIBA)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS) $(CLI_LIBS)
 
 $(IDX_TOOL): tools/profiles-index.c $(LIBA)
 	@mkdir -p $(dir $@)

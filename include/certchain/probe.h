@@ -10,6 +10,8 @@
 
 #include "certchain/pkcs12.h"
 
+#include <sys/socket.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -48,6 +50,12 @@ typedef struct cc_probe_opts {
 	/** Name servers to ask, c-ares's "ADDR[:PORT],..." (IPv6: [ADDR]:PORT);
 	 * NULL = the system's (/etc/resolv.conf). Borrowed. */
 	const char *dns_servers;
+	/** Asked for each address before it is dialled (after resolution, so a
+	 * name that resolves elsewhere than it did when checked is caught):
+	 * nonzero refuses it, and the probe fails with CC_PROBE_DENIED when no
+	 * address is left. NULL = every address may be dialled. */
+	int (*allow)(const struct sockaddr *addr, socklen_t len, void *arg);
+	void *allow_arg; /**< passed to allow, borrowed */
 } cc_probe_opts_t;
 
 /*
@@ -74,7 +82,8 @@ enum cc_probe_fail {
 	CC_PROBE_ALERT,    /**< the server sent a TLS alert */
 	CC_PROBE_NOT_TLS,  /**< the server answered with something that is not TLS */
 	CC_PROBE_STARTTLS, /**< the plain-text upgrade was refused */
-	CC_PROBE_TLS       /**< another handshake failure (see reason) */
+	CC_PROBE_TLS,      /**< another handshake failure (see reason) */
+	CC_PROBE_DENIED    /**< every address was refused by opts->allow */
 };
 
 /** Short stable name of a failure: "refused", "timeout", "tls-alert", ... */

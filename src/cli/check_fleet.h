@@ -35,6 +35,29 @@ int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 /* cmd_check.c: the trust profiles the targets are judged by (borrowed). */
 cc_profiles_t *check_profiles(const struct copts *o);
 
+/* serve: check's options (argv as for check, one HOST placeholder last)
+ * parsed and set up as check does; NULL with *rc the exit code (message
+ * printed) on error. Freed with check_opts_free(). */
+struct copts *check_opts_new(int argc, char **argv, int *rc);
+void check_opts_free(struct copts *o);
+/* The --timeout in milliseconds. */
+int check_opts_timeout_ms(const struct copts *o);
+/* serve: probes target (HOST[:PORT]) with SNI sni (NULL = check's), each
+ * address asked of allow first, judges it and appends the record check
+ * --json prints (one line) to b, and the chain to serve as PEM to pem (may
+ * be NULL). Thread-safe. Returns the record's exit code,
+ * -1 when target is not HOST[:PORT]. */
+struct sockaddr;
+int check_record(const struct copts *o, const char *target, const char *sni,
+		 int (*allow)(const struct sockaddr *, socklen_t, void *), void *arg,
+		 cc_buf_t *b, cc_buf_t *pem);
+/* serve: judges certificates pasted as text (PEM, leaf first) as a served
+ * chain without a host name, and appends check's record to b and the chain
+ * to serve as PEM to pem (may be NULL). -1 with why filled when the text
+ * holds no certificate. Thread-safe. */
+int check_pem_record(const struct copts *o, const char *text, size_t len, cc_buf_t *b,
+		     cc_buf_t *pem, char *why, size_t whyn);
+
 /* Parses --shard K/N into f; EXIT_USAGE (printed) when malformed. */
 int check_fleet_shard_arg(check_fleet_t *f, const char *arg);
 /* Checks every target of f->targets; returns the highest exit code. */

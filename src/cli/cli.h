@@ -29,6 +29,7 @@ int cmd_import_pfx(int argc, char **argv);
 
 int cmd_explain(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
+int cmd_serve(int argc, char **argv); /* cmd_serve.c, not in the Windows build */
 
 /* Prints "certchain: WHERE: MSG" to stderr; returns EXIT_USAGE. */
 int cli_fail(const cc_error_t *err);

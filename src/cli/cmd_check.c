@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,9 @@ struct copts {
 	cc_profiles_t *profs;
 	cli_aia_t aia;
 	char snibuf[CLI_HOST_MAX]; /* --sni, as sent and matched */
+	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
+	cc_buf_t *pem;   /* serve: the chain to serve as PEM, or NULL */
+	int no_host;     /* serve's pasted chain: no host name to check */
 };
 
 struct target {
@@ -395,7 +399,7 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	/* An IP-literal target sends no SNI, but the leaf must still name the
 	 * address (an IP SAN), as for every client that connects by address. */
 	v.checked_name = o->ao.host ? o->ao.host : o->sni ? o->sni : t->host;
-	in.ao.host = v.checked_name;
+	in.ao.host = o->no_host ? NULL : v.checked_name;
 	/* A client knows only what is sent: -I, the store and AIA only
 	 * repair (the judgement analyzes the served certificates alone). */
 	if (pool_merge(pool, o->inter, &err) ||
@@ -418,6 +422,8 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		else
 			v.written = o->fix_out;
 	}
+	for (size_t i = 0; o->pem && v.j.best >= 0 && i < v.j.serve.n; i++)
+		cli_pem(o->pem, v.j.serve.v[i]);
 out:
 	/* One target that could not be checked: one line on stderr, with or
 	 * without --json (a batch says it in its own line per target). */
@@ -500,7 +506,12 @@ cc_profiles_t *check_profiles(const struct copts *o)
 	return o->profs;
 }
 
-int cmd_check(int argc, char **argv)
+/* Parses check's options into *out and *flout and sets up the clients.
+ * Returns -1 to go on (then *out owns pools and profiles: opts_clear), or
+ * the exit code (--help: EXIT_OK; errors printed). *target: the HOST
+ * argument, NULL with -f. */
+static int configure(int argc, char **argv, struct copts *out, check_fleet_t *flout,
+		     const char **target)
 {
 	static const struct option lo[] = {
 		{ "targets", required_argument, 0, 'f' },
@@ -637,7 +648,10 @@ int cmd_check(int argc, char **argv)
 		if (cli_load(o.inter, cl.inter[i], 0, NULL))
 			goto out;
 	o.ao.at = cl.at;
-	o.ao.host = cl.host;
+	if (cl.host) {
+		snprintf(o.hostbuf, sizeof(o.hostbuf), "%s", cl.host);
+		o.ao.host = o.hostbuf;
+	}
 	o.ao.policy = cl.policy;
 	/* the anchors considered: every profile's (-r is the profile "roots") */
 	if (cli_profiles(o.profs, cl.specs, cl.nspecs, cl.roots, cl.nroots))
@@ -658,12 +672,159 @@ int cmd_check(int argc, char **argv)
 	fl.targets = o.targets;
 	fl.concurrency = o.concurrency;
 	fl.json = o.json;
-	rc = o.targets ? check_fleet(&o, &fl) : check_one(&o, argv[optind]);
+	*out = o;
+	/* the copy's names point into the copy's own buffers */
+	out->sni = o.sni ? out->snibuf : NULL;
+	out->ao.host = o.ao.host ? out->hostbuf : NULL;
+	*flout = fl;
+	*target = o.targets ? NULL : argv[optind];
+	memset(&o, 0, sizeof(o)); /* handed over: nothing of it is freed here */
+	rc = -1;
 out:
 	cc_pool_free(o.inter);
 	cc_pool_free(o.anchors);
 	cc_pool_free(o.withhold);
 	cc_profiles_free(o.profs);
 	cli_client_free(&cl);
+	return rc;
+}
+
+static void opts_clear(struct copts *o)
+{
+	cc_pool_free(o->inter);
+	cc_pool_free(o->anchors);
+	cc_pool_free(o->withhold);
+	cc_profiles_free(o->profs);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct copts o;
+	check_fleet_t fl;
+	const char *target = NULL;
+	int rc = configure(argc, argv, &o, &fl, &target);
+
+	if (rc >= 0)
+		return rc;
+	rc = o.targets ? check_fleet(&o, &fl) : check_one(&o, target);
+	opts_clear(&o);
+	return rc;
+}
+
+/* --- serve: check's options and one record per request. */
+
+struct copts *check_opts_new(int argc, char **argv, int *rc)
+{
+	struct copts *o = calloc(1, sizeof(*o));
+	check_fleet_t fl;
+	const char *target = NULL;
+
+	if (!o) {
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
+	*rc = configure(argc, argv, o, &fl, &target);
+	if (*rc >= 0) {
+		free(o);
+		return NULL;
+	}
+	*rc = EXIT_OK;
+	return o;
+}
+
+void check_opts_free(struct copts *o)
+{
+	if (o) {
+		opts_clear(o);
+		free(o);
+	}
+}
+
+int check_opts_timeout_ms(const struct copts *o)
+{
+	return o->timeout_ms;
+}
+
+/* serve's requests: one JSON record, no file written, no AIA, judged now. */
+static void record_opts(struct copts *j, cc_buf_t *pem)
+{
+	j->json = 1;
+	j->fix_out = NULL;
+	j->connect = NULL;
+	j->pem = pem;
+	j->aia.on = 0;
+	j->ao.at = time(NULL);
+}
+
+/* The judgement shares the option pools (their certificates cache what
+ * they verified): one judgement at a time; the probes run concurrently. */
+static pthread_mutex_t judge_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int check_record(const struct copts *o, const char *target, const char *sni,
+		 int (*allow)(const struct sockaddr *, socklen_t, void *), void *arg,
+		 cc_buf_t *b, cc_buf_t *pem)
+{
+	struct copts j = *o;
+	struct target t;
+	cc_probe_opts_t po;
+	cc_probe_result_t pr = { 0 };
+	cc_pool_t *pool;
+	cc_error_t err;
+	int rc;
+
+	record_opts(&j, pem);
+	if (sni)
+		j.sni = sni;
+	if (parse_target(&j, target, &t))
+		return -1;
+	pool = cc_pool_new();
+	if (!pool)
+		return EXIT_USAGE;
+	probe_opts(&j, &t, &po);
+	po.allow = allow;
+	po.allow_arg = arg;
+	cc_error_clear(&err);
+	if (cc_probe_run(&po, pool, &pr, &err)) {
+		cc_pool_free(pool);
+		return EXIT_USAGE;
+	}
+	pthread_mutex_lock(&judge_lock);
+	rc = judge(&j, &t, pool, &pr, 1, b);
+	pthread_mutex_unlock(&judge_lock);
+	cc_probe_result_clear(&pr);
+	cc_pool_free(pool);
+	return rc;
+}
+
+int check_pem_record(const struct copts *o, const char *text, size_t len, cc_buf_t *b,
+		     cc_buf_t *pem, char *why, size_t whyn)
+{
+	struct copts j = *o;
+	struct target t;
+	cc_probe_result_t pr = { 0 };
+	cc_pool_t *pool = cc_pool_new();
+	cc_error_t err;
+	int rc;
+
+	record_opts(&j, pem);
+	j.no_host = 1;
+	memset(&t, 0, sizeof(t));
+	snprintf(t.spec, sizeof(t.spec), "pasted certificates");
+	snprintf(t.port, sizeof(t.port), "null"); /* no port: JSON null */
+	cc_error_clear(&err);
+	if (!pool)
+		return EXIT_USAGE;
+	if (cc_pool_load_mem(pool, (const unsigned char *)text, len, "the pasted text", 0,
+			     &pr.served, &err)) {
+		cc_error_line(&err, why, whyn);
+		cc_probe_result_clear(&pr);
+		cc_pool_free(pool);
+		return -1;
+	}
+	pthread_mutex_lock(&judge_lock);
+	rc = judge(&j, &t, pool, &pr, 1, b);
+	pthread_mutex_unlock(&judge_lock);
+	cc_probe_result_clear(&pr);
+	cc_pool_free(pool);
 	return rc;
 }

@@ -27,6 +27,9 @@ static const struct {
 	{ "bindings", cmd_bindings, "list the sites bound on web servers" },
 	{ "unbind", cmd_unbind, "remove a site's binding and deployed files" },
 	{ "reload", cmd_reload, "check, reload and prove what each bound site serves" },
+#ifndef _WIN32
+	{ "serve", cmd_serve, "the checker as a web page, JSON API and Prometheus probe" },
+#endif
 };
 
 static void usage(FILE *f)

@@ -11,7 +11,9 @@ WIN_EXE   := $(WBUILD)/certchain.exe
 # (replaced by src/win/deploy_run_win.c);
 # c-ares name resolution (no mingw build in Debian: src/win/resolve_win.c).
 WIN_SKIP  := src/lib/deploy/deploy_run.c src/lib/deploy/deploy_alive.c src/lib/net/resolve.c
-WIN_SRC   := $(filter-out $(WIN_SKIP),$(LIB_SRC)) $(CLI_SRC) $(sort $(wildcard src/win/*.c))
+# certchain serve (libmicrohttpd) is not part of the Windows build.
+WIN_CLI_SKIP := src/cli/cmd_serve.c src/cli/serve_allow.c src/cli/serve_page.c src/cli/serve_prom.c
+WIN_SRC   := $(filter-out $(WIN_SKIP),$(LIB_SRC)) $(filter-out $(WIN_CLI_SKIP),$(CLI_SRC)) $(sort $(wildcard src/win/*.c))
 WIN_OBJ   := $(WIN_SRC:%.c=$(WBUILD)/%.o)
 # Read when a recipe runs, after $(WBUILD)/openssl.prefix exists.
 WIN_OSSL   = $(shell cat $(WBUILD)/openssl.prefix)

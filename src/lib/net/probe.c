@@ -64,6 +64,7 @@ const char *cc_probe_fail_name(int fail)
 	case CC_PROBE_ALERT: return "tls-alert";
 	case CC_PROBE_NOT_TLS: return "not-tls";
 	case CC_PROBE_STARTTLS: return "starttls-refused";
+	case CC_PROBE_DENIED: return "denied";
 	default: return "tls-error";
 	}
 }
@@ -92,11 +93,19 @@ static void finish(cc_probe_t *p, int fail, const char *fmt, ...)
 /* Starts a non-blocking connect to address p->cur or, when it fails at once, the next one. */
 static void connect_next(cc_probe_t *p, int last_errno)
 {
+	int denied = 0;
+
 	for (; p->cur < p->addrs->n; p->cur++) {
 		const struct sockaddr *a = (const struct sockaddr *)&p->addrs->a[p->cur];
 		socklen_t alen = p->addrs->len[p->cur];
 		char h[INET6_ADDRSTRLEN], s[16];
 
+		if (p->o.allow && p->o.allow(a, alen, p->o.allow_arg)) {
+			if (getnameinfo(a, alen, h, sizeof(h), NULL, 0, NI_NUMERICHOST) == 0)
+				snprintf(p->peer, sizeof(p->peer), "%s", h);
+			denied++;
+			continue;
+		}
 		if (p->fd >= 0)
 			close(p->fd);
 		p->fd = socket(a->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -114,7 +123,11 @@ static void connect_next(cc_probe_t *p, int last_errno)
 		}
 		last_errno = errno;
 	}
-	if (last_errno == ECONNREFUSED)
+	if (denied && !last_errno)
+		finish(p, CC_PROBE_DENIED, "%s resolves to %s, which the address policy "
+		       "does not allow (no connection made)", p->o.connect ? p->o.connect : p->o.host,
+		       p->peer);
+	else if (last_errno == ECONNREFUSED)
 		finish(p, CC_PROBE_REFUSED, "connection refused by %s", p->peer);
 	else
 		finish(p, CC_PROBE_UNREACH, "cannot connect to %s: %s", p->peer,
