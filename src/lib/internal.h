@@ -72,7 +72,13 @@ uint64_t cc_der_name_canon_hash(const unsigned char *der, size_t len, int *ok);
 cc_cert_t *cc_cert_copy(const cc_cert_t *src);
 
 /* profile_index.c: the built-in stores precomputed at make time. */
+#define CC_PIDX_MAGIC "CCPIDX02"
+#define CC_PIDX_NAME "profiles.idx"
 typedef struct cc_pidx cc_pidx_t;
+struct stat;
+/* A file's modification time as the index records it (Windows' struct
+ * stat has whole seconds only). */
+void cc_pidx_mtime(const struct stat *st, uint64_t *sec, uint64_t *nsec);
 /* The index of dir (a trust-stores directory), or NULL when there is none
  * or it does not match profiles.conf any more: never an error. */
 cc_pidx_t *cc_pidx_open(const char *dir);

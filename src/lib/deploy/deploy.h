@@ -36,8 +36,27 @@ extern const cc_deploy_ops_t cc_deploy_nginx_ops;
 extern const cc_deploy_ops_t cc_deploy_haproxy_ops;
 extern const cc_deploy_ops_t cc_deploy_apache_ops;
 
-/* deploy.c */
+/* An open deployment (deploy.c opens it; deploy_stage.c journals through it). */
+struct cc_deploy {
+	cc_deploy_cfg_t cfg;
+	const cc_deploy_ops_t *ops;
+	char state[CC_DEPLOY_PATH];
+	char journal[CC_DEPLOY_PATH + 64];
+	cc_store_t *st; /* borrowed; its writer lock is held while d is open */
+	int locked;
+	cc_binding_t *all; /* every binding, all servers */
+	size_t nall;
+	cc_binding_t *mine; /* this server's, rebuilt by refresh() */
+	size_t nmine;
+	char (*jpath)[CC_DEPLOY_PATH + 64]; /* journaled paths */
+	char *jprev;                         /* 1: a .prev copy exists, 0: new file */
+	size_t nj;
+};
+
+/* deploy_stage.c */
 const cc_deploy_cfg_t *cc_deploy_cfg_of(const cc_deploy_t *d);
+/* Appends path to d's journal in memory (prev: a .prev copy exists). */
+int cc_deploy_journal_add(cc_deploy_t *d, const char *path, int prev, cc_error_t *err);
 /* Atomic write / removal of a file, journaled so a rollback restores it. */
 int cc_deploy_stage_write(cc_deploy_t *d, const char *path, const void *data,
 			  size_t len, unsigned mode, cc_error_t *err);
