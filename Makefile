@@ -13,7 +13,11 @@ DATADIR  ?= $(PREFIX)/share/certchain
 ALL_CFLAGS += -DCC_DATADIR='"$(DATADIR)"'
 BUILD    ?= build
 
-LIB_SRC  := $(sort $(wildcard src/lib/*/*.c))
+# The library's portable files, plus the POSIX side of what differs by
+# operating system (src/lib/MODULE/posix/: platform/, deploy/); src/win/win.mk
+# builds the same portable files with the src/lib/MODULE/win/ ones.
+LIB_PORTABLE := $(sort $(wildcard src/lib/*/*.c))
+LIB_SRC  := $(LIB_PORTABLE) $(sort $(wildcard src/lib/*/posix/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # The public headers: the umbrella and one per module.

@@ -38,8 +38,8 @@ def folder_of(path, src):
     parts = rel.split(os.sep)
     if parts[0] == "cli":
         return CLI
-    if parts[0] == "lib" and len(parts) == 3:
-        return parts[1]
+    if parts[0] == "lib" and len(parts) >= 3:
+        return parts[1]  # src/lib/platform/posix/run.c: platform
     return None  # src/lib/internal.h: shared by all
 
 
@@ -132,6 +132,7 @@ def main(argv):
             problems.append("%s: folder not in %s's table" % (d, readme))
 
     objs = sorted(glob.glob(os.path.join(build, "src", "lib", "*", "*.o")) +
+                  glob.glob(os.path.join(build, "src", "lib", "*", "*", "*.o")) +
                   glob.glob(os.path.join(build, "src", "cli", "*.o")))
     if not objs:
         print("layering: %s: no object files" % build, file=sys.stderr)
@@ -164,6 +165,7 @@ def main(argv):
     # Private headers: src/lib/F/x.h belongs to F; public headers are one stack.
     inc = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
     files = glob.glob(os.path.join(src, "lib", "*", "*.[ch]")) + \
+        glob.glob(os.path.join(src, "lib", "*", "*", "*.[ch]")) + \
         glob.glob(os.path.join(src, "cli", "*.[ch]"))
     for path in sorted(files):
         with open(path, encoding="utf-8", errors="replace") as f:

@@ -2,6 +2,7 @@
  * server: what is deployed where, and how to undo it until a reload proves it. */
 #include "internal.h"
 #include "deploy.h"
+#include "platform/platform.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -811,7 +812,7 @@ int cc_deploy_run_step(cc_deploy_t *d, int reload, const long *pids, size_t npid
 			return r;
 	}
 	argv[n] = NULL;
-	return cc_deploy_run(argv, reload ? "reload" : "configuration check", out, err);
+	return cc_platform_run(argv, reload ? "reload" : "configuration check", out, err);
 }
 
 int cc_deploy_validate(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err)
