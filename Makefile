@@ -6,7 +6,7 @@ CFLAGS   ?= -O2 -g
 # Flags the build needs whatever CFLAGS the caller gives (check-asan sets CFLAGS).
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
              $(if $(findstring clang,$(CC)),,-Wno-format-truncation) -Iinclude -Isrc/lib \
-             $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
+             $(shell pkg-config --cflags $(PKGS)) $(CPPFLAGS) $(CFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
 # Where `make install` puts things; the Debian package passes LIBDIR with
 # its multiarch triplet.
@@ -161,6 +161,22 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# The Debian packages (debian/: certchain, libcertchain0, libcertchain-dev),
+# built from a copy of the tree in build/deb/ so that dpkg-buildpackage
+# neither cleans this tree's builds nor writes beside the clone; the .deb
+# files are left in build/deb/.
+DEB_DIR := build/deb
+DEB_SRC := $(DEB_DIR)/certchain-$(VERSION)
+.PHONY: deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
+	    --exclude=./.git --exclude=./data/trust-stores/profiles.idx . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="nocheck $(DEB_BUILD_OPTIONS)" \
+	    dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_SRC)
+	@ls $(DEB_DIR)/*.deb
 
 include fuzz/fuzz.mk
 include bench/bench.mk
