@@ -44,14 +44,13 @@ LIBSO    := $(BUILD)/libcertchain.so.$(VERSION)
 # headers declare (a version script generated from them; internal.h's
 # functions, which the CLI and tests use from the static library, stay local).
 LIBMAP   := $(BUILD)/libcertchain.map
-PCFILE   := $(BUILD)/certchain.pc
 BIN      := $(BUILD)/certchain
 # The built-in stores precomputed (see src/lib/trust/profile_index.c), beside them.
 IDX      := data/trust-stores/profiles.idx
 IDX_TOOL := $(BUILD)/tools/profiles-index
 
 .PHONY: check-run all check demo install uninstall clean check-asan check-valgrind deps
-all: $(BIN) $(IDX) $(LIBSO) $(PCFILE)
+all: $(BIN) $(IDX) $(LIBSO)
 
 # On a fresh machine `make demo` / `make check` install what they need first
 # (as root, through scripts/install-deps); elsewhere they say what is missing.
@@ -90,11 +89,6 @@ $(LIBSO): $(LIB_OBJ) $(LIBMAP)
 	ln -sf $(notdir $@) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $(BUILD)/libcertchain.so
 
-$(PCFILE): certchain.pc.in Makefile include/certchain/base.h
-	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@DATADIR@|$(DATADIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' $< >$@
 
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)
@@ -117,7 +111,7 @@ check: deps
 	@if [ "$(FUZZ_SMOKE)" != no ]; then $(MAKE) --no-print-directory fuzz-smoke; fi
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BIN) $(IDX) $(UNIT_BIN) $(LIBSO) $(PCFILE)
+check-run: $(BIN) $(IDX) $(UNIT_BIN) $(LIBSO)
 	@bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
 
 check-asan:
@@ -133,7 +127,7 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN) $(IDX)
 	@bash scripts/demo.sh "$(abspath $(BIN))"
 
-install: $(BIN) $(IDX) $(LIBA) $(LIBSO) $(PCFILE)
+install: $(BIN) $(IDX) $(LIBA) $(LIBSO)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/certchain
 	install -D -m 0644 include/certchain.h $(DESTDIR)$(INCLUDEDIR)/certchain.h
 	install -d $(DESTDIR)$(INCLUDEDIR)/certchain
@@ -142,7 +136,12 @@ install: $(BIN) $(IDX) $(LIBA) $(LIBSO) $(PCFILE)
 	install -D -m 0644 $(LIBSO) $(DESTDIR)$(LIBDIR)/$(notdir $(LIBSO))
 	ln -sf $(notdir $(LIBSO)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcertchain.so
-	install -D -m 0644 $(PCFILE) $(DESTDIR)$(PCDIR)/certchain.pc
+	# certchain.pc with the directories of this install (not of the build)
+	install -d $(DESTDIR)$(PCDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@DATADIR@|$(DATADIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' certchain.pc.in >$(DESTDIR)$(PCDIR)/certchain.pc
+	chmod 0644 $(DESTDIR)$(PCDIR)/certchain.pc
 	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(MANDIR)/man1/certchain.1
 	install -d $(DESTDIR)$(DATADIR)/trust-stores
 	# -p keeps the modification times profiles.idx was checked against
