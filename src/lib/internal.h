@@ -97,6 +97,13 @@ int cc_profiles_add_builtin_pem(cc_profiles_t *ps, const char *datadir,
 /* profile.c: appends the n entries of v (malloc'd; taken, freed here even
  * on failure) to profile i's distrust dates. 0 or CC_ENOMEM. */
 int cc_profile_distrust_set(cc_profiles_t *ps, size_t i, cc_distrust_t *v, size_t n);
+/* distrust_read.c: the entries of the distrust file path, each of kind;
+ * one already in have[0..nhave) or twice in the file is an error, as is a
+ * total over CC_MAX_DISTRUST. *out (malloc'd, *nout entries) is the
+ * caller's. CC_EIO, CC_EPARSE (naming the line), CC_ELIMIT, CC_ENOMEM. */
+int cc_distrust_read(const char *path, cc_distrust_kind_t kind,
+		     const cc_distrust_t *have, size_t nhave, cc_distrust_t **out,
+		     size_t *nout, cc_error_t *err);
 
 /* error.c */
 int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)

@@ -2,7 +2,6 @@
  * server: what is deployed where, and how to undo it until a reload proves it. */
 #include "internal.h"
 #include "deploy.h"
-#include "platform/platform.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -21,27 +20,6 @@
 
 /* Largest settings file or binding record we read: real ones are < 4 KB. */
 #define RECORD_MAX (256u * 1024)
-
-int cc_server_parse(const char *name)
-{
-	if (name && !strcmp(name, "nginx"))
-		return CC_SERVER_NGINX;
-	if (name && !strcmp(name, "haproxy"))
-		return CC_SERVER_HAPROXY;
-	if (name && !strcmp(name, "apache"))
-		return CC_SERVER_APACHE;
-	return 0;
-}
-
-const char *cc_server_name(int server)
-{
-	switch (server) {
-	case CC_SERVER_NGINX: return "nginx";
-	case CC_SERVER_HAPROXY: return "haproxy";
-	case CC_SERVER_APACHE: return "apache";
-	default: return "?";
-	}
-}
 
 static const cc_deploy_ops_t *ops_of(int server)
 {
@@ -776,44 +754,6 @@ int cc_deploy_unbind(cc_deploy_t *d, const char *site, cc_error_t *err)
 }
 
 /* ------------------------------------------------------ validate/reload */
-
-int cc_deploy_run_step(cc_deploy_t *d, int reload, const long *pids, size_t npids,
-		       cc_buf_t *out, cc_error_t *err)
-{
-	const char *argv[CC_DEPLOY_MAX_ARGS + 1];
-	char store[CC_DEPLOY_MAX_ARGS][CC_DEPLOY_PATH];
-	const char *const *more = reload ? d->ops->reload_args : d->ops->check_args;
-	const char *custom = reload ? d->cfg.reload_cmd : d->cfg.validate_cmd;
-	size_t n = 0;
-	int r;
-
-	if (custom[0]) {
-		argv[n++] = "/bin/sh";
-		argv[n++] = "-c";
-		argv[n++] = custom;
-	} else {
-		argv[n++] = d->cfg.bin;
-		if (d->ops->prefix_opt && d->cfg.prefix[0]) {
-			argv[n++] = d->ops->prefix_opt;
-			argv[n++] = d->cfg.prefix;
-		}
-		if (d->cfg.conf[0]) {
-			argv[n++] = d->ops->conf_opt;
-			argv[n++] = d->cfg.conf;
-		}
-		if (d->ops->dir_opt) {
-			argv[n++] = d->ops->dir_opt;
-			argv[n++] = d->cfg.conf_dir;
-		}
-		for (size_t i = 0; more[i]; i++)
-			argv[n++] = more[i];
-		if (reload && d->ops->reload_more &&
-		    (r = d->ops->reload_more(&d->cfg, pids, npids, argv, &n, store, err)))
-			return r;
-	}
-	argv[n] = NULL;
-	return cc_platform_run(argv, reload ? "reload" : "configuration check", out, err);
-}
 
 int cc_deploy_validate(cc_deploy_t *d, cc_buf_t *out, cc_error_t *err)
 {

@@ -1,8 +1,11 @@
 /* deploy_stage.c - the change journal every server's files are written
- * through (so a rollback restores them), and the pieces of configuration
- * the per-server files share. Below deploy.c, which picks the server. */
+ * through (so a rollback restores them), the pieces of configuration the
+ * per-server files share, the servers' names and running a server's check
+ * or reload command. Below deploy.c, which picks the server, and below the
+ * reload proof (alive.c), which deploy.c asks. */
 #include "internal.h"
 #include "deploy.h"
+#include "platform/platform.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -138,4 +141,63 @@ int cc_deploy_first_at(const cc_binding_t *v, size_t i)
 		if (v[j].port == v[i].port && !strcmp(v[j].ip, v[i].ip))
 			return 0;
 	return 1;
+}
+
+int cc_server_parse(const char *name)
+{
+	if (name && !strcmp(name, "nginx"))
+		return CC_SERVER_NGINX;
+	if (name && !strcmp(name, "haproxy"))
+		return CC_SERVER_HAPROXY;
+	if (name && !strcmp(name, "apache"))
+		return CC_SERVER_APACHE;
+	return 0;
+}
+
+const char *cc_server_name(int server)
+{
+	switch (server) {
+	case CC_SERVER_NGINX: return "nginx";
+	case CC_SERVER_HAPROXY: return "haproxy";
+	case CC_SERVER_APACHE: return "apache";
+	default: return "?";
+	}
+}
+
+int cc_deploy_run_step(cc_deploy_t *d, int reload, const long *pids, size_t npids,
+		       cc_buf_t *out, cc_error_t *err)
+{
+	const char *argv[CC_DEPLOY_MAX_ARGS + 1];
+	char store[CC_DEPLOY_MAX_ARGS][CC_DEPLOY_PATH];
+	const char *const *more = reload ? d->ops->reload_args : d->ops->check_args;
+	const char *custom = reload ? d->cfg.reload_cmd : d->cfg.validate_cmd;
+	size_t n = 0;
+	int r;
+
+	if (custom[0]) {
+		argv[n++] = "/bin/sh";
+		argv[n++] = "-c";
+		argv[n++] = custom;
+	} else {
+		argv[n++] = d->cfg.bin;
+		if (d->ops->prefix_opt && d->cfg.prefix[0]) {
+			argv[n++] = d->ops->prefix_opt;
+			argv[n++] = d->cfg.prefix;
+		}
+		if (d->cfg.conf[0]) {
+			argv[n++] = d->ops->conf_opt;
+			argv[n++] = d->cfg.conf;
+		}
+		if (d->ops->dir_opt) {
+			argv[n++] = d->ops->dir_opt;
+			argv[n++] = d->cfg.conf_dir;
+		}
+		for (size_t i = 0; more[i]; i++)
+			argv[n++] = more[i];
+		if (reload && d->ops->reload_more &&
+		    (r = d->ops->reload_more(&d->cfg, pids, npids, argv, &n, store, err)))
+			return r;
+	}
+	argv[n] = NULL;
+	return cc_platform_run(argv, reload ? "reload" : "configuration check", out, err);
 }
