@@ -100,7 +100,7 @@ static int parse_line(char *line, cc_distrust_kind_t kind, cc_distrust_t *e,
 }
 
 /* 1 when v[0..n) has an entry of e's kind for e's anchor. */
-static int dup(const cc_distrust_t *v, size_t n, const cc_distrust_t *e)
+static int has_entry(const cc_distrust_t *v, size_t n, const cc_distrust_t *e)
 {
 	for (size_t k = 0; k < n; k++)
 		if (v[k].kind == e->kind && !memcmp(v[k].sha256, e->sha256, 32))
@@ -136,7 +136,7 @@ int cc_distrust_read(const char *path, cc_distrust_kind_t kind,
 			continue;
 		if ((r = parse_line(line, kind, &e, path, lineno, err)))
 			break;
-		if (dup(have, nhave, &e) || dup(v, n, &e)) {
+		if (has_entry(have, nhave, &e) || has_entry(v, n, &e)) {
 			r = cc_err(err, CC_EPARSE, path, "line %u: anchor %.16s... "
 					"given twice", lineno, line);
 			break;
