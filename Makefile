@@ -6,17 +6,28 @@ CFLAGS   ?= -O2 -g
 # Flags the build needs whatever CFLAGS the caller gives (check-asan sets CFLAGS).
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
              $(if $(findstring clang,$(CC)),,-Wno-format-truncation) -Iinclude -Isrc/lib \
-             $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
+             $(shell pkg-config --cflags $(PKGS)) $(CPPFLAGS) $(CFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
 # The command line only: the HTTP server of `certchain serve`.
 CLI_PKGS  = libmicrohttpd
 CLI_LIBS  = $(shell pkg-config --libs $(CLI_PKGS)) -lpthread
-# Where `make install` puts the built-in trust profiles (data/trust-stores).
+# Where `make install` puts things; the Debian package passes LIBDIR with
+# its multiarch triplet.
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR   ?= $(PREFIX)/share/man
+PCDIR    ?= $(LIBDIR)/pkgconfig
+# The built-in trust profiles (data/trust-stores).
 DATADIR  ?= $(PREFIX)/share/certchain
 ALL_CFLAGS += -DCC_DATADIR='"$(DATADIR)"'
 BUILD    ?= build
 
-LIB_SRC  := $(sort $(wildcard src/lib/*/*.c))
+# The library's portable files, plus the POSIX side of what differs by
+# operating system (src/lib/MODULE/posix/: platform/, deploy/); src/win/win.mk
+# builds the same portable files with the src/lib/MODULE/win/ ones.
+LIB_PORTABLE := $(sort $(wildcard src/lib/*/*.c))
+LIB_SRC  := $(LIB_PORTABLE) $(sort $(wildcard src/lib/*/posix/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # The public headers: the umbrella and one per module.
@@ -25,13 +36,24 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libcertchain.a
+# The version is written once, in include/certchain/base.h. The shared
+# library's soname carries the major number (0: the API may still change
+# between minor versions, each of which then bumps it).
+VERSION  := $(shell sed -n 's/^\#define CERTCHAIN_VERSION "\(.*\)"$$/\1/p' include/certchain/base.h)
+SOMAJOR  := $(firstword $(subst ., ,$(VERSION)))
+SONAME   := libcertchain.so.$(SOMAJOR)
+LIBSO    := $(BUILD)/libcertchain.so.$(VERSION)
+# Exported from the shared library: exactly the cc_* functions the public
+# headers declare (a version script generated from them; internal.h's
+# functions, which the CLI and tests use from the static library, stay local).
+LIBMAP   := $(BUILD)/libcertchain.map
 BIN      := $(BUILD)/certchain
 # The built-in stores precomputed (see src/lib/trust/profile_index.c), beside them.
 IDX      := data/trust-stores/profiles.idx
 IDX_TOOL := $(BUILD)/tools/profiles-index
 
-.PHONY: check-run all check demo install clean check-asan check-valgrind deps
-all: $(BIN) $(IDX)
+.PHONY: check-run all check demo install uninstall clean check-asan check-valgrind deps
+all: $(BIN) $(IDX) $(LIBSO)
 
 # On a fresh machine `make demo` / `make check` install what they need first
 # (as root, through scripts/install-deps); elsewhere they say what is missing.
@@ -48,6 +70,28 @@ $(BUILD)/%.o: %.c $(PUB_H) $(wildcard src/lib/*.h src/lib/*/*.h) $(wildcard src/
 
 $(LIBA): $(LIB_OBJ)
 	$(AR) rcs $@ $^
+
+# The library's objects serve the shared library too (rebuilt when this
+# file changes, so objects built before -fPIC never reach the link).
+$(LIB_OBJ): ALL_CFLAGS += -fPIC
+$(LIB_OBJ): Makefile
+
+# Every function name the public headers declare, as the preprocessor sees
+# them (no comments), except function-pointer typedefs "(*cc_x)(".
+$(LIBMAP): $(PUB_H)
+	@mkdir -p $(dir $@)
+	{ echo 'CERTCHAIN_$(SOMAJOR) {'; echo '  global:'; \
+	  $(CC) -E -P -Iinclude $(shell pkg-config --cflags libcrypto) include/certchain.h | \
+	  grep -oE '(^|[^a-zA-Z0-9_*(]|[^(]\*)[ ]*cc_[a-z0-9_]+ *\(' | \
+	  grep -oE 'cc_[a-z0-9_]+' | sort -u | sed 's/.*/    &;/'; \
+	  echo '  local: *;'; echo '};'; } >$@.tmp && mv $@.tmp $@
+
+$(LIBSO): $(LIB_OBJ) $(LIBMAP)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIBMAP) \
+	    -o $@ $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+	ln -sf $(notdir $@) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libcertchain.so
+
 
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS) $(CLI_LIBS)
@@ -70,7 +114,7 @@ check: deps
 	@if [ "$(FUZZ_SMOKE)" != no ]; then $(MAKE) --no-print-directory fuzz-smoke; fi
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BIN) $(IDX) $(UNIT_BIN)
+check-run: $(BIN) $(IDX) $(UNIT_BIN) $(LIBSO)
 	@bash tests/run-all.sh "$(abspath $(BIN))" $(UNIT_BIN)
 
 check-asan:
@@ -86,19 +130,55 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN) $(IDX)
 	@bash scripts/demo.sh "$(abspath $(BIN))"
 
-install: $(BIN) $(IDX)
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/certchain
-	install -D -m 0644 include/certchain.h $(DESTDIR)$(PREFIX)/include/certchain.h
-	install -d $(DESTDIR)$(PREFIX)/include/certchain
-	install -m 0644 include/certchain/*.h $(DESTDIR)$(PREFIX)/include/certchain/
-	install -D -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libcertchain.a
-	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(PREFIX)/share/man/man1/certchain.1
+install: $(BIN) $(IDX) $(LIBA) $(LIBSO)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/certchain
+	install -D -m 0644 include/certchain.h $(DESTDIR)$(INCLUDEDIR)/certchain.h
+	install -d $(DESTDIR)$(INCLUDEDIR)/certchain
+	install -m 0644 include/certchain/*.h $(DESTDIR)$(INCLUDEDIR)/certchain/
+	install -D -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libcertchain.a
+	install -D -m 0644 $(LIBSO) $(DESTDIR)$(LIBDIR)/$(notdir $(LIBSO))
+	ln -sf $(notdir $(LIBSO)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcertchain.so
+	# certchain.pc with the directories of this install (not of the build)
+	install -d $(DESTDIR)$(PCDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@DATADIR@|$(DATADIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' certchain.pc.in >$(DESTDIR)$(PCDIR)/certchain.pc
+	chmod 0644 $(DESTDIR)$(PCDIR)/certchain.pc
+	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(MANDIR)/man1/certchain.1
 	install -d $(DESTDIR)$(DATADIR)/trust-stores
 	# -p keeps the modification times profiles.idx was checked against
 	install -p -m 0644 data/trust-stores/* $(DESTDIR)$(DATADIR)/trust-stores/
 
+# Removes what install put there (the same variables), and the directories
+# it made when they are left empty.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/certchain $(DESTDIR)$(INCLUDEDIR)/certchain.h \
+	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/certchain/,$(notdir $(wildcard include/certchain/*.h))) \
+	    $(DESTDIR)$(LIBDIR)/libcertchain.a $(DESTDIR)$(LIBDIR)/$(notdir $(LIBSO)) \
+	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libcertchain.so \
+	    $(DESTDIR)$(PCDIR)/certchain.pc $(DESTDIR)$(MANDIR)/man1/certchain.1
+	rm -rf $(DESTDIR)$(DATADIR)/trust-stores
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/certchain $(DESTDIR)$(DATADIR) 2>/dev/null
+
 clean:
 	rm -rf build build-asan build-fuzz
+
+# The Debian packages (debian/: certchain, libcertchain0, libcertchain-dev),
+# built from a copy of the tree in build/deb/ so that dpkg-buildpackage
+# neither cleans this tree's builds nor writes beside the clone; the .deb
+# files are left in build/deb/.
+DEB_DIR := build/deb
+DEB_SRC := $(DEB_DIR)/certchain-$(VERSION)
+.PHONY: deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
+	    --exclude=./.git --exclude=./data/trust-stores/profiles.idx . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="nocheck $(DEB_BUILD_OPTIONS)" \
+	    dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_SRC)
+	@ls $(DEB_DIR)/*.deb
 
 include fuzz/fuzz.mk
 include bench/bench.mk

@@ -245,9 +245,6 @@ typedef struct cc_missing {
 	char url[512];        /**< child's first CA Issuers URL, or "" */
 } cc_missing_t;
 
-/** Writes c's authorityKeyIdentifier key id as upper-case hex ("" when none). Returns buf. */
-char *cc_cert_aki_hex(const cc_cert_t *c, char *buf, size_t n);
-
 /**
  * Walks up from leaf, each certificate to an issuer of pool whose key
  * verifies it, until a self-issued certificate or one an anchor of anchors

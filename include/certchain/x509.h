@@ -33,6 +33,9 @@ const unsigned char *cc_cert_sha256(const cc_cert_t *c);
 /** Writes the SHA-256 as 64 lower-case hex digits plus NUL into out. */
 void cc_cert_sha256_hex(const cc_cert_t *c, char out[65]);
 
+/** Writes c's authorityKeyIdentifier key id as upper-case hex ("" when none). Returns buf. */
+char *cc_cert_aki_hex(const cc_cert_t *c, char *buf, size_t n);
+
 /** Where the certificate was first loaded from (file path), or "". Borrowed. */
 const char *cc_cert_source(const cc_cert_t *c);
 

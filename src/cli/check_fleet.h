@@ -1,6 +1,6 @@
 /* check_fleet.h - check -f: many targets in one poll loop (check_fleet.c).
- * cmd_check.c owns the options and the judgement of one target; the fleet
- * scan sees both only through the check_* functions below. */
+ * check_target.c owns the judgement of one target and cmd_check.c the
+ * options; the fleet scan sees both only through the check_* functions below. */
 #ifndef CC_CHECK_FLEET_H
 #define CC_CHECK_FLEET_H
 
@@ -19,20 +19,20 @@ typedef struct check_fleet {
 	unsigned shard, nshards; /* --shard K/N: K in 1..N; nshards 0 = all */
 } check_fleet_t;
 
-/* cmd_check.c: the size of a struct target, to allocate one per slot. */
+/* check_target.c: the size of a struct target, to allocate one per slot. */
 size_t check_target_size(void);
-/* cmd_check.c: the target as given (HOST[:PORT]). */
+/* check_target.c: the target as given (HOST[:PORT]). */
 const char *check_target_spec(const struct target *t);
-/* cmd_check.c: parses one target line into t and the probe options for it
+/* check_target.c: parses one target line into t and the probe options for it
  * (po points into t and o); -1 when the line is not HOST[:PORT] [ADDR]. */
 int check_prepare(const struct copts *o, const char *line, struct target *t,
 		  cc_probe_opts_t *po);
-/* cmd_check.c: judges one finished probe (certificates in pool) and appends
+/* check_target.c: judges one finished probe (certificates in pool) and appends
  * its JSON record (one line) to b; returns the target's exit code. */
 int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		cc_probe_result_t *pr, cc_buf_t *b);
 
-/* cmd_check.c: the trust profiles the targets are judged by (borrowed). */
+/* check_target.c: the trust profiles the targets are judged by (borrowed). */
 cc_profiles_t *check_profiles(const struct copts *o);
 
 /* serve: check's options (argv as for check, one HOST placeholder last)

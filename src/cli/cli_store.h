@@ -16,6 +16,8 @@ typedef struct cli_store_args {
 	size_t nargs;
 } cli_store_args_t;
 
+/* store_args.c: the usage text of every store command (--help). */
+extern const char cli_store_usage[];
 /* Parses argv (argv[0] is the store command); -1 after --help, EXIT_USAGE
  * after a bad option (message printed), 0 otherwise. */
 int cli_store_args(int argc, char **argv, cli_store_args_t *a);

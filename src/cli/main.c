@@ -39,7 +39,8 @@ static void usage(FILE *f)
 		   "chains through a cross-signed certificate.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\n'certchain COMMAND --help' describes each command.\n"
+	fprintf(f, "\n'certchain COMMAND --help' describes each command;\n"
+		   "'certchain --version' prints the version.\n"
 		   "exit codes: 0 ok, 1 problem found / no valid chain, 2 usage or\n"
 		   "input error, 3 connection failure.\n");
 }

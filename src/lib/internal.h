@@ -72,7 +72,13 @@ uint64_t cc_der_name_canon_hash(const unsigned char *der, size_t len, int *ok);
 cc_cert_t *cc_cert_copy(const cc_cert_t *src);
 
 /* profile_index.c: the built-in stores precomputed at make time. */
+#define CC_PIDX_MAGIC "CCPIDX02"
+#define CC_PIDX_NAME "profiles.idx"
 typedef struct cc_pidx cc_pidx_t;
+struct stat;
+/* A file's modification time as the index records it (Windows' struct
+ * stat has whole seconds only). */
+void cc_pidx_mtime(const struct stat *st, uint64_t *sec, uint64_t *nsec);
 /* The index of dir (a trust-stores directory), or NULL when there is none
  * or it does not match profiles.conf any more: never an error. */
 cc_pidx_t *cc_pidx_open(const char *dir);
@@ -91,6 +97,13 @@ int cc_profiles_add_builtin_pem(cc_profiles_t *ps, const char *datadir,
 /* profile.c: appends the n entries of v (malloc'd; taken, freed here even
  * on failure) to profile i's distrust dates. 0 or CC_ENOMEM. */
 int cc_profile_distrust_set(cc_profiles_t *ps, size_t i, cc_distrust_t *v, size_t n);
+/* distrust_read.c: the entries of the distrust file path, each of kind;
+ * one already in have[0..nhave) or twice in the file is an error, as is a
+ * total over CC_MAX_DISTRUST. *out (malloc'd, *nout entries) is the
+ * caller's. CC_EIO, CC_EPARSE (naming the line), CC_ELIMIT, CC_ENOMEM. */
+int cc_distrust_read(const char *path, cc_distrust_kind_t kind,
+		     const cc_distrust_t *have, size_t nhave, cc_distrust_t **out,
+		     size_t *nout, cc_error_t *err);
 
 /* error.c */
 int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
@@ -98,10 +111,15 @@ int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
 /* Appends OpenSSL's queued errors (and drains the queue) to err->msg. */
 int cc_err_ssl(cc_error_t *err, int code, const char *where, const char *what);
 
-/* load.c: reads a whole regular file (bounded by CC_MAX_FILE_SIZE); *out
+/* fileio.c: reads a whole regular file (bounded by CC_MAX_FILE_SIZE); *out
  * (NUL-terminated, *len bytes) is the caller's to free(). */
 int cc_slurp(const char *path, unsigned char **out, size_t *len,
 	     cc_error_t *err);
+/* fileio.c: fsync of a directory (after a rename or unlink in it), best effort. */
+void cc_fsync_dir(const char *dir);
+/* fileio.c: mkdir -p; the last component gets mode, the others 0755.
+ * -1 with errno set on failure (a path over 4095 bytes included). */
+int cc_mkdir_p(const char *path, unsigned mode);
 
 /* cert.c; sha256 (may be NULL) is a fetched SHA-256 for the fingerprint. */
 cc_cert_t *cc_cert_new(const unsigned char *der, size_t len,
@@ -164,7 +182,6 @@ int cc_store_layout(cc_store_t *st, cc_error_t *err);
 /* 1 if name is 64 lower-case hex digits followed by ext. */
 int cc_store_sha_name(const char *name, const char *ext);
 int cc_is_lower_hex(const char *s, size_t n);
-void cc_fsync_dir(const char *dir);
 /* A root changed: refresh the links now, or at the outer unlock. */
 int cc_store_roots_changed(cc_store_t *st, cc_error_t *err);
 
@@ -194,9 +211,26 @@ int cc_policy_forgives(X509 *x, int x509_err, int depth, int anchor);
 const char *cc_policy_check(const cc_certlist_t *path,
 			    const cc_build_opts_t *opts, int *depth,
 			    const char **what);
-/* policy.c, for cc_chain_analyze: when no path of ps is valid, the rule
- * findings of the first-ranked path, or of the served chain when no path
- * reaches an anchor. */
+/* Rules one certificate can break at most: more than policy.c has. */
+#define CC_POLICY_RULES_MAX 32
+/* One rule of policy.c a certificate breaks. */
+typedef struct cc_policy_hit {
+	const char *id;   /* static */
+	const char *what; /* static */
+	int severity;     /* CC_SEV_WARNING on an anchor the rule spares */
+} cc_policy_hit_t;
+/* policy.c: the rules of policy that certs->v[i] breaks (anchored: the last
+ * of certs is the trust anchor; host: the name asked for, or NULL), up to
+ * max into hits; returns how many. */
+size_t cc_policy_rules_at(const cc_certlist_t *certs, size_t i, int anchored,
+			  const char *host, int policy, cc_policy_hit_t *hits,
+			  size_t max);
+/* policy.c: 1 if OpenSSL's x509_err on a trust anchor x is only about how
+ * the anchor is encoded (clients do not judge that: a warning). */
+int cc_policy_anchor_warns(X509 *x, int x509_err);
+/* policy_findings.c, for cc_chain_analyze: when no path of ps is valid, the
+ * rule findings of the first-ranked path, or of the served chain when no
+ * path reaches an anchor. */
 int cc_policy_served_findings(const cc_certlist_t *served, cc_pool_t *anchors,
 			      const cc_paths_t *ps, const cc_build_opts_t *bo,
 			      cc_findings_t *out, cc_error_t *err);

@@ -7,13 +7,14 @@
 WIN_CC    ?= x86_64-w64-mingw32-gcc
 WBUILD    := $(BUILD)/win
 WIN_EXE   := $(WBUILD)/certchain.exe
-# POSIX-only: running nginx/haproxy/apache and reading their pid files
-# (replaced by src/win/deploy_run_win.c);
-# c-ares name resolution (no mingw build in Debian: src/win/resolve_win.c).
-WIN_SKIP  := src/lib/deploy/deploy_run.c src/lib/deploy/deploy_alive.c src/lib/net/resolve.c
 # certchain serve (libmicrohttpd) is not part of the Windows build.
 WIN_CLI_SKIP := src/cli/cmd_serve.c src/cli/serve_allow.c src/cli/serve_page.c src/cli/serve_prom.c
-WIN_SRC   := $(filter-out $(WIN_SKIP),$(LIB_SRC)) $(filter-out $(WIN_CLI_SKIP),$(CLI_SRC)) $(sort $(wildcard src/win/*.c))
+# The library's Windows side (src/lib/MODULE/win/, src/lib/README.md):
+# servers are not run nor their reloads proved (nginx/haproxy/apache
+# deployment is Linux only) and names resolve through getaddrinfo (c-ares
+# has no mingw build in Debian).
+WIN_SRC   := $(LIB_PORTABLE) $(sort $(wildcard src/lib/*/win/*.c)) $(filter-out $(WIN_CLI_SKIP),$(CLI_SRC)) \
+             $(sort $(wildcard src/win/*.c))
 WIN_OBJ   := $(WIN_SRC:%.c=$(WBUILD)/%.o)
 # Read when a recipe runs, after $(WBUILD)/openssl.prefix exists.
 WIN_OSSL   = $(shell cat $(WBUILD)/openssl.prefix)

@@ -1,4 +1,5 @@
-/* fileio.c - crash-safe file replacement: temp file, fsync, rename, dir fsync. */
+/* fileio.c - reading a whole file within bounds; crash-safe file replacement:
+ * temp file, fsync, rename, dir fsync; creating directories. */
 #include "internal.h"
 
 #include <dirent.h>
@@ -73,6 +74,83 @@ fail:
 			close(fd);
 		unlink(tmp);
 		return cc_err(err, CC_EIO, path, "cannot write: %s", strerror(e));
+	}
+}
+
+/* Reads a whole regular file, bounded by CC_MAX_FILE_SIZE. */
+int cc_slurp(const char *path, unsigned char **out, size_t *len,
+		 cc_error_t *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	unsigned char *buf;
+	size_t got = 0;
+
+	if (fd < 0)
+		return cc_err(err, CC_EIO, path, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return cc_err(err, CC_EIO, path, "not a regular file");
+	}
+	if ((uint64_t)st.st_size > CC_MAX_FILE_SIZE) {
+		close(fd);
+		return cc_err(err, CC_ELIMIT, path,
+			      "file of %lld bytes exceeds the %u-byte limit",
+			      (long long)st.st_size, CC_MAX_FILE_SIZE);
+	}
+	if (!(buf = malloc((size_t)st.st_size + 1))) {
+		close(fd);
+		return cc_err(err, CC_ENOMEM, path, "out of memory");
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = 0;
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+static int mkdir_one(const char *p, unsigned mode)
+{
+	if (mkdir(p, mode) == 0 || errno == EEXIST)
+		return 0;
+	return -1;
+}
+
+int cc_mkdir_p(const char *path, unsigned mode)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir_one(buf, 0755))
+			return -1;
+		*p = '/';
+	}
+	return mkdir_one(buf, mode);
+}
+
+void cc_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
 	}
 }
 

@@ -1,5 +1,5 @@
 /* deploy.h - what deploy.c shares with the per-server files (deploy_nginx.c,
- * deploy_haproxy.c) and the command runner (deploy_run.c). Not public. */
+ * deploy_haproxy.c, deploy_apache.c) and deploy_stage.c. Not public. */
 #ifndef CC_DEPLOY_H
 #define CC_DEPLOY_H
 
@@ -36,8 +36,27 @@ extern const cc_deploy_ops_t cc_deploy_nginx_ops;
 extern const cc_deploy_ops_t cc_deploy_haproxy_ops;
 extern const cc_deploy_ops_t cc_deploy_apache_ops;
 
-/* deploy.c */
+/* An open deployment (deploy.c opens it; deploy_stage.c journals through it). */
+struct cc_deploy {
+	cc_deploy_cfg_t cfg;
+	const cc_deploy_ops_t *ops;
+	char state[CC_DEPLOY_PATH];
+	char journal[CC_DEPLOY_PATH + 64];
+	cc_store_t *st; /* borrowed; its writer lock is held while d is open */
+	int locked;
+	cc_binding_t *all; /* every binding, all servers */
+	size_t nall;
+	cc_binding_t *mine; /* this server's, rebuilt by refresh() */
+	size_t nmine;
+	char (*jpath)[CC_DEPLOY_PATH + 64]; /* journaled paths */
+	char *jprev;                         /* 1: a .prev copy exists, 0: new file */
+	size_t nj;
+};
+
+/* deploy_stage.c */
 const cc_deploy_cfg_t *cc_deploy_cfg_of(const cc_deploy_t *d);
+/* Appends path to d's journal in memory (prev: a .prev copy exists). */
+int cc_deploy_journal_add(cc_deploy_t *d, const char *path, int prev, cc_error_t *err);
 /* Atomic write / removal of a file, journaled so a rollback restores it. */
 int cc_deploy_stage_write(cc_deploy_t *d, const char *path, const void *data,
 			  size_t len, unsigned mode, cc_error_t *err);
@@ -62,19 +81,12 @@ int cc_deploy_ip_ok(const char *s);
 int cc_deploy_run_step(cc_deploy_t *d, int reload, const long *pids, size_t npids,
 		       cc_buf_t *out, cc_error_t *err);
 
-/* deploy_alive.c: reads the server's pid file once. pids gets up to max
+/* alive.c (deploy/posix/; deploy/win/ refuses): reads the server's pid file once. pids gets up to max
  * pids it names; path the pid file ("" when it cannot be told: Apache
  * without a readable PidFile, haproxy without --haproxy-pidfile). Returns
  * 1 a named process runs, 0 none does (why says what the file holds), -1
  * cannot tell (why says why). */
 int cc_deploy_pidfile_read(const cc_deploy_cfg_t *cfg, char *path, size_t pathlen,
 			   long *pids, size_t max, size_t *npids, char *why, size_t whylen);
-
-/* deploy_run.c: runs argv (no shell), stdin /dev/null, stdout+stderr
- * appended to out (may be NULL), bounded in time. 0 on exit status 0;
- * CC_EINVAL naming what and the first output line otherwise; CC_EIO when it
- * could not start or timed out. */
-int cc_deploy_run(const char *const *argv, const char *what, cc_buf_t *out,
-		  cc_error_t *err);
 
 #endif

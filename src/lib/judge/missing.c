@@ -28,17 +28,6 @@ static cc_cert_t *issuer_in(cc_pool_t *p, cc_cert_t *c)
 	return hit;
 }
 
-char *cc_cert_aki_hex(const cc_cert_t *c, char *buf, size_t n)
-{
-	size_t k = 0;
-
-	if (n)
-		buf[0] = 0;
-	for (size_t i = 0; i < c->f.aki.n && k + 3 <= n; i++, k += 2)
-		snprintf(buf + k, n - k, "%02X", c->f.aki.p[i]);
-	return buf;
-}
-
 int cc_missing_issuer(cc_cert_t *leaf, cc_pool_t *pool, cc_pool_t *anchors,
 		      cc_missing_t *out)
 {

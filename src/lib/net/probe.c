@@ -7,7 +7,7 @@
  * the person who has to fix it.
  */
 #include "internal.h"
-#include "resolve.h"
+#include "platform/resolve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -60,34 +60,6 @@ static int mkdir_one(const char *p, unsigned mode)
 	return -1;
 }
 
-static int mkdir_p(const char *path, unsigned mode)
-{
-	char buf[4096];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(buf))
-		return -1;
-	memcpy(buf, path, n + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir_one(buf, 0755))
-			return -1;
-		*p = '/';
-	}
-	return mkdir_one(buf, mode);
-}
-
-void cc_fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 int cc_is_lower_hex(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -223,7 +195,7 @@ int cc_store_lock(cc_store_t *st, cc_error_t *err)
 		st->depth++;
 		return 0;
 	}
-	if (mkdir_p(st->dir, 0755))
+	if (cc_mkdir_p(st->dir, 0755))
 		return cc_err(err, CC_EIO, st->dir, "cannot create store: %s",
 			      strerror(errno));
 	if (cc_store_path_of(p, sizeof(p), st, ".lock", NULL, NULL))
@@ -251,18 +223,6 @@ int cc_store_lock(cc_store_t *st, cc_error_t *err)
 	st->depth = 1;
 	sweep_tmp(st);
 	return 0;
-}
-
-void cc_store_unlock(cc_store_t *st)
-{
-	if (!st || !st->depth)
-		return;
-	if (st->depth == 1 && st->links_stale)
-		cc_store_rehash(st, NULL); /* best effort; 'store rehash' repairs */
-	if (--st->depth)
-		return;
-	close(st->lockfd);
-	st->lockfd = -1;
 }
 
 /* ------------------------------------------------------ extra records */
@@ -300,42 +260,6 @@ int cc_store_file_path(const cc_store_t *st, const char *rel, char *buf,
 	if (cc_store_path_of(buf, n, st, rel, NULL, NULL))
 		return cc_err(err, CC_EINVAL, rel, "path too long");
 	return 0;
-}
-
-int cc_store_write_file(cc_store_t *st, const char *rel, const void *data,
-			size_t len, unsigned mode, cc_error_t *err)
-{
-	char p[4096], *slash;
-	int r = cc_store_file_path(st, rel, p, sizeof(p), err);
-
-	if (r || (r = cc_store_lock(st, err)))
-		return r;
-	slash = strrchr(p, '/');
-	*slash = 0;
-	if (mkdir_p(p, (mode & 077) ? 0755 : 0700))
-		r = cc_err(err, CC_EIO, p, "cannot create directory: %s", strerror(errno));
-	*slash = '/';
-	if (!r)
-		r = cc_write_file_atomic(p, data, len, mode, err);
-	cc_store_unlock(st);
-	return r;
-}
-
-int cc_store_remove_file(cc_store_t *st, const char *rel, cc_error_t *err)
-{
-	char p[4096];
-	int r = cc_store_file_path(st, rel, p, sizeof(p), err);
-
-	if (r || (r = cc_store_lock(st, err)))
-		return r;
-	if (unlink(p) && errno != ENOENT)
-		r = cc_err(err, CC_EIO, p, "cannot remove: %s", strerror(errno));
-	else {
-		*strrchr(p, '/') = 0;
-		cc_fsync_dir(p);
-	}
-	cc_store_unlock(st);
-	return r;
 }
 
 /* ------------------------------------------------------------ reading */

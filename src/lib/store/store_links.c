@@ -22,6 +22,20 @@ int cc_store_roots_changed(cc_store_t *st, cc_error_t *err)
 	return st->depth > 1 ? 0 : cc_store_rehash(st, err);
 }
 
+/* Here, not beside cc_store_lock() in store.c: the outer unlock is where a
+ * batch of root changes lands in the links. */
+void cc_store_unlock(cc_store_t *st)
+{
+	if (!st || !st->depth)
+		return;
+	if (st->depth == 1 && st->links_stale)
+		cc_store_rehash(st, NULL); /* best effort; 'store rehash' repairs */
+	if (--st->depth)
+		return;
+	close(st->lockfd);
+	st->lockfd = -1;
+}
+
 /* "HHHHHHHH.N": OpenSSL's hashed-directory name for a certificate. */
 static int hash_link_name(const char *n)
 {

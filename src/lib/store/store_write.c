@@ -348,3 +348,38 @@ int cc_store_export(const cc_store_entry_t *e, const char *path, int format,
 	return write_cert_pem(path, e->cert, err);
 }
 
+int cc_store_write_file(cc_store_t *st, const char *rel, const void *data,
+			size_t len, unsigned mode, cc_error_t *err)
+{
+	char p[4096], *slash;
+	int r = cc_store_file_path(st, rel, p, sizeof(p), err);
+
+	if (r || (r = cc_store_lock(st, err)))
+		return r;
+	slash = strrchr(p, '/');
+	*slash = 0;
+	if (cc_mkdir_p(p, (mode & 077) ? 0755 : 0700))
+		r = cc_err(err, CC_EIO, p, "cannot create directory: %s", strerror(errno));
+	*slash = '/';
+	if (!r)
+		r = cc_write_file_atomic(p, data, len, mode, err);
+	cc_store_unlock(st);
+	return r;
+}
+
+int cc_store_remove_file(cc_store_t *st, const char *rel, cc_error_t *err)
+{
+	char p[4096];
+	int r = cc_store_file_path(st, rel, p, sizeof(p), err);
+
+	if (r || (r = cc_store_lock(st, err)))
+		return r;
+	if (unlink(p) && errno != ENOENT)
+		r = cc_err(err, CC_EIO, p, "cannot remove: %s", strerror(errno));
+	else {
+		*strrchr(p, '/') = 0;
+		cc_fsync_dir(p);
+	}
+	cc_store_unlock(st);
+	return r;
+}

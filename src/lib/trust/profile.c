@@ -217,6 +217,22 @@ int cc_profile_distrust_set(cc_profiles_t *ps, size_t i, cc_distrust_t *v, size_
 	return 0;
 }
 
+int cc_profile_add_distrust(cc_profiles_t *ps, size_t i, const char *path,
+			    cc_distrust_kind_t kind, cc_error_t *err)
+{
+	cc_distrust_t *v;
+	size_t n;
+	int r;
+
+	if (i >= cc_profiles_count(ps))
+		return cc_err(err, CC_EINVAL, path, "no such profile");
+	if ((r = cc_distrust_read(path, kind, ps->v[i].dist, ps->v[i].ndist, &v, &n, err)))
+		return r;
+	if (cc_profile_distrust_set(ps, i, v, n))
+		return cc_err(err, CC_ENOMEM, path, "out of memory");
+	return 0;
+}
+
 int cc_profiles_find(const cc_profiles_t *ps, const char *name)
 {
 	for (size_t i = 0; i < ps->n; i++)

@@ -137,6 +137,17 @@ void cc_cert_sha256_hex(const cc_cert_t *c, char out[65])
 	out[64] = 0;
 }
 
+char *cc_cert_aki_hex(const cc_cert_t *c, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	if (n)
+		buf[0] = 0;
+	for (size_t i = 0; i < c->f.aki.n && k + 3 <= n; i++, k += 2)
+		snprintf(buf + k, n - k, "%02X", c->f.aki.p[i]);
+	return buf;
+}
+
 const char *cc_cert_source(const cc_cert_t *c)
 {
 	return c->source;

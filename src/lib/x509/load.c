@@ -328,46 +328,6 @@ int cc_pool_load_mem(cc_pool_t *p, const unsigned char *buf, size_t len,
 	return cc_err(err, CC_EPARSE, name, "holds no certificate");
 }
 
-/* Reads a whole regular file, bounded by CC_MAX_FILE_SIZE. */
-int cc_slurp(const char *path, unsigned char **out, size_t *len,
-		 cc_error_t *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	unsigned char *buf;
-	size_t got = 0;
-
-	if (fd < 0)
-		return cc_err(err, CC_EIO, path, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cc_err(err, CC_EIO, path, "not a regular file");
-	}
-	if ((uint64_t)st.st_size > CC_MAX_FILE_SIZE) {
-		close(fd);
-		return cc_err(err, CC_ELIMIT, path,
-			      "file of %lld bytes exceeds the %u-byte limit",
-			      (long long)st.st_size, CC_MAX_FILE_SIZE);
-	}
-	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return cc_err(err, CC_ENOMEM, path, "out of memory");
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	buf[got] = 0;
-	*out = buf;
-	*len = got;
-	return 0;
-}
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -1,4 +1,4 @@
-/* deploy_alive.c - is the server running, did a reload take, and who answers
+/* alive.c (POSIX; deploy/win/alive.c in the Windows build) - is the server running, did a reload take, and who answers
  * on a binding's port. A reload command returning 0 only means a signal was
  * sent: the server may refuse the configuration and keep the old one (nginx
  * on a taken port), or exit (Apache on a taken port), while another process
@@ -10,7 +10,7 @@
  * by inode against /proc/PID/fd). Linux only: the Windows build has
  * src/win/deploy_run_win.c instead. */
 #include "internal.h"
-#include "deploy.h"
+#include "deploy/deploy.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

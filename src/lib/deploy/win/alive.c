@@ -1,22 +1,15 @@
 /*
- * deploy_run_win.c - cc_deploy_run for the Windows build. Deploying to
- * nginx/haproxy/apache means running their binaries to check and reload;
- * those servers are POSIX programs and not part of the Windows build (IIS
- * is bound through a generated PowerShell script instead: bind --server
- * iis). So this one refuses clearly instead of pretending.
+ * alive.c (Windows; deploy/posix/alive.c elsewhere) - whether a server runs
+ * and whether a reload took are told from POSIX pid files, /proc and the
+ * sockets' owners: none of them exists here, and nginx, haproxy and apache
+ * are not deployed from the Windows build (IIS is bound through a generated
+ * PowerShell script: bind --server iis). So each refuses clearly.
  */
 #include "internal.h"
 #include "deploy/deploy.h"
 
-int cc_deploy_run(const char *const *argv, const char *what, cc_buf_t *out,
-		  cc_error_t *err)
-{
-	(void)out;
-	return cc_err(err, CC_EINVAL, argv && argv[0] ? argv[0] : "",
-		      "%s: running server commands is not available in the Windows "
-		      "build (nginx, haproxy and apache deployment is Linux only)",
-		      what ? what : "deploy");
-}
+#include <stdio.h>
+#include <string.h>
 
 /* reload is not in the Windows build: whether nginx/haproxy runs cannot be
  * told here (-1, as for a custom reload command). */
@@ -43,7 +36,7 @@ int cc_deploy_pidfile_read(const cc_deploy_cfg_t *cfg, char *path, size_t pathle
 	return -1;
 }
 
-/* The reload itself is refused by cc_deploy_run above. */
+/* The reload itself is refused by cc_platform_run (platform/win/run.c). */
 int cc_deploy_reload_proved(cc_deploy_t *d, int wait_ms, cc_reload_proof_t *p,
 			    cc_buf_t *out, cc_error_t *err)
 {

@@ -1,4 +1,5 @@
-/* resolve.h - asynchronous name resolution for probe.c (resolve.c): c-ares
+/* resolve.h - asynchronous name resolution for probe.c (platform/posix/
+ * resolve.c; platform/win/resolve.c uses the system's getaddrinfo): c-ares
  * driven by the caller's poll loop, so a slow or silent name server delays
  * only the targets that need it, within their own deadline. Internal. */
 #ifndef CC_RESOLVE_H

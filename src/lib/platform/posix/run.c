@@ -1,7 +1,6 @@
-/* deploy_run.c - run a server's check or reload command, bounded in time,
+/* run.c - POSIX: run a server's check or reload command, bounded in time,
  * capturing what it says. */
-#include "internal.h"
-#include "deploy.h"
+#include "platform/platform.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,11 +50,11 @@ static void first_line(const char *s, char *out, size_t n)
 	snprintf(out, n, "%.*s", best ? (int)strcspn(best, "\n") : 0, best ? best : "");
 }
 
-int cc_deploy_run(const char *const *argv, const char *what, cc_buf_t *out,
-		  cc_error_t *err)
+int cc_platform_run(const char *const *argv, const char *what, cc_buf_t *out,
+		    cc_error_t *err)
 {
 	char text[RUN_OUTPUT_MAX + 1], line[400];
-	int fd = memfd_create("certchain-run", MFD_CLOEXEC), status = 0, devnull;
+	int fd = memfd_create("certchain-run", MFD_CLOEXEC), status = 0;
 	long deadline = now_ms() + RUN_TIMEOUT_MS;
 	ssize_t got;
 	pid_t pid, w;
@@ -68,7 +67,7 @@ int cc_deploy_run(const char *const *argv, const char *what, cc_buf_t *out,
 		return cc_err(err, CC_EIO, argv[0], "cannot fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(fd, 1);

@@ -1,10 +1,10 @@
 /*
- * resolve.c - name resolution that never blocks: c-ares (as curl uses it),
+ * resolve.c - POSIX: name resolution that never blocks: c-ares (as curl uses it),
  * one channel per probe, its sockets driven by the probe's poll loop.
  * Numeric addresses skip the channel. The deadline is the probe's; c-ares
  * only retries within it.
  */
-#include "resolve.h"
+#include "platform/resolve.h"
 
 #include <ares.h>
 #include <netdb.h>

@@ -1,11 +1,11 @@
 /*
- * resolve_win.c - the Windows build's stand-in for resolve.c: c-ares has no
+ * resolve.c - Windows: name resolution without c-ares, which has no
  * mingw build in Debian, so a name is resolved with the system's
  * getaddrinfo when the probe starts. That call blocks: on Windows a slow
  * name server delays every target behind it and is not bounded by
  * --timeout (README, Windows section). --dns-server is refused.
  */
-#include "net/resolve.h"
+#include "platform/resolve.h"
 
 #include <stdlib.h>
 #include <string.h>

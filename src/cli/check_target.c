@@ -1,0 +1,515 @@
+/* check_target.c - certchain check of one target: parse HOST[:PORT], the
+ * probe's options, the judgement (with AIA repair) and its text or JSON
+ * report; check_fleet.c reaches the same through the check_* functions. */
+#include "cli.h"
+#include "check_fleet.h"
+#include "check_target.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_target(const struct copts *o, const char *line, struct target *t)
+{
+	char a[600], b[600];
+	int n;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->spec, sizeof(t->spec), "%s", line);
+	n = sscanf(line, "%599s %599s", a, b);
+	if (n < 1 || cli_split_hostport(a, t->host, sizeof(t->host), t->port,
+				    sizeof(t->port), "443"))
+		return -1;
+	snprintf(t->spec, sizeof(t->spec), "%s", a);
+	if (n == 2 || o->connect)
+		return cli_split_hostport(n == 2 ? b : o->connect, t->connect,
+				      sizeof(t->connect), t->cport, sizeof(t->cport),
+				      t->port);
+	return 0;
+}
+
+static void probe_opts(const struct copts *o, const struct target *t,
+		       cc_probe_opts_t *po)
+{
+	memset(po, 0, sizeof(*po));
+	po->host = t->host;
+	po->port = t->connect[0] ? t->cport : t->port;
+	po->sni = o->sni;
+	po->connect = t->connect[0] ? t->connect : NULL;
+	po->timeout_ms = o->timeout_ms;
+	po->starttls = o->starttls;
+	po->dns_servers = o->dns;
+}
+
+static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size_t n)
+{
+	cc_buf_printf(b, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_json_cert(b, l->v[i]);
+	}
+	cc_buf_printf(b, "]");
+}
+
+/* "added"/"removed": the certificates, each with why. */
+static void json_changes(cc_buf_t *b, const char *key, const cc_judge_change_t *v,
+			 size_t n)
+{
+	cc_buf_printf(b, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_json_cert(b, v[i].cert);
+		if (b->n && b->s[b->n - 1] == '}') {
+			b->s[--b->n] = 0;
+			cc_buf_printf(b, ",\"position\":%zu,\"why\":", v[i].position);
+			cc_buf_json_str(b, v[i].why);
+			cc_buf_printf(b, "}");
+		}
+	}
+	cc_buf_printf(b, "]");
+}
+
+struct verdict {
+	const struct target *t;
+	const char *checked_name; /* host name or address judged */
+	cc_probe_result_t *pr;
+	cc_judgement_t j;   /* findings, verdicts, the chain to serve (judge.c) */
+	const char *written;
+	int rc;
+};
+
+static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict *v)
+{
+	const cc_probe_result_t *pr = v->pr;
+
+	cc_buf_printf(b, "{\"target\":");
+	cc_buf_json_str(b, v->t->spec);
+	cc_buf_printf(b, ",\"host\":");
+	cc_buf_json_str(b, v->t->host);
+	cc_buf_printf(b, ",\"port\":%s,\"sni\":", v->t->port);
+	if (o->sni || !cli_is_ip(v->t->host))
+		cc_buf_json_str(b, o->sni ? o->sni : v->t->host);
+	else
+		cc_buf_printf(b, "null");
+	cc_buf_printf(b, ",\"peer\":");
+	cc_buf_json_str(b, pr->peer);
+	cc_buf_printf(b, ",\"ms\":%.0f,\"exit\":%d", pr->ms, v->rc);
+	if (pr->fail) {
+		cc_buf_printf(b, ",\"result\":\"connect-failed\",\"failure\":\"%s\",\"reason\":",
+			      cc_probe_fail_name(pr->fail));
+		cc_buf_json_str(b, pr->reason);
+		cc_buf_printf(b, "}\n");
+		return;
+	}
+	cc_buf_printf(b, ",\"result\":\"%s\",\"tls_version\":\"%s\",\"cipher\":\"%s\"",
+		      v->rc ? "problems" : "ok", pr->version, pr->cipher);
+	json_list(b, "served", &pr->served, pr->served.n);
+	cc_buf_printf(b, ",\"findings\":");
+	cli_findings_json(b, &v->j.findings);
+	if (v->j.client)
+		json_list(b, "trusted_path", &v->j.client->v[0].certs,
+			  v->j.client->v[0].certs.n);
+	else
+		cc_buf_printf(b, ",\"trusted_path\":[]");
+	cc_buf_printf(b, ",\"trust\":");
+	cli_verdicts_json(b, o->profs, &v->j.served);
+	if (v->j.best < 0) {
+		cc_buf_printf(b, ",\"fix\":null}\n");
+		return;
+	}
+	cc_buf_printf(b, ",\"fix\":{\"changed\":%s,\"reordered\":%s",
+		      v->j.nadded || v->j.nremoved || v->j.reordered ? "true" : "false",
+		      v->j.reordered ? "true" : "false");
+	if (v->j.fixed) {
+		cc_buf_printf(b, ",\"trust\":");
+		cli_verdicts_json(b, o->profs, v->j.fixed);
+	}
+	json_list(b, "chain", &v->j.serve, v->j.serve.n);
+	json_changes(b, "added", v->j.added, v->j.nadded);
+	json_changes(b, "removed", v->j.removed, v->j.nremoved);
+	cc_buf_printf(b, ",\"gains\":[");
+	for (size_t i = 0; i < v->j.ngains; i++) {
+		cc_buf_printf(b, "%s", i ? "," : "");
+		cc_buf_json_str(b, v->j.gains[i]);
+	}
+	cc_buf_printf(b, "]");
+	cc_buf_printf(b, ",\"written\":");
+	if (v->written)
+		cc_buf_json_str(b, v->written);
+	else
+		cc_buf_printf(b, "null");
+	cc_buf_printf(b, "}}\n");
+}
+
+static void report_changes(cc_buf_t *b, const struct verdict *v)
+{
+	char cn[256], iss[256];
+	const cc_certlist_t *p = &v->j.serve;
+
+	if (!v->j.nadded && !v->j.nremoved && !v->j.reordered) {
+		cc_buf_printf(b, "chain to serve: the served chain is already the best "
+				 "chain; nothing to change\n");
+		return;
+	}
+	cc_buf_printf(b, "chain to serve instead (%zu certificate%s, leaf first%s%s):\n",
+		      p->n, p->n == 1 ? "" : "s",
+		      v->written ? ", written to " : "", v->written ? v->written : "");
+	for (size_t i = 0; i < p->n; i++)
+		cc_buf_printf(b, "  [%zu] %s (issued by %s)\n", i,
+			      cc_cert_name(p->v[i], 0, cn, sizeof(cn)),
+			      cc_cert_name(p->v[i], 1, iss, sizeof(iss)));
+	for (size_t i = 0; i < v->j.nadded; i++)
+		cc_buf_printf(b, "  + add     %s (issued by %s): %s\n",
+			      cc_cert_name(v->j.added[i].cert, 0, cn, sizeof(cn)),
+			      cc_cert_name(v->j.added[i].cert, 1, iss, sizeof(iss)),
+			      v->j.added[i].why);
+	for (size_t i = 0; i < v->j.nremoved; i++)
+		cc_buf_printf(b, "  - remove  %s (issued by %s): %s\n",
+			      cc_cert_name(v->j.removed[i].cert, 0, cn, sizeof(cn)),
+			      cc_cert_name(v->j.removed[i].cert, 1, iss, sizeof(iss)),
+			      v->j.removed[i].why);
+	if (v->j.reordered)
+		cc_buf_printf(b, "  ~ reorder so that each certificate is followed by its issuer\n");
+	for (size_t i = 0; i < v->j.ngains; i++)
+		cc_buf_printf(b, "  why: %s\n", v->j.gains[i]);
+}
+
+static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict *v)
+{
+	const cc_verdicts_t *fx = v->j.fixed;
+	char cn[256];
+
+	cc_buf_printf(b, "per profile, judged as each client would:\n"
+			 "  %-18s %-26s %-10s %s\n", "profile", "behaviour",
+		      "served", fx ? "chain to serve" : "");
+	for (size_t i = 0; i < v->j.served.n; i++) {
+		const cc_verdict_t *x = &v->j.served.v[i];
+		const cc_verdict_t *y = fx && i < fx->n ? &fx->v[i] : NULL;
+		cc_buf_printf(b, "  %-18s %-26s %-10s %s\n",
+			      cc_profile_name(o->profs, x->profile),
+			      cc_behaviour_name(cc_profile_behaviour(o->profs, x->profile)),
+			      x->trusted ? "trusted" : "UNTRUSTED",
+			      y ? (y->trusted ? "trusted" : "UNTRUSTED") : "");
+		if (x->trusted && x->anchor)
+			cc_buf_printf(b, "  %-18s via %s\n", "", cc_cert_name(x->anchor, 0, cn, sizeof(cn)));
+		else if (!x->trusted)
+			cc_buf_printf(b, "  %-18s %s\n", "", x->reason);
+	}
+	cc_buf_printf(b, "served chain trusted by %zu/%zu profile%s", v->j.served.ntrusted,
+		      v->j.served.n, v->j.served.n == 1 ? "" : "s");
+	if (fx)
+		cc_buf_printf(b, "; the chain to serve: %zu/%zu", fx->ntrusted, fx->n);
+	cc_buf_printf(b, "\n");
+	cli_groups_text(b, o->profs, &v->j.served, "  served chain: ");
+	if (fx)
+		cli_groups_text(b, o->profs, fx, "  chain to serve: ");
+}
+
+static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict *v)
+{
+	const cc_probe_result_t *pr = v->pr;
+	char cn[256], iss[256], t[32];
+
+	cc_buf_printf(b, "%s (%s", v->t->spec, pr->peer);
+	if (v->checked_name)
+		cc_buf_printf(b, ", name %s", v->checked_name);
+	cc_buf_printf(b, "): %s, %s, %.0f ms\n", pr->version, pr->cipher, pr->ms);
+	cc_buf_printf(b, "served chain (%zu certificate%s, as sent):\n", pr->served.n,
+		      pr->served.n == 1 ? "" : "s");
+	for (size_t i = 0; i < pr->served.n; i++)
+		cc_buf_printf(b, "  [%zu] %s\n      issued by %s, expires %.10s\n", i,
+			      cc_cert_name(pr->served.v[i], 0, cn, sizeof(cn)),
+			      cc_cert_name(pr->served.v[i], 1, iss, sizeof(iss)),
+			      cc_time_str(cc_cert_not_after(pr->served.v[i]), t));
+	if (v->j.findings.n)
+		cc_buf_printf(b, "findings:\n");
+	cli_findings_text_w(b, &v->j.findings, 26);
+	text_matrix(b, o, v);
+	if (v->j.client) {
+		cc_buf_printf(b, "a client with these anchors builds:\n");
+		cli_tree(b, v->j.client->v[0].certs.v, v->j.client->v[0].certs.n,
+			 v->j.client->v[0].certs.n - 1, o->ao.at);
+	}
+	if (v->j.best >= 0)
+		report_changes(b, v);
+	else
+		cc_buf_printf(b, "chain to serve: none found (no valid path from the leaf "
+				 "with these certificates and anchors; add -I)\n");
+	cc_buf_printf(b, "verdict: %s\n", v->rc ? "PROBLEMS (see errors above)"
+					       : v->j.findings.n ? "OK, with warnings" : "OK");
+}
+
+/* One line per target in batch text mode. */
+static void report_line(cc_buf_t *b, const struct verdict *v)
+{
+	if (v->pr->fail) {
+		cc_buf_printf(b, "%-30s FAILED    %s: %s\n", v->t->spec,
+			      cc_probe_fail_name(v->pr->fail), v->pr->reason);
+		return;
+	}
+	cc_buf_printf(b, "%-30s %-9s", v->t->spec,
+		      v->rc ? "PROBLEMS" : v->j.findings.n ? "WARNINGS" : "OK");
+	for (size_t i = 0; i < v->j.findings.n; i++)
+		if (!i || strcmp(v->j.findings.v[i].id, v->j.findings.v[i - 1].id))
+			cc_buf_printf(b, " %s", v->j.findings.v[i].id);
+	if (v->j.served.n)
+		cc_buf_printf(b, " (profiles %zu/%zu)", v->j.served.ntrusted,
+			      v->j.served.n);
+	cc_buf_printf(b, "\n");
+}
+
+/* Copies every certificate of src into dst (the repair material for one target). */
+static int pool_merge(cc_pool_t *dst, cc_pool_t *src, cc_error_t *err)
+{
+	for (size_t i = 0; src && i < cc_pool_count(src); i++) {
+		size_t len;
+		cc_cert_t *c = cc_pool_get(src, i);
+		const unsigned char *der = cc_cert_der(c, &len);
+		int r = cc_pool_add_der(dst, der, len, cc_cert_source(c), NULL, NULL, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* --aia (and --fix-out): missing issuers of the leaf join pool; the
+ * fetches are reported in b for people, on stderr otherwise. */
+static int aia_repair(const struct copts *o, const cc_certlist_t *served,
+		      cc_pool_t *pool, time_t at, int quiet, cc_buf_t *b,
+		      cc_error_t *err)
+{
+	cli_aia_t aia = o->aia;
+	cc_aia_opts_t ao;
+	cc_aia_result_t res = { 0 };
+	cc_buf_t notes = { 0 };
+	int rc;
+
+	if (!aia.on)
+		return 0;
+	cli_aia_fill(&aia, at, &ao);
+	rc = cc_aia_complete(&ao, served->v[0], pool, o->anchors, &res, err);
+
+	cli_aia_text(quiet ? &notes : b, &res);
+	if (notes.s)
+		fputs(notes.s, stderr);
+	cc_buf_clear(&notes);
+	cc_aia_result_clear(&res);
+	return rc;
+}
+
+/*
+ * Judges one finished probe whose certificates are in pool, and appends the
+ * report to b. Returns the target's exit code.
+ */
+static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
+		 cc_probe_result_t *pr, int batch, cc_buf_t *b)
+{
+	struct verdict v = { .t = t, .pr = pr, .j = { .best = -1 } };
+	cc_judge_in_t in = { .served = &pr->served, .repair = pool,
+			     .withhold = o->withhold, .anchors = o->anchors,
+			     .profs = o->profs, .ao = o->ao,
+			     .horizon_days = o->horizon };
+	cc_error_t err;
+
+	cc_error_clear(&err);
+	if (pr->fail) {
+		v.rc = EXIT_CONNECT;
+		goto out;
+	}
+	/* An IP-literal target sends no SNI, but the leaf must still name the
+	 * address (an IP SAN), as for every client that connects by address. */
+	v.checked_name = o->ao.host ? o->ao.host : o->sni ? o->sni : t->host;
+	in.ao.host = o->no_host ? NULL : v.checked_name;
+	/* A client knows only what is sent: -I, the store and AIA only
+	 * repair (the judgement analyzes the served certificates alone). */
+	if (pool_merge(pool, o->inter, &err) ||
+	    aia_repair(o, &pr->served, pool, in.ao.at, batch || o->json, b, &err) ||
+	    cc_served_judge(&in, &v.j, &err)) {
+		char line[1200];
+		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
+			cc_error_line(&err, line, sizeof(line)));
+		v.rc = EXIT_USAGE;
+		goto done;
+	}
+	v.rc = cc_judgement_failed(&v.j) ? EXIT_PROBLEM : EXIT_OK;
+	if (o->fix_out) {
+		if (v.j.best < 0)
+			fprintf(stderr, "certchain check: %s: no valid chain to write to %s "
+					"(give the missing intermediates with -I)\n",
+				t->spec, o->fix_out);
+		else if (cli_write_pem(o->fix_out, v.j.serve.v, v.j.serve.n))
+			v.rc = EXIT_USAGE;
+		else
+			v.written = o->fix_out;
+	}
+	for (size_t i = 0; o->pem && v.j.best >= 0 && i < v.j.serve.n; i++)
+		cli_pem(o->pem, v.j.serve.v[i]);
+out:
+	/* One target that could not be checked: one line on stderr, with or
+	 * without --json (a batch says it in its own line per target). */
+	if (pr->fail && !batch)
+		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
+			cc_probe_fail_name(pr->fail));
+	if (o->json)
+		report_json(b, o, &v);
+	else if (batch)
+		report_line(b, &v);
+	else if (!pr->fail)
+		report_text(b, o, &v);
+done:
+	cc_judgement_clear(&v.j);
+	return v.rc;
+}
+
+int check_one(const struct copts *o, const char *spec)
+{
+	struct target t;
+	cc_probe_opts_t po;
+	cc_probe_result_t pr = { 0 };
+	cc_pool_t *pool = cc_pool_new();
+	cc_buf_t b = { 0 };
+	cc_error_t err;
+	int rc;
+
+	cc_error_clear(&err);
+	if (!pool)
+		return EXIT_USAGE;
+	if (parse_target(o, spec, &t)) {
+		cc_pool_free(pool);
+		return cli_usage_error("check", "'%s' is not HOST[:PORT] (IPv6: [ADDR]:PORT)"
+					       " or --connect is not ADDR[:PORT]", spec);
+	}
+	probe_opts(o, &t, &po);
+	if (cc_probe_run(&po, pool, &pr, &err)) {
+		cc_pool_free(pool);
+		return cli_fail(&err);
+	}
+	rc = judge(o, &t, pool, &pr, 0, &b);
+	cli_flush(&b);
+	cc_probe_result_clear(&pr);
+	cc_pool_free(pool);
+	return rc;
+}
+
+/* --- the fleet scan (check_fleet.c) sees a target only through these. */
+
+size_t check_target_size(void)
+{
+	return sizeof(struct target);
+}
+
+const char *check_target_spec(const struct target *t)
+{
+	return t->spec;
+}
+
+int check_prepare(const struct copts *o, const char *line, struct target *t,
+		  cc_probe_opts_t *po)
+{
+	if (parse_target(o, line, t))
+		return -1;
+	probe_opts(o, t, po);
+	return 0;
+}
+
+int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
+		cc_probe_result_t *pr, cc_buf_t *b)
+{
+	struct copts j = *o;
+
+	j.json = 1; /* the fleet renders text, summary and HTML from the record */
+	return judge(&j, t, pool, pr, 1, b);
+}
+
+cc_profiles_t *check_profiles(const struct copts *o)
+{
+	return o->profs;
+}
+
+/* --- serve: one record per request (cmd_serve.c). */
+
+/* serve's requests: one JSON record, no file written, no AIA, judged now. */
+static void record_opts(struct copts *j, cc_buf_t *pem)
+{
+	j->json = 1;
+	j->fix_out = NULL;
+	j->connect = NULL;
+	j->pem = pem;
+	j->aia.on = 0;
+	j->ao.at = time(NULL);
+}
+
+/* The judgement shares the option pools (their certificates cache what
+ * they verified): one judgement at a time; the probes run concurrently. */
+static pthread_mutex_t judge_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int check_record(const struct copts *o, const char *target, const char *sni,
+		 int (*allow)(const struct sockaddr *, socklen_t, void *), void *arg,
+		 cc_buf_t *b, cc_buf_t *pem)
+{
+	struct copts j = *o;
+	struct target t;
+	cc_probe_opts_t po;
+	cc_probe_result_t pr = { 0 };
+	cc_pool_t *pool;
+	cc_error_t err;
+	int rc;
+
+	record_opts(&j, pem);
+	if (sni)
+		j.sni = sni;
+	if (parse_target(&j, target, &t))
+		return -1;
+	pool = cc_pool_new();
+	if (!pool)
+		return EXIT_USAGE;
+	probe_opts(&j, &t, &po);
+	po.allow = allow;
+	po.allow_arg = arg;
+	cc_error_clear(&err);
+	if (cc_probe_run(&po, pool, &pr, &err)) {
+		cc_pool_free(pool);
+		return EXIT_USAGE;
+	}
+	pthread_mutex_lock(&judge_lock);
+	rc = judge(&j, &t, pool, &pr, 1, b);
+	pthread_mutex_unlock(&judge_lock);
+	cc_probe_result_clear(&pr);
+	cc_pool_free(pool);
+	return rc;
+}
+
+int check_pem_record(const struct copts *o, const char *text, size_t len, cc_buf_t *b,
+		     cc_buf_t *pem, char *why, size_t whyn)
+{
+	struct copts j = *o;
+	struct target t;
+	cc_probe_result_t pr = { 0 };
+	cc_pool_t *pool = cc_pool_new();
+	cc_error_t err;
+	int rc;
+
+	record_opts(&j, pem);
+	j.no_host = 1;
+	memset(&t, 0, sizeof(t));
+	snprintf(t.spec, sizeof(t.spec), "pasted certificates");
+	snprintf(t.port, sizeof(t.port), "null"); /* no port: JSON null */
+	cc_error_clear(&err);
+	if (!pool)
+		return EXIT_USAGE;
+	if (cc_pool_load_mem(pool, (const unsigned char *)text, len, "the pasted text", 0,
+			     &pr.served, &err)) {
+		cc_error_line(&err, why, whyn);
+		cc_probe_result_clear(&pr);
+		cc_pool_free(pool);
+		return -1;
+	}
+	pthread_mutex_lock(&judge_lock);
+	rc = judge(&j, &t, pool, &pr, 1, b);
+	pthread_mutex_unlock(&judge_lock);
+	cc_probe_result_clear(&pr);
+	cc_pool_free(pool);
+	return rc;
+}
