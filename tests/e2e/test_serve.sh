@@ -11,7 +11,8 @@
 . "$(dirname "$0")/../lib-check.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 SERVE_PIDS=""
-stop_serves() { for p in $SERVE_PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+# only our own children are waited for (the s_servers are check_stop_all's)
+stop_serves() { for p in $SERVE_PIDS; do kill "$p" 2>/dev/null; done; for p in $SERVE_PIDS; do wait "$p" 2>/dev/null; done; }
 trap 'stop_serves; check_stop_all; rm -rf "$T"' EXIT
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 OUT=${CERTCHAIN_TEST_OUT:-$top/build/test-output}/serve
