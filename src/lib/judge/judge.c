@@ -106,7 +106,8 @@ static void profile_findings(const cc_judge_in_t *in, const cc_certlist_t *sv,
 	size_t nrej;
 	char cn[256];
 	int already = has(&out->findings, "untrusted") ||
-		      has(&out->findings, "incomplete-chain");
+		      has(&out->findings, "incomplete-chain") ||
+		      has(&out->findings, "chain-loops");
 
 	for (size_t i = 0; i < vs->n; i++) {
 		const cc_verdict_t *x = &vs->v[i];
@@ -286,7 +287,8 @@ static void added_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t p
 	cc_cert_t *c = out->serve.v[pos], *child = pos ? out->serve.v[pos - 1] : NULL;
 	char a[256], b[256];
 
-	if (child && among(sv, sv->n, child) && has(&out->findings, "incomplete-chain")) {
+	if (child && among(sv, sv->n, child) && (has(&out->findings, "incomplete-chain") ||
+						 has(&out->findings, "chain-loops"))) {
 		ch->kind = CC_CHANGE_MISSING_ISSUER;
 		snprintf(ch->why, sizeof(ch->why), "the missing issuer of %s (from %s)",
 			 cc_cert_name(child, 0, a, sizeof(a)), cc_cert_source(c));
@@ -406,7 +408,7 @@ static int judge_after(const cc_judge_in_t *in, const cc_analyze_opts_t *ao,
 
 int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *err)
 {
-	cc_certlist_t sv = { 0 }, fv = { 0 };
+	cc_certlist_t sv = { 0 }, fv = { 0 }, cut;
 	cc_analyze_opts_t ao;
 	cc_judge_opts_t jo;
 	int r;
@@ -422,10 +424,12 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 	jo.host = ao.host;
 	if (!(out->sent = cc_pool_new()) || !(out->own = cc_pool_new()))
 		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	/* A hostile length is cut before anything else sees it. */
+	cc_served_cut(in->served, &cut, &out->findings);
 	/* A client knows only what is sent: the repair material only builds
 	 * the chain to serve. */
-	if ((r = copy_list(out->sent, in->served, &sv, err)) ||
-	    (r = copy_list(out->own, in->served, &fv, err)) ||
+	if ((r = copy_list(out->sent, &cut, &sv, err)) ||
+	    (r = copy_list(out->own, &cut, &fv, err)) ||
 	    (r = copy_pool(out->own, in->repair, in->withhold, err)) ||
 	    (r = cc_chain_analyze(&sv, out->sent, in->anchors, &ao, &out->findings,
 				  &out->client, err)) ||

@@ -1,0 +1,208 @@
+/* test_bounded.c - the judgement of a hostile served chain stays bounded:
+ * signature checks counted on chains of one subject and one key (every pair
+ * names the other as issuer, every pairwise signature fails), the length
+ * cap, duplicates, and a chain that loops. PKIs made with the OpenSSL API. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+#include "testpki.h"
+
+static const cc_finding_t *find(const cc_findings_t *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].id, id))
+			return &f->v[i];
+	return NULL;
+}
+
+static cc_profiles_t *profiles_of(cc_pool_t *anchors)
+{
+	cc_profiles_t *ps = cc_profiles_new();
+	cc_error_t e;
+
+	assert_non_null(ps);
+	assert_int_equal(cc_profiles_add_pool(ps, "roots", anchors, CC_BEHAVIOUR_PATHBUILD,
+					      1.0, "unit", &e), 0);
+	return ps;
+}
+
+/* Judges n certificates named like their issuer, with one key signed by
+ * another, no key identifiers; returns the signature checks it took. */
+static unsigned long judge_same_name(size_t n)
+{
+	tp_opts_t ro = { .ca = 1, .no_kid = 1 }, co = { .no_kid = 1 };
+	EVP_PKEY *ka = tp_key(1), *kb = tp_key(1);
+	X509 *root = tp_cert("Same Name", kb, NULL, NULL, &ro);
+	cc_pool_t *sent = cc_pool_new(), *anchors = cc_pool_new();
+	cc_certlist_t served = { 0 };
+	cc_profiles_t *ps;
+	cc_judgement_t j;
+	cc_error_t e;
+	unsigned long before;
+
+	tp_add(anchors, root);
+	ps = profiles_of(anchors);
+	for (size_t i = 0; i < n; i++) {
+		X509 *x = tp_cert("Same Name", ka, root, kb, &co);
+		assert_int_equal(cc_certlist_push(&served, tp_add(sent, x)), 0);
+		X509_free(x);
+	}
+	assert_int_equal(cc_pool_count(sent), n);
+	cc_judge_in_t in = { .served = &served, .repair = sent, .anchors = anchors,
+			     .profs = ps, .horizon_days = -1 };
+	before = cc_edge_verifies();
+	assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+	before = cc_edge_verifies() - before;
+	assert_non_null(find(&j.findings, "chain-too-long"));
+	/* every profile still gets its verdict on what was analysed */
+	assert_int_equal(j.served.n, 1);
+	cc_judgement_clear(&j);
+	cc_profiles_free(ps);
+	cc_certlist_clear(&served);
+	cc_pool_free(sent);
+	cc_pool_free(anchors);
+	X509_free(root);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+	return before;
+}
+
+/* 400 and 800 certificates cost the same few signature checks: one per
+ * analysed certificate and key, never one per pair (the pairs of 32 alone
+ * would be 1,024; of 400, 160,000). */
+static void same_name_chain_is_bounded(void **state)
+{
+	unsigned long a = judge_same_name(400), b = judge_same_name(800);
+
+	(void)state;
+	print_message("signature checks: %lu at 400, %lu at 800\n", a, b);
+	assert_true(a <= 4 * CC_MAX_SERVED_ANALYZED);
+	assert_true(b <= 4 * CC_MAX_SERVED_ANALYZED);
+	assert_true(a > 0);
+}
+
+/* A short same-name chain is analysed whole, still without pairwise checks. */
+static void short_same_name_chain_is_linear(void **state)
+{
+	tp_opts_t ro = { .ca = 1, .no_kid = 1 }, co = { .no_kid = 1 };
+	EVP_PKEY *ka = tp_key(1), *kb = tp_key(1);
+	X509 *root = tp_cert("Same Name", kb, NULL, NULL, &ro);
+	cc_pool_t *sent = cc_pool_new(), *anchors = cc_pool_new();
+	cc_certlist_t served = { 0 };
+	cc_findings_t f = { 0 };
+	cc_error_t e;
+	unsigned long before;
+
+	(void)state;
+	tp_add(anchors, root);
+	for (size_t i = 0; i < 30; i++) {
+		X509 *x = tp_cert("Same Name", ka, root, kb, &co);
+		assert_int_equal(cc_certlist_push(&served, tp_add(sent, x)), 0);
+		X509_free(x);
+	}
+	before = cc_edge_verifies();
+	assert_int_equal(cc_chain_analyze(&served, sent, anchors, NULL, &f, NULL, &e), 0);
+	before = cc_edge_verifies() - before;
+	/* pairwise would be 30 x 30 = 900 */
+	assert_true(before <= 3 * 30);
+	assert_null(find(&f, "chain-too-long"));
+	assert_non_null(find(&f, "unrelated-cert"));
+	cc_findings_clear(&f);
+	cc_certlist_clear(&served);
+	cc_pool_free(sent);
+	cc_pool_free(anchors);
+	X509_free(root);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+}
+
+/* leaf + 5,000 copies of its intermediate: one cut, duplicates named only
+ * within it. */
+static void copies_are_cut(void **state)
+{
+	tp_opts_t ro = { .ca = 1 };
+	EVP_PKEY *kr = tp_key(1), *ki = tp_key(1), *kl = tp_key(1);
+	X509 *root = tp_cert("Copies Root", kr, NULL, NULL, &ro);
+	X509 *ica = tp_cert("Copies ICA", ki, root, kr, &ro);
+	X509 *leaf = tp_cert("copies.test", kl, ica, ki, NULL);
+	cc_pool_t *sent = cc_pool_new(), *anchors = cc_pool_new();
+	cc_certlist_t served = { 0 };
+	cc_findings_t f = { 0 };
+	cc_cert_t *ic;
+	cc_error_t e;
+	size_t dups = 0;
+
+	(void)state;
+	tp_add(anchors, root);
+	assert_int_equal(cc_certlist_push(&served, tp_add(sent, leaf)), 0);
+	ic = tp_add(sent, ica);
+	for (size_t i = 0; i < 5000; i++)
+		assert_int_equal(cc_certlist_push(&served, ic), 0);
+	assert_int_equal(cc_chain_analyze(&served, sent, anchors, NULL, &f, NULL, &e), 0);
+	for (size_t i = 0; i < f.n; i++)
+		dups += !strcmp(f.v[i].id, "duplicate-cert");
+	assert_int_equal(dups, CC_MAX_SERVED_ANALYZED - 2);
+	assert_non_null(find(&f, "chain-too-long"));
+	assert_null(find(&f, "untrusted"));
+	cc_findings_clear(&f);
+	cc_certlist_clear(&served);
+	cc_pool_free(sent);
+	cc_pool_free(anchors);
+	X509_free(root); X509_free(ica); X509_free(leaf);
+	EVP_PKEY_free(kr); EVP_PKEY_free(ki); EVP_PKEY_free(kl);
+}
+
+/* leaf -> A (by B) -> B (by A) -> A' (by B): the chain loops, and says so
+ * instead of calling B, which is sent, missing. */
+static void loop_is_named(void **state)
+{
+	tp_opts_t ca = { .ca = 1 };
+	EVP_PKEY *ka = tp_key(1), *kb = tp_key(1), *kl = tp_key(1), *kr = tp_key(1);
+	X509 *bname = tp_cert("Loop B", kb, NULL, NULL, &ca);
+	X509 *a = tp_cert("Loop A", ka, bname, kb, &ca);
+	X509 *b = tp_cert("Loop B", kb, a, ka, &ca);
+	X509 *a2 = tp_cert("Loop A", ka, bname, kb, &ca);
+	X509 *leaf = tp_cert("loop.test", kl, a, ka, NULL);
+	X509 *other = tp_cert("Unrelated Root", kr, NULL, NULL, &ca);
+	cc_pool_t *sent = cc_pool_new(), *anchors = cc_pool_new();
+	cc_certlist_t served = { 0 };
+	cc_findings_t f = { 0 };
+	const cc_finding_t *x;
+	cc_error_t e;
+
+	(void)state;
+	tp_add(anchors, other);
+	assert_int_equal(cc_certlist_push(&served, tp_add(sent, leaf)), 0);
+	assert_int_equal(cc_certlist_push(&served, tp_add(sent, a)), 0);
+	assert_int_equal(cc_certlist_push(&served, tp_add(sent, b)), 0);
+	assert_int_equal(cc_certlist_push(&served, tp_add(sent, a2)), 0);
+	assert_int_equal(cc_chain_analyze(&served, sent, anchors, NULL, &f, NULL, &e), 0);
+	assert_non_null(x = find(&f, "chain-loops"));
+	assert_int_equal(x->severity, CC_SEV_ERROR);
+	assert_int_equal(x->depth, 3);
+	assert_non_null(strstr(x->msg, "position 2 (Loop B)"));
+	assert_null(find(&f, "incomplete-chain"));
+	cc_findings_clear(&f);
+	cc_certlist_clear(&served);
+	cc_pool_free(sent);
+	cc_pool_free(anchors);
+	X509_free(bname); X509_free(a); X509_free(b); X509_free(a2);
+	X509_free(leaf); X509_free(other);
+	EVP_PKEY_free(ka); EVP_PKEY_free(kb); EVP_PKEY_free(kl); EVP_PKEY_free(kr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(same_name_chain_is_bounded),
+		cmocka_unit_test(short_same_name_chain_is_linear),
+		cmocka_unit_test(copies_are_cut),
+		cmocka_unit_test(loop_is_named),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
