@@ -35,7 +35,8 @@ static const char usage_text[] =
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"incomplete-chain expired not-yet-valid expires-soon hostname-mismatch\n"
 	"weak-signature untrusted cross-sign-available self-signed-root-preferred\n"
-	"expiry-cliff, and the rule ids of the policy (missing-aki, leaf-no-san,\n"
+	"expiry-cliff chain-loops chain-too-long, and the rule ids of the policy\n"
+	"(missing-aki, leaf-no-san,\n"
 	"weak-key, ...; see certchain(1), POLICIES)\n"
 	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
 	"fail for some client), 2 usage or input error\n";

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Rejecting profiles named in one line before "and N more". */
 #define JUDGE_NAMED_PROFILES 4
@@ -406,8 +407,34 @@ static int judge_after(const cc_judge_in_t *in, const cc_analyze_opts_t *ao,
 	return r;
 }
 
+/* CPU milliseconds this thread has used (0 when the clock is missing). */
+static long long thread_cpu_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1, with the finding "judge-budget", when the judgement begun at CPU time
+ * t0 has spent its budget. */
+static int over_budget(const cc_judge_in_t *in, long long t0, cc_judgement_t *out)
+{
+	long long used;
+
+	if (!in->cpu_budget_ms || (used = thread_cpu_ms() - t0) <= in->cpu_budget_ms)
+		return 0;
+	cc_findings_add(&out->findings, "judge-budget", CC_SEV_ERROR, -1,
+			"judging this chain took %lld ms of CPU, past the budget of "
+			"%u ms: the expiry cliffs and the chain to serve were not "
+			"worked out", used, in->cpu_budget_ms);
+	return 1;
+}
+
 int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *err)
 {
+	long long t0 = thread_cpu_ms();
 	cc_certlist_t sv = { 0 }, fv = { 0 }, cut;
 	cc_analyze_opts_t ao;
 	cc_judge_opts_t jo;
@@ -438,10 +465,12 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 				  &out->findings, &out->paths, err)))
 		goto out;
 	profile_findings(in, &sv, out);
+	if (over_budget(in, t0, out))
+		goto out;
 	if (out->served.ntrusted && in->horizon_days >= 0 &&
 	    (r = cliff_finding(in, &fv, ao.at, out, err)))
 		goto out;
-	if ((r = choose(in, ao.at, out, err)))
+	if (over_budget(in, t0, out) || (r = choose(in, ao.at, out, err)))
 		goto out;
 	if (out->best >= 0) {
 		if ((r = diff(in, &fv, ao.at, out, err)))
