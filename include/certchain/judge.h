@@ -133,7 +133,13 @@ int cc_judgement_failed(const cc_judgement_t *j);
  */
 #define CC_JUDGE_CACHE_ENTRIES 64
 
-/** Judgements kept for reuse (opaque). Safe for use by many threads. */
+/**
+ * Judgements kept for reuse (opaque). The cache is safe for many threads at
+ * once. Judging itself is not yet: cc_served_judge() decodes certificates of
+ * the pools it is given and remembers verified signatures in them on first
+ * use, so threads that judge against the same profiles and anchor pools
+ * must have them warmed by one judgement first, or judge one at a time.
+ */
 typedef struct cc_judge_cache cc_judge_cache_t;
 
 /** What a cache did so far. */
@@ -153,7 +159,8 @@ typedef struct cc_judge_cache_stats {
  */
 cc_judge_cache_t *cc_judge_cache_new(size_t max_entries);
 
-/** Frees the cache; judgements still held are freed at their release. NULL is fine. */
+/** Frees the cache and the judgements it keeps; every judgement it handed
+ * out must have been released before. NULL is fine. */
 void cc_judge_cache_free(cc_judge_cache_t *c);
 
 /**

@@ -1,7 +1,10 @@
 /* test_bounded.c - the judgement of a hostile served chain stays bounded:
  * signature checks counted on chains of one subject and one key (every pair
  * names the other as issuer, every pairwise signature fails), the length
- * cap, duplicates, and a chain that loops. PKIs made with the OpenSSL API. */
+ * cap, duplicates, a chain that loops, and the judgement cache (the same
+ * judgement as without it, reuse, eviction while held, threads). PKIs made
+ * with the OpenSSL API. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,6 +199,202 @@ static void loop_is_named(void **state)
 	EVP_PKEY_free(ka); EVP_PKEY_free(kb); EVP_PKEY_free(kl); EVP_PKEY_free(kr);
 }
 
+/* --- the judgement cache */
+
+typedef struct cpki {
+	EVP_PKEY *kr, *ki, *kl;
+	X509 *root, *ica, *leaf, *leaf2;
+	cc_pool_t *pool, *anchors;
+	cc_certlist_t one, two; /* leaf + ica; leaf2 + ica */
+	cc_profiles_t *ps;
+} cpki_t;
+
+static void cpki_make(cpki_t *k)
+{
+	tp_opts_t ca = { .ca = 1 }, lo = { .san = "*.cache.test" };
+
+	memset(k, 0, sizeof(*k));
+	k->kr = tp_key(1);
+	k->ki = tp_key(1);
+	k->kl = tp_key(1);
+	k->root = tp_cert("Cache Root", k->kr, NULL, NULL, &ca);
+	k->ica = tp_cert("Cache ICA", k->ki, k->root, k->kr, &ca);
+	k->leaf = tp_cert("a.cache.test", k->kl, k->ica, k->ki, &lo);
+	k->leaf2 = tp_cert("b.cache.test", k->kl, k->ica, k->ki, &lo);
+	k->pool = cc_pool_new();
+	k->anchors = cc_pool_new();
+	tp_add(k->anchors, k->root);
+	assert_int_equal(cc_certlist_push(&k->one, tp_add(k->pool, k->leaf)), 0);
+	assert_int_equal(cc_certlist_push(&k->one, tp_add(k->pool, k->ica)), 0);
+	assert_int_equal(cc_certlist_push(&k->two, tp_add(k->pool, k->leaf2)), 0);
+	assert_int_equal(cc_certlist_push(&k->two, tp_add(k->pool, k->ica)), 0);
+	k->ps = profiles_of(k->anchors);
+}
+
+static void cpki_free(cpki_t *k)
+{
+	cc_profiles_free(k->ps);
+	cc_certlist_clear(&k->one);
+	cc_certlist_clear(&k->two);
+	cc_pool_free(k->pool);
+	cc_pool_free(k->anchors);
+	X509_free(k->root); X509_free(k->ica); X509_free(k->leaf); X509_free(k->leaf2);
+	EVP_PKEY_free(k->kr); EVP_PKEY_free(k->ki); EVP_PKEY_free(k->kl);
+}
+
+static cc_judge_in_t cin(cpki_t *k, const cc_certlist_t *l, const char *host)
+{
+	cc_judge_in_t in = { .served = l, .repair = k->pool, .anchors = k->anchors,
+			     .profs = k->ps };
+	in.ao.at = time(NULL);
+	in.ao.at -= in.ao.at % 3600; /* a time bucket */
+	in.ao.host = host;
+	return in;
+}
+
+/* The findings, verdicts and chain to serve of two judgements agree. */
+static void same_judgement(const cc_judgement_t *a, const cc_judgement_t *b)
+{
+	assert_int_equal(a->findings.n, b->findings.n);
+	for (size_t i = 0; i < a->findings.n; i++) {
+		assert_string_equal(a->findings.v[i].id, b->findings.v[i].id);
+		assert_string_equal(a->findings.v[i].msg, b->findings.v[i].msg);
+	}
+	assert_int_equal(a->served.n, b->served.n);
+	assert_int_equal(a->served.ntrusted, b->served.ntrusted);
+	assert_int_equal(a->best, b->best);
+	assert_int_equal(a->serve.n, b->serve.n);
+	for (size_t i = 0; i < a->serve.n; i++)
+		assert_memory_equal(a->serve.v[i]->fp, b->serve.v[i]->fp, 32);
+	assert_int_equal(a->nadded, b->nadded);
+	assert_int_equal(a->nremoved, b->nremoved);
+}
+
+static void cache_reuses_and_matches(void **state)
+{
+	cpki_t k;
+	cc_judge_cache_t *c;
+	const cc_judgement_t *a, *b, *m, *other;
+	cc_judge_cache_stats_t st;
+	cc_judgement_t direct;
+	cc_judge_in_t in;
+	cc_error_t e;
+
+	(void)state;
+	cpki_make(&k);
+	assert_non_null(c = cc_judge_cache_new(1));
+	in = cin(&k, &k.one, "a.cache.test");
+	assert_int_equal(cc_judge_cached(c, &in, &a, &e), 0);
+	assert_int_equal(cc_served_judge(&in, &direct, &e), 0);
+	same_judgement(a, &direct);
+	cc_judgement_clear(&direct);
+	/* another name the leaf is valid for: the same judgement */
+	in = cin(&k, &k.one, "z.cache.test");
+	assert_int_equal(cc_judge_cached(c, &in, &b, &e), 0);
+	assert_ptr_equal(a, b);
+	/* a name it is not valid for: judged on its own, and named */
+	in = cin(&k, &k.one, "elsewhere.test");
+	assert_int_equal(cc_judge_cached(c, &in, &m, &e), 0);
+	assert_ptr_not_equal(a, m);
+	assert_non_null(find(&m->findings, "hostname-mismatch"));
+	assert_non_null(strstr(find(&m->findings, "hostname-mismatch")->msg, "elsewhere.test"));
+	/* a is evicted (limit 1) but still held: still readable */
+	in = cin(&k, &k.two, "b.cache.test");
+	assert_int_equal(cc_judge_cached(c, &in, &other, &e), 0);
+	assert_null(find(&a->findings, "hostname-mismatch"));
+	assert_int_equal(a->served.ntrusted, 1);
+	cc_judge_cache_stats(c, &st);
+	assert_int_equal(st.hits, 1);
+	assert_int_equal(st.misses, 3);
+	assert_true(st.evictions >= 2);
+	assert_int_equal(st.entries, 1);
+	cc_judge_cache_release(c, a);
+	cc_judge_cache_release(c, b);
+	cc_judge_cache_release(c, m);
+	cc_judge_cache_release(c, other);
+	cc_judge_cache_release(NULL, NULL);
+	cc_judge_cache_free(c);
+	cpki_free(&k);
+}
+
+static void cache_needs_time(void **state)
+{
+	cpki_t k;
+	cc_judge_cache_t *c;
+	const cc_judgement_t *a;
+	cc_judge_in_t in;
+	cc_error_t e;
+
+	(void)state;
+	cpki_make(&k);
+	assert_non_null(c = cc_judge_cache_new(0));
+	in = cin(&k, &k.one, NULL);
+	in.ao.at = 0;
+	assert_int_equal(cc_judge_cached(c, &in, &a, &e), CC_EINVAL);
+	assert_null(a);
+	cc_judge_cache_free(c);
+	cpki_free(&k);
+}
+
+struct worker {
+	cpki_t *k;
+	cc_judge_cache_t *c;
+	int failed;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+
+	for (int i = 0; i < 40; i++) {
+		cc_judge_in_t in = cin(w->k, i % 2 ? &w->k->one : &w->k->two, NULL);
+		const cc_judgement_t *j;
+		cc_error_t e;
+		if (cc_judge_cached(w->c, &in, &j, &e) || j->served.ntrusted != 1)
+			w->failed++;
+		else
+			cc_judge_cache_release(w->c, j);
+	}
+	return NULL;
+}
+
+/* Four threads on one cache of one entry: every lookup an eviction race. */
+static void cache_threads(void **state)
+{
+	cpki_t k;
+	struct worker w[4];
+	pthread_t t[4];
+	cc_judge_cache_stats_t st;
+
+	(void)state;
+	cpki_make(&k);
+	/* what judging writes into shared certificates happens once, before
+	 * the threads (as a server would warm its profiles) */
+	{
+		cc_judge_in_t in = cin(&k, &k.one, NULL);
+		cc_judgement_t j;
+		cc_error_t e;
+		assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+		cc_judgement_clear(&j);
+		in = cin(&k, &k.two, NULL);
+		assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+		cc_judgement_clear(&j);
+	}
+	cc_judge_cache_t *c = cc_judge_cache_new(1);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .k = &k, .c = c };
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].failed, 0);
+	}
+	cc_judge_cache_stats(c, &st);
+	assert_int_equal(st.hits + st.misses, 160);
+	cc_judge_cache_free(c);
+	cpki_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +402,9 @@ int main(void)
 		cmocka_unit_test(short_same_name_chain_is_linear),
 		cmocka_unit_test(copies_are_cut),
 		cmocka_unit_test(loop_is_named),
+		cmocka_unit_test(cache_reuses_and_matches),
+		cmocka_unit_test(cache_needs_time),
+		cmocka_unit_test(cache_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * so the same served chain for the same name (or any name its leaf is valid
  * for), time and clients is judged once. Bounded (least recently used
  * dropped first), one mutex, and judgements handed out by reference so a
- * long-running checker's threads can share them.
+ * long-running checker's threads can share them (a judgement evicted while
+ * held is freed at its last release).
  */
 #include "internal.h"
 
@@ -84,8 +85,7 @@ void cc_judge_cache_free(cc_judge_cache_t *c)
 	while (c->head) {
 		entry_t *e = c->head;
 		unlink_entry(c, e);
-		if (!--e->refs)
-			entry_free(e);
+		entry_free(e); /* every holder has released it (the header says so) */
 	}
 	pthread_mutex_destroy(&c->mu);
 	free(c);
