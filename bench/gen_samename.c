@@ -6,7 +6,8 @@
  *                                 (the root's name), one public key (A) and
  *                                 signatures by B, no key identifiers: every
  *                                 pair names the other as issuer and every
- *                                 pairwise signature check fails.
+ *                                 pairwise signature check fails; a.key:
+ *                                 their key (a server can send them).
  *   gen_samename OUTDIR -d COPIES root.pem: a root; chain.pem: a leaf and
  *                                 COPIES copies of its intermediate.
  */
@@ -96,6 +97,9 @@ int main(int argc, char **argv)
 			if (!PEM_write_X509(fc, ica))
 				die("write");
 	} else {
+		FILE *fk = open_out(argv[1], "a.key");
+		if (!PEM_write_PrivateKey(fk, a, NULL, NULL, 0, NULL, NULL) || fclose(fk))
+			die("write a.key");
 		for (long i = 0; i < n; i++) {
 			x = cert("Same Name", a, X509_get_subject_name(root), b, 0, 100 + i);
 			if (!PEM_write_X509(fc, x))
