@@ -1,5 +1,6 @@
 /*
- * certchain/judge.h - the judgement of a served chain, expiry cliffs, the missing issuer.
+ * certchain/judge.h - the judgement of a served chain, the judgement cache,
+ * expiry cliffs, the missing issuer.
  *
  * Part of the public API; include <certchain.h> for all of it. The module
  * headers stack in one order (each includes the one below it), as the
@@ -110,6 +111,9 @@ typedef struct cc_judgement {
  * cross-sign or anchor expiring within the horizon), each profile's verdict, the chain to serve instead (ranked by
  * the profiles' weighted share, then by the anchors it reaches), the
  * certificates it adds and removes with why, and what those changes bring.
+ * Only the first CC_MAX_SERVED_ANALYZED served certificates are judged (a
+ * longer chain gets "chain-too-long" first); with in->cpu_budget_ms, a
+ * judgement past its budget stops early with "judge-budget".
  * out is the caller's: clear it with cc_judgement_clear() (also on error).
  * Returns 0 or a negative code (bad arguments, out of memory, OpenSSL).
  */

@@ -35,8 +35,10 @@ static cc_profiles_t *profiles_of(cc_pool_t *anchors)
 }
 
 /* Judges n certificates named like their issuer, with one key signed by
- * another, no key identifiers; returns the signature checks it took. */
-static unsigned long judge_same_name(size_t n)
+ * another, no key identifiers; returns the signature checks it took. With
+ * budget_ms, through a cache and with that CPU budget (a judgement of 32
+ * certificates takes several ms of signature checks: 1 ms is spent). */
+static unsigned long judge_same_name_budget(size_t n, unsigned budget_ms)
 {
 	tp_opts_t ro = { .ca = 1, .no_kid = 1 }, co = { .no_kid = 1 };
 	EVP_PKEY *ka = tp_key(1), *kb = tp_key(1);
@@ -59,11 +61,28 @@ static unsigned long judge_same_name(size_t n)
 	cc_judge_in_t in = { .served = &served, .repair = sent, .anchors = anchors,
 			     .profs = ps, .horizon_days = -1 };
 	before = cc_edge_verifies();
-	assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+	if (budget_ms) {
+		cc_judge_cache_t *c = cc_judge_cache_new(0);
+		const cc_judgement_t *cj;
+		cc_judge_cache_stats_t st;
+		in.cpu_budget_ms = budget_ms;
+		in.ao.at = time(NULL);
+		assert_int_equal(cc_judge_cached(c, &in, &cj, &e), 0);
+		assert_non_null(find(&cj->findings, "judge-budget"));
+		assert_int_equal(cj->best, -1);
+		cc_judge_cache_stats(c, &st);
+		assert_int_equal(st.entries, 0); /* depends on the load: not kept */
+		cc_judge_cache_release(c, cj);
+		cc_judge_cache_free(c);
+		memset(&j, 0, sizeof(j));
+	} else {
+		assert_int_equal(cc_served_judge(&in, &j, &e), 0);
+		assert_non_null(find(&j.findings, "chain-too-long"));
+		assert_null(find(&j.findings, "judge-budget"));
+		/* every profile still gets its verdict on what was analysed */
+		assert_int_equal(j.served.n, 1);
+	}
 	before = cc_edge_verifies() - before;
-	assert_non_null(find(&j.findings, "chain-too-long"));
-	/* every profile still gets its verdict on what was analysed */
-	assert_int_equal(j.served.n, 1);
 	cc_judgement_clear(&j);
 	cc_profiles_free(ps);
 	cc_certlist_clear(&served);
@@ -73,6 +92,18 @@ static unsigned long judge_same_name(size_t n)
 	EVP_PKEY_free(ka);
 	EVP_PKEY_free(kb);
 	return before;
+}
+
+static unsigned long judge_same_name(size_t n)
+{
+	return judge_same_name_budget(n, 0);
+}
+
+/* Past its CPU budget a judgement stops with its own finding. */
+static void budget_is_a_finding(void **state)
+{
+	(void)state;
+	judge_same_name_budget(400, 1);
 }
 
 /* 400 and 800 certificates cost the same few signature checks: one per
@@ -405,6 +436,7 @@ int main(void)
 		cmocka_unit_test(cache_reuses_and_matches),
 		cmocka_unit_test(cache_needs_time),
 		cmocka_unit_test(cache_threads),
+		cmocka_unit_test(budget_is_a_finding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,9 +134,10 @@ static int make_key(const cc_judge_in_t *in, unsigned char key[32])
 	EVP_MD_CTX *h = EVP_MD_CTX_new();
 	cc_certlist_t cut = *in->served;
 	const void *ids[3] = { in->profs, in->anchors, in->withhold };
+	/* the whole length too: "chain-too-long" names it */
 	long long opts[6] = { (long long)in->ao.at, in->ao.expires_soon_days,
 			      in->ao.policy, in->judge_after, in->horizon_days,
-			      (long long)cut.n };
+			      (long long)in->served->n };
 	unsigned int len = 0;
 	int ok;
 
@@ -146,8 +147,6 @@ static int make_key(const cc_judge_in_t *in, unsigned char key[32])
 	for (size_t i = 0; ok && i < cut.n; i++)
 		ok = EVP_DigestUpdate(h, cut.v[i]->fp, 32);
 	if (ok) {
-		/* the whole length: "chain-too-long" names it */
-		opts[5] = (long long)in->served->n;
 		ok = EVP_DigestUpdate(h, ids, sizeof(ids)) &&
 		     EVP_DigestUpdate(h, opts, sizeof(opts));
 		name_key(h, &cut, in->ao.host);
