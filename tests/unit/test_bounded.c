@@ -378,7 +378,8 @@ static void *work(void *arg)
 	struct worker *w = arg;
 
 	for (int i = 0; i < 40; i++) {
-		cc_judge_in_t in = cin(w->k, i % 2 ? &w->k->one : &w->k->two, NULL);
+		cc_judge_in_t in = cin(w->k, i % 2 ? &w->k->one : &w->k->two,
+				       i % 3 ? "x.cache.test" : "y.cache.test");
 		const cc_judgement_t *j;
 		cc_error_t e;
 		if (cc_judge_cached(w->c, &in, &j, &e) || j->served.ntrusted != 1)
@@ -402,12 +403,12 @@ static void cache_threads(void **state)
 	/* what judging writes into shared certificates happens once, before
 	 * the threads (as a server would warm its profiles) */
 	{
-		cc_judge_in_t in = cin(&k, &k.one, NULL);
+		cc_judge_in_t in = cin(&k, &k.one, "x.cache.test");
 		cc_judgement_t j;
 		cc_error_t e;
 		assert_int_equal(cc_served_judge(&in, &j, &e), 0);
 		cc_judgement_clear(&j);
-		in = cin(&k, &k.two, NULL);
+		in = cin(&k, &k.two, "x.cache.test");
 		assert_int_equal(cc_served_judge(&in, &j, &e), 0);
 		cc_judgement_clear(&j);
 	}

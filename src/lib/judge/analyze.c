@@ -293,8 +293,8 @@ static void cert_findings(actx_t *x, const cc_analyze_opts_t *o, time_t at,
 					cc_cert_sig_name(c));
 	}
 	if (o->host && s->n) {
-		X509 *x = cc_cert_x509(s->v[0], NULL);
-		if (!cc_host_matches(x, o->host))
+		X509 *leaf = cc_cert_x509(s->v[0], NULL);
+		if (!cc_host_matches(leaf, o->host))
 			cc_findings_add(out, "hostname-mismatch", CC_SEV_ERROR, 0,
 					"the leaf (%s) is not valid for %s",
 					cc_cert_name(s->v[0], 0, a, sizeof(a)), o->host);

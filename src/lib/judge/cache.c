@@ -96,21 +96,27 @@ void cc_judge_cache_free(cc_judge_cache_t *c)
  * same judgement as any other such name, so only its kind is kept. */
 static void name_key(EVP_MD_CTX *h, const cc_certlist_t *served, const char *host)
 {
-	X509 *x = cc_cert_x509(served->v[0], NULL);
+	cc_cert_t *leaf = served->v[0];
+	const unsigned char *p = leaf->der;
+	X509 *x = leaf->x, *own = NULL;
 	int ip;
 
 	if (!host) {
 		EVP_DigestUpdate(h, "-", 2);
 		return;
 	}
+	/* Decoded here if need be, never into the caller's certificate: the
+	 * key is made without writing to what other threads may read. */
+	if (!x)
+		x = own = d2i_X509(NULL, &p, (long)leaf->len);
 	ip = cc_is_ip_literal(host);
 	if (x && cc_host_matches(x, host) &&
 	    (ip || X509_check_host(x, host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
-				   X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, NULL) == 1)) {
+				   X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, NULL) == 1))
 		EVP_DigestUpdate(h, ip ? "=ip" : "=dns", ip ? 4 : 5);
-		return;
-	}
-	EVP_DigestUpdate(h, host, strlen(host) + 1);
+	else
+		EVP_DigestUpdate(h, host, strlen(host) + 1);
+	X509_free(own);
 }
 
 /* 1 if c (by fingerprint) is one of l's. */
