@@ -4,8 +4,15 @@
  * cap, duplicates, a chain that loops, and the judgement cache (the same
  * judgement as without it, reuse, eviction while held, threads). PKIs made
  * with the OpenSSL API. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
@@ -427,6 +434,91 @@ static void cache_threads(void **state)
 	cpki_free(&k);
 }
 
+/* --- the clock stops for a probe while its caller judges another target */
+
+/* A socket on 127.0.0.1 that takes connections (the kernel's backlog) and
+ * never says a word: a handshake waits on it until its deadline. */
+static int silent_listener(char port[16])
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t n = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &n), 0);
+	snprintf(port, 16, "%u", ntohs(a.sin_port));
+	return fd;
+}
+
+/* Drives p for up to ms milliseconds (or until it ends). */
+static void drive(cc_probe_t *p, int ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pfd;
+		short ev;
+		int left, tmo, fd;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = ms - (int)((t.tv_sec - t0.tv_sec) * 1000 +
+				  (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || (fd = cc_probe_fd(p, &ev, &tmo)) < 0)
+			return;
+		pfd.fd = fd;
+		pfd.events = ev;
+		pfd.revents = 0;
+		poll(&pfd, 1, tmo < left ? tmo : left);
+		cc_probe_step(p, pfd.revents);
+	}
+}
+
+/* 1 s away from the poll loop (a judgement elsewhere): with cc_probe_pause
+ * the 300 ms deadline still has time left and the result's ms counts only
+ * the network; without it the deadline has passed. The bounds leave
+ * 600 ms for a loaded machine's scheduling. */
+static void probe_pause_stops_the_clock(void **state)
+{
+	const struct timespec away = { 1, 0 };
+	char port[16];
+	int lfd = silent_listener(port);
+
+	(void)state;
+	for (int paused = 0; paused < 2; paused++) {
+		cc_probe_opts_t po = { .host = "127.0.0.1", .port = port, .timeout_ms = 300 };
+		cc_probe_result_t pr = { 0 };
+		cc_pool_t *pool = cc_pool_new();
+		cc_probe_t *p;
+		cc_error_t e;
+		short ev;
+		int t = -1;
+		assert_int_equal(cc_probe_new(&po, &p, &e), 0);
+		drive(p, 50); /* connected, ClientHello sent, waiting */
+		nanosleep(&away, NULL);
+		if (paused)
+			cc_probe_pause(p, 1000);
+		assert_true(cc_probe_fd(p, &ev, &t) >= 0);
+		if (paused)
+			assert_true(t > 0);
+		else
+			assert_int_equal(t, 0);
+		drive(p, 2000);
+		assert_int_equal(cc_probe_result(p, pool, &pr, &e), 0);
+		assert_int_equal(pr.fail, CC_PROBE_TIMEOUT);
+		if (paused)
+			assert_true(pr.ms < 900);
+		else
+			assert_true(pr.ms >= 1000);
+		cc_probe_result_clear(&pr);
+		cc_probe_free(p);
+		cc_pool_free(pool);
+	}
+	close(lfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +530,7 @@ int main(void)
 		cmocka_unit_test(cache_needs_time),
 		cmocka_unit_test(cache_threads),
 		cmocka_unit_test(budget_is_a_finding),
+		cmocka_unit_test(probe_pause_stops_the_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
