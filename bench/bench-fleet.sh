@@ -8,6 +8,9 @@
 # parallel mass-test mode (--file --mode parallel, -S: certificate checks
 # only) and sslscan limited to the certificate (--show-certificate, every
 # other test off), one target after the other as it works.
+# Per target, the CPU of check -f with its judgement cache (the default),
+# without it (--no-cache), and the handshake-only floor: the same probes
+# with no judgement (bench/fleet_floor.c, BENCH_TOOLS).
 # Each figure is the median of FLEET_RUNS runs (default 3).
 # FLEET_SIZES (default "1000 10000"), TESTSSL_N (2), SSLSCAN_N (50).
 set -u
@@ -67,8 +70,28 @@ for n in $SIZES; do
 		say "bench-fleet: $got of $n targets judged"; exit 1
 	fi
 	kb[$n]=$KB
+	cached=$CPU
+	cp "$T/out" "$T/cached.json"
 	row "$S" "\`certchain check -f\` (concurrency 32), $n targets" "$WALL" "$CPU" "$KB" \
-		"$(rate "$n" "$WALL") targets/s; 2 profiles, -I; summary: $(grep -m1 '^summary' "$T/err" | cut -d, -f2-3 | sed 's/^ //')"
+		"$(rate "$n" "$WALL") targets/s; 2 profiles, -I; judgement cache; summary: $(grep -m1 '^summary' "$T/err" | cut -d, -f2-3 | sed 's/^ //')"
+	say "bench-fleet: certchain check -f --no-cache, $n targets"
+	timed_median "$CERTCHAIN" check -f "$T/targets.$n" --json --no-cache "${R[@]}"
+	uncached=$CPU
+	row "$S" "\`certchain check -f --no-cache\`, $n targets" "$WALL" "$CPU" "$KB" \
+		"$(rate "$n" "$WALL") targets/s; every target judged"
+	if [ -x "${BENCH_TOOLS:-}/fleet_floor" ]; then
+		say "bench-fleet: handshakes only (fleet_floor), $n targets"
+		timed_median "$BENCH_TOOLS/fleet_floor" "$T/targets.$n" 32
+		floor=$CPU
+		row "$S" "handshake-only floor (bench/fleet_floor.c: the same probes, no judgement), $n targets" \
+			"$WALL" "$CPU" "$KB" "$(cat "$T/out")"
+		per() { awk -v c="$1" -v n="$n" 'BEGIN{printf "%.2f", c / n}'; }
+		ratio "$S" "CPU per target, $n targets: with the cache $(per "$cached") ms, handshakes only $(per "$floor") ms" \
+			"$(awk -v a="$cached" -v b="$floor" 'BEGIN{printf "%.2fx", a / (b > 0 ? b : 1)}')" "<= 1.5x" \
+			"$(awk -v a="$cached" -v b="$floor" 'BEGIN{print (a <= 1.5 * b) ? "met" : "NOT met"}')"
+		ratio "$S" "CPU per target, $n targets: without the cache $(per "$uncached") ms, handshakes only $(per "$floor") ms" \
+			"$(awk -v a="$uncached" -v b="$floor" 'BEGIN{printf "%.2fx", a / (b > 0 ? b : 1)}')" "" ""
+	fi
 done
 set -- $SIZES
 if [ $# -ge 2 ]; then

@@ -42,8 +42,10 @@ measure() {
 		M_RC=$?
 		t1=$EPOCHREALTIME
 		echo "$t0 $t1" | awk '{printf "%.3f\n", ($2 - $1) * 1000}' >>"$BENCH_TMP/wall"
-		awk '{printf "%.1f\n", ($1 + $2) * 1000}' "$BENCH_TMP/t" >>"$BENCH_TMP/cpu"
-		awk '{print $3}' "$BENCH_TMP/t" >>"$BENCH_TMP/kb"
+		# the last line: GNU time writes "Command exited with non-zero
+		# status N" first when the command fails
+		tail -1 "$BENCH_TMP/t" | awk '{printf "%.1f\n", ($1 + $2) * 1000}' >>"$BENCH_TMP/cpu"
+		tail -1 "$BENCH_TMP/t" | awk '{print $3}' >>"$BENCH_TMP/kb"
 	done
 	M_WALL=$(median <"$BENCH_TMP/wall")
 	M_CPU=$(median <"$BENCH_TMP/cpu")

@@ -44,6 +44,16 @@ void cc_findings_clear(cc_findings_t *f);
 /** Highest severity present, or -1 when there are none. */
 int cc_findings_max(const cc_findings_t *f);
 
+/**
+ * Served certificates that get the full analysis. Real servers send fewer
+ * than 10 (leaf, one to three intermediates, a cross-sign, sometimes the
+ * root); 32 leaves three times that room for odd chains while bounding the
+ * pairwise issuer checks (32 x 32) of a chain OpenSSL still accepts on the
+ * wire (its 100 KB certificate message holds about 300). Past it, the
+ * finding "chain-too-long" says what was analysed.
+ */
+#define CC_MAX_SERVED_ANALYZED 32
+
 /** Options for cc_chain_analyze(). */
 typedef struct cc_analyze_opts {
 	time_t at;             /**< 0 = now */
@@ -56,8 +66,13 @@ typedef struct cc_analyze_opts {
  * Checks a chain exactly as a server would send it (served->v[0] is the
  * leaf). pool must hold the served certificates (served's pointers are its
  * certs) plus any intermediates the client could know; anchors may be NULL.
+ * Only the first CC_MAX_SERVED_ANALYZED certificates are analysed; a longer
+ * chain gets "chain-too-long". Each pair is compared by names and key
+ * identifiers before any signature, and each signature is checked once per
+ * issuer key, failed or not, so the work stays bounded.
  * Adds findings with ids: duplicate-cert, wrong-order, unrelated-cert,
- * anchor-sent, incomplete-chain, expired, not-yet-valid, expires-soon,
+ * anchor-sent, unknown-root-sent, unneeded-cert, incomplete-chain,
+ * chain-loops, chain-too-long, expired, not-yet-valid, expires-soon,
  * hostname-mismatch, weak-signature, untrusted, and the policy's rule ids
  * (cc_policy_findings on the first-ranked path, or on the served chain when
  * no path reaches an anchor). If best is non-NULL and a

@@ -1,5 +1,6 @@
 /*
- * certchain/judge.h - the judgement of a served chain, expiry cliffs, the missing issuer.
+ * certchain/judge.h - the judgement of a served chain, the judgement cache,
+ * expiry cliffs, the missing issuer.
  *
  * Part of the public API; include <certchain.h> for all of it. The module
  * headers stack in one order (each includes the one below it), as the
@@ -41,6 +42,11 @@ typedef struct cc_judge_in {
 	int judge_after;    /**< also analyze the chain to serve as sent */
 	int horizon_days;   /**< expiry-cliff horizon (0 = CC_CLIFF_HORIZON_DAYS,
 				 < 0 = do not look) */
+	unsigned cpu_budget_ms; /**< CPU time (this thread's) the judgement may
+				     take, 0 = no budget; checked between its
+				     stages (each bounded by the analysis
+				     limits): past it the rest is skipped and
+				     the finding "judge-budget" says so */
 } cc_judge_in_t;
 
 /** What a change is, the reason its why[] puts in words. */
@@ -145,6 +151,9 @@ typedef struct cc_judgement {
  * With judge_after, the chain to serve is judged again as sent by this same
  * call (after, after_verdicts), and needs names each certificate certchain
  * lacks that a profile rejecting both chains waits for.
+ * Only the first CC_MAX_SERVED_ANALYZED served certificates are judged (a
+ * longer chain gets "chain-too-long" first); with in->cpu_budget_ms, a
+ * judgement past its budget stops early with "judge-budget".
  * out is the caller's: clear it with cc_judgement_clear() (also on error).
  * Returns 0 or a negative code (bad arguments, out of memory, OpenSSL).
  */
@@ -156,6 +165,71 @@ void cc_judgement_clear(cc_judgement_t *j);
 
 /** 1 when the judgement has an error finding (exit 1 of check and verify). */
 int cc_judgement_failed(const cc_judgement_t *j);
+
+/* ------------------------------------------ the judgement cache (cache.c) */
+
+/**
+ * Judgements a cache keeps by default. A fleet serves few distinct chains
+ * (a scan of thousands of targets meets a handful of CAs' chains); one
+ * judgement holds a few dozen KB, so 64 stay within a few MB while covering
+ * far more distinct chains than a fleet usually has. Lookups are linear in
+ * the entries: keep it small.
+ */
+#define CC_JUDGE_CACHE_ENTRIES 64
+
+/**
+ * Judgements kept for reuse (opaque). The cache is safe for many threads at
+ * once. Judging itself is not yet: cc_served_judge() decodes certificates of
+ * the pools it is given and remembers verified signatures in them on first
+ * use, so threads that judge against the same profiles and anchor pools
+ * must have them warmed by one judgement first, or judge one at a time.
+ */
+typedef struct cc_judge_cache cc_judge_cache_t;
+
+/** What a cache did so far. */
+typedef struct cc_judge_cache_stats {
+	unsigned long long hits;      /**< judgements reused */
+	unsigned long long misses;    /**< judgements made */
+	unsigned long long evictions; /**< dropped to stay within the limit */
+	size_t entries;               /**< kept now */
+} cc_judge_cache_stats_t;
+
+/**
+ * A cache of at most max_entries judgements (0 = CC_JUDGE_CACHE_ENTRIES),
+ * the least recently used dropped first. A cache belongs to one set of
+ * clients: it must be freed before the profile sets, anchor and withheld
+ * pools of the judgements it holds (it keys them by identity, and its
+ * judgements borrow the profiles' anchors). NULL when out of memory.
+ */
+cc_judge_cache_t *cc_judge_cache_new(size_t max_entries);
+
+/** Frees the cache and the judgements it keeps; every judgement it handed
+ * out must have been released before. NULL is fine. */
+void cc_judge_cache_free(cc_judge_cache_t *c);
+
+/**
+ * The judgement of in, as cc_served_judge() makes it: from c when the same
+ * served certificates (by SHA-256, as far as they are analysed) were judged
+ * for the same clients (profiles, anchors and withheld pools, by identity),
+ * repair certificates (by SHA-256, and their sources), time and options, and
+ * for the same host name or any name the leaf is valid for; otherwise
+ * judged now and kept. in->ao.at must be set (the caller's time bucket: a
+ * long-running checker rounds the clock to its cache lifetime). A judgement
+ * cut short by in->cpu_budget_ms is returned but never kept.
+ * *out is read-only (shared with other holders; its certificates are
+ * decoded beforehand so readers never write them) and stays valid until
+ * cc_judge_cache_release(c, *out), which every success needs.
+ * Returns 0, or CC_EINVAL (no time, no chain), CC_ENOMEM, CC_ECRYPTO, or
+ * what cc_served_judge() returns.
+ */
+int cc_judge_cached(cc_judge_cache_t *c, const cc_judge_in_t *in,
+		    const cc_judgement_t **out, cc_error_t *err);
+
+/** Gives back a judgement cc_judge_cached() handed out. NULL is fine. */
+void cc_judge_cache_release(cc_judge_cache_t *c, const cc_judgement_t *j);
+
+/** Copies c's counters into *st (zeroes when c is NULL). */
+void cc_judge_cache_stats(cc_judge_cache_t *c, cc_judge_cache_stats_t *st);
 
 /* ------------------------------------------------- expiry cliffs (cliff.c) */
 

@@ -136,6 +136,15 @@ int cc_probe_new(const cc_probe_opts_t *opts, cc_probe_t **out, cc_error_t *err)
  */
 int cc_probe_fd(cc_probe_t *p, short *events, int *timeout_ms);
 
+/**
+ * Moves an unfinished probe's deadline ms milliseconds later, and its start
+ * with it: time the caller spent away from its poll loop (judging another
+ * target) then counts neither against the deadline nor in the result's ms,
+ * so a deadline measures the network, never the caller's CPU. A finished
+ * probe (or NULL) is left alone.
+ */
+void cc_probe_pause(cc_probe_t *p, long long ms);
+
 /** Advances the probe after poll (revents from poll, 0 when it timed out). */
 void cc_probe_step(cc_probe_t *p, short revents);
 

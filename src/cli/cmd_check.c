@@ -52,13 +52,17 @@ static const char usage_text[] =
 	"                                (the --json output of an earlier run)\n"
 	"      --shard K/N               with -f: check only the targets in shard K\n"
 	"                                of N (a stable hash of the target)\n"
+	"      --no-cache                with -f: judge every target afresh (default:\n"
+	"                                a chain judged before for the same name or a\n"
+	"                                name its leaf is valid for is judged once)\n"
 	"  -h, --help                    this text\n"
 	"\n"
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"unknown-root-sent unneeded-cert incomplete-chain expired not-yet-valid\n"
 	"expires-soon hostname-mismatch weak-signature untrusted\n"
-	"cross-sign-available self-signed-root-preferred expiry-cliff distrust-cliff,\n"
-	"and the rule ids of the policy (see certchain(1), POLICIES)\n"
+	"cross-sign-available self-signed-root-preferred expiry-cliff distrust-cliff\n"
+	"chain-loops chain-too-long judge-budget, and the rule ids of the policy\n"
+	"(see certchain(1), POLICIES)\n"
 	"connection failures: refused timeout closed tls-alert not-tls resolve\n"
 	"unreachable starttls-refused tls-error\n"
 	"exit: 0 no error finding, 1 an error finding (some client or profile fails),\n"
@@ -91,6 +95,7 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 		{ "html", required_argument, 0, 13 },
 		{ "resume", required_argument, 0, 14 },
 		{ "shard", required_argument, 0, 15 },
+		{ "no-cache", no_argument, 0, 40 },
 		{ "horizon", required_argument, 0, 17 },
 		{ "help", no_argument, 0, 'h' },
 		CLI_AIA_LONGOPTS,
@@ -101,7 +106,7 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 	cli_client_t cl = { .store = { .disabled = &o.withhold } };
 	check_fleet_t fl = { 0 };
 	cc_error_t err;
-	int c, r, rc = EXIT_USAGE, no_aia = 0;
+	int c, r, rc = EXIT_USAGE, no_aia = 0, no_cache = 0;
 	char *end;
 	double d;
 	long l;
@@ -159,6 +164,7 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 		case 12: o.dns = optarg; break;
 		case 13: fl.html = optarg; break;
 		case 14: fl.resume = optarg; break;
+		case 40: no_cache = 1; break;
 		case 15:
 			if (check_fleet_shard_arg(&fl, optarg))
 				goto out;
@@ -231,8 +237,14 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 	    cli_store_apply(&cl.store, &o.inter, NULL, &o.anchors))
 		goto out;
 	cli_policy_apply(o.profs, o.ao.policy);
+	/* One time for the whole scan (as given or now): the cache keys on it,
+	 * and records do not depend on when in the scan a target came. */
 	if (!o.ao.at)
 		o.ao.at = time(NULL);
+	if (o.targets && !no_cache && !(o.cache = cc_judge_cache_new(CC_JUDGE_CACHE_ENTRIES))) {
+		fprintf(stderr, "certchain check: out of memory\n");
+		goto out;
+	}
 	fl.targets = o.targets;
 	fl.concurrency = o.concurrency;
 	fl.json = o.json;
@@ -245,6 +257,7 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 	memset(&o, 0, sizeof(o)); /* handed over: nothing of it is freed here */
 	rc = -1;
 out:
+	cc_judge_cache_free(o.cache); /* before the profiles its judgements borrow */
 	cc_pool_free(o.inter);
 	cc_pool_free(o.anchors);
 	cc_pool_free(o.withhold);
@@ -255,6 +268,7 @@ out:
 
 static void opts_clear(struct copts *o)
 {
+	cc_judge_cache_free(o->cache); /* before the profiles its judgements borrow */
 	cc_pool_free(o->inter);
 	cc_pool_free(o->anchors);
 	cc_pool_free(o->withhold);

@@ -23,9 +23,9 @@ static const char usage_text[] =
 	"finding ids: duplicate-cert wrong-order unrelated-cert anchor-sent\n"
 	"unknown-root-sent unneeded-cert incomplete-chain expired not-yet-valid\n"
 	"expires-soon hostname-mismatch weak-signature untrusted\n"
-	"cross-sign-available self-signed-root-preferred expiry-cliff distrust-cliff,\n"
-	"and the rule ids of the policy (missing-aki, leaf-no-san, weak-key, ...;\n"
-	"see certchain(1), POLICIES)\n"
+	"cross-sign-available self-signed-root-preferred expiry-cliff distrust-cliff\n"
+	"chain-loops chain-too-long, and the rule ids of the policy (missing-aki,\n"
+	"leaf-no-san, weak-key, ...; see certchain(1), POLICIES)\n"
 	"exit: 0 valid with no error finding, 1 an error finding (the chain would\n"
 	"fail for some client), 2 usage or input error\n";
 

@@ -161,6 +161,16 @@ int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n);
 /* 1 if cand's key verifies child's signature and names/AKI agree; *why set on 0. */
 int cc_edge_ok(cc_cert_t *child, cc_cert_t *cand, const char **why);
 
+/* analyze.c: *view is served, or its first CC_MAX_SERVED_ANALYZED
+ * certificates when it is longer (then "chain-too-long" joins out and 1 is
+ * returned). view borrows served's array: never clear it. */
+int cc_served_cut(const cc_certlist_t *served, cc_certlist_t *view,
+		  cc_findings_t *out);
+
+/* build.c: signature verifications cc_edge_ok ran in this thread (tests
+ * count them to prove a hostile chain costs a bounded number). */
+unsigned long cc_edge_verifies(void);
+
 /* key.c: keys from memory or an open file (name is for messages). */
 int cc_key_load_mem(const unsigned char *buf, size_t len, const char *name,
 		    EVP_PKEY **out, cc_error_t *err);

@@ -41,21 +41,44 @@ void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
 	b->n += (size_t)n;
 }
 
+/* Appends n bytes of p. */
+static void append(cc_buf_t *b, const char *p, size_t n)
+{
+	if (reserve(b, n))
+		return;
+	memcpy(b->s + b->n, p, n);
+	b->n += n;
+	b->s[b->n] = 0;
+}
+
+static int json_plain(unsigned char c)
+{
+	return c != '"' && c != '\\' && c >= 0x20 && c != 0x7f;
+}
+
 void cc_buf_json_str(cc_buf_t *b, const char *s)
 {
-	cc_buf_printf(b, "\"");
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	append(b, "\"", 1);
+	while (s && *s) {
+		size_t n = 0;
+		unsigned char c;
+		/* runs of plain characters in one copy: a fleet scan renders
+		 * thousands of names, and printf per character dominated it */
+		while (s[n] && json_plain((unsigned char)s[n]))
+			n++;
+		append(b, s, n);
+		s += n;
+		if (!(c = (unsigned char)*s))
+			break;
 		if (c == '"' || c == '\\')
 			cc_buf_printf(b, "\\%c", c);
 		else if (c == '\n')
 			cc_buf_printf(b, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			cc_buf_printf(b, "\\u%04x", c);
 		else
-			cc_buf_printf(b, "%c", c);
+			cc_buf_printf(b, "\\u%04x", c);
+		s++;
 	}
-	cc_buf_printf(b, "\"");
+	append(b, "\"", 1);
 }
 
 void cc_buf_clear(cc_buf_t *b)

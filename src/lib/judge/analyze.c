@@ -12,54 +12,149 @@
 
 #include <openssl/x509v3.h>
 
-/* 1 if a issued b (names, key ids, signature). */
-static int issued(cc_cert_t *a, cc_cert_t *b)
+/*
+ * What the pairwise work of one analysis knows, so that no question is asked
+ * twice: the served certificates with duplicates collapsed (u, at most
+ * CC_MAX_SERVED_ANALYZED), which position holds which, and for each pair
+ * whether one issued the other. A signature is checked only after the names
+ * and key identifiers agree, and its result, failed or not, is shared by
+ * every sent certificate with the same key: a chain of one subject and one
+ * key costs one signature check per certificate, not one per pair.
+ */
+typedef struct actx {
+	const cc_certlist_t *s;
+	cc_pool_t *anchors;
+	cc_cert_t *u[CC_MAX_SERVED_ANALYZED];
+	size_t nu;
+	unsigned char at[CC_MAX_SERVED_ANALYZED]; /* position -> index in u */
+	/* iss[a][b]: 1 u[a] issued u[b], 0 not, -1 not asked yet; sig[a][b]:
+	 * the same for u[a]'s key verifying u[b]'s signature alone */
+	signed char iss[CC_MAX_SERVED_ANALYZED][CC_MAX_SERVED_ANALYZED];
+	signed char sig[CC_MAX_SERVED_ANALYZED][CC_MAX_SERVED_ANALYZED];
+	signed char anch[CC_MAX_SERVED_ANALYZED]; /* an anchor issued u[a] */
+} actx_t;
+
+static void actx_init(actx_t *x, const cc_certlist_t *s, cc_pool_t *anchors)
+{
+	memset(x, 0, sizeof(*x));
+	x->s = s;
+	x->anchors = anchors;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t k;
+		for (k = 0; k < x->nu && x->u[k] != s->v[i] &&
+			    memcmp(x->u[k]->fp, s->v[i]->fp, 32); k++)
+			;
+		if (k == x->nu)
+			x->u[x->nu++] = s->v[i];
+		x->at[i] = (unsigned char)k;
+	}
+	memset(x->iss, -1, sizeof(x->iss));
+	memset(x->sig, -1, sizeof(x->sig));
+	memset(x->anch, -1, sizeof(x->anch));
+}
+
+/* 1 if the key of u[a] verifies the signature of u[b], asked once per key. */
+static int sig_by(actx_t *x, size_t a, size_t b)
 {
 	const char *why;
-	return cc_cert_issuer_name_match(a, b) && cc_edge_ok(b, a, &why);
+
+	if (x->sig[a][b] < 0) {
+		for (size_t k = 0; k < x->nu && x->sig[a][b] < 0; k++)
+			if (x->sig[k][b] >= 0 && cc_cert_same_key(x->u[k], x->u[a]))
+				x->sig[a][b] = x->sig[k][b];
+		if (x->sig[a][b] < 0)
+			x->sig[a][b] = (signed char)cc_edge_ok(x->u[b], x->u[a], &why);
+	}
+	return x->sig[a][b];
 }
 
-static int self_signed(cc_cert_t *c)
+/* 1 if u[a] issued u[b]: names, then key identifiers, then the signature. */
+static int issued_u(actx_t *x, size_t a, size_t b)
 {
-	return cc_cert_self_issued(c) && issued(c, c);
+	cc_cert_t *i = x->u[a], *c = x->u[b];
+
+	if (x->iss[a][b] < 0)
+		x->iss[a][b] = (signed char)(cc_cert_issuer_name_match(i, c) &&
+					     !(c->f.aki.n && i->f.ski.n &&
+					       (c->f.aki.n != i->f.ski.n ||
+						memcmp(c->f.aki.p, i->f.ski.p, i->f.ski.n))) &&
+					     sig_by(x, a, b));
+	return x->iss[a][b];
 }
 
-/* 1 if an anchor of anchors (may be NULL) issued c. */
-static int anchor_issued(cc_pool_t *anchors, cc_cert_t *c)
+/* 1 if the certificate at position i issued the one at position j. */
+static int issued(actx_t *x, size_t i, size_t j)
+{
+	return issued_u(x, x->at[i], x->at[j]);
+}
+
+static int self_signed(actx_t *x, size_t i)
+{
+	return cc_cert_self_issued(x->s->v[i]) && issued(x, i, i);
+}
+
+/* 1 if an anchor of anchors (may be NULL) issued position i. */
+static int anchor_issued(actx_t *x, size_t i)
 {
 	cc_certlist_t l = { 0 };
-	int yes = 0;
+	cc_cert_t *c = x->s->v[i];
+	signed char *yes = &x->anch[x->at[i]];
+	const char *why;
 
-	if (anchors && cc_pool_issuers_of(anchors, c, &l) > 0)
-		for (size_t i = 0; i < l.n && !yes; i++)
-			yes = issued(l.v[i], c);
+	if (*yes >= 0)
+		return *yes;
+	*yes = 0;
+	if (x->anchors && cc_pool_issuers_of(x->anchors, c, &l) > 0)
+		for (size_t k = 0; k < l.n && !*yes; k++)
+			*yes = (signed char)(cc_cert_issuer_name_match(l.v[k], c) &&
+					     cc_edge_ok(c, l.v[k], &why));
 	cc_certlist_clear(&l);
-	return yes;
+	return *yes;
 }
 
 /*
  * Walks the served chain from the leaf, each certificate to a sent issuer:
- * the position of the first one whose issuer is neither sent nor an anchor
- * (the gap), or -1 when the walk ends at a self-signed certificate or an
- * anchor. on_walk[i] is set for every position the walk visits.
+ * the position of the first one whose issuer is not sent, or is sent only
+ * earlier on the walk (then *loop is that issuer's position, else -1), or
+ * -1 when the walk ends at a self-signed certificate or an anchor. on_walk[i]
+ * is set for every position the walk visits.
  */
-static int gap_of(const cc_certlist_t *s, cc_pool_t *anchors, char *on_walk)
+static int gap_of(actx_t *x, char *on_walk, int *loop)
 {
+	const cc_certlist_t *s = x->s;
 	size_t cur = 0;
 
+	*loop = -1;
 	for (size_t step = 0; step < s->n; step++) {
 		size_t k;
 		on_walk[cur] = 1;
-		if (self_signed(s->v[cur]) || anchor_issued(anchors, s->v[cur]))
+		if (self_signed(x, cur) || anchor_issued(x, cur))
 			return -1;
 		for (k = 0; k < s->n; k++)
-			if (s->v[k] != s->v[cur] && !on_walk[k] && issued(s->v[k], s->v[cur]))
+			if (s->v[k] != s->v[cur] && !on_walk[k] && issued(x, k, cur))
 				break;
-		if (k == s->n)
+		if (k == s->n) {
+			for (k = 0; k < s->n && *loop < 0; k++)
+				if (s->v[k] != s->v[cur] && on_walk[k] && issued(x, k, cur))
+					*loop = (int)k;
 			return (int)cur;
+		}
 		cur = k;
 	}
 	return -1;
+}
+
+/* "chain-loops" for a walk that comes back to position to from position g. */
+static void loop_finding(const cc_certlist_t *s, int g, int to, cc_findings_t *out)
+{
+	char a[256], b[256];
+
+	cc_findings_add(out, "chain-loops", CC_SEV_ERROR, g,
+			"the chain loops: position %d (%s) is issued by position %d "
+			"(%s), which comes before it on the way up from the leaf; the "
+			"sent certificates issue each other in a circle and none leads "
+			"to a trust anchor", g, cc_cert_name(s->v[g], 0, a, sizeof(a)),
+			to, cc_cert_name(s->v[to], 0, b, sizeof(b)));
 }
 
 /*
@@ -114,25 +209,27 @@ static void gap_finding(const cc_certlist_t *s, int g, const char *follows,
  * next, the last self-signed or issued by an anchor): what comes from i on
  * is extra, and no reordering helps.
  */
-static int complete_before(const cc_certlist_t *s, size_t i, cc_pool_t *anchors)
+static int complete_before(actx_t *x, size_t i)
 {
 	for (size_t k = 1; k < i; k++)
-		if (!issued(s->v[k], s->v[k - 1]))
+		if (!issued(x, k, k - 1))
 			return 0;
-	return i > 0 && (self_signed(s->v[i - 1]) || anchor_issued(anchors, s->v[i - 1]));
+	return i > 0 && (self_signed(x, i - 1) || anchor_issued(x, i - 1));
 }
 
 /* "anchor-sent" for a sent anchor a client holds, or "unknown-root-sent"
  * for a self-signed root no client has (the judgement says what to serve
  * instead). Returns 1 when either was added. */
-static int sent_anchor(cc_cert_t *c, size_t i, cc_pool_t *anchors, cc_findings_t *out)
+static int sent_anchor(actx_t *x, size_t i, cc_findings_t *out)
 {
+	cc_cert_t *c = x->s->v[i];
+	cc_pool_t *anchors = x->anchors;
 	char a[256];
 
-	if (!self_signed(c) && !cc_pool_find_sha256(anchors, c->fp))
+	if (!self_signed(x, i) && !cc_pool_find_sha256(anchors, c->fp))
 		return 0;
 	cc_cert_name(c, 0, a, sizeof(a));
-	if (anchors && !cc_pool_find_sha256(anchors, c->fp) && !anchor_issued(anchors, c))
+	if (anchors && !cc_pool_find_sha256(anchors, c->fp) && !anchor_issued(x, i))
 		cc_findings_add(out, "unknown-root-sent", CC_SEV_WARNING, (int)i,
 				"position %zu (%s) is a self-signed root that no client "
 				"has: sending it makes no client trust the chain", i, a);
@@ -143,28 +240,28 @@ static int sent_anchor(cc_cert_t *c, size_t i, cc_pool_t *anchors, cc_findings_t
 	return 1;
 }
 
-static void order_findings(const cc_certlist_t *s, cc_pool_t *anchors,
-			   const char *follows, cc_findings_t *out)
+static void order_findings(actx_t *x, const char *follows, cc_findings_t *out)
 {
+	const cc_certlist_t *s = x->s;
 	char a[256], b[256];
 	int order_bad = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
 		cc_cert_t *c = s->v[i];
 		for (size_t j = 0; j < i; j++)
-			if (s->v[j] == c) {
+			if (x->at[j] == x->at[i]) {
 				cc_findings_add(out, "duplicate-cert", CC_SEV_WARNING, (int)i,
 						"position %zu repeats position %zu (%s)", i, j,
 						cc_cert_name(c, 0, a, sizeof(a)));
 				goto next;
 			}
-		int anchor = i > 0 && sent_anchor(c, i, anchors, out);
-		if (i > 0 && !issued(c, s->v[i - 1])) {
+		int anchor = i > 0 && sent_anchor(x, i, out);
+		if (i > 0 && !issued(x, i, i - 1)) {
 			int issues_some = 0;
-			for (size_t j = 0; j < s->n; j++)
-				if (j != i && s->v[j] != c && issued(c, s->v[j]))
+			for (size_t j = 0; j < s->n && !issues_some; j++)
+				if (j != i && x->at[j] != x->at[i] && issued(x, i, j))
 					issues_some = 1;
-			if (issues_some && complete_before(s, i, anchors)) {
+			if (issues_some && complete_before(x, i)) {
 				/* another issuer after a complete chain: extra, in
 				 * no wrong order (a sent anchor says so already) */
 				if (!anchor)
@@ -195,9 +292,10 @@ static void order_findings(const cc_certlist_t *s, cc_pool_t *anchors,
 	}
 }
 
-static void cert_findings(const cc_certlist_t *s, const cc_analyze_opts_t *o,
-			  time_t at, cc_findings_t *out)
+static void cert_findings(actx_t *x, const cc_analyze_opts_t *o, time_t at,
+			  cc_findings_t *out)
 {
+	const cc_certlist_t *s = x->s;
 	int soon = o->expires_soon_days ? o->expires_soon_days : 30;
 	char a[256], t[32];
 
@@ -217,77 +315,94 @@ static void cert_findings(const cc_certlist_t *s, const cc_analyze_opts_t *o,
 			cc_findings_add(out, "expires-soon", CC_SEV_WARNING, (int)i,
 					"position %zu (%s) expires %s (within %d days)",
 					i, a, cc_time_str(na, t), soon);
-		if (cc_cert_weak_sig(c) && !self_signed(c))
+		if (cc_cert_weak_sig(c) && !self_signed(x, i))
 			cc_findings_add(out, "weak-signature", CC_SEV_WARNING, (int)i,
 					"position %zu (%s) is signed with %s", i, a,
 					cc_cert_sig_name(c));
 	}
 	if (o->host && s->n) {
-		X509 *x = cc_cert_x509(s->v[0], NULL);
-		if (!cc_host_matches(x, o->host))
+		X509 *leaf = cc_cert_x509(s->v[0], NULL);
+		if (!cc_host_matches(leaf, o->host))
 			cc_findings_add(out, "hostname-mismatch", CC_SEV_ERROR, 0,
 					"the leaf (%s) is not valid for %s",
 					cc_cert_name(s->v[0], 0, a, sizeof(a)), o->host);
 	}
 }
 
-int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
+int cc_served_cut(const cc_certlist_t *served, cc_certlist_t *view,
+		  cc_findings_t *out)
+{
+	char a[256];
+
+	*view = *served;
+	view->cap = 0; /* a view: served's array, never freed through it */
+	if (served->n <= CC_MAX_SERVED_ANALYZED)
+		return 0;
+	view->n = CC_MAX_SERVED_ANALYZED;
+	cc_findings_add(out, "chain-too-long", CC_SEV_ERROR, CC_MAX_SERVED_ANALYZED,
+			"%zu certificates are sent (real chains are fewer than 10): "
+			"only the first %d, from the leaf (%s), were analysed; "
+			"positions %d to %zu were ignored", served->n,
+			CC_MAX_SERVED_ANALYZED, cc_cert_name(served->v[0], 0, a, sizeof(a)),
+			CC_MAX_SERVED_ANALYZED, served->n - 1);
+	return 1;
+}
+
+int cc_chain_analyze(const cc_certlist_t *all, cc_pool_t *pool,
 		     cc_pool_t *anchors, const cc_analyze_opts_t *opts,
 		     cc_findings_t *out, cc_paths_t **best, cc_error_t *err)
 {
 	cc_analyze_opts_t none = { 0 };
 	cc_build_opts_t bo = { 0 };
+	cc_certlist_t view, *served = &view;
 	cc_paths_t *ps = NULL;
 	cc_cert_t *top;
-	char a[256], b[256], *on_walk, *follows;
-	int r, gap, impostor;
+	char a[256], b[256], on_walk[CC_MAX_SERVED_ANALYZED] = { 0 };
+	char follows[CC_MAX_SERVED_ANALYZED] = { 0 };
+	actx_t *x;
+	int r, gap, loop, impostor;
 
 	if (best)
 		*best = NULL;
 	if (!opts)
 		opts = &none;
-	if (!served->n)
+	if (!all->n)
 		return cc_err(err, CC_EINVAL, NULL, "empty chain");
 	bo.at = opts->at ? opts->at : time(NULL);
 	bo.host = opts->host;
 	bo.policy = opts->policy;
-	on_walk = calloc(served->n, 1);
-	follows = calloc(served->n, 1);
-	if (!on_walk || !follows) {
-		free(on_walk);
-		free(follows);
+	if (!(x = malloc(sizeof(*x))))
 		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
-	}
-	gap = gap_of(served, anchors, on_walk);
+	cc_served_cut(all, &view, out);
+	actx_init(x, served, anchors);
+	gap = gap_of(x, on_walk, &loop);
 	after_gap(served, gap, on_walk, follows, &impostor);
-	order_findings(served, anchors, follows, out);
-	if (gap >= 0)
+	order_findings(x, follows, out);
+	if (gap >= 0 && loop >= 0)
+		loop_finding(served, gap, loop, out);
+	else if (gap >= 0)
 		gap_finding(served, gap, follows, impostor, out);
-	free(on_walk);
-	free(follows);
-	cert_findings(served, opts, bo.at, out);
+	cert_findings(x, opts, bo.at, out);
 	if ((r = cc_build(&bo, served->v[0], pool, anchors, &ps, err)))
-		return r;
+		goto out;
 	cc_paths_rank(ps, bo.at, NULL, NULL);
-	if ((r = cc_policy_served_findings(served, anchors, ps, &bo, out, err))) {
-		cc_paths_free(ps);
-		return r;
-	}
+	if ((r = cc_policy_served_findings(served, anchors, ps, &bo, out, err)))
+		goto out;
 	/* A gap says why already; otherwise: a missing issuer past what was
 	 * sent, or a complete chain nobody trusts? */
 	if (cc_paths_best(ps) < 0 && gap < 0) {
-		/* Which is it: a missing issuer, or a complete chain nobody trusts? */
-		top = served->v[served->n - 1];
+		size_t ti = served->n - 1;
 		for (size_t i = served->n; i-- > 0;)
-			if (!self_signed(served->v[i])) {
-				top = served->v[i];
+			if (!self_signed(x, i)) {
+				ti = i;
 				break;
 			}
+		top = served->v[ti];
 		cc_certlist_t iss = { 0 };
 		int found = cc_pool_issuers_of(pool, top, &iss) +
 			    cc_pool_issuers_of(anchors, top, &iss);
 		cc_certlist_clear(&iss);
-		if (ps->n == 0 && found <= 0 && !self_signed(top))
+		if (ps->n == 0 && found <= 0 && !self_signed(x, ti))
 			cc_findings_add(out, "incomplete-chain", CC_SEV_ERROR, -1,
 					"the issuer of %s (%s) is neither sent nor a "
 					"trust anchor: intermediates are missing",
@@ -302,6 +417,8 @@ int cc_chain_analyze(const cc_certlist_t *served, cc_pool_t *pool,
 		*best = ps;
 		ps = NULL;
 	}
+out:
 	cc_paths_free(ps);
-	return 0;
+	free(x);
+	return r;
 }

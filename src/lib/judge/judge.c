@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Rejecting profiles named in one line before "and N more". */
 #define JUDGE_NAMED_PROFILES 4
@@ -106,7 +107,8 @@ static void profile_findings(const cc_judge_in_t *in, const cc_certlist_t *sv,
 	size_t nrej;
 	char cn[256];
 	int already = has(&out->findings, "untrusted") ||
-		      has(&out->findings, "incomplete-chain");
+		      has(&out->findings, "incomplete-chain") ||
+		      has(&out->findings, "chain-loops");
 
 	for (size_t i = 0; i < vs->n; i++) {
 		const cc_verdict_t *x = &vs->v[i];
@@ -305,7 +307,8 @@ static void added_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t p
 	cc_cert_t *c = out->serve.v[pos], *child = pos ? out->serve.v[pos - 1] : NULL;
 	char a[256], b[256];
 
-	if (child && among(sv, sv->n, child) && has(&out->findings, "incomplete-chain")) {
+	if (child && among(sv, sv->n, child) && (has(&out->findings, "incomplete-chain") ||
+						 has(&out->findings, "chain-loops"))) {
 		ch->kind = CC_CHANGE_MISSING_ISSUER;
 		snprintf(ch->why, sizeof(ch->why), "the missing issuer of %s (from %s)",
 			 cc_cert_name(child, 0, a, sizeof(a)), cc_cert_source(c));
@@ -463,9 +466,35 @@ static void unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out)
 	}
 }
 
+/* CPU milliseconds this thread has used (0 when the clock is missing). */
+static long long thread_cpu_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1, with the finding "judge-budget", when the judgement begun at CPU time
+ * t0 has spent its budget. */
+static int over_budget(const cc_judge_in_t *in, long long t0, cc_judgement_t *out)
+{
+	long long used;
+
+	if (!in->cpu_budget_ms || (used = thread_cpu_ms() - t0) <= in->cpu_budget_ms)
+		return 0;
+	cc_findings_add(&out->findings, "judge-budget", CC_SEV_ERROR, -1,
+			"judging this chain took %lld ms of CPU, past the budget of "
+			"%u ms: the expiry cliffs and the chain to serve were not "
+			"worked out", used, in->cpu_budget_ms);
+	return 1;
+}
+
 int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *err)
 {
-	cc_certlist_t sv = { 0 }, fv = { 0 };
+	long long t0 = thread_cpu_ms();
+	cc_certlist_t sv = { 0 }, fv = { 0 }, cut;
 	cc_analyze_opts_t ao;
 	cc_judge_opts_t jo;
 	int r;
@@ -481,10 +510,12 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 	jo.host = ao.host;
 	if (!(out->sent = cc_pool_new()) || !(out->own = cc_pool_new()))
 		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	/* A hostile length is cut before anything else sees it. */
+	cc_served_cut(in->served, &cut, &out->findings);
 	/* A client knows only what is sent: the repair material only builds
 	 * the chain to serve. */
-	if ((r = copy_list(out->sent, in->served, &sv, err)) ||
-	    (r = copy_list(out->own, in->served, &fv, err)) ||
+	if ((r = copy_list(out->sent, &cut, &sv, err)) ||
+	    (r = copy_list(out->own, &cut, &fv, err)) ||
 	    (r = copy_pool(out->own, in->repair, in->withhold, err)) ||
 	    (r = cc_chain_analyze(&sv, out->sent, in->anchors, &ao, &out->findings,
 				  &out->client, err)) ||
@@ -493,12 +524,14 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 				  &out->findings, &out->paths, err)))
 		goto out;
 	profile_findings(in, &sv, out);
+	if (over_budget(in, t0, out))
+		goto out;
 	if (out->served.ntrusted && in->horizon_days >= 0 &&
 	    (r = cliff_finding(in, &fv, ao.at, out, err)))
 		goto out;
 	if (out->served.ntrusted && in->horizon_days >= 0)
 		distrust_findings(in, ao.at, out);
-	if ((r = choose(in, ao.at, out, err)))
+	if (over_budget(in, t0, out) || (r = choose(in, ao.at, out, err)))
 		goto out;
 	unknown_root_instead(in, out);
 	if (out->best >= 0) {

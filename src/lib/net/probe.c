@@ -297,6 +297,14 @@ static int resolve_fd(cc_probe_t *p, short *events, int *timeout_ms)
 	return fd;
 }
 
+void cc_probe_pause(cc_probe_t *p, long long ms)
+{
+	if (!p || p->state == ST_DONE || ms <= 0)
+		return;
+	p->start += ms;
+	p->deadline += ms;
+}
+
 int cc_probe_fd(cc_probe_t *p, short *events, int *timeout_ms)
 {
 	long long left;
