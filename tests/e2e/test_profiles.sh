@@ -131,7 +131,8 @@ PY
 expect_rc 0 "profiles text" cc profiles
 expect_grep "^android-4.4 +149 +no-expiry-check-on-anchor +legacy +8 " "$T/out" "profiles: one line per profile with anchors, behaviour, policy, weight"
 expect_rc 2 "unknown profile -> exit 2" cc profiles -p nosuch
-expect_grep "nosuch: no such profile" "$T/err" "... naming it"
+expect_grep "no such profile \\(the value is not shown" "$T/err" "... saying so without echoing the value (it may be a password)"
+expect_nogrep "nosuch" "$T/err" "... the value is not printed"
 expect_rc 2 "bad behaviour -> exit 2" cc build -p "x=$T/all.json,behaviour=sometimes" "$d/leaf.pem"
 expect_grep "unknown behaviour 'sometimes'" "$T/err" "... naming the behaviour"
 expect_rc 2 "profile file without certificates -> exit 2" cc build -p "x=$T/all.json" "$d/leaf.pem"
