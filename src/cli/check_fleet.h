@@ -36,9 +36,13 @@ int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 cc_profiles_t *check_profiles(const struct copts *o);
 
 /* serve: check's options (argv as for check, one HOST placeholder last)
- * parsed and set up as check does; NULL with *rc the exit code (message
- * printed) on error. Freed with check_opts_free(). */
-struct copts *check_opts_new(int argc, char **argv, int *rc);
+ * parsed and set up as check does, with a judgement cache when ttl > 0
+ * (one judgement per served chain, name and clients within ttl seconds);
+ * NULL with *rc the exit code (message printed) on error. Freed with
+ * check_opts_free(). */
+struct copts *check_opts_new(int argc, char **argv, int ttl, int *rc);
+/* The judgement cache's counters (zeroes without a TTL). */
+void check_opts_cache_stats(const struct copts *o, cc_judge_cache_stats_t *st);
 void check_opts_free(struct copts *o);
 /* The --timeout in milliseconds. */
 int check_opts_timeout_ms(const struct copts *o);

@@ -444,16 +444,18 @@ cc_profiles_t *check_profiles(const struct copts *o)
 
 /* --- serve: one record per request (cmd_serve.c). */
 
-/* serve's requests: one JSON record, no file written, no AIA, judged now. */
+/* serve's requests: one JSON record, no file written, no AIA, judged now
+ * (with a TTL: at the time rounded down to it, the judgement cache's key). */
 static void record_opts(struct copts *j, cc_buf_t *pem)
 {
+	time_t now = time(NULL);
+
 	j->json = 1;
 	j->fix_out = NULL;
 	j->connect = NULL;
 	j->pem = pem;
 	j->aia.on = 0;
-	j->ao.at = time(NULL);
-	j->cache = NULL; /* judged now: serve's own answer cache has the TTL */
+	j->ao.at = j->time_step > 0 ? now - now % j->time_step : now;
 }
 
 /* The judgement shares the option pools (their certificates cache what

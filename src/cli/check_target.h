@@ -15,7 +15,9 @@ struct copts {
 	cc_pool_t *withhold;        /* the store's disabled certificates, or NULL */
 	cc_profiles_t *profs;
 	cli_aia_t aia;
-	cc_judge_cache_t *cache; /* -f: judgements reused, NULL with --no-cache */
+	cc_judge_cache_t *cache; /* -f: judgements reused, NULL with --no-cache;
+				  serve: with a TTL */
+	int time_step;   /* serve: judged at the time rounded down to this (s) */
 	char snibuf[CLI_HOST_MAX]; /* --sni, as sent and matched */
 	char hostbuf[CLI_HOST_MAX]; /* --host, as matched */
 	cc_buf_t *pem;   /* serve: the chain to serve as PEM, or NULL */

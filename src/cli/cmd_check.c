@@ -291,7 +291,7 @@ int cmd_check(int argc, char **argv)
 
 /* --- serve: check's options and one record per request. */
 
-struct copts *check_opts_new(int argc, char **argv, int *rc)
+struct copts *check_opts_new(int argc, char **argv, int ttl, int *rc)
 {
 	struct copts *o = calloc(1, sizeof(*o));
 	check_fleet_t fl;
@@ -306,8 +306,22 @@ struct copts *check_opts_new(int argc, char **argv, int *rc)
 		free(o);
 		return NULL;
 	}
+	/* serve: the judgement cache of check -f, keyed on the time rounded
+	 * down to the TTL, so a served chain is judged once per TTL */
+	o->time_step = ttl;
+	if (ttl > 0 && !(o->cache = cc_judge_cache_new(CC_JUDGE_CACHE_ENTRIES))) {
+		check_opts_free(o);
+		fprintf(stderr, "certchain serve: out of memory\n");
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
 	*rc = EXIT_OK;
 	return o;
+}
+
+void check_opts_cache_stats(const struct copts *o, cc_judge_cache_stats_t *st)
+{
+	cc_judge_cache_stats(o->cache, st);
 }
 
 void check_opts_free(struct copts *o)

@@ -338,6 +338,14 @@ static int record(struct serve *s, const char *target, const char *sni, char **r
 
 static void metrics(struct serve *s, cc_buf_t *b)
 {
+	cc_judge_cache_stats_t st;
+
+	check_opts_cache_stats(s->o, &st);
+	cc_buf_printf(b, "# HELP certchain_serve_judgements_total Judgements made (judgement cache misses).\n"
+			 "# TYPE certchain_serve_judgements_total counter\ncertchain_serve_judgements_total %llu\n"
+			 "# HELP certchain_serve_judge_cache_hits_total Judgements reused (same served chain, name and clients).\n"
+			 "# TYPE certchain_serve_judge_cache_hits_total counter\n"
+			 "certchain_serve_judge_cache_hits_total %llu\n", st.misses, st.hits);
 	pthread_mutex_lock(&s->lock);
 	cc_buf_printf(b, "# HELP certchain_serve_requests_total Requests answered, by endpoint and status.\n"
 			 "# TYPE certchain_serve_requests_total counter\n");
@@ -725,7 +733,7 @@ int cmd_serve(int argc, char **argv)
 	if (cli_push_arg(&cargs, &ncargs, "--no-aia") ||
 	    cli_push_arg(&cargs, &ncargs, "serve.invalid"))
 		goto out;
-	s.o = check_opts_new((int)ncargs, (char **)cargs, &rc);
+	s.o = check_opts_new((int)ncargs, (char **)cargs, s.ttl, &rc);
 	if (!s.o)
 		goto out;
 	s.timeout_ms = check_opts_timeout_ms(s.o);

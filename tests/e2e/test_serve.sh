@@ -54,6 +54,7 @@ cat "$d/ica.pem" "$d/xexp.pem" >"$d/expired.pem"
 pg=$(free_port); s_serve "$pg" "$d/leaf.pem" "$d/leaf.key" "$d/good.pem"
 pm=$(free_port); s_serve "$pm" "$d/leaf.pem" "$d/leaf.key"
 pe=$(free_port); s_serve "$pe" "$d/leaf.pem" "$d/leaf.key" "$d/expired.pem"
+pm2=$(free_port); s_serve "$pm2" "$d/leaf.pem" "$d/leaf.key" # the same chain as pm
 SNI=www.example.test
 
 # serve_start NAME PORT ARGS...: starts serve in the background, waits for /healthz.
@@ -300,12 +301,21 @@ C=http://127.0.0.1:$sp3
 get "$C/api/check?target=127.0.0.1:$pm&sni=$SNI" >/dev/null; cp "$T/body" "$T/c1.json"
 get "$C/api/check?target=127.0.0.1:$pm&sni=$SNI" >/dev/null; cp "$T/body" "$T/c2.json"
 expect_eq "$(cmp -s "$T/c1.json" "$T/c2.json" && echo same)" same "cache: the second answer is the first record"
+get "$C/api/check?target=127.0.0.1:$pm2&sni=$SNI" >/dev/null; cp "$T/body" "$T/c3.json"
 get "$C/metrics" >/dev/null
-expect_grep '^certchain_serve_probes_total 1$' "$T/body" "cache: one probe for two requests"
-expect_grep '^certchain_serve_cache_hits_total 1$' "$T/body" "cache: one hit"
-expect_grep '^certchain_serve_requests_total\{endpoint="api",code="200"\} 2$' "$T/body" "metrics: requests by endpoint and code"
+expect_grep '^certchain_serve_probes_total 2$' "$T/body" "cache: one probe per target for three requests"
+expect_grep '^certchain_serve_cache_hits_total 1$' "$T/body" "cache: one answer from the cache"
+expect_grep '^certchain_serve_judgements_total 1$' "$T/body" "judgement cache: another target serving the same chain is not judged again"
+expect_grep '^certchain_serve_judge_cache_hits_total 1$' "$T/body" "judgement cache: one reuse"
+expect_grep '^certchain_serve_requests_total\{endpoint="api",code="200"\} 3$' "$T/body" "metrics: requests by endpoint and code"
+python3 - "$T/c1.json" "$T/c3.json" <<'PY' && ok "judgement cache: the reused judgement gives the same findings and verdicts" || bad "judgement cache: records differ"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+for k in ("findings", "trust", "fix", "result", "served"):
+    assert a[k] == b[k], k
+PY
 codes=""
-for _ in 1 2 3 4 5 6; do codes="$codes $(get "$C/healthz")"; done
+for _ in 1 2 3 4 5 6 7; do codes="$codes $(get "$C/healthz")"; done
 expect_grep "429" <(echo "$codes") "rate limit: past 8 requests a minute -> 429"
 expect_grep " 200 .* 429" <(echo "$codes") "... after the allowed ones were answered"
 
