@@ -68,6 +68,10 @@ int cli_push_arg(const char ***v, size_t *n, const char *s);
  * EXIT_USAGE (message printed) otherwise. */
 int cli_host_arg(const char *cmd, const char *opt, const char *val, char *out,
 		 size_t n);
+/* Checks an output path given to option opt before any network or store
+ * work: not empty, not a directory, in a directory that exists and can be
+ * written. 0, or EXIT_USAGE with one line naming the path and the cause. */
+int cli_out_arg(const char *cmd, const char *opt, const char *path);
 /* Parses --at; EXIT_USAGE on a bad value. */
 int cli_parse_time(const char *cmd, const char *s, time_t *out);
 /* policy_cli.c: parses --policy into *out (enum cc_policy); EXIT_USAGE on a

@@ -69,7 +69,11 @@ static int parse(int argc, char **argv, bargs_t *a)
 		case 7: a->explain = 1; break;
 		case 3: a->include_root = 1; break;
 		case 4: a->all = 1; break;
-		case 'o': a->out = optarg; break;
+		case 'o':
+			if (cli_out_arg(a->cmd, "-o", optarg))
+				return EXIT_USAGE;
+			a->out = optarg;
+			break;
 		case 5: a->json = 1; break;
 		case 6:
 			a->max_sig = (unsigned)strtoul(optarg, &end, 10);

@@ -134,7 +134,11 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 			o.timeout_ms = (int)(d * 1000 + 0.5) ? (int)(d * 1000 + 0.5) : 1;
 			break;
 		case 5: o.json = 1; break;
-		case 6: o.fix_out = optarg; break;
+		case 6:
+			if (cli_out_arg("check", "--fix-out", optarg))
+				goto out;
+			o.fix_out = optarg;
+			break;
 		case 7:
 			if (cc_starttls_parse(optarg, &o.starttls)) {
 				cli_usage_error("check", "--starttls: '%s' is not smtp, "

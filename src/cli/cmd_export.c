@@ -121,7 +121,11 @@ static int parse(int argc, char **argv, eargs_t *a)
 		case 1: a->chain = optarg; break;
 		case 2: a->no_chain = 1; break;
 		case 'n': a->name = optarg; break;
-		case 'o': a->out = optarg; break;
+		case 'o':
+			if (cli_out_arg("export", "-o", optarg))
+				return EXIT_USAGE;
+			a->out = optarg;
+			break;
 		case 3:
 			if (parse_format(optarg, &a->fmt))
 				return EXIT_USAGE;

@@ -101,7 +101,11 @@ static int parse(int argc, char **argv, fargs_t *a)
 	a->aia.on = 1;
 	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "o:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'o': a->out = optarg; break;
+		case 'o':
+			if (cli_out_arg("fix", "-o", optarg))
+				return EXIT_USAGE;
+			a->out = optarg;
+			break;
 		case 3: a->include_root = 1; break;
 		case 6:
 			if (cli_host_arg("fix", "--sni", optarg, a->snibuf, sizeof(a->snibuf)))
@@ -117,7 +121,11 @@ static int parse(int argc, char **argv, fargs_t *a)
 			a->timeout_ms = (int)(d * 1000 + 0.5);
 			break;
 		case 9: a->json = 1; break;
-		case 20: a->pfx.path = optarg; break;
+		case 20:
+			if (cli_out_arg("fix", "--pfx", optarg))
+				return EXIT_USAGE;
+			a->pfx.path = optarg;
+			break;
 		case 21: a->pfx.key = optarg; break;
 		case 22: a->pfx.pwfile = optarg; break;
 		case 23: a->pfx.pwenv = optarg; break;

@@ -1,11 +1,13 @@
 /* common.c - helpers every subcommand uses: loading, errors, PEM, trees. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #ifndef _WIN32
@@ -277,5 +279,36 @@ int cli_push_arg(const char ***v, size_t *n, const char *s)
 		return -1;
 	nv[(*n)++] = s;
 	*v = nv;
+	return 0;
+}
+
+int cli_out_arg(const char *cmd, const char *opt, const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (!*path)
+		return cli_usage_error(cmd, "%s: an empty file name", opt);
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return cli_usage_error(cmd, "%s %s: is a directory, not a file", opt, path);
+#ifdef _WIN32
+	/* UTF-8 names reach the file functions through compat.c's wide-character
+	 * wrappers only; the write itself says what is wrong */
+	(void)slash;
+	(void)dir;
+#else
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return cli_usage_error(cmd, "%s %s: the directory %s does not exist", opt, path, dir);
+	if (access(dir, W_OK | X_OK))
+		return cli_usage_error(cmd, "%s %s: cannot write in %s: %s", opt, path, dir,
+				       strerror(errno));
+#endif
 	return 0;
 }

@@ -83,7 +83,11 @@ int cli_store_args(int argc, char **argv, cli_store_args_t *a)
 			break;
 		case 4: a->key = optarg; break;
 		case 5: a->name = optarg; break;
-		case 'o': a->out = optarg; break;
+		case 'o':
+			if (cli_out_arg("store", "-o", optarg))
+				return EXIT_USAGE;
+			a->out = optarg;
+			break;
 		case 6: a->der = 1; break;
 		case 7: a->insecure = 1; break;
 		case 'h': fputs(cli_store_usage, stdout); return -1;
