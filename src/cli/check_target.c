@@ -462,6 +462,20 @@ static void record_opts(struct copts *j, cc_buf_t *pem)
  * they verified): one judgement at a time; the probes run concurrently. */
 static pthread_mutex_t judge_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Judges one served chain under the lock, then frees the probe's pool. */
+static int judge_once(const struct copts *j, const struct target *t, cc_pool_t *pool,
+		      cc_probe_result_t *pr, cc_buf_t *b)
+{
+	int rc;
+
+	pthread_mutex_lock(&judge_lock);
+	rc = judge(j, t, pool, pr, 1, b);
+	pthread_mutex_unlock(&judge_lock);
+	cc_probe_result_clear(pr);
+	cc_pool_free(pool);
+	return rc;
+}
+
 int check_record(const struct copts *o, const char *target, const char *sni,
 		 int (*allow)(const struct sockaddr *, socklen_t, void *), void *arg,
 		 cc_buf_t *b, cc_buf_t *pem)
@@ -472,7 +486,6 @@ int check_record(const struct copts *o, const char *target, const char *sni,
 	cc_probe_result_t pr = { 0 };
 	cc_pool_t *pool;
 	cc_error_t err;
-	int rc;
 
 	record_opts(&j, pem);
 	if (sni)
@@ -490,12 +503,7 @@ int check_record(const struct copts *o, const char *target, const char *sni,
 		cc_pool_free(pool);
 		return EXIT_USAGE;
 	}
-	pthread_mutex_lock(&judge_lock);
-	rc = judge(&j, &t, pool, &pr, 1, b);
-	pthread_mutex_unlock(&judge_lock);
-	cc_probe_result_clear(&pr);
-	cc_pool_free(pool);
-	return rc;
+	return judge_once(&j, &t, pool, &pr, b);
 }
 
 int check_pem_record(const struct copts *o, const char *text, size_t len, cc_buf_t *b,
@@ -506,7 +514,6 @@ int check_pem_record(const struct copts *o, const char *text, size_t len, cc_buf
 	cc_probe_result_t pr = { 0 };
 	cc_pool_t *pool = cc_pool_new();
 	cc_error_t err;
-	int rc;
 
 	record_opts(&j, pem);
 	j.no_host = 1;
@@ -523,10 +530,5 @@ int check_pem_record(const struct copts *o, const char *text, size_t len, cc_buf
 		cc_pool_free(pool);
 		return -1;
 	}
-	pthread_mutex_lock(&judge_lock);
-	rc = judge(&j, &t, pool, &pr, 1, b);
-	pthread_mutex_unlock(&judge_lock);
-	cc_probe_result_clear(&pr);
-	cc_pool_free(pool);
-	return rc;
+	return judge_once(&j, &t, pool, &pr, b);
 }
