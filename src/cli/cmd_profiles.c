@@ -54,9 +54,10 @@ static size_t distinct_anchors(cc_profiles_t *ps)
 }
 
 /* The chain's possible anchors (-I completes its paths) and each profile's
- * verdict on it as sent (vs); 0 or exit code. */
+ * verdict on it as sent (vs); 0 or exit code. *certs holds the chain's and
+ * -I's certificates, which vs's paths borrow: the caller frees it after vs. */
 static int chain_anchors(cc_profiles_t *ps, const char *chain, const cli_client_t *cl,
-			 cc_certlist_t *out, cc_verdicts_t *vs)
+			 cc_certlist_t *out, cc_verdicts_t *vs, cc_pool_t **certs)
 {
 	cc_judge_opts_t jo = { .at = cl->at, .host = cl->host };
 	cc_pool_t *u = cc_pool_new();
@@ -75,8 +76,8 @@ static int chain_anchors(cc_profiles_t *ps, const char *chain, const cli_client_
 	if (!r && cc_profiles_chain_anchors(ps, order.v[0], u, out, &err) < 0)
 		r = cli_fail(&err);
 	cc_certlist_clear(&order);
-	/* out's certificates belong to ps's pool, not to u */
-	cc_pool_free(u);
+	/* out's certificates belong to ps's pool; vs's paths hold u's */
+	*certs = u;
 	return r;
 }
 
@@ -199,6 +200,7 @@ static int list(const char *chain, int json, const cli_client_t *cl)
 	cc_profiles_t *ps = cc_profiles_new();
 	cc_certlist_t ca = { 0 };
 	cc_verdicts_t vs = { 0 };
+	cc_pool_t *certs = NULL;
 	cc_buf_t b = { 0 };
 	int rc;
 
@@ -212,13 +214,14 @@ static int list(const char *chain, int json, const cli_client_t *cl)
 	if (!rc)
 		cli_policy_apply(ps, cl->policy);
 	if (!rc && chain)
-		rc = chain_anchors(ps, chain, cl, &ca, &vs);
+		rc = chain_anchors(ps, chain, cl, &ca, &vs, &certs);
 	if (!rc && json)
 		json_out(&b, ps, chain, &ca, &vs);
 	else if (!rc)
 		text_out(&b, ps, chain, &ca, &vs);
 	cli_flush(&b);
 	cc_verdicts_clear(&vs);
+	cc_pool_free(certs);
 	cc_certlist_clear(&ca);
 	cc_profiles_free(ps);
 	return rc;
