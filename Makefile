@@ -175,7 +175,10 @@ deb:
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
 	tar -cf - --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
 	    --exclude=./.git --exclude=./data/trust-stores/profiles.idx . | tar -xf - -C $(DEB_SRC)
-	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="nocheck $(DEB_BUILD_OPTIONS)" \
+	# the package is built with Debian's flags, never with a sanitizer
+	# build's (check-asan passes CC, CFLAGS and BUILD down through MAKEFLAGS)
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u CFLAGS \
+	    -u LDFLAGS -u CC -u BUILD DEB_BUILD_OPTIONS="nocheck $(DEB_BUILD_OPTIONS)" \
 	    dpkg-buildpackage -us -uc -b
 	rm -rf $(DEB_SRC)
 	@ls $(DEB_DIR)/*.deb
