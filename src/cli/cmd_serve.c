@@ -425,8 +425,7 @@ static enum MHD_Result check_target(struct serve *s, struct MHD_Connection *c, i
 	} else if (!(j = json_loads(rec, 0, NULL))) {
 		code = 500;
 		snprintf(why, sizeof(why), "internal error: the record did not parse");
-	} else if (!strcmp(json_string_value(json_object_get(j, "failure")) ?
-			   json_string_value(json_object_get(j, "failure")) : "", "denied")) {
+	} else if (!strcmp(serve_str(j, "failure"), "denied")) {
 		code = 403;
 		snprintf(why, sizeof(why), "target not allowed: %s resolves to an address "
 			 "this checker's --allow list does not admit (no connection made)", host);

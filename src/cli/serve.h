@@ -42,6 +42,8 @@ int serve_allow_addr(const struct sockaddr *addr, socklen_t len, void *arg);
  * user gave (target, sni) are shown in the form again. Appends to b. */
 void serve_page(cc_buf_t *b, const char *target, const char *sni, json_t *rec,
 		const char *pem, const char *error);
+/* The string member k of a record's object o, "" when absent or not a string. */
+const char *serve_str(json_t *o, const char *k);
 /* Appends s with & < > " ' escaped. */
 void serve_html_esc(cc_buf_t *b, const char *s);
 

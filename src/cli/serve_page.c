@@ -24,7 +24,7 @@ void serve_html_esc(cc_buf_t *b, const char *s)
 	}
 }
 
-static const char *str(json_t *o, const char *k)
+const char *serve_str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 
@@ -91,12 +91,12 @@ static void forms(cc_buf_t *b, const char *target, const char *sni)
 static void cert_li(cc_buf_t *b, json_t *c, int depth)
 {
 	cc_buf_printf(b, "<li style=\"--d:%d\"><b>", depth);
-	serve_html_esc(b, str(c, "subject_cn")[0] ? str(c, "subject_cn") : str(c, "subject"));
+	serve_html_esc(b, serve_str(c, "subject_cn")[0] ? serve_str(c, "subject_cn") : serve_str(c, "subject"));
 	cc_buf_printf(b, "</b><br>issued by ");
-	serve_html_esc(b, str(c, "issuer_cn")[0] ? str(c, "issuer_cn") : str(c, "issuer"));
-	cc_buf_printf(b, ", %s, expires %.10s<br><code class=\"fp\">sha256 ", str(c, "key"),
-		      str(c, "not_after"));
-	serve_html_esc(b, str(c, "sha256"));
+	serve_html_esc(b, serve_str(c, "issuer_cn")[0] ? serve_str(c, "issuer_cn") : serve_str(c, "issuer"));
+	cc_buf_printf(b, ", %s, expires %.10s<br><code class=\"fp\">sha256 ", serve_str(c, "key"),
+		      serve_str(c, "not_after"));
+	serve_html_esc(b, serve_str(c, "sha256"));
 	cc_buf_printf(b, "</code></li>\n");
 }
 
@@ -124,17 +124,17 @@ static void findings(cc_buf_t *b, json_t *rec)
 	cc_buf_printf(b, "<ul class=\"findings\" id=\"findings\">\n");
 	json_array_foreach(f, i, x) {
 		cc_buf_printf(b, "<li data-id=\"");
-		serve_html_esc(b, str(x, "id"));
+		serve_html_esc(b, serve_str(x, "id"));
 		cc_buf_printf(b, "\" class=\"");
-		serve_html_esc(b, str(x, "severity"));
+		serve_html_esc(b, serve_str(x, "severity"));
 		cc_buf_printf(b, "\">");
-		serve_html_esc(b, str(x, "severity"));
+		serve_html_esc(b, serve_str(x, "severity"));
 		cc_buf_printf(b, " <code>");
-		serve_html_esc(b, str(x, "id"));
+		serve_html_esc(b, serve_str(x, "id"));
 		cc_buf_printf(b, "</code>: ");
-		serve_html_esc(b, str(x, "message"));
-		if (*advice(str(x, "id")))
-			cc_buf_printf(b, "<br><i>%s</i>", advice(str(x, "id")));
+		serve_html_esc(b, serve_str(x, "message"));
+		if (*advice(serve_str(x, "id")))
+			cc_buf_printf(b, "<br><i>%s</i>", advice(serve_str(x, "id")));
 		cc_buf_printf(b, "</li>\n");
 	}
 	cc_buf_printf(b, "</ul>\n");
@@ -151,14 +151,14 @@ static void verdicts(cc_buf_t *b, json_t *trust, const char *id)
 		int t = json_is_true(json_object_get(x, "trusted"));
 
 		cc_buf_printf(b, "<tr data-profile=\"");
-		serve_html_esc(b, str(x, "profile"));
+		serve_html_esc(b, serve_str(x, "profile"));
 		cc_buf_printf(b, "\" data-trusted=\"%d\"><td>", t);
-		serve_html_esc(b, str(x, "profile"));
+		serve_html_esc(b, serve_str(x, "profile"));
 		cc_buf_printf(b, "</td><td>");
-		serve_html_esc(b, str(x, "group"));
+		serve_html_esc(b, serve_str(x, "group"));
 		cc_buf_printf(b, "</td><td class=\"%s\">%s</td><td>", t ? "ok" : "error",
 			      t ? "trusted" : "not trusted");
-		serve_html_esc(b, str(x, "reason"));
+		serve_html_esc(b, serve_str(x, "reason"));
 		cc_buf_printf(b, "</td></tr>\n");
 	}
 	cc_buf_printf(b, "</table>\n");
@@ -199,10 +199,10 @@ static void timeline(cc_buf_t *b, json_t *rec)
 
 			if (n == sizeof(ev) / sizeof(ev[0]))
 				break;
-			cc_buf_printf(&e, "%.10s\t", str(c, "not_after"));
-			serve_html_esc(&e, str(c, "subject_cn")[0] ? str(c, "subject_cn")
-								   : str(c, "subject"));
-			cc_buf_printf(&e, " (sha256 %.16s) expires", str(c, "sha256"));
+			cc_buf_printf(&e, "%.10s\t", serve_str(c, "not_after"));
+			serve_html_esc(&e, serve_str(c, "subject_cn")[0] ? serve_str(c, "subject_cn")
+								   : serve_str(c, "subject"));
+			cc_buf_printf(&e, " (sha256 %.16s) expires", serve_str(c, "sha256"));
 			for (size_t k = 0; e.s && k < n; k++)
 				if (!strcmp(ev[k], e.s)) {
 					cc_buf_clear(&e);
@@ -214,9 +214,9 @@ static void timeline(cc_buf_t *b, json_t *rec)
 	qsort(ev, n, sizeof(ev[0]), by_date);
 	cc_buf_printf(b, "<h3>Timeline</h3>\n<ol id=\"timeline\">\n");
 	json_array_foreach(json_object_get(rec, "findings"), i, c)
-		if (!strcmp(str(c, "id"), "expiry-cliff")) {
+		if (!strcmp(serve_str(c, "id"), "expiry-cliff")) {
 			cc_buf_printf(b, "<li class=\"warning\" data-kind=\"cliff\">");
-			serve_html_esc(b, str(c, "message"));
+			serve_html_esc(b, serve_str(c, "message"));
 			cc_buf_printf(b, "</li>\n");
 		}
 	for (i = 0; i < n; i++) {
@@ -231,18 +231,18 @@ static void timeline(cc_buf_t *b, json_t *rec)
 
 static void result(cc_buf_t *b, json_t *rec, const char *pem)
 {
-	const char *r = str(rec, "result");
+	const char *r = serve_str(rec, "result");
 	json_t *fix = json_object_get(rec, "fix"), *x;
 	size_t i;
 
 	cc_buf_printf(b, "<section id=\"result\" data-result=\"");
 	serve_html_esc(b, r);
 	cc_buf_printf(b, "\"><h2>");
-	serve_html_esc(b, str(rec, "target"));
+	serve_html_esc(b, serve_str(rec, "target"));
 	cc_buf_printf(b, "</h2>\n");
 	if (!strcmp(r, "connect-failed")) {
 		cc_buf_printf(b, "<p class=\"error\" id=\"verdict\">could not check: ");
-		serve_html_esc(b, str(rec, "reason"));
+		serve_html_esc(b, serve_str(rec, "reason"));
 		cc_buf_printf(b, "</p></section>\n");
 		return;
 	}
@@ -250,11 +250,11 @@ static void result(cc_buf_t *b, json_t *rec, const char *pem)
 		      strcmp(r, "ok") ? "Problems: some clients fail, see below"
 				      : json_array_size(json_object_get(rec, "findings"))
 					? "OK, with warnings" : "OK");
-	if (*str(rec, "peer")) {
+	if (*serve_str(rec, "peer")) {
 		cc_buf_printf(b, "<p>");
-		serve_html_esc(b, str(rec, "peer"));
+		serve_html_esc(b, serve_str(rec, "peer"));
 		cc_buf_printf(b, ", ");
-		serve_html_esc(b, str(rec, "tls_version"));
+		serve_html_esc(b, serve_str(rec, "tls_version"));
 		cc_buf_printf(b, "</p>\n");
 	}
 	cc_buf_printf(b, "<h3>Served chain (as sent)</h3>\n");

@@ -5,13 +5,6 @@
 
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
-
 /* A label value: backslash, double quote and newline escaped. */
 static void lab(cc_buf_t *b, const char *s)
 {
@@ -45,8 +38,8 @@ static time_t not_after_of(json_t *served, const char *fp)
 	json_t *c;
 
 	json_array_foreach(served, i, c)
-		if (!strcmp(str(c, "sha256"), fp))
-			return when(str(c, "not_after"));
+		if (!strcmp(serve_str(c, "sha256"), fp))
+			return when(serve_str(c, "not_after"));
 	return 0;
 }
 
@@ -61,9 +54,9 @@ static void trust(cc_buf_t *b, json_t *rec)
 	     "1 when the client of this trust profile accepts the chain as served.");
 	json_array_foreach(v, i, x) {
 		cc_buf_printf(b, "certchain_chain_trusted{profile=\"");
-		lab(b, str(x, "profile"));
+		lab(b, serve_str(x, "profile"));
 		cc_buf_printf(b, "\",group=\"");
-		lab(b, str(x, "group"));
+		lab(b, serve_str(x, "group"));
 		cc_buf_printf(b, "\"} %d\n", json_is_true(json_object_get(x, "trusted")));
 	}
 	head(b, "certchain_clients_trusted_ratio", "gauge",
@@ -97,7 +90,7 @@ static void trust(cc_buf_t *b, json_t *rec)
 		if (!first)
 			continue;
 		cc_buf_printf(b, "certchain_expiry_cliff_timestamp_seconds{profile=\"");
-		lab(b, str(x, "profile"));
+		lab(b, serve_str(x, "profile"));
 		cc_buf_printf(b, "\"} %lld\n", (long long)first);
 	}
 }
@@ -114,8 +107,8 @@ static void findings(cc_buf_t *b, json_t *rec)
 
 		/* one line per id and severity, the first time it appears */
 		json_array_foreach(f, j, y) {
-			if (strcmp(str(x, "id"), str(y, "id")) ||
-			    strcmp(str(x, "severity"), str(y, "severity")))
+			if (strcmp(serve_str(x, "id"), serve_str(y, "id")) ||
+			    strcmp(serve_str(x, "severity"), serve_str(y, "severity")))
 				continue;
 			if (j < i)
 				seen = 1;
@@ -124,9 +117,9 @@ static void findings(cc_buf_t *b, json_t *rec)
 		if (seen)
 			continue;
 		cc_buf_printf(b, "certchain_finding{id=\"");
-		lab(b, str(x, "id"));
+		lab(b, serve_str(x, "id"));
 		cc_buf_printf(b, "\",severity=\"");
-		lab(b, str(x, "severity"));
+		lab(b, serve_str(x, "severity"));
 		cc_buf_printf(b, "\"} %d\n", n);
 	}
 }
@@ -140,16 +133,16 @@ static void certs(cc_buf_t *b, json_t *rec)
 	     "notAfter of each served certificate, Unix time.");
 	json_array_foreach(json_object_get(rec, "served"), i, c) {
 		cc_buf_printf(b, "certchain_cert_not_after_seconds{position=\"%zu\",cn=\"", i);
-		lab(b, str(c, "subject_cn"));
+		lab(b, serve_str(c, "subject_cn"));
 		cc_buf_printf(b, "\",sha256=\"");
-		lab(b, str(c, "sha256"));
-		cc_buf_printf(b, "\"} %lld\n", (long long)when(str(c, "not_after")));
+		lab(b, serve_str(c, "sha256"));
+		cc_buf_printf(b, "\"} %lld\n", (long long)when(serve_str(c, "not_after")));
 	}
 }
 
 void serve_prom_probe(cc_buf_t *b, json_t *rec, double seconds)
 {
-	const char *result = str(rec, "result");
+	const char *result = serve_str(rec, "result");
 	int ok = !strcmp(result, "ok") || !strcmp(result, "problems");
 
 	head(b, "certchain_probe_success", "gauge",
