@@ -74,7 +74,16 @@ static const char usage_text[] =
 /* Longest --timeout: an hour is already useless for a checker. */
 #define CHECK_MAX_TIMEOUT_S 3600.0
 
-/* Parses check's options into *out and *flout and sets up the clients.
+static void opts_clear(struct copts *o)
+{
+	cc_judge_cache_free(o->cache); /* before the profiles its judgements borrow */
+	cc_pool_free(o->inter);
+	cc_pool_free(o->anchors);
+	cc_pool_free(o->withhold);
+	cc_profiles_free(o->profs);
+}
+
+/* Parses check's options into *out (filled in place) and *flout and sets up the clients.
  * Returns -1 to go on (then *out owns pools and profiles: opts_clear), or
  * the exit code (--help: EXIT_OK; errors printed). *target: the HOST
  * argument, NULL with -f. */
@@ -102,8 +111,8 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 		CLI_CLIENT_LONGOPTS,
 		{ 0, 0, 0, 0 }
 	};
-	struct copts o = { .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
-	cli_client_t cl = { .store = { .disabled = &o.withhold } };
+	struct copts *o = out; /* filled in place: its names point into its own buffers */
+	cli_client_t cl = { .store = { .disabled = &o->withhold } };
 	check_fleet_t fl = { 0 };
 	cc_error_t err;
 	int c, r, rc = EXIT_USAGE, no_aia = 0, no_cache = 0;
@@ -111,18 +120,19 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 	double d;
 	long l;
 
+	*o = (struct copts){ .timeout_ms = CC_PROBE_TIMEOUT_MS, .concurrency = 32 };
 	signal(SIGPIPE, SIG_IGN); /* a peer closing mid-handshake must not kill us */
 	optind = 1;
 	cc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, CLI_CLIENT_SHORTOPTS "f:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'f': o.targets = optarg; break;
+		case 'f': o->targets = optarg; break;
 		case 2:
-			if (cli_host_arg("check", "--sni", optarg, o.snibuf, sizeof(o.snibuf)))
+			if (cli_host_arg("check", "--sni", optarg, o->snibuf, sizeof(o->snibuf)))
 				goto out;
-			o.sni = o.snibuf;
+			o->sni = o->snibuf;
 			break;
-		case 3: o.connect = optarg; break;
+		case 3: o->connect = optarg; break;
 		case 4:
 			d = strtod(optarg, &end);
 			if (*end || !(d > 0) || d > CHECK_MAX_TIMEOUT_S) {
@@ -131,16 +141,16 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 						CHECK_MAX_TIMEOUT_S);
 				goto out;
 			}
-			o.timeout_ms = (int)(d * 1000 + 0.5) ? (int)(d * 1000 + 0.5) : 1;
+			o->timeout_ms = (int)(d * 1000 + 0.5) ? (int)(d * 1000 + 0.5) : 1;
 			break;
-		case 5: o.json = 1; break;
+		case 5: o->json = 1; break;
 		case 6:
 			if (cli_out_arg("check", "--fix-out", optarg))
 				goto out;
-			o.fix_out = optarg;
+			o->fix_out = optarg;
 			break;
 		case 7:
-			if (cc_starttls_parse(optarg, &o.starttls)) {
+			if (cc_starttls_parse(optarg, &o->starttls)) {
 				cli_usage_error("check", "--starttls: '%s' is not smtp, "
 							 "imap, pop3, ftp, xmpp or postgres",
 						optarg);
@@ -154,7 +164,7 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 							 "1..%d", optarg, CHECK_MAX_CONCURRENCY);
 				goto out;
 			}
-			o.concurrency = (int)l;
+			o->concurrency = (int)l;
 			break;
 		case 9:
 			l = strtol(optarg, &end, 10);
@@ -163,9 +173,9 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 							 "positive number of days", optarg);
 				goto out;
 			}
-			o.ao.expires_soon_days = (int)l;
+			o->ao.expires_soon_days = (int)l;
 			break;
-		case 12: o.dns = optarg; break;
+		case 12: o->dns = optarg; break;
 		case 13: fl.html = optarg; break;
 		case 14: fl.resume = optarg; break;
 		case 40: no_cache = 1; break;
@@ -174,7 +184,7 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 				goto out;
 			break;
 		case 17:
-			if (cli_horizon("check", optarg, &o.horizon))
+			if (cli_horizon("check", optarg, &o->horizon))
 				goto out;
 			break;
 		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
@@ -182,7 +192,7 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 		case CLI_AIA_OFFLINE: case CLI_AIA_TIMEOUT: case CLI_AIA_FETCHES:
 		case CLI_AIA_LOCAL:
 			no_aia |= c == CLI_AIA_OFF;
-			if (cli_aia_option("check", c, optarg, &o.aia))
+			if (cli_aia_option("check", c, optarg, &o->aia))
 				goto out;
 			break;
 		default:
@@ -192,92 +202,76 @@ static int configure(int argc, char **argv, struct copts *out, check_fleet_t *fl
 				goto out;
 		}
 	}
-	if (o.targets ? optind != argc : optind + 1 != argc) {
-		cli_usage_error("check", o.targets ? "-f takes no HOST argument"
+	if (o->targets ? optind != argc : optind + 1 != argc) {
+		cli_usage_error("check", o->targets ? "-f takes no HOST argument"
 						   : "expected exactly one HOST[:PORT]");
 		goto out;
 	}
-	if (!o.targets && (fl.html || fl.resume || fl.nshards)) {
+	if (!o->targets && (fl.html || fl.resume || fl.nshards)) {
 		cli_usage_error("check", "--html, --resume and --shard work with -f");
 		goto out;
 	}
-	if (o.targets && o.fix_out) {
+	if (o->targets && o->fix_out) {
 		cli_usage_error("check", "--fix-out works on one target, not with -f");
 		goto out;
 	}
-	if (!o.dns && getenv("CERTCHAIN_DNS_SERVER") && *getenv("CERTCHAIN_DNS_SERVER"))
-		o.dns = getenv("CERTCHAIN_DNS_SERVER");
-	if (o.dns && cc_dns_servers_check(o.dns, &err)) {
-		cli_usage_error("check", "--dns-server: '%s' is not ADDR[:PORT][,...]", o.dns);
+	if (!o->dns && getenv("CERTCHAIN_DNS_SERVER") && *getenv("CERTCHAIN_DNS_SERVER"))
+		o->dns = getenv("CERTCHAIN_DNS_SERVER");
+	if (o->dns && cc_dns_servers_check(o->dns, &err)) {
+		cli_usage_error("check", "--dns-server: '%s' is not ADDR[:PORT][,...]", o->dns);
 		goto out;
 	}
-	if (o.fix_out && !no_aia)
-		o.aia.on = 1; /* the chain to write may need issuers nobody sent */
-	o.inter = cc_pool_new();
-	o.profs = cc_profiles_new();
-	o.anchors = cc_pool_new();
-	if (!o.inter || !o.profs || !o.anchors)
+	if (o->fix_out && !no_aia)
+		o->aia.on = 1; /* the chain to write may need issuers nobody sent */
+	o->inter = cc_pool_new();
+	o->profs = cc_profiles_new();
+	o->anchors = cc_pool_new();
+	if (!o->inter || !o->profs || !o->anchors)
 		goto out;
 	for (size_t i = 0; i < cl.ninter; i++)
-		if (cli_load(o.inter, cl.inter[i], 0, NULL))
+		if (cli_load(o->inter, cl.inter[i], 0, NULL))
 			goto out;
-	o.ao.at = cl.at;
+	o->ao.at = cl.at;
 	if (cl.host) {
-		snprintf(o.hostbuf, sizeof(o.hostbuf), "%s", cl.host);
-		o.ao.host = o.hostbuf;
+		snprintf(o->hostbuf, sizeof(o->hostbuf), "%s", cl.host);
+		o->ao.host = o->hostbuf;
 	}
-	o.ao.policy = cl.policy;
+	o->ao.policy = cl.policy;
 	/* the anchors considered: every profile's (-r is the profile "roots") */
-	if (cli_profiles(o.profs, cl.specs, cl.nspecs, cl.roots, cl.nroots))
+	if (cli_profiles(o->profs, cl.specs, cl.nspecs, cl.roots, cl.nroots))
 		goto out;
-	if (cli_pool_merge(o.anchors, cc_profiles_pool(o.profs), &err)) {
+	if (cli_pool_merge(o->anchors, cc_profiles_pool(o->profs), &err)) {
 		cli_fail(&err);
 		goto out;
 	}
 	/* As build and verify: the store's intermediates repair, its roots
 	 * trust (the profile "store"), its disabled certificates are never
 	 * sent (client profiles keep them). */
-	if (cli_store_add_profile(&cl.store, o.profs) ||
-	    cli_store_apply(&cl.store, &o.inter, NULL, &o.anchors))
+	if (cli_store_add_profile(&cl.store, o->profs) ||
+	    cli_store_apply(&cl.store, &o->inter, NULL, &o->anchors))
 		goto out;
-	cli_policy_apply(o.profs, o.ao.policy);
+	cli_policy_apply(o->profs, o->ao.policy);
 	/* One time for the whole scan (as given or now): the cache keys on it,
 	 * and records do not depend on when in the scan a target came. */
-	if (!o.ao.at)
-		o.ao.at = time(NULL);
-	if (o.targets && !no_cache && !(o.cache = cc_judge_cache_new(CC_JUDGE_CACHE_ENTRIES))) {
+	if (!o->ao.at)
+		o->ao.at = time(NULL);
+	if (o->targets && !no_cache && !(o->cache = cc_judge_cache_new(CC_JUDGE_CACHE_ENTRIES))) {
 		fprintf(stderr, "certchain check: out of memory\n");
 		goto out;
 	}
-	fl.targets = o.targets;
-	fl.concurrency = o.concurrency;
-	fl.json = o.json;
-	*out = o;
-	/* the copy's names point into the copy's own buffers */
-	out->sni = o.sni ? out->snibuf : NULL;
-	out->ao.host = o.ao.host ? out->hostbuf : NULL;
+	fl.targets = o->targets;
+	fl.concurrency = o->concurrency;
+	fl.json = o->json;
 	*flout = fl;
-	*target = o.targets ? NULL : argv[optind];
-	memset(&o, 0, sizeof(o)); /* handed over: nothing of it is freed here */
+	*target = o->targets ? NULL : argv[optind];
 	rc = -1;
 out:
-	cc_judge_cache_free(o.cache); /* before the profiles its judgements borrow */
-	cc_pool_free(o.inter);
-	cc_pool_free(o.anchors);
-	cc_pool_free(o.withhold);
-	cc_profiles_free(o.profs);
+	if (rc >= 0) /* nothing is handed over: free what was made */
+		opts_clear(o);
 	cli_client_free(&cl);
 	return rc;
 }
 
-static void opts_clear(struct copts *o)
-{
-	cc_judge_cache_free(o->cache); /* before the profiles its judgements borrow */
-	cc_pool_free(o->inter);
-	cc_pool_free(o->anchors);
-	cc_pool_free(o->withhold);
-	cc_profiles_free(o->profs);
-}
 
 int cmd_check(int argc, char **argv)
 {
