@@ -10,6 +10,8 @@
 
 #include "certchain/analyze.h"
 
+#include <jansson.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,6 +33,20 @@ void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
 /** Appends s as a JSON string literal (quotes and escapes included). */
 void cc_buf_json_str(cc_buf_t *b, const char *s);
 
+/**
+ * A JSON string holding s (NULL is ""): s as it is when it is UTF-8, else
+ * with each invalid byte replaced by U+FFFD, so any name read from a
+ * certificate can be emitted. A new reference, NULL only when out of memory.
+ */
+json_t *cc_json_str(const char *s);
+
+/**
+ * Appends j serialized the one way every --json output is: compact (no
+ * spaces), object keys in insertion order, reals with up to 10 significant
+ * digits. j is not consumed; a NULL j (a failed allocation) sets b->oom.
+ */
+void cc_buf_json(cc_buf_t *b, const json_t *j);
+
 /** Frees the text and zeroes the buffer. */
 void cc_buf_clear(cc_buf_t *b);
 
@@ -40,6 +56,12 @@ void cc_buf_clear(cc_buf_t *b);
  * self_signed, ca.
  */
 void cc_json_cert(cc_buf_t *b, cc_cert_t *c);
+
+/**
+ * One certificate as a new JSON object with the members cc_json_cert()
+ * writes, in the same order. A new reference, NULL only when out of memory.
+ */
+json_t *cc_cert_json(cc_cert_t *c);
 
 /** Formats t as RFC 3339 UTC ("2027-01-31T23:59:59Z") into out. Returns out. */
 char *cc_time_str(time_t t, char out[32]);

@@ -4,24 +4,30 @@
 
 void cc_json_cert(cc_buf_t *b, cc_cert_t *c)
 {
-	char s[1024], t[32], fp[65];
+	json_t *j = cc_cert_json(c);
 
+	cc_buf_json(b, j);
+	json_decref(j);
+}
+
+json_t *cc_cert_json(cc_cert_t *c)
+{
+	char s[1024], t[32], fp[65];
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
 	cc_cert_sha256_hex(c, fp);
-	cc_buf_printf(b, "{\"subject\":");
-	cc_buf_json_str(b, cc_cert_dn(c, 0, s, sizeof(s)));
-	cc_buf_printf(b, ",\"issuer\":");
-	cc_buf_json_str(b, cc_cert_dn(c, 1, s, sizeof(s)));
-	cc_buf_printf(b, ",\"subject_cn\":");
-	cc_buf_json_str(b, cc_cert_name(c, 0, s, sizeof(s)));
-	cc_buf_printf(b, ",\"issuer_cn\":");
-	cc_buf_json_str(b, cc_cert_name(c, 1, s, sizeof(s)));
-	cc_buf_printf(b, ",\"sha256\":\"%s\",\"not_before\":\"%s\"", fp,
-		      cc_time_str(cc_cert_not_before(c), t));
-	cc_buf_printf(b, ",\"not_after\":\"%s\",\"key\":", cc_time_str(cc_cert_not_after(c), t));
-	cc_buf_json_str(b, cc_cert_key_desc(c, s, sizeof(s)));
-	cc_buf_printf(b, ",\"sig_alg\":");
-	cc_buf_json_str(b, cc_cert_sig_name(c));
-	cc_buf_printf(b, ",\"self_signed\":%s,\"ca\":%s}",
-		      cc_cert_self_issued(c) ? "true" : "false",
-		      cc_cert_is_ca(c) ? "true" : "false");
+	json_object_set_new(o, "subject", cc_json_str(cc_cert_dn(c, 0, s, sizeof(s))));
+	json_object_set_new(o, "issuer", cc_json_str(cc_cert_dn(c, 1, s, sizeof(s))));
+	json_object_set_new(o, "subject_cn", cc_json_str(cc_cert_name(c, 0, s, sizeof(s))));
+	json_object_set_new(o, "issuer_cn", cc_json_str(cc_cert_name(c, 1, s, sizeof(s))));
+	json_object_set_new(o, "sha256", json_string(fp));
+	json_object_set_new(o, "not_before", json_string(cc_time_str(cc_cert_not_before(c), t)));
+	json_object_set_new(o, "not_after", json_string(cc_time_str(cc_cert_not_after(c), t)));
+	json_object_set_new(o, "key", cc_json_str(cc_cert_key_desc(c, s, sizeof(s))));
+	json_object_set_new(o, "sig_alg", cc_json_str(cc_cert_sig_name(c)));
+	json_object_set_new(o, "self_signed", json_boolean(cc_cert_self_issued(c)));
+	json_object_set_new(o, "ca", json_boolean(cc_cert_is_ca(c)));
+	return o;
 }
