@@ -109,6 +109,82 @@ static int expand_env(const char *in, char *out, size_t n)
 	return 0;
 }
 
+/* The first argument of statement st when its directive is name (nginx:
+ * case-sensitive, Apache: not), quotes removed, into out. 1 or 0. */
+static int directive_arg(const char *st, const char *name, int apache, char *out, size_t n)
+{
+	size_t len = strlen(name);
+	const char *v;
+
+	while (isspace((unsigned char)*st))
+		st++;
+	if (!isspace((unsigned char)st[len]) ||
+	    (apache ? strncasecmp(st, name, len) : strncmp(st, name, len)))
+		return 0;
+	for (v = st + len; isspace((unsigned char)*v); v++)
+		;
+	if (*v == '"' || *v == '\'')
+		snprintf(out, n, "%.*s", (int)strcspn(v + 1, *v == '"' ? "\"" : "'"), v + 1);
+	else
+		snprintf(out, n, "%.*s", (int)strcspn(v, " \t\r\n"), v);
+	return out[0] != 0;
+}
+
+/* Apache: one directive per line; <Section> lines open and close blocks. */
+static int apache_directive(FILE *f, const char *name, char *out, size_t n)
+{
+	char line[CC_DEPLOY_PATH + 256];
+	int depth = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s || *s == '#')
+			continue;
+		if (*s == '<') {
+			depth += s[1] == '/' ? -1 : 1;
+			depth = depth < 0 ? 0 : depth;
+			continue;
+		}
+		if (!depth && directive_arg(s, name, 1, out, n))
+			return 1;
+	}
+	return 0;
+}
+
+/* nginx: statements end at ';' and may share a line ("worker_processes 1;
+ * pid /x.pid;"), '{' '}' open and close blocks, '#' comments to the end of
+ * the line, quotes hide all three. */
+static int nginx_directive(FILE *f, const char *name, char *out, size_t n)
+{
+	char st[CC_DEPLOY_PATH + 256];
+	size_t k = 0;
+	int c, depth = 0, quote = 0;
+
+	while ((c = getc(f)) != EOF) {
+		if (!quote && c == '#') {
+			while ((c = getc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		if (quote || c == '"' || c == '\'') {
+			quote = !quote ? c : c == quote ? 0 : quote;
+		} else if (c == ';' || c == '{' || c == '}') {
+			st[k] = 0;
+			if (c == ';' && !depth && directive_arg(st, name, 0, out, n))
+				return 1;
+			depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+			depth = depth < 0 ? 0 : depth;
+			k = 0;
+			continue;
+		}
+		if (k + 1 < sizeof(st))
+			st[k++] = (char)c;
+	}
+	return 0;
+}
+
 /*
  * The first argument of the main-level directive name in conf: nginx's
  * outside every { } block, Apache's (case-insensitive) outside every
@@ -119,38 +195,13 @@ static int expand_env(const char *in, char *out, size_t n)
 static int conf_directive(const char *conf, const char *name, int apache, char *out,
 			  size_t n)
 {
-	char line[CC_DEPLOY_PATH + 256];
-	size_t len = strlen(name);
-	int depth = 0, found = 0;
 	FILE *f = fopen(conf, "re");
+	int found;
 
 	if (!f)
 		return -1;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *s = line, *v;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s || *s == '#')
-			continue;
-		if (apache && *s == '<') {
-			depth += s[1] == '/' ? -1 : 1;
-			depth = depth < 0 ? 0 : depth;
-			continue;
-		}
-		if (!depth && isspace((unsigned char)s[len]) &&
-		    !(apache ? strncasecmp(s, name, len) : strncmp(s, name, len))) {
-			for (v = s + len; isspace((unsigned char)*v); v++)
-				;
-			if (*v == '"')
-				snprintf(out, n, "%.*s", (int)strcspn(v + 1, "\""), v + 1);
-			else
-				snprintf(out, n, "%.*s", (int)strcspn(v, apache ? " \t\r\n" :
-								   "; \t\r\n"), v);
-			found = out[0] != 0;
-		}
-		for (char *p = s; !apache && *p && *p != '#'; p++)
-			depth += *p == '{' ? 1 : *p == '}' ? -1 : 0;
-	}
+	out[0] = 0;
+	found = apache ? apache_directive(f, name, out, n) : nginx_directive(f, name, out, n);
 	fclose(f);
 	return found;
 }
