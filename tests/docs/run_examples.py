@@ -93,11 +93,12 @@ def parse(path, lines):
         while k < j:
             text = man_unescape(lines[k]) if is_man else lines[k]
             if text.startswith("$ "):
+                at = k
                 cmd = [lines[k]]
                 while (man_unescape(cmd[-1]) if is_man else cmd[-1]).endswith("\\") and k + 1 < j:
                     k += 1
                     cmd.append(lines[k])
-                b.items.append([k, cmd, []])
+                b.items.append([at, cmd, []])
             elif b.items:
                 b.items[-1][2].append(text)
             elif text.strip():
@@ -234,7 +235,7 @@ def run_block(b, lab, work, env0, norm, update, report):
             w = want_n[n] if n < len(want_n) else "(no line)"
             g = got_n[n] if n < len(got_n) else "(no line)"
             if w != g:
-                detail.append("output line %d (file line %d):" % (n + 1, idx + 2 + n))
+                detail.append("output line %d (file line %d):" % (n + 1, idx + len(raw) + 1 + n))
                 detail.append("  expected: %s" % w)
                 detail.append("  got:      %s" % g)
                 if len(detail) >= 12:
