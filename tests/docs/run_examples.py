@@ -202,7 +202,7 @@ def run_block(b, lab, work, env0, norm, update, report):
     d = tempfile.mkdtemp(prefix="ex-", dir=work)
     copy = os.path.join(d, "lab")
     shutil.copytree(lab, copy, symlinks=True,
-                    ignore=shutil.ignore_patterns(".servers.pid"))
+                    ignore=shutil.ignore_patterns(".servers.pid", ".cache"))
     env = dict(env0)
     env["CERTCHAIN_STORE"] = os.path.join(copy, "store")
     env["XDG_CACHE_HOME"] = os.path.join(copy, ".cache")
