@@ -10,7 +10,8 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: certchain import-pfx [OPTIONS] FILE.pfx\n"
+	"usage: certchain import-pfx [--name N] [--store DIR]\n"
+	"           [--password-file F | --password-env VAR] [--json] FILE.pfx\n"
 	"\n"
 	"Imports a PFX/PKCS#12 file (modern or legacy, from Windows, openssl,\n"
 	"GnuTLS, NSS, certchain) into the certificate store: each private key with\n"

@@ -194,7 +194,7 @@ key='print("\n".join(sorted("%d %s %s %s" % (r["line"], r["target"], r["result"]
 cat "$T/shard1" "$T/shard2" "$T/shard3" >"$T/shards"
 expect_eq "$(pyj "$T/shards" "$key")" "$(pyj "$T/all" "$key")" "shard: the union of 3 shards equals the unsharded run, target for target"
 expect_eq "$(for k in 1 2 3; do [ -s "$T/shard$k" ] && echo y; done | wc -l)" 3 "shard: every shard gets targets"
-# The README's Kubernetes Indexed Job command, run here for indexes 0-2,
+# The Kubernetes Indexed Job command of docs/check.md, run here for indexes 0-2,
 # then index 1 again as a retried pod: it resumes, checks nothing again.
 job() {
 	JOB_COMPLETION_INDEX=$1 CERTCHAIN="$CERTCHAIN" TARGETS="$T/targets" D="$T" sh -c \
@@ -205,7 +205,7 @@ before=$(md5sum <"$T/job-1.jsonl")
 job 1
 expect_eq "$?:$(md5sum <"$T/job-1.jsonl")" "0:$before" "k8s job: a retried index resumes from its own output, checks nothing again, succeeds"
 cat "$T"/job-*.jsonl >"$T/jobs"
-expect_eq "$(pyj "$T/jobs" "$key")" "$(pyj "$T/all" "$key")" "k8s job (README's command): the union of the indexes equals the unsharded run"
+expect_eq "$(pyj "$T/jobs" "$key")" "$(pyj "$T/all" "$key")" "k8s job (docs/check.md's command): the union of the indexes equals the unsharded run"
 expect_rc 2 "shard: 0/3 -> 2" cc check -f "$T/targets" --shard 0/3
 expect_rc 2 "shard: 4/3 -> 2" cc check -f "$T/targets" --shard 4/3
 expect_rc 2 "shard: not K/N -> 2" cc check -f "$T/targets" --shard 1-3
