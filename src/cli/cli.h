@@ -112,6 +112,10 @@ json_t *cli_json_g(double x);
 json_t *cli_json_opt(const char *s);
 /* c's SHA-256 fingerprint as 64 lowercase hex digits, or null when c is NULL. */
 json_t *cli_json_fp(cc_cert_t *c);
+/* The n certificates of v as an array of cc_cert_json() objects, in order. */
+json_t *cli_certs_json(cc_cert_t *const *v, size_t n);
+/* The n certificates of v as an array of their fingerprints, in order. */
+json_t *cli_fps_json(cc_cert_t *const *v, size_t n);
 
 /* target.c: splits "host", "host:port", "[v6]", "[v6]:port" or a bare v6
  * literal into host and port (defport when none); -1 when malformed or too long. */
