@@ -108,7 +108,8 @@ static json_t *fix_json(const struct copts *o, const struct verdict *v)
 	bad |= json_object_set_new(f, "added", json_changes(j->added, j->nadded));
 	bad |= json_object_set_new(f, "removed", json_changes(j->removed, j->nremoved));
 	bad |= json_object_set_new(f, "gains", gains_json(j));
-	bad |= json_object_set_new(f, "written", cli_json_opt(v->written));
+	bad |= json_object_set_new(f, "written",
+				   v->written ? cc_json_str(v->written) : json_null());
 	if (bad) {
 		json_decref(f);
 		return NULL;

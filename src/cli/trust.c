@@ -186,7 +186,8 @@ json_t *cli_matrix_json(cc_profiles_t *ps, const cc_matrix_t *m)
 	for (size_t i = 0; a && i < m->n; i++) {
 		const cc_matrix_row_t *r = &m->v[i];
 		if (json_array_append_new(
-			    a, json_pack("{s:o,s:o,s:I,s:o}", "served", cli_fps_json(r->served.v, r->served.n),
+			    a, json_pack("{s:o,s:o,s:I,s:o}", "served",
+					 cli_fps_json(r->served.v, r->served.n),
 					 "description",
 					 cc_json_str(cc_chain_describe(ps, &r->served, d,
 								       sizeof(d))),
