@@ -381,9 +381,11 @@ void cli_groups_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 /* "who needs more than X:" and one line per group, when m's best chain
  * serves more than its shortest candidate; nothing otherwise. */
 void cli_groups_need_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
-/* {"current":{"profiles":N,"trusted_by":N,"untrusted":[names]},"legacy":...} */
+/* {"current":{"profiles":N,"trusted_by":N,"untrusted":[names]},"legacy":...}:
+ * a new reference, NULL when out of memory. */
 json_t *cli_groups_json(cc_profiles_t *ps, const cc_verdicts_t *v);
-/* {"shortest_served":N,"current":[names],"legacy":[names]} or null. */
+/* {"shortest_served":N,"current":[names],"legacy":[names]} or null: a new
+ * reference, NULL when out of memory. */
 json_t *cli_groups_need_json(cc_profiles_t *ps, const cc_matrix_t *m);
 void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		 const cc_paths_t *paths);
