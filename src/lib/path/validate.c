@@ -227,7 +227,9 @@ static int setup(X509_STORE **st, X509_STORE_CTX **ctx, STACK_OF(X509) **unt,
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	if (!X509_STORE_CTX_init(*ctx, *st, certs->v[0]->x, *unt))
 		return cc_err_ssl(err, CC_ECRYPTO, NULL, "cannot set up verification");
-	X509_STORE_CTX_set_app_data(*ctx, vs);
+	/* set_app_data allocates: without it verify_step has no state */
+	if (!X509_STORE_CTX_set_app_data(*ctx, vs))
+		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	X509_STORE_CTX_set_verify(*ctx, verify_step);
 	X509_STORE_CTX_set_verify_cb(*ctx, verify_cb);
 	vp = X509_STORE_CTX_get0_param(*ctx);
