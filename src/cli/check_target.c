@@ -19,13 +19,15 @@
 
 static int parse_target(const struct copts *o, const char *line, struct target *t)
 {
-	char a[600], b[600];
+	char a[600], b[600], more[2];
 	int n;
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->spec, sizeof(t->spec), "%s", line);
-	n = sscanf(line, "%599s %599s", a, b);
-	if (n < 1 || cli_split_hostport(a, t->host, sizeof(t->host), t->port,
+	/* HOST[:PORT] [CONNECT-ADDR] and nothing after: a line with more
+	 * words is not a target, so none of its words is looked up */
+	n = sscanf(line, "%599s %599s %1s", a, b, more);
+	if (n < 1 || n > 2 || cli_split_hostport(a, t->host, sizeof(t->host), t->port,
 				    sizeof(t->port), "443"))
 		return -1;
 	snprintf(t->spec, sizeof(t->spec), "%s", a);

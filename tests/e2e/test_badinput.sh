@@ -148,10 +148,10 @@ one_line 2 "PEM block" "check -f of a PEM file" cc check -f "$P/leaf.pem" --json
 expect_nogrep '"connect-failed"' "$T/out" "no line of a PEM file is looked up as a host"
 # Lines that are no host name are bad targets (JSON lines), never looked up.
 printf '%s\n' 'a/b' '-x.example' 'x..y' "$(printf 'a%.0s' $(seq 64)).test" \
-	"127.0.0.1:$port" >"$T/t2"
+	'localhost 127.0.0.1 and more words' "127.0.0.1:$port" >"$T/t2"
 cc check -f "$T/t2" --json --timeout 2 >"$T/pj" 2>/dev/null
 expect_eq "$?" 3 "check -f: bad targets and a closed port exit 3 (the highest)"
-expect_eq "$(grep -c '"bad-target"' "$T/pj")" 4 "check -f: four lines are no host names"
+expect_eq "$(grep -c '"bad-target"' "$T/pj")" 5 "check -f: four lines are no host names, one has words after the address"
 expect_eq "$(grep -c '"connect-failed"' "$T/pj")" 1 "check -f: only the real target was dialled"
 # A list saved by a Windows editor: byte order mark and CRLF line ends.
 printf '\357\273\277127.0.0.1:%s\r\n# comment\r\n' "$port" >"$T/t3"
