@@ -145,7 +145,7 @@ install: $(BIN) $(IDX) $(LIBA) $(LIBSO)
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@DATADIR@|$(DATADIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' certchain.pc.in >$(DESTDIR)$(PCDIR)/certchain.pc
 	chmod 0644 $(DESTDIR)$(PCDIR)/certchain.pc
-	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(MANDIR)/man1/certchain.1
+	install -D -m 0644 docs/man/certchain.1 $(DESTDIR)$(MANDIR)/man1/certchain.1
 	install -d $(DESTDIR)$(DATADIR)/trust-stores
 	# -p keeps the modification times profiles.idx was checked against
 	install -p -m 0644 data/trust-stores/* $(DESTDIR)$(DATADIR)/trust-stores/

@@ -9,7 +9,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MAN="$T/man.txt"
 # The man page as plain words: \- becomes -, font escapes go.
-sed 's/\\-/-/g; s/\\f[BIRP]//g' "$ROOT/docs/certchain.1" >"$MAN"
+sed 's/\\-/-/g; s/\\f[BIRP]//g' "$ROOT/docs/man/certchain.1" >"$MAN"
 
 cmds=$(cc --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} /^$/{if (on) exit}')
 [ -n "$cmds" ] && ok "certchain --help lists the commands" || bad "certchain --help lists no command"
@@ -19,7 +19,7 @@ for c in $cmds; do
 	expect_eq "$rc" 0 "$c --help exits 0"
 	[ -s "$T/h" ] && [ ! -s "$T/he" ] && ok "$c --help prints on stdout only" ||
 		bad "$c --help prints on stdout only"
-	grep -qE "^\.B(R)? certchain $c\b|^\.B $c\b|^\.B certchain ${c//-/\\\\-}" "$ROOT/docs/certchain.1" &&
+	grep -qE "^\.B(R)? certchain $c\b|^\.B $c\b|^\.B certchain ${c//-/\\\\-}" "$ROOT/docs/man/certchain.1" &&
 		ok "man page documents $c" || bad "man page documents $c"
 	grep -qF "certchain $c" "$ROOT/README.md" && ok "README mentions certchain $c" ||
 		bad "README mentions certchain $c"
