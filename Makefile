@@ -48,6 +48,8 @@ LIBSO    := $(BUILD)/libcertchain.so.$(VERSION)
 # functions, which the CLI and tests use from the static library, stay local).
 LIBMAP   := $(BUILD)/libcertchain.map
 BIN      := $(BUILD)/certchain
+# The man pages (docs/man/): certchain.1 and certchain-COMMAND.1.
+MAN_PAGES := $(sort $(wildcard docs/man/*.1))
 # The built-in stores precomputed (see src/lib/trust/profile_index.c), beside them.
 IDX      := data/trust-stores/profiles.idx
 IDX_TOOL := $(BUILD)/tools/profiles-index
@@ -145,7 +147,9 @@ install: $(BIN) $(IDX) $(LIBA) $(LIBSO)
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@DATADIR@|$(DATADIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' certchain.pc.in >$(DESTDIR)$(PCDIR)/certchain.pc
 	chmod 0644 $(DESTDIR)$(PCDIR)/certchain.pc
-	install -D -m 0644 docs/certchain.1 $(DESTDIR)$(MANDIR)/man1/certchain.1
+	# the man pages: certchain(1), the index, and one per command
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
 	install -d $(DESTDIR)$(DATADIR)/trust-stores
 	# -p keeps the modification times profiles.idx was checked against
 	install -p -m 0644 data/trust-stores/* $(DESTDIR)$(DATADIR)/trust-stores/
@@ -157,7 +161,8 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/certchain/,$(notdir $(wildcard include/certchain/*.h))) \
 	    $(DESTDIR)$(LIBDIR)/libcertchain.a $(DESTDIR)$(LIBDIR)/$(notdir $(LIBSO)) \
 	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libcertchain.so \
-	    $(DESTDIR)$(PCDIR)/certchain.pc $(DESTDIR)$(MANDIR)/man1/certchain.1
+	    $(DESTDIR)$(PCDIR)/certchain.pc \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)))
 	rm -rf $(DESTDIR)$(DATADIR)/trust-stores
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/certchain $(DESTDIR)$(DATADIR) 2>/dev/null
 

@@ -53,13 +53,21 @@ class Block:
         self.items = []  # [line index, command text (raw lines), output lines]
 
 
+# A character outside ASCII is \[uXXXX] in a man page (groff without
+# preconv reads a page as Latin-1; the page defines a fallback glyph for
+# devices that lack it, e.g. .if !c\[u2514] .char \[u2514] +).
+MAN_UCHAR = re.compile(r"\\\[u([0-9A-F]{4,6})\]")
+
+
 def man_unescape(s):
-    s = s.replace("\\&", "").replace("\\-", "-").replace("\\e", "\\")
-    return s
+    s = s.replace("\\&", "").replace("\\-", "-")
+    s = MAN_UCHAR.sub(lambda m: chr(int(m.group(1), 16)), s)
+    return s.replace("\\e", "\\")
 
 
 def man_escape(s):
     s = s.replace("\\", "\\e").replace("-", "\\-")
+    s = "".join(c if ord(c) < 128 else "\\[u%04X]" % ord(c) for c in s)
     if s.startswith(".") or s.startswith("'"):
         s = "\\&" + s
     return s

@@ -1,33 +1,116 @@
 #!/bin/bash
-# End-to-end: every command answers --help (exit 0, on stdout), and every
-# long option its --help lists is documented in the man page; every command
-# of main's table is in the man page and the README; every --json output
-# is valid JSON.
+# End-to-end: every command answers --help (exit 0, on stdout); every
+# command has its man page docs/man/certchain-CMD.1, which documents every
+# long option of its --help (and of `store SUB --help`) and no option that
+# --help does not have; the Windows-only parts of a page name only options
+# the Windows build's sources have; a Windows-only command has a page that
+# says so; certchain.1, the index, lists every command; every page renders
+# without a groff warning; the README mentions every command; every --json
+# output is valid JSON.
 # shellcheck shell=bash
 . "$(dirname "$0")/../lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-MAN="$T/man.txt"
-# The man page as plain words: \- becomes -, font escapes go.
-sed 's/\\-/-/g; s/\\f[BIRP]//g' "$ROOT/docs/certchain.1" >"$MAN"
+MANDIR=$ROOT/docs/man
+INDEX=$MANDIR/certchain.1
+# long_opts: the long options in standard input, one per line, sorted.
+long_opts() { grep -oE -- '--[a-z][a-z0-9-]*[a-z0-9]' | sort -u; }
+# help_opts: the long options of a --help text: of its usage and option
+# lines (indented), not of its prose (which may name another command's).
+help_opts() { grep -E '^(usage:|[[:space:]])' | long_opts; }
+# tags PAGE windows|other: the long options a page documents, that is those
+# of its tag lines (the line after .TP), inside its WINDOWS section or
+# outside it; roff's \- becomes -, font escapes go.
+tags() {
+	awk -v want="$2" '/^\.SH /{ win = ($0 ~ /^\.SH "?WINDOWS/) }
+		tp && ((want == "windows") == win) { print }
+		{ tp = ($0 ~ /^\.TP/) }' "$1" | sed 's/\\-/-/g; s/\\f[BIRP]//g' | long_opts
+}
+# The options the Windows build's own sources name (src/win/*.c).
+cat "$ROOT"/src/win/*.c | long_opts >"$T/win-opts"
+
+# lint PAGE: groff reports nothing, for the default device and for a UTF-8
+# terminal (as man renders it).
+lint() {
+	{ groff -man -ww -z "$1"; groff -k -Tutf8 -man -ww -z "$1"; } >"$T/lint" 2>&1
+	expect_eq "$(head -3 "$T/lint")" "" "$(basename "$1"): groff -man -ww renders it without a warning"
+}
 
 cmds=$(cc --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} /^$/{if (on) exit}')
 [ -n "$cmds" ] && ok "certchain --help lists the commands" || bad "certchain --help lists no command"
+[ -f "$INDEX" ] && ok "docs/man/certchain.1 (the index) exists" || bad "no $INDEX"
+lint "$INDEX"
+# the index's COMMANDS section
+awk '/^\.SH /{ on = ($0 == ".SH COMMANDS") } on' "$INDEX" >"$T/index-cmds"
 for c in $cmds; do
+	page=$MANDIR/certchain-$c.1
 	cc "$c" --help >"$T/h" 2>"$T/he"
 	rc=$?
 	expect_eq "$rc" 0 "$c --help exits 0"
 	[ -s "$T/h" ] && [ ! -s "$T/he" ] && ok "$c --help prints on stdout only" ||
 		bad "$c --help prints on stdout only"
-	grep -qE "^\.B(R)? certchain $c\b|^\.B $c\b|^\.B certchain ${c//-/\\\\-}" "$ROOT/docs/certchain.1" &&
-		ok "man page documents $c" || bad "man page documents $c"
+	if [ ! -f "$page" ]; then
+		bad "no man page docs/man/certchain-$c.1"
+		continue
+	fi
+	ok "docs/man/certchain-$c.1 exists"
+	C=$(echo "$c" | tr a-z A-Z)
+	head -1 "$page" | grep -qF ".TH CERTCHAIN\\-${C//-/\\-} 1 " && ok "certchain-$c.1: .TH names the page" ||
+		bad "certchain-$c.1: .TH names the page" "$(head -1 "$page")"
+	grep -qxF ".BR certchain\\-${c//-/\\-} (1)" "$T/index-cmds" && ok "certchain(1) lists certchain-$c(1)" ||
+		bad "certchain(1) lists certchain-$c(1)"
 	grep -qF "certchain $c" "$ROOT/README.md" && ok "README mentions certchain $c" ||
 		bad "README mentions certchain $c"
-	missing=""
-	for o in $(grep -oE -- '--[a-z][a-z0-9-]+' "$T/h" | sort -u); do
-		grep -qF -- "$o" "$MAN" || missing="$missing $o"
-	done
-	expect_eq "${missing# }" "" "$c: every option of --help is in the man page"
+	lint "$page"
+	# the options of --help; store's subcommands answer their own --help
+	{
+		cat "$T/h"
+		if [ "$c" = store ]; then
+			for s in $(awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} /^$/{if (on) exit}' "$T/h"); do
+				cc store "$s" --help
+			done
+		fi
+	} | help_opts >"$T/help-opts"
+	tags "$page" other >"$T/page-opts"
+	expect_eq "$(comm -23 "$T/help-opts" "$T/page-opts" | tr '\n' ' ')" "" \
+		"certchain-$c.1 documents every option of $c --help"
+	expect_eq "$(comm -13 "$T/help-opts" "$T/page-opts" | tr '\n' ' ')" "" \
+		"certchain-$c.1 documents no option $c --help lacks"
+	sort -u "$T/help-opts" "$T/win-opts" >"$T/any-opts"
+	expect_eq "$(tags "$page" windows | comm -13 "$T/any-opts" - | tr '\n' ' ')" "" \
+		"certchain-$c.1: its WINDOWS section names only options of the Windows build"
+done
+
+# Commands only the Windows build has (src/win/main_win.c dispatches them):
+# each has its page, marked Windows only, listed in the index, documenting
+# exactly the options of its usage text.
+for c in $(grep -oE 'argv\[1\], "[a-z-]+"' "$ROOT/src/win/main_win.c" | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u); do
+	echo "$cmds" | grep -qx "$c" && continue
+	page=$MANDIR/certchain-$c.1
+	if [ ! -f "$page" ]; then
+		bad "no man page docs/man/certchain-$c.1 (a Windows-only command)"
+		continue
+	fi
+	expect_grep 'Windows only' <(sed -n '/^\.SH NAME/,/^\.SH SYNOPSIS/p' "$page") \
+		"certchain-$c.1 says Windows only in its NAME line"
+	expect_grep 'only in the Windows build' "$page" "certchain-$c.1 says so in its DESCRIPTION"
+	grep -qxF ".BR certchain\\-${c//-/\\-} (1)" "$T/index-cmds" && ok "certchain(1) lists certchain-$c(1)" ||
+		bad "certchain(1) lists certchain-$c(1)"
+	lint "$page"
+	src=$(grep -lE "usage: certchain $c " "$ROOT"/src/win/*.c | head -1)
+	[ -n "$src" ] && ok "$c: its usage text is in $(basename "$src")" || bad "$c: no usage text in src/win"
+	sed -n '/usage_text\[\] =/,/;$/p' "$src" | sed 's/^[[:space:]]*"//' | help_opts >"$T/help-opts"
+	tags "$page" other >"$T/page-opts"
+	expect_eq "$(comm -3 "$T/help-opts" "$T/page-opts" | tr -d '\t' | tr '\n' ' ')" "" \
+		"certchain-$c.1 documents exactly the options of its usage text"
+done
+
+# No page for a command that does not exist.
+for page in "$MANDIR"/certchain-*.1; do
+	c=$(basename "$page" .1)
+	c=${c#certchain-}
+	echo "$cmds" | grep -qx "$c" || grep -qE "argv\[1\], \"$c\"" "$ROOT/src/win/main_win.c" ||
+		bad "docs/man/$(basename "$page"): no command $c"
 done
 
 # --- every --json output is one valid JSON document, whatever the answer.

@@ -2,7 +2,8 @@
 # test_install.sh - the library as people install it: libcertchain.so.0
 # exports exactly the functions the public headers declare; --version and
 # CHANGELOG.md agree with the header; `make install PREFIX=...` installs
-# binary, both libraries, headers, certchain.pc, man page and data; the two
+# binary, both libraries, headers, certchain.pc, the man pages (man renders
+# certchain-check from that MANPATH with its options) and data; the two
 # programs of examples/ build through pkg-config against that tree and run
 # (one on the real R36 certificate, one against openssl s_server on
 # 127.0.0.1); `make uninstall` leaves nothing behind.
@@ -60,6 +61,21 @@ for f in bin/certchain include/certchain.h include/certchain/x509.h include/cert
 	[ -e "$P/$f" ] && ok "installed $f" || bad "missing $P/$f"
 done
 expect_eq "$(ls "$P/include/certchain" | wc -l)" "$(ls "$ROOT/include/certchain" | wc -l)" "every module header installed"
+# every man page, and man finds and renders one by its name
+expect_eq "$(cd "$P/share/man/man1" && ls certchain*.1 | tr '\n' ' ')" \
+	"$(cd "$ROOT/docs/man" && ls certchain*.1 | tr '\n' ' ')" "every man page installed"
+if command -v man >/dev/null; then
+	MANPATH=$P/share/man MANWIDTH=100 man -P cat certchain-check >"$T/man-check" 2>"$T/man-err"
+	expect_eq "$?" 0 "MANPATH=PREFIX/share/man man certchain-check ($(head -c 200 "$T/man-err"))"
+	expect_grep '^CERTCHAIN-CHECK\(1\)' "$T/man-check" "it renders certchain-check(1)"
+	for o in --sni --starttls --fix-out --targets --shard --no-cache; do
+		expect_grep "$o" "$T/man-check" "certchain-check(1) as rendered documents $o"
+	done
+	MANPATH=$P/share/man man -w certchain >"$T/man-w" 2>&1
+	expect_grep "^$P/share/man/man1/certchain\.1" "$T/man-w" "man -w certchain finds the index page"
+else
+	bad "man is not installed (scripts/install-deps installs man-db)"
+fi
 export PKG_CONFIG_PATH=$P/lib/pkgconfig
 expect_eq "$(pkg-config --modversion certchain)" "$VERSION" "pkg-config --modversion"
 expect_grep "-I$P/include" <(pkg-config --cflags certchain) "pkg-config --cflags names the installed headers"
