@@ -284,15 +284,14 @@ enum { CLI_CLIENT_STORE = 0x500, CLI_CLIENT_NO_STORE, CLI_CLIENT_AT,
 	"  -r, --roots FILE|DIR          trust anchors (repeatable): the profile\n" \
 	"                                'roots'\n"                                 \
 	"  -p, --profile SPEC            trust profile (repeatable): a built-in\n"  \
-	"                                NAME, 'system' or NAME=PATH, either form\n"\
-	"                                ending in ,behaviour=pathbuild|served-\n"  \
-	"                                order|no-expiry-check-on-anchor,\n"        \
-	"                                ,weight=W, ,group=current|legacy,\n"      \
-	"                                ,policy=P, ,distrust=TSV and\n"           \
-	"                                ,sct-not-after=TSV. Without -p and -r:\n" \
-	"                                every\n"                                   \
-	"                                built-in profile and 'system' (see\n"      \
-	"                                'certchain profiles')\n"                   \
+	"                                NAME, 'system' or NAME=PATH, each\n"       \
+	"                                optionally followed by ,weight=W\n"        \
+	"                                ,group=current|legacy ,policy=P\n"         \
+	"                                ,distrust=TSV ,sct-not-after=TSV\n"        \
+	"                                ,behaviour=B (pathbuild, served-order or\n"\
+	"                                no-expiry-check-on-anchor). Without -p\n"  \
+	"                                and -r: every built-in profile and\n"      \
+	"                                'system' (see 'certchain profiles')\n"     \
 	"      --at TIME                 judge at TIME (RFC 3339 or @unixseconds)\n"\
 	"      --host NAME               check the leaf is valid for NAME (for\n"   \
 	"                                check and fix, default: the HOST given;\n"\

@@ -22,7 +22,6 @@ static const char usage_text[] =
 	"                                certificates in FILE join the pool)\n"
 	"  -k, --key FILE                its private key (PEM or DER, unencrypted)\n"
 	CLI_CLIENT_USAGE
-	"                                (the chain is the one most profiles trust)\n"
 	"      --chain FILE              ship exactly these certificates as the chain\n"
 	"      --no-chain                ship no chain, only the certificate\n"
 	"  -n, --name NAME               friendly name (default: the store's friendly\n"
