@@ -104,38 +104,33 @@ void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r)
 	}
 }
 
-void cli_aia_json(cc_buf_t *b, const cc_aia_result_t *r)
+json_t *cli_aia_json(const cc_aia_result_t *r)
 {
+	json_t *a = json_array();
 	char t[32];
 
-	cc_buf_printf(b, "{\"added\":%u,\"fetches\":%u,\"urls\":[", r->added, r->fetches);
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; a && i < r->n; i++) {
 		const cc_aia_fetch_t *f = &r->v[i];
-		cc_buf_printf(b, "%s{\"url\":", i ? "," : "");
-		cc_buf_json_str(b, f->url);
-		cc_buf_printf(b, ",\"final_url\":");
-		if (f->final_url[0])
-			cc_buf_json_str(b, f->final_url);
-		else
-			cc_buf_printf(b, "null");
-		cc_buf_printf(b, ",\"address\":");
-		if (f->address[0])
-			cc_buf_json_str(b, f->address);
-		else
-			cc_buf_printf(b, "null");
-		cc_buf_printf(b, ",\"for\":");
-		cc_buf_json_str(b, f->for_cn);
-		cc_buf_printf(b, ",\"status\":\"%s\",\"message\":", cc_aia_status_id(f->status));
-		cc_buf_json_str(b, f->msg);
-		cc_buf_printf(b, ",\"http_status\":%ld,\"bytes\":%zu,\"seconds\":%.3f,"
-				 "\"from_cache\":%s,\"fetched_at\":",
-			      f->http_code, f->bytes, f->seconds,
-			      f->from_cache ? "true" : "false");
-		if (f->fetched_at)
-			cc_buf_printf(b, "\"%s\"", cc_time_str(f->fetched_at, t));
-		else
-			cc_buf_printf(b, "null");
-		cc_buf_printf(b, ",\"certificates\":%u,\"added\":%u}", f->ncerts, f->added);
+		if (json_array_append_new(
+			    a, json_pack("{s:o,s:o,s:o,s:o,s:s,s:o,s:I,s:I,s:o,s:b,s:o,s:I,s:I}",
+					 "url", cc_json_str(f->url), "final_url",
+					 cli_json_opt(f->final_url), "address",
+					 cli_json_opt(f->address), "for",
+					 cc_json_str(f->for_cn), "status",
+					 cc_aia_status_id(f->status), "message",
+					 cc_json_str(f->msg), "http_status",
+					 (json_int_t)f->http_code, "bytes",
+					 (json_int_t)f->bytes, "seconds",
+					 cli_json_fixed(f->seconds, 3), "from_cache",
+					 f->from_cache, "fetched_at",
+					 f->fetched_at ? json_string(cc_time_str(f->fetched_at, t))
+						       : json_null(),
+					 "certificates", (json_int_t)f->ncerts, "added",
+					 (json_int_t)f->added))) {
+			json_decref(a);
+			return NULL;
+		}
 	}
-	cc_buf_printf(b, "]}");
+	return json_pack("{s:I,s:I,s:o}", "added", (json_int_t)r->added, "fetches",
+			 (json_int_t)r->fetches, "urls", a);
 }

@@ -113,14 +113,14 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 		      v->rc ? "problems" : "ok", pr->version, pr->cipher);
 	json_list(b, "served", &pr->served, pr->served.n);
 	cc_buf_printf(b, ",\"findings\":");
-	cli_findings_json(b, &v->j.findings);
+	{ json_t *j = cli_findings_json(&v->j.findings); cc_buf_json(b, j); json_decref(j); }
 	if (v->j.client)
 		json_list(b, "trusted_path", &v->j.client->v[0].certs,
 			  v->j.client->v[0].certs.n);
 	else
 		cc_buf_printf(b, ",\"trusted_path\":[]");
 	cc_buf_printf(b, ",\"trust\":");
-	cli_verdicts_json(b, o->profs, &v->j.served);
+	{ json_t *j = cli_verdicts_json(o->profs, &v->j.served); cc_buf_json(b, j); json_decref(j); }
 	if (v->j.best < 0) {
 		cc_buf_printf(b, ",\"fix\":null}\n");
 		return;
@@ -130,7 +130,7 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 		      v->j.reordered ? "true" : "false");
 	if (v->j.fixed) {
 		cc_buf_printf(b, ",\"trust\":");
-		cli_verdicts_json(b, o->profs, v->j.fixed);
+		{ json_t *j = cli_verdicts_json(o->profs, v->j.fixed); cc_buf_json(b, j); json_decref(j); }
 	}
 	json_list(b, "chain", &v->j.serve, v->j.serve.n);
 	json_changes(b, "added", v->j.added, v->j.nadded);

@@ -99,7 +99,19 @@ void cli_findings_text(cc_buf_t *b, const cc_findings_t *f);
 void cli_findings_text_w(cc_buf_t *b, const cc_findings_t *f, int idw);
 /* "error", "warning" or "info". */
 const char *cli_sev_name(int severity);
-void cli_findings_json(cc_buf_t *b, const cc_findings_t *f);
+/* The findings as a JSON array of {"id","severity","depth","message"}: a new
+ * reference, NULL when out of memory. */
+json_t *cli_findings_json(const cc_findings_t *f);
+/* JSON values made the way every --json document makes them; each is a new
+ * reference, NULL when out of memory. */
+/* x as a real with the value "%.*f" shows (decimals after the point). */
+json_t *cli_json_fixed(double x, int decimals);
+/* x as "%g" shows it: an integer when it has no fraction, else a real. */
+json_t *cli_json_g(double x);
+/* s as a string (cc_json_str), or null when s is NULL or "". */
+json_t *cli_json_opt(const char *s);
+/* c's SHA-256 fingerprint as 64 lowercase hex digits, or null when c is NULL. */
+json_t *cli_json_fp(cc_cert_t *c);
 
 /* target.c: splits "host", "host:port", "[v6]", "[v6]:port" or a bare v6
  * literal into host and port (defport when none); -1 when malformed or too long. */
@@ -176,8 +188,9 @@ void cli_pfx_done(cli_pfx_out_t *p);
 
 /* One line per URL tried ("aia: URL (issuer of CN): ..."). */
 void cli_aia_text(cc_buf_t *b, const cc_aia_result_t *r);
-/* The result as a JSON object {"added":..,"fetches":..,"urls":[...]}. */
-void cli_aia_json(cc_buf_t *b, const cc_aia_result_t *r);
+/* The result as a JSON object {"added":..,"fetches":..,"urls":[...]}: a new
+ * reference, NULL when out of memory. */
+json_t *cli_aia_json(const cc_aia_result_t *r);
 /* Deployment (deploy_opts.c): options shared by bind, unbind, bindings, reload. */
 #define CLI_DEPLOY_OPT 0x400 /* getopt codes CLI_DEPLOY_OPT..+15 */
 #define CLI_DEPLOY_LONGOPTS                                                    \
@@ -345,11 +358,16 @@ const char *cli_data_dir(void);
  * error and returns EXIT_USAGE on failure. */
 int cli_profiles(cc_profiles_t *ps, const char *const *specs, size_t nspecs,
 		 const char *const *roots, size_t nroots);
-void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps);
-void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v);
+/* The JSON makers below return a new reference, NULL when out of memory. */
+/* [{"name","behaviour","weight","anchors","policy","group","date","source",
+ * "distrust_after"}] for every profile of ps. */
+json_t *cli_profiles_json(cc_profiles_t *ps);
+/* {"trusted_by","profiles","score","groups","verdicts":[...]}: v judged by ps. */
+json_t *cli_verdicts_json(cc_profiles_t *ps, const cc_verdicts_t *v);
 void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 		       const char *indent);
-void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+/* [{"served","description","path_rank","judgement"}], one per row of m. */
+json_t *cli_matrix_json(cc_profiles_t *ps, const cc_matrix_t *m);
 void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
 /* paths (may be NULL): the ranked build, to name each row's anchor. */
 /* groups.c: today's clients and legacy clients, apart. One line
@@ -360,9 +378,9 @@ void cli_groups_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
  * serves more than its shortest candidate; nothing otherwise. */
 void cli_groups_need_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
 /* {"current":{"profiles":N,"trusted_by":N,"untrusted":[names]},"legacy":...} */
-void cli_groups_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v);
+json_t *cli_groups_json(cc_profiles_t *ps, const cc_verdicts_t *v);
 /* {"shortest_served":N,"current":[names],"legacy":[names]} or null. */
-void cli_groups_need_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
+json_t *cli_groups_need_json(cc_profiles_t *ps, const cc_matrix_t *m);
 void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		 const cc_paths_t *paths);
 /* build and explain share one implementation; explain=1 for 'explain'. */

@@ -165,11 +165,11 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 	cc_buf_printf(b, ",\"trusted_by\":%zu,\"score\":%.4f,\"profiles\":",
 		      r->row ? r->row->verdicts.ntrusted : 0,
 		      r->row ? r->row->verdicts.score : 0.0);
-	cli_profiles_json(b, r->profs);
+	{ json_t *j = cli_profiles_json(r->profs); cc_buf_json(b, j); json_decref(j); }
 	cc_buf_printf(b, ",\"need_longer\":");
-	cli_groups_need_json(b, r->profs, &r->m);
+	{ json_t *j = cli_groups_need_json(r->profs, &r->m); cc_buf_json(b, j); json_decref(j); }
 	cc_buf_printf(b, ",\"matrix\":");
-	cli_matrix_json(b, r->profs, &r->m);
+	{ json_t *j = cli_matrix_json(r->profs, &r->m); cc_buf_json(b, j); json_decref(j); }
 	cc_buf_printf(b, ",\"paths\":[");
 	for (size_t i = 0; i < ps->n; i++) {
 		cc_buf_printf(b, "%s", i ? "," : "");
@@ -193,7 +193,7 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 	}
 	if (aia) {
 		cc_buf_printf(b, ",\"aia\":");
-		cli_aia_json(b, aia);
+		{ json_t *j = cli_aia_json(aia); cc_buf_json(b, j); json_decref(j); }
 	}
 	cc_buf_printf(b, ",\"expiry_cliff\":");
 	if (r->cliff.s)

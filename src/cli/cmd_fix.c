@@ -385,7 +385,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		      f->j.best >= 0 && f->j.nneeds ? "needs-certificate" : verdict(f));
 	json_list(b, &f->served);
 	cc_buf_printf(b, ",\"before\":");
-	cli_findings_json(b, &f->j.findings);
+	{ json_t *j = cli_findings_json(&f->j.findings); cc_buf_json(b, j); json_decref(j); }
 	cc_buf_printf(b, ",\"chain\":");
 	json_list(b, &f->fixed);
 	cc_buf_printf(b, ",\"anchor\":");
@@ -394,7 +394,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	else
 		cc_buf_printf(b, "null");
 	cc_buf_printf(b, ",\"after\":");
-	cli_findings_json(b, &f->j.after);
+	{ json_t *j = cli_findings_json(&f->j.after); cc_buf_json(b, j); json_decref(j); }
 	cc_buf_printf(b, ",\"added\":[");
 	for (size_t i = 0; i < f->j.nadded; i++) {
 		cc_cert_sha256_hex(f->j.added[i].cert, fp);
@@ -435,7 +435,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		      f->j.served.score, va ? va->score : 0.0);
 	needs_json(b, &f->j);
 	cc_buf_printf(b, ",\"aia\":");
-	cli_aia_json(b, &f->aia);
+	{ json_t *j = cli_aia_json(&f->aia); cc_buf_json(b, j); json_decref(j); }
 	cc_buf_printf(b, ",\"written\":");
 	if (p && a->out)
 		cc_buf_json_str(b, a->out);

@@ -88,7 +88,7 @@ static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 	cc_buf_json_str(b, cli_data_dir());
 	cc_buf_printf(b, ",\"anchors_loaded\":%zu,\"profiles\":",
 		      cc_pool_count(cc_profiles_pool(ps)));
-	cli_profiles_json(b, ps);
+	{ json_t *j = cli_profiles_json(ps); cc_buf_json(b, j); json_decref(j); }
 	if (chain) {
 		cc_buf_printf(b, ",\"chain\":{\"file\":");
 		cc_buf_json_str(b, chain);
@@ -112,7 +112,7 @@ static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 			cc_buf_printf(b, "]");
 		}
 		cc_buf_printf(b, "},\"judgement\":");
-		cli_verdicts_json(b, ps, vs);
+		{ json_t *j = cli_verdicts_json(ps, vs); cc_buf_json(b, j); json_decref(j); }
 		cc_buf_printf(b, "}");
 	}
 	cc_buf_printf(b, "}\n");

@@ -44,7 +44,7 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 			cc_json_cert(b, served->v[i]);
 		}
 		cc_buf_printf(b, "],\"findings\":");
-		cli_findings_json(b, f);
+		{ json_t *j = cli_findings_json(f); cc_buf_json(b, j); json_decref(j); }
 		cc_buf_printf(b, ",\"trusted_path\":[");
 		for (size_t i = 0; best && i < best->v[0].certs.n; i++) {
 			cc_buf_printf(b, "%s", i ? "," : "");

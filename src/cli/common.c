@@ -224,17 +224,54 @@ void cli_findings_text(cc_buf_t *b, const cc_findings_t *f)
 	cli_findings_text_w(b, f, 18);
 }
 
-void cli_findings_json(cc_buf_t *b, const cc_findings_t *f)
+json_t *cli_findings_json(const cc_findings_t *f)
 {
-	cc_buf_printf(b, "[");
-	for (size_t i = 0; i < f->n; i++) {
-		cc_buf_printf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"depth\":%d,"
-				 "\"message\":", i ? "," : "", f->v[i].id,
-			      cli_sev_name(f->v[i].severity), f->v[i].depth);
-		cc_buf_json_str(b, f->v[i].msg);
-		cc_buf_printf(b, "}");
-	}
-	cc_buf_printf(b, "]");
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < f->n; i++)
+		if (json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:o}", "id", f->v[i].id,
+						       "severity",
+						       cli_sev_name(f->v[i].severity),
+						       "depth", f->v[i].depth, "message",
+						       cc_json_str(f->v[i].msg)))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+json_t *cli_json_fixed(double x, int decimals)
+{
+	char t[64];
+
+	/* the value the text "%.4f" showed, not more digits than it had */
+	snprintf(t, sizeof(t), "%.*f", decimals, x);
+	return json_real(strtod(t, NULL));
+}
+
+json_t *cli_json_g(double x)
+{
+	char t[64];
+
+	snprintf(t, sizeof(t), "%g", x);
+	if (!strpbrk(t, ".eEnN"))
+		return json_integer(strtoll(t, NULL, 10));
+	return json_real(strtod(t, NULL));
+}
+
+json_t *cli_json_opt(const char *s)
+{
+	return s && *s ? cc_json_str(s) : json_null();
+}
+
+json_t *cli_json_fp(cc_cert_t *c)
+{
+	char fp[65];
+
+	if (!c)
+		return json_null();
+	cc_cert_sha256_hex(c, fp);
+	return json_string(fp);
 }
 
 void cli_flush(cc_buf_t *b)

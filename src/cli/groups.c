@@ -62,45 +62,49 @@ void cli_groups_need_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 	}
 }
 
-static void names_json(cc_buf_t *b, cc_profiles_t *ps, const cc_group_tally_t *t)
+static json_t *names_json(cc_profiles_t *ps, const cc_group_tally_t *t)
 {
-	cc_buf_printf(b, "[");
-	for (size_t k = 0; k < t->nuntrusted; k++) {
-		cc_buf_printf(b, "%s", k ? "," : "");
-		cc_buf_json_str(b, cc_profile_name(ps, t->untrusted[k]));
-	}
-	cc_buf_printf(b, "]");
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < t->nuntrusted; k++)
+		if (json_array_append_new(a, cc_json_str(cc_profile_name(ps, t->untrusted[k])))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
 }
 
-void cli_groups_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v)
+json_t *cli_groups_json(cc_profiles_t *ps, const cc_verdicts_t *v)
 {
 	cc_group_tally_t t[CC_PROFILE_NGROUPS];
+	json_t *o = json_object();
 
 	cc_verdicts_by_group(ps, v, t);
-	cc_buf_printf(b, "{");
-	for (int g = 0; g < CC_PROFILE_NGROUPS; g++) {
-		cc_buf_printf(b, "%s\"%s\":{\"profiles\":%zu,\"trusted_by\":%zu,"
-				 "\"untrusted\":",
-			      g ? "," : "", cc_profile_group_name((cc_profile_group_t)g),
-			      t[g].n, t[g].ntrusted);
-		names_json(b, ps, &t[g]);
-		cc_buf_printf(b, "}");
-	}
-	cc_buf_printf(b, "}");
+	for (int g = 0; o && g < CC_PROFILE_NGROUPS; g++)
+		if (json_object_set_new(o, cc_profile_group_name((cc_profile_group_t)g),
+					json_pack("{s:I,s:I,s:o}", "profiles",
+						  (json_int_t)t[g].n, "trusted_by",
+						  (json_int_t)t[g].ntrusted, "untrusted",
+						  names_json(ps, &t[g])))) {
+			json_decref(o);
+			return NULL;
+		}
+	return o;
 }
 
-void cli_groups_need_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
+json_t *cli_groups_need_json(cc_profiles_t *ps, const cc_matrix_t *m)
 {
 	cc_need_t nd;
+	json_t *o;
 
-	if (!cc_matrix_need_longer(ps, m, &nd)) {
-		cc_buf_printf(b, "null");
-		return;
-	}
-	cc_buf_printf(b, "{\"shortest_served\":%zu", nd.shortest->served.n);
-	for (int g = 0; g < CC_PROFILE_NGROUPS; g++) {
-		cc_buf_printf(b, ",\"%s\":", cc_profile_group_name((cc_profile_group_t)g));
-		names_json(b, ps, &nd.need[g]);
-	}
-	cc_buf_printf(b, "}");
+	if (!cc_matrix_need_longer(ps, m, &nd))
+		return json_null();
+	o = json_pack("{s:I}", "shortest_served", (json_int_t)nd.shortest->served.n);
+	for (int g = 0; o && g < CC_PROFILE_NGROUPS; g++)
+		if (json_object_set_new(o, cc_profile_group_name((cc_profile_group_t)g),
+					names_json(ps, &nd.need[g]))) {
+			json_decref(o);
+			return NULL;
+		}
+	return o;
 }

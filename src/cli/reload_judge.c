@@ -57,9 +57,9 @@ static void judge_one(const cc_binding_t *b, cc_profiles_t *profs, cc_pool_t *an
 				      j.findings.v[i].id);
 	cc_buf_printf(txt, "%s\n", j.findings.n ? " (certchain check for details)" : "");
 	cc_buf_printf(js, ",\"judged\":true,\"trust\":");
-	cli_verdicts_json(js, profs, &j.served);
+	{ json_t *x = cli_verdicts_json(profs, &j.served); cc_buf_json(js, x); json_decref(x); }
 	cc_buf_printf(js, ",\"findings\":");
-	cli_findings_json(js, &j.findings);
+	{ json_t *x = cli_findings_json(&j.findings); cc_buf_json(js, x); json_decref(x); }
 	cc_buf_printf(js, "}");
 out:
 	cc_judgement_clear(&j);

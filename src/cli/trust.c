@@ -107,100 +107,109 @@ int cli_profiles(cc_profiles_t *ps, const char *const *specs, size_t nspecs,
 	return 0;
 }
 
-void cli_profiles_json(cc_buf_t *b, cc_profiles_t *ps)
+static json_t *distrust_json(cc_profiles_t *ps, size_t i)
 {
-	cc_buf_printf(b, "[");
-	for (size_t i = 0; i < cc_profiles_count(ps); i++) {
-		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
-		cc_buf_json_str(b, cc_profile_name(ps, i));
-		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"weight\":%g,\"anchors\":%zu,"
-				 "\"policy\":\"%s\",\"group\":\"%s\",\"date\":",
-			      cc_behaviour_name(cc_profile_behaviour(ps, i)),
-			      cc_profile_weight(ps, i), cc_profile_anchor_count(ps, i),
-			      cc_policy_name(cc_profile_policy(ps, i)),
-			      cc_profile_group_name(cc_profile_group(ps, i)));
-		if (*cc_profile_date(ps, i))
-			cc_buf_json_str(b, cc_profile_date(ps, i));
-		else
-			cc_buf_printf(b, "null");
-		cc_buf_printf(b, ",\"source\":");
-		cc_buf_json_str(b, cc_profile_source(ps, i));
-		cc_buf_printf(b, ",\"distrust_after\":[");
-		for (size_t k = 0; k < cc_profile_distrust_count(ps, i); k++) {
-			const cc_distrust_t *d = cc_profile_distrust_get(ps, i, k);
-			char fp[65], t[32];
-			for (int j = 0; j < 32; j++)
-				snprintf(fp + 2 * j, 3, "%02x", d->sha256[j]);
-			cc_buf_printf(b, "%s{\"sha256\":\"%s\",\"after\":\"%s\",\"kind\":\"%s\","
-					 "\"label\":", k ? "," : "", fp, cc_time_str(d->after, t),
-				      cc_distrust_kind_name(d->kind));
-			cc_buf_json_str(b, d->label);
-			cc_buf_printf(b, "}");
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < cc_profile_distrust_count(ps, i); k++) {
+		const cc_distrust_t *d = cc_profile_distrust_get(ps, i, k);
+		char fp[65], t[32];
+		for (int n = 0; n < 32; n++)
+			snprintf(fp + 2 * n, 3, "%02x", d->sha256[n]);
+		if (json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:o}", "sha256", fp,
+						       "after", cc_time_str(d->after, t),
+						       "kind",
+						       cc_distrust_kind_name(d->kind),
+						       "label", cc_json_str(d->label)))) {
+			json_decref(a);
+			return NULL;
 		}
-		cc_buf_printf(b, "]}");
 	}
-	cc_buf_printf(b, "]");
+	return a;
 }
 
-void cli_verdicts_json(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v)
+json_t *cli_profiles_json(cc_profiles_t *ps)
 {
-	char fp[65];
+	json_t *a = json_array();
 
-	cc_buf_printf(b, "{\"trusted_by\":%zu,\"profiles\":%zu,\"score\":%.4f,"
-			 "\"groups\":", v->ntrusted, v->n, v->score);
-	cli_groups_json(b, ps, v);
-	cc_buf_printf(b, ",\"verdicts\":[");
-	for (size_t i = 0; i < v->n; i++) {
+	for (size_t i = 0; a && i < cc_profiles_count(ps); i++)
+		if (json_array_append_new(
+			    a, json_pack("{s:o,s:s,s:o,s:I,s:s,s:s,s:o,s:o,s:o}", "name",
+					 cc_json_str(cc_profile_name(ps, i)), "behaviour",
+					 cc_behaviour_name(cc_profile_behaviour(ps, i)),
+					 "weight", cli_json_g(cc_profile_weight(ps, i)),
+					 "anchors", (json_int_t)cc_profile_anchor_count(ps, i),
+					 "policy", cc_policy_name(cc_profile_policy(ps, i)),
+					 "group",
+					 cc_profile_group_name(cc_profile_group(ps, i)),
+					 "date", cli_json_opt(cc_profile_date(ps, i)),
+					 "source", cc_json_str(cc_profile_source(ps, i)),
+					 "distrust_after", distrust_json(ps, i)))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* The fingerprints of l's certificates, in order. */
+static json_t *fps_json(const cc_certlist_t *l)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < l->n; k++)
+		if (json_array_append_new(a, cli_json_fp(l->v[k]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+json_t *cli_verdicts_json(cc_profiles_t *ps, const cc_verdicts_t *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < v->n; i++) {
 		const cc_verdict_t *x = &v->v[i];
-		cc_buf_printf(b, "%s{\"profile\":", i ? "," : "");
-		cc_buf_json_str(b, cc_profile_name(ps, x->profile));
-		cc_buf_printf(b, ",\"behaviour\":\"%s\",\"group\":\"%s\",\"trusted\":%s,"
-				 "\"anchor\":",
-			      cc_behaviour_name(cc_profile_behaviour(ps, x->profile)),
-			      cc_profile_group_name(cc_profile_group(ps, x->profile)),
-			      x->trusted ? "true" : "false");
-		if (x->anchor) {
-			cc_cert_sha256_hex(x->anchor, fp);
-			cc_buf_printf(b, "\"%s\"", fp);
-		} else {
-			cc_buf_printf(b, "null");
+		if (json_array_append_new(
+			    a, json_pack("{s:o,s:s,s:s,s:b,s:o,s:i,s:o,s:o,s:o}", "profile",
+					 cc_json_str(cc_profile_name(ps, x->profile)),
+					 "behaviour",
+					 cc_behaviour_name(cc_profile_behaviour(ps, x->profile)),
+					 "group",
+					 cc_profile_group_name(cc_profile_group(ps, x->profile)),
+					 "trusted", x->trusted, "anchor", cli_json_fp(x->anchor),
+					 "depth", x->depth, "rule",
+					 x->rule ? cc_json_str(x->rule) : json_null(),
+					 "reason", cc_json_str(x->reason), "path",
+					 fps_json(&x->path)))) {
+			json_decref(a);
+			return NULL;
 		}
-		cc_buf_printf(b, ",\"depth\":%d,\"rule\":", x->depth);
-		if (x->rule)
-			cc_buf_json_str(b, x->rule);
-		else
-			cc_buf_printf(b, "null");
-		cc_buf_printf(b, ",\"reason\":");
-		cc_buf_json_str(b, x->reason);
-		cc_buf_printf(b, ",\"path\":[");
-		for (size_t k = 0; k < x->path.n; k++) {
-			cc_cert_sha256_hex(x->path.v[k], fp);
-			cc_buf_printf(b, "%s\"%s\"", k ? "," : "", fp);
-		}
-		cc_buf_printf(b, "]}");
 	}
-	cc_buf_printf(b, "]}");
+	return json_pack("{s:I,s:I,s:o,s:o,s:o}", "trusted_by", (json_int_t)v->ntrusted,
+			 "profiles", (json_int_t)v->n, "score", cli_json_fixed(v->score, 4),
+			 "groups", cli_groups_json(ps, v), "verdicts", a);
 }
 
-void cli_matrix_json(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
+json_t *cli_matrix_json(cc_profiles_t *ps, const cc_matrix_t *m)
 {
-	char fp[65], d[1024];
+	json_t *a = json_array();
+	char d[1024];
 
-	cc_buf_printf(b, "[");
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; a && i < m->n; i++) {
 		const cc_matrix_row_t *r = &m->v[i];
-		cc_buf_printf(b, "%s{\"served\":[", i ? "," : "");
-		for (size_t k = 0; k < r->served.n; k++) {
-			cc_cert_sha256_hex(r->served.v[k], fp);
-			cc_buf_printf(b, "%s\"%s\"", k ? "," : "", fp);
+		if (json_array_append_new(
+			    a, json_pack("{s:o,s:o,s:I,s:o}", "served", fps_json(&r->served),
+					 "description",
+					 cc_json_str(cc_chain_describe(ps, &r->served, d,
+								       sizeof(d))),
+					 "path_rank", (json_int_t)(r->path + 1), "judgement",
+					 cli_verdicts_json(ps, &r->verdicts)))) {
+			json_decref(a);
+			return NULL;
 		}
-		cc_buf_printf(b, "],\"description\":");
-		cc_buf_json_str(b, cc_chain_describe(ps, &r->served, d, sizeof(d)));
-		cc_buf_printf(b, ",\"path_rank\":%zu,\"judgement\":", r->path + 1);
-		cli_verdicts_json(b, ps, &r->verdicts);
-		cc_buf_printf(b, "}");
 	}
-	cc_buf_printf(b, "]");
+	return a;
 }
 
 void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
