@@ -49,32 +49,25 @@ static void probe_opts(const struct copts *o, const struct target *t,
 	po->dns_servers = o->dns;
 }
 
-static void json_list(cc_buf_t *b, const char *key, const cc_certlist_t *l, size_t n)
+/* "added"/"removed": the certificates, each with its position and why. */
+static json_t *json_changes(const cc_judge_change_t *v, size_t n)
 {
-	cc_buf_printf(b, ",\"%s\":[", key);
-	for (size_t i = 0; i < n; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_json_cert(b, l->v[i]);
-	}
-	cc_buf_printf(b, "]");
-}
+	json_t *a = json_array();
 
-/* "added"/"removed": the certificates, each with why. */
-static void json_changes(cc_buf_t *b, const char *key, const cc_judge_change_t *v,
-			 size_t n)
-{
-	cc_buf_printf(b, ",\"%s\":[", key);
-	for (size_t i = 0; i < n; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_json_cert(b, v[i].cert);
-		if (b->n && b->s[b->n - 1] == '}') {
-			b->s[--b->n] = 0;
-			cc_buf_printf(b, ",\"position\":%zu,\"why\":", v[i].position);
-			cc_buf_json_str(b, v[i].why);
-			cc_buf_printf(b, "}");
+	for (size_t i = 0; a && i < n; i++) {
+		json_t *c = cc_cert_json(v[i].cert);
+		if (json_object_set_new(c, "position", json_integer((json_int_t)v[i].position)) ||
+		    json_object_set_new(c, "why", cc_json_str(v[i].why))) {
+			json_decref(c);
+			json_decref(a);
+			return NULL;
+		}
+		if (json_array_append_new(a, c)) { /* c is released either way */
+			json_decref(a);
+			return NULL;
 		}
 	}
-	cc_buf_printf(b, "]");
+	return a;
 }
 
 struct verdict {
@@ -86,67 +79,88 @@ struct verdict {
 	int rc;
 };
 
+static json_t *gains_json(const cc_judgement_t *j)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < j->ngains; i++)
+		if (json_array_append_new(a, cc_json_str(j->gains[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* "fix": what to serve instead, or null when no chain is valid. */
+static json_t *fix_json(const struct copts *o, const struct verdict *v)
+{
+	const cc_judgement_t *j = &v->j;
+	json_t *f;
+	int bad = 0;
+
+	if (j->best < 0)
+		return json_null();
+	f = json_pack("{s:b,s:b}", "changed", j->nadded || j->nremoved || j->reordered,
+		      "reordered", j->reordered);
+	if (j->fixed)
+		bad |= json_object_set_new(f, "trust", cli_verdicts_json(o->profs, j->fixed));
+	bad |= json_object_set_new(f, "chain", cli_certs_json(j->serve.v, j->serve.n));
+	bad |= json_object_set_new(f, "added", json_changes(j->added, j->nadded));
+	bad |= json_object_set_new(f, "removed", json_changes(j->removed, j->nremoved));
+	bad |= json_object_set_new(f, "gains", gains_json(j));
+	bad |= json_object_set_new(f, "written",
+				   v->written ? cc_json_str(v->written) : json_null());
+	if (bad) {
+		json_decref(f);
+		return NULL;
+	}
+	return f;
+}
+
 static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict *v)
 {
 	const cc_probe_result_t *pr = v->pr;
+	const cc_paths_t *client = v->j.client;
+	char ms[32];
+	json_t *r;
+	int bad = 0;
 
-	cc_buf_printf(b, "{\"target\":");
-	cc_buf_json_str(b, v->t->spec);
-	cc_buf_printf(b, ",\"host\":");
-	cc_buf_json_str(b, v->t->host);
-	cc_buf_printf(b, ",\"port\":%s,\"sni\":", v->t->port);
-	if (o->sni || !cli_is_ip(v->t->host))
-		cc_buf_json_str(b, o->sni ? o->sni : v->t->host);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, ",\"peer\":");
-	cc_buf_json_str(b, pr->peer);
-	cc_buf_printf(b, ",\"ms\":%.0f,\"exit\":%d", pr->ms, v->rc);
+	snprintf(ms, sizeof(ms), "%.0f", pr->ms);
+	r = json_pack("{s:o,s:o,s:I,s:o,s:o,s:I,s:i}", "target", cc_json_str(v->t->spec),
+		      "host", cc_json_str(v->t->host), "port",
+		      (json_int_t)strtol(v->t->port, NULL, 10), "sni",
+		      o->sni || !cli_is_ip(v->t->host)
+			      ? cc_json_str(o->sni ? o->sni : v->t->host)
+			      : json_null(),
+		      "peer", cc_json_str(pr->peer), "ms",
+		      (json_int_t)strtoll(ms, NULL, 10), "exit", v->rc);
 	if (pr->fail) {
-		cc_buf_printf(b, ",\"result\":\"connect-failed\",\"failure\":\"%s\",\"reason\":",
-			      cc_probe_fail_name(pr->fail));
-		cc_buf_json_str(b, pr->reason);
-		cc_buf_printf(b, "}\n");
-		return;
+		bad |= json_object_set_new(r, "result", json_string("connect-failed"));
+		bad |= json_object_set_new(r, "failure",
+					   json_string(cc_probe_fail_name(pr->fail)));
+		bad |= json_object_set_new(r, "reason", cc_json_str(pr->reason));
+	} else {
+		bad |= json_object_set_new(r, "result", json_string(v->rc ? "problems" : "ok"));
+		bad |= json_object_set_new(r, "tls_version", cc_json_str(pr->version));
+		bad |= json_object_set_new(r, "cipher", cc_json_str(pr->cipher));
+		bad |= json_object_set_new(r, "served",
+					   cli_certs_json(pr->served.v, pr->served.n));
+		bad |= json_object_set_new(r, "findings", cli_findings_json(&v->j.findings));
+		bad |= json_object_set_new(r, "trusted_path",
+					   client ? cli_certs_json(client->v[0].certs.v,
+								   client->v[0].certs.n)
+						  : json_array());
+		bad |= json_object_set_new(r, "trust",
+					   cli_verdicts_json(o->profs, &v->j.served));
+		bad |= json_object_set_new(r, "fix", fix_json(o, v));
 	}
-	cc_buf_printf(b, ",\"result\":\"%s\",\"tls_version\":\"%s\",\"cipher\":\"%s\"",
-		      v->rc ? "problems" : "ok", pr->version, pr->cipher);
-	json_list(b, "served", &pr->served, pr->served.n);
-	cc_buf_printf(b, ",\"findings\":");
-	{ json_t *j = cli_findings_json(&v->j.findings); cc_buf_json(b, j); json_decref(j); }
-	if (v->j.client)
-		json_list(b, "trusted_path", &v->j.client->v[0].certs,
-			  v->j.client->v[0].certs.n);
-	else
-		cc_buf_printf(b, ",\"trusted_path\":[]");
-	cc_buf_printf(b, ",\"trust\":");
-	{ json_t *j = cli_verdicts_json(o->profs, &v->j.served); cc_buf_json(b, j); json_decref(j); }
-	if (v->j.best < 0) {
-		cc_buf_printf(b, ",\"fix\":null}\n");
-		return;
+	if (bad) {
+		json_decref(r);
+		r = NULL;
 	}
-	cc_buf_printf(b, ",\"fix\":{\"changed\":%s,\"reordered\":%s",
-		      v->j.nadded || v->j.nremoved || v->j.reordered ? "true" : "false",
-		      v->j.reordered ? "true" : "false");
-	if (v->j.fixed) {
-		cc_buf_printf(b, ",\"trust\":");
-		{ json_t *j = cli_verdicts_json(o->profs, v->j.fixed); cc_buf_json(b, j); json_decref(j); }
-	}
-	json_list(b, "chain", &v->j.serve, v->j.serve.n);
-	json_changes(b, "added", v->j.added, v->j.nadded);
-	json_changes(b, "removed", v->j.removed, v->j.nremoved);
-	cc_buf_printf(b, ",\"gains\":[");
-	for (size_t i = 0; i < v->j.ngains; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_buf_json_str(b, v->j.gains[i]);
-	}
-	cc_buf_printf(b, "]");
-	cc_buf_printf(b, ",\"written\":");
-	if (v->written)
-		cc_buf_json_str(b, v->written);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, "}}\n");
+	cc_buf_json(b, r);
+	cc_buf_printf(b, "\n");
+	json_decref(r);
 }
 
 static void report_changes(cc_buf_t *b, const struct verdict *v)

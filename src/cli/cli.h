@@ -112,6 +112,10 @@ json_t *cli_json_g(double x);
 json_t *cli_json_opt(const char *s);
 /* c's SHA-256 fingerprint as 64 lowercase hex digits, or null when c is NULL. */
 json_t *cli_json_fp(cc_cert_t *c);
+/* The n certificates of v as an array of cc_cert_json() objects, in order. */
+json_t *cli_certs_json(cc_cert_t *const *v, size_t n);
+/* The n certificates of v as an array of their fingerprints, in order. */
+json_t *cli_fps_json(cc_cert_t *const *v, size_t n);
 
 /* target.c: splits "host", "host:port", "[v6]", "[v6]:port" or a bare v6
  * literal into host and port (defport when none); -1 when malformed or too long. */
@@ -382,9 +386,11 @@ void cli_groups_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 /* "who needs more than X:" and one line per group, when m's best chain
  * serves more than its shortest candidate; nothing otherwise. */
 void cli_groups_need_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m);
-/* {"current":{"profiles":N,"trusted_by":N,"untrusted":[names]},"legacy":...} */
+/* {"current":{"profiles":N,"trusted_by":N,"untrusted":[names]},"legacy":...}:
+ * a new reference, NULL when out of memory. */
 json_t *cli_groups_json(cc_profiles_t *ps, const cc_verdicts_t *v);
-/* {"shortest_served":N,"current":[names],"legacy":[names]} or null. */
+/* {"shortest_served":N,"current":[names],"legacy":[names]} or null: a new
+ * reference, NULL when out of memory. */
 json_t *cli_groups_need_json(cc_profiles_t *ps, const cc_matrix_t *m);
 void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		 const cc_paths_t *paths);

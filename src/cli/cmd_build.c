@@ -109,21 +109,13 @@ static int parse(int argc, char **argv, bargs_t *a)
 	return 0;
 }
 
-static void json_path(cc_buf_t *b, const cc_path_t *p, size_t rank)
+static json_t *json_path(const cc_path_t *p, size_t rank)
 {
-	char fp[65];
-	cc_buf_printf(b, "{\"rank\":%zu,\"valid\":%s,\"reason\":", rank,
-		      p->valid ? "true" : "false");
-	cc_buf_json_str(b, p->reason);
-	cc_buf_printf(b, ",\"why\":");
-	cc_buf_json_str(b, p->why);
-	cc_buf_printf(b, ",\"length\":%zu,\"weak_signatures\":%d,\"certs\":[",
-		      p->certs.n, p->weak_sigs);
-	for (size_t i = 0; i < p->certs.n; i++) {
-		cc_cert_sha256_hex(p->certs.v[i], fp);
-		cc_buf_printf(b, "%s\"%s\"", i ? "," : "", fp);
-	}
-	cc_buf_printf(b, "]}");
+	return json_pack("{s:I,s:b,s:o,s:o,s:I,s:i,s:o}", "rank", (json_int_t)rank, "valid",
+			 p->valid, "reason", cc_json_str(p->reason), "why",
+			 cc_json_str(p->why), "length", (json_int_t)p->certs.n,
+			 "weak_signatures", p->weak_sigs, "certs",
+			 cli_fps_json(p->certs.v, p->certs.n));
 }
 
 /* What the run decided: the ranked paths, the matrix and the chosen row. */
@@ -139,93 +131,120 @@ typedef struct result {
 	size_t ndc;
 } result_t;
 
+/* The chain to serve: the chosen row, plus its anchor with --include-root. */
+static json_t *chain_json(const result_t *r, int include_root)
+{
+	const cc_path_t *p = r->path;
+	json_t *a;
+
+	if (!r->row)
+		return json_array();
+	a = cli_certs_json(r->row->served.v, r->row->served.n);
+	if (include_root && p->certs.n > 1 &&
+	    json_array_append_new(a, cc_cert_json(p->certs.v[p->certs.n - 1]))) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static json_t *paths_json(const cc_paths_t *ps)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < ps->n; i++)
+		if (json_array_append_new(a, json_path(&ps->v[i], i + 1))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *rejected_json(const cc_paths_t *ps)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < ps->nrej; i++)
+		if (json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "child",
+						       cli_json_fp(ps->rej[i].child),
+						       "candidate",
+						       cli_json_fp(ps->rej[i].cand), "reason",
+						       cc_json_str(ps->rej[i].reason)))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *distrust_cliffs_json(const result_t *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < r->ndc; i++) {
+		char after[32], from[32];
+		cc_buf_t line = { 0 };
+		int bad;
+		cc_distrust_cliff_text(&r->dc[i], &line);
+		bad = json_array_append_new(
+			a, json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o}", "anchor",
+				     cli_json_fp(r->dc[i].anchor), "label",
+				     cc_json_str(r->dc[i].d->label), "kind",
+				     cc_distrust_kind_name(r->dc[i].d->kind), "distrust_after",
+				     cc_time_str(r->dc[i].d->after, after), "from",
+				     cc_json_str(cc_distrust_cliff_from(&r->dc[i], from)),
+				     "profiles", cc_json_str(r->dc[i].profiles), "text",
+				     cc_json_str(line.s)));
+		cc_buf_clear(&line);
+		if (bad) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 			const cc_aia_result_t *aia)
 {
 	const cc_paths_t *ps = r->ps;
 	const cc_path_t *p = r->path;
-	char fp[65];
+	json_t *o = json_object();
+	int bad = 0;
 
-	cc_buf_printf(b, "{\"result\":\"%s\",\"chain\":[", r->row ? "ok" : "no-path");
-	for (size_t i = 0; r->row && i < r->row->served.n; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_json_cert(b, r->row->served.v[i]);
+	bad |= json_object_set_new(o, "result", json_string(r->row ? "ok" : "no-path"));
+	bad |= json_object_set_new(o, "chain", chain_json(r, include_root));
+	bad |= json_object_set_new(o, "anchor", p ? cc_cert_json(p->certs.v[p->certs.n - 1])
+						  : json_null());
+	bad |= json_object_set_new(o, "include_root", json_boolean(include_root));
+	bad |= json_object_set_new(o, "why", cc_json_str(p ? p->why : ""));
+	bad |= json_object_set_new(o, "trusted_by",
+				   json_integer(r->row ? (json_int_t)r->row->verdicts.ntrusted
+						       : 0));
+	bad |= json_object_set_new(o, "score",
+				   cli_json_fixed(r->row ? r->row->verdicts.score : 0.0, 4));
+	bad |= json_object_set_new(o, "profiles", cli_profiles_json(r->profs));
+	bad |= json_object_set_new(o, "need_longer", cli_groups_need_json(r->profs, &r->m));
+	bad |= json_object_set_new(o, "matrix", cli_matrix_json(r->profs, &r->m));
+	bad |= json_object_set_new(o, "paths", paths_json(ps));
+	bad |= json_object_set_new(o, "rejected", rejected_json(ps));
+	bad |= json_object_set_new(o, "signature_checks", json_integer(ps->sigchecks));
+	bad |= json_object_set_new(o, "truncated", json_boolean(ps->truncated));
+	if (ps->truncated)
+		bad |= json_object_set_new(o, "limit", cc_json_str(ps->limit_hit));
+	if (aia)
+		bad |= json_object_set_new(o, "aia", cli_aia_json(aia));
+	bad |= json_object_set_new(o, "expiry_cliff", r->cliff.s ? cc_json_str(r->cliff.s)
+								 : json_null());
+	bad |= json_object_set_new(o, "distrust_cliffs", distrust_cliffs_json(r));
+	bad |= json_object_set_new(o, "cross_sign_not_served",
+				   r->twin.s ? cc_json_str(r->twin.s) : json_null());
+	if (bad) {
+		json_decref(o);
+		o = NULL;
 	}
-	if (r->row && include_root && p->certs.n > 1) {
-		cc_buf_printf(b, ",");
-		cc_json_cert(b, p->certs.v[p->certs.n - 1]);
-	}
-	cc_buf_printf(b, "],\"anchor\":");
-	if (p)
-		cc_json_cert(b, p->certs.v[p->certs.n - 1]);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, ",\"include_root\":%s,\"why\":", include_root ? "true" : "false");
-	cc_buf_json_str(b, p ? p->why : "");
-	cc_buf_printf(b, ",\"trusted_by\":%zu,\"score\":%.4f,\"profiles\":",
-		      r->row ? r->row->verdicts.ntrusted : 0,
-		      r->row ? r->row->verdicts.score : 0.0);
-	{ json_t *j = cli_profiles_json(r->profs); cc_buf_json(b, j); json_decref(j); }
-	cc_buf_printf(b, ",\"need_longer\":");
-	{ json_t *j = cli_groups_need_json(r->profs, &r->m); cc_buf_json(b, j); json_decref(j); }
-	cc_buf_printf(b, ",\"matrix\":");
-	{ json_t *j = cli_matrix_json(r->profs, &r->m); cc_buf_json(b, j); json_decref(j); }
-	cc_buf_printf(b, ",\"paths\":[");
-	for (size_t i = 0; i < ps->n; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		json_path(b, &ps->v[i], i + 1);
-	}
-	cc_buf_printf(b, "],\"rejected\":[");
-	for (size_t i = 0; i < ps->nrej; i++) {
-		cc_buf_printf(b, "%s{\"child\":\"", i ? "," : "");
-		cc_cert_sha256_hex(ps->rej[i].child, fp);
-		cc_buf_printf(b, "%s\",\"candidate\":\"", fp);
-		cc_cert_sha256_hex(ps->rej[i].cand, fp);
-		cc_buf_printf(b, "%s\",\"reason\":", fp);
-		cc_buf_json_str(b, ps->rej[i].reason);
-		cc_buf_printf(b, "}");
-	}
-	cc_buf_printf(b, "],\"signature_checks\":%u,\"truncated\":%s", ps->sigchecks,
-		      ps->truncated ? "true" : "false");
-	if (ps->truncated) {
-		cc_buf_printf(b, ",\"limit\":");
-		cc_buf_json_str(b, ps->limit_hit);
-	}
-	if (aia) {
-		cc_buf_printf(b, ",\"aia\":");
-		{ json_t *j = cli_aia_json(aia); cc_buf_json(b, j); json_decref(j); }
-	}
-	cc_buf_printf(b, ",\"expiry_cliff\":");
-	if (r->cliff.s)
-		cc_buf_json_str(b, r->cliff.s);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, ",\"distrust_cliffs\":[");
-	for (size_t i = 0; i < r->ndc; i++) {
-		char hex[65], t[32];
-		cc_buf_t line = { 0 };
-		cc_distrust_cliff_text(&r->dc[i], &line);
-		cc_cert_sha256_hex(r->dc[i].anchor, hex);
-		cc_buf_printf(b, "%s{\"anchor\":\"%s\",\"label\":", i ? "," : "", hex);
-		cc_buf_json_str(b, r->dc[i].d->label);
-		cc_buf_printf(b, ",\"kind\":\"%s\",\"distrust_after\":\"%s\",\"from\":",
-			      cc_distrust_kind_name(r->dc[i].d->kind),
-			      cc_time_str(r->dc[i].d->after, t));
-		cc_buf_json_str(b, cc_distrust_cliff_from(&r->dc[i], t));
-		cc_buf_printf(b, ",\"profiles\":");
-		cc_buf_json_str(b, r->dc[i].profiles);
-		cc_buf_printf(b, ",\"text\":");
-		cc_buf_json_str(b, line.s ? line.s : "");
-		cc_buf_printf(b, "}");
-		cc_buf_clear(&line);
-	}
-	cc_buf_printf(b, "]");
-	cc_buf_printf(b, ",\"cross_sign_not_served\":");
-	if (r->twin.s)
-		cc_buf_json_str(b, r->twin.s);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, "}\n");
+	cc_buf_json(b, o);
+	cc_buf_printf(b, "\n");
+	json_decref(o);
 }
 
 /* "why" for the chosen chain: ubiquity when it decided, else the core rank. */

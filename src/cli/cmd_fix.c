@@ -300,16 +300,6 @@ static void text_findings(cc_buf_t *b, const char *title, const cc_findings_t *f
 	cli_findings_text(b, fs);
 }
 
-static void json_list(cc_buf_t *b, const cc_certlist_t *l)
-{
-	cc_buf_printf(b, "[");
-	for (size_t i = 0; i < l->n; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_json_cert(b, l->v[i]);
-	}
-	cc_buf_printf(b, "]");
-}
-
 static const char *verdict(const fix_t *f)
 {
 	if (f->j.best < 0)
@@ -324,29 +314,26 @@ static const cc_path_t *chosen(const fix_t *f)
 }
 
 /* "needed": the certificates certchain lacks that would cure the rest. */
-static void needs_json(cc_buf_t *b, const cc_judgement_t *j)
+static json_t *needs_json(const cc_judgement_t *j)
 {
 	static const char *const kind[] = { "leaf", "issuer", "renewed" };
+	json_t *a = json_array();
 
-	cc_buf_printf(b, "[");
-	for (size_t i = 0; i < j->nneeds; i++) {
+	for (size_t i = 0; a && i < j->nneeds; i++) {
 		const cc_judge_need_t *n = &j->needs[i];
-		cc_buf_printf(b, "%s{\"kind\":\"%s\",\"subject\":", i ? "," : "",
-			      kind[n->kind]);
-		cc_buf_json_str(b, n->subject);
-		cc_buf_printf(b, ",\"issuer\":");
-		cc_buf_json_str(b, n->issuer);
-		cc_buf_printf(b, ",\"key_id\":");
-		cc_buf_json_str(b, n->key_id);
-		cc_buf_printf(b, ",\"url\":");
-		cc_buf_json_str(b, n->url);
-		cc_buf_printf(b, ",\"profiles\":");
-		cc_buf_json_str(b, n->profiles);
-		cc_buf_printf(b, ",\"why\":");
-		cc_buf_json_str(b, n->why);
-		cc_buf_printf(b, "}");
+		if (json_array_append_new(a, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "kind",
+						       kind[n->kind], "subject",
+						       cc_json_str(n->subject), "issuer",
+						       cc_json_str(n->issuer), "key_id",
+						       cc_json_str(n->key_id), "url",
+						       cc_json_str(n->url), "profiles",
+						       cc_json_str(n->profiles), "why",
+						       cc_json_str(n->why)))) {
+			json_decref(a);
+			return NULL;
+		}
 	}
-	cc_buf_printf(b, "]");
+	return a;
 }
 
 /* One line per certificate certchain lacks: what it is, who needs it, where. */
@@ -372,81 +359,112 @@ static void needs_text(cc_buf_t *b, const cc_judgement_t *j)
 	}
 }
 
+static json_t *added_json(const cc_judgement_t *j)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < j->nadded; i++)
+		if (json_array_append_new(
+			    a, json_pack("{s:I,s:o,s:o,s:o}", "position",
+					 (json_int_t)j->added[i].position, "sha256",
+					 cli_json_fp(j->added[i].cert), "source",
+					 cc_json_str(cc_cert_source(j->added[i].cert)), "what",
+					 cc_json_str(j->added[i].why)))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *removed_json(const cc_judgement_t *j)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < j->nremoved; i++)
+		if (json_array_append_new(a, json_pack("{s:I,s:o,s:o}", "position",
+						       (json_int_t)j->removed[i].position,
+						       "sha256", cli_json_fp(j->removed[i].cert),
+						       "reason", cc_json_str(j->removed[i].why)))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *gains_json(const cc_judgement_t *j)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < j->ngains; i++)
+		if (json_array_append_new(a, cc_json_str(j->gains[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Each profile's verdict on the served chain and on the fixed one. */
+static json_t *profiles_json(fix_t *f)
+{
+	const cc_verdicts_t *va = f->j.after_verdicts;
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < f->j.served.n; i++) {
+		const cc_verdict_t *y = va && i < va->n ? &va->v[i] : NULL;
+		if (json_array_append_new(a, json_pack("{s:o,s:b,s:o,s:o,s:o}", "name",
+						       cc_json_str(cc_profile_name(f->profs, i)),
+						       "before", f->j.served.v[i].trusted,
+						       "before_reason",
+						       cc_json_str(f->j.served.v[i].reason),
+						       "after",
+						       y ? json_boolean(y->trusted) : json_null(),
+						       "after_reason",
+						       cc_json_str(y ? y->reason : "")))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 {
 	const cc_path_t *p = chosen(f);
 	const cc_verdicts_t *va = f->j.after_verdicts;
-	char fp[65];
+	json_t *o = json_object();
+	int bad = 0;
 
-	cc_buf_printf(b, "{\"target\":");
-	cc_buf_json_str(b, f->label);
+	bad |= json_object_set_new(o, "target", cc_json_str(f->label));
 	/* the chain at hand cures not every client: say so before what was done */
-	cc_buf_printf(b, ",\"result\":\"%s\",\"served\":",
-		      f->j.best >= 0 && f->j.nneeds ? "needs-certificate" : verdict(f));
-	json_list(b, &f->served);
-	cc_buf_printf(b, ",\"before\":");
-	{ json_t *j = cli_findings_json(&f->j.findings); cc_buf_json(b, j); json_decref(j); }
-	cc_buf_printf(b, ",\"chain\":");
-	json_list(b, &f->fixed);
-	cc_buf_printf(b, ",\"anchor\":");
-	if (p)
-		cc_json_cert(b, p->certs.v[p->certs.n - 1]);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, ",\"after\":");
-	{ json_t *j = cli_findings_json(&f->j.after); cc_buf_json(b, j); json_decref(j); }
-	cc_buf_printf(b, ",\"added\":[");
-	for (size_t i = 0; i < f->j.nadded; i++) {
-		cc_cert_sha256_hex(f->j.added[i].cert, fp);
-		cc_buf_printf(b, "%s{\"position\":%zu,\"sha256\":\"%s\",\"source\":",
-			      i ? "," : "", f->j.added[i].position, fp);
-		cc_buf_json_str(b, cc_cert_source(f->j.added[i].cert));
-		cc_buf_printf(b, ",\"what\":");
-		cc_buf_json_str(b, f->j.added[i].why);
-		cc_buf_printf(b, "}");
+	bad |= json_object_set_new(o, "result",
+				   json_string(f->j.best >= 0 && f->j.nneeds ? "needs-certificate"
+									 : verdict(f)));
+	bad |= json_object_set_new(o, "served", cli_certs_json(f->served.v, f->served.n));
+	bad |= json_object_set_new(o, "before", cli_findings_json(&f->j.findings));
+	bad |= json_object_set_new(o, "chain", cli_certs_json(f->fixed.v, f->fixed.n));
+	bad |= json_object_set_new(o, "anchor", p ? cc_cert_json(p->certs.v[p->certs.n - 1])
+						  : json_null());
+	bad |= json_object_set_new(o, "after", cli_findings_json(&f->j.after));
+	bad |= json_object_set_new(o, "added", added_json(&f->j));
+	bad |= json_object_set_new(o, "removed", removed_json(&f->j));
+	bad |= json_object_set_new(o, "reordered", json_boolean(f->j.reordered));
+	bad |= json_object_set_new(o, "helps", gains_json(&f->j));
+	bad |= json_object_set_new(o, "profiles", profiles_json(f));
+	bad |= json_object_set_new(o, "score_before", cli_json_fixed(f->j.served.score, 3));
+	bad |= json_object_set_new(o, "score_after", cli_json_fixed(va ? va->score : 0.0, 3));
+	bad |= json_object_set_new(o, "needed", needs_json(&f->j));
+	bad |= json_object_set_new(o, "aia", cli_aia_json(&f->aia));
+	bad |= json_object_set_new(o, "written",
+				   p && a->out ? cc_json_str(a->out) : json_null());
+	bad |= json_object_set_new(o, "pfx",
+				   p && a->pfx.path ? cc_json_str(a->pfx.path) : json_null());
+	if (bad) {
+		json_decref(o);
+		o = NULL;
 	}
-	cc_buf_printf(b, "],\"removed\":[");
-	for (size_t i = 0; i < f->j.nremoved; i++) {
-		cc_cert_sha256_hex(f->j.removed[i].cert, fp);
-		cc_buf_printf(b, "%s{\"position\":%zu,\"sha256\":\"%s\",\"reason\":",
-			      i ? "," : "", f->j.removed[i].position, fp);
-		cc_buf_json_str(b, f->j.removed[i].why);
-		cc_buf_printf(b, "}");
-	}
-	cc_buf_printf(b, "],\"reordered\":%s,\"helps\":[", f->j.reordered ? "true" : "false");
-	for (size_t i = 0; i < f->j.ngains; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_buf_json_str(b, f->j.gains[i]);
-	}
-	cc_buf_printf(b, "],\"profiles\":[");
-	for (size_t i = 0; i < f->j.served.n; i++) {
-		const cc_verdict_t *y = va && i < va->n ? &va->v[i] : NULL;
-		cc_buf_printf(b, "%s{\"name\":", i ? "," : "");
-		cc_buf_json_str(b, cc_profile_name(f->profs, i));
-		cc_buf_printf(b, ",\"before\":%s,\"before_reason\":",
-			      f->j.served.v[i].trusted ? "true" : "false");
-		cc_buf_json_str(b, f->j.served.v[i].reason);
-		cc_buf_printf(b, ",\"after\":%s,\"after_reason\":",
-			      y ? (y->trusted ? "true" : "false") : "null");
-		cc_buf_json_str(b, y ? y->reason : "");
-		cc_buf_printf(b, "}");
-	}
-	cc_buf_printf(b, "],\"score_before\":%.3f,\"score_after\":%.3f,\"needed\":",
-		      f->j.served.score, va ? va->score : 0.0);
-	needs_json(b, &f->j);
-	cc_buf_printf(b, ",\"aia\":");
-	{ json_t *j = cli_aia_json(&f->aia); cc_buf_json(b, j); json_decref(j); }
-	cc_buf_printf(b, ",\"written\":");
-	if (p && a->out)
-		cc_buf_json_str(b, a->out);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, ",\"pfx\":");
-	if (p && a->pfx.path)
-		cc_buf_json_str(b, a->pfx.path);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, "}\n");
+	cc_buf_json(b, o);
+	cc_buf_printf(b, "\n");
+	json_decref(o);
 }
 
 /* One line per client profile: its verdict on the served and the fixed chain. */

@@ -81,41 +81,53 @@ static int chain_anchors(cc_profiles_t *ps, const char *chain, const cli_client_
 	return r;
 }
 
+/* {PROFILE:[fingerprints of ca that PROFILE has as anchors]} */
+static json_t *has_json(cc_profiles_t *ps, const cc_certlist_t *ca)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o && i < cc_profiles_count(ps); i++) {
+		json_t *a = json_array();
+		for (size_t k = 0; a && k < ca->n; k++)
+			if (cc_profile_has_anchor(ps, i, ca->v[k]) &&
+			    json_array_append_new(a, cli_json_fp(ca->v[k]))) {
+				json_decref(a);
+				a = NULL;
+			}
+		/* a profile's name is any bytes; a key must be UTF-8 */
+		json_t *key = cc_json_str(cc_profile_name(ps, i));
+		int r = !key || json_object_set_new(o, json_string_value(key), a);
+		if (!key)
+			json_decref(a);
+		json_decref(key);
+		if (r) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
 static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 		     const cc_certlist_t *ca, const cc_verdicts_t *vs)
 {
-	cc_buf_printf(b, "{\"data_dir\":");
-	cc_buf_json_str(b, cli_data_dir());
-	cc_buf_printf(b, ",\"anchors_loaded\":%zu,\"profiles\":",
-		      cc_pool_count(cc_profiles_pool(ps)));
-	{ json_t *j = cli_profiles_json(ps); cc_buf_json(b, j); json_decref(j); }
-	if (chain) {
-		cc_buf_printf(b, ",\"chain\":{\"file\":");
-		cc_buf_json_str(b, chain);
-		cc_buf_printf(b, ",\"anchors\":[");
-		for (size_t k = 0; k < ca->n; k++) {
-			cc_buf_printf(b, "%s", k ? "," : "");
-			cc_json_cert(b, ca->v[k]);
-		}
-		cc_buf_printf(b, "],\"has\":{");
-		for (size_t i = 0; i < cc_profiles_count(ps); i++) {
-			size_t m = 0;
-			char fp[65];
-			cc_buf_printf(b, "%s", i ? "," : "");
-			cc_buf_json_str(b, cc_profile_name(ps, i));
-			cc_buf_printf(b, ":[");
-			for (size_t k = 0; k < ca->n; k++)
-				if (cc_profile_has_anchor(ps, i, ca->v[k])) {
-					cc_cert_sha256_hex(ca->v[k], fp);
-					cc_buf_printf(b, "%s\"%s\"", m++ ? "," : "", fp);
-				}
-			cc_buf_printf(b, "]");
-		}
-		cc_buf_printf(b, "},\"judgement\":");
-		{ json_t *j = cli_verdicts_json(ps, vs); cc_buf_json(b, j); json_decref(j); }
-		cc_buf_printf(b, "}");
+	json_t *o = json_pack("{s:o,s:I,s:o}", "data_dir", cc_json_str(cli_data_dir()),
+			      "anchors_loaded",
+			      (json_int_t)cc_pool_count(cc_profiles_pool(ps)), "profiles",
+			      cli_profiles_json(ps));
+
+	if (o && chain &&
+	    json_object_set_new(o, "chain",
+				json_pack("{s:o,s:o,s:o,s:o}", "file", cc_json_str(chain),
+					  "anchors", cli_certs_json(ca->v, ca->n), "has",
+					  has_json(ps, ca), "judgement",
+					  cli_verdicts_json(ps, vs)))) {
+		json_decref(o);
+		o = NULL;
 	}
-	cc_buf_printf(b, "}\n");
+	cc_buf_json(b, o);
+	cc_buf_printf(b, "\n");
+	json_decref(o);
 }
 
 static void text_row(cc_buf_t *b, cc_profiles_t *ps, size_t i)

@@ -37,25 +37,18 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 	int bad = cc_judgement_failed(j);
 
 	if (json) {
-		cc_buf_printf(b, "{\"result\":\"%s\",\"valid_path\":%s,\"served\":[",
-			      bad ? "problems" : "ok", best ? "true" : "false");
-		for (size_t i = 0; i < served->n; i++) {
-			cc_buf_printf(b, "%s", i ? "," : "");
-			cc_json_cert(b, served->v[i]);
-		}
-		cc_buf_printf(b, "],\"findings\":");
-		{ json_t *j = cli_findings_json(f); cc_buf_json(b, j); json_decref(j); }
-		cc_buf_printf(b, ",\"trusted_path\":[");
-		for (size_t i = 0; best && i < best->v[0].certs.n; i++) {
-			cc_buf_printf(b, "%s", i ? "," : "");
-			cc_json_cert(b, best->v[0].certs.v[i]);
-		}
-		cc_buf_printf(b, "],\"chain_to_serve\":[");
-		for (size_t i = 0; i < j->serve.n; i++) {
-			cc_buf_printf(b, "%s", i ? "," : "");
-			cc_json_cert(b, j->serve.v[i]);
-		}
-		cc_buf_printf(b, "]}\n");
+		json_t *o = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o}", "result",
+				      bad ? "problems" : "ok", "valid_path", best != NULL,
+				      "served", cli_certs_json(served->v, served->n),
+				      "findings", cli_findings_json(f), "trusted_path",
+				      best ? cli_certs_json(best->v[0].certs.v,
+							    best->v[0].certs.n)
+					   : json_array(),
+				      "chain_to_serve",
+				      cli_certs_json(j->serve.v, j->serve.n));
+		cc_buf_json(b, o);
+		cc_buf_printf(b, "\n");
+		json_decref(o);
 		return;
 	}
 	cc_buf_printf(b, "served chain (%zu certificate%s, as sent):\n", served->n,

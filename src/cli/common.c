@@ -240,6 +240,30 @@ json_t *cli_findings_json(const cc_findings_t *f)
 	return a;
 }
 
+json_t *cli_certs_json(cc_cert_t *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, cc_cert_json(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+json_t *cli_fps_json(cc_cert_t *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, cli_json_fp(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 json_t *cli_json_fixed(double x, int decimals)
 {
 	char t[64];

@@ -151,19 +151,6 @@ json_t *cli_profiles_json(cc_profiles_t *ps)
 	return a;
 }
 
-/* The fingerprints of l's certificates, in order. */
-static json_t *fps_json(const cc_certlist_t *l)
-{
-	json_t *a = json_array();
-
-	for (size_t k = 0; a && k < l->n; k++)
-		if (json_array_append_new(a, cli_json_fp(l->v[k]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 json_t *cli_verdicts_json(cc_profiles_t *ps, const cc_verdicts_t *v)
 {
 	json_t *a = json_array();
@@ -181,7 +168,7 @@ json_t *cli_verdicts_json(cc_profiles_t *ps, const cc_verdicts_t *v)
 					 "depth", x->depth, "rule",
 					 x->rule ? cc_json_str(x->rule) : json_null(),
 					 "reason", cc_json_str(x->reason), "path",
-					 fps_json(&x->path)))) {
+					 cli_fps_json(x->path.v, x->path.n)))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -199,7 +186,8 @@ json_t *cli_matrix_json(cc_profiles_t *ps, const cc_matrix_t *m)
 	for (size_t i = 0; a && i < m->n; i++) {
 		const cc_matrix_row_t *r = &m->v[i];
 		if (json_array_append_new(
-			    a, json_pack("{s:o,s:o,s:I,s:o}", "served", fps_json(&r->served),
+			    a, json_pack("{s:o,s:o,s:I,s:o}", "served",
+					 cli_fps_json(r->served.v, r->served.n),
 					 "description",
 					 cc_json_str(cc_chain_describe(ps, &r->served, d,
 								       sizeof(d))),
