@@ -42,10 +42,11 @@ mkdir -p "$P"
 pki_crosssign "$P" ec || exit 1
 echo secret >"$T/pw"
 chmod 600 "$T/pw"
-# Text that must be escaped: quotes, a backslash, a control character (not
-# allowed in a friendly name: in paths), non-ASCII.
+# Text that must be escaped: quotes, a backslash, control characters and DEL
+# (not allowed in a friendly name: in paths), non-ASCII, a byte that is not
+# UTF-8 (in paths: it comes out as U+FFFD).
 NM=$(printf 'Caf\xc3\xa9 "q" \\ \xe8\xa8\xbc\xe6\x98\x8e\xe6\x9b\xb8')
-ODD=$(printf 'odd "q" \\ \001\037 Caf\xc3\xa9 \xe8\xa8\xbc\xe6\x98\x8e\xe6\x9b\xb8')
+ODD=$(printf 'odd "q" \\ \001\037\177\377 Caf\xc3\xa9 \xe8\xa8\xbc\xe6\x98\x8e\xe6\x9b\xb8')
 S="$T/js $ODD"
 # A leaf whose subject needs escaping, at a path that does.
 printf 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost\n' >"$P/odd.ext"
