@@ -147,9 +147,11 @@ int cc_fleet_summary_add(cc_fleet_summary_t *s, const cc_fleet_rec_t *r);
 size_t cc_fleet_summary_count(const cc_fleet_summary_t *s);
 /** The summary for people (a few lines, top certificates first). */
 void cc_fleet_summary_text(const cc_fleet_summary_t *s, cc_buf_t *b);
-/** The summary as one JSON object {"targets":N,"verdicts":{...},
- * "findings":{...},"certificates":[...]} and a newline. */
-void cc_fleet_summary_json(const cc_fleet_summary_t *s, cc_buf_t *b);
+/** The summary as one JSON object {"summary":true,"targets":N,
+ * "verdicts":{...},"failures":{...},"findings":{...},"certificates":[...]}
+ * (serialize it with cc_buf_json()). A new reference, NULL only when out of
+ * memory. */
+json_t *cc_fleet_summary_json(const cc_fleet_summary_t *s);
 void cc_fleet_summary_free(cc_fleet_summary_t *s);
 
 /*

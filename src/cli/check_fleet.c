@@ -252,14 +252,14 @@ static void text_line(cc_buf_t *b, const cc_fleet_rec_t *r)
 }
 
 /* The record's cross-signs (marked by cc_fleet_rec_mark_cross_signs), each
- * once, as the JSON array "cross_signs". */
-static void cross_signs(cc_buf_t *b, const cc_fleet_rec_t *r)
+ * once, as a JSON array; NULL when out of memory. */
+static json_t *cross_signs(const cc_fleet_rec_t *r)
 {
 	const cc_fleet_cert_t *seen[2 * CC_FLEET_MAX_CHAIN];
+	json_t *a = json_array();
 	size_t n = 0;
 
-	cc_buf_printf(b, ",\"cross_signs\":[");
-	for (size_t i = 0; i < r->nserved + r->nfix; i++) {
+	for (size_t i = 0; a && i < r->nserved + r->nfix; i++) {
 		const cc_fleet_cert_t *x = i < r->nserved ? &r->served[i] : &r->fix[i - r->nserved];
 		size_t k;
 		if (!x->cross_sign)
@@ -268,36 +268,54 @@ static void cross_signs(cc_buf_t *b, const cc_fleet_rec_t *r)
 			;
 		if (k < n)
 			continue; /* served and in the chain to serve: once */
-		cc_buf_printf(b, "%s\"%s\"", n ? "," : "", x->sha256);
+		if (json_array_append_new(a, cc_json_str(x->sha256))) {
+			json_decref(a);
+			a = NULL;
+		}
 		seen[n++] = x;
 	}
-	cc_buf_printf(b, "]");
+	return a;
+}
+
+/* The output line of a record: the judge's record (text) with "line" first
+ * and "cross_signs" last. NULL when out of memory. */
+static json_t *out_record(const cc_buf_t *json, size_t lineno, const cc_fleet_rec_t *r)
+{
+	json_t *rec = json_loadb(json->s, json->n, 0, NULL);
+	json_t *o = json_pack("{s:I}", "line", (json_int_t)lineno);
+
+	if (!rec || !o || json_object_update(o, rec) ||
+	    json_object_set_new(o, "cross_signs", cross_signs(r))) {
+		json_decref(o);
+		o = NULL;
+	}
+	json_decref(rec);
+	return o;
 }
 
 /*
  * One target's record (json, one line from check_judge), parsed once:
- * numbered, the cross-signs marked, then written (the judge's line with
+ * numbered, the cross-signs marked, then written (the judge's record with
  * "line" and "cross_signs" added), counted and drawn. pool (may be NULL)
  * holds the target's certificates.
  */
 static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t *pool)
 {
-	const char *end = json->s ? strrchr(json->s, '}') : NULL;
 	cc_fleet_rec_t *r = k->rec;
 	cc_buf_t out = { 0 };
 	cc_error_t err;
 
-	if (!end || json->s[0] != '{' || cc_fleet_rec_parse(json->s, json->n, r, NULL))
+	if (!json->s || json->s[0] != '{' || cc_fleet_rec_parse(json->s, json->n, r, NULL))
 		return; /* judge() said why on stderr */
 	r->line = (long)lineno;
 	if (pool && cc_fleet_rec_mark_cross_signs(r, k->profs, pool))
 		fprintf(stderr, "certchain check: %s: out of memory marking cross-signs\n",
 			r->target);
 	if (k->f->json) {
-		cc_buf_printf(&out, "{\"line\":%zu,%.*s", lineno,
-			      (int)(end - json->s - 1), json->s + 1);
-		cross_signs(&out, r);
-		cc_buf_printf(&out, "}\n");
+		json_t *o = out_record(json, lineno, r);
+		cc_buf_json(&out, o);
+		cc_buf_printf(&out, "\n");
+		json_decref(o);
 	} else {
 		text_line(&out, r);
 	}
@@ -323,17 +341,22 @@ static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t 
 static void bad_line(struct sink *k, const char *spec, size_t lineno)
 {
 	cc_buf_t b = { 0 };
+	json_t *j;
 
 	if (++k->bad_lines <= BAD_LINES_SAID)
 		fprintf(stderr, "certchain check: %s: line %zu: '%.80s' is not HOST[:PORT] "
 				"[CONNECT-ADDR]%s\n", k->f->targets, lineno, spec,
 			k->bad_lines == BAD_LINES_SAID ? " (further such lines are "
 							 "counted, not listed)" : "");
-	cc_buf_printf(&b, "{\"target\":");
-	cc_buf_json_str(&b, spec);
-	cc_buf_printf(&b, ",\"exit\":%d,\"result\":\"bad-target\",\"reason\":"
-			  "\"not HOST[:PORT] [CONNECT-ADDR]\"}\n", EXIT_USAGE);
-	emit(k, &b, lineno, NULL);
+	j = json_pack("{s:o,s:i,s:s,s:s}", "target", cc_json_str(spec), "exit", EXIT_USAGE,
+		      "result", "bad-target", "reason", "not HOST[:PORT] [CONNECT-ADDR]");
+	cc_buf_json(&b, j);
+	json_decref(j);
+	if (b.oom)
+		fprintf(stderr, "certchain check: %s: line %zu: out of memory\n",
+			k->f->targets, lineno);
+	else
+		emit(k, &b, lineno, NULL);
 	cc_buf_clear(&b);
 }
 

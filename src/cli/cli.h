@@ -233,7 +233,7 @@ int cli_deploy_store(const cli_deploy_t *o, cc_store_t **st);
 int cli_deploy_cfg(const char *cmd, const cli_deploy_t *o, cc_store_t *st,
 		   int server, cc_deploy_cfg_t *cfg, int save);
 /* Appends the binding as one JSON object (the fields 'bindings --json' documents). */
-void cli_binding_json(cc_buf_t *b, const cc_binding_t *x);
+json_t *cli_binding_json(const cc_binding_t *x);
 /* 1 if bind has saved settings for server in st. */
 int cli_deploy_configured(cc_store_t *st, int server);
 /* The arguments of unbind and bindings: --NAME VALUE (into *value), --json,
@@ -348,9 +348,14 @@ int cli_store_add_profile(const cli_store_opts_t *o, cc_profiles_t *profs);
  * EXIT_USAGE with the error printed. */
 int cli_store_add_roots(cc_profiles_t *profs, cc_pool_t *roots, const cc_store_t *st);
 /* reload_judge.c: after a proven reload, each binding's deployed chain judged
- * as check judges it (one line per site in txt, "judged" in js). */
+ * as check judges it (one line per site in txt, the member "judged" in js). */
 void cli_reload_judge(cc_deploy_t *d, cc_store_t *st, const char *name, cc_buf_t *txt,
-		      cc_buf_t *js);
+		      json_t *js);
+/* reload_judge.c: reload's report is text (txt) and a JSON object built
+ * beside it: o[key] = v and a[] += v (v consumed; NULL o, a or v is safe). A
+ * member lost to memory sets txt->oom, which then stands for both reports. */
+void cli_reload_set(cc_buf_t *txt, json_t *o, const char *key, json_t *v);
+void cli_reload_add(cc_buf_t *txt, json_t *a, json_t *v);
 
 /* trust.c: trust profiles for build, explain, profiles and check. */
 /* The data directory: CERTCHAIN_DATA_DIR, the installed share/certchain,

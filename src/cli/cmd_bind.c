@@ -316,8 +316,10 @@ static void report(const bargs_t *a, const cc_certlist_t *chain)
 	cc_buf_t o = { 0 };
 
 	if (a->json) {
-		cli_binding_json(&o, b);
+		json_t *j = cli_binding_json(b);
+		cc_buf_json(&o, j);
 		cc_buf_printf(&o, "\n");
+		json_decref(j);
 		cli_flush(&o);
 		return;
 	}

@@ -38,6 +38,7 @@ int cmd_bindings(int argc, char **argv)
 	cc_buf_t b = { 0 };
 	const char *sv = NULL;
 	size_t n = 0, shown = 0;
+	json_t *arr = NULL;
 	int json = 0, server = 0, rc;
 
 	rc = cli_deploy_args("bindings", argc, argv, "server", &sv, &json, &dopt, usage_text, "");
@@ -48,25 +49,26 @@ int cmd_bindings(int argc, char **argv)
 				       sv);
 	if ((rc = cli_bindings_open(&dopt, &st, &v, &n)))
 		return rc;
-	if (json) {
-		cc_buf_printf(&b, "{\"store\":");
-		cc_buf_json_str(&b, cc_store_dir(st));
-		cc_buf_printf(&b, ",\"bindings\":[");
-	}
+	if (json)
+		arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		if (server && v[i].server != server)
 			continue;
-		if (json) {
-			cc_buf_printf(&b, "%s", shown ? "," : "");
-			cli_binding_json(&b, &v[i]);
-		} else {
+		if (!json) {
 			text_one(&b, &v[i]);
+		} else if (arr && json_array_append_new(arr, cli_binding_json(&v[i]))) {
+			json_decref(arr);
+			arr = NULL; /* out of memory: no document */
 		}
 		shown++;
 	}
-	if (json)
-		cc_buf_printf(&b, "]}\n");
-	else if (!shown)
+	if (json) {
+		json_t *j = json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)),
+				      "bindings", arr);
+		cc_buf_json(&b, j);
+		cc_buf_printf(&b, "\n");
+		json_decref(j);
+	} else if (!shown)
 		cc_buf_printf(&b, "no bindings in %s\n", cc_store_dir(st));
 	cli_flush(&b);
 	free(v);

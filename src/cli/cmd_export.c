@@ -368,23 +368,22 @@ static void report(const eargs_t *a, EVP_PKEY *key, cc_cert_t *leaf,
 	for (size_t i = 0; i < chain->n; i++)
 		cc_certlist_push(&all, chain->v[i]);
 	if (a->json) {
-		cc_buf_printf(&b, "{\"output\":");
-		cc_buf_json_str(&b, a->out);
-		cc_buf_printf(&b, ",\"format\":");
-		cc_buf_json_str(&b, fmt_desc(a));
-		cc_buf_printf(&b, ",\"friendly_name\":");
-		if (a->fmt == FMT_PFX && a->pfx.name)
-			cc_buf_json_str(&b, a->pfx.name);
-		else
-			cc_buf_printf(&b, "null");
-		cc_buf_printf(&b, ",\"key\":");
-		cc_buf_json_str(&b, a->fmt == FMT_FULLCHAIN ? "" : cc_key_desc(key, kd, sizeof(kd)));
-		cc_buf_printf(&b, ",\"certificates\":[");
-		for (size_t i = 0; i < all.n; i++) {
-			cc_buf_printf(&b, "%s", i ? "," : "");
-			cc_json_cert(&b, all.v[i]);
-		}
-		cc_buf_printf(&b, "]}\n");
+		json_t *certs = json_array(), *j;
+		for (size_t i = 0; certs && i < all.n; i++)
+			if (json_array_append_new(certs, cc_cert_json(all.v[i]))) {
+				json_decref(certs);
+				certs = NULL;
+			}
+		j = json_pack("{s:o,s:s,s:o,s:o,s:o}", "output", cc_json_str(a->out),
+			      "format", fmt_desc(a),
+			      "friendly_name", a->fmt == FMT_PFX && a->pfx.name
+						       ? cc_json_str(a->pfx.name) : json_null(),
+			      "key", cc_json_str(a->fmt == FMT_FULLCHAIN
+							 ? "" : cc_key_desc(key, kd, sizeof(kd))),
+			      "certificates", certs);
+		cc_buf_json(&b, j);
+		cc_buf_printf(&b, "\n");
+		json_decref(j);
 	} else {
 		cc_buf_printf(&b, "wrote %s (%s)\n", a->out, fmt_desc(a));
 		if (a->fmt != FMT_FULLCHAIN)

@@ -176,29 +176,23 @@ static void report(const pargs_t *a, cc_store_t *st, const plan_t *v,
 {
 	cc_buf_t b = { 0 };
 	char cn[256];
+	json_t *arr = a->json ? json_array() : NULL, *j;
 
-	if (a->json) {
-		cc_buf_printf(&b, "{\"store\":");
-		cc_buf_json_str(&b, cc_store_dir(st));
-		cc_buf_printf(&b, ",\"imported\":[");
-	}
 	for (size_t i = 0; i < n; i++) {
 		const cc_store_imported_t *r = &res[i];
 		/* A certificate already there keeps its name: say only what was set. */
 		const char *name = r->added ? v[i].name : NULL;
 		cc_cert_name(v[i].cert, 0, cn, sizeof(cn));
 		if (a->json) {
-			cc_buf_printf(&b, "%s{\"sha256\":\"%s\",\"store\":\"%s\",\"added\":%s,"
-					  "\"with_key\":%s,\"friendly_name\":", i ? "," : "",
-				      r->sha256, cc_store_kind_name(r->kind),
-				      r->added ? "true" : "false", v[i].key ? "true" : "false");
-			if (name)
-				cc_buf_json_str(&b, name);
-			else
-				cc_buf_printf(&b, "null");
-			cc_buf_printf(&b, ",\"subject_cn\":");
-			cc_buf_json_str(&b, cn);
-			cc_buf_printf(&b, "}");
+			j = json_pack("{s:s,s:s,s:b,s:b,s:o,s:o}", "sha256", r->sha256,
+				      "store", cc_store_kind_name(r->kind), "added", r->added,
+				      "with_key", v[i].key != NULL,
+				      "friendly_name", name ? cc_json_str(name) : json_null(),
+				      "subject_cn", cc_json_str(cn));
+			if (arr && json_array_append_new(arr, j)) {
+				json_decref(arr);
+				arr = NULL;
+			}
 		} else {
 			cc_buf_printf(&b, "%s %s: %s%s%s%s (sha256 %.16s)\n",
 				      r->added ? "added to" : "already in",
@@ -208,8 +202,12 @@ static void report(const pargs_t *a, cc_store_t *st, const plan_t *v,
 				      r->sha256);
 		}
 	}
-	if (a->json)
-		cc_buf_printf(&b, "]}\n");
+	if (a->json) {
+		j = json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)), "imported", arr);
+		cc_buf_json(&b, j);
+		cc_buf_printf(&b, "\n");
+		json_decref(j);
+	}
 	cli_flush(&b);
 }
 

@@ -87,75 +87,65 @@ static size_t ordinal(const cc_pfx_t *p, size_t i)
 	return k;
 }
 
-static void json_attrs(cc_buf_t *b, const cc_pfx_bag_t *bag)
+/* Completes bag's JSON object o with its attributes (friendly_name,
+ * local_key_id, encryption) and what (the number of the bag of the other
+ * kind it goes with, m; null when m < 0), then appends o to arr. o is
+ * consumed; -1 when out of memory. */
+static int json_bag(json_t *arr, json_t *o, const cc_pfx_t *p, size_t i,
+		    const char *what, long m)
 {
-	cc_buf_printf(b, ",\"friendly_name\":");
-	if (bag->name)
-		cc_buf_json_str(b, bag->name);
-	else
-		cc_buf_printf(b, "null");
-	cc_buf_printf(b, ",\"local_key_id\":");
-	if (bag->kidlen) {
-		cc_buf_printf(b, "\"");
-		hex(b, bag->kid, bag->kidlen);
-		cc_buf_printf(b, "\"");
-	} else {
-		cc_buf_printf(b, "null");
+	const cc_pfx_bag_t *bag = &p->bags[i];
+	cc_buf_t kid = { 0 };
+	int bad;
+
+	hex(&kid, bag->kid, bag->kidlen);
+	bad = !o ||
+	      json_object_set_new(o, "friendly_name",
+				  bag->name ? cc_json_str(bag->name) : json_null()) ||
+	      json_object_set_new(o, "local_key_id",
+				  bag->kidlen ? json_string(kid.s) : json_null()) ||
+	      json_object_set_new(o, "encryption",
+				  bag->enc[0] ? cc_json_str(bag->enc) : json_null()) ||
+	      json_object_set_new(o, what,
+				  m >= 0 ? json_integer((json_int_t)ordinal(p, (size_t)m) - 1)
+					 : json_null());
+	cc_buf_clear(&kid);
+	if (bad) {
+		json_decref(o);
+		return -1;
 	}
-	cc_buf_printf(b, ",\"encryption\":");
-	if (bag->enc[0])
-		cc_buf_json_str(b, bag->enc);
-	else
-		cc_buf_printf(b, "null");
+	return json_array_append_new(arr, o);
 }
 
-static void json(cc_buf_t *b, const char *file, const cc_pfx_t *p)
+/* The PFX as one JSON object; NULL when out of memory. */
+static json_t *json(const char *file, const cc_pfx_t *p)
 {
-	size_t k = 0;
+	json_t *certs = json_array(), *keys = json_array();
+	int bad = !certs || !keys;
+	char kd[64];
 
-	cc_buf_printf(b, "{\"file\":");
-	cc_buf_json_str(b, file);
-	cc_buf_printf(b, ",\"format\":\"%s\",\"mac\":", p->is_pfx ? "pfx" : "plain");
-	if (p->has_mac) {
-		cc_buf_printf(b, "{\"digest\":");
-		cc_buf_json_str(b, p->mac);
-		cc_buf_printf(b, ",\"iterations\":%ld}", p->mac_iter);
-	} else {
-		cc_buf_printf(b, "null");
+	for (size_t i = 0; !bad && i < p->n; i++)
+		if (p->bags[i].cert)
+			bad = json_bag(certs, cc_cert_json(p->bags[i].cert), p, i,
+				       "private_key", key_of(p, i));
+	for (size_t j = 0; !bad && j < p->n; j++)
+		if (p->bags[j].key)
+			bad = json_bag(keys, json_pack("{s:o}", "type",
+						       cc_json_str(cc_key_desc(p->bags[j].key, kd,
+									       sizeof(kd)))),
+				       p, j, "certificate", cert_of(p, j));
+	if (bad) {
+		json_decref(certs);
+		json_decref(keys);
+		return NULL;
 	}
-	cc_buf_printf(b, ",\"certificates\":[");
-	for (size_t i = 0; i < p->n; i++) {
-		long m;
-		if (!p->bags[i].cert)
-			continue;
-		cc_buf_printf(b, "%s", k++ ? "," : "");
-		cc_json_cert(b, p->bags[i].cert);
-		if (b->s && b->n && b->s[b->n - 1] == '}')
-			b->s[--b->n] = 0; /* reopen the object to add fields */
-		json_attrs(b, &p->bags[i]);
-		m = key_of(p, i);
-		if (m >= 0)
-			cc_buf_printf(b, ",\"private_key\":%zu}", ordinal(p, (size_t)m) - 1);
-		else
-			cc_buf_printf(b, ",\"private_key\":null}");
-	}
-	cc_buf_printf(b, "],\"keys\":[");
-	k = 0;
-	for (size_t j = 0; j < p->n; j++) {
-		char kd[64];
-		long m;
-		if (!p->bags[j].key)
-			continue;
-		cc_buf_printf(b, "%s{\"type\":", k++ ? "," : "");
-		cc_buf_json_str(b, cc_key_desc(p->bags[j].key, kd, sizeof(kd)));
-		json_attrs(b, &p->bags[j]);
-		m = cert_of(p, j);
-		if (m >= 0)
-			cc_buf_printf(b, ",\"certificate\":%zu}", ordinal(p, (size_t)m) - 1);
-		else
-			cc_buf_printf(b, ",\"certificate\":null}");
-	}
-	cc_buf_printf(b, "],\"encrypted_keys_not_opened\":%d}\n", p->encrypted_keys);
+	return json_pack("{s:o,s:s,s:o,s:o,s:o,s:i}", "file", cc_json_str(file),
+			 "format", p->is_pfx ? "pfx" : "plain",
+			 "mac", p->has_mac ? json_pack("{s:o,s:I}", "digest", cc_json_str(p->mac),
+						       "iterations", (json_int_t)p->mac_iter)
+					   : json_null(),
+			 "certificates", certs, "keys", keys,
+			 "encrypted_keys_not_opened", p->encrypted_keys);
 }
 
 static void text_attrs(cc_buf_t *b, const cc_pfx_bag_t *bag)
@@ -226,10 +216,14 @@ static int run(const iargs_t *a)
 
 	if (cli_read_contents("inspect", a->file, a->pwfile, a->pwenv, 0, &p))
 		return EXIT_USAGE;
-	if (a->json)
-		json(&b, a->file, p);
-	else
+	if (a->json) {
+		json_t *j = json(a->file, p);
+		cc_buf_json(&b, j);
+		cc_buf_printf(&b, "\n");
+		json_decref(j);
+	} else {
 		text(&b, a->file, p);
+	}
 	cli_flush(&b);
 	cc_pfx_free(p);
 	return EXIT_OK;

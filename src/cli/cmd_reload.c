@@ -59,16 +59,17 @@ static int unreachable(int fail)
 	       fail == CC_PROBE_TIMEOUT || fail == CC_PROBE_RESOLVE;
 }
 
-/* Checks every binding of d; appends the report. Returns 1 if all match,
- * CHECK_UNREACHABLE if no name of any binding could be reached (the first
- * reason in why), else 0. */
+/* Checks every binding of d; appends the report (text to txt, "bindings"
+ * to js). Returns 1 if all match, CHECK_UNREACHABLE if no name of any
+ * binding could be reached (the first reason in why), else 0. */
 #define CHECK_UNREACHABLE (-1)
 static int check_all(cc_deploy_t *d, const rargs_t *a, const cc_reload_proof_t *p,
-		     cc_buf_t *txt, cc_buf_t *js, char *why, size_t whylen, int *foreign)
+		     cc_buf_t *txt, json_t *js, char *why, size_t whylen, int *foreign)
 {
 	static cc_served_t res[CC_BIND_MAX_HOSTS];
 	const cc_binding_t *v;
 	cc_listen_owner_t *own;
+	json_t *arr = json_array(), *o, *checks;
 	size_t n;
 	int all = 1, none = 1; /* none: no name reached so far */
 	cc_error_t err;
@@ -84,38 +85,37 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, const cc_reload_proof_t *
 		for (size_t i = 0; own && i < n; i++)
 			own[i].state = -1;
 	}
-	cc_buf_printf(js, "\"bindings\":[");
 	for (size_t i = 0; i < n; i++) {
 		int r;
-		cc_buf_printf(js, "%s{\"site\":", i ? "," : "");
-		cc_buf_json_str(js, v[i].site);
+		/* o stays ours until the end of the turn, whatever the array does */
+		o = json_pack("{s:o}", "site", cc_json_str(v[i].site));
+		cli_reload_add(txt, arr, json_incref(o));
 		if (own && own[i].state == 0) {
 			cc_buf_printf(txt, "  FAIL %s on %s:%u: %s; what it serves proves "
 					   "nothing\n", v[i].site, v[i].ip, v[i].port, own[i].reason);
-			cc_buf_printf(js, ",\"answered_by\":{\"pid\":%ld,\"command\":",
-				      own[i].pid);
-			cc_buf_json_str(js, own[i].comm);
-			cc_buf_printf(js, "},\"reason\":");
-			cc_buf_json_str(js, own[i].reason);
-			cc_buf_printf(js, ",\"checks\":[]}");
+			cli_reload_set(txt, o, "answered_by",
+				       json_pack("{s:I,s:o}", "pid", (json_int_t)own[i].pid,
+						 "command", cc_json_str(own[i].comm)));
+			cli_reload_set(txt, o, "reason", cc_json_str(own[i].reason));
+			cli_reload_set(txt, o, "checks", json_array());
 			all = none = 0;
 			if (foreign)
 				*foreign = 1;
+			json_decref(o);
 			continue;
 		}
 		if (own && own[i].state < 0 && own[i].reason[0] &&
 		    strncmp(own[i].reason, "nothing listens", 15))
 			cc_buf_printf(txt, "  note %s: %s\n", v[i].site, own[i].reason);
 		/* the listening socket's owner: the server's own, or cannot tell */
-		cc_buf_printf(js, ",\"listener\":\"%s\"", own && own[i].state > 0 ? "server" :
-			      "unknown");
-		if (own && own[i].state < 0) {
-			cc_buf_printf(js, ",\"listener_reason\":");
-			cc_buf_json_str(js, own[i].reason);
-		}
+		cli_reload_set(txt, o, "listener",
+			       json_string(own && own[i].state > 0 ? "server" : "unknown"));
+		if (own && own[i].state < 0)
+			cli_reload_set(txt, o, "listener_reason", cc_json_str(own[i].reason));
 		cc_error_clear(&err);
 		r = cc_deploy_check(&v[i], a->wait_ms, res, &err);
-		cc_buf_printf(js, ",\"checks\":[");
+		checks = json_array();
+		cli_reload_set(txt, o, "checks", json_incref(checks));
 		if (r < 0) {
 			char line[1200];
 			cc_buf_printf(txt, "  FAIL %s: %s\n", v[i].site,
@@ -137,17 +137,17 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, const cc_reload_proof_t *
 					      s->nserved, s->nserved == 1 ? "" : "s", s->leaf);
 			else
 				cc_buf_printf(txt, "%s\n", s->reason);
-			cc_buf_printf(js, "%s{\"sni\":", h ? "," : "");
-			cc_buf_json_str(js, s->sni);
-			cc_buf_printf(js, ",\"match\":%s,\"served\":%zu,\"leaf\":\"%s\",\"reason\":",
-				      s->match ? "true" : "false", s->nserved, s->leaf);
-			cc_buf_json_str(js, s->reason);
-			cc_buf_printf(js, "}");
+			cli_reload_add(txt, checks,
+				       json_pack("{s:o,s:b,s:I,s:o,s:o}", "sni", cc_json_str(s->sni),
+						 "match", s->match, "served", (json_int_t)s->nserved,
+						 "leaf", cc_json_str(s->leaf),
+						 "reason", cc_json_str(s->reason)));
 		}
-		cc_buf_printf(js, "]}");
+		json_decref(checks);
+		json_decref(o);
 		all &= r == 1;
 	}
-	cc_buf_printf(js, "]");
+	cli_reload_set(txt, js, "bindings", arr);
 	free(own);
 	if (!n)
 		cc_buf_printf(txt, "  (no bindings left to check)\n");
@@ -158,11 +158,12 @@ static int check_all(cc_deploy_t *d, const rargs_t *a, const cc_reload_proof_t *
  * certificate any more. Appends the report; returns 1 if all are gone. */
 static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 			 const rargs_t *a, const cc_reload_proof_t *p, cc_buf_t *txt,
-			 cc_buf_t *js)
+			 json_t *js)
 {
 	static cc_served_t res[CC_BIND_MAX_HOSTS];
 	const cc_binding_t *v;
 	cc_listen_owner_t *own = calloc(nrm + 1, sizeof(*own));
+	json_t *arr = json_array(), *o, *checks;
 	size_t n;
 	int all = 1;
 	cc_error_t err;
@@ -175,7 +176,6 @@ static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 		free(own);
 		own = NULL;
 	}
-	cc_buf_printf(js, ",\"removed\":[");
 	for (size_t i = 0; i < nrm; i++) {
 		const char *kept = NULL;
 		int r = 1;
@@ -185,20 +185,23 @@ static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 			if (v[j].port == rm[i].port && v[j].nchain && rm[i].nchain &&
 			    !strcmp(v[j].chain[0], rm[i].chain[0]))
 				kept = v[j].site;
-		cc_buf_printf(js, "%s{\"site\":", i ? "," : "");
-		cc_buf_json_str(js, rm[i].site);
+		/* o stays ours until the end of the turn, whatever the array does */
+		o = json_pack("{s:o}", "site", cc_json_str(rm[i].site));
+		cli_reload_add(txt, arr, json_incref(o));
 		if (kept) {
 			cc_buf_printf(txt, "  skip %s (removed): its certificate is still bound "
 					   "on port %u by %s\n", rm[i].site, rm[i].port, kept);
-			cc_buf_printf(js, ",\"checked\":false}");
+			cli_reload_set(txt, o, "checked", json_false());
+			json_decref(o);
 			continue;
 		}
+		cli_reload_set(txt, o, "checked", json_true());
 		if (own && own[i].state == 0) {
 			cc_buf_printf(txt, "  ok   %s (removed): %s: gone from %s\n", rm[i].site,
 				      own[i].reason, cc_server_name(rm[i].server));
-			cc_buf_printf(js, ",\"checked\":true,\"gone\":true,\"reason\":");
-			cc_buf_json_str(js, own[i].reason);
-			cc_buf_printf(js, "}");
+			cli_reload_set(txt, o, "gone", json_true());
+			cli_reload_set(txt, o, "reason", cc_json_str(own[i].reason));
+			json_decref(o);
 			continue;
 		}
 		cc_error_clear(&err);
@@ -208,22 +211,23 @@ static int check_removed(cc_deploy_t *d, const cc_binding_t *rm, size_t nrm,
 			cc_buf_printf(txt, "  FAIL %s (removed): %s\n", rm[i].site,
 				      cc_error_line(&err, line, sizeof(line)));
 		}
-		cc_buf_printf(js, ",\"checked\":true,\"gone\":%s,\"checks\":[",
-			      r == 1 ? "true" : "false");
+		cli_reload_set(txt, o, "gone", json_boolean(r == 1));
+		checks = json_array();
+		cli_reload_set(txt, o, "checks", json_incref(checks));
 		for (size_t h = 0; r >= 0 && h < rm[i].nhosts; h++) {
 			cc_buf_printf(txt, "  %-4s %s (removed) on %s:%u, SNI %s: %s\n",
 				      res[h].match ? "FAIL" : "ok", rm[i].site, rm[i].ip,
 				      rm[i].port, res[h].sni, res[h].reason);
-			cc_buf_printf(js, "%s{\"sni\":", h ? "," : "");
-			cc_buf_json_str(js, res[h].sni);
-			cc_buf_printf(js, ",\"gone\":%s,\"reason\":", res[h].match ? "false" : "true");
-			cc_buf_json_str(js, res[h].reason);
-			cc_buf_printf(js, "}");
+			cli_reload_add(txt, checks,
+				       json_pack("{s:o,s:b,s:o}", "sni", cc_json_str(res[h].sni),
+						 "gone", !res[h].match,
+						 "reason", cc_json_str(res[h].reason)));
 		}
-		cc_buf_printf(js, "]}");
+		json_decref(checks);
+		json_decref(o);
 		all &= r == 1;
 	}
-	cc_buf_printf(js, "]");
+	cli_reload_set(txt, js, "removed", arr);
 	free(own);
 	return all;
 }
@@ -259,46 +263,45 @@ static void say_removed(cc_deploy_t *d, const char *name, const char *before,
 /* How the server stands when restore() runs. */
 enum { NOT_RELOADED, KEPT_OLD, RELOAD_AGAIN };
 
-static void proof_json(cc_buf_t *js, const cc_reload_proof_t *p)
+/* Sets js's "proof": what showed whether the server took the reload. */
+static void proof_json(cc_buf_t *txt, json_t *js, const cc_reload_proof_t *p)
 {
-	cc_buf_printf(js, ",\"proof\":{\"taken\":%s,\"gone\":%s,\"how\":",
-		      p->taken == 1 ? "true" : p->taken == 0 ? "false" : "null",
-		      p->gone ? "true" : "false");
-	cc_buf_json_str(js, p->how);
-	cc_buf_printf(js, ",\"server_said\":");
-	cc_buf_json_str(js, p->said);
-	cc_buf_printf(js, ",\"pidfile\":");
-	cc_buf_json_str(js, p->pidfile);
-	cc_buf_printf(js, ",\"error_log\":");
-	cc_buf_json_str(js, p->errlog);
-	cc_buf_printf(js, "}");
+	cli_reload_set(txt, js, "proof",
+		       json_pack("{s:o,s:b,s:o,s:o,s:o,s:o}",
+				 "taken", p->taken == 1 ? json_true() :
+					  p->taken == 0 ? json_false() : json_null(),
+				 "gone", p->gone, "how", cc_json_str(p->how),
+				 "server_said", cc_json_str(p->said),
+				 "pidfile", cc_json_str(p->pidfile),
+				 "error_log", cc_json_str(p->errlog)));
 }
 
 /* After a failure: put the previous files back and, if the server may run
  * the new ones (it took them, or stopped), reload it again, prove that
  * reload as the first one, and check what it serves now. */
 static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int how,
-		    cc_buf_t *txt, cc_buf_t *js)
+		    cc_buf_t *txt, json_t *js)
 {
 	static cc_reload_proof_t p; /* ~10 KB: off the stack */
 	char line[1200], before[4096];
 	cc_error_t err;
+	json_t *after;
 
 	cc_error_clear(&err);
 	if (!cc_deploy_pending(d)) {
 		cc_buf_printf(txt, "%s: nothing to restore (no change since the last "
 				   "successful reload)\n", name);
-		cc_buf_printf(js, ",\"restored\":false");
+		cli_reload_set(txt, js, "restored", json_false());
 		return;
 	}
 	pending_sites(d, before, sizeof(before));
 	if (cc_deploy_rollback(d, &err)) {
 		cc_buf_printf(txt, "%s: could NOT restore the previous files: %s\n", name,
 			      cc_error_line(&err, line, sizeof(line)));
-		cc_buf_printf(js, ",\"restored\":false");
+		cli_reload_set(txt, js, "restored", json_false());
 		return;
 	}
-	cc_buf_printf(js, ",\"restored\":true");
+	cli_reload_set(txt, js, "restored", json_true());
 	say_removed(d, name, before, txt);
 	if (how == NOT_RELOADED) {
 		cc_buf_printf(txt, "%s: restored the previous files; the server was not "
@@ -327,25 +330,24 @@ static void restore(cc_deploy_t *d, const char *name, const rargs_t *a, int how,
 		else
 			cc_buf_printf(txt, "%s: restored the previous files, but %s did not take "
 					   "them either: %s\n", name, name, p.said[0] ? p.said : p.how);
-		cc_buf_printf(js, ",\"after_restore\":{\"reloaded\":false");
-		proof_json(js, &p);
-		cc_buf_printf(js, "}");
+		after = json_pack("{s:b}", "reloaded", 0);
+		proof_json(txt, after, &p);
+		cli_reload_set(txt, js, "after_restore", after);
 		return;
 	}
 	cc_buf_printf(txt, "%s: restored the previous files and reloaded (%s); now served:\n",
 		      name, p.how);
-	cc_buf_printf(js, ",\"after_restore\":{\"reloaded\":true");
-	proof_json(js, &p);
-	cc_buf_printf(js, ",");
-	check_all(d, a, &p, txt, js, NULL, 0, NULL);
-	cc_buf_printf(js, "}");
+	after = json_pack("{s:b}", "reloaded", 1);
+	proof_json(txt, after, &p);
+	check_all(d, a, &p, txt, after, NULL, 0, NULL);
+	cli_reload_set(txt, js, "after_restore", after);
 }
 
 /* The reload failed because the server does not run: say so with its own
  * error line, and keep the deployment as configured (nothing to undo: the
  * files take effect when it starts). Returns EXIT_CONNECT. */
 static int not_running(const char *name, const char *why, const cc_error_t *err,
-		       cc_buf_t *txt, cc_buf_t *js)
+		       cc_buf_t *txt, json_t *js)
 {
 	char line[1200];
 
@@ -355,11 +357,10 @@ static int not_running(const char *name, const char *why, const cc_error_t *err,
 			   "bindings stay as configured and are served once %s starts; "
 			   "start it, then run certchain reload again to prove them\n",
 		      name, name, why, line, name, name);
-	cc_buf_printf(js, ",\"result\":\"not-running\",\"message\":");
-	cc_buf_json_str(js, why);
-	cc_buf_printf(js, ",\"server_said\":");
-	cc_buf_json_str(js, line);
-	cc_buf_printf(js, ",\"restored\":false}");
+	cli_reload_set(txt, js, "result", json_string("not-running"));
+	cli_reload_set(txt, js, "message", cc_json_str(why));
+	cli_reload_set(txt, js, "server_said", cc_json_str(line));
+	cli_reload_set(txt, js, "restored", json_false());
 	return EXIT_CONNECT;
 }
 
@@ -368,7 +369,7 @@ static int not_running(const char *name, const char *why, const cc_error_t *err,
  * (the restore mode) set. */
 static int prove(cc_deploy_t *d, cc_store_t *st, const char *name, const rargs_t *a,
 		 const cc_reload_proof_t *p, const cc_binding_t *rm, size_t nrm,
-		 cc_buf_t *txt, cc_buf_t *js, cc_error_t *err, const char **result)
+		 cc_buf_t *txt, json_t *js, cc_error_t *err, const char **result)
 {
 	char why[400] = "";
 	int ok, foreign = 0;
@@ -378,15 +379,14 @@ static int prove(cc_deploy_t *d, cc_store_t *st, const char *name, const rargs_t
 	cc_buf_printf(txt, "%s: configuration check passed\n%s: reloaded%s%s%s; checking "
 			   "what each binding serves\n", name, name, p->taken > 0 ? " (" : "",
 		      p->taken > 0 ? p->how : "", p->taken > 0 ? ")" : "");
-	proof_json(js, p);
-	cc_buf_printf(js, ",");
+	proof_json(txt, js, p);
 	ok = check_all(d, a, p, txt, js, why, sizeof(why), &foreign);
 	if (ok == 1 && check_removed(d, rm, nrm, a, p, txt, js)) {
 		cc_deploy_commit(d, err);
 		cc_buf_printf(txt, "%s: every binding serves what was deployed%s\n", name,
 			      nrm ? "; removed sites are gone" : "");
 		cli_reload_judge(d, st, name, txt, js);
-		cc_buf_printf(js, ",\"result\":\"ok\"}");
+		cli_reload_set(txt, js, "result", json_string("ok"));
 		return EXIT_OK;
 	}
 	cc_error_clear(err);
@@ -407,7 +407,7 @@ static int prove(cc_deploy_t *d, cc_store_t *st, const char *name, const rargs_t
 /* The server did not take the configuration: its own line, and (when it
  * stopped) what answers on the bindings now. Returns the exit code. */
 static int not_taken(cc_deploy_t *d, const char *name, const rargs_t *a,
-		     const cc_reload_proof_t *p, cc_buf_t *txt, cc_buf_t *js, cc_error_t *err,
+		     const cc_reload_proof_t *p, cc_buf_t *txt, json_t *js, cc_error_t *err,
 		     const char **result)
 {
 	char why[400] = "";
@@ -417,11 +417,10 @@ static int not_taken(cc_deploy_t *d, const char *name, const rargs_t *a,
 			   "%s\n", name, name, p->how);
 	if (p->said[0])
 		cc_buf_printf(txt, "%s: it said: %s\n", name, p->said);
-	proof_json(js, p);
+	proof_json(txt, js, p);
 	*result = p->failed ? "reload-failed" : p->gone ? "stopped" : "refused";
 	if (p->gone) {
 		/* what, if anything, answers on the bindings now */
-		cc_buf_printf(js, ",");
 		ok = check_all(d, a, p, txt, js, why, sizeof(why), NULL);
 		if (ok == CHECK_UNREACHABLE) {
 			cc_buf_printf(txt, "%s: unreachable on every binding after the reload "
@@ -436,7 +435,7 @@ static int not_taken(cc_deploy_t *d, const char *name, const rargs_t *a,
 }
 
 static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *txt,
-		      cc_buf_t *js)
+		      json_t *js)
 {
 	static cc_reload_proof_t p; /* ~10 KB: off the stack */
 	const char *name = cc_server_name(server), *res = "invalid-config";
@@ -457,8 +456,8 @@ static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *tx
 		cc_deploy_free(d);
 		return cli_fail(&err);
 	}
-	cc_buf_printf(js, "{\"server\":\"%s\",\"pending\":%s", name,
-		      cc_deploy_pending(d) ? "true" : "false");
+	cli_reload_set(txt, js, "server", json_string(name));
+	cli_reload_set(txt, js, "pending", json_boolean(cc_deploy_pending(d)));
 	if (cc_deploy_validate(d, NULL, &err)) {
 		cc_buf_printf(txt, "%s: configuration check FAILED, not reloading: %s\n", name,
 			      cc_error_line(&err, line, sizeof(line)));
@@ -481,10 +480,9 @@ static int reload_one(const rargs_t *a, cc_store_t *st, int server, cc_buf_t *tx
 		}
 		how = RELOAD_AGAIN;
 	}
-	cc_buf_printf(js, ",\"result\":\"%s\",\"message\":", res);
-	cc_buf_json_str(js, cc_error_line(&err, line, sizeof(line)));
+	cli_reload_set(txt, js, "result", json_string(res));
+	cli_reload_set(txt, js, "message", cc_json_str(cc_error_line(&err, line, sizeof(line))));
 	restore(d, name, a, how, txt, js);
-	cc_buf_printf(js, "}");
 	cc_deploy_free(d);
 	free(rm);
 	return result;
@@ -532,9 +530,10 @@ static int parse(int argc, char **argv, rargs_t *a)
 
 int cmd_reload(int argc, char **argv)
 {
-	static const int servers[] = { CC_SERVER_NGINX, CC_SERVER_HAPROXY, CC_SERVER_APACHE };
+	static const int server_ids[] = { CC_SERVER_NGINX, CC_SERVER_HAPROXY, CC_SERVER_APACHE };
 	rargs_t a = { 0 };
 	cc_buf_t txt = { 0 }, js = { 0 };
+	json_t *servers = NULL, *one;
 	cc_store_t *st = NULL;
 	int rc = parse(argc, argv, &a), worst = EXIT_OK, done = 0;
 
@@ -543,43 +542,52 @@ int cmd_reload(int argc, char **argv)
 	if (cli_deploy_store(&a.dopt, &st))
 		return EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN); /* a server closing mid-handshake must not kill us */
-	cc_buf_printf(&js, "{\"servers\":[");
-	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++) {
-		if (a.server && servers[i] != a.server)
+	servers = json_array();
+	for (size_t i = 0; i < sizeof(server_ids) / sizeof(server_ids[0]); i++) {
+		if (a.server && server_ids[i] != a.server)
 			continue;
 		/* Never configured by bind: nothing of ours to reload, and the
 		 * built-in defaults would touch (even start) the system's server. */
-		if (!cli_deploy_configured(st, servers[i])) {
+		if (!cli_deploy_configured(st, server_ids[i])) {
 			if (!a.server)
 				continue;
 			fprintf(stderr, "certchain: %s: no site was bound on %s with this "
 					"store; nothing to reload\n", cc_store_dir(st),
 				cc_server_name(a.server));
 			cc_buf_clear(&txt);
-			cc_buf_clear(&js);
+			json_decref(servers);
 			cc_store_close(st);
 			return EXIT_USAGE;
 		}
-		cc_buf_printf(&js, "%s", done++ ? "," : "");
-		rc = reload_one(&a, st, servers[i], &txt, &js);
+		done++;
+		one = json_object();
+		rc = reload_one(&a, st, server_ids[i], &txt, one);
+		cli_reload_add(&txt, servers, one);
 		if (rc == EXIT_USAGE) {
 			cc_buf_clear(&txt);
-			cc_buf_clear(&js);
+			json_decref(servers);
 			cc_store_close(st);
 			return rc;
 		}
 		if (rc > worst)
 			worst = rc;
 	}
-	cc_buf_printf(&js, "]}\n");
 	if (!done) {
 		cc_buf_clear(&txt);
-		cc_buf_clear(&js);
+		json_decref(servers);
 		fprintf(stderr, "certchain: %s: no server configured; bind a site first\n",
 			cc_store_dir(st));
 		cc_store_close(st);
 		return EXIT_USAGE;
 	}
+	if (a.json) {
+		/* a member lost to memory (marked in txt) leaves no document */
+		json_t *j = txt.oom ? NULL : json_pack("{s:O}", "servers", servers);
+		cc_buf_json(&js, j);
+		cc_buf_printf(&js, "\n");
+		json_decref(j);
+	}
+	json_decref(servers);
 	cli_flush(a.json ? &js : &txt);
 	cc_buf_clear(&txt);
 	cc_buf_clear(&js);

@@ -110,10 +110,14 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (json)
-		cc_fleet_summary_json(st->sum, &b);
-	else
+	if (json) {
+		json_t *j = cc_fleet_summary_json(st->sum);
+		cc_buf_json(&b, j);
+		cc_buf_printf(&b, "\n");
+		json_decref(j);
+	} else {
 		cc_fleet_summary_text(st->sum, &b);
+	}
 	cli_flush(&b);
 	rc = EXIT_OK;
 out:

@@ -24,17 +24,22 @@ static int select_one(cc_store_t *st, const char *sel, cc_store_list_t **l)
 	return r == CC_ENOTFOUND ? EXIT_PROBLEM : EXIT_USAGE;
 }
 
-static void json_entry(cc_buf_t *b, const cc_store_entry_t *e)
+/* One store entry as a new JSON object (NULL when out of memory). */
+static json_t *json_entry(const cc_store_entry_t *e)
 {
-	cc_buf_printf(b, "{\"store\":\"%s\",\"disabled\":%s,\"has_key\":%s,"
-			 "\"friendly_name\":", cc_store_kind_name(e->kind),
-		      e->disabled ? "true" : "false", e->has_key ? "true" : "false");
-	cc_buf_json_str(b, e->name);
-	cc_buf_printf(b, ",\"file\":");
-	cc_buf_json_str(b, cc_cert_source(e->cert));
-	cc_buf_printf(b, ",\"certificate\":");
-	cc_json_cert(b, e->cert);
-	cc_buf_printf(b, "}");
+	return json_pack("{s:s,s:b,s:b,s:o,s:o,s:o}", "store", cc_store_kind_name(e->kind),
+			 "disabled", e->disabled, "has_key", e->has_key,
+			 "friendly_name", cc_json_str(e->name),
+			 "file", cc_json_str(cc_cert_source(e->cert)),
+			 "certificate", cc_cert_json(e->cert));
+}
+
+/* Appends j and a newline to b, then drops j. */
+static void put_json(cc_buf_t *b, json_t *j)
+{
+	cc_buf_json(b, j);
+	cc_buf_printf(b, "\n");
+	json_decref(j);
 }
 
 static int do_list(cc_store_t *st, const cli_store_args_t *a)
@@ -51,14 +56,14 @@ static int do_list(cc_store_t *st, const cli_store_args_t *a)
 	if (cc_store_list(st, kind, &l, &err))
 		return cli_fail(&err);
 	if (a->json) {
-		cc_buf_printf(&b, "{\"store\":");
-		cc_buf_json_str(&b, cc_store_dir(st));
-		cc_buf_printf(&b, ",\"certificates\":[");
-		for (size_t i = 0; i < l->n; i++) {
-			cc_buf_printf(&b, "%s", i ? "," : "");
-			json_entry(&b, &l->v[i]);
-		}
-		cc_buf_printf(&b, "]}\n");
+		json_t *arr = json_array();
+		for (size_t i = 0; arr && i < l->n; i++)
+			if (json_array_append_new(arr, json_entry(&l->v[i]))) {
+				json_decref(arr);
+				arr = NULL;
+			}
+		put_json(&b, json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)),
+				       "certificates", arr));
 	} else {
 		cc_buf_printf(&b, "store %s: %zu certificate%s\n", cc_store_dir(st), l->n,
 			      l->n == 1 ? "" : "s");
@@ -103,11 +108,8 @@ static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l
 		EVP_PKEY_free(k);
 	}
 	if (a->json) {
-		cc_buf_printf(&b, "{\"entry\":");
-		json_entry(&b, e);
-		cc_buf_printf(&b, ",\"key\":");
-		cc_buf_json_str(&b, keyline);
-		cc_buf_printf(&b, "}\n");
+		put_json(&b, json_pack("{s:o,s:o}", "entry", json_entry(e),
+				       "key", cc_json_str(keyline)));
 		cli_flush(&b);
 		return err.code ? cli_fail(&err) : EXIT_OK;
 	}
@@ -139,16 +141,14 @@ static void said(const cli_store_args_t *a, const char *action, int changed,
 
 	cc_cert_name(e->cert, 0, cn, sizeof(cn));
 	if (a->json) {
-		cc_buf_printf(&b, "{\"action\":\"%s\",\"changed\":%s,\"store\":\"%s\","
-				  "\"sha256\":\"%s\",\"subject_cn\":", action,
-			      changed ? "true" : "false", cc_store_kind_name(e->kind),
-			      e->sha256);
-		cc_buf_json_str(&b, cn);
-		if (file) {
-			cc_buf_printf(&b, ",\"file\":");
-			cc_buf_json_str(&b, file);
+		json_t *j = json_pack("{s:s,s:b,s:s,s:s,s:o}", "action", action,
+				      "changed", changed, "store", cc_store_kind_name(e->kind),
+				      "sha256", e->sha256, "subject_cn", cc_json_str(cn));
+		if (j && file && json_object_set_new(j, "file", cc_json_str(file))) {
+			json_decref(j);
+			j = NULL;
 		}
-		cc_buf_printf(&b, "}\n");
+		put_json(&b, j);
 	} else if (file) {
 		cc_buf_printf(&b, "wrote %s: %s (sha256 %.16s)\n", file, cn, e->sha256);
 	} else {
@@ -190,6 +190,7 @@ static int do_rehash(cc_store_t *st, int json)
 {
 	cc_error_t err;
 	cc_store_list_t *l = NULL;
+	cc_buf_t b = { 0 };
 	size_t n = 0;
 
 	cc_error_clear(&err);
@@ -198,10 +199,11 @@ static int do_rehash(cc_store_t *st, int json)
 	for (size_t i = 0; i < l->n; i++)
 		n += !l->v[i].disabled;
 	if (json)
-		printf("{\"action\":\"rehash\",\"links\":%zu}\n", n);
+		put_json(&b, json_pack("{s:s,s:I}", "action", "rehash", "links", (json_int_t)n));
 	else
-		printf("%s/root: %zu hashed link%s (enabled roots) for openssl verify "
-		       "-CApath\n", cc_store_dir(st), n, n == 1 ? "" : "s");
+		cc_buf_printf(&b, "%s/root: %zu hashed link%s (enabled roots) for openssl "
+			      "verify -CApath\n", cc_store_dir(st), n, n == 1 ? "" : "s");
+	cli_flush(&b);
 	cc_store_list_free(l);
 	return EXIT_OK;
 }

@@ -27,26 +27,26 @@ static int fail_cert(const char *file, const cc_error_t *err)
 	return EXIT_USAGE;
 }
 
-static void report(cc_buf_t *b, int json, cc_cert_t *c,
-		   const cc_store_imported_t *r, size_t i)
+/* Says what importing c did: a line of text on b, or (json) the entry
+ * appended to the array arr. */
+static void report(cc_buf_t *b, json_t *arr, cc_cert_t *c, const cc_store_imported_t *r)
 {
 	char cn[256];
 
 	cc_cert_name(c, 0, cn, sizeof(cn));
-	if (!json) {
-		if (r->added)
-			cc_buf_printf(b, "added to %s: %s (sha256 %.16s)\n",
-				      cc_store_kind_name(r->kind), cn, r->sha256);
-		else
-			cc_buf_printf(b, "already in %s, nothing to do: %s (sha256 %.16s)\n",
-				      cc_store_kind_name(r->kind), cn, r->sha256);
+	if (arr) {
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:b,s:o}", "sha256", r->sha256,
+						     "store", cc_store_kind_name(r->kind),
+						     "added", r->added,
+						     "subject_cn", cc_json_str(cn)));
 		return;
 	}
-	cc_buf_printf(b, "%s{\"sha256\":\"%s\",\"store\":\"%s\",\"added\":%s,"
-			 "\"subject_cn\":", i ? "," : "", r->sha256,
-		      cc_store_kind_name(r->kind), r->added ? "true" : "false");
-	cc_buf_json_str(b, cn);
-	cc_buf_printf(b, "}");
+	if (r->added)
+		cc_buf_printf(b, "added to %s: %s (sha256 %.16s)\n",
+			      cc_store_kind_name(r->kind), cn, r->sha256);
+	else
+		cc_buf_printf(b, "already in %s, nothing to do: %s (sha256 %.16s)\n",
+			      cc_store_kind_name(r->kind), cn, r->sha256);
 }
 
 static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
@@ -116,14 +116,23 @@ static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
 	}
 	cc_store_unlock(st);
 	if (a->json) {
-		cc_buf_printf(&b, "{\"store\":");
-		cc_buf_json_str(&b, cc_store_dir(st));
-		cc_buf_printf(&b, ",\"imported\":[");
+		json_t *arr = json_array(), *j;
+		for (size_t i = 0; arr && i < certs->n; i++)
+			report(&b, arr, certs->v[i], &res[i]);
+		/* an entry lost to memory must not go unnoticed */
+		if (arr && json_array_size(arr) != certs->n) {
+			json_decref(arr);
+			arr = NULL;
+		}
+		j = json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)),
+			      "imported", arr);
+		cc_buf_json(&b, j);
+		cc_buf_printf(&b, "\n");
+		json_decref(j);
+	} else {
+		for (size_t i = 0; i < certs->n; i++)
+			report(&b, NULL, certs->v[i], &res[i]);
 	}
-	for (size_t i = 0; i < certs->n; i++)
-		report(&b, a->json, certs->v[i], &res[i], i);
-	if (a->json)
-		cc_buf_printf(&b, "]}\n");
 	cli_flush(&b);
 	rc = EXIT_OK;
 out:

@@ -56,9 +56,10 @@ int cmd_unbind(int argc, char **argv)
 	}
 	if (json) {
 		cc_buf_t b = { 0 };
-		cc_buf_printf(&b, "{\"unbound\":");
-		cli_binding_json(&b, &v[found]);
-		cc_buf_printf(&b, "}\n");
+		json_t *j = json_pack("{s:o}", "unbound", cli_binding_json(&v[found]));
+		cc_buf_json(&b, j);
+		cc_buf_printf(&b, "\n");
+		json_decref(j);
 		cli_flush(&b);
 	} else {
 		printf("unbound %s from %s; run 'certchain reload --server %s' to apply\n",

@@ -117,36 +117,45 @@ int cli_deploy_configured(cc_store_t *st, int server)
 	return !cc_store_file_path(st, rel, path, sizeof(path), NULL) && !access(path, F_OK);
 }
 
-void cli_binding_json(cc_buf_t *b, const cc_binding_t *x)
+/* Appends a string (cc_json_str) to the array a; -1 when out of memory. */
+static int push_str(json_t *a, const char *s)
 {
+	return json_array_append_new(a, cc_json_str(s));
+}
+
+json_t *cli_binding_json(const cc_binding_t *x)
+{
+	json_t *hosts = json_array(), *chain = json_array(), *files = json_array();
+	json_t *profs = json_array();
+	int bad = !hosts || !chain || !files || !profs;
 	char t[32];
-	cc_buf_printf(b, "{\"site\":");
-	cc_buf_json_str(b, x->site);
-	cc_buf_printf(b, ",\"server\":\"%s\",\"ip\":", cc_server_name(x->server));
-	cc_buf_json_str(b, x->ip);
-	cc_buf_printf(b, ",\"port\":%u,\"hostnames\":[", x->port);
-	for (size_t i = 0; i < x->nhosts; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_buf_json_str(b, x->hosts[i]);
-	}
-	cc_buf_printf(b, "],\"certificate\":");
-	cc_buf_json_str(b, x->cert);
-	cc_buf_printf(b, ",\"chain\":[");
-	for (size_t i = 0; i < x->nchain; i++)
-		cc_buf_printf(b, "%s\"%s\"", i ? "," : "", x->chain[i]);
-	cc_buf_printf(b, "],\"files\":[");
-	for (size_t i = 0; i < x->nfiles; i++) {
-		cc_buf_printf(b, "%s", i ? "," : "");
-		cc_buf_json_str(b, x->files[i]);
-	}
-	cc_buf_printf(b, "],\"deployed\":\"%s\",\"profiles\":[", cc_time_str(x->deployed, t));
-	for (const char *p = x->profiles; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0)) {
+
+	for (size_t i = 0; !bad && i < x->nhosts; i++)
+		bad = push_str(hosts, x->hosts[i]);
+	for (size_t i = 0; !bad && i < x->nchain; i++)
+		bad = push_str(chain, x->chain[i]);
+	for (size_t i = 0; !bad && i < x->nfiles; i++)
+		bad = push_str(files, x->files[i]);
+	for (const char *p = x->profiles; !bad && *p;
+	     p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0)) {
 		char spec[CC_BIND_PROFILES_LEN];
 		snprintf(spec, sizeof(spec), "%.*s", (int)strcspn(p, "\n"), p);
-		cc_buf_printf(b, "%s", p == x->profiles ? "" : ",");
-		cc_buf_json_str(b, spec);
+		bad = push_str(profs, spec);
 	}
-	cc_buf_printf(b, "],\"policy\":\"%s\"}", cc_policy_name(x->policy));
+	if (bad) {
+		json_decref(hosts);
+		json_decref(chain);
+		json_decref(files);
+		json_decref(profs);
+		return NULL;
+	}
+	return json_pack("{s:o,s:s,s:o,s:I,s:o,s:o,s:o,s:o,s:s,s:o,s:s}",
+			 "site", cc_json_str(x->site), "server", cc_server_name(x->server),
+			 "ip", cc_json_str(x->ip), "port", (json_int_t)x->port,
+			 "hostnames", hosts, "certificate", cc_json_str(x->cert),
+			 "chain", chain, "files", files,
+			 "deployed", cc_time_str(x->deployed, t), "profiles", profs,
+			 "policy", cc_policy_name(x->policy));
 }
 
 int cli_deploy_args(const char *cmd, int argc, char **argv, const char *name,

@@ -29,24 +29,35 @@ static int deployed_chain(const cc_binding_t *b, cc_pool_t *pool, cc_certlist_t 
 	return chain->n ? 0 : -1;
 }
 
-/* Judges one binding's chain; appends a line to txt and an object to js. */
+void cli_reload_set(cc_buf_t *txt, json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, v))
+		txt->oom = 1;
+}
+
+void cli_reload_add(cc_buf_t *txt, json_t *a, json_t *v)
+{
+	if (json_array_append_new(a, v))
+		txt->oom = 1;
+}
+
+/* Judges one binding's chain; appends a line to txt and an object to arr. */
 static void judge_one(const cc_binding_t *b, cc_profiles_t *profs, cc_pool_t *anchors,
-		      const char *name, cc_buf_t *txt, cc_buf_t *js)
+		      const char *name, cc_buf_t *txt, json_t *arr)
 {
 	cc_pool_t *pool = cc_pool_new();
 	cc_certlist_t chain = { 0 };
 	cc_judgement_t j = { .best = -1 };
 	cc_judge_in_t in = { .served = &chain, .anchors = anchors, .profs = profs };
 	cc_error_t err;
+	json_t *o = json_pack("{s:o}", "site", cc_json_str(b->site));
 
 	cc_error_clear(&err);
 	in.ao.host = b->nhosts ? b->hosts[0] : NULL;
-	cc_buf_printf(js, "%s{\"site\":", js->s && js->s[js->n - 1] == '}' ? "," : "");
-	cc_buf_json_str(js, b->site);
 	if (!pool || deployed_chain(b, pool, &chain) || cc_served_judge(&in, &j, &err)) {
 		cc_buf_printf(txt, "%s: %s: the deployed chain could not be judged\n",
 			      name, b->site);
-		cc_buf_printf(js, ",\"judged\":false}");
+		cli_reload_set(txt, o, "judged", json_false());
 		goto out;
 	}
 	cc_buf_printf(txt, "%s: %s, judged as check judges it: trusted by %zu/%zu "
@@ -56,12 +67,11 @@ static void judge_one(const cc_binding_t *b, cc_profiles_t *profs, cc_pool_t *an
 			cc_buf_printf(txt, "%s%s", i ? " " : "; findings: ",
 				      j.findings.v[i].id);
 	cc_buf_printf(txt, "%s\n", j.findings.n ? " (certchain check for details)" : "");
-	cc_buf_printf(js, ",\"judged\":true,\"trust\":");
-	{ json_t *x = cli_verdicts_json(profs, &j.served); cc_buf_json(js, x); json_decref(x); }
-	cc_buf_printf(js, ",\"findings\":");
-	{ json_t *x = cli_findings_json(&j.findings); cc_buf_json(js, x); json_decref(x); }
-	cc_buf_printf(js, "}");
+	cli_reload_set(txt, o, "judged", json_true());
+	cli_reload_set(txt, o, "trust", cli_verdicts_json(profs, &j.served));
+	cli_reload_set(txt, o, "findings", cli_findings_json(&j.findings));
 out:
+	cli_reload_add(txt, arr, o);
 	cc_judgement_clear(&j);
 	cc_certlist_clear(&chain);
 	cc_pool_free(pool);
@@ -94,12 +104,12 @@ static cc_profiles_t *binding_profiles(const cc_binding_t *b, cc_store_t *st)
 }
 
 void cli_reload_judge(cc_deploy_t *d, cc_store_t *st, const char *name, cc_buf_t *txt,
-		      cc_buf_t *js)
+		      json_t *js)
 {
 	const cc_binding_t *v;
+	json_t *arr = json_array();
 	size_t n;
 
-	cc_buf_printf(js, ",\"judged\":[");
 	v = cc_deploy_bindings(d, &n);
 	for (size_t i = 0; i < n; i++) {
 		cc_profiles_t *profs = binding_profiles(&v[i], st);
@@ -108,8 +118,8 @@ void cli_reload_judge(cc_deploy_t *d, cc_store_t *st, const char *name, cc_buf_t
 					   "not judged\n", name, v[i].site, v[i].profiles);
 			continue;
 		}
-		judge_one(&v[i], profs, cc_profiles_pool(profs), name, txt, js);
+		judge_one(&v[i], profs, cc_profiles_pool(profs), name, txt, arr);
 		cc_profiles_free(profs);
 	}
-	cc_buf_printf(js, "]");
+	cli_reload_set(txt, js, "judged", arr);
 }

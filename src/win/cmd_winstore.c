@@ -64,43 +64,51 @@ static void entry_text(cc_buf_t *b, int machine, const win_cert_t *x)
 		      x->e->disabled ? "  [disabled]" : "", x->e->has_key ? "  [key]" : "");
 }
 
-static void entry_json(cc_buf_t *b, int machine, const win_cert_t *x)
+/* One certificate of a system store as a new JSON object (NULL when out of
+ * memory); names from the store through cc_json_str. */
+static json_t *entry_json(int machine, const win_cert_t *x)
 {
 	char loc[32];
 
-	cc_buf_printf(b, "{\"folder\":\"%s\",\"store\":", ws_folder_name(x->e->folder));
-	cc_buf_json_str(b, win_location(machine, x->e->folder, loc, sizeof(loc)));
-	cc_buf_printf(b, ",\"sha1\":\"%s\",\"sha256\":\"%s\",\"subject\":", x->sha1, x->sha256);
-	cc_buf_json_str(b, x->cn);
-	cc_buf_printf(b, ",\"name\":");
-	cc_buf_json_str(b, x->e->name);
-	cc_buf_printf(b, ",\"disabled\":%s,\"has_key\":%s}", x->e->disabled ? "true" : "false",
-		      x->e->has_key ? "true" : "false");
+	return json_pack("{s:s,s:o,s:s,s:s,s:o,s:o,s:b,s:b}",
+			 "folder", ws_folder_name(x->e->folder),
+			 "store", cc_json_str(win_location(machine, x->e->folder, loc, sizeof(loc))),
+			 "sha1", x->sha1, "sha256", x->sha256, "subject", cc_json_str(x->cn),
+			 "name", cc_json_str(x->e->name), "disabled", x->e->disabled,
+			 "has_key", x->e->has_key);
+}
+
+/* Appends j and a newline to b, then drops j. */
+static void put_json(cc_buf_t *b, json_t *j)
+{
+	cc_buf_json(b, j);
+	cc_buf_printf(b, "\n");
+	json_decref(j);
 }
 
 static int do_list(const opts_t *o)
 {
 	win_certs_t w;
 	cc_buf_t b = { 0 };
+	json_t *arr = NULL;
 	unsigned mask = o->folder >= 0 ? 1u << o->folder : 7u;
 	int r = win_certs_read(o->machine, mask, &w);
 
 	if (r)
 		return r;
 	if (o->json)
-		cc_buf_printf(&b, "{\"location\":\"%s\",\"certificates\":[",
-			      o->machine ? "machine" : "user");
+		arr = json_array();
 	for (size_t i = 0; i < w.n; i++) {
-		if (o->json) {
-			if (i)
-				cc_buf_printf(&b, ",");
-			entry_json(&b, o->machine, &w.v[i]);
-		} else {
+		if (!o->json) {
 			entry_text(&b, o->machine, &w.v[i]);
+		} else if (arr && json_array_append_new(arr, entry_json(o->machine, &w.v[i]))) {
+			json_decref(arr);
+			arr = NULL; /* out of memory: no document */
 		}
 	}
 	if (o->json)
-		cc_buf_printf(&b, "]}\n");
+		put_json(&b, json_pack("{s:s,s:o}", "location", o->machine ? "machine" : "user",
+				       "certificates", arr));
 	else
 		cc_buf_printf(&b, "%zu certificates (%s stores)\n", w.n,
 			      o->machine ? "local machine" : "current user");
@@ -157,8 +165,7 @@ static int do_show(const opts_t *o, win_cert_t *x)
 	char s[1024];
 
 	if (o->json) {
-		entry_json(&b, o->machine, x);
-		cc_buf_printf(&b, "\n");
+		put_json(&b, entry_json(o->machine, x));
 		cli_flush(&b);
 		return EXIT_OK;
 	}

@@ -156,6 +156,7 @@ static void summary_counts(void **state)
 	cc_fleet_summary_t *s = cc_fleet_summary_new();
 	cc_fleet_rec_t *r = malloc(sizeof(*r));
 	cc_buf_t b = { 0 };
+	json_t *j;
 	cc_error_t err;
 
 	for (int i = 0; i < 3; i++) {
@@ -165,7 +166,9 @@ static void summary_counts(void **state)
 	assert_int_equal(cc_fleet_rec_parse(rec_failed, strlen(rec_failed), r, &err), 0);
 	cc_fleet_summary_add(s, r);
 	assert_int_equal(cc_fleet_summary_count(s), 4);
-	cc_fleet_summary_json(s, &b);
+	j = cc_fleet_summary_json(s);
+	cc_buf_json(&b, j);
+	json_decref(j);
 	assert_non_null(strstr(b.s, "\"verdicts\":{\"ok\":0,\"warnings\":0,\"problems\":3,"
 				    "\"connect-failed\":1,\"bad-target\":0}"));
 	assert_non_null(strstr(b.s, "\"findings\":{\"incomplete-chain\":3}"));
@@ -236,6 +239,7 @@ static void hostile_record(void **state)
 {
 	cc_fleet_summary_t *s = cc_fleet_summary_new();
 	cc_buf_t b = { 0 };
+	json_t *j;
 	char buf[65536];
 
 	page_of(rec_hostile, "t", s, buf, sizeof(buf));
@@ -243,7 +247,9 @@ static void hostile_record(void **state)
 	assert_null(strstr(buf, "<b>x"));
 	assert_null(strstr(buf, "\"><i>"));
 	assert_non_null(strstr(buf, "&lt;b&gt;x&quot;"));
-	cc_fleet_summary_json(s, &b);
+	j = cc_fleet_summary_json(s);
+	cc_buf_json(&b, j);
+	json_decref(j);
 	assert_non_null(strstr(b.s, "\"findings\":{\"id\\\"q\":1}"));
 	assert_non_null(strstr(b.s, "\"sha256\":\"\\\"><img src=x>\""));
 	cc_buf_clear(&b);

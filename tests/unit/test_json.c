@@ -66,6 +66,21 @@ static void test_compact_ordered(void **state)
 	cc_buf_clear(&b);
 }
 
+/* Control characters are escaped with lower-case hex digits, the form the
+ * documents always had and Python's json.tool writes back. */
+static void test_control_lowercase(void **state)
+{
+	cc_buf_t b = { 0 };
+	json_t *s = cc_json_str("a\x1f\x0b\x01\\u001F\x7f");
+
+	(void)state;
+	cc_buf_json(&b, s);
+	assert_false(b.oom);
+	assert_string_equal(b.s, "\"a\\u001f\\u000b\\u0001\\\\u001F\x7f\"");
+	json_decref(s);
+	cc_buf_clear(&b);
+}
+
 static void test_cert(void **state)
 {
 	tp_opts_t o = { .ca = 1 };
@@ -105,6 +120,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_compact_ordered),
+		cmocka_unit_test(test_control_lowercase),
 		cmocka_unit_test(test_cert),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

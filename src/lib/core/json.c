@@ -3,6 +3,7 @@
  * (compact, keys in insertion order). */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,15 @@ void cc_buf_json(cc_buf_t *b, const json_t *j)
 	if (!(s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)))) {
 		b->oom = 1;
 		return;
+	}
+	/* jansson writes \u001F; the documents always had \u001f, as Python's
+	 * json and RFC 8785 write it (jansson escapes nothing else with hex) */
+	for (char *p = s; *p; p++) {
+		if (*p != '\\' || !p[1])
+			continue;
+		if (*++p == 'u')
+			for (int i = 1; i <= 4 && p[i]; i++)
+				p[i] = (char)tolower((unsigned char)p[i]);
 	}
 	cc_buf_printf(b, "%s", s);
 	free(s);

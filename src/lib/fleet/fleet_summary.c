@@ -208,44 +208,59 @@ void cc_fleet_summary_text(const cc_fleet_summary_t *s, cc_buf_t *b)
 	free(c);
 }
 
-/* One "id":n member; ids come from saved files, so they are escaped. */
-static void json_count(cc_buf_t *b, size_t i, const char *id, size_t n)
+/* An object of "id":n members, most frequent first; ids come from saved
+ * files (cut to fit, maybe inside a character), so they go through
+ * cc_json_str. NULL when out of memory. */
+static json_t *json_counts(const struct idcount *v, size_t n)
 {
-	cc_buf_printf(b, "%s", i ? "," : "");
-	cc_buf_json_str(b, id);
-	cc_buf_printf(b, ":%zu", n);
+	json_t *o = json_object(), *k;
+	int bad = !o;
+
+	for (size_t i = 0; !bad && i < n; i++) {
+		k = cc_json_str(v[i].id);
+		bad = !k || json_object_set_new(o, json_string_value(k),
+						 json_integer((json_int_t)v[i].n));
+		json_decref(k);
+	}
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
-void cc_fleet_summary_json(const cc_fleet_summary_t *s, cc_buf_t *b)
+json_t *cc_fleet_summary_json(const cc_fleet_summary_t *s)
 {
 	struct idcount ids[SUM_MAX_IDS], fail[16];
 	struct certcount **c = sorted_certs(s);
+	json_t *verd = json_object(), *certs = json_array();
+	int bad = !c || !verd || !certs;
 
-	cc_buf_printf(b, "{\"summary\":true,\"targets\":%zu,\"verdicts\":{", s->targets);
-	for (size_t i = 0; i < NVERDICTS; i++)
-		cc_buf_printf(b, "%s\"%s\":%zu", i ? "," : "", verdicts[i], s->by_verdict[i]);
-	cc_buf_printf(b, "},\"failures\":{");
-	sorted_ids(s->fail, s->nfail, fail);
-	for (size_t i = 0; i < s->nfail; i++)
-		json_count(b, i, fail[i].id, fail[i].n);
-	cc_buf_printf(b, "},\"findings\":{");
-	sorted_ids(s->ids, s->nids, ids);
-	for (size_t i = 0; i < s->nids; i++)
-		json_count(b, i, ids[i].id, ids[i].n);
-	cc_buf_printf(b, "},\"certificates\":[");
-	for (size_t i = 0; c && i < s->ncerts && i < SUM_TOP; i++) {
-		cc_buf_printf(b, "%s{\"subject_cn\":", i ? "," : "");
-		cc_buf_json_str(b, c[i]->cn);
-		cc_buf_printf(b, ",\"issuer_cn\":");
-		cc_buf_json_str(b, c[i]->issuer_cn);
-		cc_buf_printf(b, ",\"sha256\":");
-		cc_buf_json_str(b, c[i]->sha256);
-		cc_buf_printf(b, ",\"cross_sign\":%s,\"served_by\":%zu,"
-				 "\"served_with_problems\":%zu,\"to_serve_by\":%zu}",
-			      c[i]->cross_sign ? "true" : "false", c[i]->served, c[i]->problems, c[i]->to_serve);
-	}
-	cc_buf_printf(b, "]}\n");
+	for (size_t i = 0; !bad && i < NVERDICTS; i++)
+		bad = json_object_set_new(verd, verdicts[i],
+					  json_integer((json_int_t)s->by_verdict[i]));
+	for (size_t i = 0; !bad && i < s->ncerts && i < SUM_TOP; i++)
+		bad = json_array_append_new(
+			certs, json_pack("{s:o,s:o,s:o,s:b,s:I,s:I,s:I}",
+					 "subject_cn", cc_json_str(c[i]->cn),
+					 "issuer_cn", cc_json_str(c[i]->issuer_cn),
+					 "sha256", cc_json_str(c[i]->sha256),
+					 "cross_sign", c[i]->cross_sign,
+					 "served_by", (json_int_t)c[i]->served,
+					 "served_with_problems", (json_int_t)c[i]->problems,
+					 "to_serve_by", (json_int_t)c[i]->to_serve));
 	free(c);
+	if (bad) {
+		json_decref(verd);
+		json_decref(certs);
+		return NULL;
+	}
+	sorted_ids(s->fail, s->nfail, fail);
+	sorted_ids(s->ids, s->nids, ids);
+	return json_pack("{s:b,s:I,s:o,s:o,s:o,s:o}", "summary", 1,
+			 "targets", (json_int_t)s->targets, "verdicts", verd,
+			 "failures", json_counts(fail, s->nfail),
+			 "findings", json_counts(ids, s->nids), "certificates", certs);
 }
 
 /* The finding ids counted, most frequent first (for the HTML filter). */
