@@ -30,9 +30,6 @@ typedef struct cc_buf {
 void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/** Appends s as a JSON string literal (quotes and escapes included). */
-void cc_buf_json_str(cc_buf_t *b, const char *s);
-
 /**
  * A JSON string holding s (NULL is ""): s as it is when it is UTF-8, else
  * with each invalid byte replaced by U+FFFD, so any name read from a
@@ -51,15 +48,9 @@ void cc_buf_json(cc_buf_t *b, const json_t *j);
 void cc_buf_clear(cc_buf_t *b);
 
 /**
- * Appends one certificate as a JSON object: subject, issuer, subject_cn,
+ * One certificate as a new JSON object: subject, issuer, subject_cn,
  * issuer_cn, sha256, not_before, not_after (RFC 3339 UTC), key, sig_alg,
- * self_signed, ca.
- */
-void cc_json_cert(cc_buf_t *b, cc_cert_t *c);
-
-/**
- * One certificate as a new JSON object with the members cc_json_cert()
- * writes, in the same order. A new reference, NULL only when out of memory.
+ * self_signed, ca, in that order. A new reference, NULL only when out of memory.
  */
 json_t *cc_cert_json(cc_cert_t *c);
 

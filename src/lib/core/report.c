@@ -1,4 +1,4 @@
-/* report.c - text buffers and JSON strings shared by every command. */
+/* report.c - the text buffer every command renders into. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -39,46 +39,6 @@ void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
 	vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->n += (size_t)n;
-}
-
-/* Appends n bytes of p. */
-static void append(cc_buf_t *b, const char *p, size_t n)
-{
-	if (reserve(b, n))
-		return;
-	memcpy(b->s + b->n, p, n);
-	b->n += n;
-	b->s[b->n] = 0;
-}
-
-static int json_plain(unsigned char c)
-{
-	return c != '"' && c != '\\' && c >= 0x20 && c != 0x7f;
-}
-
-void cc_buf_json_str(cc_buf_t *b, const char *s)
-{
-	append(b, "\"", 1);
-	while (s && *s) {
-		size_t n = 0;
-		unsigned char c;
-		/* runs of plain characters in one copy: a fleet scan renders
-		 * thousands of names, and printf per character dominated it */
-		while (s[n] && json_plain((unsigned char)s[n]))
-			n++;
-		append(b, s, n);
-		s += n;
-		if (!(c = (unsigned char)*s))
-			break;
-		if (c == '"' || c == '\\')
-			cc_buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			cc_buf_printf(b, "\\n");
-		else
-			cc_buf_printf(b, "\\u%04x", c);
-		s++;
-	}
-	append(b, "\"", 1);
 }
 
 void cc_buf_clear(cc_buf_t *b)

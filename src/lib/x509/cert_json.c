@@ -2,14 +2,6 @@
  * output uses. Here rather than in core/report.c: it reads certificates. */
 #include "internal.h"
 
-void cc_json_cert(cc_buf_t *b, cc_cert_t *c)
-{
-	json_t *j = cc_cert_json(c);
-
-	cc_buf_json(b, j);
-	json_decref(j);
-}
-
 json_t *cc_cert_json(cc_cert_t *c)
 {
 	char s[1024], t[32], fp[65];
