@@ -401,7 +401,7 @@ int check_one(const struct copts *o, const char *spec)
 		return cli_fail(&err);
 	}
 	rc = judge(o, &t, pool, &pr, 0, &b);
-	cli_flush(&b);
+	cli_flush_report(&b, o->json);
 	cc_probe_result_clear(&pr);
 	cc_pool_free(pool);
 	return rc;

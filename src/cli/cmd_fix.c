@@ -593,7 +593,7 @@ int cmd_fix(int argc, char **argv)
 		report_json(&b, &f, &a, at);
 	else
 		report_text(&b, &f, &a, at);
-	cli_flush(&b);
+	cli_flush_report(&b, a.json);
 	/* A chain is not fixed while a client that rejected it still waits for a
 	 * certificate certchain does not have. */
 	rc = f.j.best >= 0 && !f.j.nneeds ? EXIT_OK : EXIT_PROBLEM;

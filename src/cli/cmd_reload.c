@@ -580,7 +580,10 @@ int cmd_reload(int argc, char **argv)
 		cc_store_close(st);
 		return EXIT_USAGE;
 	}
-	cli_flush(a.json ? &js : &txt);
+	if (a.json)
+		cli_flush(&js);
+	else
+		cli_flush_text(&txt);
 	cc_buf_clear(&txt);
 	cc_buf_clear(&js);
 	cc_store_close(st);

@@ -124,7 +124,7 @@ static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
 		report(&b, a->json, certs->v[i], &res[i], i);
 	if (a->json)
 		cc_buf_printf(&b, "]}\n");
-	cli_flush(&b);
+	cli_flush_report(&b, a->json);
 	rc = EXIT_OK;
 out:
 	free(res);
