@@ -93,10 +93,15 @@ int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n);
 /* Appends one certificate as PEM to b. */
 void cli_pem(cc_buf_t *b, cc_cert_t *c);
 
-/* Findings: one line each ("  error   wrong-order   ..."), or a JSON array. */
+/* Findings: one line each ("  error   wrong-order  ..."), or a JSON array.
+ * The id column is as wide as the longest id shown, plus two spaces (the
+ * column a wrapped message hangs at). */
 void cli_findings_text(cc_buf_t *b, const cc_findings_t *f);
-/* The same with the id column idw characters wide (cli_findings_text: 18). */
+/* The same with the id column idw characters wide (at least the longest id
+ * of f: cli_findings_idw), so that several lists align. */
 void cli_findings_text_w(cc_buf_t *b, const cc_findings_t *f, int idw);
+/* The longer of idw and the longest id in f (may be NULL). */
+int cli_findings_idw(const cc_findings_t *f, int idw);
 /* "error", "warning" or "info". */
 const char *cli_sev_name(int severity);
 void cli_findings_json(cc_buf_t *b, const cc_findings_t *f);

@@ -16,12 +16,14 @@
 #define WRAP_DEFAULT 100
 /* A continuation keeps at least this many columns for its text; a hanging
  * indent deeper than width minus this falls back to a shallow one. */
-#define WRAP_MIN_TEXT 20
+#define WRAP_MIN_TEXT 30
 /* "label: text" hangs after the label only when the label is this short:
  * a long one is a sentence that happens to hold a colon. */
 #define WRAP_LABEL_MAX 28
-/* An id column ("error   wrong-order   text") is a word this long at most. */
+/* An id column ("error   wrong-order   text") is a word this long at most,
+ * and a line's text starts after at most this many such words. */
 #define WRAP_COLUMN_WORD 40
+#define WRAP_COLUMNS 8
 
 int cli_text_width(void)
 {
@@ -77,29 +79,35 @@ static size_t marker(const char *s, size_t n)
 
 /*
  * The hanging indent of line s[0..n), in bytes of its own text: after the
- * leading spaces and a list marker, then after each column (a word padded
- * with two or more spaces), else after a short "label: ". A plain line
- * continues two columns in from its start.
+ * leading spaces and a list marker, then after the last of its first few
+ * words that is padded with two or more spaces (a column: "  warning
+ * anchor-sent  text" hangs at "text"), else after a short "label: ". A
+ * plain line continues two columns in from its start.
  */
 static size_t hang(const char *s, size_t n)
 {
-	size_t lead = 0, p, q, w;
+	size_t lead = 0, p, q, w, col;
 
 	while (lead < n && s[lead] == ' ')
 		lead++;
-	p = lead + marker(s + lead, n - lead);
-	for (;;) {
+	col = p = lead + marker(s + lead, n - lead);
+	for (int k = 0; k < WRAP_COLUMNS; k++) {
 		for (w = p; w < n && s[w] != ' '; w++)
 			;
 		for (q = w; q < n && s[q] == ' '; q++)
 			;
-		if (w == p || q - w < 2 || q == n || w - p > WRAP_COLUMN_WORD)
+		if (w == p || q == n || w - p > WRAP_COLUMN_WORD)
 			break;
+		if (q - w >= 2)
+			col = q;
 		p = q;
 	}
-	if (p > lead)
-		return p;
-	for (q = lead; q + 1 < n && q - lead <= WRAP_LABEL_MAX; q++)
+	if (col > lead)
+		return col;
+	/* a label is words ("row #2", "not trusted by ios-2017"), not a
+	 * clause with brackets or commas */
+	for (q = lead; q + 1 < n && q - lead <= WRAP_LABEL_MAX && !strchr("(),;[]", s[q]);
+	     q++)
 		if (s[q] == ':' && s[q + 1] == ' ')
 			return q + 2;
 	return lead + 2;
