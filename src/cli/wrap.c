@@ -113,43 +113,56 @@ static size_t hang(const char *s, size_t n)
 	return lead + 2;
 }
 
+/* Drops the blanks at the end of out (before a line break). */
+static void trim(cc_buf_t *out)
+{
+	while (!out->oom && out->n && out->s[out->n - 1] == ' ')
+		out->s[--out->n] = 0;
+}
+
 /* Appends line s[0..n) (no newline) to out, wrapped to width. */
 static void wrap_line(cc_buf_t *out, const char *s, size_t n, int width)
 {
-	size_t h = hang(s, n), hw, col, i, ws, we;
+	size_t h = hang(s, n), lead = 0, hw, col, i, ws, we;
+	int started;
 
-	hw = cols(s, h);
-	if (hw + WRAP_MIN_TEXT > (size_t)width) {
-		/* too deep for this width: the line's own indent, plus two */
-		for (h = 0; h < n && s[h] == ' '; h++)
-			;
-		hw = h + 2 + WRAP_MIN_TEXT > (size_t)width ? 0 : h + 2;
-	}
-	if (h >= n || cols(s, n) <= (size_t)width) {
+	while (lead < n && s[lead] == ' ')
+		lead++;
+	if (cols(s, n) <= (size_t)width) {
 		cc_buf_printf(out, "%.*s\n", (int)n, s);
 		return;
 	}
-	/* the start, through the first word after it, stays on the first line */
-	for (i = h; i < n && s[i] == ' '; i++)
-		;
-	for (; i < n && s[i] != ' '; i++)
-		;
-	cc_buf_printf(out, "%.*s", (int)i, s);
-	col = cols(s, i);
-	while (i < n) {
+	hw = cols(s, h);
+	if (hw + WRAP_MIN_TEXT > (size_t)width) {
+		/* too deep for this width: the line's own indent, plus two */
+		h = lead;
+		hw = lead + 2 + WRAP_MIN_TEXT > (size_t)width ? 0 : lead + 2;
+	}
+	/* what comes before the text column stays as it is (its padding
+	 * too), unless the column falls inside a word */
+	if (h > lead && s[h - 1] != ' ')
+		h = lead;
+	cc_buf_printf(out, "%.*s", (int)h, s);
+	col = cols(s, h);
+	started = h > lead;
+	for (i = h; i < n;) {
 		for (ws = i; i < n && s[i] == ' '; i++)
 			;
 		if (i == n)
 			break; /* trailing blanks go */
 		for (we = i; we < n && s[we] != ' '; we++)
 			;
-		if (col + cols(s + ws, we - ws) > (size_t)width) {
+		/* a word that does not fit starts a line; one longer than the
+		 * width overflows on its own line, whole */
+		if (started && col + cols(s + ws, we - ws) > (size_t)width) {
+			trim(out);
 			cc_buf_printf(out, "\n%*s", (int)hw, "");
 			col = hw;
 			ws = i;
 		}
 		cc_buf_printf(out, "%.*s", (int)(we - ws), s + ws);
 		col += cols(s + ws, we - ws);
+		started = 1;
 		i = we;
 	}
 	cc_buf_printf(out, "\n");
