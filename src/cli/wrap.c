@@ -90,7 +90,9 @@ static size_t hang(const char *s, size_t n)
 
 	while (lead < n && s[lead] == ' ')
 		lead++;
-	col = p = lead + marker(s + lead, n - lead);
+	p = lead + marker(s + lead, n - lead);
+	p += marker(s + p, n - p); /* "+ [1] " */
+	col = p;
 	for (int k = 0; k < WRAP_COLUMNS; k++) {
 		for (w = p; w < n && s[w] != ' '; w++)
 			;

@@ -41,7 +41,7 @@ PY
 }
 maxw() { cols "$1" words; }
 # The lines of FILE over N columns that are more than one word.
-over() { python3 -c 'import sys; [print(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if len(l) > int(sys.argv[2]) and " " in l.strip()]' "$1" "$2" | head -3; }
+over() { python3 -c 'import sys; print("\n".join([l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if len(l) > int(sys.argv[2]) and " " in l.strip()][:3]))' "$1" "$2"; }
 # The words of FILE in order, one a line.
 words() { tr -s ' \n' '\n' <"$1" | sed '/^$/d'; }
 # A check run's timings differ between runs; nothing else does.
@@ -66,6 +66,11 @@ run() {
 	w=$(maxw "$T/$n.60")
 	[ "$w" -le 60 ] && ok "$n: COLUMNS=60: no line over 60 columns" ||
 		bad "$n: COLUMNS=60: a line of $w columns" "$(over "$T/$n.60" 60)"
+	# lib.sh's unwrap (what the other tests grep through) undoes it, but
+	# for the padding of a column where a line broke
+	if cmp -s <(unwrap "$T/$n.100" | tr -s ' ') <(tr -s ' ' <"$T/$n.wide"); then
+		ok "$n: unwrap gives the unwrapped report"; else
+		bad "$n: unwrap differs" "$(diff <(unwrap "$T/$n.100" | tr -s ' ') <(tr -s ' ' <"$T/$n.wide") | head -5)"; fi
 	if cmp -s <(words "$T/$n.wide") <(words "$T/$n.100") &&
 		cmp -s <(words "$T/$n.wide") <(words "$T/$n.60"); then
 		ok "$n: every word of the unwrapped report, in order, at 100 and 60"
