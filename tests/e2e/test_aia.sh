@@ -161,7 +161,7 @@ aia_stop
 expect_rc 0 "--offline with the cache -> valid chain, server gone" \
 	cc build --offline --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/off.pem" "$d/leaf.pem"
 expect_eq "$(fps "$T/off.pem" | tr '\n' ' ')" "$want" "offline chain equals the online one"
-expect_eq "$(grep -c '^aia: .*from the cache (fetched 20' "$T/out")" "3" "all three from the cache, with the date"
+expect_eq "$(unwrap "$T/out" | grep -c '^aia: .*from the cache (fetched 20')" "3" "all three from the cache, with the date"
 expect_rc 1 "--offline with an empty cache -> no path" \
 	cc build --offline --aia-cache "$T/empty" -r "$d/root.pem" "$d/leaf.pem"
 expect_grep "FAILED not-cached" "$T/out" "says the URL is not cached"

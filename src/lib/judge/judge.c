@@ -463,13 +463,29 @@ static int judge_after(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t 
 	return 0;
 }
 
+/* Appends add (taken; NULL: out of memory) to f's message. 0 or CC_ENOMEM. */
+static int msg_append(cc_finding_t *f, char *add)
+{
+	size_t len = strlen(f->msg);
+	char *m;
+
+	if (!add || !(m = realloc(f->msg, len + strlen(add) + 1))) {
+		free(add);
+		return CC_ENOMEM;
+	}
+	memcpy(m + len, add, strlen(add) + 1);
+	f->msg = m;
+	free(add);
+	return 0;
+}
+
 /* "unknown-root-sent": what to serve instead, now that it is known. */
-static void unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out)
+static int unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out,
+				cc_error_t *err)
 {
 	for (size_t i = 0; i < out->findings.n; i++) {
 		cc_finding_t *f = &out->findings.v[i];
-		size_t len = strlen(f->msg);
-		char d[256], cn[256];
+		char d[256], cn[256], *add;
 		if (strcmp(f->id, "unknown-root-sent"))
 			continue;
 		cc_cert_t *c = in->served->v[f->depth];
@@ -484,16 +500,20 @@ static void unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out)
 					cc_buf_printf(&w, " cross-signed by %s",
 						      cc_cert_name(x, 1, d, sizeof(d)));
 			}
-			snprintf(f->msg + len, sizeof(f->msg) - len, "; serve instead %s "
-				 "(to %s, which clients have)", w.s ? w.s : "",
-				 cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+			add = w.oom ? NULL : fmt_new("; serve instead %s (to %s, which clients have)",
+						     w.s ? w.s : "",
+						     cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn,
+								  sizeof(cn)));
 			cc_buf_clear(&w);
 		} else {
-			snprintf(f->msg + len, sizeof(f->msg) - len, "; serve instead a "
-				 "chain to a root clients have: %s cross-signed by such a "
-				 "root is not at hand", cc_cert_name(c, 0, cn, sizeof(cn)));
+			add = fmt_new("; serve instead a chain to a root clients have: %s "
+				      "cross-signed by such a root is not at hand",
+				      cc_cert_name(c, 0, cn, sizeof(cn)));
 		}
+		if (msg_append(f, add))
+			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
+	return 0;
 }
 
 /* CPU milliseconds this thread has used (0 when the clock is missing). */
@@ -563,7 +583,8 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 		distrust_findings(in, ao.at, out);
 	if (over_budget(in, t0, out) || (r = choose(in, ao.at, out, err)))
 		goto out;
-	unknown_root_instead(in, out);
+	if ((r = unknown_root_instead(in, out, err)))
+		goto out;
 	if (out->best >= 0) {
 		if ((r = diff(in, &fv, ao.at, out, err)))
 			goto out;
