@@ -95,7 +95,7 @@ aligned() {
 }
 
 # verify: the real chain has findings with the longest id
-run verify cc verify -r "$R/isrg-root-x1.pem" -p android-7 -p nss-2017 "$T/real-chain.pem"
+run verify cc verify --no-store -r "$R/isrg-root-x1.pem" -p android-7 -p nss-2017 "$T/real-chain.pem"
 was_long verify
 expect_grep "self-signed-root-preferred" "$T/verify.100" "verify: the longest finding id is among the findings"
 aligned "$T/verify.100" verify
@@ -141,10 +141,40 @@ fresh_import() { CERTCHAIN_STORE=$(mktemp -d "$T/st.XXXXXX") cc store import "$@
 run store-import fresh_import "$d/leaf.pem" --key "$d/leaf.key" \
 	--name "a friendly name that is quite long so that the line it is on is long too"
 cc store import "$deep/ica.pem" >/dev/null
+cc store import "$d/root.pem" >/dev/null
 cc store import "$d/leaf.pem" --key "$d/leaf.key" --name "Wrap leaf with a long friendly name" >/dev/null
 run store-list cc store list
 run store-show cc store show "Wrap leaf with a long friendly name"
 run export cc export "Wrap leaf with a long friendly name" -r "$d/root.pem" --format pem-fullchain -o "$deep/exported-full-chain-with-key.pem"
+
+# import-pfx, each run into a store of its own
+openssl pkcs12 -export -in "$d/leaf.pem" -inkey "$d/leaf.key" -certfile "$d/ica.pem" \
+	-name "a PFX friendly name that goes on and on so that the line is long" \
+	-passout pass:wrap-test -out "$T/leaf.pfx" 2>/dev/null || bad "openssl pkcs12 -export"
+fresh_pfx() { CERTCHAIN_STORE=$(mktemp -d "$T/st.XXXXXX") WRAP_PW=wrap-test cc import-pfx --password-env WRAP_PW "$@"; }
+run import-pfx fresh_pfx "$T/leaf.pfx"
+
+# bind, bindings, unbind and reload on deployment directories with long
+# names; nothing listens on the port, so reload fails on it, at length
+port=$(free_port)
+ngx=$deep/ngx
+mkdir -p "$ngx"
+dopts=(--conf-dir "$ngx/conf.d-for-the-generated-server-blocks" --deploy-dir "$ngx/certs-deployed"
+	--nginx-prefix "$ngx" --nginx-conf "$ngx/nginx.conf")
+bind1() {
+	cc bind --server nginx --site wrap-site --cert "Wrap leaf with a long friendly name" \
+		--ip 127.0.0.1 --port "$port" --host "$long" "${dopts[@]}"
+}
+run bind bind1
+run bindings cc bindings
+was_long bindings
+bind_unbind() { bind1 >/dev/null && cc unbind --site wrap-site; }
+run unbind bind_unbind
+bind_reload() {
+	bind1 >/dev/null && cc reload --server nginx --validate-cmd true --reload-cmd true --wait 1
+}
+run reload bind_reload
+was_long reload
 
 # check: a live server sending the generated chain out of order with its root
 port=$(free_port)
@@ -160,7 +190,7 @@ run fleet cc check --no-store -r "$d/root.pem" --host "$long" -f "$T/targets"
 run report cc report "$T/fleet.jsonl"
 
 # --json is never wrapped: byte-identical whatever COLUMNS says
-for c in "verify -r $R/isrg-root-x1.pem -p android-7 -p nss-2017 $T/real-chain.pem" \
+for c in "verify --no-store -r $R/isrg-root-x1.pem -p android-7 -p nss-2017 $T/real-chain.pem" \
 	"explain --all -I $R $R/lets-encrypt-r10.pem" "profiles" \
 	"fix --no-aia -I $deep -r $d/root.pem $d/leaf.pem" "inspect $T/gen-chain.pem" \
 	"store list" "report $T/fleet.jsonl"; do
@@ -174,7 +204,7 @@ done
 
 # a terminal: its width, not 100
 if script -qc true /dev/null >/dev/null 2>&1; then
-	script -qc "stty cols 70; unset COLUMNS; '$CERTCHAIN' verify -r '$R/isrg-root-x1.pem' -p android-7 -p nss-2017 '$T/real-chain.pem'" \
+	script -qc "stty cols 70; unset COLUMNS; '$CERTCHAIN' verify --no-store -r '$R/isrg-root-x1.pem' -p android-7 -p nss-2017 '$T/real-chain.pem'" \
 		/dev/null </dev/null | tr -d '\r' >"$T/pty"
 	w=$(maxw "$T/pty")
 	[ "$w" -le 70 ] && [ "$w" -gt 60 ] && ok "on a 70-column terminal: wrapped at 70 ($w)" ||
@@ -186,7 +216,7 @@ else
 fi
 
 # COLUMNS that is not a positive integer is ignored (100 off a terminal)
-COLUMNS=abc cc verify -r "$R/isrg-root-x1.pem" -p android-7 -p nss-2017 "$T/real-chain.pem" >"$T/bad-cols"
+COLUMNS=abc cc verify --no-store -r "$R/isrg-root-x1.pem" -p android-7 -p nss-2017 "$T/real-chain.pem" >"$T/bad-cols"
 cmp -s "$T/bad-cols" "$T/verify.100" && ok "COLUMNS=abc: ignored" || bad "COLUMNS=abc changed the report"
 
 finish
