@@ -33,7 +33,7 @@ expect_rc 0 "leaf only + --aia -> valid chain" \
 	cc build --aia --aia-allow-local --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/out.pem" "$d/leaf.pem"
 cp "$T/out" "$T/aia.txt"
 expect_eq "$(fps "$T/out.pem" | tr '\n' ' ')" "$want" "AIA chain is leaf, CA 3, CA 2, CA 1"
-expect_eq "$(grep -c '^aia: .*fetched, HTTP 200' "$T/aia.txt")" "3" "three fetches reported"
+expect_eq "$(unwrap "$T/aia.txt" | grep -c '^aia: .*fetched, HTTP 200')" "3" "three fetches reported"
 expect_nogrep "/f/root.pem" "$T/aia.log" "the anchor's issuer URL is not fetched"
 expect_eq "$(ls "$T/cache" | grep -c '^[0-9a-f]\{64\}\.pem$')" "3" "three cache entries named by URL hash"
 expect_eq "$(ls -a "$T/cache" | grep -c tmp)" "0" "no temporary files left in the cache"
