@@ -45,7 +45,7 @@ over() { python3 -c 'import sys; print("\n".join([l for l in open(sys.argv[1], e
 # The words of FILE in order, one a line.
 words() { tr -s ' \n' '\n' <"$1" | sed '/^$/d'; }
 # A check run's timings differ between runs; nothing else does.
-same_run() { sed -E 's/[0-9]+ ms$/N ms/' "$1" >"$1.n" && mv "$1.n" "$1"; }
+same_run() { sed -zE 's/[0-9]+([ \n]+)ms\b/N\1ms/g' "$1" >"$1.n" && mv "$1.n" "$1"; }
 
 # run NAME CMD...: CMD's stdout at 100 (no terminal, no COLUMNS), COLUMNS=60
 # and COLUMNS=100000 (unwrapped); checks widths and that no word is lost.
