@@ -126,7 +126,7 @@ int cli_text_width(void);
  * column: after its leading spaces and a list marker ("- ", "* ", "+ ",
  * "~ ", "N. ", "[N] "), after an id column (a word padded with two or more
  * spaces, as in "  error   wrong-order   text"), else after a short
- * "label: ", else two columns in. Nothing is cut: a word longer than the
+ * "label: ", else four columns in. Nothing is cut: a word longer than the
  * width (a path, a URL) stays whole on a line of its own. */
 void cli_wrap(cc_buf_t *out, const char *text, size_t len, int width);
 /* cli_flush for a human report: wraps b to cli_text_width(), prints, frees. */

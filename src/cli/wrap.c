@@ -20,6 +20,10 @@
 /* "label: text" hangs after the label only when the label is this short:
  * a long one is a sentence that happens to hold a colon. */
 #define WRAP_LABEL_MAX 28
+/* A continuation with no column to hang at is indented this much more
+ * than its line: deeper than the two-space items that follow a heading, so
+ * it does not read as one of them. */
+#define WRAP_PLAIN_INDENT 4
 /* An id column ("error   wrong-order   text") is a word this long at most,
  * and a line's text starts after at most this many such words. */
 #define WRAP_COLUMN_WORD 40
@@ -82,7 +86,7 @@ static size_t marker(const char *s, size_t n)
  * leading spaces and a list marker, then after the last of its first few
  * words that is padded with two or more spaces (a column: "  warning
  * anchor-sent  text" hangs at "text"), else after a short "label: ". A
- * plain line continues two columns in from its start.
+ * plain line continues WRAP_PLAIN_INDENT columns in from its start.
  */
 static size_t hang(const char *s, size_t n)
 {
@@ -112,7 +116,7 @@ static size_t hang(const char *s, size_t n)
 	     q++)
 		if (s[q] == ':' && s[q + 1] == ' ')
 			return q + 2;
-	return lead + 2;
+	return lead + WRAP_PLAIN_INDENT;
 }
 
 /* Drops the blanks at the end of out (before a line break). */
@@ -136,9 +140,10 @@ static void wrap_line(cc_buf_t *out, const char *s, size_t n, int width)
 	}
 	hw = cols(s, h);
 	if (hw + WRAP_MIN_TEXT > (size_t)width) {
-		/* too deep for this width: the line's own indent, plus two */
+		/* too deep for this width: as a plain line */
 		h = lead;
-		hw = lead + 2 + WRAP_MIN_TEXT > (size_t)width ? 0 : lead + 2;
+		hw = lead + WRAP_PLAIN_INDENT + WRAP_MIN_TEXT > (size_t)width
+			     ? 0 : lead + WRAP_PLAIN_INDENT;
 	}
 	/* what comes before the text column stays as it is (its padding
 	 * too), unless the column falls inside a word */
