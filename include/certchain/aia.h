@@ -150,7 +150,8 @@ typedef struct cc_aia_fetch {
 				   refused ("127.0.0.1", "::1"); may be empty */
 	char for_cn[128];     /**< CN of the certificate whose issuer was sought */
 	int status;           /**< enum cc_aia_status */
-	char msg[256];        /**< one line: the outcome and its cause */
+	char *msg;            /**< one line: the outcome and its cause, whole
+				   (owned by the result: cc_aia_result_clear) */
 	long http_code;       /**< last HTTP status, 0 if none */
 	size_t bytes;         /**< body size received */
 	double seconds;       /**< time spent (0 for the cache) */

@@ -24,7 +24,8 @@ typedef struct cc_finding {
 	const char *id;    /**< "wrong-order", "incomplete-chain", ... static */
 	int severity;      /**< enum cc_severity */
 	int depth;         /**< position in the served chain, -1 if none */
-	char msg[384];     /**< one line for people */
+	char *msg;         /**< one line for people, whole however long its
+				names (owned by the set: cc_findings_clear) */
 } cc_finding_t;
 
 /** A set of findings. */

@@ -93,7 +93,9 @@ typedef struct cc_judge_change {
 	cc_cert_t *cert;   /**< borrowed from the judgement's pools */
 	size_t position;   /**< in the chain to serve (added) or as served (removed) */
 	cc_change_kind_t kind; /**< what the change is */
-	char why[200];     /**< removed: why it goes; added: what it is */
+	char *why;         /**< removed: why it goes; added: what it is (whole,
+				however long its names and paths; owned by the
+				judgement) */
 } cc_judge_change_t;
 
 /**
@@ -118,8 +120,9 @@ typedef struct cc_judgement {
 	cc_judge_change_t *added, *removed;
 	size_t nadded, nremoved;
 	int reordered;           /**< kept certificates change their order */
-	char gains[CC_JUDGE_MAX_GAINS][320]; /**< what the change brings, one line
-						 per change actually made */
+	char *gains[CC_JUDGE_MAX_GAINS]; /**< what the change brings, one line
+					     per change actually made (owned by
+					     the judgement) */
 	size_t ngains;
 	cc_findings_t after;     /**< judge_after: the findings a judgement of
 				      serve as sent gives (what check and verify

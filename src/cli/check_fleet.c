@@ -321,7 +321,7 @@ static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t 
 	}
 	if (k->tty && k->last_progress)
 		fputs("\r\033[K", stderr);
-	cli_flush(&out);
+	cli_flush_report(&out, k->f->json);
 	if ((fflush(stdout) || ferror(stdout)) && !k->out_failed) {
 		fprintf(stderr, "certchain check: cannot write the records to stdout: %s\n",
 			strerror(errno));
@@ -587,7 +587,7 @@ static int finish_scan(const check_fleet_t *f, struct sink *k)
 		fputs(b.s ? b.s : "", stderr);
 		cc_buf_clear(&b);
 	} else {
-		cli_flush(&b);
+		cli_flush_text(&b);
 	}
 	cc_error_clear(&err);
 	if (k->html && (k->io_failed || cc_fleet_html_close(k->html, k->sum, &err))) {

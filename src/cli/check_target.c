@@ -247,7 +247,7 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 			      cc_time_str(cc_cert_not_after(pr->served.v[i]), t));
 	if (v->j.findings.n)
 		cc_buf_printf(b, "findings:\n");
-	cli_findings_text_w(b, &v->j.findings, 26);
+	cli_findings_text(b, &v->j.findings);
 	text_matrix(b, o, v);
 	if (v->j.client) {
 		cc_buf_printf(b, "a client with these anchors builds:\n");
@@ -417,7 +417,7 @@ int check_one(const struct copts *o, const char *spec)
 		return cli_fail(&err);
 	}
 	rc = judge(o, &t, pool, &pr, 0, &b);
-	cli_flush(&b);
+	cli_flush_report(&b, o->json);
 	cc_probe_result_clear(&pr);
 	cc_pool_free(pool);
 	return rc;

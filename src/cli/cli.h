@@ -93,10 +93,15 @@ int cli_write_pem(const char *path, cc_cert_t *const *v, size_t n);
 /* Appends one certificate as PEM to b. */
 void cli_pem(cc_buf_t *b, cc_cert_t *c);
 
-/* Findings: one line each ("  error   wrong-order   ..."), or a JSON array. */
+/* Findings: one line each ("  error   wrong-order  ..."), or a JSON array.
+ * The id column is as wide as the longest id shown, plus two spaces (the
+ * column a wrapped message hangs at). */
 void cli_findings_text(cc_buf_t *b, const cc_findings_t *f);
-/* The same with the id column idw characters wide (cli_findings_text: 18). */
+/* The same with the id column idw characters wide (at least the longest id
+ * of f: cli_findings_idw), so that several lists align. */
 void cli_findings_text_w(cc_buf_t *b, const cc_findings_t *f, int idw);
+/* The longer of idw and the longest id in f (may be NULL). */
+int cli_findings_idw(const cc_findings_t *f, int idw);
 /* "error", "warning" or "info". */
 const char *cli_sev_name(int severity);
 /* The findings as a JSON array of {"id","severity","depth","message"}: a new
@@ -124,8 +129,26 @@ int cli_split_hostport(const char *s, char *host, size_t hn, char *port,
 /* 1 when h is an IPv4 or IPv6 address literal. */
 int cli_is_ip(const char *h);
 
-/* Prints the buffer to stdout and frees it. */
+/* Prints the buffer to stdout and frees it (as it is: JSON, PEM, HTML,
+ * scripts; a human report goes through cli_flush_text). */
 void cli_flush(cc_buf_t *b);
+
+/* wrap.c: human reports fitted to the screen. */
+/* The width reports wrap to: $COLUMNS when a positive integer, else the
+ * terminal's width when stdout is one, else 100. */
+int cli_text_width(void);
+/* Appends text[0..len) to out with each line longer than width columns
+ * wrapped at spaces. A continuation line is indented to the line's text
+ * column: after its leading spaces and a list marker ("- ", "* ", "+ ",
+ * "~ ", "N. ", "[N] "), after an id column (a word padded with two or more
+ * spaces, as in "  error   wrong-order   text"), else after a short
+ * "label: ", else four columns in. Nothing is cut: a word longer than the
+ * width (a path, a URL) stays whole on a line of its own. */
+void cli_wrap(cc_buf_t *out, const char *text, size_t len, int width);
+/* cli_flush for a human report: wraps b to cli_text_width(), prints, frees. */
+void cli_flush_text(cc_buf_t *b);
+/* cli_flush when json, else cli_flush_text. */
+void cli_flush_report(cc_buf_t *b, int json);
 
 /* Draws a chain as an indented tree with CN, key, expiry, for people. */
 void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,

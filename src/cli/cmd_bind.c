@@ -334,7 +334,7 @@ static void report(const bargs_t *a, const cc_certlist_t *chain)
 		cc_buf_printf(&o, "wrote %s\n", b->files[i]);
 	cc_buf_printf(&o, "run 'certchain reload --server %s' to apply and check it\n",
 		      cc_server_name(b->server));
-	cli_flush(&o);
+	cli_flush_text(&o);
 }
 
 static int run(bargs_t *a, cc_store_t *st)

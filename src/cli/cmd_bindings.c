@@ -70,7 +70,7 @@ int cmd_bindings(int argc, char **argv)
 		json_decref(j);
 	} else if (!shown)
 		cc_buf_printf(&b, "no bindings in %s\n", cc_store_dir(st));
-	cli_flush(&b);
+	cli_flush_report(&b, json);
 	free(v);
 	cc_store_close(st);
 	return EXIT_OK;

@@ -449,7 +449,7 @@ static int run(bargs_t *a, cc_pool_t **pp, result_t *r)
 		if (r->row && a->out)
 			cc_buf_printf(&b, "wrote %s\n", a->out);
 	}
-	cli_flush(&b);
+	cli_flush_report(&b, a->json);
 	rc = r->row ? EXIT_OK : EXIT_PROBLEM;
 out:
 	cc_aia_result_clear(&aia);

@@ -395,7 +395,7 @@ static void report(const eargs_t *a, EVP_PKEY *key, cc_cert_t *leaf,
 		cli_tree(&b, all.v, all.n, all.n, a->cl.at ? a->cl.at : time(NULL));
 	}
 	cc_certlist_clear(&all);
-	cli_flush(&b);
+	cli_flush_report(&b, a->json);
 }
 
 /* SELECTOR: a personal certificate of the store, its key and friendly name. */

@@ -294,10 +294,11 @@ static size_t chain_bytes(const cc_certlist_t *l)
 	return n;
 }
 
-static void text_findings(cc_buf_t *b, const char *title, const cc_findings_t *fs)
+static void text_findings(cc_buf_t *b, const char *title, const cc_findings_t *fs,
+			  int idw)
 {
 	cc_buf_printf(b, "%s:%s\n", title, fs->n ? "" : " none");
-	cli_findings_text(b, fs);
+	cli_findings_text_w(b, fs, idw);
 }
 
 static const char *verdict(const fix_t *f)
@@ -495,12 +496,14 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	const char *v = verdict(f);
 	const cc_path_t *p = chosen(f);
 	char cn[256], fp[65];
+	/* both lists of findings in one id column */
+	int idw = cli_findings_idw(&f->j.after, cli_findings_idw(&f->j.findings, 0));
 
 	cc_buf_printf(b, "served by %s (%zu certificate%s):\n", f->label, f->served.n,
 		      f->served.n == 1 ? "" : "s");
 	for (size_t i = 0; i < f->served.n; i++)
 		cc_buf_printf(b, "  [%zu] %s\n", i, cc_cert_name(f->served.v[i], 0, cn, sizeof(cn)));
-	text_findings(b, "findings on the served chain", &f->j.findings);
+	text_findings(b, "findings on the served chain", &f->j.findings, idw);
 	cli_aia_text(b, &f->aia);
 	if (!p) {
 		cc_buf_printf(b, "no valid chain to a trust anchor could be built%s%s\n",
@@ -534,7 +537,7 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_printf(b, "why it matters:\n");
 	for (size_t i = 0; i < f->j.ngains; i++)
 		cc_buf_printf(b, "  - %s\n", f->j.gains[i]);
-	text_findings(b, "findings on the fixed chain", &f->j.after);
+	text_findings(b, "findings on the fixed chain", &f->j.after, idw);
 	needs_text(b, &f->j);
 	if (a->out)
 		cc_buf_printf(b, "wrote %s\n", a->out);
@@ -611,7 +614,7 @@ int cmd_fix(int argc, char **argv)
 		report_json(&b, &f, &a, at);
 	else
 		report_text(&b, &f, &a, at);
-	cli_flush(&b);
+	cli_flush_report(&b, a.json);
 	/* A chain is not fixed while a client that rejected it still waits for a
 	 * certificate certchain does not have. */
 	rc = f.j.best >= 0 && !f.j.nneeds ? EXIT_OK : EXIT_PROBLEM;

@@ -208,7 +208,7 @@ static void report(const pargs_t *a, cc_store_t *st, const plan_t *v,
 		cc_buf_printf(&b, "\n");
 		json_decref(j);
 	}
-	cli_flush(&b);
+	cli_flush_report(&b, a->json);
 }
 
 static int run(const pargs_t *a)

@@ -224,7 +224,7 @@ static int run(const iargs_t *a)
 	} else {
 		text(&b, a->file, p);
 	}
-	cli_flush(&b);
+	cli_flush_report(&b, a->json);
 	cc_pfx_free(p);
 	return EXIT_OK;
 }

@@ -231,7 +231,7 @@ static int list(const char *chain, int json, const cli_client_t *cl)
 		json_out(&b, ps, chain, &ca, &vs);
 	else if (!rc)
 		text_out(&b, ps, chain, &ca, &vs);
-	cli_flush(&b);
+	cli_flush_report(&b, json);
 	cc_verdicts_clear(&vs);
 	cc_pool_free(certs);
 	cc_certlist_clear(&ca);

@@ -588,7 +588,10 @@ int cmd_reload(int argc, char **argv)
 		json_decref(j);
 	}
 	json_decref(servers);
-	cli_flush(a.json ? &js : &txt);
+	if (a.json)
+		cli_flush(&js);
+	else
+		cli_flush_text(&txt);
 	cc_buf_clear(&txt);
 	cc_buf_clear(&js);
 	cc_store_close(st);

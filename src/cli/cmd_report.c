@@ -118,7 +118,7 @@ int cmd_report(int argc, char **argv)
 	} else {
 		cc_fleet_summary_text(st->sum, &b);
 	}
-	cli_flush(&b);
+	cli_flush_report(&b, json);
 	rc = EXIT_OK;
 out:
 	if (st) {

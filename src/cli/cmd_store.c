@@ -84,7 +84,7 @@ static int do_list(cc_store_t *st, const cli_store_args_t *a)
 			      cc_time_str(cc_cert_not_after(e->cert), t), e->sha256,
 			      e->has_key ? ", private key" : "");
 	}
-	cli_flush(&b);
+	cli_flush_report(&b, a->json);
 	cc_store_list_free(l);
 	return EXIT_OK;
 }
@@ -128,7 +128,7 @@ static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l
 	cc_buf_printf(&b, "sha256:        %s\n", e->sha256);
 	cc_buf_printf(&b, "file:          %s\n", cc_cert_source(e->cert));
 	cc_buf_printf(&b, "private key:   %s\n", keyline);
-	cli_flush(&b);
+	cli_flush_text(&b);
 	return err.code ? cli_fail(&err) : EXIT_OK;
 }
 
@@ -155,7 +155,7 @@ static void said(const cli_store_args_t *a, const char *action, int changed,
 		cc_buf_printf(&b, "%s%s: %s (%s, sha256 %.16s)\n", changed ? "" : "already ",
 			      action, cn, cc_store_kind_name(e->kind), e->sha256);
 	}
-	cli_flush(&b);
+	cli_flush_report(&b, a->json);
 }
 
 static int do_change(cc_store_t *st, const char *cmd, const cli_store_args_t *a,
@@ -203,7 +203,7 @@ static int do_rehash(cc_store_t *st, int json)
 	else
 		cc_buf_printf(&b, "%s/root: %zu hashed link%s (enabled roots) for openssl "
 			      "verify -CApath\n", cc_store_dir(st), n, n == 1 ? "" : "s");
-	cli_flush(&b);
+	cli_flush_report(&b, json);
 	cc_store_list_free(l);
 	return EXIT_OK;
 }

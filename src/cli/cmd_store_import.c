@@ -133,7 +133,7 @@ static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
 		for (size_t i = 0; i < certs->n; i++)
 			report(&b, NULL, certs->v[i], &res[i]);
 	}
-	cli_flush(&b);
+	cli_flush_report(&b, a->json);
 	rc = EXIT_OK;
 out:
 	free(res);

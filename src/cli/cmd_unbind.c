@@ -62,8 +62,10 @@ int cmd_unbind(int argc, char **argv)
 		json_decref(j);
 		cli_flush(&b);
 	} else {
-		printf("unbound %s from %s; run 'certchain reload --server %s' to apply\n",
-		       site, cc_server_name(server), cc_server_name(server));
+		cc_buf_t b = { 0 };
+		cc_buf_printf(&b, "unbound %s from %s; run 'certchain reload --server %s' "
+			      "to apply\n", site, cc_server_name(server), cc_server_name(server));
+		cli_flush_text(&b);
 	}
 	rc = EXIT_OK;
 out:

@@ -158,7 +158,7 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	report(&b, &served, &j, json, ao.at);
-	cli_flush(&b);
+	cli_flush_report(&b, json);
 	rc = cc_judgement_failed(&j) ? EXIT_PROBLEM : EXIT_OK;
 out:
 	cc_judgement_clear(&j);

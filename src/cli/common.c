@@ -212,16 +212,24 @@ const char *cli_sev_name(int s)
 	return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "info";
 }
 
+int cli_findings_idw(const cc_findings_t *f, int idw)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		if (strlen(f->v[i].id) > (size_t)idw)
+			idw = (int)strlen(f->v[i].id);
+	return idw;
+}
+
 void cli_findings_text_w(cc_buf_t *b, const cc_findings_t *f, int idw)
 {
 	for (size_t i = 0; i < f->n; i++)
-		cc_buf_printf(b, "  %-7s %-*s %s\n", cli_sev_name(f->v[i].severity),
+		cc_buf_printf(b, "  %-7s %-*s  %s\n", cli_sev_name(f->v[i].severity),
 			      idw, f->v[i].id, f->v[i].msg);
 }
 
 void cli_findings_text(cc_buf_t *b, const cc_findings_t *f)
 {
-	cli_findings_text_w(b, f, 18);
+	cli_findings_text_w(b, f, cli_findings_idw(f, 0));
 }
 
 json_t *cli_findings_json(const cc_findings_t *f)

@@ -42,7 +42,10 @@ static void usage(FILE *f)
 	fprintf(f, "\n'certchain COMMAND --help' describes each command;\n"
 		   "'certchain --version' prints the version.\n"
 		   "exit codes: 0 ok, 1 problem found / no valid chain, 2 usage or\n"
-		   "input error, 3 connection failure.\n");
+		   "input error, 3 connection failure.\n"
+		   "Reports wrap to the terminal's width (100 columns when stdout is\n"
+		   "not a terminal); COLUMNS=N sets the width. --json, PEM and HTML\n"
+		   "output are never wrapped.\n");
 }
 
 /* A report that did not reach stdout (a full disk, a closed pipe) is an

@@ -221,24 +221,45 @@ void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 	}
 }
 
-void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
+/* The matrix's columns from p0 to before pn: a header, one line per row. */
+static void matrix_block(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
+			 size_t p0, size_t pn)
 {
-	size_t np = cc_profiles_count(ps);
-	char d[1024];
-
-	cc_buf_printf(b, "\ntrust matrix (rows: candidate served chains, best "
-			 "first; columns: profiles):\n%-5s %-7s", "", "trusted");
-	for (size_t p = 0; p < np; p++)
+	cc_buf_printf(b, "%-5s %-7s", "", "trusted");
+	for (size_t p = p0; p < pn; p++)
 		cc_buf_printf(b, " %s", cc_profile_name(ps, p));
 	cc_buf_printf(b, "\n");
 	for (size_t i = 0; i < m->n; i++) {
 		const cc_verdicts_t *v = &m->v[i].verdicts;
 		cc_buf_printf(b, "#%-4zu %3zu/%-3zu", i + 1, v->ntrusted, v->n);
-		for (size_t p = 0; p < np; p++) {
-			int w = p + 1 < np ? (int)strlen(cc_profile_name(ps, p)) : 0;
+		for (size_t p = p0; p < pn; p++) {
+			int w = p + 1 < pn ? (int)strlen(cc_profile_name(ps, p)) : 0;
 			cc_buf_printf(b, " %-*s", w, v->v[p].trusted ? "yes" : "NO");
 		}
 		cc_buf_printf(b, "\n");
+	}
+}
+
+void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
+{
+	size_t np = cc_profiles_count(ps), width = (size_t)cli_text_width();
+	char d[1024];
+
+	cc_buf_printf(b, "\ntrust matrix (rows: candidate served chains, best "
+			 "first; columns: profiles):\n");
+	/* A table is not wrapped as text: it is cut into blocks of the
+	 * columns that fit the width, each with the rows' labels. */
+	for (size_t p0 = 0, pn; p0 < np; p0 = pn) {
+		size_t used = 13; /* "#1      6/17" */
+		for (pn = p0; pn < np; pn++) {
+			size_t w = strlen(cc_profile_name(ps, pn));
+			if (pn > p0 && used + 1 + (w < 3 ? 3 : w) > width)
+				break;
+			used += 1 + (w < 3 ? 3 : w);
+		}
+		if (p0)
+			cc_buf_printf(b, "\n");
+		matrix_block(b, ps, m, p0, pn);
 	}
 	for (size_t i = 0; i < m->n; i++) {
 		const cc_matrix_row_t *r = &m->v[i];

@@ -285,7 +285,7 @@ int win_cmd_doctor(int argc, char **argv, int machine)
 		cc_buf_printf(&d.out, "%zu certificate%s in My, %d problem%s%s\n", mine,
 			      mine == 1 ? "" : "s", d.problems, d.problems == 1 ? "" : "s",
 			      d.apply ? (d.fixed ? ", fixed" : "") : (d.problems ? " (--apply fixes)" : ""));
-	cli_flush(&d.out);
+	cli_flush_text(&d.out);
 	win_certs_free(&w);
 	free(specs);
 	cc_profiles_free(d.ps);

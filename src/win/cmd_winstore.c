@@ -112,7 +112,7 @@ static int do_list(const opts_t *o)
 	else
 		cc_buf_printf(&b, "%zu certificates (%s stores)\n", w.n,
 			      o->machine ? "local machine" : "current user");
-	cli_flush(&b);
+	cli_flush_report(&b, o->json);
 	win_certs_free(&w);
 	return EXIT_OK;
 }
@@ -177,7 +177,7 @@ static int do_show(const opts_t *o, win_cert_t *x)
 	cc_buf_printf(&b, "name:        %s\n", x->e->name[0] ? x->e->name : "(none)");
 	cc_buf_printf(&b, "purposes:    %s\n", x->e->disabled ? "disabled (no server authentication)" : "enabled");
 	cc_buf_printf(&b, "private key: %s\n", x->e->has_key ? "yes" : "no");
-	cli_flush(&b);
+	cli_flush_text(&b);
 	return EXIT_OK;
 }
 

@@ -33,7 +33,7 @@ expect_rc 0 "leaf only + --aia -> valid chain" \
 	cc build --aia --aia-allow-local --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/out.pem" "$d/leaf.pem"
 cp "$T/out" "$T/aia.txt"
 expect_eq "$(fps "$T/out.pem" | tr '\n' ' ')" "$want" "AIA chain is leaf, CA 3, CA 2, CA 1"
-expect_eq "$(grep -c '^aia: .*fetched, HTTP 200' "$T/aia.txt")" "3" "three fetches reported"
+expect_eq "$(unwrap "$T/aia.txt" | grep -c '^aia: .*fetched, HTTP 200')" "3" "three fetches reported"
 expect_nogrep "/f/root.pem" "$T/aia.log" "the anchor's issuer URL is not fetched"
 expect_eq "$(ls "$T/cache" | grep -c '^[0-9a-f]\{64\}\.pem$')" "3" "three cache entries named by URL hash"
 expect_eq "$(ls -a "$T/cache" | grep -c tmp)" "0" "no temporary files left in the cache"
@@ -161,7 +161,7 @@ aia_stop
 expect_rc 0 "--offline with the cache -> valid chain, server gone" \
 	cc build --offline --aia-cache "$T/cache" -r "$d/root.pem" -o "$T/off.pem" "$d/leaf.pem"
 expect_eq "$(fps "$T/off.pem" | tr '\n' ' ')" "$want" "offline chain equals the online one"
-expect_eq "$(grep -c '^aia: .*from the cache (fetched 20' "$T/out")" "3" "all three from the cache, with the date"
+expect_eq "$(unwrap "$T/out" | grep -c '^aia: .*from the cache (fetched 20')" "3" "all three from the cache, with the date"
 expect_rc 1 "--offline with an empty cache -> no path" \
 	cc build --offline --aia-cache "$T/empty" -r "$d/root.pem" "$d/leaf.pem"
 expect_grep "FAILED not-cached" "$T/out" "says the URL is not cached"

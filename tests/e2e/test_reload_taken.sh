@@ -185,7 +185,7 @@ apache_case() {
 		"apache: never 'reloaded' nor a TLS 'ok' for the clashing site"
 	# the old files are brought back up: 'apache2 -k graceful' starts an
 	# Apache that is gone (once its parent is reaped); said only once proven
-	if grep -q "restored the previous files and reloaded" "$T/out"; then
+	if unwrap "$T/out" | grep -q "restored the previous files and reloaded"; then
 		expect_grep "restored the previous files and reloaded \(new processes of apache since the reload: [0-9]+" \
 			"$T/out" "apache: the restoring start is proved by new processes"
 		expect_grep "ok +blog on 127.0.0.1:$w" "$T/out" "apache: after the restore the first site is served again"

@@ -347,6 +347,7 @@ static cc_aia_fetch_t fetch_once(const char *url, const cc_aia_policy_t *pol)
 	assert_int_equal(cc_aia_complete(&o, tp_add(u, x), u, NULL, &r, NULL), 0);
 	assert_int_equal(r.n, 1);
 	f = r.v[0];
+	r.v[0].msg = NULL; /* the caller's now: free(f.msg) */
 	cc_aia_result_clear(&r);
 	cc_pool_free(u);
 	X509_free(x);
@@ -366,11 +367,13 @@ static void first_url_on_loopback(void **state)
 	assert_string_equal(f.address, "127.0.0.1");
 	assert_string_equal(f.final_url, url);
 	assert_false(connected(s)); /* refused before connecting */
+	free(f.msg);
 	/* The same listener does see a connection when loopback is allowed
 	 * (nobody answers: a timeout), so the check above can fail. */
 	f = fetch_once(url, &local);
 	assert_int_equal(f.status, CC_AIA_TIMEOUT);
 	assert_true(connected(s));
+	free(f.msg);
 	close(s);
 }
 
@@ -435,6 +438,7 @@ static void redirect_refused_by_allow_list(void **state)
 	assert_string_equal(f.address, "127.0.0.2");
 	assert_non_null(strstr(f.msg, "redirect to http://127.0.0.2"));
 	assert_non_null(strstr(f.msg, "not on the allow-list"));
+	free(f.msg);
 	assert_false(connected(dst));
 	close(dst);
 	close(r.s);

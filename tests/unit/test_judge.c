@@ -337,6 +337,26 @@ static void findings_name_the_problem(void **state)
 	pki_free(&k);
 }
 
+/* A message is kept whole, however long the names in it (it was cut at
+ * 383 bytes). */
+static void finding_message_whole(void **state)
+{
+	cc_findings_t f = { 0 };
+	char name[1001];
+
+	(void)state;
+	memset(name, 'n', 1000);
+	name[1000] = 0;
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(cc_findings_add(&f, "untrusted", CC_SEV_ERROR, i,
+						 "position %d (%s) is long", i, name), 0);
+	assert_int_equal(f.n, 20);
+	assert_int_equal(strlen(f.v[19].msg), strlen("position 19 () is long") + 1000);
+	assert_non_null(strstr(f.v[19].msg, ") is long"));
+	cc_findings_clear(&f);
+	assert_int_equal(f.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +367,7 @@ int main(void)
 		cmocka_unit_test(needs_leaf_for_the_name),
 		cmocka_unit_test(needs_renewed_cross_sign),
 		cmocka_unit_test(findings_name_the_problem),
+		cmocka_unit_test(finding_message_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

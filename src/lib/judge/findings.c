@@ -13,6 +13,8 @@ int cc_findings_add(cc_findings_t *f, const char *id, int severity, int depth,
 {
 	va_list ap;
 	cc_finding_t *x;
+	char *msg;
+	int n;
 
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 8;
@@ -22,18 +24,26 @@ int cc_findings_add(cc_findings_t *f, const char *id, int severity, int depth,
 		f->v = v;
 		f->cap = cap;
 	}
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(msg = malloc((size_t)n + 1)))
+		return CC_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	x = &f->v[f->n++];
 	x->id = id;
 	x->severity = severity;
 	x->depth = depth;
-	va_start(ap, fmt);
-	vsnprintf(x->msg, sizeof(x->msg), fmt, ap);
-	va_end(ap);
+	x->msg = msg;
 	return 0;
 }
 
 void cc_findings_clear(cc_findings_t *f)
 {
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i].msg);
 	free(f->v);
 	memset(f, 0, sizeof(*f));
 }

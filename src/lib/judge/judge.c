@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,26 @@
 
 /* Rejecting profiles named in one line before "and N more". */
 #define JUDGE_NAMED_PROFILES 4
+
+/* A new string printf-style, whatever its length (names and paths are
+ * never cut); NULL when out of memory. */
+static char *fmt_new(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt_new(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(s = malloc((size_t)n + 1)))
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
 
 static int same(const cc_cert_t *a, const cc_cert_t *b)
 {
@@ -255,12 +276,11 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 {
 	cc_cert_t *c = sv->v[i];
 	cc_buf_t lack = { 0 };
-	char cn[256], *why = ch->why;
-	size_t n = sizeof(ch->why);
+	char cn[256];
 
 	if (among(sv, i, c)) {
 		ch->kind = CC_CHANGE_DUPLICATE;
-		snprintf(why, n, "a duplicate");
+		ch->why = fmt_new("%s", "a duplicate");
 		return;
 	}
 	if (cc_cert_self_issued(c) && out->fixed) {
@@ -274,7 +294,7 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 		if (lack.s) {
 			const cc_path_t *p = &out->paths->v[out->best];
 			ch->kind = CC_CHANGE_ROOT_LACKED;
-			snprintf(why, n, "a self-signed root that %s lack%s; without it "
+			ch->why = fmt_new("a self-signed root that %s lack%s; without it "
 				 "they reach %s", lack.s, strchr(lack.s, ',') ? "" : "s",
 				 cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
 			cc_buf_clear(&lack);
@@ -283,19 +303,19 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 	}
 	if (in->anchors && cc_pool_find_sha256(in->anchors, c->fp)) {
 		ch->kind = CC_CHANGE_ANCHOR;
-		snprintf(why, n, "a trust anchor: the clients that trust it hold it already");
+		ch->why = fmt_new("%s", "a trust anchor: the clients that trust it hold it already");
 	} else if (cc_cert_self_issued(c)) {
 		ch->kind = CC_CHANGE_ROOT_UNKNOWN;
-		snprintf(why, n, "a self-signed root that is not among the trust anchors");
+		ch->why = fmt_new("%s", "a self-signed root that is not among the trust anchors");
 	} else if (cc_cert_not_after(c) < at) {
 		ch->kind = CC_CHANGE_EXPIRED;
-		snprintf(why, n, "expired");
+		ch->why = fmt_new("%s", "expired");
 	} else if (finding_at(&out->findings, "unrelated-cert", (int)i)) {
 		ch->kind = CC_CHANGE_UNRELATED;
-		snprintf(why, n, "it issues nothing in this chain");
+		ch->why = fmt_new("%s", "it issues nothing in this chain");
 	} else {
 		ch->kind = CC_CHANGE_OFF_PATH;
-		snprintf(why, n, "not on the chosen path");
+		ch->why = fmt_new("%s", "not on the chosen path");
 	}
 }
 
@@ -310,16 +330,16 @@ static void added_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t p
 	if (child && among(sv, sv->n, child) && (has(&out->findings, "incomplete-chain") ||
 						 has(&out->findings, "chain-loops"))) {
 		ch->kind = CC_CHANGE_MISSING_ISSUER;
-		snprintf(ch->why, sizeof(ch->why), "the missing issuer of %s (from %s)",
+		ch->why = fmt_new("the missing issuer of %s (from %s)",
 			 cc_cert_name(child, 0, a, sizeof(a)), cc_cert_source(c));
 	} else if (cc_cert_is_cross_sign(in->profs, &out->serve, c)) {
 		ch->kind = CC_CHANGE_CROSS_SIGN;
-		snprintf(ch->why, sizeof(ch->why), "%s cross-signed by %s (from %s)",
+		ch->why = fmt_new("%s cross-signed by %s (from %s)",
 			 cc_cert_name(c, 0, a, sizeof(a)), cc_cert_name(c, 1, b, sizeof(b)),
 			 cc_cert_source(c));
 	} else {
 		ch->kind = CC_CHANGE_OTHER;
-		snprintf(ch->why, sizeof(ch->why), "from %s", cc_cert_source(c));
+		ch->why = fmt_new("from %s", cc_cert_source(c));
 	}
 }
 
@@ -337,6 +357,8 @@ static int diff(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 		if (!(ch = push_change(&out->added, &out->nadded, fx->v[i], i)))
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 		added_why(in, sv, i, out, ch);
+		if (!ch->why)
+			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < sv->n; i++) {
 		cc_judge_change_t *ch;
@@ -351,21 +373,28 @@ static int diff(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 		if (!(ch = push_change(&out->removed, &out->nremoved, sv->v[i], i)))
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 		removed_why(in, sv, i, at, out, ch);
+		if (!ch->why)
+			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
 	return 0;
 }
 
-static void gain(cc_judgement_t *out, const char *fmt, const char *arg)
+/* Adds one line to out->gains; -1 when out of memory. */
+static int gain(cc_judgement_t *out, const char *fmt, const char *arg)
 {
-	if (out->ngains < CC_JUDGE_MAX_GAINS)
-		snprintf(out->gains[out->ngains++], sizeof(out->gains[0]), fmt, arg);
+	if (out->ngains >= CC_JUDGE_MAX_GAINS)
+		return 0;
+	if (!(out->gains[out->ngains] = fmt_new(fmt, arg)))
+		return -1;
+	out->ngains++;
+	return 0;
 }
 
 /* One line per change actually made, saying what it brings. */
-static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
-		  cc_judgement_t *out)
+static int gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
+		 cc_judgement_t *out, cc_error_t *err)
 {
-	int gap = 0, cross = 0, junk = 0, expired = 0;
+	int gap = 0, cross = 0, junk = 0, expired = 0, oom = 0;
 	const cc_verdicts_t *after;
 	cc_buf_t who = { 0 };
 
@@ -384,34 +413,35 @@ static void gains(const cc_judge_in_t *in, const cc_certlist_t *sv, time_t at,
 	after = out->after_verdicts ? out->after_verdicts
 		: has(&out->findings, "hostname-mismatch") ? NULL : out->fixed;
 	if (after && name_profiles(&who, in, &out->served, after, 0))
-		gain(out, "client profiles that reject the served chain and accept "
+		oom |= gain(out, "client profiles that reject the served chain and accept "
 			  "the chain to serve: %s", who.s);
 	cc_buf_clear(&who);
 	if (gap)
-		gain(out, "%s", "the missing issuer is sent: clients that do not fetch "
+		oom |= gain(out, "%s", "the missing issuer is sent: clients that do not fetch "
 			  "missing intermediates over AIA (OpenSSL and curl, Python, "
 			  "Java, Go, Node.js, Android apps, most API and IoT clients) "
 			  "can now complete the chain");
 	if (cross)
-		gain(out, "%s", "the cross-sign is sent: clients that hold only the "
+		oom |= gain(out, "%s", "the cross-sign is sent: clients that hold only the "
 			  "older root reach it through the cross-sign");
 	for (size_t i = 0; i < out->nremoved; i++)
 		if (out->removed[i].kind == CC_CHANGE_ROOT_LACKED)
-			gain(out, "the self-signed root is no longer sent (%s)",
+			oom |= gain(out, "the self-signed root is no longer sent (%s)",
 			     out->removed[i].why);
 	if (out->reordered)
-		gain(out, "%s", "strict clients that need each certificate followed by "
+		oom |= gain(out, "%s", "strict clients that need each certificate followed by "
 			  "its issuer (TLS 1.2, RFC 5246 section 7.4.2) now get that "
 			  "order");
 	if (expired)
-		gain(out, "%s", "clients that do not look for another path (OpenSSL "
+		oom |= gain(out, "%s", "clients that do not look for another path (OpenSSL "
 			  "1.0.x, older GnuTLS and Android) no longer meet an expired "
 			  "certificate");
 	if (junk)
-		gain(out, "%s", "every client: certificates no client needs are no "
+		oom |= gain(out, "%s", "every client: certificates no client needs are no "
 			  "longer sent (fewer handshake bytes)");
 	(void)sv;
 	(void)at;
+	return oom ? cc_err(err, CC_ENOMEM, NULL, "out of memory") : 0;
 }
 
 /* The chain to serve judged as sent, by this same judgement with the same
@@ -433,13 +463,29 @@ static int judge_after(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t 
 	return 0;
 }
 
+/* Appends add (taken; NULL: out of memory) to f's message. 0 or CC_ENOMEM. */
+static int msg_append(cc_finding_t *f, char *add)
+{
+	size_t len = strlen(f->msg);
+	char *m;
+
+	if (!add || !(m = realloc(f->msg, len + strlen(add) + 1))) {
+		free(add);
+		return CC_ENOMEM;
+	}
+	memcpy(m + len, add, strlen(add) + 1);
+	f->msg = m;
+	free(add);
+	return 0;
+}
+
 /* "unknown-root-sent": what to serve instead, now that it is known. */
-static void unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out)
+static int unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out,
+				cc_error_t *err)
 {
 	for (size_t i = 0; i < out->findings.n; i++) {
 		cc_finding_t *f = &out->findings.v[i];
-		size_t len = strlen(f->msg);
-		char d[256], cn[256];
+		char d[256], cn[256], *add;
 		if (strcmp(f->id, "unknown-root-sent"))
 			continue;
 		cc_cert_t *c = in->served->v[f->depth];
@@ -454,16 +500,20 @@ static void unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out)
 					cc_buf_printf(&w, " cross-signed by %s",
 						      cc_cert_name(x, 1, d, sizeof(d)));
 			}
-			snprintf(f->msg + len, sizeof(f->msg) - len, "; serve instead %s "
-				 "(to %s, which clients have)", w.s ? w.s : "",
-				 cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+			add = w.oom ? NULL : fmt_new("; serve instead %s (to %s, which clients have)",
+						     w.s ? w.s : "",
+						     cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn,
+								  sizeof(cn)));
 			cc_buf_clear(&w);
 		} else {
-			snprintf(f->msg + len, sizeof(f->msg) - len, "; serve instead a "
-				 "chain to a root clients have: %s cross-signed by such a "
-				 "root is not at hand", cc_cert_name(c, 0, cn, sizeof(cn)));
+			add = fmt_new("; serve instead a chain to a root clients have: %s "
+				      "cross-signed by such a root is not at hand",
+				      cc_cert_name(c, 0, cn, sizeof(cn)));
 		}
+		if (msg_append(f, add))
+			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
+	return 0;
 }
 
 /* CPU milliseconds this thread has used (0 when the clock is missing). */
@@ -533,13 +583,15 @@ int cc_served_judge(const cc_judge_in_t *in, cc_judgement_t *out, cc_error_t *er
 		distrust_findings(in, ao.at, out);
 	if (over_budget(in, t0, out) || (r = choose(in, ao.at, out, err)))
 		goto out;
-	unknown_root_instead(in, out);
+	if ((r = unknown_root_instead(in, out, err)))
+		goto out;
 	if (out->best >= 0) {
 		if ((r = diff(in, &fv, ao.at, out, err)))
 			goto out;
 		if (in->judge_after && (r = judge_after(in, out, err)))
 			goto out;
-		gains(in, &fv, ao.at, out);
+		if ((r = gains(in, &fv, ao.at, out, err)))
+			goto out;
 	}
 	if (in->judge_after && (r = cc_judge_needs(in, &ao, out, err)))
 		goto out;
@@ -564,6 +616,12 @@ void cc_judgement_clear(cc_judgement_t *j)
 	cc_paths_free(j->client);
 	cc_paths_free(j->paths);
 	cc_certlist_clear(&j->serve);
+	for (size_t i = 0; i < j->nadded; i++)
+		free(j->added[i].why);
+	for (size_t i = 0; i < j->nremoved; i++)
+		free(j->removed[i].why);
+	for (size_t i = 0; i < j->ngains; i++)
+		free(j->gains[i]);
 	free(j->added);
 	free(j->removed);
 	cc_matrix_clear(&j->mx);

@@ -75,6 +75,8 @@ void cc_aia_result_clear(cc_aia_result_t *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].msg);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -403,6 +405,35 @@ typedef struct chase {
 	char refused[200], refused_addr[64];
 } chase_t;
 
+/* Replaces f's message by a printf-style one of any length (its arguments
+ * may hold the old message). Out of memory keeps the old one. */
+static void vset_msg(cc_aia_fetch_t *f, const char *fmt, va_list ap)
+{
+	va_list again;
+	char *m;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n >= 0 && (m = malloc((size_t)n + 1))) {
+		vsnprintf(m, (size_t)n + 1, fmt, again);
+		free(f->msg);
+		f->msg = m;
+	}
+	va_end(again);
+}
+
+static void set_msg(cc_aia_fetch_t *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_msg(cc_aia_fetch_t *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset_msg(f, fmt, ap);
+	va_end(ap);
+}
+
 static int setfail(cc_aia_fetch_t *f, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int setfail(cc_aia_fetch_t *f, int status, const char *fmt, ...)
@@ -410,7 +441,7 @@ static int setfail(cc_aia_fetch_t *f, int status, const char *fmt, ...)
 	va_list ap;
 	f->status = status;
 	va_start(ap, fmt);
-	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	vset_msg(f, fmt, ap);
 	va_end(ap);
 	return status;
 }
@@ -676,8 +707,11 @@ static cc_aia_fetch_t *new_entry(chase_t *x, const char *url, cc_cert_t *c)
 		r->v = v;
 		r->cap = cap;
 	}
-	f = &r->v[r->n++];
+	f = &r->v[r->n];
 	memset(f, 0, sizeof(*f));
+	if (!(f->msg = strdup(""))) /* never NULL: every report prints it */
+		return NULL;
+	r->n++;
 	snprintf(f->url, sizeof(f->url), "%s", url);
 	clean(f->url);
 	cc_cert_name(c, 0, f->for_cn, sizeof(f->for_cn));
@@ -722,8 +756,7 @@ static cc_pool_t *get_url(chase_t *x, const char *url, cc_aia_fetch_t *f)
 		f->from_cache = 1;
 		f->fetched_at = cached_at;
 		f->bytes = clen;
-		snprintf(f->msg, sizeof(f->msg), "from the cache (fetched %s)",
-			 cc_time_str(cached_at, t));
+		set_msg(f, "from the cache (fetched %s)", cc_time_str(cached_at, t));
 		return cached;
 	}
 	if (x->o->offline) {
@@ -741,24 +774,17 @@ static cc_pool_t *get_url(chase_t *x, const char *url, cc_aia_fetch_t *f)
 		if (!fetch(x, url, f, &b, ctype, sizeof(ctype)) &&
 		    !parse_answer(b.p, b.n, url, ctype, f, &certs)) {
 			f->fetched_at = now;
-			snprintf(f->msg, sizeof(f->msg), "fetched, HTTP %ld, %zu bytes, "
-				 "%.2f s", f->http_code, f->bytes, f->seconds);
+			set_msg(f, "fetched, HTTP %ld, %zu bytes, %.2f s", f->http_code,
+				f->bytes, f->seconds);
 			if (path[0] &&
-			    cache_write(x->o->cache_dir, path, url, now, ctype, certs, &e)) {
-				char m[sizeof(f->msg)];
-				snprintf(m, sizeof(m), "%s", f->msg);
-				snprintf(f->msg, sizeof(f->msg), "%s (not cached: %s)", m,
-					 e.msg);
-			}
+			    cache_write(x->o->cache_dir, path, url, now, ctype, certs, &e))
+				set_msg(f, "%s (not cached: %s)", f->msg, e.msg);
 		}
 		free(b.p);
 	}
 	if (!certs && cached) {
 		/* A stale entry beats nothing: issuers rarely change. */
-		char m[sizeof(f->msg)];
-		snprintf(m, sizeof(m), "%s", f->msg);
-		snprintf(f->msg, sizeof(f->msg), "%s; used the cache from %s", m,
-			 cc_time_str(cached_at, t));
+		set_msg(f, "%s; used the cache from %s", f->msg, cc_time_str(cached_at, t));
 		f->status = CC_AIA_OK;
 		f->from_cache = 1;
 		f->fetched_at = cached_at;
@@ -857,13 +883,9 @@ static int chase_one(chase_t *x, cc_cert_t *c, cc_certlist_t *queue,
 		}
 		if ((certs = get_url(x, urls[i], f))) {
 			r = adopt(x, certs, urls[i], c, f, queue, &found, err);
-			if (!r && !found) {
-				char m[sizeof(f->msg)];
-				snprintf(m, sizeof(m), "%s", f->msg);
-				snprintf(f->msg, sizeof(f->msg), "%s; but none of its %u "
-					 "certificate%s issued %s", m, f->ncerts,
-					 f->ncerts == 1 ? "" : "s", f->for_cn);
-			}
+			if (!r && !found)
+				set_msg(f, "%s; but none of its %u certificate%s issued %s",
+					f->msg, f->ncerts, f->ncerts == 1 ? "" : "s", f->for_cn);
 			cc_pool_free(certs);
 		}
 		clean(f->msg);
