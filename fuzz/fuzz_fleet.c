@@ -19,7 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cc_fleet_summary_add(s, r);
 		cc_fleet_summary_add(s, r);
 		cc_fleet_summary_text(s, &b);
-		cc_fleet_summary_json(s, &b);
+		json_t *j = cc_fleet_summary_json(s);
+		cc_buf_json(&b, j);
+		json_decref(j);
 	}
 	cc_buf_clear(&b);
 	cc_fleet_summary_free(s);
