@@ -156,6 +156,7 @@ static int count_targets(const struct copts *o, const char *path, size_t *total)
 {
 	struct target *t = malloc(check_target_size());
 	size_t ln, bad = 0, first_bad = 0;
+	char why[CHECK_WHY_MAX];
 	cc_probe_opts_t po;
 	struct reader r;
 	char *spec;
@@ -168,7 +169,7 @@ static int count_targets(const struct copts *o, const char *path, size_t *total)
 		return free(t), EXIT_USAGE;
 	while ((got = next_line(&r, &spec, &ln)) > 0) {
 		++*total;
-		if (check_prepare(o, spec, t, &po) && !bad++)
+		if (check_prepare(o, spec, t, &po, why, sizeof(why)) && !bad++)
 			first_bad = ln;
 	}
 	close_list(&r);
@@ -232,15 +233,28 @@ static int worse(int a, int b)
 	return b > a ? b : a;
 }
 
-/* One line per target in text mode, from the record. */
-static void text_line(cc_buf_t *b, const cc_fleet_rec_t *r)
+/* label padded with spaces to 30 columns (a U-label's characters are
+ * several bytes, one column each). */
+static void label_col(cc_buf_t *b, const char *label)
 {
+	int cols = 0;
+
+	for (const unsigned char *u = (const unsigned char *)label; *u; u++)
+		cols += (*u & 0xc0) != 0x80; /* not a UTF-8 continuation byte */
+	cc_buf_printf(b, "%s%*s", label, cols < 30 ? 30 - cols : 0, "");
+}
+
+/* One line per target in text mode, from the record; label (NULL: the
+ * record's target) is the target as shown (check_target_label). */
+static void text_line(cc_buf_t *b, const cc_fleet_rec_t *r, const char *label)
+{
+	label_col(b, label ? label : r->target);
 	if (r->failure[0] || !strcmp(r->verdict, "bad-target")) {
-		cc_buf_printf(b, "%-30s FAILED    %s: %s\n", r->target,
+		cc_buf_printf(b, " FAILED    %s: %s\n",
 			      r->failure[0] ? r->failure : "bad-target", r->reason);
 		return;
 	}
-	cc_buf_printf(b, "%-30s %-9s", r->target,
+	cc_buf_printf(b, " %-9s",
 		      !strcmp(r->verdict, "problems") ? "PROBLEMS"
 		      : !strcmp(r->verdict, "warnings") ? "WARNINGS" : "OK");
 	for (size_t i = 0; i < r->nfind; i++)
@@ -297,9 +311,10 @@ static json_t *out_record(const cc_buf_t *json, size_t lineno, const cc_fleet_re
  * One target's record (json, one line from check_judge), parsed once:
  * numbered, the cross-signs marked, then written (the judge's record with
  * "line" and "cross_signs" added), counted and drawn. pool (may be NULL)
- * holds the target's certificates.
+ * holds the target's certificates; label (may be NULL) the target as shown.
  */
-static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t *pool)
+static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t *pool,
+		 const char *label)
 {
 	cc_fleet_rec_t *r = k->rec;
 	cc_buf_t out = { 0 };
@@ -317,7 +332,7 @@ static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t 
 		cc_buf_printf(&out, "\n");
 		json_decref(o);
 	} else {
-		text_line(&out, r);
+		text_line(&out, r, label);
 	}
 	if (k->tty && k->last_progress)
 		fputs("\r\033[K", stderr);
@@ -338,14 +353,15 @@ static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t 
 /* A target line that cannot be parsed: its record, and a line on stderr
  * for the first BAD_LINES_SAID of them (a list of mostly garbage is not
  * echoed back line by line; the summary counts them all). */
-static void bad_line(struct sink *k, const char *spec, size_t lineno)
+static void bad_line(struct sink *k, const char *spec, const char *why, size_t lineno)
 {
 	cc_buf_t b = { 0 };
 	json_t *j;
 
 	if (++k->bad_lines <= BAD_LINES_SAID)
 		fprintf(stderr, "certchain check: %s: line %zu: '%.80s' is not HOST[:PORT] "
-				"[CONNECT-ADDR]%s\n", k->f->targets, lineno, spec,
+				"[CONNECT-ADDR]%s%.300s%s\n", k->f->targets, lineno, spec,
+			why[0] ? ": " : "", why,
 			k->bad_lines == BAD_LINES_SAID ? " (further such lines are "
 							 "counted, not listed)" : "");
 	j = json_pack("{s:o,s:i,s:s,s:s}", "target", cc_json_str(spec), "exit", EXIT_USAGE,
@@ -356,7 +372,7 @@ static void bad_line(struct sink *k, const char *spec, size_t lineno)
 		fprintf(stderr, "certchain check: %s: line %zu: out of memory\n",
 			k->f->targets, lineno);
 	else
-		emit(k, &b, lineno, NULL);
+		emit(k, &b, lineno, NULL, NULL);
 	cc_buf_clear(&b);
 }
 
@@ -380,10 +396,10 @@ static int collect(const struct copts *o, struct sink *k, struct slot *s)
 	cc_error_clear(&err);
 	if (pool && !cc_probe_result(s->p, pool, &pr, &err)) {
 		rc = check_judge(o, s->t, pool, &pr, &b);
-		emit(k, &b, s->lineno, pool);
+		emit(k, &b, s->lineno, pool, check_target_label(s->t));
 	} else {
 		char line[1200];
-		fprintf(stderr, "certchain check: %s: %s\n", check_target_spec(s->t),
+		fprintf(stderr, "certchain check: %s: %s\n", check_target_label(s->t),
 			cc_error_line(&err, line, sizeof(line)));
 	}
 	cc_buf_clear(&b);
@@ -411,10 +427,11 @@ static int skip(const struct sink *k, const char *spec, size_t lineno)
 /* Fills slot s with the next target to probe; 0 at the end of the list. */
 static int refill(const struct copts *o, struct sink *k, struct reader *r, struct slot *s)
 {
+	char why[CHECK_WHY_MAX];
 	cc_probe_opts_t po;
 	cc_error_t err;
 	char *spec;
-	int got = 0;
+	int got = 0, bad;
 
 	while (!s->p && (got = next_line(r, &spec, &s->lineno)) > 0) {
 		if (skip(k, spec, s->lineno)) {
@@ -422,8 +439,12 @@ static int refill(const struct copts *o, struct sink *k, struct reader *r, struc
 			continue;
 		}
 		cc_error_clear(&err);
-		if (check_prepare(o, spec, s->t, &po)) {
-			bad_line(k, spec, s->lineno);
+		if ((bad = check_prepare(o, spec, s->t, &po, why, sizeof(why)))) {
+			char said[CHECK_WHY_MAX + 32];
+			/* say which of the two words it is */
+			snprintf(said, sizeof(said), "%s%s", bad == -2 && why[0]
+				 ? "connect address: " : "", why);
+			bad_line(k, spec, said, s->lineno);
 		} else if (cc_probe_new(&po, &s->p, &err)) {
 			cli_fail(&err);
 		} else {

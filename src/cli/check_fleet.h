@@ -19,14 +19,21 @@ typedef struct check_fleet {
 	unsigned shard, nshards; /* --shard K/N: K in 1..N; nshards 0 = all */
 } check_fleet_t;
 
+/* Room for why a target line is refused (check_prepare). */
+#define CHECK_WHY_MAX 512
+
 /* check_target.c: the size of a struct target, to allocate one per slot. */
 size_t check_target_size(void);
-/* check_target.c: the target as given (HOST[:PORT]). */
-const char *check_target_spec(const struct target *t);
+/* check_target.c: the target as shown to people: HOST[:PORT] as given, or
+ * the host as resolved, sent and matched (A-label, no trailing dot) with
+ * the U-label typed in parentheses. */
+const char *check_target_label(const struct target *t);
 /* check_target.c: parses one target line into t and the probe options for it
- * (po points into t and o); -1 when the line is not HOST[:PORT] [ADDR]. */
+ * (po points into t and o); -1 with why (whyn bytes; "" when no more can be
+ * said) when the line is not HOST[:PORT] [ADDR], -2 when only its ADDR (or
+ * --connect) is bad. */
 int check_prepare(const struct copts *o, const char *line, struct target *t,
-		  cc_probe_opts_t *po);
+		  cc_probe_opts_t *po, char *why, size_t whyn);
 /* check_target.c: judges one finished probe (certificates in pool) and appends
  * its JSON record (one line) to b; returns the target's exit code. */
 int check_judge(const struct copts *o, const struct target *t, cc_pool_t *pool,

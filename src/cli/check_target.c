@@ -17,24 +17,35 @@
  * bounds what one target costs the scan's wall time. */
 #define CHECK_JUDGE_CPU_MS 2000u
 
-static int parse_target(const struct copts *o, const char *line, struct target *t)
+/* One target: HOST[:PORT] [CONNECT-ADDR]. -1 with why (may be "") when the
+ * line is none; -2 when only its connect address (or --connect) is bad. */
+static int parse_target(const struct copts *o, const char *line, struct target *t,
+			char *why, size_t whyn)
 {
 	char a[600], b[600], more[2];
+	cli_hostport_t hp;
 	int n;
 
 	memset(t, 0, sizeof(*t));
+	why[0] = 0;
 	snprintf(t->spec, sizeof(t->spec), "%s", line);
+	snprintf(t->label, sizeof(t->label), "%s", line);
 	/* HOST[:PORT] [CONNECT-ADDR] and nothing after: a line with more
 	 * words is not a target, so none of its words is looked up */
 	n = sscanf(line, "%599s %599s %1s", a, b, more);
-	if (n < 1 || n > 2 || cli_split_hostport(a, t->host, sizeof(t->host), t->port,
-				    sizeof(t->port), "443"))
+	if (n < 1 || n > 2 || cli_hostport_parse(a, "443", &hp, why, whyn))
 		return -1;
 	snprintf(t->spec, sizeof(t->spec), "%s", a);
-	if (n == 2 || o->connect)
-		return cli_split_hostport(n == 2 ? b : o->connect, t->connect,
-				      sizeof(t->connect), t->cport, sizeof(t->cport),
-				      t->port);
+	snprintf(t->host, sizeof(t->host), "%s", hp.host);
+	snprintf(t->port, sizeof(t->port), "%s", hp.port);
+	cli_hostport_label(a, &hp, t->label, sizeof(t->label));
+	if (n == 2 || o->connect) {
+		const char *c = n == 2 ? b : o->connect;
+		if (cli_hostport_parse(c, t->port, &hp, why, whyn))
+			return -2;
+		snprintf(t->connect, sizeof(t->connect), "%s", hp.host);
+		snprintf(t->cport, sizeof(t->cport), "%s", hp.port);
+	}
 	return 0;
 }
 
@@ -234,7 +245,7 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 	const cc_probe_result_t *pr = v->pr;
 	char cn[256], iss[256], t[32];
 
-	cc_buf_printf(b, "%s (%s", v->t->spec, pr->peer);
+	cc_buf_printf(b, "%s (%s", v->t->label, pr->peer);
 	if (v->checked_name)
 		cc_buf_printf(b, ", name %s", v->checked_name);
 	cc_buf_printf(b, "): %s, %s, %.0f ms\n", pr->version, pr->cipher, pr->ms);
@@ -261,25 +272,6 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 				 "with these certificates and anchors; add -I)\n");
 	cc_buf_printf(b, "verdict: %s\n", v->rc ? "PROBLEMS (see errors above)"
 					       : v->j.findings.n ? "OK, with warnings" : "OK");
-}
-
-/* One line per target in batch text mode. */
-static void report_line(cc_buf_t *b, const struct verdict *v)
-{
-	if (v->pr->fail) {
-		cc_buf_printf(b, "%-30s FAILED    %s: %s\n", v->t->spec,
-			      cc_probe_fail_name(v->pr->fail), v->pr->reason);
-		return;
-	}
-	cc_buf_printf(b, "%-30s %-9s", v->t->spec,
-		      v->rc ? "PROBLEMS" : v->j.findings.n ? "WARNINGS" : "OK");
-	for (size_t i = 0; i < v->j.findings.n; i++)
-		if (!i || strcmp(v->j.findings.v[i].id, v->j.findings.v[i - 1].id))
-			cc_buf_printf(b, " %s", v->j.findings.v[i].id);
-	if (v->j.served.n)
-		cc_buf_printf(b, " (profiles %zu/%zu)", v->j.served.ntrusted,
-			      v->j.served.n);
-	cc_buf_printf(b, "\n");
 }
 
 /* Copies every certificate of src into dst (the repair material for one target). */
@@ -353,7 +345,7 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 	    (o->cache ? cc_judge_cached(o->cache, &in, &shared, &err)
 		      : cc_served_judge(&in, &v.j, &err))) {
 		char line[1200];
-		fprintf(stderr, "certchain check: %s: %s\n", t->spec,
+		fprintf(stderr, "certchain check: %s: %s\n", t->label,
 			cc_error_line(&err, line, sizeof(line)));
 		v.rc = EXIT_USAGE;
 		goto done;
@@ -365,7 +357,7 @@ static int judge(const struct copts *o, const struct target *t, cc_pool_t *pool,
 		if (v.j.best < 0)
 			fprintf(stderr, "certchain check: %s: no valid chain to write to %s "
 					"(give the missing intermediates with -I)\n",
-				t->spec, o->fix_out);
+				t->label, o->fix_out);
 		else if (cli_write_pem(o->fix_out, v.j.serve.v, v.j.serve.n))
 			v.rc = EXIT_USAGE;
 		else
@@ -377,12 +369,11 @@ out:
 	/* One target that could not be checked: one line on stderr, with or
 	 * without --json (a batch says it in its own line per target). */
 	if (pr->fail && !batch)
-		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->spec, pr->reason,
+		fprintf(stderr, "certchain check: %s: %s [%s]\n", t->label, pr->reason,
 			cc_probe_fail_name(pr->fail));
+	/* a batch (-f, serve) is always JSON: check_fleet.c draws its lines */
 	if (o->json)
 		report_json(b, o, &v);
-	else if (batch)
-		report_line(b, &v);
 	else if (!pr->fail)
 		report_text(b, o, &v);
 done:
@@ -395,6 +386,7 @@ done:
 
 int check_one(const struct copts *o, const char *spec)
 {
+	char why[CHECK_WHY_MAX];
 	struct target t;
 	cc_probe_opts_t po;
 	cc_probe_result_t pr = { 0 };
@@ -406,10 +398,13 @@ int check_one(const struct copts *o, const char *spec)
 	cc_error_clear(&err);
 	if (!pool)
 		return EXIT_USAGE;
-	if (parse_target(o, spec, &t)) {
+	if ((rc = parse_target(o, spec, &t, why, sizeof(why)))) {
 		cc_pool_free(pool);
+		if (rc == -2)
+			return cli_usage_error("check", "--connect '%s' is not ADDR[:PORT]%s%s",
+					       o->connect, why[0] ? ": " : "", why);
 		return cli_usage_error("check", "'%s' is not HOST[:PORT] (IPv6: [ADDR]:PORT)"
-					       " or --connect is not ADDR[:PORT]", spec);
+					       "%s%s", spec, why[0] ? ": " : "", why);
 	}
 	probe_opts(o, &t, &po);
 	if (cc_probe_run(&po, pool, &pr, &err)) {
@@ -430,16 +425,18 @@ size_t check_target_size(void)
 	return sizeof(struct target);
 }
 
-const char *check_target_spec(const struct target *t)
+const char *check_target_label(const struct target *t)
 {
-	return t->spec;
+	return t->label;
 }
 
 int check_prepare(const struct copts *o, const char *line, struct target *t,
-		  cc_probe_opts_t *po)
+		  cc_probe_opts_t *po, char *why, size_t whyn)
 {
-	if (parse_target(o, line, t))
-		return -1;
+	int r = parse_target(o, line, t, why, whyn);
+
+	if (r)
+		return r;
 	probe_opts(o, t, po);
 	return 0;
 }
@@ -496,6 +493,7 @@ int check_record(const struct copts *o, const char *target, const char *sni,
 		 int (*allow)(const struct sockaddr *, socklen_t, void *), void *arg,
 		 cc_buf_t *b, cc_buf_t *pem)
 {
+	char why[CHECK_WHY_MAX];
 	struct copts j = *o;
 	struct target t;
 	cc_probe_opts_t po;
@@ -506,7 +504,7 @@ int check_record(const struct copts *o, const char *target, const char *sni,
 	record_opts(&j, pem);
 	if (sni)
 		j.sni = sni;
-	if (parse_target(&j, target, &t))
+	if (parse_target(&j, target, &t, why, sizeof(why)))
 		return -1;
 	pool = cc_pool_new();
 	if (!pool)
@@ -535,6 +533,7 @@ int check_pem_record(const struct copts *o, const char *text, size_t len, cc_buf
 	j.no_host = 1;
 	memset(&t, 0, sizeof(t));
 	snprintf(t.spec, sizeof(t.spec), "pasted certificates");
+	snprintf(t.label, sizeof(t.label), "%s", t.spec);
 	snprintf(t.port, sizeof(t.port), "null"); /* no port: JSON null */
 	cc_error_clear(&err);
 	if (!pool)

@@ -25,8 +25,12 @@ struct copts {
 };
 
 struct target {
-	char spec[600];
-	char host[256], port[16], connect[256], cport[16];
+	char spec[600];  /* HOST[:PORT] as given (JSON "target", --resume's key) */
+	char host[CLI_HOST_MAX], port[16], connect[256], cport[16];
+	/* As shown to people: spec, or when the host was given another way
+	 * (a trailing dot, a U-label) the host as resolved, sent and matched,
+	 * then the U-label typed in parentheses. */
+	char label[2 * CLI_HOST_MAX + 32];
 };
 
 /* Probes and judges the one target spec, prints the report; the exit code. */

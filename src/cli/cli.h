@@ -61,11 +61,16 @@ int cli_load_system_roots(cc_pool_t *pool, const char **used);
 int cli_push_arg(const char ***v, size_t *n, const char *s);
 /* Longest host name kept (DNS: 253 characters), with its NUL. */
 #define CLI_HOST_MAX 256
-/* Checks a --host/--sni value and writes the name to match and send into
- * out (n bytes): not empty, no blank or control character, no wildcard (no
- * client asks for one), one trailing dot dropped (a fully qualified name),
- * a U-label converted to its A-label (libidn2; refused on Windows).
- * EXIT_USAGE (message printed) otherwise. */
+/* target.c: the one normalisation of a host name, for --host/--sni/
+ * --hostname and the host of every HOST[:PORT] target. Writes the name to
+ * resolve, match and send as SNI into out (n bytes): not empty, no blank or
+ * control character, no wildcard (no client asks for one), one trailing dot
+ * dropped (a fully qualified name), a U-label converted to its A-label
+ * (libidn2; refused on Windows). 0, or -1 with why (whyn bytes, may be
+ * NULL) saying why val is refused, naming it. */
+int cli_host_norm(const char *val, char *out, size_t n, char *why, size_t whyn);
+/* cli_host_norm for the value of option opt; EXIT_USAGE (one line printed,
+ * naming the option and the cause) when refused. */
 int cli_host_arg(const char *cmd, const char *opt, const char *val, char *out,
 		 size_t n);
 /* Checks an output path given to option opt before any network or store
@@ -122,8 +127,30 @@ json_t *cli_certs_json(cc_cert_t *const *v, size_t n);
 /* The n certificates of v as an array of their fingerprints, in order. */
 json_t *cli_fps_json(cc_cert_t *const *v, size_t n);
 
+/* A HOST[:PORT] target, parsed. */
+typedef struct cli_hostport {
+	char host[CLI_HOST_MAX];  /* resolved, sent as SNI, matched and shown: an
+				     address literal, or a name as cli_host_norm
+				     makes it (A-label, no trailing dot) */
+	char typed[CLI_HOST_MAX]; /* the host as given, brackets off */
+	char port[16];            /* the port, or the default */
+	int port_given;           /* 1 when the target named the port */
+} cli_hostport_t;
 /* target.c: splits "host", "host:port", "[v6]", "[v6]:port" or a bare v6
- * literal into host and port (defport when none); -1 when malformed or too long. */
+ * literal into hp (port defport when none); a name goes through
+ * cli_host_norm and must then be letters, digits, '-', '_' and dots (no
+ * other byte ever reaches the resolver). 0, or -1 with why (whyn bytes,
+ * may be NULL; "" when no more can be said) when s is no target. */
+int cli_hostport_parse(const char *s, const char *defport, cli_hostport_t *hp,
+		       char *why, size_t whyn);
+/* The target spec (parsed into hp) as shown to people, into out (n bytes):
+ * spec itself, or when the host was given another way (a trailing dot, a
+ * U-label) the host as resolved, sent and matched, with the port when spec
+ * names one, then the U-label typed in parentheses:
+ * "xn--bcher-kva.example:443 (bücher.example)". */
+void cli_hostport_label(const char *spec, const cli_hostport_t *hp, char *out, size_t n);
+/* cli_hostport_parse into host (hn bytes) and port (pn bytes); -1 when
+ * malformed or too long. */
 int cli_split_hostport(const char *s, char *host, size_t hn, char *port,
 		       size_t pn, const char *defport);
 /* 1 when h is an IPv4 or IPv6 address literal. */

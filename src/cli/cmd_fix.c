@@ -70,7 +70,8 @@ typedef struct fix {
 	cc_aia_result_t aia;
 	cc_profiles_t *profs;
 	char port[16], hostbuf[256];
-	const char *label;   /* the file or host:port, for messages */
+	const char *label;   /* the file or host:port as given (JSON "target") */
+	char shown[2 * CLI_HOST_MAX + 32]; /* label as shown (cli_hostport_label) */
 } fix_t;
 
 static int parse(int argc, char **argv, fargs_t *a)
@@ -181,15 +182,20 @@ static int load_served(fargs_t *a, fix_t *f)
 	struct stat st;
 	cc_probe_opts_t po = { 0 };
 	cc_probe_result_t res = { 0 };
+	cli_hostport_t hp;
 	cc_error_t err;
+	char why[CLI_HOST_MAX + 200];
 
 	f->label = a->target;
+	snprintf(f->shown, sizeof(f->shown), "%s", a->target);
 	if (!stat(a->target, &st) || strchr(a->target, '/') || looks_like_file(a->target))
 		return cli_load(f->spool, a->target, 0, &f->served);
-	if (cli_split_hostport(a->target, f->hostbuf, sizeof(f->hostbuf), f->port,
-			       sizeof(f->port), "443"))
-		return cli_usage_error("fix", "'%s' is neither a file nor HOST[:PORT]",
-				       a->target);
+	if (cli_hostport_parse(a->target, "443", &hp, why, sizeof(why)))
+		return cli_usage_error("fix", "'%s' is neither a file nor HOST[:PORT]%s%s",
+				       a->target, why[0] ? ": " : "", why);
+	snprintf(f->hostbuf, sizeof(f->hostbuf), "%s", hp.host);
+	snprintf(f->port, sizeof(f->port), "%s", hp.port);
+	cli_hostport_label(a->target, &hp, f->shown, sizeof(f->shown));
 	cc_error_clear(&err);
 	po.host = f->hostbuf;
 	po.port = f->port;
@@ -200,14 +206,14 @@ static int load_served(fargs_t *a, fix_t *f)
 	if (cc_probe_run(&po, f->spool, &res, &err))
 		return cli_fail(&err);
 	if (res.fail) {
-		fprintf(stderr, "certchain: %s: could not connect (%s): %s\n", a->target,
+		fprintf(stderr, "certchain: %s: could not connect (%s): %s\n", f->shown,
 			cc_probe_fail_name(res.fail), res.reason);
 		cc_probe_result_clear(&res);
 		return EXIT_CONNECT;
 	}
 	f->served = res.served; /* takes the array */
 	if (!f->served.n) {
-		fprintf(stderr, "certchain: %s: the server sent no certificate\n", a->target);
+		fprintf(stderr, "certchain: %s: the server sent no certificate\n", f->shown);
 		return EXIT_CONNECT;
 	}
 	if (!a->cl.host && !cli_is_ip(f->hostbuf))
@@ -499,7 +505,7 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	/* both lists of findings in one id column */
 	int idw = cli_findings_idw(&f->j.after, cli_findings_idw(&f->j.findings, 0));
 
-	cc_buf_printf(b, "served by %s (%zu certificate%s):\n", f->label, f->served.n,
+	cc_buf_printf(b, "served by %s (%zu certificate%s):\n", f->shown, f->served.n,
 		      f->served.n == 1 ? "" : "s");
 	for (size_t i = 0; i < f->served.n; i++)
 		cc_buf_printf(b, "  [%zu] %s\n", i, cc_cert_name(f->served.v[i], 0, cn, sizeof(cn)));

@@ -228,7 +228,9 @@ static int limited(struct serve *s, struct MHD_Connection *c)
 	return over;
 }
 
-/* A target as a query gives it: HOST[:PORT], [V6]:PORT; an SNI: a name. */
+/* A target as a query gives it: HOST[:PORT], [V6]:PORT; an SNI: a name.
+ * Bytes past ASCII are a U-label's UTF-8, which cli_host_norm then checks
+ * (and turns into the A-label) before anything is looked up. */
 static int valid_arg(const char *v, int target)
 {
 	if (!v || !*v || strlen(v) > 300)
@@ -236,6 +238,7 @@ static int valid_arg(const char *v, int target)
 	for (; *v; v++)
 		if (!((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
 		      (*v >= '0' && *v <= '9') || *v == '.' || *v == '-' ||
+		      (unsigned char)*v >= 0x80 ||
 		      (target && (*v == ':' || *v == '[' || *v == ']'))))
 			return 0;
 	return 1;
@@ -390,13 +393,36 @@ static int endpoint(const char *url, const char *method)
 	return EP_OTHER;
 }
 
+/* The query's target and sni as check takes them (cli_hostport_parse,
+ * cli_host_norm), so the allow list sees the names looked up and sent:
+ * *sni becomes the name sent (in snibuf, CLI_HOST_MAX bytes). 0, or -1
+ * with why filled. */
+static int query_args(const char *target, const char **sni, char *snibuf,
+		      cli_hostport_t *hp, char *why, size_t whyn)
+{
+	char bad[500] = "";
+
+	if (!valid_arg(target, 1) || cli_hostport_parse(target, "443", hp, bad, sizeof(bad)) ||
+	    (*sni && (!valid_arg(*sni, 0) ||
+		      cli_host_norm(*sni, snibuf, CLI_HOST_MAX, bad, sizeof(bad))))) {
+		snprintf(why, whyn, "bad query: target must be HOST[:PORT] (IPv6 "
+			 "[ADDR]:PORT) and sni a host name%s%s", bad[0] ? ": " : "", bad);
+		return -1;
+	}
+	if (*sni)
+		*sni = snibuf;
+	return 0;
+}
+
 /* The page, the API and the probe for one target. */
 static enum MHD_Result check_target(struct serve *s, struct MHD_Connection *c, int ep,
 				    const char *method, const char *url, struct req *r)
 {
 	const char *target = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "target");
 	const char *sni = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "sni");
-	char host[256], port[16], *rec = NULL, *pem = NULL, why[300];
+	char *rec = NULL, *pem = NULL, why[700], snibuf[CLI_HOST_MAX];
+	const char *host;
+	cli_hostport_t hp;
 	json_t *j = NULL;
 	cc_buf_t b = { 0 };
 	enum MHD_Result ret;
@@ -409,11 +435,9 @@ static enum MHD_Result check_target(struct serve *s, struct MHD_Connection *c, i
 		return reply(s, c, ep, 200, "text/html; charset=utf-8", &b, method, url, r);
 	}
 	why[0] = 0;
-	if (!valid_arg(target, 1) || (sni && !valid_arg(sni, 0)) ||
-	    cli_split_hostport(target, host, sizeof(host), port, sizeof(port), "443")) {
+	host = hp.host;
+	if (query_args(target, &sni, snibuf, &hp, why, sizeof(why))) {
 		code = 400;
-		snprintf(why, sizeof(why), "bad query: target must be HOST[:PORT] "
-			 "(IPv6 [ADDR]:PORT) and sni a host name");
 	} else if (!serve_allow_host(&s->allow, host) ||
 		   (sni && !cli_is_ip(host) && !serve_allow_host(&s->allow, sni))) {
 		code = 403;

@@ -10,9 +10,6 @@
 #include <unistd.h>
 
 #include <openssl/pem.h>
-#ifndef _WIN32
-#include <idn2.h>
-#endif
 
 int cli_fail(const cc_error_t *err)
 {
@@ -99,65 +96,6 @@ int cli_load_system_roots(cc_pool_t *pool, const char **used)
 		return EXIT_USAGE;
 	if (d && cli_load(pool, d, CC_LOAD_ALLOW_EMPTY, NULL))
 		return EXIT_USAGE;
-	return 0;
-}
-
-int cli_host_arg(const char *cmd, const char *opt, const char *val, char *out,
-		 size_t n)
-{
-	const unsigned char *u = (const unsigned char *)val;
-	char name[CLI_HOST_MAX];
-	size_t len = strlen(val);
-	int ascii = 1;
-
-	if (!*u)
-		return cli_usage_error(cmd, "%s: empty host name", opt);
-	for (; *u; u++) {
-		if (*u <= ' ' || *u == 0x7f)
-			return cli_usage_error(cmd, "%s: '%s' is not a host name", opt, val);
-		ascii &= *u < 0x80;
-	}
-	if (strchr(val, '*'))
-		return cli_usage_error(cmd, "%s: '%s' is a wildcard: clients ask for one "
-					    "name (a.example.com), never for a wildcard", opt, val);
-	if (len >= sizeof(name))
-		return cli_usage_error(cmd, "%s: host name longer than %d bytes", opt,
-				       CLI_HOST_MAX - 1);
-	/* A fully qualified name ("example.com.") is the same name, as for
-	 * openssl verify -verify_hostname; SNI never carries the dot. */
-	memcpy(name, val, len + 1);
-	if (len > 1 && name[len - 1] == '.')
-		name[--len] = 0;
-	if (name[0] == '.' || (len && name[len - 1] == '.') || strstr(name, ".."))
-		return cli_usage_error(cmd, "%s: '%s' is not a host name (empty label)",
-				       opt, val);
-	if (!ascii) {
-#ifdef _WIN32
-		return cli_usage_error(cmd, "%s: '%s' is not ASCII: give its A-label "
-					    "(xn--...); this build does not convert "
-					    "internationalized names", opt, val);
-#else
-		/* A U-label (bücher.example) is looked up and certified as its
-		 * A-label (xn--bcher-kva.example): IDNA2008 (RFC 5891). */
-		char *a = NULL;
-		int rc = idn2_lookup_u8((const uint8_t *)name, (uint8_t **)&a,
-					IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-		if (rc != IDN2_OK)
-			return cli_usage_error(cmd, "%s: '%s' is not a valid internationalized "
-						    "host name: %s", opt, val, idn2_strerror(rc));
-		len = strlen(a);
-		if (len >= sizeof(name)) {
-			idn2_free(a);
-			return cli_usage_error(cmd, "%s: the A-label of '%s' is longer than "
-						    "%d bytes", opt, val, CLI_HOST_MAX - 1);
-		}
-		memcpy(name, a, len + 1);
-		idn2_free(a);
-#endif
-	}
-	if (len >= n)
-		return cli_usage_error(cmd, "%s: host name longer than %zu bytes", opt, n - 1);
-	memcpy(out, name, len + 1);
 	return 0;
 }
 
