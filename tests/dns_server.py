@@ -3,7 +3,9 @@
 port the kernel picks, written to PORTFILE) for the resolution tests.
 Names starting "never" get no answer at all; names starting "slow" get
 their answer after DELAY seconds (default 1); every other name gets an A
-record 127.0.0.1 at once. AAAA and other types: an empty answer.
+record 127.0.0.1 at once. AAAA and other types: an empty answer. With
+DNS_SERVER_LOG set, each name asked is appended to that file, one a line
+(as it came in the query: what the client looked up).
 Standard library only."""
 import socket
 import struct
@@ -40,12 +42,16 @@ def main():
         f.write("%d\n" % s.getsockname()[1])
     os.rename(sys.argv[1] + ".tmp", sys.argv[1])
     delay = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+    log = os.environ.get("DNS_SERVER_LOG")
     while True:
         msg, peer = s.recvfrom(4096)
         try:
             name, reply = answer(msg)
         except (IndexError, struct.error):
             continue
+        if log:
+            with open(log, "a") as f:
+                f.write(name + "\n")
         label = name.split(".")[0]
         if label.startswith("never"):
             continue
