@@ -43,12 +43,15 @@ static const char usage_text[] =
 	"      --json                    one JSON object on stdout\n"
 	"  -h, --help                    this text\n"
 	"\n"
-	"exit: 0 the fixed (or unchanged) chain is valid, 1 no valid chain can be\n"
-	"built (nothing written), or a client rejecting the served chain still\n"
-	"rejects the fixed one for want of a certificate certchain does not have\n"
-	"(a leaf for the --host name, a missing issuer, a renewed cross-sign:\n"
-	"named under 'needed'; the best chain at hand is still written), 2 usage\n"
-	"or input error, 3 could not connect\n";
+	"exit: 0 the fixed (or unchanged) chain is valid and some client profile\n"
+	"in use trusts it, 1 no valid chain can be built (nothing written), or a\n"
+	"client rejecting the served chain still rejects the fixed one for want of\n"
+	"a certificate certchain does not have (a leaf for the --host name, a\n"
+	"missing issuer, a renewed cross-sign: named under 'needed'), or no client\n"
+	"profile in use trusts the fixed chain (the line 'not fixed:' says which\n"
+	"lack its anchor and which hold it but still reject it): in both cases\n"
+	"the best chain at hand is still written; 2 usage or input error, 3\n"
+	"could not connect\n";
 
 typedef struct fargs {
 	cli_client_t cl; /* -I -r -p --store --no-store --at --policy --host */
