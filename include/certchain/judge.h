@@ -1,6 +1,6 @@
 /*
- * certchain/judge.h - the judgement of a served chain, the judgement cache,
- * expiry cliffs, the missing issuer.
+ * certchain/judge.h - the judgement of a served chain, why no client trusts
+ * a chain, the judgement cache, expiry cliffs, the missing issuer.
  *
  * Part of the public API; include <certchain.h> for all of it. The module
  * headers stack in one order (each includes the one below it), as the

@@ -507,10 +507,12 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	json_decref(o);
 }
 
-/* One line when no client trusts the chain: who, and what would cure it. */
+/* One line when no client trusts the chain: who, and what would cure it.
+ * When certificates are needed and every client holds the anchor, the
+ * needs already say why each rejects it (the name, a missing issuer). */
 static void untrusted_text(cc_buf_t *b, const fix_t *f)
 {
-	if (f->untrusted)
+	if (f->untrusted && (!f->j.nneeds || f->u.nlack))
 		cc_buf_printf(b, "not fixed: %s\n", f->u.text);
 }
 

@@ -77,6 +77,16 @@ for alg in rsa ec; do
 	expect_eq "$(jget "$d/h2.json" '(d["result"], d["untrusted"])')" "('fixed', None)" \
 		"$alg: ... JSON: fixed, untrusted null"
 
+	# --- a leaf for another name: the need says why; no second line says it again
+	expect_rc 1 "$alg: file, --host another name -> exit 1" \
+		cc fix --no-aia --no-store -I "$d/ica.pem" -r "$d/new.pem" --host other.test "$d/leaf.pem"
+	expect_grep "a certificate for other.test" "$T/out" "$alg: ... the leaf is needed"
+	expect_nogrep "^not fixed: no client profile" "$T/out" "$alg: ... said once"
+	cc fix --no-aia --no-store --json -I "$d/ica.pem" -r "$d/new.pem" --host other.test "$d/leaf.pem" \
+		>"$d/l.json" 2>/dev/null
+	expect_eq "$(jget "$d/l.json" '(d["result"], d["untrusted"]["lacking"], d["untrusted"]["rejecting"])')" \
+		"('needs-certificate', [], ['roots'])" "$alg: ... JSON: needs-certificate, and untrusted says roots rejects it"
+
 	# --- no chain: the chain at hand ends at a self-signed root no profile holds
 	expect_rc 1 "$alg: file, -I the root no profile holds -> exit 1" \
 		cc fix --no-aia --no-store -p "other=$d/other.pem" -I "$d/new.pem" "$d/served.pem"

@@ -83,7 +83,7 @@ static void text_chosen(cc_buf_t *b, const cc_judge_in_t *in, const cc_untrusted
 		cure(b, a, u->nlack);
 		cc_buf_printf(b, ")");
 	}
-	if (u->nreject) {
+	if (u->nreject && vs) {
 		const cc_verdict_t *x = &vs->v[u->reject[0]];
 		cc_buf_printf(b, "; ");
 		names(b, in->profs, u->reject, u->nreject);
@@ -119,7 +119,8 @@ int cc_judge_untrusted(const cc_judge_in_t *in, const cc_judgement_t *j,
 	memset(out, 0, sizeof(*out));
 	if (!in || !in->profs || !in->served || !in->served->n || !j)
 		return cc_err(err, CC_EINVAL, NULL, "no judgement to explain");
-	n = cc_profiles_count(in->profs);
+	if (!(n = cc_profiles_count(in->profs)))
+		return 0; /* no client, no one to name */
 	if (j->best >= 0) {
 		const cc_path_t *p = &j->paths->v[j->best];
 		if (!vs || vs->ntrusted || vs->n != n)
