@@ -224,9 +224,9 @@ static int read_dir(walk_t *w, const char *path)
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		char sub[CC_DEPLOY_PATH];
 		const char *e = v[i]->d_name;
 		if (!r && strcmp(e, ".") && strcmp(e, "..")) {
+			char sub[CC_DEPLOY_PATH];
 			snprintf(sub, sizeof(sub), "%s/%s", path, e);
 			r = read_one(w, sub, path);
 		}
