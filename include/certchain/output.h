@@ -75,6 +75,16 @@ int cc_write_file_atomic(const char *path, const void *data, size_t len,
 			 unsigned mode, cc_error_t *err);
 
 /**
+ * Writes the path of a name in directory dir into out (n bytes): dir
+ * without its trailing separators, one '/', then fmt formatted as printf
+ * does ("dir/" and "dir" give the same path; "/" gives "/name"). Returns
+ * what snprintf returns: the length of the whole path (out holds it when
+ * below n; the caller checks), or -1 on an encoding error.
+ */
+int cc_path_fmt(char *out, size_t n, const char *dir, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/**
  * Removes the temporary files cc_write_file_atomic() leaves behind when its
  * process is killed (NAME.tmp.PID, PID in decimal) from directory dir, but
  * only those whose process no longer exists: a live writer's file stays.

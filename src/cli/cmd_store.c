@@ -191,6 +191,7 @@ static int do_rehash(cc_store_t *st, int json)
 	cc_error_t err;
 	cc_store_list_t *l = NULL;
 	cc_buf_t b = { 0 };
+	char dir[4200];
 	size_t n = 0;
 
 	cc_error_clear(&err);
@@ -200,9 +201,9 @@ static int do_rehash(cc_store_t *st, int json)
 		n += !l->v[i].disabled;
 	if (json)
 		put_json(&b, json_pack("{s:s,s:I}", "action", "rehash", "links", (json_int_t)n));
-	else
-		cc_buf_printf(&b, "%s/root: %zu hashed link%s (enabled roots) for openssl "
-			      "verify -CApath\n", cc_store_dir(st), n, n == 1 ? "" : "s");
+	else if (cc_path_fmt(dir, sizeof(dir), cc_store_dir(st), "root") >= 0)
+		cc_buf_printf(&b, "%s: %zu hashed link%s (enabled roots) for openssl "
+			      "verify -CApath\n", dir, n, n == 1 ? "" : "s");
 	cli_flush_report(&b, json);
 	cc_store_list_free(l);
 	return EXIT_OK;

@@ -24,7 +24,7 @@ static int has_conf(const char *dir)
 	char p[1200];
 	struct stat st;
 
-	snprintf(p, sizeof(p), "%s/trust-stores/profiles.conf", dir);
+	cc_path_fmt(p, sizeof(p), dir, "trust-stores/profiles.conf");
 	return !stat(p, &st) && S_ISREG(st.st_mode);
 }
 

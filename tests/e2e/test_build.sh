@@ -95,6 +95,27 @@ expect_rc 2 "garbage leaf -> exit 2" cc build -r "$R/usertrust-rsa-root.pem" "$T
 expect_grep "garbage.pem: " "$T/err" "error names the file"
 expect_eq "$(wc -l <"$T/err")" "1" "error is one line"
 expect_rc 2 "missing file -> exit 2" cc build -r "$R/usertrust-rsa-root.pem" "$T/nope.pem"
+# A directory given with a trailing slash: its files are named DIR/FILE,
+# never DIR//FILE, wherever a command shows where a certificate came from.
+i=$T/slash/inter
+mkdir -p "$i" "$T/slash/roots"
+cp "$T/ec/ica.pem" "$T/ec/cross.pem" "$i/"
+cp "$T/ec/old.pem" "$T/slash/roots/"
+: >"$T/slash/all"
+for c in "build --all --json" "build -v" "verify -v" "explain" "fix" "fix --json" "export"; do
+	# shellcheck disable=SC2086
+	cc $c --no-store -r "$T/slash/roots/" -I "$i/" "$T/ec/leaf.pem" >>"$T/slash/all" 2>&1
+done
+cc inspect "$i/" >>"$T/slash/all" 2>&1
+cc store --store "$T/slash/st/" import "$i/" >>"$T/slash/all" 2>&1
+cc store --store "$T/slash/st/" list --json >>"$T/slash/all" 2>&1
+cc store --store "$T/slash/st/" rehash >>"$T/slash/all" 2>&1
+# (the test's own directory holds '//' when $TMPDIR ends with a slash)
+sed "s#$T#TESTDIR#g" "$T/slash/all" >"$T/slash/rel"
+expect_grep "TESTDIR/slash/inter/ica\.pem" "$T/slash/rel" \
+	"a directory DIR/: its files are shown as DIR/FILE"
+expect_nogrep "//" "$T/slash/rel" "... and no output shows a doubled slash"
+
 expect_rc 2 "no LEAF -> usage error" cc build
 expect_rc 0 "--help" cc build --help
 expect_grep "usage: certchain build" "$T/out" "--help prints usage"

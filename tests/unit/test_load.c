@@ -167,6 +167,15 @@ static void directory(void **state)
 	f = fopen(path, "w"); fputs("not a cert\n", f); fclose(f);
 	assert_int_equal(cc_pool_load(p, dir, 0, NULL, &e), 0);
 	assert_int_equal(cc_pool_count(p), 2);
+	/* given as "DIR/": the files are still DIR/a.pem, not DIR//a.pem */
+	cc_pool_free(p);
+	p = cc_pool_new();
+	snprintf(path, sizeof(path), "%s/", dir);
+	assert_int_equal(cc_pool_load(p, path, 0, NULL, &e), 0);
+	assert_int_equal(cc_pool_count(p), 2);
+	snprintf(path, sizeof(path), "%s/a.pem", dir);
+	assert_string_equal(cc_cert_source(cc_pool_get(p, 0)), path);
+	snprintf(path, sizeof(path), "%s/README", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/a.pem", dir); unlink(path);
 	snprintf(path, sizeof(path), "%s/b.crt", dir); unlink(path);
@@ -174,6 +183,28 @@ static void directory(void **state)
 	free(a);
 	free(b);
 	cc_pool_free(p);
+}
+
+/* cc_path_fmt: one separator between a directory and a name. */
+static void path_fmt(void **state)
+{
+	char out[32];
+
+	assert_int_equal(cc_path_fmt(out, sizeof(out), "dir", "%s", "a.pem"), 9);
+	assert_string_equal(out, "dir/a.pem");
+	cc_path_fmt(out, sizeof(out), "dir/", "%s", "a.pem");
+	assert_string_equal(out, "dir/a.pem");
+	cc_path_fmt(out, sizeof(out), "dir///", "%s.%s", "a", "pem");
+	assert_string_equal(out, "dir/a.pem");
+	cc_path_fmt(out, sizeof(out), "/", "etc");
+	assert_string_equal(out, "/etc");
+	cc_path_fmt(out, sizeof(out), "", "etc");
+	assert_string_equal(out, "/etc");
+	/* too small: snprintf's answer, the length the whole would take */
+	assert_int_equal(cc_path_fmt(out, 5, "dir/", "%s", "a.pem"), 9);
+	assert_string_equal(out, "dir/");
+	assert_int_equal(cc_path_fmt(out, 3, "dir/", "%s", "a.pem"), 9);
+	assert_string_equal(out, "di");
 }
 
 static void cert_accessors(void **state)
@@ -226,6 +257,7 @@ int main(void)
 		cmocka_unit_test(pkcs7_der_and_pem),
 		cmocka_unit_test(bad_inputs),
 		cmocka_unit_test(directory),
+		cmocka_unit_test(path_fmt),
 		cmocka_unit_test(cert_accessors),
 		cmocka_unit_test(time_parse),
 	};

@@ -1,5 +1,6 @@
 /* fileio.c - reading a whole file within bounds; crash-safe file replacement:
- * temp file, fsync, rename, dir fsync; creating directories. */
+ * temp file, fsync, rename, dir fsync; creating directories; joining a
+ * directory and a name. */
 #include "internal.h"
 
 #include <dirent.h>
@@ -7,6 +8,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,13 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+
+/* Windows also ends a directory with a backslash (C:\certs\). */
+#ifdef _WIN32
+#define CC_PATH_BACKSLASH 1
+#else
+#define CC_PATH_BACKSLASH 0
+#endif
 
 static int fsync_dir(const char *path)
 {
@@ -169,6 +179,28 @@ void cc_file_free(unsigned char *buf, size_t len)
 }
 
 /* 0 only when no process pid exists; any doubt keeps the file. */
+int cc_path_fmt(char *out, size_t n, const char *dir, const char *fmt, ...)
+{
+	size_t d = strlen(dir);
+	va_list ap;
+	int w, k;
+
+	/* "dir/" and "dir" name the same directory: one separator between it
+	 * and the name ("intermediates/" + "ica.pem" is intermediates/ica.pem,
+	 * not intermediates//ica.pem); the root "/" stays "/" */
+	while (d && (dir[d - 1] == '/' || (CC_PATH_BACKSLASH && dir[d - 1] == '\\')))
+		d--;
+	if (d > INT_MAX)
+		return -1;
+	w = snprintf(out, n, "%.*s/", (int)d, dir);
+	if (w < 0)
+		return w;
+	va_start(ap, fmt);
+	k = (size_t)w < n ? vsnprintf(out + w, n - (size_t)w, fmt, ap) : vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	return k < 0 || k > INT_MAX - w ? -1 : w + k;
+}
+
 static int pid_alive(long pid)
 {
 #ifdef _WIN32
@@ -216,7 +248,7 @@ int cc_tmp_sweep(const char *dir, const char *base)
 		long pid = tmp_pid(de->d_name, base);
 
 		if (pid <= 0 || pid_alive(pid) ||
-		    snprintf(p, sizeof(p), "%s/%s", dir, de->d_name) >= (int)sizeof(p) ||
+		    cc_path_fmt(p, sizeof(p), dir, "%s", de->d_name) >= (int)sizeof(p) ||
 		    lstat(p, &st) || !S_ISREG(st.st_mode))
 			continue;
 		if (!unlink(p))

@@ -87,9 +87,9 @@ char *cc_aia_default_cache(char *buf, size_t n)
 	int w;
 
 	if (x && *x)
-		w = snprintf(buf, n, "%s/certchain/aia", x);
+		w = cc_path_fmt(buf, n, x, "certchain/aia");
 	else if (h && *h)
-		w = snprintf(buf, n, "%s/.cache/certchain/aia", h);
+		w = cc_path_fmt(buf, n, h, ".cache/certchain/aia");
 	else
 		return NULL;
 	return w < 0 || (size_t)w >= n ? NULL : buf;
@@ -239,7 +239,7 @@ static int cache_path(const char *dir, const char *url, char *out, size_t n)
 		return -1;
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	w = snprintf(out, n, "%s/%s.pem", dir, hex);
+	w = cc_path_fmt(out, n, dir, "%s.pem", hex);
 	return w < 0 || (size_t)w >= n ? -1 : 0;
 }
 

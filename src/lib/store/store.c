@@ -48,7 +48,7 @@ int cc_store_kind_parse(const char *s)
 int cc_store_path_of(char *buf, size_t n, const cc_store_t *st, const char *a,
 		   const char *b, const char *ext)
 {
-	int r = snprintf(buf, n, "%s/%s%s%s%s", st->dir, a, b ? "/" : "",
+	int r = cc_path_fmt(buf, n, st->dir, "%s%s%s%s", a, b ? "/" : "",
 			 b ? b : "", ext ? ext : "");
 	return r < 0 || (size_t)r >= n ? -1 : 0;
 }
@@ -106,7 +106,7 @@ int cc_store_default_dir(char *buf, size_t n, cc_error_t *err)
 	else if (geteuid() == 0)
 		r = snprintf(buf, n, "/var/lib/certchain");
 	else if (home && *home)
-		r = snprintf(buf, n, "%s/.local/share/certchain", home);
+		r = cc_path_fmt(buf, n, home, ".local/share/certchain");
 	else
 		return cc_err(err, CC_EINVAL, "", "no store directory: set "
 				"CERTCHAIN_STORE or HOME, or give --store DIR");
@@ -177,7 +177,7 @@ static void sweep_tmp(const cc_store_t *st)
 	while ((de = readdir(d))) {
 		struct stat sb;
 		if (de->d_name[0] == '.' ||
-		    snprintf(p, sizeof(p), "%s/%s", st->dir, de->d_name) >= (int)sizeof(p) ||
+		    cc_path_fmt(p, sizeof(p), st->dir, "%s", de->d_name) >= (int)sizeof(p) ||
 		    lstat(p, &sb) || !S_ISDIR(sb.st_mode))
 			continue;
 		cc_tmp_sweep(p, NULL);

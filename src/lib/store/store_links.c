@@ -55,7 +55,7 @@ static int set_link(const char *dir, const char *link, const char *target,
 	char lp[4096], tmp[4200], cur[128];
 	ssize_t n;
 
-	snprintf(lp, sizeof(lp), "%s/%s", dir, link);
+	cc_path_fmt(lp, sizeof(lp), dir, "%s", link);
 	n = readlink(lp, cur, sizeof(cur) - 1);
 	if (n > 0 && (cur[n] = 0, !strcmp(cur, target)))
 		return 0;
@@ -117,7 +117,7 @@ int cc_store_rehash(cc_store_t *st, cc_error_t *err)
 		char lp[4400];
 		for (size_t i = 0; !keep && i < nwant; i++)
 			keep = !strcmp(want[i], de->d_name);
-		if (!keep && snprintf(lp, sizeof(lp), "%s/%s", dir, de->d_name) > 0)
+		if (!keep && cc_path_fmt(lp, sizeof(lp), dir, "%s", de->d_name) > 0)
 			unlink(lp);
 	}
 	cc_fsync_dir(dir);

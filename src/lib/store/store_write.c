@@ -80,7 +80,7 @@ static void sweep(cc_store_t *st)
 				stale = i == 3 ? where_is(st, sha) != CC_STORE_PERSONAL
 					       : where_is(st, sha) != (int)i + 1;
 			}
-			if (stale && snprintf(f, sizeof(f), "%s/%s", p, n) < (int)sizeof(f))
+			if (stale && cc_path_fmt(f, sizeof(f), p, "%s", n) < (int)sizeof(f))
 				unlink(f);
 		}
 		closedir(d);

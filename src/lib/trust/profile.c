@@ -480,7 +480,7 @@ static int conf_line(cc_profiles_t *ps, cc_pidx_t *ix, const char *dir, char *li
 	if (only && strcmp(only, name))
 		return 0;
 	*matched = 1;
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	cc_path_fmt(path, sizeof(path), dir, "%s", file);
 	snprintf(src, sizeof(src), "%.*s (built-in %s)",
 		 (int)strcspn(desc, "\r\n"), desc, file);
 	if ((r = add_builtin_file(ps, ix, name, file, path, b, w, src, err)))
@@ -495,7 +495,7 @@ static int conf_line(cc_profiles_t *ps, cc_pidx_t *ix, const char *dir, char *li
 	for (int k = 0; k < 2; k++) {
 		if (!m.dist[k][0])
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, m.dist[k]);
+		cc_path_fmt(path, sizeof(path), dir, "%s", m.dist[k]);
 		if ((r = cc_profile_add_distrust(ps, ps->n - 1, path,
 						 (cc_distrust_kind_t)k, err)))
 			return r;
@@ -512,8 +512,8 @@ static int add_builtin(cc_profiles_t *ps, const char *datadir, const char *only,
 	cc_pidx_t *ix = NULL;
 	FILE *f;
 
-	snprintf(dir, sizeof(dir), "%s/trust-stores", datadir);
-	snprintf(conf, sizeof(conf), "%s/profiles.conf", dir);
+	cc_path_fmt(dir, sizeof(dir), datadir, "trust-stores");
+	cc_path_fmt(conf, sizeof(conf), dir, "profiles.conf");
 	if (!(f = fopen(conf, "r")))
 		return cc_err(err, CC_EIO, conf, "cannot read the built-in profiles: "
 				"%s (set CERTCHAIN_DATA_DIR)", strerror(errno));

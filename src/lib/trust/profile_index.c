@@ -154,8 +154,8 @@ cc_pidx_t *cc_pidx_open(const char *dir)
 	if (!ix)
 		return NULL;
 	snprintf(ix->dir, sizeof(ix->dir), "%s", dir);
-	snprintf(path, sizeof(path), "%s/" IDX_NAME, dir);
-	snprintf(conf, sizeof(conf), "%s/profiles.conf", dir);
+	cc_path_fmt(path, sizeof(path), dir, IDX_NAME);
+	cc_path_fmt(conf, sizeof(conf), dir, "profiles.conf");
 	if (cc_slurp(path, &ix->buf, &ix->len, NULL) || parse(ix) ||
 	    ix->f[0].namelen != 13 || memcmp(ix->f[0].name, "profiles.conf", 13) ||
 	    !same_stat(conf, ix->f[0].size, ix->f[0].sec, ix->f[0].nsec)) {
@@ -187,7 +187,7 @@ static const idx_file_t *fresh(const cc_pidx_t *ix, const char *file)
 		const idx_file_t *f = &ix->f[i];
 		if (f->namelen != n || memcmp(f->name, file, n))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", ix->dir, file);
+		cc_path_fmt(path, sizeof(path), ix->dir, "%s", file);
 		return same_stat(path, f->size, f->sec, f->nsec) ? f : NULL;
 	}
 	return NULL;

@@ -54,7 +54,7 @@ static int put_file(bytes_t *b, const char *dir, const char *name,
 	uint64_t sec, nsec;
 	uint32_t n = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	cc_path_fmt(path, sizeof(path), dir, "%s", name);
 	if (stat(path, &st))
 		return cc_err(err, CC_EIO, path, "cannot stat it");
 	put(b, strlen(name), 4);
@@ -82,8 +82,8 @@ int cc_profiles_index_write(const char *datadir, cc_error_t *err)
 
 	if (!ps)
 		return cc_err(err, CC_ENOMEM, datadir, "out of memory");
-	snprintf(dir, sizeof(dir), "%s/trust-stores", datadir);
-	snprintf(path, sizeof(path), "%s/" CC_PIDX_NAME, dir);
+	cc_path_fmt(dir, sizeof(dir), datadir, "trust-stores");
+	cc_path_fmt(path, sizeof(path), dir, CC_PIDX_NAME);
 	/* Read every store from its PEM: an old index must not feed the new. */
 	r = cc_profiles_add_builtin_pem(ps, datadir, err);
 	pool = cc_profiles_pool(ps);

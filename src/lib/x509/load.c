@@ -400,7 +400,7 @@ static int load_dir(cc_pool_t *p, const char *path, unsigned flags,
 		struct stat st;
 		unsigned char *buf;
 		size_t len;
-		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
+		cc_path_fmt(full, sizeof(full), path, "%s", names[i]);
 		if (stat(full, &st) || !S_ISREG(st.st_mode))
 			continue;
 		if (seen && seen_file(seen, nseen, &st))
