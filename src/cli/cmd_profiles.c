@@ -130,15 +130,20 @@ static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 	json_decref(o);
 }
 
+/* One profile: a row of the short columns, then where its anchors come
+ * from on a line of its own (a sentence, often longer than a row: as a
+ * last column it began at column 77 and wrapped under the row). */
 static void text_row(cc_buf_t *b, cc_profiles_t *ps, size_t i)
 {
-	const char *d = cc_profile_date(ps, i);
+	const char *d = cc_profile_date(ps, i), *src = cc_profile_source(ps, i);
 
-	cc_buf_printf(b, "%-14s %7zu  %-25s %-7s %6g  %-10s %s\n", cc_profile_name(ps, i),
+	cc_buf_printf(b, "%-14s %7zu  %-25s %-7s %6g  %s\n", cc_profile_name(ps, i),
 		      cc_profile_anchor_count(ps, i),
 		      cc_behaviour_name(cc_profile_behaviour(ps, i)),
 		      cc_policy_name(cc_profile_policy(ps, i)),
-		      cc_profile_weight(ps, i), *d ? d : "-", cc_profile_source(ps, i));
+		      cc_profile_weight(ps, i), *d ? d : "-");
+	if (src && *src)
+		cc_buf_printf(b, "  source: %s\n", src);
 }
 
 /* Each profile's distrust-after dates, one line per anchor. */
@@ -168,10 +173,9 @@ static void text_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 	for (int g = 0; g < CC_PROFILE_NGROUPS; g++) {
 		for (size_t i = 0; i < cc_profiles_count(ps); i++)
 			if ((int)cc_profile_group(ps, i) == g && !n[g]++)
-				cc_buf_printf(b, "%s%s:\n%-14s %7s  %-25s %-7s %6s  %-10s %s\n",
+				cc_buf_printf(b, "%s%s:\n%-14s %7s  %-25s %-7s %6s  %s\n",
 					      g ? "\n" : "", group_title[g], "profile",
-					      "anchors", "behaviour", "policy", "weight", "date",
-					      "source");
+					      "anchors", "behaviour", "policy", "weight", "date");
 		for (size_t i = 0; i < cc_profiles_count(ps); i++)
 			if ((int)cc_profile_group(ps, i) == g)
 				text_row(b, ps, i);

@@ -36,8 +36,9 @@ for n in ("nss-2017", "windows-2017", "macos-2017", "ios-2017", "android-2.2",
           "android-2.3", "android-3.0", "android-4.0", "android-4.4", "ubuntu-2017"):
     assert seen.get(n) == "legacy", (n, seen)
 PY
-expect_grep "^apple-2025 +156 +pathbuild +webpki +100 +2025-10 " "$T/list.txt" "profiles: apple-2025 with 156 anchors, weight 100, date 2025-10"
-expect_grep "^windows-2017 .*2017-03 .*2017" "$T/list.txt" "profiles: windows-2017 is labelled as the 2017 store"
+expect_grep "^apple-2025 +156 +pathbuild +webpki +100 +2025-10$" "$T/list.txt" "profiles: apple-2025 with 156 anchors, weight 100, date 2025-10"
+grep -A2 "^windows-2017 .*2017-03$" "$T/list.txt" | unwrap >"$T/win.txt"
+expect_grep "^  source: .*2017" "$T/win.txt" "profiles: windows-2017 is labelled as the 2017 store (its source under its row)"
 cc profiles --no-store --json >"$T/all.json" || bad "profiles --json"
 python3 - "$T/all.json" "$CUR" <<'PY' && ok "profiles --json: group, date, source; anchors = distinct certificates of the shared store files" || bad "profiles --json: current stores"
 import json, sys, os, re, hashlib, base64

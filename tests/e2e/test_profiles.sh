@@ -130,6 +130,14 @@ for p in built:
 PY
 expect_rc 0 "profiles text" cc profiles
 expect_grep "^android-4.4 +149 +no-expiry-check-on-anchor +legacy +8 " "$T/out" "profiles: one line per profile with anchors, behaviour, policy, weight"
+# the source under each row (a sentence: as a last column it wrapped under
+# the row at 100 columns); a long one continues under its own text
+rows=$(grep -cE "^[a-z0-9.-]+ +[0-9]+ +[a-z-]+ +[a-z0-9]+ +[0-9.]+ +[-0-9]+$" "$T/out")
+expect_eq "$(grep -c "^  source: " "$T/out")" "$rows" "profiles: each of the $rows rows has its source line"
+expect_eq "$(grep -A1 "^apple-2025 " "$T/out" | tail -n1 | cut -c1-32)" "  source: Apple iOS/macOS trust " \
+	"profiles: the source is on the line under its row"
+expect_eq "$(grep -vcE "^(  source: |          [^ ]|[a-z0-9.-]+ +[0-9]+ |profile +anchors|today's|legacy clients|$|[0-9]+ profiles|distrust-after|  [a-z0-9.-]+ +[0-9]{4}-)" "$T/out")" 0 \
+	"profiles: nothing else (no row continued four columns in)"
 expect_rc 2 "unknown profile -> exit 2" cc profiles -p nosuch
 expect_grep "no such profile \\(the value is not shown" "$T/err" "... saying so without echoing the value (it may be a password)"
 expect_nogrep "nosuch" "$T/err" "... the value is not printed"
@@ -143,7 +151,9 @@ mkdir -p "$T/dd/trust-stores"
 cp "$d/oldroot.pem" "$T/dd/trust-stores/" &&
 	echo "lab oldroot.pem served-order 3 A lab device" >"$T/dd/trust-stores/profiles.conf"
 expect_rc 0 "CERTCHAIN_DATA_DIR selects the data" env CERTCHAIN_DATA_DIR=$T/dd "$CERTCHAIN" profiles
-expect_grep "^lab +1 +served-order +webpki +3 +- +A lab device" "$T/out" "... and its profiles (an old-format line: no group, no date, default policy)"
+expect_grep "^lab +1 +served-order +webpki +3 +-$" "$T/out" "... and its profiles (an old-format line: no group, no date, default policy)"
+expect_eq "$(grep -A1 '^lab ' "$T/out" | tail -n1)" "  source: A lab device (built-in oldroot.pem)" \
+	"... its source on the line under its row"
 # an installed copy elsewhere finds PREFIX/share/certchain beside its bin/
 # (skipped when the compiled-in install path exists: it comes first)
 if [ ! -e /usr/local/share/certchain/trust-stores/profiles.conf ]; then
