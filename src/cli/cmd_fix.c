@@ -19,6 +19,8 @@ static const char usage_text[] =
 	"and says what changed and which clients it helps. Fetched certificates\n"
 	"are never trusted for where they came from: only the anchors of the\n"
 	"trust profiles (-p, -r, the store's roots, built-ins, system) end a path.\n"
+	"HOST is taken as --host is: one trailing dot dropped, a U-label\n"
+	"converted to its A-label, no wildcard.\n"
 	"\n"
 	"  -o, --output FILE             write the fixed chain as PEM (leaf first,\n"
 	"                                no anchor unless --include-root)\n"
