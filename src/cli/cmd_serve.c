@@ -401,7 +401,6 @@ static int query_args(const char *target, const char **sni, char *snibuf,
 		      cli_hostport_t *hp, char *why, size_t whyn)
 {
 	char bad[500] = "";
-	json_t *w;
 
 	/* parsed first (no lookup): a wildcard or bad name is said as check
 	 * says it; then only the characters a target or a name has */
@@ -409,7 +408,7 @@ static int query_args(const char *target, const char **sni, char *snibuf,
 	    !valid_arg(target, 1) ||
 	    (*sni && (cli_host_norm(*sni, snibuf, CLI_HOST_MAX, bad, sizeof(bad)) ||
 		      !valid_arg(*sni, 0)))) {
-		w = cc_json_str(bad); /* the value is echoed: as UTF-8 */
+		json_t *w = cc_json_str(bad); /* the value is echoed: as UTF-8 */
 		snprintf(why, whyn, "bad query: target must be HOST[:PORT] (IPv6 "
 			 "[ADDR]:PORT) and sni a host name%s%s", bad[0] ? ": " : "",
 			 w ? json_string_value(w) : "");

@@ -65,9 +65,8 @@ static int refuse(char *why, size_t whyn, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int refuse(char *why, size_t whyn, const char *fmt, ...)
 {
-	va_list ap;
-
 	if (why && whyn) {
+		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(why, whyn, fmt, ap);
 		va_end(ap);
@@ -182,8 +181,6 @@ int cli_hostport_parse(const char *s, const char *defport, cli_hostport_t *hp,
 {
 	const char *colon, *h = s;
 	size_t len;
-	char *end;
-	long v;
 
 	memset(hp, 0, sizeof(*hp));
 	if (why && whyn)
@@ -197,9 +194,9 @@ int cli_hostport_parse(const char *s, const char *defport, cli_hostport_t *hp,
 		len = (size_t)(rb - h);
 		colon = rb[1] ? rb + 1 : NULL;
 	} else {
-		unsigned char a6[16];
 		colon = strrchr(s, ':');
 		if (colon && strchr(s, ':') != colon) {
+			unsigned char a6[16];
 			if (inet_pton(AF_INET6, s, a6) != 1)
 				return refuse(why, whyn, "several colons, yet not an IPv6 "
 					      "address (write [ADDR]:PORT)");
@@ -210,7 +207,8 @@ int cli_hostport_parse(const char *s, const char *defport, cli_hostport_t *hp,
 	if (target_host(h, len, h != s, hp, why, whyn))
 		return -1;
 	if (colon) {
-		v = strtol(colon + 1, &end, 10);
+		char *end;
+		long v = strtol(colon + 1, &end, 10);
 		if (!colon[1] || *end || v < 1 || v > 65535)
 			return refuse(why, whyn, "the port '%s' is not 1-65535", colon + 1);
 		snprintf(hp->port, sizeof(hp->port), "%ld", v);
