@@ -80,12 +80,14 @@ typedef enum cc_need_kind {
  */
 typedef struct cc_judge_need {
 	cc_need_kind_t kind;
-	char subject[256];  /**< its subject (CN, else DN; the host name for a leaf) */
-	char issuer[256];   /**< its issuer, or "" when unknown (a missing issuer's) */
+	/* The strings are whole, however long their names, URL and profile
+	 * list, never NULL, and owned by the judgement (cc_judgement_clear). */
+	char *subject;      /**< its subject (CN, else DN; the host name for a leaf) */
+	char *issuer;       /**< its issuer, or "" when unknown (a missing issuer's) */
 	char key_id[129];   /**< its key id (hex) when known, else "" */
-	char url[512];      /**< the CA Issuers URL it may be fetched from, or "" */
-	char profiles[320]; /**< the profiles that need it, comma-separated */
-	char why[320];      /**< one line: what is at hand and why it does not do */
+	char *url;          /**< the CA Issuers URL it may be fetched from, or "" */
+	char *profiles;     /**< the profiles that need it, comma-separated */
+	char *why;          /**< one line: what is at hand and why it does not do */
 } cc_judge_need_t;
 
 /** One certificate the chain to serve adds to or removes from the served one. */
@@ -313,23 +315,33 @@ char *cc_distrust_cliff_from(const cc_distrust_cliff_t *c, char out[32]);
 
 /* ----------------------------------------- the missing issuer (missing.c) */
 
-/** The first issuer missing above a leaf, as cc_missing_issuer() finds it. */
+/**
+ * The first issuer missing above a leaf, as cc_missing_issuer() finds it.
+ * The names and the URL are whole, however long, and never NULL once
+ * filled; they are out's own: free them with cc_missing_clear().
+ */
 typedef struct cc_missing {
 	cc_cert_t *child;     /**< the certificate whose issuer is missing (borrowed) */
-	char issuer[256];     /**< the issuer's CN (or DN) */
-	char issuer_dn[512];  /**< the issuer's whole DN (RFC 2253) */
+	char *issuer;         /**< the issuer's CN (or DN) */
+	char *issuer_dn;      /**< the issuer's whole DN (RFC 2253) */
 	char aki[129];        /**< child's authority key id, hex, or "" */
-	char url[512];        /**< child's first CA Issuers URL, or "" */
+	char *url;            /**< child's first CA Issuers URL, or "" */
 } cc_missing_t;
 
 /**
  * Walks up from leaf, each certificate to an issuer of pool whose key
  * verifies it, until a self-issued certificate or one an anchor of anchors
  * (may be NULL) issued. Returns 1 and fills out when the walk stops at a
- * certificate whose issuer is in neither (a missing intermediate), else 0.
+ * certificate whose issuer is in neither (a missing intermediate), else 0,
+ * or CC_ENOMEM. out is overwritten, not freed: after a return of 1, free it
+ * with cc_missing_clear() (before reusing it too); otherwise it holds
+ * nothing to free.
  */
 int cc_missing_issuer(cc_cert_t *leaf, cc_pool_t *pool, cc_pool_t *anchors,
 		      cc_missing_t *out);
+
+/** Frees m's strings and zeroes *m (m may be NULL). */
+void cc_missing_clear(cc_missing_t *m);
 
 /** Appends one line about m to b: "the issuer of X is missing: DN, key id
  * HEX; the certificate names it at URL". */

@@ -155,6 +155,8 @@ int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
  * serve wait for. 0 or a negative code. */
 int cc_judge_needs(const cc_judge_in_t *in, const cc_analyze_opts_t *ao,
 		   cc_judgement_t *out, cc_error_t *err);
+/* judge/needs.c, for cc_judgement_clear: frees out->needs' strings. */
+void cc_judge_needs_clear(cc_judgement_t *out);
 
 /* build.c helpers used by analyze.c */
 int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n);

@@ -192,6 +192,7 @@ static void missing_issuer(void **state)
 	assert_string_equal(m.issuer, "Judge ICA");
 	assert_string_equal(m.aki, cc_cert_aki_hex(leaf, aki, sizeof(aki)));
 	assert_true(strlen(m.aki) == 40);
+	cc_missing_clear(&m);
 	tp_add(k.sent, k.ica);
 	assert_int_equal(cc_missing_issuer(leaf, k.sent, k.anchors, &m), 0);
 	pki_free(&k);

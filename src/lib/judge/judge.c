@@ -624,6 +624,7 @@ void cc_judgement_clear(cc_judgement_t *j)
 		free(j->gains[i]);
 	free(j->added);
 	free(j->removed);
+	cc_judge_needs_clear(j);
 	cc_matrix_clear(&j->mx);
 	cc_judgement_clear(j->again);
 	free(j->again);
