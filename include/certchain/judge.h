@@ -252,14 +252,20 @@ typedef struct cc_cliff_in {
 	int horizon_days;            /**< 0 = CC_CLIFF_HORIZON_DAYS */
 } cc_cliff_in_t;
 
-/** An expiry cliff. Certificates are borrowed from the inputs. */
+/**
+ * An expiry cliff. Certificates are borrowed from the inputs; the texts are
+ * whole, however long the names, and the cliff's own: cc_cliff_clear()
+ * frees them.
+ */
 typedef struct cc_cliff {
 	cc_cert_t *cert;      /**< the cross-sign or anchor that expires, or NULL */
 	int anchor;           /**< 1 when cert is an anchor (self-issued) */
 	time_t when;          /**< its notAfter */
-	char lost[320];       /**< the profiles that stop trusting the chain then */
+	char *lost;           /**< the profiles that stop trusting the chain then
+				   (six named, "and N more"); NULL when none */
 	size_t nlost;
-	char after[900];      /**< the chain to serve after that date, in words */
+	char *after;          /**< the chain to serve after that date, in words;
+				   NULL when none */
 	cc_cert_t *rsa_anchor; /**< an EC leaf's chain ends at this RSA anchor, or NULL */
 } cc_cliff_t;
 
@@ -268,9 +274,14 @@ typedef struct cc_cliff {
  * an anchor the trusting profiles use expires and, judged one day later,
  * some profile stops trusting the served chain. Fills out (and the chain
  * to serve after it) and returns 1; returns 0 when there is none (out may
- * still name rsa_anchor), or a negative code.
+ * still name rsa_anchor), or a negative code. out is overwritten, not
+ * freed: after a return of 1, free it with cc_cliff_clear(); otherwise it
+ * holds nothing to free.
  */
 int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err);
+
+/** Frees c's texts and zeroes *c (c may be NULL). */
+void cc_cliff_clear(cc_cliff_t *c);
 
 /** Appends the cliff as one line ("the chain's reach depends on ..."). */
 void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b);

@@ -341,13 +341,13 @@ int cc_twin_note(cc_profiles_t *profs, const cc_matrix_t *m, size_t row,
 		 cc_buf_t *out);
 
 /**
- * Describes a served chain in plain words into buf: "Leaf CN + ICA CN + R46
- * CN cross-signed by USERTrust CN". A certificate is called a cross-sign when
- * its subject and key also belong to a self-signed certificate of profs'
- * pool or of the chain. Returns buf.
+ * Appends a served chain in plain words to b: "Leaf CN + ICA CN + R46 CN
+ * cross-signed by USERTrust CN", whole however long the names. A
+ * certificate is called a cross-sign when its subject and key also belong
+ * to a self-signed certificate of profs' pool or of the chain. Returns 0,
+ * or CC_ENOMEM (b->oom is then set).
  */
-char *cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served,
-			char *buf, size_t n);
+int cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served, cc_buf_t *b);
 
 /*
  * Section: today's clients and legacy clients, counted apart (groups.c), and

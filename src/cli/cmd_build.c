@@ -380,6 +380,7 @@ static int cliff(const bargs_t *a, result_t *r, cc_pool_t *pool, cc_pool_t *anch
 	switch (cc_cliff_find(&in, &c, &err)) {
 	case 1:
 		cc_cliff_text(&c, &r->cliff);
+		cc_cliff_clear(&c);
 		return 0;
 	case 0:
 		return 0;

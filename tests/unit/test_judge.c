@@ -172,6 +172,7 @@ static void expiry_cliff(void **state)
 	cc_cliff_text(&c, &b);
 	assert_non_null(strstr(b.s, "depends on the cross-sign Judge New Root by Judge Old Root"));
 	cc_buf_clear(&b);
+	cc_cliff_clear(&c);
 	in.horizon_days = 30; /* beyond the horizon: no cliff */
 	assert_int_equal(cc_cliff_find(&in, &c, &e), 0);
 	cc_certlist_clear(&served);

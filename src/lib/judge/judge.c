@@ -171,6 +171,7 @@ static int cliff_finding(const cc_judge_in_t *in, const cc_certlist_t *fv, time_
 	if (r <= 0)
 		return r;
 	cc_cliff_text(&c, &b);
+	cc_cliff_clear(&c);
 	cc_findings_add(&out->findings, "expiry-cliff", CC_SEV_WARNING, -1, "%s",
 			b.s ? b.s : "");
 	cc_buf_clear(&b);
