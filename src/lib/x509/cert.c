@@ -345,6 +345,32 @@ char *cc_cert_name_dup(cc_cert_t *c, int which)
 	return cc_cert_dn_dup(c, which);
 }
 
+const char *cc_names_get(cc_names_t *ns, cc_cert_t *c, int which)
+{
+	char *s;
+
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? ns->cap * 2 : 4;
+		char **v = realloc(ns->v, cap * sizeof(*v));
+		if (!v)
+			return "?";
+		ns->v = v;
+		ns->cap = cap;
+	}
+	if (!(s = cc_cert_name_dup(c, which)))
+		return "?";
+	ns->v[ns->n++] = s;
+	return s;
+}
+
+void cc_names_free(cc_names_t *ns)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	memset(ns, 0, sizeof(*ns));
+}
+
 char *cc_cert_key_desc(cc_cert_t *c, char *buf, size_t n)
 {
 	X509 *x = cc_cert_x509(c, NULL);
