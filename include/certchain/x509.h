@@ -72,6 +72,20 @@ char *cc_cert_dn(cc_cert_t *c, int which, char *buf, size_t n);
 char *cc_cert_name_dup(cc_cert_t *c, int which);
 char *cc_cert_dn_dup(cc_cert_t *c, int which);
 
+/**
+ * The names one message or one line shows, each whole: start with
+ * cc_names_t ns = { 0 }; cc_names_get() returns c's cc_cert_name_dup(),
+ * kept (owned by ns) until cc_names_free(ns), so a format call takes
+ * several without a buffer each. "?" when out of memory.
+ */
+typedef struct cc_names {
+	char **v;    /**< the names handed out so far */
+	size_t n, cap;
+} cc_names_t;
+const char *cc_names_get(cc_names_t *ns, cc_cert_t *c, int which);
+/** Frees every name ns handed out and zeroes *ns (reusable). */
+void cc_names_free(cc_names_t *ns);
+
 /** Writes "RSA 2048", "EC P-256", "Ed25519", ... into buf. Returns buf. */
 char *cc_cert_key_desc(cc_cert_t *c, char *buf, size_t n);
 

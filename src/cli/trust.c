@@ -204,7 +204,7 @@ json_t *cli_matrix_json(cc_profiles_t *ps, const cc_matrix_t *m)
 void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 		       const char *indent)
 {
-	char cn[256];
+	cc_names_t nm = { 0 };
 	int w = 8;
 
 	for (size_t i = 0; i < v->n; i++)
@@ -215,11 +215,12 @@ void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 		cc_buf_printf(b, "%s%-*s  ", indent, w, cc_profile_name(ps, x->profile));
 		if (x->trusted)
 			cc_buf_printf(b, "trusted via %s%s%s\n",
-				      cc_cert_name(x->anchor, 0, cn, sizeof(cn)),
+				      cc_names_get(&nm, x->anchor, 0),
 				      *x->reason ? "; " : "", x->reason);
 		else
 			cc_buf_printf(b, "UNTRUSTED: %s\n", x->reason);
 	}
+	cc_names_free(&nm);
 }
 
 /* The matrix's columns from p0 to before pn: a header, one line per row. */
@@ -349,10 +350,11 @@ static void anchor_note(cc_buf_t *b, const cc_paths_t *paths,
 		return;
 	p = &paths->v[r->path];
 	if (p->certs.n > r->served.n) {
-		char cn[256];
+		char *cn = cc_cert_name_dup(p->certs.v[p->certs.n - 1], 0);
 		cc_buf_printf(b, " (to %s%s)", cc_cert_self_issued(p->certs.v[p->certs.n - 1])
 							 ? "the self-signed " : "",
-			      cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+			      cn ? cn : "?");
+		free(cn);
 	}
 }
 

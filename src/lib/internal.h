@@ -135,17 +135,6 @@ int cc_pool_add_der_fp(cc_pool_t *p, const unsigned char *der, size_t len,
 		       const unsigned char fp[32], const char *source,
 		       cc_cert_t **out, cc_error_t *err);
 void cc_cert_free(cc_cert_t *c);
-/* cert.c: certificate names for one message, whole however long (no
- * buffer to cut them): each cc_names_get() returns c's cc_cert_name_dup()
- * kept in ns until cc_names_free(ns); "?" when out of memory. Start with
- * cc_names_t ns = { 0 }. */
-typedef struct cc_names {
-	char **v;
-	size_t n, cap;
-} cc_names_t;
-const char *cc_names_get(cc_names_t *ns, cc_cert_t *c, int which);
-void cc_names_free(cc_names_t *ns);
-
 /* "RSA 2048", "EC P-256", ... for any key (cc_cert_key_desc, cc_key_desc). */
 char *cc_pkey_desc(const EVP_PKEY *k, char *buf, size_t n);
 int cc_cert_same_key(const cc_cert_t *a, const cc_cert_t *b);
