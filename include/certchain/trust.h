@@ -266,9 +266,11 @@ typedef struct cc_verdict {
 	int depth;           /**< depth the failure is about, -1 if none */
 	const char *rule;    /**< the policy rule that made this client refuse
 				  the path it built (static), or NULL */
-	char reason[256];    /**< plain words: "anchor not in store (...)",
+	char *reason;        /**< plain words: "anchor not in store (...)",
 				  "expired cross-sign at depth 2 (...)"; when
-				  trusted, a note or "" */
+				  trusted, a note or "". Whole however long
+				  the names in it, never NULL, owned by the
+				  verdicts (cc_verdicts_clear) */
 } cc_verdict_t;
 
 /** The verdicts of every profile of a set on one served chain. */

@@ -105,6 +105,10 @@ int cc_distrust_read(const char *path, cc_distrust_kind_t kind,
 		     const cc_distrust_t *have, size_t nhave, cc_distrust_t **out,
 		     size_t *nout, cc_error_t *err);
 
+/* report.c: *dst becomes a new string formatted as printf would, whole
+ * (the old one freed). 0, or CC_ENOMEM with *dst unchanged. */
+int cc_str_set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* error.c */
 int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

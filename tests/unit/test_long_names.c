@@ -29,9 +29,10 @@ typedef struct longpki {
 	char *ica_dn; /* the ICA's whole subject DN */
 } longpki_t;
 
-static void longpki_make(longpki_t *k, const char *ica_cn)
+static void longpki_make_to(longpki_t *k, const char *ica_cn, long ica_to)
 {
-	tp_opts_t ca = { .ca = 1, .ous = MANY_OUS };
+	tp_opts_t ca = { .ca = 1, .ous = MANY_OUS, .to = ica_to,
+			 .from = ica_to < 0 ? ica_to - 86400 : 0 };
 	tp_opts_t r = { .ca = 1 };
 	cc_pool_t *ap = cc_pool_new();
 	cc_error_t e;
@@ -58,6 +59,11 @@ static void longpki_make(longpki_t *k, const char *ica_cn)
 	/* the last attribute printed first (RFC 2253 order) and the first last */
 	assert_non_null(strstr(k->ica_dn, "Number 039"));
 	assert_non_null(strstr(k->ica_dn, "Number 000"));
+}
+
+static void longpki_make(longpki_t *k, const char *ica_cn)
+{
+	longpki_make_to(k, ica_cn, 0);
 }
 
 static void longpki_free(longpki_t *k)
@@ -169,9 +175,46 @@ static void missing_issuer_whole(void **state)
 	assert_string_equal(j.needs[0].profiles, "unit");
 	assert_non_null(strstr(j.needs[0].why, "the issuer of long.test"));
 	assert_string_equal(j.needs[0].url, "");
+	/* the client's verdict names it whole too */
+	assert_int_equal(j.served.n, 1);
+	assert_false(j.served.v[0].trusted);
+	assert_non_null(strstr(j.served.v[0].reason, k.ica_dn));
 	cc_judgement_clear(&j);
 	cc_certlist_clear(&served);
 	cc_pool_free(sent);
+	longpki_free(&k);
+}
+
+/* The issuing CA (no CN, a long DN) served but expired: the path's reason,
+ * its rank's why and the client's verdict name it whole. */
+static void expired_reason_whole(void **state)
+{
+	longpki_t k;
+	cc_certlist_t served = { 0 };
+	cc_build_opts_t bo = { 0 };
+	cc_judge_opts_t jo = { 0 };
+	cc_paths_t *ps = NULL;
+	cc_verdicts_t v = { 0 };
+	cc_error_t e;
+
+	longpki_make_to(&k, NULL, -86400);
+	assert_int_equal(cc_build(&bo, k.cleaf, k.pool, k.anchors, &ps, &e), 0);
+	cc_paths_rank(ps, 0, NULL, NULL);
+	assert_int_equal(ps->n, 1);
+	assert_false(ps->v[0].valid);
+	assert_non_null(strstr(ps->v[0].reason, "expired"));
+	assert_non_null(strstr(ps->v[0].reason, k.ica_dn));
+	assert_non_null(strstr(ps->v[0].why, k.ica_dn));
+	cc_certlist_push(&served, k.cleaf);
+	cc_certlist_push(&served, k.cica);
+	assert_int_equal(cc_profiles_judge(k.profs, &served, NULL, &jo, &v, &e), 0);
+	assert_int_equal(v.n, 1);
+	assert_false(v.v[0].trusted);
+	assert_non_null(strstr(v.v[0].reason, "expired intermediate at depth 1"));
+	assert_non_null(strstr(v.v[0].reason, k.ica_dn));
+	cc_verdicts_clear(&v);
+	cc_paths_free(ps);
+	cc_certlist_clear(&served);
 	longpki_free(&k);
 }
 
@@ -298,6 +341,7 @@ int main(void)
 		cmocka_unit_test(names_whole),
 		cmocka_unit_test(chain_described_whole),
 		cmocka_unit_test(missing_issuer_whole),
+		cmocka_unit_test(expired_reason_whole),
 		cmocka_unit_test(long_dn_with_cn),
 		cmocka_unit_test(fleet_record_whole),
 	};
