@@ -233,9 +233,9 @@ char *cc_distrust_cliff_from(const cc_distrust_cliff_t *c, char out[32])
 
 void cc_distrust_cliff_text(const cc_distrust_cliff_t *c, cc_buf_t *b)
 {
-	char cn[256], from[32];
-	const char *label = c->d->label[0] ? c->d->label
-					   : cc_cert_name(c->anchor, 0, cn, sizeof(cn));
+	char from[32];
+	cc_names_t nm = { 0 };
+	const char *label = c->d->label[0] ? c->d->label : cc_names_get(&nm, c->anchor, 0);
 
 	cc_buf_printf(b, "from %s, new certificates under %s are not trusted by %s",
 		      cc_distrust_cliff_from(c, from), label, c->profiles);
@@ -244,4 +244,5 @@ void cc_distrust_cliff_text(const cc_distrust_cliff_t *c, cc_buf_t *b)
 		cc_buf_printf(b, " (their earliest SCT must be at or before %.10s)",
 			      cc_time_str(c->d->after, t));
 	}
+	cc_names_free(&nm);
 }
