@@ -2,7 +2,8 @@
 # run.sh - `make bench`: runs every bench/bench-*.sh, then prints one table
 # and writes bench/results.md. A script prints row/ratio/note lines (see
 # lib.sh), which become tables here, or its own markdown, which is copied
-# under a heading named after the script. A new benchmark is a new
+# under a heading named after the script. What follows the marker line in
+# the old results.md (the hand-kept history) is kept as it is. A new benchmark is a new
 # bench/bench-NAME.sh; nothing here changes.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -57,7 +58,15 @@ render() {
 		cat "$f"
 	done
 }
-render >"$out.tmp" && mv "$out.tmp" "$out"
+# The hand-kept part (from the marker line to the end: figures of earlier
+# runs, fuzzing) is carried over from the previous file, never regenerated.
+marker='<!-- kept by hand: make bench keeps everything below this line -->'
+kept() {
+	[ -f "$out" ] && grep -qxF "$marker" "$out" || return 0
+	echo
+	sed -n "/^$marker\$/,\$p" "$out"
+}
+{ render && kept; } >"$out.tmp" && mv "$out.tmp" "$out"
 cat "$out"
 echo
 echo "bench: wrote $out (${took} s)" >&2

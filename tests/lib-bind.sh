@@ -41,10 +41,11 @@ served_fps() {
 	rm -f "$out"
 }
 
-# apache_start DIR PORT: a private Apache httpd (Debian's apache2 binary)
-# with mod_ssl, ServerRoot DIR, including DIR/conf.d/*.conf, a plain-HTTP
-# Listen on PORT so it can start before any binding. Pid file DIR/apache.pid.
-apache_start() {
+# apache_conf DIR PORT: DIR/apache.conf for a private Apache httpd (Debian's
+# apache2 binary) with mod_ssl, ServerRoot DIR, including DIR/conf.d/*.conf,
+# a plain-HTTP Listen on PORT so it can start before any binding. Pid file
+# DIR/apache.pid.
+apache_conf() {
 	local d=$1 m=/usr/lib/apache2/modules
 	mkdir -p "$d/conf.d" "$d/logs"
 	cat >"$d/apache.conf" <<APA
@@ -68,7 +69,12 @@ ServerName localhost
 Listen 127.0.0.1:$2
 IncludeOptional $d/conf.d/*.conf
 APA
-	apache2 -f "$d/apache.conf" -k start || return 1
+}
+
+# apache_start DIR PORT: apache_conf, then starts that Apache.
+apache_start() {
+	apache_conf "$1" "$2"
+	apache2 -f "$1/apache.conf" -k start || return 1
 	wait_port "$2"
 }
 

@@ -195,11 +195,13 @@ int cc_deploy_removed(const cc_deploy_t *d, cc_binding_t **v, size_t *n,
 const cc_binding_t *cc_deploy_bindings(const cc_deploy_t *d, size_t *n);
 
 /**
- * Whether d's server runs, from its pid file (nginx: the main
- * configuration's "pid" directive, relative to the prefix; haproxy: the
- * configured pid file). Returns 1 running, 0 not running (why says which pid
- * file and what it holds), -1 cannot tell (a custom reload command, Apache,
- * an unreadable configuration).
+ * Whether d's server runs, from its pid file (nginx: the "pid" directive
+ * of the main configuration or a file it includes at main level, relative
+ * to the prefix; Apache: the last PidFile at top level, included files
+ * followed, relative to ServerRoot; haproxy: the configured pid file).
+ * Returns 1 running, 0 not running (why says which pid file and what it
+ * holds), -1 cannot tell (a custom reload command, an unreadable
+ * configuration or included file, an include loop).
  */
 int cc_deploy_running(const cc_deploy_t *d, char *why, size_t n);
 

@@ -1,6 +1,6 @@
 /*
- * certchain/judge.h - the judgement of a served chain, the judgement cache,
- * expiry cliffs, the missing issuer.
+ * certchain/judge.h - the judgement of a served chain, why no client trusts
+ * a chain, the judgement cache, expiry cliffs, the missing issuer.
  *
  * Part of the public API; include <certchain.h> for all of it. The module
  * headers stack in one order (each includes the one below it), as the
@@ -170,6 +170,49 @@ void cc_judgement_clear(cc_judgement_t *j);
 
 /** 1 when the judgement has an error finding (exit 1 of check and verify). */
 int cc_judgement_failed(const cc_judgement_t *j);
+
+/* ----------------------------------- when no client trusts (untrusted.c) */
+
+/**
+ * Why no client profile trusts a chain, as cc_judge_untrusted() finds it.
+ * The certificate is borrowed from the judgement (or the profile set);
+ * the arrays and the text are owned: free with cc_untrusted_clear().
+ */
+typedef struct cc_untrusted {
+	cc_cert_t *anchor; /**< chosen: the anchor of the chain to serve; else
+			        the self-signed root the chain at hand ends at */
+	int chosen;        /**< 1: about the judgement's chain to serve; 0: no
+			        chain was chosen, about the chain at hand */
+	size_t *lack;      /**< the profiles (indexes) that do not hold anchor */
+	size_t nlack;
+	size_t *reject;    /**< the profiles that hold anchor and still reject
+			        the chain (their verdicts say why); none when
+			        !chosen */
+	size_t nreject;
+	char *text;        /**< one line: who does not trust it and what would
+			        cure it ("X lacks its anchor A (cured by adding A to its
+			        anchors, or by A issued by a root it has); Y holds A
+			        and still rejects it (Y: reason)") */
+} cc_untrusted_t;
+
+/**
+ * Says why no client trusts the chain j (a judgement of in by
+ * cc_served_judge()) leads to. With a chain to serve (j->best >= 0): when
+ * no profile trusts it as sent (j->after_verdicts with judge_after, else
+ * j->fixed), the profiles that lack its anchor and those that hold it but
+ * reject it. Without one: when the certificates at hand (served and
+ * repair) lead from the leaf to a self-signed root no profile holds, that
+ * root and every profile as lacking it (a missing issuer is no root; the
+ * judgement's needs name it).
+ * Returns 1 and fills out, 0 when some profile trusts the chain to serve or
+ * there is no such root (out zeroed), or a negative code (bad arguments,
+ * out of memory). out is the caller's: cc_untrusted_clear() it after 1.
+ */
+int cc_judge_untrusted(const cc_judge_in_t *in, const cc_judgement_t *j,
+		       cc_untrusted_t *out, cc_error_t *err);
+
+/** Frees what u holds and zeroes it. Accepts a zeroed one and NULL. */
+void cc_untrusted_clear(cc_untrusted_t *u);
 
 /* ------------------------------------------ the judgement cache (cache.c) */
 

@@ -43,12 +43,15 @@ static const char usage_text[] =
 	"      --json                    one JSON object on stdout\n"
 	"  -h, --help                    this text\n"
 	"\n"
-	"exit: 0 the fixed (or unchanged) chain is valid, 1 no valid chain can be\n"
-	"built (nothing written), or a client rejecting the served chain still\n"
-	"rejects the fixed one for want of a certificate certchain does not have\n"
-	"(a leaf for the --host name, a missing issuer, a renewed cross-sign:\n"
-	"named under 'needed'; the best chain at hand is still written), 2 usage\n"
-	"or input error, 3 could not connect\n";
+	"exit: 0 the fixed (or unchanged) chain is valid and some client profile\n"
+	"in use trusts it, 1 no valid chain can be built (nothing written), or a\n"
+	"client rejecting the served chain still rejects the fixed one for want of\n"
+	"a certificate certchain does not have (a leaf for the --host name, a\n"
+	"missing issuer, a renewed cross-sign: named under 'needed'), or no client\n"
+	"profile in use trusts the fixed chain (the line 'not fixed:' says which\n"
+	"lack its anchor and which hold it but still reject it): in both cases\n"
+	"the best chain at hand is still written; 2 usage or input error, 3\n"
+	"could not connect\n";
 
 typedef struct fargs {
 	cli_client_t cl; /* -I -r -p --store --no-store --at --policy --host */
@@ -67,6 +70,8 @@ typedef struct fix {
 	cc_pool_t *disabled; /* the store's: never added to the chain (judge withhold) */
 	cc_certlist_t served, fixed;
 	cc_judgement_t j;    /* findings, verdicts, the chain to serve (judge.c) */
+	cc_untrusted_t u;    /* why no client trusts it (untrusted.c), when none does */
+	int untrusted;       /* u is filled */
 	cc_aia_result_t aia;
 	cc_profiles_t *profs;
 	char port[16], hostbuf[256];
@@ -428,6 +433,41 @@ static json_t *profiles_json(fix_t *f)
 	return a;
 }
 
+static json_t *names_json(fix_t *f, const size_t *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, cc_json_str(cc_profile_name(f->profs, v[i])))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* "untrusted": why no client trusts the chain, or null. */
+static json_t *untrusted_json(fix_t *f)
+{
+	const cc_untrusted_t *u = &f->u;
+
+	if (!f->untrusted)
+		return json_null();
+	return json_pack("{s:o,s:b,s:o,s:o,s:o}", "anchor", cc_cert_json(u->anchor), "chosen",
+			 u->chosen, "lacking", names_json(f, u->lack, u->nlack), "rejecting",
+			 names_json(f, u->reject, u->nreject), "message", cc_json_str(u->text));
+}
+
+/* What the run comes to: a chain is not fixed while a client waits for a
+ * certificate certchain lacks, nor while no client trusts it. */
+static const char *result(const fix_t *f)
+{
+	if (f->j.best >= 0 && f->j.nneeds)
+		return "needs-certificate";
+	if (f->j.best >= 0 && f->untrusted)
+		return "untrusted";
+	return verdict(f);
+}
+
 static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 {
 	const cc_path_t *p = chosen(f);
@@ -437,9 +477,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 
 	bad |= json_object_set_new(o, "target", cc_json_str(f->label));
 	/* the chain at hand cures not every client: say so before what was done */
-	bad |= json_object_set_new(o, "result",
-				   json_string(f->j.best >= 0 && f->j.nneeds ? "needs-certificate"
-									 : verdict(f)));
+	bad |= json_object_set_new(o, "result", json_string(result(f)));
 	bad |= json_object_set_new(o, "served", cli_certs_json(f->served.v, f->served.n));
 	bad |= json_object_set_new(o, "before", cli_findings_json(&f->j.findings));
 	bad |= json_object_set_new(o, "chain", cli_certs_json(f->fixed.v, f->fixed.n));
@@ -454,6 +492,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	bad |= json_object_set_new(o, "score_before", cli_json_fixed(f->j.served.score, 3));
 	bad |= json_object_set_new(o, "score_after", cli_json_fixed(va ? va->score : 0.0, 3));
 	bad |= json_object_set_new(o, "needed", needs_json(&f->j));
+	bad |= json_object_set_new(o, "untrusted", untrusted_json(f));
 	bad |= json_object_set_new(o, "aia", cli_aia_json(&f->aia));
 	bad |= json_object_set_new(o, "written",
 				   p && a->out ? cc_json_str(a->out) : json_null());
@@ -466,6 +505,15 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	cc_buf_json(b, o);
 	cc_buf_printf(b, "\n");
 	json_decref(o);
+}
+
+/* One line when no client trusts the chain: who, and what would cure it.
+ * When certificates are needed and every client holds the anchor, the
+ * needs already say why each rejects it (the name, a missing issuer). */
+static void untrusted_text(cc_buf_t *b, const fix_t *f)
+{
+	if (f->untrusted && (!f->j.nneeds || f->u.nlack))
+		cc_buf_printf(b, "not fixed: %s\n", f->u.text);
 }
 
 /* One line per client profile: its verdict on the served and the fixed chain. */
@@ -510,6 +558,7 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 			      f->j.paths && f->j.paths->n ? ": " : "",
 			      f->j.paths && f->j.paths->n ? f->j.paths->v[0].reason : "");
 		needs_text(b, &f->j);
+		untrusted_text(b, f);
 		return;
 	}
 	cc_buf_printf(b, "%s chain (%zu certificate%s, leaf first):\n",
@@ -539,6 +588,7 @@ static void report_text(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		cc_buf_printf(b, "  - %s\n", f->j.gains[i]);
 	text_findings(b, "findings on the fixed chain", &f->j.after, idw);
 	needs_text(b, &f->j);
+	untrusted_text(b, f);
 	if (a->out)
 		cc_buf_printf(b, "wrote %s\n", a->out);
 	if (a->pfx.path)
@@ -565,6 +615,8 @@ static int repair(fargs_t *a, fix_t *f, time_t at)
 	if (cli_aia_run("fix", &a->aia, f->served.v[0], f->cand, f->anchors, at, &f->aia))
 		return EXIT_USAGE;
 	if (cc_served_judge(&in, &f->j, &err))
+		return cli_fail(&err);
+	if ((f->untrusted = cc_judge_untrusted(&in, &f->j, &f->u, &err)) < 0)
 		return cli_fail(&err);
 	if (!(p = chosen(f)))
 		return 0;
@@ -616,11 +668,12 @@ int cmd_fix(int argc, char **argv)
 		report_text(&b, &f, &a, at);
 	cli_flush_report(&b, a.json);
 	/* A chain is not fixed while a client that rejected it still waits for a
-	 * certificate certchain does not have. */
-	rc = f.j.best >= 0 && !f.j.nneeds ? EXIT_OK : EXIT_PROBLEM;
+	 * certificate certchain does not have, nor while no client trusts it. */
+	rc = f.j.best >= 0 && !f.j.nneeds && !f.untrusted ? EXIT_OK : EXIT_PROBLEM;
 out:
 	if (rc < 0)
 		rc = EXIT_OK; /* --help */
+	cc_untrusted_clear(&f.u);
 	cc_judgement_clear(&f.j);
 	cc_aia_result_clear(&f.aia);
 	cc_profiles_free(f.profs);

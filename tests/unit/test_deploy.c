@@ -514,6 +514,126 @@ static void pidfile_from_config(void **state)
 	cc_store_close(st);
 }
 
+/* Writes dir/rel (its directories made) with the text given. */
+static void put(const char *rel, const char *fmt, ...)
+{
+	char path[600], cmd[700];
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(f = fopen(path, "w"));
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+/* cc_deploy_running for server with dir/conf_rel and the prefix (-p / -d)
+ * dir/prefix_rel; why into why. Under alarm(): an include loop must end. */
+static int running_with(int server, const char *conf_rel, const char *prefix_rel,
+			char *why, size_t n)
+{
+	char path[600];
+	cc_store_t *st;
+	cc_deploy_cfg_t cfg;
+	cc_deploy_t *d = NULL;
+	cc_error_t e;
+	int r;
+
+	cc_deploy_cfg_defaults(&cfg, server);
+	snprintf(path, sizeof(path), "%s/%s", dir, conf_rel);
+	assert_int_equal(cc_deploy_cfg_set(&cfg, "conf", path, &e), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, prefix_rel);
+	assert_int_equal(cc_deploy_cfg_set(&cfg, "prefix", path, &e), 0);
+	assert_int_equal(cc_store_open(store, &st, &e), 0);
+	assert_int_equal(cc_deploy_open(st, &cfg, &d, &e), 0);
+	alarm(10);
+	r = cc_deploy_running(d, why, n);
+	alarm(0);
+	cc_deploy_free(d);
+	cc_store_close(st);
+	return r;
+}
+
+/* nginx: "include" at main level is followed, relative to nginx.conf's
+ * directory (not the prefix), glob sorted; one inside a block is not; the
+ * pid relative to the prefix; a missing plain include and a loop say so. */
+static void nginx_pid_in_include(void **state)
+{
+	char why[1400], want[900];
+
+	put("etc/nginx.conf", "events { }\nhttp { include http.d/*.conf; }\n"
+			      "include main.d/*.conf;\n");
+	put("etc/http.d/a.conf", "pid /in/http.pid;\n");
+	put("etc/main.d/10-first.conf", "worker_processes 1; pid run/from-include.pid;\n");
+	put("etc/main.d/20-second.conf", "error_log logs/e.log;\n");
+	put("etc/main.d/.hidden.conf", "pid /hidden.pid;\n");
+	assert_int_equal(running_with(CC_SERVER_NGINX, "etc/nginx.conf", "pfx", why,
+				      sizeof(why)), 0);
+	snprintf(want, sizeof(want), "its pid file %s/pfx/run/from-include.pid does not exist",
+		 dir);
+	assert_string_equal(why, want);
+
+	/* a plain include nginx cannot open: its configuration test fails */
+	put("etc/nginx.conf", "events { }\ninclude main.d/none.conf;\n");
+	assert_int_equal(running_with(CC_SERVER_NGINX, "etc/nginx.conf", "pfx", why,
+				      sizeof(why)), -1);
+	snprintf(want, sizeof(want), "cannot read %s/etc/main.d/none.conf (included from "
+		 "%s/etc/nginx.conf): No such file or directory", dir, dir);
+	assert_string_equal(why, want);
+
+	/* an include of itself (its glob matches it): ends, and says so */
+	put("etc/nginx.conf", "events { }\ninclude main.d/*.conf;\n");
+	put("etc/main.d/10-first.conf", "include main.d/*.conf;\npid run/x.pid;\n");
+	assert_int_equal(running_with(CC_SERVER_NGINX, "etc/nginx.conf", "pfx", why,
+				      sizeof(why)), -1);
+	assert_non_null(strstr(why, "loop"));
+	assert_non_null(strstr(why, "10-first.conf"));
+}
+
+/* Apache: Include/IncludeOptional in any case at top level, relative to
+ * the ServerRoot of that line; a directory includes every entry (dot files,
+ * subdirectories) sorted; the last PidFile wins, relative to the final
+ * ServerRoot; Include without a match fails, IncludeOptional does not. */
+static void apache_pid_in_include(void **state)
+{
+	char why[1400], want[900];
+
+	put("a/apache.conf", "ServerRoot %s/a\nPidFile first.pid\nInclude inc\n"
+			     "IncludeOptional nothing/*.conf\n<IfModule x>\nPidFile /section.pid\n"
+			     "</IfModule>\nServerRoot %s/b\nincludeoptional more/*.conf\n"
+			     "ServerRoot %s/a\n", dir, dir, dir);
+	put("a/inc/a.conf", "PidFile second.pid\n");
+	put("a/inc/sub/z.conf", "PIDFILE third.pid\n");
+	put("a/inc/.dot", "PidFile dot.pid\n"); /* sorts first: overridden */
+	put("b/more/x.conf", "PidFile from-b.pid\n");
+	put("a/more/x.conf", "PidFile wrong-root.pid\n");
+	assert_int_equal(running_with(CC_SERVER_APACHE, "a/apache.conf", "d", why,
+				      sizeof(why)), 0);
+	snprintf(want, sizeof(want), "its pid file %s/a/from-b.pid does not exist", dir);
+	assert_string_equal(why, want);
+
+	/* relative to -d when the configuration sets no ServerRoot */
+	put("a/apache.conf", "Include inc/sub/*.conf\n");
+	assert_int_equal(running_with(CC_SERVER_APACHE, "a/apache.conf", "a", why,
+				      sizeof(why)), 0);
+	snprintf(want, sizeof(want), "its pid file %s/a/third.pid does not exist", dir);
+	assert_string_equal(why, want);
+
+	put("a/apache.conf", "ServerRoot %s/a\nInclude nothing/*.conf\n", dir);
+	assert_int_equal(running_with(CC_SERVER_APACHE, "a/apache.conf", "d", why,
+				      sizeof(why)), -1);
+	assert_non_null(strstr(why, "matches no file"));
+
+	put("a/apache.conf", "ServerRoot %s/a\nInclude apache.conf\n", dir);
+	assert_int_equal(running_with(CC_SERVER_APACHE, "a/apache.conf", "d", why,
+				      sizeof(why)), -1);
+	assert_non_null(strstr(why, "loop"));
+}
+
 /* Who holds a listening socket: this process, inside or outside the tree. */
 static void owners_by_inode(void **state)
 {
@@ -569,6 +689,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stale_tmp_beside_server_file, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(record_keeps_profiles, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(pidfile_from_config, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(nginx_pid_in_include, fresh, cleanup),
+		cmocka_unit_test_setup_teardown(apache_pid_in_include, fresh, cleanup),
 		cmocka_unit_test_setup_teardown(owners_by_inode, fresh, cleanup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -89,4 +89,30 @@ int cc_deploy_run_step(cc_deploy_t *d, int reload, const long *pids, size_t npid
 int cc_deploy_pidfile_read(const cc_deploy_cfg_t *cfg, char *path, size_t pathlen,
 			   long *pids, size_t max, size_t *npids, char *why, size_t whylen);
 
+/*
+ * conf_read.c (deploy/posix/): what a server's main configuration says at
+ * its main level, the files it includes there followed as the server
+ * follows them (nginx "include", Apache Include/IncludeOptional). Values
+ * as written: Apache's ${VAR} not expanded, relative paths not resolved.
+ */
+typedef struct cc_conf_main {
+	char pid[CC_DEPLOY_PATH];    /* nginx's pid, Apache's last PidFile; "" none */
+	char pid_in[CC_DEPLOY_PATH]; /* the file that says it */
+	char errlog[CC_DEPLOY_PATH]; /* nginx's first error_log, Apache's last ErrorLog */
+	char root[CC_DEPLOY_PATH];   /* Apache: the ServerRoot in effect at the end */
+} cc_conf_main_t;
+
+/* Reads conf (absolute) and what it includes into m. apache: Apache's
+ * syntax, root its ServerRoot until the configuration sets one (-d, or
+ * the built-in); else nginx's. 0, or -1 with why naming the file and the
+ * cause (unreadable, an include without a match where the server needs
+ * one, an include loop, nesting past the reader's limits). */
+int cc_deploy_conf_read(const char *conf, int apache, const char *root, cc_conf_main_t *m,
+			char *why, size_t whylen);
+/* Expands Apache's ${VAR} from the environment into out; -1 when a
+ * variable is unset (its name in out). */
+int cc_deploy_conf_env(const char *in, char *out, size_t n);
+/* path made absolute against root, into out. */
+void cc_deploy_conf_abs(const char *path, const char *root, char *out, size_t n);
+
 #endif

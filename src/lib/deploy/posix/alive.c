@@ -81,158 +81,26 @@ static int alive(long pid)
 
 /* ------------------------------------------------- configuration files */
 
-/* Expands ${VAR} from the environment (Apache's syntax). -1 when a
- * variable is unset (its name in out). */
-static int expand_env(const char *in, char *out, size_t n)
+/* ------------------------------------------------- configuration files */
+
+/* What cfg's main configuration (and what it includes) says; its
+ * ServerRoot defaults to -d (prefix), else the built-in. 0 or -1 with why. */
+static int read_conf(const cc_deploy_cfg_t *cfg, cc_conf_main_t *m, char *why, size_t whylen)
 {
-	size_t k = 0;
+	int apache = cfg->server == CC_SERVER_APACHE;
+	const char *conf = cfg->conf[0] ? cfg->conf : apache ? APACHE_DEFAULT_CONF :
+			   NGINX_DEFAULT_CONF;
 
-	for (const char *s = in; *s && k + 1 < n;) {
-		const char *e;
-		if (s[0] == '$' && s[1] == '{' && (e = strchr(s, '}'))) {
-			char name[128];
-			const char *v;
-			snprintf(name, sizeof(name), "%.*s", (int)(e - s - 2), s + 2);
-			if (!(v = getenv(name))) {
-				snprintf(out, n, "%s", name);
-				return -1;
-			}
-			k += (size_t)snprintf(out + k, n - k, "%s", v);
-			if (k >= n)
-				k = n - 1;
-			s = e + 1;
-		} else {
-			out[k++] = *s++;
-		}
-	}
-	out[k] = 0;
-	return 0;
-}
-
-/* The first argument of statement st when its directive is name (nginx:
- * case-sensitive, Apache: not), quotes removed, into out. 1 or 0. */
-static int directive_arg(const char *st, const char *name, int apache, char *out, size_t n)
-{
-	size_t len = strlen(name);
-	const char *v;
-
-	while (isspace((unsigned char)*st))
-		st++;
-	if (!isspace((unsigned char)st[len]) ||
-	    (apache ? strncasecmp(st, name, len) : strncmp(st, name, len)))
-		return 0;
-	for (v = st + len; isspace((unsigned char)*v); v++)
-		;
-	if (*v == '"' || *v == '\'')
-		snprintf(out, n, "%.*s", (int)strcspn(v + 1, *v == '"' ? "\"" : "'"), v + 1);
-	else
-		snprintf(out, n, "%.*s", (int)strcspn(v, " \t\r\n"), v);
-	return out[0] != 0;
-}
-
-/* Apache: one directive per line; <Section> lines open and close blocks. */
-static int apache_directive(FILE *f, const char *name, char *out, size_t n)
-{
-	char line[CC_DEPLOY_PATH + 256];
-	int depth = 0;
-
-	while (fgets(line, sizeof(line), f)) {
-		char *s = line;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s || *s == '#')
-			continue;
-		if (*s == '<') {
-			depth += s[1] == '/' ? -1 : 1;
-			depth = depth < 0 ? 0 : depth;
-			continue;
-		}
-		if (!depth && directive_arg(s, name, 1, out, n))
-			return 1;
-	}
-	return 0;
-}
-
-/* nginx: statements end at ';' and may share a line ("worker_processes 1;
- * pid /x.pid;"), '{' '}' open and close blocks, '#' comments to the end of
- * the line, quotes hide all three. */
-static int nginx_directive(FILE *f, const char *name, char *out, size_t n)
-{
-	char st[CC_DEPLOY_PATH + 256];
-	size_t k = 0;
-	int c, depth = 0, quote = 0;
-
-	while ((c = getc(f)) != EOF) {
-		if (!quote && c == '#') {
-			while ((c = getc(f)) != EOF && c != '\n')
-				;
-			continue;
-		}
-		if (quote || c == '"' || c == '\'') {
-			quote = !quote ? c : c == quote ? 0 : quote;
-		} else if (c == ';' || c == '{' || c == '}') {
-			st[k] = 0;
-			if (c == ';' && !depth && directive_arg(st, name, 0, out, n))
-				return 1;
-			depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-			depth = depth < 0 ? 0 : depth;
-			k = 0;
-			continue;
-		}
-		if (k + 1 < sizeof(st))
-			st[k++] = (char)c;
-	}
-	return 0;
-}
-
-/*
- * The first argument of the main-level directive name in conf: nginx's
- * outside every { } block, Apache's (case-insensitive) outside every
- * <Section>; quotes and nginx's ';' removed. 1 found, 0 not there, -1 conf
- * unreadable. Included files are not followed: these directives live in the
- * main file in Debian's layout and in the configurations certchain drives.
- */
-static int conf_directive(const char *conf, const char *name, int apache, char *out,
-			  size_t n)
-{
-	FILE *f = fopen(conf, "re");
-	int found;
-
-	if (!f)
-		return -1;
-	out[0] = 0;
-	found = apache ? apache_directive(f, name, out, n) : nginx_directive(f, name, out, n);
-	fclose(f);
-	return found;
-}
-
-/* path made absolute against root. */
-static void absolute(const char *path, const char *root, char *out, size_t n)
-{
-	if (path[0] == '/')
-		snprintf(out, n, "%s", path);
-	else
-		snprintf(out, n, "%s/%s", root, path);
-}
-
-/* Apache's ServerRoot: the directive, else -d (prefix), else the built-in. */
-static void apache_root(const cc_deploy_cfg_t *cfg, const char *conf, char *out, size_t n)
-{
-	char v[CC_DEPLOY_PATH];
-
-	if (conf_directive(conf, "ServerRoot", 1, v, sizeof(v)) == 1 &&
-	    !expand_env(v, out, n))
-		return;
-	snprintf(out, n, "%s", cfg->prefix[0] ? cfg->prefix : APACHE_DEFAULT_ROOT);
+	return cc_deploy_conf_read(conf, apache, cfg->prefix[0] ? cfg->prefix :
+				   APACHE_DEFAULT_ROOT, m, why, whylen);
 }
 
 /* The pid file the configuration names. 0, or -1 with why. */
 static int pidfile_path(const cc_deploy_cfg_t *cfg, char *out, size_t n, char *why,
 			size_t whylen)
 {
-	char v[CC_DEPLOY_PATH], x[CC_DEPLOY_PATH], root[CC_DEPLOY_PATH];
-	const char *conf;
-	int r;
+	cc_conf_main_t m;
+	char x[CC_DEPLOY_PATH];
 
 	out[0] = 0;
 	if (cfg->server == CC_SERVER_HAPROXY) {
@@ -243,27 +111,41 @@ static int pidfile_path(const cc_deploy_cfg_t *cfg, char *out, size_t n, char *w
 		snprintf(out, n, "%s", cfg->pidfile);
 		return 0;
 	}
-	conf = cfg->conf[0] ? cfg->conf : cfg->server == CC_SERVER_NGINX ?
-	       NGINX_DEFAULT_CONF : APACHE_DEFAULT_CONF;
-	r = conf_directive(conf, cfg->server == CC_SERVER_NGINX ? "pid" : "PidFile",
-			   cfg->server == CC_SERVER_APACHE, v, sizeof(v));
-	if (r < 0) {
-		snprintf(why, whylen, "cannot read %s: %s", conf, strerror(errno));
+	if (read_conf(cfg, &m, why, whylen))
 		return -1;
-	}
 	if (cfg->server == CC_SERVER_NGINX) {
 		/* relative paths are relative to the prefix (-p) */
-		absolute(r ? v : NGINX_DEFAULT_PID, cfg->prefix[0] ? cfg->prefix :
-			 NGINX_DEFAULT_PREFIX, out, n);
+		cc_deploy_conf_abs(m.pid[0] ? m.pid : NGINX_DEFAULT_PID, cfg->prefix[0] ?
+				   cfg->prefix : NGINX_DEFAULT_PREFIX, out, n);
 		return 0;
 	}
-	if (r && expand_env(v, x, sizeof(x))) {
-		snprintf(why, whylen, "the PidFile of %s uses ${%s}, which is not set", conf, x);
+	if (m.pid[0] && cc_deploy_conf_env(m.pid, x, sizeof(x))) {
+		snprintf(why, whylen, "the PidFile of %s uses ${%s}, which is not set", m.pid_in,
+			 x);
 		return -1;
 	}
-	apache_root(cfg, conf, root, sizeof(root));
-	absolute(r ? x : APACHE_DEFAULT_PID, root, out, n);
+	/* relative to the ServerRoot the configuration ends with */
+	cc_deploy_conf_abs(m.pid[0] ? x : APACHE_DEFAULT_PID, m.root, out, n);
 	return 0;
+}
+
+/* nginx -e FILE on the master's command line, into out ("" none). */
+static void nginx_e(long master, char *out, size_t n)
+{
+	char cmd[4096], path[64];
+	FILE *f;
+	size_t got;
+
+	out[0] = 0;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", master);
+	if (master <= 1 || !(f = fopen(path, "re")))
+		return;
+	got = fread(cmd, 1, sizeof(cmd) - 1, f);
+	fclose(f);
+	cmd[got] = 0;
+	for (size_t i = 0; i < got; i += strlen(cmd + i) + 1)
+		if (!strcmp(cmd + i, "-e") && i + 3 < got)
+			snprintf(out, n, "%s", cmd + i + 3);
 }
 
 /* The error log the server writes to, "" when unknown (haproxy logs to
@@ -271,40 +153,22 @@ static int pidfile_path(const cc_deploy_cfg_t *cfg, char *out, size_t n, char *w
  * its command line when the configuration names none. */
 static void errlog_path(const cc_deploy_cfg_t *cfg, long master, char *out, size_t n)
 {
-	char v[CC_DEPLOY_PATH], x[CC_DEPLOY_PATH], root[CC_DEPLOY_PATH];
-	const char *conf;
+	cc_conf_main_t m;
+	char x[CC_DEPLOY_PATH], why[CC_DEPLOY_PATH + 128];
 
 	out[0] = 0;
+	if (cfg->server == CC_SERVER_HAPROXY || read_conf(cfg, &m, why, sizeof(why)))
+		return;
 	if (cfg->server == CC_SERVER_NGINX) {
-		conf = cfg->conf[0] ? cfg->conf : NGINX_DEFAULT_CONF;
-		if (conf_directive(conf, "error_log", 0, v, sizeof(v)) != 1) {
-			/* nginx -e FILE on the master's command line */
-			char cmd[4096], path[64];
-			FILE *f;
-			size_t got;
-			v[0] = 0;
-			snprintf(path, sizeof(path), "/proc/%ld/cmdline", master);
-			if (master <= 1 || !(f = fopen(path, "re")))
-				return;
-			got = fread(cmd, 1, sizeof(cmd) - 1, f);
-			fclose(f);
-			cmd[got] = 0;
-			for (size_t i = 0; i < got; i += strlen(cmd + i) + 1)
-				if (!strcmp(cmd + i, "-e") && i + 3 < got)
-					snprintf(v, sizeof(v), "%s", cmd + i + 3);
-			if (!v[0])
-				return;
-		}
-		if (!strcmp(v, "stderr") || strchr(v, ':'))
+		if (!m.errlog[0])
+			nginx_e(master, m.errlog, sizeof(m.errlog));
+		if (!m.errlog[0] || !strcmp(m.errlog, "stderr") || strchr(m.errlog, ':'))
 			return;
-		absolute(v, cfg->prefix[0] ? cfg->prefix : NGINX_DEFAULT_PREFIX, out, n);
-	} else if (cfg->server == CC_SERVER_APACHE) {
-		conf = cfg->conf[0] ? cfg->conf : APACHE_DEFAULT_CONF;
-		if (conf_directive(conf, "ErrorLog", 1, v, sizeof(v)) != 1 ||
-		    expand_env(v, x, sizeof(x)) || x[0] == '|' || !strncmp(x, "syslog", 6))
-			return;
-		apache_root(cfg, conf, root, sizeof(root));
-		absolute(x, root, out, n);
+		cc_deploy_conf_abs(m.errlog, cfg->prefix[0] ? cfg->prefix : NGINX_DEFAULT_PREFIX,
+				   out, n);
+	} else if (m.errlog[0] && !cc_deploy_conf_env(m.errlog, x, sizeof(x)) && x[0] != '|' &&
+		   strncmp(x, "syslog", 6)) {
+		cc_deploy_conf_abs(x, m.root, out, n);
 	}
 }
 
