@@ -162,7 +162,6 @@ void cc_cliff_clear(cc_cliff_t *c)
 
 void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b)
 {
-	char t[32];
 	char *cn, *iss, *rsa;
 
 	if (!c->cert)
@@ -171,6 +170,7 @@ void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b)
 	iss = c->anchor ? strdup("") : cc_cert_name_dup(c->cert, 1);
 	rsa = c->rsa_anchor ? cc_cert_name_dup(c->rsa_anchor, 0) : strdup("");
 	if (cn && iss && rsa) {
+		char t[32];
 		cc_buf_printf(b, "the chain's reach depends on %s %s%s%s, which expires %.10s: "
 				 "then %s stop%s trusting it; serve after that date: %s",
 			      c->anchor ? "the anchor" : "the cross-sign", cn,

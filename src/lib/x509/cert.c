@@ -327,8 +327,7 @@ char *cc_cert_name_dup(cc_cert_t *c, int which)
 	X509 *x = cc_cert_x509(c, NULL);
 	X509_NAME *nm;
 	unsigned char *u = NULL;
-	char *d;
-	int i, len;
+	int i;
 
 	if (!x)
 		return strdup("");
@@ -336,8 +335,9 @@ char *cc_cert_name_dup(cc_cert_t *c, int which)
 	i = X509_NAME_get_index_by_NID(nm, NID_commonName, -1);
 	if (i >= 0) {
 		ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(nm, i));
-		if ((len = ASN1_STRING_to_UTF8(&u, s)) >= 0) {
-			d = clean_dup(u, len);
+		int len = ASN1_STRING_to_UTF8(&u, s);
+		if (len >= 0) {
+			char *d = clean_dup(u, len);
 			OPENSSL_free(u);
 			return d;
 		}
