@@ -11,7 +11,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	cc_fleet_summary_t *s = cc_fleet_summary_new();
-	cc_fleet_rec_t *r = malloc(sizeof(*r));
+	cc_fleet_rec_t *r = calloc(1, sizeof(*r));
 	cc_buf_t b = { 0 };
 	cc_error_t err;
 
@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cc_buf_clear(&b);
 	cc_fleet_summary_free(s);
+	cc_fleet_rec_clear(r);
 	free(r);
 	return 0;
 }

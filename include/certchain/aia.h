@@ -143,12 +143,16 @@ const char *cc_aia_status_id(int status);
 
 /** What happened to one URL. */
 typedef struct cc_aia_fetch {
-	char url[512];        /**< as found in the certificate */
+	char *url;            /**< as found in the certificate, whole (control
+				   bytes as '?'; owned by the result:
+				   cc_aia_result_clear) */
 	char final_url[512];  /**< the last URL requested (after redirects);
-				   empty when nothing was requested */
+				   empty when nothing was requested (a URL
+				   longer than 511 bytes is never requested) */
 	char address[64];     /**< the address of final_url connected to, or
 				   refused ("127.0.0.1", "::1"); may be empty */
-	char for_cn[128];     /**< CN of the certificate whose issuer was sought */
+	char *for_cn;         /**< CN (else DN) of the certificate whose issuer
+				   was sought, whole (owned by the result) */
 	int status;           /**< enum cc_aia_status */
 	char *msg;            /**< one line: the outcome and its cause, whole
 				   (owned by the result: cc_aia_result_clear) */

@@ -30,25 +30,33 @@ extern "C" {
 
 /** One certificate of a record's chain. */
 typedef struct cc_fleet_cert {
-	char cn[128], issuer_cn[128]; /**< subject and issuer CN (or DN) */
-	char sha256[65];              /**< lower-case hex */
+	char *cn;        /**< subject CN (or DN), whole; owned by the record */
+	char *issuer_cn; /**< issuer CN (or DN), whole; owned by the record */
+	char sha256[65]; /**< lower-case hex (a longer value is not a fingerprint
+			      and never matches one) */
 	int self_signed, ca;
 	int cross_sign; /**< its subject and key also have a self-signed root */
 } cc_fleet_cert_t;
 
 /** One finding of a record. */
 typedef struct cc_fleet_finding {
-	char id[48], severity[8], msg[400];
+	char id[48], severity[8]; /**< codes ("chain-incomplete", "error") */
+	char *msg;                /**< the message, whole; owned by the record */
 } cc_fleet_finding_t;
 
-/** One target's result, as parsed from its JSONL line. Plain data. */
+/**
+ * One target's result, as parsed from its JSONL line. The text fields
+ * (target, reason, each finding's msg, each certificate's cn and issuer_cn)
+ * are whole, however long, never NULL after a successful parse, and owned
+ * by the record: cc_fleet_rec_clear() frees them.
+ */
 typedef struct cc_fleet_rec {
 	long line;         /**< the target's line in the list; 0 when unknown */
-	char target[600];  /**< the target as given */
+	char *target;      /**< the target as given */
 	char verdict[16];  /**< ok, warnings, problems, connect-failed, bad-target */
 	int exit;          /**< the target's exit code */
 	char failure[32];  /**< connect-failed: refused, timeout, resolve... */
-	char reason[400];
+	char *reason;      /**< connect-failed: the cause, in words */
 	size_t nfind;      /**< findings kept (at most CC_FLEET_MAX_FINDINGS) */
 	cc_fleet_finding_t find[CC_FLEET_MAX_FINDINGS];
 	size_t nserved;    /**< the served chain, as sent */
@@ -61,12 +69,17 @@ typedef struct cc_fleet_rec {
 } cc_fleet_rec_t;
 
 /**
- * Parses one JSONL line of check -f --json into *r (jansson). Returns 0,
- * or CC_EINVAL (err names the line) for a line that is not such a record
- * (truncated by an interrupted scan, or another file).
+ * Parses one JSONL line of check -f --json into *r (jansson). *r must be
+ * zeroed ({0}, calloc) or hold an earlier parse: it is cleared first, so one
+ * record is reused line after line. Returns 0, CC_ENOMEM, or CC_EINVAL (err
+ * names the line) for a line that is not such a record (truncated by an
+ * interrupted scan, or another file); on error *r is left cleared.
  */
 int cc_fleet_rec_parse(const char *json, size_t len, cc_fleet_rec_t *r,
 		       cc_error_t *err);
+
+/** Frees r's strings and zeroes *r (reusable; r may be NULL). */
+void cc_fleet_rec_clear(cc_fleet_rec_t *r);
 
 /**
  * The shard (0..n-1) of a target: the first 8 bytes of the SHA-256 of the

@@ -80,12 +80,14 @@ typedef enum cc_need_kind {
  */
 typedef struct cc_judge_need {
 	cc_need_kind_t kind;
-	char subject[256];  /**< its subject (CN, else DN; the host name for a leaf) */
-	char issuer[256];   /**< its issuer, or "" when unknown (a missing issuer's) */
+	/* The strings are whole, however long their names, URL and profile
+	 * list, never NULL, and owned by the judgement (cc_judgement_clear). */
+	char *subject;      /**< its subject (CN, else DN; the host name for a leaf) */
+	char *issuer;       /**< its issuer, or "" when unknown (a missing issuer's) */
 	char key_id[129];   /**< its key id (hex) when known, else "" */
-	char url[512];      /**< the CA Issuers URL it may be fetched from, or "" */
-	char profiles[320]; /**< the profiles that need it, comma-separated */
-	char why[320];      /**< one line: what is at hand and why it does not do */
+	char *url;          /**< the CA Issuers URL it may be fetched from, or "" */
+	char *profiles;     /**< the profiles that need it, comma-separated */
+	char *why;          /**< one line: what is at hand and why it does not do */
 } cc_judge_need_t;
 
 /** One certificate the chain to serve adds to or removes from the served one. */
@@ -293,14 +295,20 @@ typedef struct cc_cliff_in {
 	int horizon_days;            /**< 0 = CC_CLIFF_HORIZON_DAYS */
 } cc_cliff_in_t;
 
-/** An expiry cliff. Certificates are borrowed from the inputs. */
+/**
+ * An expiry cliff. Certificates are borrowed from the inputs; the texts are
+ * whole, however long the names, and the cliff's own: cc_cliff_clear()
+ * frees them.
+ */
 typedef struct cc_cliff {
 	cc_cert_t *cert;      /**< the cross-sign or anchor that expires, or NULL */
 	int anchor;           /**< 1 when cert is an anchor (self-issued) */
 	time_t when;          /**< its notAfter */
-	char lost[320];       /**< the profiles that stop trusting the chain then */
+	char *lost;           /**< the profiles that stop trusting the chain then
+				   (six named, "and N more"); NULL when none */
 	size_t nlost;
-	char after[900];      /**< the chain to serve after that date, in words */
+	char *after;          /**< the chain to serve after that date, in words;
+				   NULL when none */
 	cc_cert_t *rsa_anchor; /**< an EC leaf's chain ends at this RSA anchor, or NULL */
 } cc_cliff_t;
 
@@ -309,9 +317,14 @@ typedef struct cc_cliff {
  * an anchor the trusting profiles use expires and, judged one day later,
  * some profile stops trusting the served chain. Fills out (and the chain
  * to serve after it) and returns 1; returns 0 when there is none (out may
- * still name rsa_anchor), or a negative code.
+ * still name rsa_anchor), or a negative code. out is overwritten, not
+ * freed: after a return of 1, free it with cc_cliff_clear(); otherwise it
+ * holds nothing to free.
  */
 int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err);
+
+/** Frees c's texts and zeroes *c (c may be NULL). */
+void cc_cliff_clear(cc_cliff_t *c);
 
 /** Appends the cliff as one line ("the chain's reach depends on ..."). */
 void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b);
@@ -356,23 +369,33 @@ char *cc_distrust_cliff_from(const cc_distrust_cliff_t *c, char out[32]);
 
 /* ----------------------------------------- the missing issuer (missing.c) */
 
-/** The first issuer missing above a leaf, as cc_missing_issuer() finds it. */
+/**
+ * The first issuer missing above a leaf, as cc_missing_issuer() finds it.
+ * The names and the URL are whole, however long, and never NULL once
+ * filled; they are out's own: free them with cc_missing_clear().
+ */
 typedef struct cc_missing {
 	cc_cert_t *child;     /**< the certificate whose issuer is missing (borrowed) */
-	char issuer[256];     /**< the issuer's CN (or DN) */
-	char issuer_dn[512];  /**< the issuer's whole DN (RFC 2253) */
+	char *issuer;         /**< the issuer's CN (or DN) */
+	char *issuer_dn;      /**< the issuer's whole DN (RFC 2253) */
 	char aki[129];        /**< child's authority key id, hex, or "" */
-	char url[512];        /**< child's first CA Issuers URL, or "" */
+	char *url;            /**< child's first CA Issuers URL, or "" */
 } cc_missing_t;
 
 /**
  * Walks up from leaf, each certificate to an issuer of pool whose key
  * verifies it, until a self-issued certificate or one an anchor of anchors
  * (may be NULL) issued. Returns 1 and fills out when the walk stops at a
- * certificate whose issuer is in neither (a missing intermediate), else 0.
+ * certificate whose issuer is in neither (a missing intermediate), else 0,
+ * or CC_ENOMEM. out is overwritten, not freed: after a return of 1, free it
+ * with cc_missing_clear() (before reusing it too); otherwise it holds
+ * nothing to free.
  */
 int cc_missing_issuer(cc_cert_t *leaf, cc_pool_t *pool, cc_pool_t *anchors,
 		      cc_missing_t *out);
+
+/** Frees m's strings and zeroes *m (m may be NULL). */
+void cc_missing_clear(cc_missing_t *m);
 
 /** Appends one line about m to b: "the issuer of X is missing: DN, key id
  * HEX; the certificate names it at URL". */

@@ -58,13 +58,18 @@ typedef struct cc_build_opts {
 #define CC_DEFAULT_MAX_PATHS 256
 #define CC_DEFAULT_MAX_SIGCHECKS 20000
 
-/** One candidate path from the leaf to a trust anchor. */
+/**
+ * One candidate path from the leaf to a trust anchor. reason and why are
+ * whole, however long the names in them, owned by the path (cc_paths_free,
+ * or cc_path_clear for a path of the caller's own), and never NULL in a
+ * path of cc_build(); a path of the caller's starts zeroed.
+ */
 typedef struct cc_path {
 	cc_certlist_t certs; /**< certs.v[0] is the leaf; the last is the anchor */
 	int valid;           /**< 1 if OpenSSL accepted exactly this path */
 	int verify_error;    /**< X509_V_ERR_* when not valid, else 0 */
 	int error_depth;     /**< depth of that error, -1 if none */
-	char reason[256];    /**< why it is not valid, "" when valid */
+	char *reason;        /**< why it is not valid, "" when valid */
 	const char *rule;    /**< the policy rule id it breaks ("leaf-no-san"),
 				  static, or NULL when invalid for another reason */
 	/* Ranking inputs, filled by cc_paths_rank(). */
@@ -72,7 +77,7 @@ typedef struct cc_path {
 	int time_bad;        /**< elements expired or not yet valid at 'at' */
 	int weak_sigs;       /**< SHA-1/MD5 signatures (anchor excluded) */
 	time_t min_expiry;   /**< earliest notAfter in the path */
-	char why[256];       /**< why this path ranks where it does */
+	char *why;           /**< why this path ranks where it does */
 } cc_path_t;
 
 /** A certificate the search looked at and did not use, and why. */
@@ -111,6 +116,10 @@ int cc_build(const cc_build_opts_t *opts, cc_cert_t *leaf, cc_pool_t *untrusted,
 /** Frees a result. Accepts NULL. */
 void cc_paths_free(cc_paths_t *ps);
 
+/** Frees what a path of the caller's own holds (certs, reason, why) and
+ * zeroes it. Accepts NULL. */
+void cc_path_clear(cc_path_t *p);
+
 /** Index of the best valid path after ranking, or -1 when none is valid. */
 int cc_paths_best(const cc_paths_t *ps);
 
@@ -136,8 +145,10 @@ const char *cc_paths_why_below(const cc_path_t *a, const cc_path_t *b);
 
 /**
  * Validates one explicit path (v[0] leaf ... v[n-1] anchor) with OpenSSL,
- * trusting only the last certificate. Fills path->valid and the error fields.
- * Returns 0, or a negative code if OpenSSL could not run at all.
+ * trusting only the last certificate. Fills path->valid and the error fields
+ * (path->reason replaced: path must be zeroed or hold an earlier reason).
+ * Returns 0, or a negative code if OpenSSL could not run at all (or
+ * CC_ENOMEM).
  */
 int cc_path_validate(cc_path_t *path, const cc_build_opts_t *opts,
 		     cc_error_t *err);

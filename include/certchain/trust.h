@@ -266,9 +266,11 @@ typedef struct cc_verdict {
 	int depth;           /**< depth the failure is about, -1 if none */
 	const char *rule;    /**< the policy rule that made this client refuse
 				  the path it built (static), or NULL */
-	char reason[256];    /**< plain words: "anchor not in store (...)",
+	char *reason;        /**< plain words: "anchor not in store (...)",
 				  "expired cross-sign at depth 2 (...)"; when
-				  trusted, a note or "" */
+				  trusted, a note or "". Whole however long
+				  the names in it, never NULL, owned by the
+				  verdicts (cc_verdicts_clear) */
 } cc_verdict_t;
 
 /** The verdicts of every profile of a set on one served chain. */
@@ -341,13 +343,13 @@ int cc_twin_note(cc_profiles_t *profs, const cc_matrix_t *m, size_t row,
 		 cc_buf_t *out);
 
 /**
- * Describes a served chain in plain words into buf: "Leaf CN + ICA CN + R46
- * CN cross-signed by USERTrust CN". A certificate is called a cross-sign when
- * its subject and key also belong to a self-signed certificate of profs'
- * pool or of the chain. Returns buf.
+ * Appends a served chain in plain words to b: "Leaf CN + ICA CN + R46 CN
+ * cross-signed by USERTrust CN", whole however long the names. A
+ * certificate is called a cross-sign when its subject and key also belong
+ * to a self-signed certificate of profs' pool or of the chain. Returns 0,
+ * or CC_ENOMEM (b->oom is then set).
  */
-char *cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served,
-			char *buf, size_t n);
+int cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served, cc_buf_t *b);
 
 /*
  * Section: today's clients and legacy clients, counted apart (groups.c), and

@@ -54,12 +54,37 @@ int cc_cert_is_ca(cc_cert_t *c);
 /**
  * Writes the subject (which=0) or issuer (which=1) Common Name into buf
  * (UTF-8, control characters replaced by '?'); falls back to the whole name
- * in RFC 2253 form when there is no CN. Returns buf.
+ * in RFC 2253 form when there is no CN. Returns buf. A name longer than
+ * n - 1 bytes is cut: for text shown to people or written to JSON use
+ * cc_cert_name_dup().
  */
 char *cc_cert_name(cc_cert_t *c, int which, char *buf, size_t n);
 
 /** Writes the whole subject or issuer name (RFC 2253, UTF-8). Returns buf. */
 char *cc_cert_dn(cc_cert_t *c, int which, char *buf, size_t n);
+
+/**
+ * cc_cert_name() and cc_cert_dn() without a buffer: the whole name however
+ * long (a DN of many attributes runs to kilobytes), as text to show or
+ * write. The caller frees it with free(). "" when the certificate does not
+ * decode; NULL only when out of memory.
+ */
+char *cc_cert_name_dup(cc_cert_t *c, int which);
+char *cc_cert_dn_dup(cc_cert_t *c, int which);
+
+/**
+ * The names one message or one line shows, each whole: start with
+ * cc_names_t ns = { 0 }; cc_names_get() returns c's cc_cert_name_dup(),
+ * kept (owned by ns) until cc_names_free(ns), so a format call takes
+ * several without a buffer each. "?" when out of memory.
+ */
+typedef struct cc_names {
+	char **v;    /**< the names handed out so far */
+	size_t n, cap;
+} cc_names_t;
+const char *cc_names_get(cc_names_t *ns, cc_cert_t *c, int which);
+/** Frees every name ns handed out and zeroes *ns (reusable). */
+void cc_names_free(cc_names_t *ns);
 
 /** Writes "RSA 2048", "EC P-256", "Ed25519", ... into buf. Returns buf. */
 char *cc_cert_key_desc(cc_cert_t *c, char *buf, size_t n);

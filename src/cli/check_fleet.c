@@ -636,7 +636,7 @@ int check_fleet(const struct copts *o, const check_fleet_t *f)
 	if (k.total && nslots > k.total)
 		nslots = k.total;
 	k.sum = cc_fleet_summary_new();
-	k.rec = malloc(sizeof(*k.rec));
+	k.rec = calloc(1, sizeof(*k.rec));
 	slots = calloc(nslots, sizeof(*slots));
 	for (size_t i = 0; slots && i < nslots; i++)
 		if (!(slots[i].t = malloc(check_target_size())))
@@ -676,6 +676,7 @@ out:
 	cc_fleet_html_abort(k.html);
 	cc_fleet_done_free(k.done_before);
 	cc_fleet_summary_free(k.sum);
+	cc_fleet_rec_clear(k.rec);
 	free(k.rec);
 	if (stop_sig) {
 		fprintf(stderr, "%scertchain check: interrupted after %zu targets; the "

@@ -178,8 +178,8 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 
 static void report_changes(cc_buf_t *b, const struct verdict *v)
 {
-	char cn[256], iss[256];
 	const cc_certlist_t *p = &v->j.serve;
+	cc_names_t nm = { 0 };
 
 	if (!v->j.nadded && !v->j.nremoved && !v->j.reordered) {
 		cc_buf_printf(b, "chain to serve: the served chain is already the best "
@@ -191,28 +191,29 @@ static void report_changes(cc_buf_t *b, const struct verdict *v)
 		      v->written ? ", written to " : "", v->written ? v->written : "");
 	for (size_t i = 0; i < p->n; i++)
 		cc_buf_printf(b, "  [%zu] %s (issued by %s)\n", i,
-			      cc_cert_name(p->v[i], 0, cn, sizeof(cn)),
-			      cc_cert_name(p->v[i], 1, iss, sizeof(iss)));
+			      cc_names_get(&nm, p->v[i], 0),
+			      cc_names_get(&nm, p->v[i], 1));
 	for (size_t i = 0; i < v->j.nadded; i++)
 		cc_buf_printf(b, "  + add     %s (issued by %s): %s\n",
-			      cc_cert_name(v->j.added[i].cert, 0, cn, sizeof(cn)),
-			      cc_cert_name(v->j.added[i].cert, 1, iss, sizeof(iss)),
+			      cc_names_get(&nm, v->j.added[i].cert, 0),
+			      cc_names_get(&nm, v->j.added[i].cert, 1),
 			      v->j.added[i].why);
 	for (size_t i = 0; i < v->j.nremoved; i++)
 		cc_buf_printf(b, "  - remove  %s (issued by %s): %s\n",
-			      cc_cert_name(v->j.removed[i].cert, 0, cn, sizeof(cn)),
-			      cc_cert_name(v->j.removed[i].cert, 1, iss, sizeof(iss)),
+			      cc_names_get(&nm, v->j.removed[i].cert, 0),
+			      cc_names_get(&nm, v->j.removed[i].cert, 1),
 			      v->j.removed[i].why);
 	if (v->j.reordered)
 		cc_buf_printf(b, "  ~ reorder so that each certificate is followed by its issuer\n");
 	for (size_t i = 0; i < v->j.ngains; i++)
 		cc_buf_printf(b, "  why: %s\n", v->j.gains[i]);
+	cc_names_free(&nm);
 }
 
 static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict *v)
 {
 	const cc_verdicts_t *fx = v->j.fixed;
-	char cn[256];
+	cc_names_t nm = { 0 };
 
 	cc_buf_printf(b, "per profile, judged as each client would:\n"
 			 "  %-18s %-26s %-10s %s\n", "profile", "behaviour",
@@ -226,7 +227,7 @@ static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict
 			      x->trusted ? "trusted" : "UNTRUSTED",
 			      y ? (y->trusted ? "trusted" : "UNTRUSTED") : "");
 		if (x->trusted && x->anchor)
-			cc_buf_printf(b, "  %-18s via %s\n", "", cc_cert_name(x->anchor, 0, cn, sizeof(cn)));
+			cc_buf_printf(b, "  %-18s via %s\n", "", cc_names_get(&nm, x->anchor, 0));
 		else if (!x->trusted)
 			cc_buf_printf(b, "  %-18s %s\n", "", x->reason);
 	}
@@ -238,12 +239,14 @@ static void text_matrix(cc_buf_t *b, const struct copts *o, const struct verdict
 	cli_groups_text(b, o->profs, &v->j.served, "  served chain: ");
 	if (fx)
 		cli_groups_text(b, o->profs, fx, "  chain to serve: ");
+	cc_names_free(&nm);
 }
 
 static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict *v)
 {
 	const cc_probe_result_t *pr = v->pr;
-	char cn[256], iss[256], t[32];
+	char t[32];
+	cc_names_t nm = { 0 };
 
 	cc_buf_printf(b, "%s (%s", v->t->label, pr->peer);
 	if (v->checked_name)
@@ -253,9 +256,10 @@ static void report_text(cc_buf_t *b, const struct copts *o, const struct verdict
 		      pr->served.n == 1 ? "" : "s");
 	for (size_t i = 0; i < pr->served.n; i++)
 		cc_buf_printf(b, "  [%zu] %s\n      issued by %s, expires %.10s\n", i,
-			      cc_cert_name(pr->served.v[i], 0, cn, sizeof(cn)),
-			      cc_cert_name(pr->served.v[i], 1, iss, sizeof(iss)),
+			      cc_names_get(&nm, pr->served.v[i], 0),
+			      cc_names_get(&nm, pr->served.v[i], 1),
 			      cc_time_str(cc_cert_not_after(pr->served.v[i]), t));
+	cc_names_free(&nm);
 	if (v->j.findings.n)
 		cc_buf_printf(b, "findings:\n");
 	cli_findings_text(b, &v->j.findings);

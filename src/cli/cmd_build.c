@@ -288,7 +288,6 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 {
 	const cc_paths_t *ps = r->ps;
 	size_t nvalid = 0;
-	char cn[256], cn2[256];
 
 	for (size_t i = 0; i < ps->n; i++)
 		nvalid += ps->v[i].valid;
@@ -336,12 +335,13 @@ static void report_text(cc_buf_t *b, const result_t *r, time_t at, int all,
 	if (ps->nrej)
 		cc_buf_printf(b, "\nrejected candidates:\n");
 	for (size_t i = 0; i < ps->nrej; i++) {
+		cc_names_t nm = { 0 };
 		char fp[65];
 		cc_cert_sha256_hex(ps->rej[i].cand, fp);
 		cc_buf_printf(b, "  %s (sha256 %.16s) as issuer of %s: %s\n",
-			      cc_cert_name(ps->rej[i].cand, 0, cn, sizeof(cn)), fp,
-			      cc_cert_name(ps->rej[i].child, 0, cn2, sizeof(cn2)),
-			      ps->rej[i].reason);
+			      cc_names_get(&nm, ps->rej[i].cand, 0), fp,
+			      cc_names_get(&nm, ps->rej[i].child, 0), ps->rej[i].reason);
+		cc_names_free(&nm);
 	}
 	cli_matrix_text(b, r->profs, &r->m);
 }
@@ -380,6 +380,7 @@ static int cliff(const bargs_t *a, result_t *r, cc_pool_t *pool, cc_pool_t *anch
 	switch (cc_cliff_find(&in, &c, &err)) {
 	case 1:
 		cc_cliff_text(&c, &r->cliff);
+		cc_cliff_clear(&c);
 		return 0;
 	case 0:
 		return 0;

@@ -54,11 +54,13 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 	cc_buf_printf(b, "served chain (%zu certificate%s, as sent):\n", served->n,
 		      served->n == 1 ? "" : "s");
 	for (size_t i = 0; i < served->n; i++) {
-		char cn[256], iss[256], t[32];
+		cc_names_t nm = { 0 };
+		char t[32];
 		cc_buf_printf(b, "  [%zu] %s\n      issued by %s, expires %.10s\n", i,
-			      cc_cert_name(served->v[i], 0, cn, sizeof(cn)),
-			      cc_cert_name(served->v[i], 1, iss, sizeof(iss)),
+			      cc_names_get(&nm, served->v[i], 0),
+			      cc_names_get(&nm, served->v[i], 1),
 			      cc_time_str(cc_cert_not_after(served->v[i]), t));
+		cc_names_free(&nm);
 	}
 	if (f->n)
 		cc_buf_printf(b, "findings:\n");

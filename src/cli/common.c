@@ -256,7 +256,8 @@ void cli_flush(cc_buf_t *b)
 void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 	      time_t at)
 {
-	char cn[256], iss[256], key[64], t[32], fp[65];
+	char key[64], t[32], fp[65];
+	cc_names_t nm = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
 		cc_cert_t *c = v[i];
@@ -266,17 +267,18 @@ void cli_tree(cc_buf_t *b, cc_cert_t *const *v, size_t n, size_t served,
 
 		cc_cert_sha256_hex(c, fp);
 		cc_buf_printf(b, "  %*s%s%s\n", ind, "", i ? "└─ " : "",
-			      cc_cert_name(c, 0, cn, sizeof(cn)));
+			      cc_names_get(&nm, c, 0));
 		cc_buf_printf(b, "  %*s%s   %s, %s %.10s, sha256 %.16s\n", ind, "",
 			      pad, cc_cert_key_desc(c, key, sizeof(key)),
 			      na < at ? "EXPIRED" : "expires", cc_time_str(na, t), fp);
 		cc_buf_printf(b, "  %*s%s   %s%s\n", ind, "", pad,
 			      cc_cert_self_issued(c) ? "self-signed" : "issued by ",
-			      cc_cert_self_issued(c) ? "" : cc_cert_name(c, 1, iss, sizeof(iss)));
+			      cc_cert_self_issued(c) ? "" : cc_names_get(&nm, c, 1));
 		if (i >= served)
 			cc_buf_printf(b, "  %*s%s   trust anchor: clients have it, not served\n",
 				      ind, "", pad);
 	}
+	cc_names_free(&nm);
 }
 
 int cli_push_arg(const char ***v, size_t *n, const char *s)

@@ -42,13 +42,13 @@ void cli_groups_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 void cli_groups_need_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 {
 	cc_need_t nd;
-	char d[1024];
 
 	if (!cc_matrix_need_longer(ps, m, &nd))
 		return;
 	cc_buf_printf(b, "who needs the extra certificates (the cross-signs), "
-			 "i.e. does not trust serving %s alone:\n",
-		      cc_chain_describe(ps, &nd.shortest->served, d, sizeof(d)));
+			 "i.e. does not trust serving ");
+	cc_chain_describe(ps, &nd.shortest->served, b);
+	cc_buf_printf(b, " alone:\n");
 	for (int g = 0; g < CC_PROFILE_NGROUPS; g++) {
 		const cc_group_tally_t *t = &nd.need[g];
 		if (!t->n)

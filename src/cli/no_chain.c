@@ -17,8 +17,9 @@ int cli_no_chain(const char *cmd, cc_cert_t *leaf, cc_pool_t *pool,
 	char line[1200];
 
 	cc_error_line(err, line, sizeof(line));
-	if (cc_missing_issuer(leaf, pool, anchors, &m)) {
+	if (cc_missing_issuer(leaf, pool, anchors, &m) > 0) {
 		cc_missing_text(&m, &b);
+		cc_missing_clear(&m);
 		fprintf(stderr, "certchain %s: %s: %s; import it (certchain store import "
 				"FILE)%s\n", cmd, line, b.s ? b.s : "",
 			exp ? ", give it with -I FILE, or give the chain with --chain FILE"

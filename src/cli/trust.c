@@ -181,18 +181,19 @@ json_t *cli_verdicts_json(cc_profiles_t *ps, const cc_verdicts_t *v)
 json_t *cli_matrix_json(cc_profiles_t *ps, const cc_matrix_t *m)
 {
 	json_t *a = json_array();
-	char d[1024];
 
 	for (size_t i = 0; a && i < m->n; i++) {
 		const cc_matrix_row_t *r = &m->v[i];
-		if (json_array_append_new(
-			    a, json_pack("{s:o,s:o,s:I,s:o}", "served",
-					 cli_fps_json(r->served.v, r->served.n),
-					 "description",
-					 cc_json_str(cc_chain_describe(ps, &r->served, d,
-								       sizeof(d))),
-					 "path_rank", (json_int_t)(r->path + 1), "judgement",
-					 cli_verdicts_json(ps, &r->verdicts)))) {
+		cc_buf_t d = { 0 };
+		int bad = cc_chain_describe(ps, &r->served, &d) ||
+			  json_array_append_new(
+				  a, json_pack("{s:o,s:o,s:I,s:o}", "served",
+					       cli_fps_json(r->served.v, r->served.n),
+					       "description", cc_json_str(d.s ? d.s : ""),
+					       "path_rank", (json_int_t)(r->path + 1),
+					       "judgement", cli_verdicts_json(ps, &r->verdicts)));
+		cc_buf_clear(&d);
+		if (bad) {
 			json_decref(a);
 			return NULL;
 		}
@@ -203,7 +204,7 @@ json_t *cli_matrix_json(cc_profiles_t *ps, const cc_matrix_t *m)
 void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 		       const char *indent)
 {
-	char cn[256];
+	cc_names_t nm = { 0 };
 	int w = 8;
 
 	for (size_t i = 0; i < v->n; i++)
@@ -214,11 +215,12 @@ void cli_verdicts_text(cc_buf_t *b, cc_profiles_t *ps, const cc_verdicts_t *v,
 		cc_buf_printf(b, "%s%-*s  ", indent, w, cc_profile_name(ps, x->profile));
 		if (x->trusted)
 			cc_buf_printf(b, "trusted via %s%s%s\n",
-				      cc_cert_name(x->anchor, 0, cn, sizeof(cn)),
+				      cc_names_get(&nm, x->anchor, 0),
 				      *x->reason ? "; " : "", x->reason);
 		else
 			cc_buf_printf(b, "UNTRUSTED: %s\n", x->reason);
 	}
+	cc_names_free(&nm);
 }
 
 /* The matrix's columns from p0 to before pn: a header, one line per row. */
@@ -243,7 +245,6 @@ static void matrix_block(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 {
 	size_t np = cc_profiles_count(ps), width = (size_t)cli_text_width();
-	char d[1024];
 
 	cc_buf_printf(b, "\ntrust matrix (rows: candidate served chains, best "
 			 "first; columns: profiles):\n");
@@ -263,8 +264,9 @@ void cli_matrix_text(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m)
 	}
 	for (size_t i = 0; i < m->n; i++) {
 		const cc_matrix_row_t *r = &m->v[i];
-		cc_buf_printf(b, "\nrow #%zu: serve %s (%zu certificate%s, score %.3f)\n",
-			      i + 1, cc_chain_describe(ps, &r->served, d, sizeof(d)),
+		cc_buf_printf(b, "\nrow #%zu: serve ", i + 1);
+		cc_chain_describe(ps, &r->served, b);
+		cc_buf_printf(b, " (%zu certificate%s, score %.3f)\n",
 			      r->served.n, r->served.n == 1 ? "" : "s",
 			      r->verdicts.score);
 		cli_verdicts_text(b, ps, &r->verdicts, "  ");
@@ -348,17 +350,17 @@ static void anchor_note(cc_buf_t *b, const cc_paths_t *paths,
 		return;
 	p = &paths->v[r->path];
 	if (p->certs.n > r->served.n) {
-		char cn[256];
+		char *cn = cc_cert_name_dup(p->certs.v[p->certs.n - 1], 0);
 		cc_buf_printf(b, " (to %s%s)", cc_cert_self_issued(p->certs.v[p->certs.n - 1])
 							 ? "the self-signed " : "",
-			      cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+			      cn ? cn : "?");
+		free(cn);
 	}
 }
 
 void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		 const cc_paths_t *paths)
 {
-	char d[1024];
 	const cc_matrix_row_t *best;
 
 	if (!m->n || !m->v[0].verdicts.ntrusted) {
@@ -377,7 +379,8 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 		return;
 	}
 	best = &m->v[0];
-	cc_buf_printf(b, "serve %s", cc_chain_describe(ps, &best->served, d, sizeof(d)));
+	cc_buf_printf(b, "serve ");
+	cc_chain_describe(ps, &best->served, b);
 	anchor_note(b, paths, best);
 	cc_buf_printf(b, ": trusted by %zu/%zu profile%s (%.1f%% of the "
 			 "clients by weight)\n",
@@ -393,8 +396,8 @@ void cli_explain(cc_buf_t *b, cc_profiles_t *ps, const cc_matrix_t *m,
 	}
 	for (size_t i = 1; i < m->n && i <= EXPLAIN_MAX_ALTERNATIVES; i++) {
 		const cc_matrix_row_t *r = &m->v[i];
-		cc_buf_printf(b, "serving %s",
-			      cc_chain_describe(ps, &r->served, d, sizeof(d)));
+		cc_buf_printf(b, "serving ");
+		cc_chain_describe(ps, &r->served, b);
 		anchor_note(b, paths, r);
 		cc_buf_printf(b, " instead: trusted by %zu/%zu", r->verdicts.ntrusted,
 			      r->verdicts.n);

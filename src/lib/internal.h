@@ -105,6 +105,10 @@ int cc_distrust_read(const char *path, cc_distrust_kind_t kind,
 		     const cc_distrust_t *have, size_t nhave, cc_distrust_t **out,
 		     size_t *nout, cc_error_t *err);
 
+/* report.c: *dst becomes a new string formatted as printf would, whole
+ * (the old one freed). 0, or CC_ENOMEM with *dst unchanged. */
+int cc_str_set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* error.c */
 int cc_err(cc_error_t *err, int code, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -155,6 +159,8 @@ int cc_cert_issuer_name_match(cc_cert_t *issuer, cc_cert_t *child);
  * serve wait for. 0 or a negative code. */
 int cc_judge_needs(const cc_judge_in_t *in, const cc_analyze_opts_t *ao,
 		   cc_judgement_t *out, cc_error_t *err);
+/* judge/needs.c, for cc_judgement_clear: frees out->needs' strings. */
+void cc_judge_needs_clear(cc_judgement_t *out);
 
 /* build.c helpers used by analyze.c */
 int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n);

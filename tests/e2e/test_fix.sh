@@ -203,6 +203,37 @@ expect_rc 2 "--pfx without a key anywhere -> exit 2" cc fix --no-aia -I "$d/ica2
 expect_grep "needs the private key" "$T/err" "says the key is needed"
 expect_rc 2 "--key without --pfx -> usage" cc fix --key "$d/leaf.key" "$d/leaf.pem"
 
+# 7b. An issuing CA whose DN is long (40 OU attributes, no CN, > 1,500
+# bytes) and missing: fix names it whole as needed, in text and in --json;
+# verify names it whole as the leaf's issuer; nothing is cut at a buffer.
+ln=$T/long; mkdir -p "$ln"
+subj="/O=certchain test$(for i in $(seq -w 1 40); do printf '/OU=Organisational Unit Number %s of the long CA' "$i"; done)"
+pki_root "$ln" root "Long Test Root" && pki_key "$ln" ica ec && _ext "$ln/ica.ext" ca &&
+	openssl req -new -key "$ln/ica.key" -subj "$subj" -config /dev/null -out "$ln/ica.csr" &&
+	openssl x509 -req -in "$ln/ica.csr" -CA "$ln/root.pem" -CAkey "$ln/root.key" \
+		-set_serial "0x$(openssl rand -hex 8)" -days 365 -extfile "$ln/ica.ext" \
+		-extensions v3 -out "$ln/ica.pem" 2>/dev/null &&
+	pki_issue "$ln" leaf long.test leaf ica 90 leaf long.test || bad "long-DN PKI generation"
+dn=$(openssl x509 -in "$ln/ica.pem" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')
+[ "${#dn}" -gt 1500 ] && ok "the CA's DN is ${#dn} bytes" || bad "DN only ${#dn} bytes"
+# text is wrapped at 100 columns: compare without the line breaks and indents
+unwrapped() { tr -d '\n ' <"$1"; }
+nospace=$(printf '%s' "$dn" | tr -d ' ')
+cc fix --no-aia --no-store -r "$ln/root.pem" "$ln/leaf.pem" >"$T/out" 2>"$T/err"
+expect_grep "needed:" "$T/out" "long DN: fix says an issuer is needed"
+expect_eq "$(unwrapped "$T/out" | grep -c -F -- "-theissuer$nospace,keyid")" 1 \
+	"long DN: fix names the needed issuer by its whole DN"
+cc fix --json --no-aia --no-store -r "$ln/root.pem" "$ln/leaf.pem" >"$T/out" 2>"$T/err"
+expect_eq "$(jget "$T/out" '[n["kind"] for n in j["needed"]], j["needed"][0]["subject"] == sys.argv[3]' "$dn")" \
+	"(['issuer'], True)" "long DN: --json needed[0].subject is the whole DN"
+expect_eq "$(jget "$T/out" 'j["served"][0]["issuer"] == sys.argv[3]' "$dn")" "True" \
+	"long DN: --json served[0].issuer is the whole DN"
+cc verify --no-store -r "$ln/root.pem" "$ln/leaf.pem" >"$T/out" 2>"$T/err"
+expect_eq "$(unwrapped "$T/out" | grep -c -F -- "issuedby$nospace,expires")" 1 \
+	"long DN: verify names the leaf's issuer whole"
+expect_eq "$(unwrapped "$T/out" | grep -c -F -- "theissueroflong.test($nospace,keyid")" 1 \
+	"long DN: verify's incomplete-chain finding names it whole"
+
 # 8. Bad input.
 expect_rc 2 "missing LEAF file -> exit 2" cc fix -r "$d/root.pem" "$T/nope.pem"
 expect_grep "nope.pem" "$T/err" "names the file"

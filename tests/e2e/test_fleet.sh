@@ -238,6 +238,35 @@ if [ -w /dev/full ]; then
 	expect_eq "$?" 2 "report >/dev/full: a summary that cannot be written is exit 2"
 fi
 
+# --- report: saved records with long texts come back whole (no fixed-size
+# field cuts a 2,000-byte reason, finding message or CA name)
+python3 - "$T/long.jsonl" <<'PY'
+import json, sys
+reason = "reason-" + "r" * 1990 + "-END"
+msg = "message-" + "m" * 1990 + "-END"
+ca = "CA-" + "c" * 1990 + "-END"
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps({"line": 1, "target": "t" * 1990 + ".test:443", "exit": 3,
+                        "result": "connect-failed", "failure": "timeout",
+                        "reason": reason}) + "\n")
+    f.write(json.dumps({"line": 2, "target": "b.test:443", "exit": 1, "result": "problems",
+                        "findings": [{"id": "incomplete-chain", "severity": "error",
+                                      "message": msg}],
+                        "served": [{"subject_cn": "b.test", "issuer_cn": ca, "sha256": "aa",
+                                    "ca": False},
+                                   {"subject_cn": ca, "issuer_cn": "Some Root", "sha256": "bb",
+                                    "ca": True}]}) + "\n")
+PY
+cc report --html "$T/long.html" "$T/long.jsonl" >"$T/long.txt" 2>"$T/err"
+expect_eq "$?" 0 "report of long records: exit 0"
+long_ca="CA-$(printf 'c%.0s' $(seq 1990))-END"
+expect_eq "$(grep -c -- "$long_ca" "$T/long.txt")" 1 "report text: the 2,000-byte CA name whole"
+cc report --json "$T/long.jsonl" >"$T/long.json" 2>/dev/null
+expect_eq "$(pyj "$T/long.json" 'print(recs[0]["certificates"][0]["subject_cn"] == "CA-" + "c" * 1990 + "-END")')" True \
+	"report --json: the CA name whole"
+expect_eq "$(python3 -c 'import sys; t=open(sys.argv[1]).read(); print(("reason-" + "r"*1990 + "-END") in t, ("message-" + "m"*1990 + "-END") in t, ("t"*1990 + ".test:443") in t)' "$T/long.html")" \
+	"True True True" "report --html: reason, finding message and target whole"
+
 # --- 4. --html: one self-contained page
 cc check -f "$T/targets" --json --timeout 3 "${R[@]}" --html "$T/fleet.html" >/dev/null 2>&1
 cc report --html "$T/report.html" "$T/shard1" "$T/shard2" "$T/shard3" >/dev/null

@@ -348,6 +348,7 @@ static cc_aia_fetch_t fetch_once(const char *url, const cc_aia_policy_t *pol)
 	assert_int_equal(r.n, 1);
 	f = r.v[0];
 	r.v[0].msg = NULL; /* the caller's now: free(f.msg) */
+	f.url = f.for_cn = NULL; /* freed with r */
 	cc_aia_result_clear(&r);
 	cc_pool_free(u);
 	X509_free(x);

@@ -36,7 +36,7 @@ static const char rec_failed[] =
 
 static void parse_record(void **state)
 {
-	cc_fleet_rec_t *r = malloc(sizeof(*r));
+	cc_fleet_rec_t *r = calloc(1, sizeof(*r));
 	cc_error_t err;
 
 	assert_int_equal(cc_fleet_rec_parse(rec_problem, strlen(rec_problem), r, &err), 0);
@@ -55,6 +55,7 @@ static void parse_record(void **state)
 	/* an interrupted scan's last line, and something else entirely */
 	assert_int_equal(cc_fleet_rec_parse(rec_problem, 60, r, &err), CC_EINVAL);
 	assert_int_equal(cc_fleet_rec_parse("{\"a\":1}", 7, r, &err), CC_EINVAL);
+	cc_fleet_rec_clear(r);
 	free(r);
 }
 
@@ -154,7 +155,7 @@ static void resume_set(void **state)
 static void summary_counts(void **state)
 {
 	cc_fleet_summary_t *s = cc_fleet_summary_new();
-	cc_fleet_rec_t *r = malloc(sizeof(*r));
+	cc_fleet_rec_t *r = calloc(1, sizeof(*r));
 	cc_buf_t b = { 0 };
 	json_t *j;
 	cc_error_t err;
@@ -180,6 +181,7 @@ static void summary_counts(void **state)
 				    "\"served_with_problems\":0,\"to_serve_by\":3}"));
 	cc_buf_clear(&b);
 	cc_fleet_summary_free(s);
+	cc_fleet_rec_clear(r);
 	free(r);
 }
 
@@ -190,7 +192,7 @@ static void page_of(const char *rec, const char *title, cc_fleet_summary_t *s,
 {
 	char path[] = "/tmp/test_fleet_html_XXXXXX";
 	int fd = mkstemp(path);
-	cc_fleet_rec_t *r = malloc(sizeof(*r));
+	cc_fleet_rec_t *r = calloc(1, sizeof(*r));
 	cc_fleet_html_t *h;
 	cc_error_t err;
 	size_t n;
@@ -207,6 +209,7 @@ static void page_of(const char *rec, const char *title, cc_fleet_summary_t *s,
 	buf[n] = 0;
 	fclose(f);
 	unlink(path);
+	cc_fleet_rec_clear(r);
 	free(r);
 }
 

@@ -172,6 +172,7 @@ static void expiry_cliff(void **state)
 	cc_cliff_text(&c, &b);
 	assert_non_null(strstr(b.s, "depends on the cross-sign Judge New Root by Judge Old Root"));
 	cc_buf_clear(&b);
+	cc_cliff_clear(&c);
 	in.horizon_days = 30; /* beyond the horizon: no cliff */
 	assert_int_equal(cc_cliff_find(&in, &c, &e), 0);
 	cc_certlist_clear(&served);
@@ -192,6 +193,7 @@ static void missing_issuer(void **state)
 	assert_string_equal(m.issuer, "Judge ICA");
 	assert_string_equal(m.aki, cc_cert_aki_hex(leaf, aki, sizeof(aki)));
 	assert_true(strlen(m.aki) == 40);
+	cc_missing_clear(&m);
 	tp_add(k.sent, k.ica);
 	assert_int_equal(cc_missing_issuer(leaf, k.sent, k.anchors, &m), 0);
 	pki_free(&k);

@@ -500,7 +500,7 @@ static void make(const tcase_t *c, chain_t *ch)
 
 static void unmake(chain_t *ch)
 {
-	cc_certlist_clear(&ch->path.certs);
+	cc_path_clear(&ch->path);
 	cc_pool_free(ch->pool);
 	for (int i = 0; i < 3; i++)
 		X509_free(ch->x[i]);
@@ -828,7 +828,7 @@ static void cross_signed_anchor_aki(void **state)
 			}
 			cc_findings_clear(&f);
 		}
-		cc_certlist_clear(&path.certs);
+		cc_path_clear(&path);
 		cc_pool_free(pool);
 		X509_free(leaf);
 		X509_free(ica);

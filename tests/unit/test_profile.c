@@ -284,7 +284,7 @@ static void ubiquity_prefers_the_cross_sign(void **state)
 	cc_matrix_t m;
 	cc_error_t e;
 	cc_cert_t *l;
-	char d[512];
+	cc_buf_t d = { 0 };
 
 	tp_add(po, old);
 	tp_add(pn, nw);
@@ -307,8 +307,9 @@ static void ubiquity_prefers_the_cross_sign(void **state)
 	assert_int_equal(m.v[0].path, 0);
 	assert_int_equal(paths->v[0].certs.n, 4);
 	assert_non_null(strstr(paths->v[0].why, "trust profiles"));
-	cc_chain_describe(ps, &m.v[0].served, d, sizeof(d));
-	assert_string_equal(d, "u.test + U ICA + U New cross-signed by U Old");
+	assert_int_equal(cc_chain_describe(ps, &m.v[0].served, &d), 0);
+	assert_string_equal(d.s, "u.test + U ICA + U New cross-signed by U Old");
+	cc_buf_clear(&d);
 	cc_matrix_clear(&m);
 	cc_paths_free(paths);
 	cc_profiles_free(ps);

@@ -36,7 +36,7 @@ static int validate(cc_cert_t **v, size_t n, int *depth)
 	assert_int_equal(cc_path_validate(&p, &o, &e), 0);
 	r = p.valid ? 0 : p.verify_error;
 	*depth = p.error_depth;
-	cc_certlist_clear(&p.certs);
+	cc_path_clear(&p);
 	return r;
 }
 
@@ -180,7 +180,7 @@ static void host_names(void **state)
 	o.host = "other.host.test.";
 	assert_int_equal(cc_path_validate(&p, &o, &e), 0);
 	assert_int_equal(p.verify_error, X509_V_ERR_HOSTNAME_MISMATCH);
-	cc_certlist_clear(&p.certs);
+	cc_path_clear(&p);
 	cc_pool_free(pool);
 	X509_free(x);
 	EVP_PKEY_free(k);

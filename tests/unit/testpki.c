@@ -89,7 +89,16 @@ X509 *tp_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 	BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x));
 	BN_free(bn);
 	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"certchain unit", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
+	for (int i = 0; i < o->ous; i++) {
+		char ou[64];
+		snprintf(ou, sizeof(ou), "Organisational Unit Number %03d of %s", i,
+			 cn ? cn : "no CN");
+		X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8, (const unsigned char *)ou, -1,
+					   -1, 0);
+	}
+	if (cn)
+		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1,
+					   -1, 0);
 	X509_set_subject_name(x, n);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
 	X509_NAME_free(n);
@@ -102,7 +111,7 @@ X509 *tp_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 	} else {
 		ext(x, issuer ? issuer : x, NID_basic_constraints, "critical,CA:FALSE");
 		ext(x, issuer ? issuer : x, NID_ext_key_usage, "serverAuth");
-		snprintf(san, sizeof(san), "DNS:%s", o->san ? o->san : cn);
+		snprintf(san, sizeof(san), "DNS:%s", o->san ? o->san : cn ? cn : "no-cn.test");
 		ext(x, issuer ? issuer : x, NID_subject_alt_name, san);
 	}
 	if (!o->no_kid) {

@@ -19,13 +19,15 @@ typedef struct tp_opts {
 	int no_kid;   /* 1: no SKI/AKI extensions */
 	const char *san; /* DNS subjectAltName for leaves */
 	int sha1;     /* 1: sign with SHA-1 instead of SHA-256 */
+	int ous;      /* that many OU attributes before the CN: a long DN */
 	time_t sct[3]; /* nonzero entries: an embedded SCT list (CT precert SCT
 			  extension, built with OpenSSL's CT API) with one SCT
 			  dated each, in that order */
 } tp_opts_t;
 
-/* A certificate for CN with key, signed by issuer/issuer_key (NULL, NULL =
- * self-signed with key). Caller frees with X509_free(). */
+/* A certificate for CN (NULL: a subject without CN) with key, signed by
+ * issuer/issuer_key (NULL, NULL = self-signed with key). Caller frees with
+ * X509_free(). */
 X509 *tp_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 	      const tp_opts_t *o);
 

@@ -1,6 +1,7 @@
 /* report.c - the text buffer every command renders into. */
 #include "internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,4 +46,23 @@ void cc_buf_clear(cc_buf_t *b)
 {
 	free(b->s);
 	memset(b, 0, sizeof(*b));
+}
+
+int cc_str_set(char **dst, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(s = malloc((size_t)n + 1)))
+		return CC_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	free(*dst);
+	*dst = s;
+	return 0;
 }

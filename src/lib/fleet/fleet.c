@@ -13,41 +13,51 @@
 
 #include <openssl/sha.h>
 
-static void str(json_t *o, const char *key, char *out, size_t n)
+/* A code of known short length (an id, a verdict) into out. */
+static void code(json_t *o, const char *key, char *out, size_t n)
 {
 	const char *v = json_string_value(json_object_get(o, key));
 
 	snprintf(out, n, "%s", v ? v : "");
 }
 
-static void certs(json_t *a, cc_fleet_cert_t *v, size_t *n, size_t skip_last)
+/* Text shown to people, whole: a copy of o's key ("" when absent). */
+static int text(json_t *o, const char *key, char **out)
 {
-	size_t len = json_array_size(a);
+	const char *v = json_string_value(json_object_get(o, key));
 
+	*out = strdup(v ? v : "");
+	return *out ? 0 : CC_ENOMEM;
+}
+
+static int certs(json_t *a, cc_fleet_cert_t *v, size_t *n)
+{
 	*n = 0;
-	len = len > skip_last ? len - skip_last : 0;
-	for (size_t i = 0; i < len && *n < CC_FLEET_MAX_CHAIN; i++) {
+	for (size_t i = 0; i < json_array_size(a) && *n < CC_FLEET_MAX_CHAIN; i++) {
 		json_t *c = json_array_get(a, i);
 		cc_fleet_cert_t *x = &v[(*n)++];
 		memset(x, 0, sizeof(*x));
-		str(c, "subject_cn", x->cn, sizeof(x->cn));
-		str(c, "issuer_cn", x->issuer_cn, sizeof(x->issuer_cn));
-		str(c, "sha256", x->sha256, sizeof(x->sha256));
+		if (text(c, "subject_cn", &x->cn) || text(c, "issuer_cn", &x->issuer_cn))
+			return CC_ENOMEM;
+		code(c, "sha256", x->sha256, sizeof(x->sha256));
 		x->self_signed = json_is_true(json_object_get(c, "self_signed"));
 		x->ca = json_is_true(json_object_get(c, "ca"));
 	}
+	return 0;
 }
 
-static void findings(json_t *a, cc_fleet_rec_t *r)
+static int findings(json_t *a, cc_fleet_rec_t *r)
 {
 	r->nfind = 0;
 	for (size_t i = 0; i < json_array_size(a) && r->nfind < CC_FLEET_MAX_FINDINGS; i++) {
 		json_t *f = json_array_get(a, i);
 		cc_fleet_finding_t *x = &r->find[r->nfind++];
-		str(f, "id", x->id, sizeof(x->id));
-		str(f, "severity", x->severity, sizeof(x->severity));
-		str(f, "message", x->msg, sizeof(x->msg));
+		code(f, "id", x->id, sizeof(x->id));
+		code(f, "severity", x->severity, sizeof(x->severity));
+		if (text(f, "message", &x->msg))
+			return CC_ENOMEM;
 	}
+	return 0;
 }
 
 /* Marks the certificates the record lists under "cross_signs". */
@@ -61,22 +71,23 @@ static void cross(json_t *a, cc_fleet_cert_t *v, size_t n)
 	}
 }
 
-static void fill(json_t *o, cc_fleet_rec_t *r)
+static int fill(json_t *o, cc_fleet_rec_t *r)
 {
 	const char *res = json_string_value(json_object_get(o, "result"));
 	json_t *fix = json_object_get(o, "fix"), *tr = json_object_get(o, "trust");
 
 	r->line = (long)json_integer_value(json_object_get(o, "line"));
-	str(o, "target", r->target, sizeof(r->target));
 	r->exit = (int)json_integer_value(json_object_get(o, "exit"));
-	str(o, "failure", r->failure, sizeof(r->failure));
-	str(o, "reason", r->reason, sizeof(r->reason));
-	findings(json_object_get(o, "findings"), r);
-	certs(json_object_get(o, "served"), r->served, &r->nserved, 0);
+	code(o, "failure", r->failure, sizeof(r->failure));
+	if (text(o, "target", &r->target) || text(o, "reason", &r->reason) ||
+	    findings(json_object_get(o, "findings"), r) ||
+	    certs(json_object_get(o, "served"), r->served, &r->nserved))
+		return CC_ENOMEM;
 	if (json_is_object(fix)) {
 		r->has_fix = 1;
 		r->fix_changed = json_is_true(json_object_get(fix, "changed"));
-		certs(json_object_get(fix, "chain"), r->fix, &r->nfix, 0);
+		if (certs(json_object_get(fix, "chain"), r->fix, &r->nfix))
+			return CC_ENOMEM;
 	}
 	r->trusted_by = (size_t)json_integer_value(json_object_get(tr, "trusted_by"));
 	r->profiles = (size_t)json_integer_value(json_object_get(tr, "profiles"));
@@ -87,6 +98,28 @@ static void fill(json_t *o, cc_fleet_rec_t *r)
 		 : !strcmp(res, "ok") ? (json_array_size(json_object_get(o, "findings"))
 					 ? "warnings" : "ok")
 		 : res);
+	return 0;
+}
+
+static void certs_clear(cc_fleet_cert_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].cn);
+		free(v[i].issuer_cn);
+	}
+}
+
+void cc_fleet_rec_clear(cc_fleet_rec_t *r)
+{
+	if (!r)
+		return;
+	free(r->target);
+	free(r->reason);
+	for (size_t i = 0; i < r->nfind; i++)
+		free(r->find[i].msg);
+	certs_clear(r->served, r->nserved);
+	certs_clear(r->fix, r->nfix);
+	memset(r, 0, sizeof(*r));
 }
 
 int cc_fleet_rec_parse(const char *json, size_t len, cc_fleet_rec_t *r,
@@ -94,16 +127,21 @@ int cc_fleet_rec_parse(const char *json, size_t len, cc_fleet_rec_t *r,
 {
 	json_error_t je;
 	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	int e;
 
-	memset(r, 0, sizeof(*r));
+	cc_fleet_rec_clear(r);
 	if (!json_is_object(o) || !json_is_string(json_object_get(o, "target")) ||
 	    !json_is_string(json_object_get(o, "result"))) {
 		json_decref(o);
 		return cc_err(err, CC_EINVAL, NULL, "not a check record%s%s",
 			      o ? "" : ": ", o ? "" : je.text);
 	}
-	fill(o, r);
+	e = fill(o, r);
 	json_decref(o);
+	if (e) {
+		cc_fleet_rec_clear(r);
+		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	}
 	return 0;
 }
 

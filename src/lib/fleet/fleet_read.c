@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 /* Reads one line of at most CC_FLEET_MAX_LINE bytes into buf (NUL
@@ -42,7 +43,7 @@ int cc_fleet_read(const char *path, cc_fleet_read_fn fn, void *ctx,
 		  cc_fleet_read_stats_t *st, cc_error_t *err)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	cc_fleet_rec_t *r = malloc(sizeof(*r));
+	cc_fleet_rec_t *r = calloc(1, sizeof(*r));
 	char *buf = malloc(CC_FLEET_MAX_LINE + 1);
 	int e = 0, cut;
 	long len;
@@ -75,6 +76,7 @@ out:
 	if (f && f != stdin)
 		fclose(f);
 	free(buf);
+	cc_fleet_rec_clear(r);
 	free(r);
 	return e;
 }
@@ -91,10 +93,17 @@ static unsigned long long key(long line, const char *target)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	unsigned long long h = 0;
-	char buf[700];
-	int n = snprintf(buf, sizeof(buf), "%ld %s", line, target);
+	char num[32];
+	int n = snprintf(num, sizeof(num), "%ld ", line);
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
 
-	SHA256((const unsigned char *)buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1, md);
+	/* the whole target: two long ones differing at the end are two keys */
+	memset(md, 0, sizeof(md));
+	if (x && EVP_DigestInit_ex(x, EVP_sha256(), NULL) &&
+	    EVP_DigestUpdate(x, num, (size_t)n) &&
+	    EVP_DigestUpdate(x, target, strlen(target)))
+		EVP_DigestFinal_ex(x, md, NULL);
+	EVP_MD_CTX_free(x);
 	for (int i = 0; i < 8; i++)
 		h = h << 8 | md[i];
 	return h;

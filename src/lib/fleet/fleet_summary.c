@@ -26,7 +26,8 @@ struct idcount {
 };
 
 struct certcount {
-	char sha256[65], cn[128], issuer_cn[128];
+	char sha256[65];
+	char *cn, *issuer_cn; /* whole, however long; the summary's */
 	int cross_sign;
 	size_t served, to_serve, problems; /* targets */
 };
@@ -80,8 +81,13 @@ static struct certcount *cert_slot(cc_fleet_summary_t *s, const cc_fleet_cert_t 
 	}
 	memset(&s->certs[s->ncerts], 0, sizeof(s->certs[0]));
 	snprintf(s->certs[s->ncerts].sha256, 65, "%s", c->sha256);
-	snprintf(s->certs[s->ncerts].cn, 128, "%s", c->cn);
-	snprintf(s->certs[s->ncerts].issuer_cn, 128, "%s", c->issuer_cn);
+	s->certs[s->ncerts].cn = strdup(c->cn ? c->cn : "");
+	s->certs[s->ncerts].issuer_cn = strdup(c->issuer_cn ? c->issuer_cn : "");
+	if (!s->certs[s->ncerts].cn || !s->certs[s->ncerts].issuer_cn) {
+		free(s->certs[s->ncerts].cn);
+		free(s->certs[s->ncerts].issuer_cn);
+		return NULL;
+	}
 	return &s->certs[s->ncerts++];
 }
 
@@ -277,6 +283,10 @@ void cc_fleet_summary_free(cc_fleet_summary_t *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->ncerts; i++) {
+		free(s->certs[i].cn);
+		free(s->certs[i].issuer_cn);
+	}
 	free(s->certs);
 	free(s);
 }

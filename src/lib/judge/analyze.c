@@ -147,14 +147,15 @@ static int gap_of(actx_t *x, char *on_walk, int *loop)
 /* "chain-loops" for a walk that comes back to position to from position g. */
 static void loop_finding(const cc_certlist_t *s, int g, int to, cc_findings_t *out)
 {
-	char a[256], b[256];
+	cc_names_t nm = { 0 };
 
 	cc_findings_add(out, "chain-loops", CC_SEV_ERROR, g,
 			"the chain loops: position %d (%s) is issued by position %d "
 			"(%s), which comes before it on the way up from the leaf; the "
 			"sent certificates issue each other in a circle and none leads "
-			"to a trust anchor", g, cc_cert_name(s->v[g], 0, a, sizeof(a)),
-			to, cc_cert_name(s->v[to], 0, b, sizeof(b)));
+			"to a trust anchor", g, cc_names_get(&nm, s->v[g], 0),
+			to, cc_names_get(&nm, s->v[to], 0));
+	cc_names_free(&nm);
 }
 
 /*
@@ -187,21 +188,26 @@ static void gap_finding(const cc_certlist_t *s, int g, const char *follows,
 			int impostor, cc_findings_t *out)
 {
 	cc_cert_t *c = s->v[g];
-	char a[256], b[256], kid[2 * 64 + 1], rest[200] = "";
+	char kid[2 * 64 + 1];
+	cc_names_t nm = { 0 };
+	cc_buf_t rest = { 0 };
 	size_t n = 0;
 
 	cc_cert_aki_hex(c, kid, sizeof(kid));
 	for (size_t i = 1; i < s->n; i++)
 		if (follows[i] && n++ == 0)
-			snprintf(rest, sizeof(rest), "; %s (position %zu) follows it "
-				 "once it is sent", cc_cert_name(s->v[i], 0, a, sizeof(a)), i);
+			cc_buf_printf(&rest, "; %s (position %zu) follows it "
+				      "once it is sent", cc_names_get(&nm, s->v[i], 0), i);
 	if (!n && impostor >= 0)
-		snprintf(rest, sizeof(rest), "; position %d has that name but not "
-			 "its key: a certificate of another PKI", impostor);
+		cc_buf_printf(&rest, "; position %d has that name but not "
+			      "its key: a certificate of another PKI", impostor);
 	cc_findings_add(out, "incomplete-chain", CC_SEV_ERROR, -1,
 			"the issuer of %s (%s%s%s) is neither sent nor a trust anchor: "
-			"intermediates are missing%s", cc_cert_name(c, 0, a, sizeof(a)),
-			cc_cert_name(c, 1, b, sizeof(b)), *kid ? ", key id " : "", kid, rest);
+			"intermediates are missing%s", cc_names_get(&nm, c, 0),
+			cc_names_get(&nm, c, 1), *kid ? ", key id " : "", kid,
+			rest.s ? rest.s : "");
+	cc_buf_clear(&rest);
+	cc_names_free(&nm);
 }
 
 /*
@@ -224,11 +230,12 @@ static int sent_anchor(actx_t *x, size_t i, cc_findings_t *out)
 {
 	cc_cert_t *c = x->s->v[i];
 	cc_pool_t *anchors = x->anchors;
-	char a[256];
+	cc_names_t nm = { 0 };
+	const char *a;
 
 	if (!self_signed(x, i) && !cc_pool_find_sha256(anchors, c->fp))
 		return 0;
-	cc_cert_name(c, 0, a, sizeof(a));
+	a = cc_names_get(&nm, c, 0);
 	if (anchors && !cc_pool_find_sha256(anchors, c->fp) && !anchor_issued(x, i))
 		cc_findings_add(out, "unknown-root-sent", CC_SEV_WARNING, (int)i,
 				"position %zu (%s) is a self-signed root that no client "
@@ -237,13 +244,14 @@ static int sent_anchor(actx_t *x, size_t i, cc_findings_t *out)
 		cc_findings_add(out, "anchor-sent", CC_SEV_WARNING, (int)i,
 				"position %zu is a trust anchor (%s); clients ignore "
 				"it, it only costs bytes", i, a);
+	cc_names_free(&nm);
 	return 1;
 }
 
 static void order_findings(actx_t *x, const char *follows, cc_findings_t *out)
 {
 	const cc_certlist_t *s = x->s;
-	char a[256], b[256];
+	cc_names_t nm = { 0 };
 	int order_bad = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
@@ -252,7 +260,7 @@ static void order_findings(actx_t *x, const char *follows, cc_findings_t *out)
 			if (x->at[j] == x->at[i]) {
 				cc_findings_add(out, "duplicate-cert", CC_SEV_WARNING, (int)i,
 						"position %zu repeats position %zu (%s)", i, j,
-						cc_cert_name(c, 0, a, sizeof(a)));
+						cc_names_get(&nm, c, 0));
 				goto next;
 			}
 		int anchor = i > 0 && sent_anchor(x, i, out);
@@ -270,26 +278,27 @@ static void order_findings(actx_t *x, const char *follows, cc_findings_t *out)
 							"complete chain (position %zu reaches a "
 							"trust anchor): clients that take the "
 							"chain in order never use it", i,
-							cc_cert_name(c, 0, a, sizeof(a)), i - 1);
+							cc_names_get(&nm, c, 0), i - 1);
 			} else if (issues_some && !order_bad) {
 				order_bad = 1;
 				cc_findings_add(out, "wrong-order", CC_SEV_ERROR, (int)i,
 						"position %zu (%s) does not issue position "
 						"%zu (%s); each certificate must be followed "
 						"by its issuer", i,
-						cc_cert_name(c, 0, a, sizeof(a)), i - 1,
-						cc_cert_name(s->v[i - 1], 0, b, sizeof(b)));
+						cc_names_get(&nm, c, 0), i - 1,
+						cc_names_get(&nm, s->v[i - 1], 0));
 			} else if (!issues_some && !follows[i]) {
 				/* After a gap, a CA certificate is not unrelated: it
 				 * follows once the missing issuer is sent. */
 				cc_findings_add(out, "unrelated-cert", CC_SEV_WARNING,
 						(int)i, "position %zu (%s) issues nothing "
 						"in this chain", i,
-						cc_cert_name(c, 0, a, sizeof(a)));
+						cc_names_get(&nm, c, 0));
 			}
 		}
 	next:;
 	}
+	cc_names_free(&nm);
 }
 
 static void cert_findings(actx_t *x, const cc_analyze_opts_t *o, time_t at,
@@ -297,12 +306,13 @@ static void cert_findings(actx_t *x, const cc_analyze_opts_t *o, time_t at,
 {
 	const cc_certlist_t *s = x->s;
 	int soon = o->expires_soon_days ? o->expires_soon_days : 30;
-	char a[256], t[32];
+	char t[32];
+	cc_names_t nm = { 0 };
 
 	for (size_t i = 0; i < s->n; i++) {
 		cc_cert_t *c = s->v[i];
 		time_t nb = cc_cert_not_before(c), na = cc_cert_not_after(c);
-		cc_cert_name(c, 0, a, sizeof(a));
+		const char *a = cc_names_get(&nm, c, 0);
 		if (at > na)
 			cc_findings_add(out, "expired", CC_SEV_ERROR, (int)i,
 					"position %zu (%s) expired %s", i, a,
@@ -325,14 +335,15 @@ static void cert_findings(actx_t *x, const cc_analyze_opts_t *o, time_t at,
 		if (!cc_host_matches(leaf, o->host))
 			cc_findings_add(out, "hostname-mismatch", CC_SEV_ERROR, 0,
 					"the leaf (%s) is not valid for %s",
-					cc_cert_name(s->v[0], 0, a, sizeof(a)), o->host);
+					cc_names_get(&nm, s->v[0], 0), o->host);
 	}
+	cc_names_free(&nm);
 }
 
 int cc_served_cut(const cc_certlist_t *served, cc_certlist_t *view,
 		  cc_findings_t *out)
 {
-	char a[256];
+	cc_names_t nm = { 0 };
 
 	*view = *served;
 	view->cap = 0; /* a view: served's array, never freed through it */
@@ -343,8 +354,9 @@ int cc_served_cut(const cc_certlist_t *served, cc_certlist_t *view,
 			"%zu certificates are sent (real chains are fewer than 10): "
 			"only the first %d, from the leaf (%s), were analysed; "
 			"positions %d to %zu were ignored", served->n,
-			CC_MAX_SERVED_ANALYZED, cc_cert_name(served->v[0], 0, a, sizeof(a)),
+			CC_MAX_SERVED_ANALYZED, cc_names_get(&nm, served->v[0], 0),
 			CC_MAX_SERVED_ANALYZED, served->n - 1);
+	cc_names_free(&nm);
 	return 1;
 }
 
@@ -357,7 +369,8 @@ int cc_chain_analyze(const cc_certlist_t *all, cc_pool_t *pool,
 	cc_certlist_t view, *served = &view;
 	cc_paths_t *ps = NULL;
 	cc_cert_t *top;
-	char a[256], b[256], on_walk[CC_MAX_SERVED_ANALYZED] = { 0 };
+	char on_walk[CC_MAX_SERVED_ANALYZED] = { 0 };
+	cc_names_t nm = { 0 };
 	char follows[CC_MAX_SERVED_ANALYZED] = { 0 };
 	actx_t *x;
 	int r, gap, loop, impostor;
@@ -406,12 +419,13 @@ int cc_chain_analyze(const cc_certlist_t *all, cc_pool_t *pool,
 			cc_findings_add(out, "incomplete-chain", CC_SEV_ERROR, -1,
 					"the issuer of %s (%s) is neither sent nor a "
 					"trust anchor: intermediates are missing",
-					cc_cert_name(top, 0, a, sizeof(a)),
-					cc_cert_name(top, 1, b, sizeof(b)));
+					cc_names_get(&nm, top, 0),
+					cc_names_get(&nm, top, 1));
 		else
 			cc_findings_add(out, "untrusted", CC_SEV_ERROR, -1, "%s",
 					ps->n ? ps->v[0].reason
 					      : "no path to a trust anchor");
+		cc_names_free(&nm);
 	}
 	if (best && cc_paths_best(ps) == 0) {
 		*best = ps;

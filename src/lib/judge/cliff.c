@@ -45,19 +45,24 @@ static int after(const cc_cliff_in_t *in, time_t t, cc_cliff_t *out, cc_error_t 
 	cc_judge_opts_t jo = { .at = t };
 	cc_matrix_t m = { 0 };
 	cc_paths_t *ps = NULL;
-	char d[700];
+	cc_buf_t d = { 0 };
 	int r;
 
 	if (!(r = cc_build(&bo, in->served->v[0], in->pool, in->anchors, &ps, err)) &&
 	    !(r = cc_ubiquity_rank(in->profs, ps, &jo, &m, err))) {
-		if (m.n && m.v[0].verdicts.ntrusted)
-			snprintf(out->after, sizeof(out->after), "%s (trusted by %zu/%zu "
-				 "profiles then)", cc_chain_describe(in->profs, &m.v[0].served,
-								     d, sizeof(d)),
-				 m.v[0].verdicts.ntrusted, m.v[0].verdicts.n);
-		else
-			snprintf(out->after, sizeof(out->after), "no chain at hand is "
-				 "trusted then");
+		if (m.n && m.v[0].verdicts.ntrusted) {
+			cc_chain_describe(in->profs, &m.v[0].served, &d);
+			cc_buf_printf(&d, " (trusted by %zu/%zu profiles then)",
+				      m.v[0].verdicts.ntrusted, m.v[0].verdicts.n);
+		} else {
+			cc_buf_printf(&d, "no chain at hand is trusted then");
+		}
+		if (d.oom) {
+			cc_buf_clear(&d);
+			r = cc_err(err, CC_ENOMEM, NULL, "out of memory");
+		} else {
+			out->after = d.s;
+		}
 	}
 	cc_matrix_clear(&m);
 	cc_paths_free(ps);
@@ -66,22 +71,19 @@ static int after(const cc_cliff_in_t *in, time_t t, cc_cliff_t *out, cc_error_t 
 
 /* The profiles trusted in a but not in b, named into out; their count. */
 static size_t lost(cc_profiles_t *profs, const cc_verdicts_t *a, const cc_verdicts_t *b,
-		   char *out, size_t n)
+		   cc_buf_t *out)
 {
-	size_t k = 0, named = 0;
+	size_t named = 0;
 
-	out[0] = 0;
 	for (size_t i = 0; i < a->n && i < b->n; i++) {
 		if (!a->v[i].trusted || b->v[i].trusted)
 			continue;
 		if (named++ < 6)
-			k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", named > 1 ? ", " : "",
-					      cc_profile_name(profs, i));
-		if (k >= n)
-			k = n - 1;
+			cc_buf_printf(out, "%s%s", named > 1 ? ", " : "",
+				      cc_profile_name(profs, i));
 	}
-	if (named > 6 && k < n)
-		snprintf(out + k, n - k, " and %zu more", named - 6);
+	if (named > 6)
+		cc_buf_printf(out, " and %zu more", named - 6);
 	return named;
 }
 
@@ -128,8 +130,13 @@ int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err)
 		cc_judge_opts_t later = { .at = c[i].when + 86400 };
 		if ((r = cc_profiles_judge(in->profs, in->served, NULL, &later, &then, err)))
 			break;
-		out->nlost = lost(in->profs, &now, &then, out->lost, sizeof(out->lost));
-		if (out->nlost) {
+		cc_buf_t names = { 0 };
+		out->nlost = lost(in->profs, &now, &then, &names);
+		if (names.oom) {
+			cc_buf_clear(&names);
+			r = cc_err(err, CC_ENOMEM, NULL, "out of memory");
+		} else if (out->nlost) {
+			out->lost = names.s;
 			out->cert = c[i].cert;
 			out->when = c[i].when;
 			out->anchor = cc_cert_self_issued(c[i].cert);
@@ -139,24 +146,45 @@ int cc_cliff_find(const cc_cliff_in_t *in, cc_cliff_t *out, cc_error_t *err)
 		cc_verdicts_clear(&then);
 	}
 	cc_verdicts_clear(&now);
+	if (r)
+		cc_cliff_clear(out);
 	return r ? r : found;
+}
+
+void cc_cliff_clear(cc_cliff_t *c)
+{
+	if (!c)
+		return;
+	free(c->lost);
+	free(c->after);
+	memset(c, 0, sizeof(*c));
 }
 
 void cc_cliff_text(const cc_cliff_t *c, cc_buf_t *b)
 {
-	char cn[256], iss[256], t[32], rsa[256];
+	char *cn, *iss, *rsa;
 
 	if (!c->cert)
 		return;
-	cc_buf_printf(b, "the chain's reach depends on %s %s%s%s, which expires %.10s: "
-			 "then %s stop%s trusting it; serve after that date: %s",
-		      c->anchor ? "the anchor" : "the cross-sign",
-		      cc_cert_name(c->cert, 0, cn, sizeof(cn)),
-		      c->anchor ? "" : " by ", c->anchor ? "" : cc_cert_name(c->cert, 1, iss, sizeof(iss)),
-		      cc_time_str(c->when, t), c->lost, c->nlost == 1 ? "s" : "", c->after);
-	if (c->rsa_anchor)
-		cc_buf_printf(b, " (an ECC chain carried to the RSA root %s)",
-			      cc_cert_name(c->rsa_anchor, 0, rsa, sizeof(rsa)));
+	cn = cc_cert_name_dup(c->cert, 0);
+	iss = c->anchor ? strdup("") : cc_cert_name_dup(c->cert, 1);
+	rsa = c->rsa_anchor ? cc_cert_name_dup(c->rsa_anchor, 0) : strdup("");
+	if (cn && iss && rsa) {
+		char t[32];
+		cc_buf_printf(b, "the chain's reach depends on %s %s%s%s, which expires %.10s: "
+				 "then %s stop%s trusting it; serve after that date: %s",
+			      c->anchor ? "the anchor" : "the cross-sign", cn,
+			      c->anchor ? "" : " by ", iss, cc_time_str(c->when, t),
+			      c->lost ? c->lost : "", c->nlost == 1 ? "s" : "",
+			      c->after ? c->after : "");
+		if (c->rsa_anchor)
+			cc_buf_printf(b, " (an ECC chain carried to the RSA root %s)", rsa);
+	} else {
+		b->oom = 1;
+	}
+	free(cn);
+	free(iss);
+	free(rsa);
 }
 
 size_t cc_distrust_cliffs(cc_profiles_t *profs, const cc_verdicts_t *now,
@@ -205,9 +233,9 @@ char *cc_distrust_cliff_from(const cc_distrust_cliff_t *c, char out[32])
 
 void cc_distrust_cliff_text(const cc_distrust_cliff_t *c, cc_buf_t *b)
 {
-	char cn[256], from[32];
-	const char *label = c->d->label[0] ? c->d->label
-					   : cc_cert_name(c->anchor, 0, cn, sizeof(cn));
+	char from[32];
+	cc_names_t nm = { 0 };
+	const char *label = c->d->label[0] ? c->d->label : cc_names_get(&nm, c->anchor, 0);
 
 	cc_buf_printf(b, "from %s, new certificates under %s are not trusted by %s",
 		      cc_distrust_cliff_from(c, from), label, c->profiles);
@@ -216,4 +244,5 @@ void cc_distrust_cliff_text(const cc_distrust_cliff_t *c, cc_buf_t *b)
 		cc_buf_printf(b, " (their earliest SCT must be at or before %.10s)",
 			      cc_time_str(c->d->after, t));
 	}
+	cc_names_free(&nm);
 }

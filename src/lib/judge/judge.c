@@ -126,7 +126,7 @@ static void profile_findings(const cc_judge_in_t *in, const cc_certlist_t *sv,
 	const char *lacks = NULL;
 	cc_buf_t names = { 0 };
 	size_t nrej;
-	char cn[256];
+	cc_names_t nm = { 0 };
 	int already = has(&out->findings, "untrusted") ||
 		      has(&out->findings, "incomplete-chain") ||
 		      has(&out->findings, "chain-loops");
@@ -152,8 +152,9 @@ static void profile_findings(const cc_judge_in_t *in, const cc_certlist_t *sv,
 		cc_findings_add(&out->findings, "self-signed-root-preferred",
 				CC_SEV_WARNING, (int)sv->n - 1, "the chain ends at the "
 				"self-signed %s, which profile %s lacks",
-				cc_cert_name(root, 0, cn, sizeof(cn)), lacks);
+				cc_names_get(&nm, root, 0), lacks);
 	cc_buf_clear(&names);
+	cc_names_free(&nm);
 }
 
 /* "expiry-cliff": the served chain's reach ends with a cross-sign or anchor
@@ -171,6 +172,7 @@ static int cliff_finding(const cc_judge_in_t *in, const cc_certlist_t *fv, time_
 	if (r <= 0)
 		return r;
 	cc_cliff_text(&c, &b);
+	cc_cliff_clear(&c);
 	cc_findings_add(&out->findings, "expiry-cliff", CC_SEV_WARNING, -1, "%s",
 			b.s ? b.s : "");
 	cc_buf_clear(&b);
@@ -276,7 +278,7 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 {
 	cc_cert_t *c = sv->v[i];
 	cc_buf_t lack = { 0 };
-	char cn[256];
+	cc_names_t nm = { 0 };
 
 	if (among(sv, i, c)) {
 		ch->kind = CC_CHANGE_DUPLICATE;
@@ -296,8 +298,9 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 			ch->kind = CC_CHANGE_ROOT_LACKED;
 			ch->why = fmt_new("a self-signed root that %s lack%s; without it "
 				 "they reach %s", lack.s, strchr(lack.s, ',') ? "" : "s",
-				 cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn, sizeof(cn)));
+				 cc_names_get(&nm, p->certs.v[p->certs.n - 1], 0));
 			cc_buf_clear(&lack);
+			cc_names_free(&nm);
 			return;
 		}
 	}
@@ -325,22 +328,23 @@ static void added_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t p
 		      cc_judgement_t *out, cc_judge_change_t *ch)
 {
 	cc_cert_t *c = out->serve.v[pos], *child = pos ? out->serve.v[pos - 1] : NULL;
-	char a[256], b[256];
+	cc_names_t nm = { 0 };
 
 	if (child && among(sv, sv->n, child) && (has(&out->findings, "incomplete-chain") ||
 						 has(&out->findings, "chain-loops"))) {
 		ch->kind = CC_CHANGE_MISSING_ISSUER;
 		ch->why = fmt_new("the missing issuer of %s (from %s)",
-			 cc_cert_name(child, 0, a, sizeof(a)), cc_cert_source(c));
+			 cc_names_get(&nm, child, 0), cc_cert_source(c));
 	} else if (cc_cert_is_cross_sign(in->profs, &out->serve, c)) {
 		ch->kind = CC_CHANGE_CROSS_SIGN;
 		ch->why = fmt_new("%s cross-signed by %s (from %s)",
-			 cc_cert_name(c, 0, a, sizeof(a)), cc_cert_name(c, 1, b, sizeof(b)),
+			 cc_names_get(&nm, c, 0), cc_names_get(&nm, c, 1),
 			 cc_cert_source(c));
 	} else {
 		ch->kind = CC_CHANGE_OTHER;
 		ch->why = fmt_new("from %s", cc_cert_source(c));
 	}
+	cc_names_free(&nm);
 }
 
 /* The chain to serve against the served one: added, removed, reordered. */
@@ -485,7 +489,8 @@ static int unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out,
 {
 	for (size_t i = 0; i < out->findings.n; i++) {
 		cc_finding_t *f = &out->findings.v[i];
-		char d[256], cn[256], *add;
+		cc_names_t nm = { 0 };
+		char *add;
 		if (strcmp(f->id, "unknown-root-sent"))
 			continue;
 		cc_cert_t *c = in->served->v[f->depth];
@@ -495,21 +500,21 @@ static int unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out,
 			/* each certificate by name; the root's namesake as what it is */
 			for (size_t k = 0; k < out->serve.n; k++) {
 				cc_cert_t *x = out->serve.v[k];
-				cc_buf_printf(&w, "%s%s", k ? " + " : "", cc_cert_name(x, 0, d, sizeof(d)));
+				cc_buf_printf(&w, "%s%s", k ? " + " : "", cc_names_get(&nm, x, 0));
 				if (!cc_cert_self_issued(x) && cc_cert_same_subject(x, c))
 					cc_buf_printf(&w, " cross-signed by %s",
-						      cc_cert_name(x, 1, d, sizeof(d)));
+						      cc_names_get(&nm, x, 1));
 			}
 			add = w.oom ? NULL : fmt_new("; serve instead %s (to %s, which clients have)",
 						     w.s ? w.s : "",
-						     cc_cert_name(p->certs.v[p->certs.n - 1], 0, cn,
-								  sizeof(cn)));
+						     cc_names_get(&nm, p->certs.v[p->certs.n - 1], 0));
 			cc_buf_clear(&w);
 		} else {
 			add = fmt_new("; serve instead a chain to a root clients have: %s "
 				      "cross-signed by such a root is not at hand",
-				      cc_cert_name(c, 0, cn, sizeof(cn)));
+				      cc_names_get(&nm, c, 0));
 		}
+		cc_names_free(&nm);
 		if (msg_append(f, add))
 			return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	}
@@ -624,6 +629,7 @@ void cc_judgement_clear(cc_judgement_t *j)
 		free(j->gains[i]);
 	free(j->added);
 	free(j->removed);
+	cc_judge_needs_clear(j);
 	cc_matrix_clear(&j->mx);
 	cc_judgement_clear(j->again);
 	free(j->again);

@@ -47,24 +47,45 @@ int cc_missing_issuer(cc_cert_t *leaf, cc_pool_t *pool, cc_pool_t *anchors,
 	if (cc_cert_self_issued(cur) || issuer_in(anchors, cur))
 		return 0;
 	out->child = cur;
-	cc_cert_name(cur, 1, out->issuer, sizeof(out->issuer));
-	cc_cert_dn(cur, 1, out->issuer_dn, sizeof(out->issuer_dn));
+	out->issuer = cc_cert_name_dup(cur, 1);
+	out->issuer_dn = cc_cert_dn_dup(cur, 1);
 	cc_cert_aki_hex(cur, out->aki, sizeof(out->aki));
 	n = cc_aia_ca_issuers(cur, urls, sizeof(urls) / sizeof(urls[0]));
 	for (int i = 0; i < n; i++) {
-		if (!out->url[0])
-			snprintf(out->url, sizeof(out->url), "%s", urls[i]);
-		free(urls[i]);
+		if (!out->url)
+			out->url = urls[i];
+		else
+			free(urls[i]);
+	}
+	if (!out->url)
+		out->url = strdup("");
+	if (!out->issuer || !out->issuer_dn || !out->url) {
+		cc_missing_clear(out);
+		return CC_ENOMEM;
 	}
 	return 1;
 }
 
+void cc_missing_clear(cc_missing_t *m)
+{
+	if (!m)
+		return;
+	free(m->issuer);
+	free(m->issuer_dn);
+	free(m->url);
+	memset(m, 0, sizeof(*m));
+}
+
 void cc_missing_text(const cc_missing_t *m, cc_buf_t *b)
 {
-	char cn[256];
+	char *cn = cc_cert_name_dup(m->child, 0);
 
-	cc_buf_printf(b, "the issuer of %s is missing: %s", cc_cert_name(m->child, 0, cn,
-			sizeof(cn)), m->issuer_dn);
+	if (!cn) {
+		b->oom = 1;
+		return;
+	}
+	cc_buf_printf(b, "the issuer of %s is missing: %s", cn, m->issuer_dn);
+	free(cn);
 	if (m->aki[0])
 		cc_buf_printf(b, ", key id %s", m->aki);
 	if (m->url[0])

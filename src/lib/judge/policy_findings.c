@@ -36,7 +36,9 @@ static int add(cc_findings_t *out, seen_t *s, const char *id, int sev,
 {
 	const char *note = sev == CC_SEV_ERROR ? "" : "; not enforced on a trust "
 			   "anchor, RFC 5280 6.1.1 (d)";
-	char cn[160];
+	cc_names_t nm = { 0 };
+	const char *cn;
+	int r;
 	int sp = served_pos(served, certs->v[d]);
 
 	for (int i = 0; i < s->n; i++)
@@ -46,14 +48,17 @@ static int add(cc_findings_t *out, seen_t *s, const char *id, int sev,
 		s->id[s->n] = id;
 		s->depth[s->n++] = d;
 	}
-	cc_cert_name(certs->v[d], 0, cn, sizeof(cn));
+	cn = cc_names_get(&nm, certs->v[d], 0);
 	if (sp >= 0)
-		return cc_findings_add(out, id, sev, sp, "position %d (%s, "
-				       "depth %d in the path): %s (%s policy%s)", sp,
-				       cn, d, what, cc_policy_name(policy), note);
-	return cc_findings_add(out, id, sev, -1, "depth %d in the path "
-			       "(%s, not served): %s (%s policy%s)", d, cn, what,
-			       cc_policy_name(policy), note);
+		r = cc_findings_add(out, id, sev, sp, "position %d (%s, "
+				    "depth %d in the path): %s (%s policy%s)", sp,
+				    cn, d, what, cc_policy_name(policy), note);
+	else
+		r = cc_findings_add(out, id, sev, -1, "depth %d in the path "
+				    "(%s, not served): %s (%s policy%s)", d, cn, what,
+				    cc_policy_name(policy), note);
+	cc_names_free(&nm);
+	return r;
 }
 
 /* OpenSSL errors collected per run: a path breaks few rules; more are cut. */

@@ -129,7 +129,7 @@ int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
 	cc_paths_t *full = NULL, *sv = NULL;
 	cc_pool_t *sp = NULL;
 	cc_cert_t *root, *cross = NULL;
-	char a[256], b[256], c[256], d[256];
+	cc_names_t nm = { 0 };
 	int r, sbest;
 
 	if (fix)
@@ -154,8 +154,8 @@ int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
 				(int)served->n - 1,
 				"the chain ends at the self-signed %s; clients without it "
 				"(legacy stores) need the version cross-signed by %s, "
-				"which is not served", cc_cert_name(root, 0, a, sizeof(a)),
-				cc_cert_name(cross, 1, b, sizeof(b)));
+				"which is not served", cc_names_get(&nm, root, 0),
+				cc_names_get(&nm, cross, 1));
 
 	if (sbest >= 0 && cc_paths_best(full) == 0 &&
 	    !same_fp(anchor_of(&full->v[0]), anchor_of(&sv->v[sbest]))) {
@@ -170,10 +170,10 @@ int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
 					"%s cross-signed by %s is not served: with it, "
 					"clients that trust only %s accept the chain too "
 					"(as served it reaches only %s)",
-					cc_cert_name(y, 0, a, sizeof(a)),
-					cc_cert_name(y, 1, b, sizeof(b)),
-					cc_cert_name(anchor_of(p), 0, c, sizeof(c)),
-					cc_cert_name(anchor_of(&sv->v[sbest]), 0, d, sizeof(d)));
+					cc_names_get(&nm, y, 0),
+					cc_names_get(&nm, y, 1),
+					cc_names_get(&nm, anchor_of(p), 0),
+					cc_names_get(&nm, anchor_of(&sv->v[sbest]), 0));
 			break;
 		}
 	}
@@ -182,6 +182,7 @@ int cc_served_review(const cc_certlist_t *served, cc_pool_t *pool,
 		full = NULL;
 	}
 out:
+	cc_names_free(&nm);
 	cc_paths_free(full);
 	cc_paths_free(sv);
 	cc_pool_free(sp);

@@ -72,9 +72,9 @@ static void cure(cc_buf_t *b, const char *a, size_t n)
 static void text_chosen(cc_buf_t *b, const cc_judge_in_t *in, const cc_untrusted_t *u,
 			const cc_verdicts_t *vs)
 {
-	char a[256];
+	cc_names_t nm = { 0 };
+	const char *a = cc_names_get(&nm, u->anchor, 0);
 
-	cc_cert_name(u->anchor, 0, a, sizeof(a));
 	cc_buf_printf(b, "no client profile in use trusts the chain");
 	if (u->nlack) {
 		cc_buf_printf(b, "; ");
@@ -93,19 +93,21 @@ static void text_chosen(cc_buf_t *b, const cc_judge_in_t *in, const cc_untrusted
 			cc_buf_printf(b, " (%s: %s)", cc_profile_name(in->profs, u->reject[0]),
 				      x->reason);
 	}
+	cc_names_free(&nm);
 }
 
 /* The line for the chain at hand when it ends at a root no profile holds. */
 static void text_at_hand(cc_buf_t *b, const cc_judge_in_t *in, const cc_untrusted_t *u)
 {
-	char a[256];
+	cc_names_t nm = { 0 };
+	const char *a = cc_names_get(&nm, u->anchor, 0);
 
-	cc_cert_name(u->anchor, 0, a, sizeof(a));
 	cc_buf_printf(b, "the chain at hand ends at the self-signed %s, which no client "
 			 "profile in use holds (", a);
 	names(b, in->profs, u->lack, u->nlack);
 	cc_buf_printf(b, "): ");
 	cure(b, a, u->nlack);
+	cc_names_free(&nm);
 }
 
 int cc_judge_untrusted(const cc_judge_in_t *in, const cc_judgement_t *j,

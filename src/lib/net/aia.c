@@ -75,8 +75,11 @@ void cc_aia_result_clear(cc_aia_result_t *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].msg);
+		free(r->v[i].url);
+		free(r->v[i].for_cn);
+	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -709,12 +712,18 @@ static cc_aia_fetch_t *new_entry(chase_t *x, const char *url, cc_cert_t *c)
 	}
 	f = &r->v[r->n];
 	memset(f, 0, sizeof(*f));
-	if (!(f->msg = strdup(""))) /* never NULL: every report prints it */
+	/* never NULL: every report prints them */
+	f->msg = strdup("");
+	f->url = strdup(url);
+	f->for_cn = cc_cert_name_dup(c, 0);
+	if (!f->msg || !f->url || !f->for_cn) {
+		free(f->msg);
+		free(f->url);
+		free(f->for_cn);
 		return NULL;
+	}
 	r->n++;
-	snprintf(f->url, sizeof(f->url), "%s", url);
 	clean(f->url);
-	cc_cert_name(c, 0, f->for_cn, sizeof(f->for_cn));
 	return f;
 }
 

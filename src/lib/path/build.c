@@ -67,9 +67,13 @@ int cc_paths_push(cc_paths_t *ps, cc_cert_t *const *v, size_t n)
 	p = &ps->v[ps->n];
 	memset(p, 0, sizeof(*p));
 	p->error_depth = -1;
+	if (!(p->reason = strdup("")) || !(p->why = strdup(""))) {
+		cc_path_clear(p);
+		return CC_ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (cc_certlist_push(&p->certs, v[i])) {
-			cc_certlist_clear(&p->certs);
+			cc_path_clear(p);
 			return CC_ENOMEM;
 		}
 	ps->n++;
@@ -356,10 +360,21 @@ void cc_paths_free(cc_paths_t *ps)
 	if (!ps)
 		return;
 	for (size_t i = 0; i < ps->n; i++)
-		cc_certlist_clear(&ps->v[i].certs);
+		cc_path_clear(&ps->v[i]);
 	free(ps->v);
 	free(ps->rej);
 	free(ps);
+}
+
+void cc_path_clear(cc_path_t *p)
+{
+	if (!p)
+		return;
+	cc_certlist_clear(&p->certs);
+	free(p->reason);
+	free(p->why);
+	memset(p, 0, sizeof(*p));
+	p->error_depth = -1;
 }
 
 int cc_paths_best(const cc_paths_t *ps)

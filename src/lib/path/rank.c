@@ -91,15 +91,16 @@ void cc_paths_rank(cc_paths_t *ps, time_t at, cc_trust_fn trust, void *arg)
 		qsort(ps->v, ps->n, sizeof(*ps->v), by_rank);
 	for (size_t i = 0; i < ps->n; i++) {
 		cc_path_t *p = &ps->v[i];
+		/* out of memory: the path keeps its earlier why */
 		if (!p->valid)
-			snprintf(p->why, sizeof(p->why), "rejected: %s", p->reason);
+			cc_str_set(&p->why, "rejected: %s", p->reason ? p->reason : "");
 		else if (i == 0 && (ps->n == 1 || !ps->v[1].valid))
-			snprintf(p->why, sizeof(p->why), "the only valid path");
+			cc_str_set(&p->why, "the only valid path");
 		else if (i == 0)
-			snprintf(p->why, sizeof(p->why), "chosen over the next: %s",
-				 criterion[decide(p, &ps->v[1], &cmp)]);
+			cc_str_set(&p->why, "chosen over the next: %s",
+				   criterion[decide(p, &ps->v[1], &cmp)]);
 		else
-			snprintf(p->why, sizeof(p->why), "ranked below #%zu: %s", i,
-				 criterion[decide(&ps->v[i - 1], p, &cmp)]);
+			cc_str_set(&p->why, "ranked below #%zu: %s", i,
+				   criterion[decide(&ps->v[i - 1], p, &cmp)]);
 	}
 }

@@ -269,21 +269,22 @@ int cc_path_validate_collect(const cc_certlist_t *certs,
 }
 
 /* After OpenSSL accepted the path: the policy's own rules (policy.c). */
-static void own_rules(cc_path_t *path, const cc_build_opts_t *opts)
+static int own_rules(cc_path_t *path, const cc_build_opts_t *opts)
 {
 	const char *what, *id;
-	char cn[128] = "";
-	int d = -1;
+	cc_names_t nm = { 0 };
+	int d = -1, r;
 
 	if (!(id = cc_policy_check(&path->certs, opts, &d, &what)))
-		return;
+		return 0;
 	path->valid = 0;
 	path->rule = id;
 	path->verify_error = X509_V_ERR_UNSPECIFIED;
 	path->error_depth = d;
-	cc_cert_name(path->certs.v[d], 0, cn, sizeof(cn));
-	snprintf(path->reason, sizeof(path->reason), "rule %s (%s policy): %s at "
-		 "depth %d (%s)", id, cc_policy_name(opts->policy), what, d, cn);
+	r = cc_str_set(&path->reason, "rule %s (%s policy): %s at depth %d (%s)", id,
+		       cc_policy_name(opts->policy), what, d, cc_names_get(&nm, path->certs.v[d], 0));
+	cc_names_free(&nm);
+	return r;
 }
 
 int cc_path_validate(cc_path_t *path, const cc_build_opts_t *opts,
@@ -308,14 +309,16 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 	path->valid = 0;
 	path->verify_error = 0;
 	path->error_depth = -1;
-	path->reason[0] = 0;
 	path->rule = NULL;
+	if (cc_str_set(&path->reason, "%s", ""))
+		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		if (!cc_cert_x509(path->certs.v[i], NULL)) {
 			path->verify_error = X509_V_ERR_UNSPECIFIED;
 			path->error_depth = (int)i;
-			snprintf(path->reason, sizeof(path->reason),
-				 "certificate at depth %zu cannot be decoded", i);
+			if (cc_str_set(&path->reason,
+				       "certificate at depth %zu cannot be decoded", i))
+				return cc_err(err, CC_ENOMEM, NULL, "out of memory");
 			return 0;
 		}
 	if ((r = setup(&st, &ctx, &unt, &path->certs, opts, &vs, err)))
@@ -323,29 +326,30 @@ int cc_path_validate_flags(cc_path_t *path, const cc_build_opts_t *opts,
 	ok = X509_verify_cert(ctx);
 	if (ok == 1 && same_chain(X509_STORE_CTX_get0_chain(ctx), path)) {
 		path->valid = 1;
-		own_rules(path, opts);
+		r = own_rules(path, opts);
 	} else if (ok == 1) {
 		path->verify_error = X509_V_ERR_UNSPECIFIED;
-		snprintf(path->reason, sizeof(path->reason),
-			 "OpenSSL accepted a different path than this one");
+		r = cc_str_set(&path->reason, "OpenSSL accepted a different path than this one");
 	} else {
 		int e = X509_STORE_CTX_get_error(ctx);
 		int d = X509_STORE_CTX_get_error_depth(ctx);
-		char cn[128] = "";
+		cc_names_t nm = { 0 };
+		const char *cn = d >= 0 && (size_t)d < n ? cc_names_get(&nm, path->certs.v[d], 0)
+							 : "";
 		path->verify_error = e;
 		path->error_depth = d;
 		path->rule = cc_policy_rule_of(e);
-		if (d >= 0 && (size_t)d < n)
-			cc_cert_name(path->certs.v[d], 0, cn, sizeof(cn));
 		if (path->rule)
-			snprintf(path->reason, sizeof(path->reason), "rule %s (%s "
-				 "policy): %s at depth %d (%s)", path->rule,
-				 cc_policy_name(opts->policy),
-				 X509_verify_cert_error_string(e), d, cn);
+			r = cc_str_set(&path->reason, "rule %s (%s policy): %s at depth %d (%s)",
+				       path->rule, cc_policy_name(opts->policy),
+				       X509_verify_cert_error_string(e), d, cn);
 		else
-			snprintf(path->reason, sizeof(path->reason), "%s at depth %d (%s)",
-				 X509_verify_cert_error_string(e), d, cn);
+			r = cc_str_set(&path->reason, "%s at depth %d (%s)",
+				       X509_verify_cert_error_string(e), d, cn);
+		cc_names_free(&nm);
 	}
+	if (r)
+		r = cc_err(err, CC_ENOMEM, NULL, "out of memory");
 out:
 	ERR_clear_error();
 	X509_STORE_CTX_free(ctx);

@@ -13,6 +13,8 @@
  */
 #include "internal.h"
 
+#include <stdarg.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +29,31 @@ typedef struct jctx {
 	cc_paths_t *all[3]; /* paths to any anchor of the set, validated under
 			       each policy (enum cc_policy), lazy */
 	cc_error_t *err;
+	int oom; /* a verdict's reason could not be allocated */
 } jctx_t;
+
+/* v->reason, formatted whole; out of memory is noted in j. */
+static void reason(jctx_t *j, cc_verdict_t *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void reason(jctx_t *j, cc_verdict_t *v, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(s = malloc((size_t)n + 1))) {
+		j->oom = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	free(v->reason);
+	v->reason = s;
+}
 
 /* 1 if a issued b: names, key identifiers and the signature agree. */
 static int issued(cc_cert_t *a, cc_cert_t *b)
@@ -71,34 +97,33 @@ static const char *role(jctx_t *j, const cc_path_t *p, int d)
 static void plain(jctx_t *j, const cc_path_t *p, cc_verdict_t *v)
 {
 	int d = p->error_depth;
-	char cn[160], t[32];
+	cc_names_t nm = { 0 };
+	const char *cn;
+	char t[32];
 
 	v->depth = d;
 	v->rule = p->rule;
 	if (d < 0 || (size_t)d >= p->certs.n) {
-		snprintf(v->reason, sizeof(v->reason), "%s", p->reason);
+		reason(j, v, "%s", p->reason ? p->reason : "");
 		return;
 	}
-	cc_cert_name(p->certs.v[d], 0, cn, sizeof(cn));
+	cn = cc_names_get(&nm, p->certs.v[d], 0);
 	switch (p->verify_error) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		snprintf(v->reason, sizeof(v->reason), "expired %s at depth %d (%s, "
-			 "expired %.10s)", role(j, p, d), d, cn,
-			 cc_time_str(cc_cert_not_after(p->certs.v[d]), t));
+		reason(j, v, "expired %s at depth %d (%s, expired %.10s)", role(j, p, d), d, cn,
+		       cc_time_str(cc_cert_not_after(p->certs.v[d]), t));
 		break;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-		snprintf(v->reason, sizeof(v->reason), "%s at depth %d not yet "
-			 "valid (%s, from %.10s)", role(j, p, d), d, cn,
-			 cc_time_str(cc_cert_not_before(p->certs.v[d]), t));
+		reason(j, v, "%s at depth %d not yet valid (%s, from %.10s)", role(j, p, d), d,
+		       cn, cc_time_str(cc_cert_not_before(p->certs.v[d]), t));
 		break;
 	case X509_V_ERR_HOSTNAME_MISMATCH:
-		snprintf(v->reason, sizeof(v->reason), "leaf not valid for %s",
-			 j->bo.host ? j->bo.host : "the host");
+		reason(j, v, "leaf not valid for %s", j->bo.host ? j->bo.host : "the host");
 		break;
 	default:
-		snprintf(v->reason, sizeof(v->reason), "%s %s", role(j, p, d),
-			 p->reason);
+		reason(j, v, "%s %s", role(j, p, d), p->reason ? p->reason : "");
 	}
+	cc_names_free(&nm);
 }
 
 /* 1 if some profile of the set holds a certificate named as top's issuer
@@ -117,19 +142,18 @@ static int issuer_known(jctx_t *j, cc_cert_t *top)
  * "missing intermediate" when no client holds the issuer at all. */
 static void no_anchor(jctx_t *j, cc_cert_t *top, cc_verdict_t *v)
 {
-	char cn[160], cn2[160];
+	cc_names_t nm = { 0 };
 
 	if (cc_cert_self_issued(top))
-		snprintf(v->reason, sizeof(v->reason), "anchor not in store (%s is "
-			 "served but not trusted)", cc_cert_name(top, 0, cn, sizeof(cn)));
+		reason(j, v, "anchor not in store (%s is served but not trusted)",
+		       cc_names_get(&nm, top, 0));
 	else if (issuer_known(j, top) || cc_cert_is_cross_sign(j->ps, j->served, top))
-		snprintf(v->reason, sizeof(v->reason), "anchor not in store (it has "
-			 "no %s)", cc_cert_name(top, 1, cn, sizeof(cn)));
+		reason(j, v, "anchor not in store (it has no %s)", cc_names_get(&nm, top, 1));
 	else
 		/* No profile holds that issuer: it is an intermediate nobody sent. */
-		snprintf(v->reason, sizeof(v->reason), "missing intermediate: %s, "
-			 "the issuer of %s, is not sent", cc_cert_name(top, 1, cn, sizeof(cn)),
-			 cc_cert_name(top, 0, cn2, sizeof(cn2)));
+		reason(j, v, "missing intermediate: %s, the issuer of %s, is not sent",
+		       cc_names_get(&nm, top, 1), cc_names_get(&nm, top, 0));
+	cc_names_free(&nm);
 }
 
 /* The last served certificate reachable from the leaf by issuance. */
@@ -168,7 +192,7 @@ static int set_path(jctx_t *j, cc_verdict_t *v, const cc_path_t *p, int trusted)
 			return cc_err(j->err, CC_ENOMEM, NULL, "out of memory");
 	v->trusted = trusted;
 	if (trusted) { /* a distrusted path tried before leaves no trace */
-		v->reason[0] = 0;
+		reason(j, v, "%s", "");
 		v->depth = -1;
 		v->rule = NULL;
 		v->anchor = cc_pool_find_sha256(cc_profiles_pool(j->ps),
@@ -210,9 +234,13 @@ static int usable(jctx_t *j, size_t i, const cc_path_t *p)
  * 1 with the reason in v (depth: the anchor), else 0. */
 static int distrusted(jctx_t *j, size_t i, const cc_path_t *p, cc_verdict_t *v)
 {
+	/* profile name, label and anchor name, each bounded well below this */
+	char why[2048];
+
 	if (!cc_profile_distrusts(j->ps, i, p->certs.v[0], p->certs.v[p->certs.n - 1],
-				  v->reason, sizeof(v->reason)))
+				  why, sizeof(why)))
 		return 0;
+	reason(j, v, "%s", why);
 	v->depth = (int)p->certs.n - 1;
 	v->rule = NULL;
 	return 1;
@@ -258,23 +286,25 @@ static int judge_pathbuild(jctx_t *j, size_t i, cc_verdict_t *v, int lax_anchor)
 	}
 	for (size_t k = 0; lax_anchor && k < all->n; k++) {
 		cc_path_t *p = &all->v[k], q = { 0 };
-		char cn[160], t1[32], t2[32];
+		char t1[32], t2[32];
+		cc_names_t nm = { 0 };
 		cc_cert_t *a = p->certs.v[p->certs.n - 1];
 		if (!usable(j, i, p) || p->error_depth != (int)p->certs.n - 1)
 			continue;
-		q.certs = p->certs;
-		if ((r = cc_path_validate_flags(&q, &bo,
-						CC_VALIDATE_IGNORE_ANCHOR_TIME, j->err)))
+		q.certs = p->certs; /* borrowed: only q's reason is q's own */
+		r = cc_path_validate_flags(&q, &bo, CC_VALIDATE_IGNORE_ANCHOR_TIME, j->err);
+		free(q.reason);
+		if (r)
 			return r;
 		if (!q.valid || skip_distrusted(j, i, p, v, &dist))
 			continue;
 		if ((r = set_path(j, v, p, 1)))
 			return r;
-		snprintf(v->reason, sizeof(v->reason), "anchor %s is outside its "
-			 "validity period (%.10s to %.10s); this client ignores an "
-			 "anchor's dates", cc_cert_name(a, 0, cn, sizeof(cn)),
-			 cc_time_str(cc_cert_not_before(a), t1),
-			 cc_time_str(cc_cert_not_after(a), t2));
+		reason(j, v, "anchor %s is outside its validity period (%.10s to %.10s); this "
+		       "client ignores an anchor's dates", cc_names_get(&nm, a, 0),
+		       cc_time_str(cc_cert_not_before(a), t1),
+		       cc_time_str(cc_cert_not_after(a), t2));
+		cc_names_free(&nm);
 		return 0;
 	}
 	if (dist)
@@ -363,7 +393,7 @@ static int judge_served_order(jctx_t *j, size_t i, cc_verdict_t *v)
 			plain(j, &p, v);
 		r = set_path(j, v, &p, ok);
 	}
-	cc_certlist_clear(&p.certs);
+	cc_path_clear(&p);
 	return r;
 }
 
@@ -386,8 +416,10 @@ static int copy_into(cc_pool_t *dst, cc_cert_t *c, cc_error_t *err)
 
 void cc_verdicts_clear(cc_verdicts_t *vs)
 {
-	for (size_t i = 0; vs->v && i < vs->n; i++)
+	for (size_t i = 0; vs->v && i < vs->n; i++) {
 		cc_certlist_clear(&vs->v[i].path);
+		free(vs->v[i].reason);
+	}
 	free(vs->v);
 	memset(vs, 0, sizeof(*vs));
 }
@@ -419,6 +451,10 @@ int cc_profiles_judge(cc_profiles_t *ps, const cc_certlist_t *served,
 		out->v[i].profile = i;
 		out->v[i].depth = -1;
 		r = judge_one(&j, i, &out->v[i]);
+		if (!r && !out->v[i].reason)
+			reason(&j, &out->v[i], "%s", "");
+		if (!r && j.oom)
+			r = cc_err(err, CC_ENOMEM, NULL, "out of memory");
 		tw += cc_profile_weight(ps, i);
 		if (!r && out->v[i].trusted) {
 			out->ntrusted++;

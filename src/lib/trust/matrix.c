@@ -98,24 +98,19 @@ int cc_ubiquity_rank(cc_profiles_t *profs, cc_paths_t *ps,
 	return 0;
 }
 
-char *cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served,
-			char *buf, size_t n)
+int cc_chain_describe(cc_profiles_t *profs, const cc_certlist_t *served, cc_buf_t *b)
 {
-	char cn[160], iss[160];
-	size_t used = 0;
-
-	if (n)
-		buf[0] = 0;
-	for (size_t i = 0; i < served->n && used < n; i++) {
+	for (size_t i = 0; i < served->n; i++) {
 		cc_cert_t *c = served->v[i];
 		int x = i && cc_cert_is_cross_sign(profs, served, c);
-		int w = snprintf(buf + used, n - used, "%s%s%s%s", i ? " + " : "",
-				 cc_cert_name(c, 0, cn, sizeof(cn)),
-				 x ? " cross-signed by " : "",
-				 x ? cc_cert_name(c, 1, iss, sizeof(iss)) : "");
-		if (w < 0)
-			break;
-		used += (size_t)w;
+		char *cn = cc_cert_name_dup(c, 0), *iss = x ? cc_cert_name_dup(c, 1) : NULL;
+		if (cn && (!x || iss))
+			cc_buf_printf(b, "%s%s%s%s", i ? " + " : "", cn,
+				      x ? " cross-signed by " : "", x ? iss : "");
+		else
+			b->oom = 1;
+		free(cn);
+		free(iss);
 	}
-	return buf;
+	return b->oom ? CC_ENOMEM : 0;
 }

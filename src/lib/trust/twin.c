@@ -70,7 +70,7 @@ int cc_twin_note(cc_profiles_t *profs, const cc_matrix_t *m, size_t row,
 {
 	const cc_matrix_row_t *r;
 	const cc_path_t *p;
-	char a[256], b[256], fp[65];
+	char fp[65];
 
 	if (row >= m->n || !ps || m->v[row].path >= ps->n)
 		return 0;
@@ -82,10 +82,11 @@ int cc_twin_note(cc_profiles_t *profs, const cc_matrix_t *m, size_t row,
 			t = cross_twin(anchors, c, &r->served);
 		if (!t)
 			continue;
+		cc_names_t nm = { 0 };
 		cc_cert_sha256_hex(t, fp);
 		cc_buf_printf(out, "not served: %s cross-signed by %s (sha256 %.16s); ",
-			      cc_cert_name(t, 0, a, sizeof(a)), cc_cert_name(t, 1, b, sizeof(b)),
-			      fp);
+			      cc_names_get(&nm, t, 0), cc_names_get(&nm, t, 1), fp);
+		cc_names_free(&nm);
 		adds(profs, m, r, t, out);
 		return 1;
 	}

@@ -293,6 +293,84 @@ char *cc_cert_name(cc_cert_t *c, int which, char *buf, size_t n)
 	return cc_cert_dn(c, which, buf, n);
 }
 
+/* A copy of s with control bytes replaced, as clean_copy, but whole. */
+static char *clean_dup(const unsigned char *s, int len)
+{
+	char *d = malloc((size_t)(len > 0 ? len : 0) + 1);
+
+	if (d)
+		clean_copy(d, (size_t)(len > 0 ? len : 0) + 1, s, len);
+	return d;
+}
+
+char *cc_cert_dn_dup(cc_cert_t *c, int which)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	BIO *b;
+	char *data, *d;
+	long len;
+
+	if (!x)
+		return strdup("");
+	if (!(b = BIO_new(BIO_s_mem())))
+		return NULL;
+	X509_NAME_print_ex(b, which ? X509_get_issuer_name(x) : X509_get_subject_name(x),
+			   0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	len = BIO_get_mem_data(b, &data);
+	d = clean_dup((const unsigned char *)data, (int)len);
+	BIO_free(b);
+	return d;
+}
+
+char *cc_cert_name_dup(cc_cert_t *c, int which)
+{
+	X509 *x = cc_cert_x509(c, NULL);
+	X509_NAME *nm;
+	unsigned char *u = NULL;
+	int i;
+
+	if (!x)
+		return strdup("");
+	nm = which ? X509_get_issuer_name(x) : X509_get_subject_name(x);
+	i = X509_NAME_get_index_by_NID(nm, NID_commonName, -1);
+	if (i >= 0) {
+		ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(nm, i));
+		int len = ASN1_STRING_to_UTF8(&u, s);
+		if (len >= 0) {
+			char *d = clean_dup(u, len);
+			OPENSSL_free(u);
+			return d;
+		}
+	}
+	return cc_cert_dn_dup(c, which);
+}
+
+const char *cc_names_get(cc_names_t *ns, cc_cert_t *c, int which)
+{
+	char *s;
+
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? ns->cap * 2 : 4;
+		char **v = realloc(ns->v, cap * sizeof(*v));
+		if (!v)
+			return "?";
+		ns->v = v;
+		ns->cap = cap;
+	}
+	if (!(s = cc_cert_name_dup(c, which)))
+		return "?";
+	ns->v[ns->n++] = s;
+	return s;
+}
+
+void cc_names_free(cc_names_t *ns)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	memset(ns, 0, sizeof(*ns));
+}
+
 char *cc_cert_key_desc(cc_cert_t *c, char *buf, size_t n)
 {
 	X509 *x = cc_cert_x509(c, NULL);
