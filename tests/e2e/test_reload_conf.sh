@@ -133,4 +133,17 @@ cc bind --server nginx --site www --cert www --ip 127.0.0.1 --port "$(free_port)
 echo "include main.d/*.conf;" >"$n/main.d/loop.conf"
 expect_rc 1 "loop: reload ends (within the timeout) -> exit 1" timeout 120 "$CERTCHAIN" reload --server nginx
 expect_grep "nginx: configuration check FAILED, not reloading" "$T/out" "loop: the configuration check failed"
+
+# --- directories given with a trailing slash join with one slash: in the
+# generated include, the deployed file names and what bind prints.
+store "$T/store-slash"
+n=$T/ngx-slash; mkdir -p "$n/conf.d"
+echo "include $n/conf.d/*.conf;" >"$n/servers.conf"
+nginx_conf "$n"
+expect_rc 0 "slash: bind with --conf-dir DIR/ and --deploy-dir DIR/" \
+	cc bind --server nginx --site www --cert www --ip 127.0.0.1 --port "$(free_port)" \
+	--conf-dir "$n/conf.d/" --deploy-dir "$n/certs/" --nginx-prefix "$n" --nginx-conf "$n/nginx.conf"
+cat "$T/out" "$n/conf.d/certchain.conf" >"$T/slash" 2>&1
+expect_grep "$n/certs/www.fullchain.pem" "$T/slash" "slash: the deployed chain's path is named"
+expect_nogrep "//" "$T/slash" "slash: no path holds a double slash"
 finish

@@ -517,6 +517,15 @@ const cc_binding_t *cc_deploy_bindings(const cc_deploy_t *d, size_t *n)
 	return d->mine;
 }
 
+/* Drops the trailing slashes of a directory path ("/" stays). */
+static void trim_slashes(char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = 0;
+}
+
 int cc_deploy_open(cc_store_t *st, const cc_deploy_cfg_t *cfg,
 		   cc_deploy_t **out, cc_error_t *err)
 {
@@ -533,6 +542,9 @@ int cc_deploy_open(cc_store_t *st, const cc_deploy_cfg_t *cfg,
 	if (!(d = calloc(1, sizeof(*d))))
 		return cc_err(err, CC_ENOMEM, state_dir, "out of memory");
 	d->cfg = *cfg;
+	/* "certs/" joins as "certs/www.key", not "certs//www.key" */
+	trim_slashes(d->cfg.conf_dir);
+	trim_slashes(d->cfg.deploy_dir);
 	d->st = st;
 	d->ops = ops_of(cfg->server);
 	snprintf(d->state, sizeof(d->state), "%s", state_dir);
