@@ -92,18 +92,6 @@ struct verdict {
 	int rc;
 };
 
-static json_t *gains_json(const cc_judgement_t *j)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < j->ngains; i++)
-		if (json_array_append_new(a, cc_json_str(j->gains[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 /* "fix": what to serve instead, or null when no chain is valid. */
 static json_t *fix_json(const struct copts *o, const struct verdict *v)
 {
@@ -120,7 +108,7 @@ static json_t *fix_json(const struct copts *o, const struct verdict *v)
 	bad |= json_object_set_new(f, "chain", cli_certs_json(j->serve.v, j->serve.n));
 	bad |= json_object_set_new(f, "added", json_changes(j->added, j->nadded));
 	bad |= json_object_set_new(f, "removed", json_changes(j->removed, j->nremoved));
-	bad |= json_object_set_new(f, "gains", gains_json(j));
+	bad |= json_object_set_new(f, "gains", cli_strs_json(j->gains, j->ngains));
 	bad |= json_object_set_new(f, "written",
 				   v->written ? cc_json_str(v->written) : json_null());
 	if (bad) {

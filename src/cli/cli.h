@@ -126,6 +126,8 @@ json_t *cli_json_fp(cc_cert_t *c);
 json_t *cli_certs_json(cc_cert_t *const *v, size_t n);
 /* The n certificates of v as an array of their fingerprints, in order. */
 json_t *cli_fps_json(cc_cert_t *const *v, size_t n);
+/* The n strings of v as an array of JSON strings (cc_json_str), in order. */
+json_t *cli_strs_json(char *const *v, size_t n);
 
 /* A HOST[:PORT] target, parsed. */
 typedef struct cli_hostport {

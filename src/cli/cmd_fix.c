@@ -405,18 +405,6 @@ static json_t *removed_json(const cc_judgement_t *j)
 	return a;
 }
 
-static json_t *gains_json(const cc_judgement_t *j)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < j->ngains; i++)
-		if (json_array_append_new(a, cc_json_str(j->gains[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 /* Each profile's verdict on the served chain and on the fixed one. */
 static json_t *profiles_json(fix_t *f)
 {
@@ -495,7 +483,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 	bad |= json_object_set_new(o, "added", added_json(&f->j));
 	bad |= json_object_set_new(o, "removed", removed_json(&f->j));
 	bad |= json_object_set_new(o, "reordered", json_boolean(f->j.reordered));
-	bad |= json_object_set_new(o, "helps", gains_json(&f->j));
+	bad |= json_object_set_new(o, "helps", cli_strs_json(f->j.gains, f->j.ngains));
 	bad |= json_object_set_new(o, "profiles", profiles_json(f));
 	bad |= json_object_set_new(o, "score_before", cli_json_fixed(f->j.served.score, 3));
 	bad |= json_object_set_new(o, "score_after", cli_json_fixed(va ? va->score : 0.0, 3));

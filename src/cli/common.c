@@ -210,6 +210,18 @@ json_t *cli_fps_json(cc_cert_t *const *v, size_t n)
 	return a;
 }
 
+json_t *cli_strs_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, cc_json_str(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 json_t *cli_json_fixed(double x, int decimals)
 {
 	char t[64];

@@ -105,8 +105,13 @@ int cc_distrust_read(const char *path, cc_distrust_kind_t kind,
 		     const cc_distrust_t *have, size_t nhave, cc_distrust_t **out,
 		     size_t *nout, cc_error_t *err);
 
-/* report.c: *dst becomes a new string formatted as printf would, whole
- * (the old one freed). 0, or CC_ENOMEM with *dst unchanged. */
+/* report.c: strings formatted as printf would, whole, whatever their
+ * length (names and paths are never cut). cc_str_vnew and cc_str_new
+ * return a new string, NULL when out of memory; cc_str_set makes *dst one
+ * (the old one freed after formatting, so the arguments may hold it):
+ * 0, or CC_ENOMEM with *dst unchanged. */
+char *cc_str_vnew(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+char *cc_str_new(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cc_str_set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* error.c */
@@ -254,6 +259,18 @@ int cc_policy_served_findings(const cc_certlist_t *served, cc_pool_t *anchors,
 /* behaviour.c: 1 if c is a cross-sign: not self-issued, and a self-signed
  * certificate of the set's pool or of l has its subject and key. */
 int cc_cert_is_cross_sign(cc_profiles_t *ps, const cc_certlist_t *l, cc_cert_t *c);
+
+/* missing.c, for the walks up the certificates at hand (missing.c,
+ * untrusted.c): real chains are <= 5 long; this many steps end a loop of
+ * cross-signs. */
+#define CC_WALK_MAX_DEPTH 16
+/* judge.c, untrusted.c: profiles named in one line before "and N more",
+ * so that with every built-in profile in use the line stays readable. */
+#define CC_NAMED_PROFILES 4
+/* missing.c: an issuer of c in p whose key verifies c's signature, or NULL
+ * (p may be NULL). root_first: a self-issued one is preferred (it ends a
+ * walk at a root); else the first found. */
+cc_cert_t *cc_issuer_at_hand(cc_pool_t *p, cc_cert_t *c, int root_first);
 
 /* starttls.c: the plain-text dialogue before a TLS handshake; probe.c does
  * the I/O. Longest exchange buffered: an SMTP EHLO answer or XMPP features

@@ -48,20 +48,41 @@ void cc_buf_clear(cc_buf_t *b)
 	memset(b, 0, sizeof(*b));
 }
 
+char *cc_str_vnew(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *s = NULL;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n >= 0 && (s = malloc((size_t)n + 1)))
+		vsnprintf(s, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return s;
+}
+
+char *cc_str_new(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = cc_str_vnew(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
 int cc_str_set(char **dst, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = cc_str_vnew(fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1)))
+	if (!s)
 		return CC_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	free(*dst);
 	*dst = s;
 	return 0;

@@ -14,7 +14,6 @@ int cc_findings_add(cc_findings_t *f, const char *id, int severity, int depth,
 	va_list ap;
 	cc_finding_t *x;
 	char *msg;
-	int n;
 
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 8;
@@ -25,13 +24,10 @@ int cc_findings_add(cc_findings_t *f, const char *id, int severity, int depth,
 		f->cap = cap;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	msg = cc_str_vnew(fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(msg = malloc((size_t)n + 1)))
+	if (!msg)
 		return CC_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	x = &f->v[f->n++];
 	x->id = id;
 	x->severity = severity;

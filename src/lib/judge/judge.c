@@ -12,29 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Rejecting profiles named in one line before "and N more". */
-#define JUDGE_NAMED_PROFILES 4
-
-/* A new string printf-style, whatever its length (names and paths are
- * never cut); NULL when out of memory. */
-static char *fmt_new(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_new(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1)))
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 static int same(const cc_cert_t *a, const cc_cert_t *b)
 {
 	return !memcmp(a->fp, b->fp, 32);
@@ -94,12 +71,12 @@ static size_t name_profiles(cc_buf_t *b, const cc_judge_in_t *in,
 				 : vs->v[i].trusted == want_trusted;
 		if (!pick)
 			continue;
-		if (n++ < JUDGE_NAMED_PROFILES)
+		if (n++ < CC_NAMED_PROFILES)
 			cc_buf_printf(b, "%s%s", n > 1 ? ", " : "",
 				      cc_profile_name(in->profs, vs->v[i].profile));
 	}
-	if (n > JUDGE_NAMED_PROFILES)
-		cc_buf_printf(b, " and %zu more", n - JUDGE_NAMED_PROFILES);
+	if (n > CC_NAMED_PROFILES)
+		cc_buf_printf(b, " and %zu more", n - CC_NAMED_PROFILES);
 	return n;
 }
 
@@ -282,7 +259,7 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 
 	if (among(sv, i, c)) {
 		ch->kind = CC_CHANGE_DUPLICATE;
-		ch->why = fmt_new("%s", "a duplicate");
+		ch->why = cc_str_new("%s", "a duplicate");
 		return;
 	}
 	if (cc_cert_self_issued(c) && out->fixed) {
@@ -296,7 +273,7 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 		if (lack.s) {
 			const cc_path_t *p = &out->paths->v[out->best];
 			ch->kind = CC_CHANGE_ROOT_LACKED;
-			ch->why = fmt_new("a self-signed root that %s lack%s; without it "
+			ch->why = cc_str_new("a self-signed root that %s lack%s; without it "
 				 "they reach %s", lack.s, strchr(lack.s, ',') ? "" : "s",
 				 cc_names_get(&nm, p->certs.v[p->certs.n - 1], 0));
 			cc_buf_clear(&lack);
@@ -306,19 +283,19 @@ static void removed_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t
 	}
 	if (in->anchors && cc_pool_find_sha256(in->anchors, c->fp)) {
 		ch->kind = CC_CHANGE_ANCHOR;
-		ch->why = fmt_new("%s", "a trust anchor: the clients that trust it hold it already");
+		ch->why = cc_str_new("%s", "a trust anchor: the clients that trust it hold it already");
 	} else if (cc_cert_self_issued(c)) {
 		ch->kind = CC_CHANGE_ROOT_UNKNOWN;
-		ch->why = fmt_new("%s", "a self-signed root that is not among the trust anchors");
+		ch->why = cc_str_new("%s", "a self-signed root that is not among the trust anchors");
 	} else if (cc_cert_not_after(c) < at) {
 		ch->kind = CC_CHANGE_EXPIRED;
-		ch->why = fmt_new("%s", "expired");
+		ch->why = cc_str_new("%s", "expired");
 	} else if (finding_at(&out->findings, "unrelated-cert", (int)i)) {
 		ch->kind = CC_CHANGE_UNRELATED;
-		ch->why = fmt_new("%s", "it issues nothing in this chain");
+		ch->why = cc_str_new("%s", "it issues nothing in this chain");
 	} else {
 		ch->kind = CC_CHANGE_OFF_PATH;
-		ch->why = fmt_new("%s", "not on the chosen path");
+		ch->why = cc_str_new("%s", "not on the chosen path");
 	}
 }
 
@@ -333,16 +310,16 @@ static void added_why(const cc_judge_in_t *in, const cc_certlist_t *sv, size_t p
 	if (child && among(sv, sv->n, child) && (has(&out->findings, "incomplete-chain") ||
 						 has(&out->findings, "chain-loops"))) {
 		ch->kind = CC_CHANGE_MISSING_ISSUER;
-		ch->why = fmt_new("the missing issuer of %s (from %s)",
+		ch->why = cc_str_new("the missing issuer of %s (from %s)",
 			 cc_names_get(&nm, child, 0), cc_cert_source(c));
 	} else if (cc_cert_is_cross_sign(in->profs, &out->serve, c)) {
 		ch->kind = CC_CHANGE_CROSS_SIGN;
-		ch->why = fmt_new("%s cross-signed by %s (from %s)",
+		ch->why = cc_str_new("%s cross-signed by %s (from %s)",
 			 cc_names_get(&nm, c, 0), cc_names_get(&nm, c, 1),
 			 cc_cert_source(c));
 	} else {
 		ch->kind = CC_CHANGE_OTHER;
-		ch->why = fmt_new("from %s", cc_cert_source(c));
+		ch->why = cc_str_new("from %s", cc_cert_source(c));
 	}
 	cc_names_free(&nm);
 }
@@ -388,7 +365,7 @@ static int gain(cc_judgement_t *out, const char *fmt, const char *arg)
 {
 	if (out->ngains >= CC_JUDGE_MAX_GAINS)
 		return 0;
-	if (!(out->gains[out->ngains] = fmt_new(fmt, arg)))
+	if (!(out->gains[out->ngains] = cc_str_new(fmt, arg)))
 		return -1;
 	out->ngains++;
 	return 0;
@@ -505,12 +482,12 @@ static int unknown_root_instead(const cc_judge_in_t *in, cc_judgement_t *out,
 					cc_buf_printf(&w, " cross-signed by %s",
 						      cc_names_get(&nm, x, 1));
 			}
-			add = w.oom ? NULL : fmt_new("; serve instead %s (to %s, which clients have)",
+			add = w.oom ? NULL : cc_str_new("; serve instead %s (to %s, which clients have)",
 						     w.s ? w.s : "",
 						     cc_names_get(&nm, p->certs.v[p->certs.n - 1], 0));
 			cc_buf_clear(&w);
 		} else {
-			add = fmt_new("; serve instead a chain to a root clients have: %s "
+			add = cc_str_new("; serve instead a chain to a root clients have: %s "
 				      "cross-signed by such a root is not at hand",
 				      cc_names_get(&nm, c, 0));
 		}

@@ -10,20 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Deepest walk: real chains are <= 5 long; 16 ends a loop of cross-signs. */
-#define MISSING_MAX_DEPTH 16
-
-/* An issuer of c in p whose key verifies c's signature, or NULL. */
-static cc_cert_t *issuer_in(cc_pool_t *p, cc_cert_t *c)
+cc_cert_t *cc_issuer_at_hand(cc_pool_t *p, cc_cert_t *c, int root_first)
 {
 	cc_certlist_t l = { 0 };
 	cc_cert_t *hit = NULL;
 	const char *why;
 
 	if (p && cc_pool_issuers_of(p, c, &l) > 0)
-		for (size_t i = 0; i < l.n && !hit; i++)
-			if (l.v[i] != c && cc_edge_ok(c, l.v[i], &why))
+		for (size_t i = 0; i < l.n; i++) {
+			if (l.v[i] == c || !cc_edge_ok(c, l.v[i], &why))
+				continue;
+			if (!hit || cc_cert_self_issued(l.v[i]))
 				hit = l.v[i];
+			if (!root_first || cc_cert_self_issued(hit))
+				break;
+		}
 	cc_certlist_clear(&l);
 	return hit;
 }
@@ -36,15 +37,15 @@ int cc_missing_issuer(cc_cert_t *leaf, cc_pool_t *pool, cc_pool_t *anchors,
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	for (int d = 0; d < MISSING_MAX_DEPTH; d++) {
+	for (int d = 0; d < CC_WALK_MAX_DEPTH; d++) {
 		cc_cert_t *up;
-		if (cc_cert_self_issued(cur) || issuer_in(anchors, cur))
+		if (cc_cert_self_issued(cur) || cc_issuer_at_hand(anchors, cur, 0))
 			return 0;
-		if (!(up = issuer_in(pool, cur)))
+		if (!(up = cc_issuer_at_hand(pool, cur, 0)))
 			break;
 		cur = up;
 	}
-	if (cc_cert_self_issued(cur) || issuer_in(anchors, cur))
+	if (cc_cert_self_issued(cur) || cc_issuer_at_hand(anchors, cur, 0))
 		return 0;
 	out->child = cur;
 	out->issuer = cc_cert_name_dup(cur, 1);

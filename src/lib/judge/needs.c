@@ -61,27 +61,6 @@ static int add_profile(cc_judge_need_t *n, const char *name)
 	return 0;
 }
 
-/* Sets n->why, formatted. */
-static int set_why(cc_judge_need_t *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int set_why(cc_judge_need_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, fmt);
-	r = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (r < 0 || !(s = malloc((size_t)r + 1)))
-		return CC_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)r + 1, fmt, ap);
-	va_end(ap);
-	free(n->why);
-	n->why = s;
-	return 0;
-}
-
 /* c's first CA Issuers URL as n's (unchanged when none). */
 static int first_url(cc_cert_t *c, cc_judge_need_t *n)
 {
@@ -128,7 +107,7 @@ static int renewed(const cc_judge_in_t *in, cc_judgement_t *out, size_t p, time_
 		if (!*n->why) {
 			/* the certificate it issues names where its issuer lives */
 			first_url(d ? x->certs.v[d - 1] : NULL, n);
-			if (set_why(n, "the %s at hand %s %.10s", d ? "certificate" : "leaf",
+			if (cc_str_set(&n->why, "the %s at hand %s %.10s", d ? "certificate" : "leaf",
 			            cc_cert_not_after(c) < at ? "expired" : "is valid only from",
 			            cc_time_str(cc_cert_not_after(c) < at ? cc_cert_not_after(c)
 			                                                  : cc_cert_not_before(c),
@@ -159,7 +138,7 @@ static int missing(const cc_judge_in_t *in, cc_judgement_t *out, size_t p)
 		n->url = m.url;
 		m.url = NULL;
 		if (!(cn = cc_cert_name_dup(m.child, 0)) ||
-		    set_why(n, "the issuer of %s is neither sent nor at hand", cn))
+		    cc_str_set(&n->why, "the issuer of %s is neither sent nor at hand", cn))
 			e = CC_ENOMEM;
 		free(cn);
 	}
@@ -200,7 +179,7 @@ static int leaf_need(const cc_judge_in_t *in, const char *host, cc_judgement_t *
 		return e;
 	if (!*n->why &&
 	    (!(cn = cc_cert_name_dup(leaf, 0)) ||
-	     set_why(n, "the leaf at hand (%s) is not valid for %s", cn, host)))
+	     cc_str_set(&n->why, "the leaf at hand (%s) is not valid for %s", cn, host)))
 		e = CC_ENOMEM;
 	free(cn);
 	return e ? e : add_profile(n, cc_profile_name(in->profs, p));

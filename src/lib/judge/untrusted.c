@@ -10,41 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Deepest walk up the certificates at hand: real chains are <= 5 long; 16
- * ends a loop of cross-signs (as missing.c). */
-#define UNTRUSTED_MAX_DEPTH 16
-
-/* Profiles named in the line before "and N more" (as judge.c's findings):
- * with every built-in profile in use the line stays readable. */
-#define UNTRUSTED_NAMED 4
-
-/* An issuer of c in p whose key verifies c, a self-issued one first (it
- * ends the walk at a root); NULL when there is none. */
-static cc_cert_t *issuer_in(cc_pool_t *p, cc_cert_t *c)
-{
-	cc_certlist_t l = { 0 };
-	cc_cert_t *hit = NULL;
-	const char *why;
-
-	if (p && cc_pool_issuers_of(p, c, &l) > 0)
-		for (size_t i = 0; i < l.n; i++)
-			if (l.v[i] != c && cc_edge_ok(c, l.v[i], &why) &&
-			    (!hit || cc_cert_self_issued(l.v[i]))) {
-				hit = l.v[i];
-				if (cc_cert_self_issued(hit))
-					break;
-			}
-	cc_certlist_clear(&l);
-	return hit;
-}
 
 /* Where the certificates at hand lead from leaf: the last one reached. */
 static cc_cert_t *top_of(cc_cert_t *leaf, cc_pool_t *pool)
 {
 	cc_cert_t *cur = leaf, *up;
 
-	for (int d = 0; d < UNTRUSTED_MAX_DEPTH && !cc_cert_self_issued(cur); d++) {
-		if (!(up = issuer_in(pool, cur)))
+	for (int d = 0; d < CC_WALK_MAX_DEPTH && !cc_cert_self_issued(cur); d++) {
+		if (!(up = cc_issuer_at_hand(pool, cur, 1)))
 			break;
 		cur = up;
 	}
@@ -54,10 +27,10 @@ static cc_cert_t *top_of(cc_cert_t *leaf, cc_pool_t *pool)
 /* Appends "a, b, c, d and N more" (the profiles v[0..n)) to b. */
 static void names(cc_buf_t *b, const cc_profiles_t *ps, const size_t *v, size_t n)
 {
-	for (size_t i = 0; i < n && i < UNTRUSTED_NAMED; i++)
+	for (size_t i = 0; i < n && i < CC_NAMED_PROFILES; i++)
 		cc_buf_printf(b, "%s%s", i ? ", " : "", cc_profile_name(ps, v[i]));
-	if (n > UNTRUSTED_NAMED)
-		cc_buf_printf(b, " and %zu more", n - UNTRUSTED_NAMED);
+	if (n > CC_NAMED_PROFILES)
+		cc_buf_printf(b, " and %zu more", n - CC_NAMED_PROFILES);
 }
 
 /* "cured by adding A to its anchors, or by A issued by a root it has": what the

@@ -412,18 +412,12 @@ typedef struct chase {
  * may hold the old message). Out of memory keeps the old one. */
 static void vset_msg(cc_aia_fetch_t *f, const char *fmt, va_list ap)
 {
-	va_list again;
-	char *m;
-	int n;
+	char *m = cc_str_vnew(fmt, ap);
 
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	if (n >= 0 && (m = malloc((size_t)n + 1))) {
-		vsnprintf(m, (size_t)n + 1, fmt, again);
+	if (m) {
 		free(f->msg);
 		f->msg = m;
 	}
-	va_end(again);
 }
 
 static void set_msg(cc_aia_fetch_t *f, const char *fmt, ...)

@@ -39,18 +39,14 @@ static void reason(jctx_t *j, cc_verdict_t *v, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = cc_str_vnew(fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1))) {
+	if (!s) {
 		j->oom = 1;
 		return;
 	}
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	free(v->reason);
 	v->reason = s;
 }
