@@ -328,9 +328,7 @@ static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t 
 			r->target);
 	if (k->f->json) {
 		json_t *o = out_record(json, lineno, r);
-		cc_buf_json(&out, o);
-		cc_buf_printf(&out, "\n");
-		json_decref(o);
+		cli_json_line(&out, o);
 	} else {
 		text_line(&out, r, label);
 	}

@@ -159,9 +159,7 @@ static void report_json(cc_buf_t *b, const struct copts *o, const struct verdict
 		json_decref(r);
 		r = NULL;
 	}
-	cc_buf_json(b, r);
-	cc_buf_printf(b, "\n");
-	json_decref(r);
+	cli_json_line(b, r);
 }
 
 static void report_changes(cc_buf_t *b, const struct verdict *v)

@@ -112,6 +112,10 @@ const char *cli_sev_name(int severity);
 /* The findings as a JSON array of {"id","severity","depth","message"}: a new
  * reference, NULL when out of memory. */
 json_t *cli_findings_json(const cc_findings_t *f);
+/* Appends the document j and a newline to b, then drops j; a NULL j (a
+ * member lost to memory) leaves b marked out of memory, not half a
+ * document. */
+void cli_json_line(cc_buf_t *b, json_t *j);
 /* JSON values made the way every --json document makes them; each is a new
  * reference, NULL when out of memory. */
 /* x as a real with the value "%.*f" shows (decimals after the point). */

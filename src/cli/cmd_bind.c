@@ -317,9 +317,7 @@ static void report(const bargs_t *a, const cc_certlist_t *chain)
 
 	if (a->json) {
 		json_t *j = cli_binding_json(b);
-		cc_buf_json(&o, j);
-		cc_buf_printf(&o, "\n");
-		json_decref(j);
+		cli_json_line(&o, j);
 		cli_flush(&o);
 		return;
 	}

@@ -65,9 +65,7 @@ int cmd_bindings(int argc, char **argv)
 	if (json) {
 		json_t *j = json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)),
 				      "bindings", arr);
-		cc_buf_json(&b, j);
-		cc_buf_printf(&b, "\n");
-		json_decref(j);
+		cli_json_line(&b, j);
 	} else if (!shown)
 		cc_buf_printf(&b, "no bindings in %s\n", cc_store_dir(st));
 	cli_flush_report(&b, json);

@@ -242,9 +242,7 @@ static void report_json(cc_buf_t *b, const result_t *r, int include_root,
 		json_decref(o);
 		o = NULL;
 	}
-	cc_buf_json(b, o);
-	cc_buf_printf(b, "\n");
-	json_decref(o);
+	cli_json_line(b, o);
 }
 
 /* "why" for the chosen chain: ubiquity when it decided, else the core rank. */

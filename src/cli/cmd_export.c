@@ -381,9 +381,7 @@ static void report(const eargs_t *a, EVP_PKEY *key, cc_cert_t *leaf,
 			      "key", cc_json_str(a->fmt == FMT_FULLCHAIN
 							 ? "" : cc_key_desc(key, kd, sizeof(kd))),
 			      "certificates", certs);
-		cc_buf_json(&b, j);
-		cc_buf_printf(&b, "\n");
-		json_decref(j);
+		cli_json_line(&b, j);
 	} else {
 		cc_buf_printf(&b, "wrote %s (%s)\n", a->out, fmt_desc(a));
 		if (a->fmt != FMT_FULLCHAIN)

@@ -498,9 +498,7 @@ static void report_json(cc_buf_t *b, fix_t *f, fargs_t *a, time_t at)
 		json_decref(o);
 		o = NULL;
 	}
-	cc_buf_json(b, o);
-	cc_buf_printf(b, "\n");
-	json_decref(o);
+	cli_json_line(b, o);
 }
 
 /* One line when no client trusts the chain: who, and what would cure it.

@@ -204,9 +204,7 @@ static void report(const pargs_t *a, cc_store_t *st, const plan_t *v,
 	}
 	if (a->json) {
 		j = json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)), "imported", arr);
-		cc_buf_json(&b, j);
-		cc_buf_printf(&b, "\n");
-		json_decref(j);
+		cli_json_line(&b, j);
 	}
 	cli_flush_report(&b, a->json);
 }

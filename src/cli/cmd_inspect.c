@@ -218,9 +218,7 @@ static int run(const iargs_t *a)
 		return EXIT_USAGE;
 	if (a->json) {
 		json_t *j = json(a->file, p);
-		cc_buf_json(&b, j);
-		cc_buf_printf(&b, "\n");
-		json_decref(j);
+		cli_json_line(&b, j);
 	} else {
 		text(&b, a->file, p);
 	}

@@ -125,9 +125,7 @@ static void json_out(cc_buf_t *b, cc_profiles_t *ps, const char *chain,
 		json_decref(o);
 		o = NULL;
 	}
-	cc_buf_json(b, o);
-	cc_buf_printf(b, "\n");
-	json_decref(o);
+	cli_json_line(b, o);
 }
 
 /* One profile: a row of the short columns, then where its anchors come

@@ -583,9 +583,7 @@ int cmd_reload(int argc, char **argv)
 	if (a.json) {
 		/* a member lost to memory (marked in txt) leaves no document */
 		json_t *j = txt.oom ? NULL : json_pack("{s:O}", "servers", servers);
-		cc_buf_json(&js, j);
-		cc_buf_printf(&js, "\n");
-		json_decref(j);
+		cli_json_line(&js, j);
 	}
 	json_decref(servers);
 	if (a.json)

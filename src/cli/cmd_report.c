@@ -112,9 +112,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (json) {
 		json_t *j = cc_fleet_summary_json(st->sum);
-		cc_buf_json(&b, j);
-		cc_buf_printf(&b, "\n");
-		json_decref(j);
+		cli_json_line(&b, j);
 	} else {
 		cc_fleet_summary_text(st->sum, &b);
 	}

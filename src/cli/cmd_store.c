@@ -34,14 +34,6 @@ static json_t *json_entry(const cc_store_entry_t *e)
 			 "certificate", cc_cert_json(e->cert));
 }
 
-/* Appends j and a newline to b, then drops j. */
-static void put_json(cc_buf_t *b, json_t *j)
-{
-	cc_buf_json(b, j);
-	cc_buf_printf(b, "\n");
-	json_decref(j);
-}
-
 static int do_list(cc_store_t *st, const cli_store_args_t *a)
 {
 	cc_store_list_t *l = NULL;
@@ -62,7 +54,7 @@ static int do_list(cc_store_t *st, const cli_store_args_t *a)
 				json_decref(arr);
 				arr = NULL;
 			}
-		put_json(&b, json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)),
+		cli_json_line(&b, json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)),
 				       "certificates", arr));
 	} else {
 		cc_buf_printf(&b, "store %s: %zu certificate%s\n", cc_store_dir(st), l->n,
@@ -108,7 +100,7 @@ static int do_show(cc_store_t *st, const cli_store_args_t *a, cc_store_list_t *l
 		EVP_PKEY_free(k);
 	}
 	if (a->json) {
-		put_json(&b, json_pack("{s:o,s:o}", "entry", json_entry(e),
+		cli_json_line(&b, json_pack("{s:o,s:o}", "entry", json_entry(e),
 				       "key", cc_json_str(keyline)));
 		cli_flush(&b);
 		return err.code ? cli_fail(&err) : EXIT_OK;
@@ -148,7 +140,7 @@ static void said(const cli_store_args_t *a, const char *action, int changed,
 			json_decref(j);
 			j = NULL;
 		}
-		put_json(&b, j);
+		cli_json_line(&b, j);
 	} else if (file) {
 		cc_buf_printf(&b, "wrote %s: %s (sha256 %.16s)\n", file, cn, e->sha256);
 	} else {
@@ -200,7 +192,7 @@ static int do_rehash(cc_store_t *st, int json)
 	for (size_t i = 0; i < l->n; i++)
 		n += !l->v[i].disabled;
 	if (json)
-		put_json(&b, json_pack("{s:s,s:I}", "action", "rehash", "links", (json_int_t)n));
+		cli_json_line(&b, json_pack("{s:s,s:I}", "action", "rehash", "links", (json_int_t)n));
 	else if (cc_path_fmt(dir, sizeof(dir), cc_store_dir(st), "root") >= 0)
 		cc_buf_printf(&b, "%s: %zu hashed link%s (enabled roots) for openssl "
 			      "verify -CApath\n", dir, n, n == 1 ? "" : "s");

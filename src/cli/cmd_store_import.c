@@ -126,9 +126,7 @@ static int run(const cli_store_args_t *a, cc_store_t *st, cc_pool_t *pool,
 		}
 		j = json_pack("{s:o,s:o}", "store", cc_json_str(cc_store_dir(st)),
 			      "imported", arr);
-		cc_buf_json(&b, j);
-		cc_buf_printf(&b, "\n");
-		json_decref(j);
+		cli_json_line(&b, j);
 	} else {
 		for (size_t i = 0; i < certs->n; i++)
 			report(&b, NULL, certs->v[i], &res[i]);

@@ -57,9 +57,7 @@ int cmd_unbind(int argc, char **argv)
 	if (json) {
 		cc_buf_t b = { 0 };
 		json_t *j = json_pack("{s:o}", "unbound", cli_binding_json(&v[found]));
-		cc_buf_json(&b, j);
-		cc_buf_printf(&b, "\n");
-		json_decref(j);
+		cli_json_line(&b, j);
 		cli_flush(&b);
 	} else {
 		cc_buf_t b = { 0 };

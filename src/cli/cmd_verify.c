@@ -46,9 +46,7 @@ static void report(cc_buf_t *b, const cc_certlist_t *served,
 					   : json_array(),
 				      "chain_to_serve",
 				      cli_certs_json(j->serve.v, j->serve.n));
-		cc_buf_json(b, o);
-		cc_buf_printf(b, "\n");
-		json_decref(o);
+		cli_json_line(b, o);
 		return;
 	}
 	cc_buf_printf(b, "served chain (%zu certificate%s, as sent):\n", served->n,

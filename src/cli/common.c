@@ -210,6 +210,13 @@ json_t *cli_fps_json(cc_cert_t *const *v, size_t n)
 	return a;
 }
 
+void cli_json_line(cc_buf_t *b, json_t *j)
+{
+	cc_buf_json(b, j);
+	cc_buf_printf(b, "\n");
+	json_decref(j);
+}
+
 json_t *cli_strs_json(char *const *v, size_t n)
 {
 	json_t *a = json_array();

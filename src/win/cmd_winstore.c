@@ -78,14 +78,6 @@ static json_t *entry_json(int machine, const win_cert_t *x)
 			 "has_key", x->e->has_key);
 }
 
-/* Appends j and a newline to b, then drops j. */
-static void put_json(cc_buf_t *b, json_t *j)
-{
-	cc_buf_json(b, j);
-	cc_buf_printf(b, "\n");
-	json_decref(j);
-}
-
 static int do_list(const opts_t *o)
 {
 	win_certs_t w;
@@ -107,7 +99,7 @@ static int do_list(const opts_t *o)
 		}
 	}
 	if (o->json)
-		put_json(&b, json_pack("{s:s,s:o}", "location", o->machine ? "machine" : "user",
+		cli_json_line(&b, json_pack("{s:s,s:o}", "location", o->machine ? "machine" : "user",
 				       "certificates", arr));
 	else
 		cc_buf_printf(&b, "%zu certificates (%s stores)\n", w.n,
@@ -165,7 +157,7 @@ static int do_show(const opts_t *o, win_cert_t *x)
 	char s[1024];
 
 	if (o->json) {
-		put_json(&b, entry_json(o->machine, x));
+		cli_json_line(&b, entry_json(o->machine, x));
 		cli_flush(&b);
 		return EXIT_OK;
 	}
