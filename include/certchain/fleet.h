@@ -78,6 +78,12 @@ typedef struct cc_fleet_rec {
 int cc_fleet_rec_parse(const char *json, size_t len, cc_fleet_rec_t *r,
 		       cc_error_t *err);
 
+/**
+ * cc_fleet_rec_parse() for a record already parsed (o, not consumed): for a
+ * caller that keeps the JSON value too. Same *r contract and returns.
+ */
+int cc_fleet_rec_from_json(json_t *o, cc_fleet_rec_t *r, cc_error_t *err);
+
 /** Frees r's strings and zeroes *r (reusable; r may be NULL). */
 void cc_fleet_rec_clear(cc_fleet_rec_t *r);
 

@@ -291,19 +291,17 @@ static json_t *cross_signs(const cc_fleet_rec_t *r)
 	return a;
 }
 
-/* The output line of a record: the judge's record (text) with "line" first
+/* The output line of a record: the judge's record rec with "line" first
  * and "cross_signs" last. NULL when out of memory. */
-static json_t *out_record(const cc_buf_t *json, size_t lineno, const cc_fleet_rec_t *r)
+static json_t *out_record(json_t *rec, size_t lineno, const cc_fleet_rec_t *r)
 {
-	json_t *rec = json_loadb(json->s, json->n, 0, NULL);
 	json_t *o = json_pack("{s:I}", "line", (json_int_t)lineno);
 
-	if (!rec || !o || json_object_update(o, rec) ||
+	if (!o || json_object_update(o, rec) ||
 	    json_object_set_new(o, "cross_signs", cross_signs(r))) {
 		json_decref(o);
 		o = NULL;
 	}
-	json_decref(rec);
 	return o;
 }
 
@@ -319,19 +317,26 @@ static void emit(struct sink *k, const cc_buf_t *json, size_t lineno, cc_pool_t 
 	cc_fleet_rec_t *r = k->rec;
 	cc_buf_t out = { 0 };
 	cc_error_t err;
+	json_t *rec;
 
-	if (!json->s || json->s[0] != '{' || cc_fleet_rec_parse(json->s, json->n, r, NULL))
+	/* parsed once: the record's fields, and the document written out */
+	if (!json->s || json->s[0] != '{' ||
+	    !(rec = json_loadb(json->s, json->n, JSON_REJECT_DUPLICATES, NULL)))
 		return; /* judge() said why on stderr */
+	if (cc_fleet_rec_from_json(rec, r, NULL)) {
+		json_decref(rec);
+		return;
+	}
 	r->line = (long)lineno;
 	if (pool && cc_fleet_rec_mark_cross_signs(r, k->profs, pool))
 		fprintf(stderr, "certchain check: %s: out of memory marking cross-signs\n",
 			r->target);
 	if (k->f->json) {
-		json_t *o = out_record(json, lineno, r);
-		cli_json_line(&out, o);
+		cli_json_line(&out, out_record(rec, lineno, r));
 	} else {
 		text_line(&out, r, label);
 	}
+	json_decref(rec);
 	if (k->tty && k->last_progress)
 		fputs("\r\033[K", stderr);
 	cli_flush_report(&out, k->f->json);

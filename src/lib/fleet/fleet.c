@@ -122,6 +122,19 @@ void cc_fleet_rec_clear(cc_fleet_rec_t *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int cc_fleet_rec_from_json(json_t *o, cc_fleet_rec_t *r, cc_error_t *err)
+{
+	cc_fleet_rec_clear(r);
+	if (!json_is_object(o) || !json_is_string(json_object_get(o, "target")) ||
+	    !json_is_string(json_object_get(o, "result")))
+		return cc_err(err, CC_EINVAL, NULL, "not a check record");
+	if (fill(o, r)) {
+		cc_fleet_rec_clear(r);
+		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+	}
+	return 0;
+}
+
 int cc_fleet_rec_parse(const char *json, size_t len, cc_fleet_rec_t *r,
 		       cc_error_t *err)
 {
@@ -129,20 +142,13 @@ int cc_fleet_rec_parse(const char *json, size_t len, cc_fleet_rec_t *r,
 	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	int e;
 
-	cc_fleet_rec_clear(r);
-	if (!json_is_object(o) || !json_is_string(json_object_get(o, "target")) ||
-	    !json_is_string(json_object_get(o, "result"))) {
-		json_decref(o);
-		return cc_err(err, CC_EINVAL, NULL, "not a check record%s%s",
-			      o ? "" : ": ", o ? "" : je.text);
-	}
-	e = fill(o, r);
-	json_decref(o);
-	if (e) {
+	if (!o) {
 		cc_fleet_rec_clear(r);
-		return cc_err(err, CC_ENOMEM, NULL, "out of memory");
+		return cc_err(err, CC_EINVAL, NULL, "not a check record: %s", je.text);
 	}
-	return 0;
+	e = cc_fleet_rec_from_json(o, r, err);
+	json_decref(o);
+	return e;
 }
 
 unsigned cc_fleet_shard(const char *target, unsigned n)
